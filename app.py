@@ -1,0 +1,15 @@
+"""Entry point: page setup, language switch and navigation. Nothing else lives here."""
+
+import streamlit as st
+
+from geo.i18n import t
+from pages import _shared
+
+st.set_page_config(page_title="Tam Đường Investment Atlas", page_icon="🗺️", layout="wide")
+lang = _shared.language_switch()
+
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon="🏔️", default=True, url_path="overview"),
+    st.Page("pages/sources.py", title=t("nav.sources", lang), icon="📚", url_path="sources"),
+]
+st.navigation(pages).run()

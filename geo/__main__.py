@@ -1,0 +1,7 @@
+"""``python -m geo``: the one entry point for batch work."""
+
+import sys
+
+from geo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,87 @@
+"""The per-commune indicator table every page, map and export reads.
+
+One row per commune (GSO code), columns from :data:`INDICATORS`. Money is summed
+from funding lines (:mod:`geo.funding`), crops and risk from area-weighted
+overlays in EPSG:9205 (:mod:`geo.joins`).
+
+Examples
+--------
+>>> from geo.store import BundledStore
+>>> table = commune_indicators(BundledStore().load())
+>>> len(table), round(float(table.loc["03424", "ha_tea"]))  # Bản Bo: over 800 ha of tea
+(13, 800)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import funding, joins, schema
+from geo.store import Dataset
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A mappable per-commune figure."""
+
+    key: str
+    label: schema.Label
+    unit: schema.Label
+    layers: tuple[str, ...]  # provenance of the layers it derives from
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.key: i
+    for i in [
+        Indicator("gap", schema.Label("Vốn còn thiếu", "Funding gap"), schema.Label("VND", "VND"), ("projects", "funding")),
+        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), schema.Label("VND", "VND"), ("projects", "funding")),
+        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), schema.Label("VND", "VND"), ("projects", "funding")),
+        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding")),
+        Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",)),
+        *[
+            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",))
+            for crop, label in schema.CROPS.items()
+        ],
+        Indicator("risk_share", schema.Label("Tỷ lệ diện tích nguy cơ sạt lở cao", "Share of area at high landslide risk"),
+                  schema.Label("%", "%"), ("risk_zones",)),
+        Indicator("n_events", schema.Label("Số vụ sạt lở đã báo cáo", "Reported landslide events"),
+                  schema.Label("vụ", "events"), ("landslide_events",)),
+    ]
+}
+
+
+def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()) -> pd.DataFrame:
+    """Indicator table indexed by commune code, for the projects matching ``filters``.
+
+    Crop, risk and event columns do not depend on project filters.
+    """
+    communes = ds.communes
+    codes = pd.Index(communes["code"], name="code")
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    money = funding.totals_by(projects, lines, ["commune_code"]).rename_axis("code")
+    table = pd.DataFrame(index=codes)
+    for col in [*schema.MONEY_COLUMNS, "gap"]:
+        table[col] = money[col].reindex(codes, fill_value=0).astype("int64")
+    table["n_projects"] = projects.groupby("commune_code").size().reindex(codes, fill_value=0).astype("int64")
+
+    crops = joins.zone_hectares(ds.crop_zones, communes, "crop") if len(ds.crop_zones) else pd.DataFrame(index=codes)
+    for crop in schema.CROPS:
+        table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
+
+    high = ds.risk_zones[ds.risk_zones["risk_level"] == "high"] if len(ds.risk_zones) else ds.risk_zones
+    table["risk_share"] = (joins.area_share(high, communes) * 100).round(1).reindex(codes)
+    table["n_events"] = joins.count_by_commune(ds.landslide_events, communes) if len(ds.landslide_events) else 0
+
+    metric_area = communes.to_crs(schema.METRIC_CRS).geometry.area.to_numpy() / 1e6
+    table["area_km2"] = pd.Series(metric_area, index=codes).round(2)
+    table["population"] = pd.to_numeric(communes.set_index("code")["population_reported"], errors="coerce").reindex(codes)
+    return table
+
+
+def with_geometry(ds: Dataset, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Commune polygons with the indicator columns and names attached."""
+    base = ds.communes[["code", "name", "full_name", "name_ascii", "boundary_quality", "geometry"]]
+    return base.merge(table.reset_index(), on="code", how="left")

@@ -1,0 +1,229 @@
+"""The single source of truth for layers, columns and enumerations.
+
+Every other module imports codes, labels and column names from here; nothing
+else hard-codes a content area, funding source, status or column name.
+
+Examples
+--------
+>>> CONTENT_AREAS[3].en
+'Value-chain agriculture and forestry'
+>>> [s.key for s in FUNDING_SOURCES if s.group == "counterpart"]
+['state_budget', 'community', 'domestic_business']
+>>> status_rank("committed") > status_rank("pitched")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+# --- coordinate reference systems -------------------------------------------
+#: Storage / display CRS (GeoJSON, web maps).
+GEOGRAPHIC_CRS = "EPSG:4326"
+#: Metric CRS for every area and length: VN-2000 / TM-3 103-00, Lai Châu's grid.
+METRIC_CRS = "EPSG:9205"
+#: VN-2000 / UTM zone 48N, the national grid some agencies deliver.
+NATIONAL_CRS = "EPSG:3405"
+
+# --- communes ----------------------------------------------------------------
+CODE_PATTERN = re.compile(r"^\d{5}$")
+COMMUNE_CODE = "code"
+
+
+class Quality(str, Enum):
+    """How far a layer can be trusted; shown next to every map, table and export."""
+
+    OFFICIAL = "official"
+    APPROXIMATE = "approximate"
+    ILLUSTRATIVE = "illustrative"
+
+
+QUALITY_LABELS: dict[Quality, tuple[str, str]] = {
+    Quality.OFFICIAL: ("chính thức", "official"),
+    Quality.APPROXIMATE: ("gần đúng", "approximate"),
+    Quality.ILLUSTRATIVE: ("minh họa", "illustrative"),
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A bilingual label. ``vi`` is shown first; ``en`` for donors."""
+
+    vi: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class ContentArea(Label):
+    """One of the plan's ten content areas (section III)."""
+
+    code: int = 0
+    key: str = ""
+
+
+CONTENT_AREAS: dict[int, ContentArea] = {
+    a.code: a
+    for a in [
+        ContentArea("Đất sản xuất, nước sinh hoạt", "Production land and domestic water", 1, "land_water"),
+        ContentArea("Sắp xếp, ổn định dân cư; phòng chống sạt lở", "Resettlement and landslide safety", 2, "resettlement"),
+        ContentArea("Nông, lâm nghiệp theo chuỗi giá trị", "Value-chain agriculture and forestry", 3, "value_chain"),
+        ContentArea("Hạ tầng thiết yếu", "Essential infrastructure", 4, "infrastructure"),
+        ContentArea("Giáo dục, đào tạo, chuyển giao công nghệ", "Education, training and technology transfer", 5, "education"),
+        ContentArea("Văn hóa gắn với du lịch", "Culture and tourism", 6, "culture_tourism"),
+        ContentArea("Y tế, dinh dưỡng trẻ em", "Health and child nutrition", 7, "health"),
+        ContentArea("Bình đẳng giới, phụ nữ và trẻ em", "Gender equality, women and children", 8, "gender"),
+        ContentArea("Dân tộc rất ít người, có khó khăn đặc thù", "Very small and disadvantaged ethnic groups", 9, "small_groups"),
+        ContentArea("Truyền thông, tuyên truyền", "Communication and outreach", 10, "communication"),
+    ]
+}
+
+SourceGroup = Literal["international", "counterpart"]
+
+
+@dataclass(frozen=True)
+class FundingSource(Label):
+    """A funding source type from section IV of the plan."""
+
+    key: str = ""
+    group: SourceGroup = "international"
+
+
+FUNDING_SOURCES: tuple[FundingSource, ...] = (
+    FundingSource("Viện trợ không hoàn lại (ODA)", "ODA grant", "oda_grant", "international"),
+    FundingSource("Vốn vay ưu đãi", "Concessional loan", "concessional_loan", "international"),
+    FundingSource("Tổ chức phi chính phủ (NGO)", "NGO", "ngo", "international"),
+    FundingSource("Doanh nghiệp, cá nhân nước ngoài", "Foreign business or individual", "foreign_business", "international"),
+    FundingSource("Ngân sách nhà nước", "State budget", "state_budget", "counterpart"),
+    FundingSource("Cộng đồng, tập thể, cá nhân", "Community and individuals", "community", "counterpart"),
+    FundingSource("Doanh nghiệp trong nước", "Domestic business", "domestic_business", "counterpart"),
+)
+SOURCE_BY_KEY: dict[str, FundingSource] = {s.key: s for s in FUNDING_SOURCES}
+SOURCE_GROUPS: dict[SourceGroup, Label] = {
+    "international": Label("Vốn quốc tế", "International funds"),
+    "counterpart": Label("Vốn đối ứng", "Counterpart funds"),
+}
+
+
+@dataclass(frozen=True)
+class Status(Label):
+    """Project status. ``rank`` orders the pipeline; cancelled ranks lowest."""
+
+    key: str = ""
+    rank: int = 0
+
+
+STATUSES: tuple[Status, ...] = (
+    Status("Ý tưởng", "Idea", "idea", 1),
+    Status("Đề xuất", "Proposal", "proposal", 2),
+    Status("Đã giới thiệu nhà tài trợ", "Pitched", "pitched", 3),
+    Status("Đã cam kết", "Committed", "committed", 4),
+    Status("Đang thực hiện", "Implementing", "implementing", 5),
+    Status("Hoàn thành", "Completed", "completed", 6),
+    Status("Đã hủy", "Cancelled", "cancelled", 0),
+)
+STATUS_BY_KEY: dict[str, Status] = {s.key: s for s in STATUSES}
+
+
+def status_rank(key: str) -> int:
+    """Position of a status in the pipeline (cancelled = 0)."""
+    return STATUS_BY_KEY[key].rank
+
+
+# --- money -------------------------------------------------------------------
+#: Amount columns of the funding table, VND integers, one row per project × source.
+MONEY_COLUMNS: tuple[str, ...] = ("need", "committed", "disbursed")
+CURRENCY = "VND"
+
+# --- table columns -------------------------------------------------------------
+PROJECT_COLUMNS: dict[str, str] = {
+    # column -> dtype ("str", "int", "Int", "float"); "Int" is nullable int
+    "project_id": "str",
+    "name_vi": "str",
+    "name_en": "str",
+    "description": "str",
+    "commune_code": "str",
+    "content_area": "int",
+    "status": "str",
+    "start_year": "int",
+    "end_year": "int",
+    "lead_agency": "str",
+    "donor": "str",
+    "lon": "float",
+    "lat": "float",
+    "quality": "str",
+}
+PROJECT_REQUIRED: tuple[str, ...] = (
+    "project_id", "name_vi", "commune_code", "content_area", "status", "start_year", "end_year", "quality",
+)
+FUNDING_COLUMNS: dict[str, str] = {
+    "project_id": "str",
+    "source": "str",
+    "need": "int",
+    "committed": "int",
+    "disbursed": "int",
+}
+COMMUNE_COLUMNS: tuple[str, ...] = (
+    "code", "name", "full_name", "name_ascii", "unit_type", "successor_code", "successor_name",
+    "successor_partial", "area_km2_reported", "area_source", "population_reported",
+    "households_reported", "population_source", "boundary_quality",
+)
+UNIT_TYPES: dict[str, Label] = {
+    "thi_tran": Label("Thị trấn", "Township"),
+    "xa": Label("Xã", "Commune"),
+    "phuong": Label("Phường", "Ward"),
+}
+
+# --- crops and risk --------------------------------------------------------------
+CROPS: dict[str, Label] = {
+    "tea": Label("Chè", "Tea"),
+    "ancient_tea": Label("Chè cổ thụ", "Ancient tea"),
+    "specialty_rice": Label("Lúa đặc sản (Séng cù, Tẻ dậu)", "Specialty rice (Séng cù, Tẻ dậu)"),
+    "banana": Label("Chuối", "Banana"),
+    "temperate_fruit": Label("Cây ăn quả ôn đới", "Temperate fruit"),
+}
+RISK_LEVELS: dict[str, Label] = {
+    "high": Label("Cao", "High"),
+    "medium": Label("Trung bình", "Medium"),
+}
+#: Year range of the plan; projects outside 2000–2040 are rejected as typos.
+PLAN_YEARS: tuple[int, int] = (2021, 2025)
+SANE_YEARS: tuple[int, int] = (2000, 2040)
+
+# --- layers and provenance ---------------------------------------------------------
+LAYER_IDS: tuple[str, ...] = (
+    "communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events", "units_2025",
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a layer comes from. Shown in the UI and written into every export."""
+
+    layer: str
+    title: Label
+    source: str
+    licence: str
+    date: str
+    quality: Quality
+    method: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        """One line for a footer: ``Title — quality — source (licence, date)``."""
+        q = QUALITY_LABELS[self.quality][1 if lang == "en" else 0]
+        return f"{self.title(lang)}: {q} — {self.source} ({self.licence}, {self.date})"
+
+    @property
+    def is_official(self) -> bool:
+        return self.quality is Quality.OFFICIAL
+
+
+def content_area_label(code: int, lang: str) -> str:
+    """``"3. Value-chain agriculture and forestry"``."""
+    return f"{code}. {CONTENT_AREAS[int(code)](lang)}"

@@ -1,0 +1,1 @@
+"""Streamlit pages. Thin: read state, call geo/, lay out widgets."""

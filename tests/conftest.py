@@ -1,0 +1,48 @@
+"""Shared fixtures: the bundled dataset and tiny hand-made layers with known answers."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geo.store import BundledStore, Dataset
+
+
+@pytest.fixture(scope="session")
+def ds() -> Dataset:
+    """The bundled dataset, loaded once."""
+    return BundledStore().load()
+
+
+@pytest.fixture
+def tiny_communes() -> gpd.GeoDataFrame:
+    """Two 1 km × 1 km communes side by side, in the metric CRS (100 ha each)."""
+    return gpd.GeoDataFrame(
+        {"code": ["00001", "00002"], "name": ["Một", "Hai"]},
+        geometry=[box(500_000, 2_470_000, 501_000, 2_471_000), box(501_000, 2_470_000, 502_000, 2_471_000)],
+        crs="EPSG:9205",
+    )
+
+
+@pytest.fixture
+def tiny_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three projects with known totals: see test_funding for the expected sums."""
+    projects = pd.DataFrame({
+        "project_id": ["A", "B", "C"],
+        "commune_code": ["00001", "00001", "00002"],
+        "content_area": [1, 3, 3],
+        "status": ["committed", "idea", "cancelled"],
+        "start_year": [2021, 2023, 2022],
+        "end_year": [2022, 2025, 2022],
+        "donor": ["JICA", "", ""],
+    })
+    funding = pd.DataFrame({
+        "project_id": ["A", "A", "B", "C"],
+        "source": ["oda_grant", "state_budget", "ngo", "oda_grant"],
+        "need": [1_000, 200, 500, 300],
+        "committed": [600, 200, 0, 0],
+        "disbursed": [100, 50, 0, 0],
+    })
+    return projects, funding

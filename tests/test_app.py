@@ -1,0 +1,53 @@
+"""The app starts on the bundled data and its pages render in both languages (Streamlit AppTest)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_page(page: str, lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.switch_page(page)
+    return at.run()
+
+
+def test_app_starts_on_bundled_data():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == t("app.title", "vi")
+    assert len(at.dataframe) >= 1
+    # The honesty banner is on the first screen.
+    assert any("MINH HỌA" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_overview_shows_totals_and_13_communes(lang):
+    at = run_page("pages/overview.py", lang)
+    assert not at.exception
+    assert at.title[0].value == t("app.title", lang)
+    labels = [m.label for m in at.metric]
+    assert t("overview.metric_gap", lang) in labels
+    table = at.dataframe[0].value
+    assert len(table) == 13
+
+
+def test_language_switch_changes_labels():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == t("app.title", "vi")
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == t("app.title", "en")
+    assert any("ILLUSTRATIVE" in w.value for w in at.warning)
+
+
+def test_sources_page_lists_every_layer_with_quality():
+    at = run_page("pages/sources.py", "en")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 7
+    assert set(table["Data quality"]) == {"official", "approximate", "illustrative"}

@@ -1,0 +1,73 @@
+"""The bundled dataset: loads through the store, carries provenance, is reproducible."""
+
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from geo import schema
+from geo.indicators import INDICATORS, commune_indicators
+from geo.store import BUNDLED_DATA_DIR
+
+DATA = Path(BUNDLED_DATA_DIR)
+
+
+def test_every_layer_has_provenance(ds):
+    assert set(ds.provenance) == set(schema.LAYER_IDS)
+    for p in ds.provenance.values():
+        assert p.source and p.licence and p.date
+    assert ds.provenance["communes"].quality is schema.Quality.APPROXIMATE
+    assert ds.provenance["projects"].quality is schema.Quality.ILLUSTRATIVE
+    assert ds.provenance["risk_zones"].quality is schema.Quality.ILLUSTRATIVE
+
+
+def test_codes_are_text_with_leading_zero(ds):
+    assert ds.communes["code"].map(type).eq(str).all()
+    assert ds.communes["code"].str.match(r"^0\d{4}$").all()
+    assert ds.projects["commune_code"].isin(ds.communes["code"]).all()
+
+
+def test_every_project_row_says_illustrative(ds):
+    assert (ds.projects["quality"] == "illustrative").all()
+
+
+def test_crop_zones_lie_inside_their_named_commune(ds):
+    metric = ds.communes.to_crs(schema.METRIC_CRS).set_index("code")
+    for zone in ds.crop_zones.to_crs(schema.METRIC_CRS).itertuples():
+        outside = zone.geometry.difference(metric.geometry[zone.commune_code]).area
+        assert outside < 1.0, zone.zone_id
+
+
+def test_reported_crop_areas_are_respected(ds):
+    table = commune_indicators(ds)
+    assert table.loc["03424", "ha_tea"] == pytest.approx(800, rel=0.01)          # Bản Bo: over 800 ha
+    assert table.loc["03400", "ha_ancient_tea"] == pytest.approx(34, rel=0.01)   # Tả Lèng: about 34 ha
+
+
+def test_indicator_table_has_every_indicator_for_13_communes(ds):
+    table = commune_indicators(ds)
+    assert len(table) == 13
+    assert set(INDICATORS) <= set(table.columns)
+    # Every figure traces back to projects.
+    lines = ds.funding[ds.funding["project_id"].isin(ds.projects.loc[ds.projects["status"] != "cancelled", "project_id"])]
+    assert table["need"].sum() == lines["need"].sum()
+    assert (table["risk_share"].between(0, 100)).all()
+    assert table["n_events"].sum() == len(ds.landslide_events)
+
+
+def test_events_keep_reported_facts(ds):
+    nasa = ds.landslide_events.set_index("event_id").loc["LS-2015-01"]
+    assert nasa.geometry.x == pytest.approx(103.6099) and nasa.geometry.y == pytest.approx(22.3256)
+    assert "7675" in nasa["source"]
+
+
+def test_text_is_nfc(ds):
+    for col in ("name", "full_name"):
+        assert ds.communes[col].map(lambda s: unicodedata.is_normalized("NFC", s)).all()
+
+
+def test_derived_layers_rebuild_identically():
+    result = subprocess.run([sys.executable, str(DATA / "build_layers.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
