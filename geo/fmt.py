@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 
 def number(value: float, lang: str, decimals: int = 0) -> str:
     """Thousands and decimal separators by language (vi: ``1.234,5``; en: ``1,234.5``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:,.{decimals}f}"
     if lang == "en":

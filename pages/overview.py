@@ -29,6 +29,8 @@ shown.insert(1, "commune", shown["code"].map(names))
 money = {c: t(f"common.{c}", lang) for c in ("need", "committed", "disbursed", "gap")}
 for col in money:
     shown[col] = shown[col].map(lambda v: fmt.vnd(v, lang))
+shown["area_km2"] = shown["area_km2"].map(lambda v: fmt.number(v, lang, 2))
+shown["population"] = shown["population"].map(lambda v: fmt.number(v, lang))
 shown = shown[["code", "commune", *money, "n_projects", "area_km2", "population"]].rename(
     columns={"code": t("common.code", lang), "commune": t("common.commune", lang), **money,
              "n_projects": t("overview.metric_projects", lang), "area_km2": t("common.area_km2", lang),

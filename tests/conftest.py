@@ -46,3 +46,31 @@ def tiny_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
         "disbursed": [100, 50, 0, 0],
     })
     return projects, funding
+
+
+# --- real browser ---------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Base URL of the app served by ``streamlit run`` on a free port, with a throw-away data dir."""
+    from tests.browser import require_browser, streamlit_server
+
+    require_browser()
+    data_dir = tmp_path_factory.mktemp("atlas-data")
+    with streamlit_server(env={"ATLAS_DATA_DIR": str(data_dir)}) as url:
+        yield url
+
+
+@pytest.fixture
+def offline_browser():
+    """Headless Chromium that may only reach loopback; see tests/browser.py."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import OfflineBrowser, require_browser
+
+    require_browser()
+    with sync_playwright() as pw:
+        b = OfflineBrowser(pw)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -1,0 +1,19 @@
+"""End-to-end: the app in a real headless Chromium with no internet."""
+
+import pytest
+
+from tests.browser import wait_app_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
+    page = offline_browser.page
+    page.goto(app_url)
+    wait_app_idle(page)
+    page.get_by_text("Bản đồ Đầu tư Tam Đường").first.wait_for()
+    assert page.get_by_text("MINH HỌA").first.is_visible()
+    # The figures rendered (metrics and the 13-row table), not just placeholders.
+    assert page.locator('[data-testid="stMetric"]').count() == 4
+    # Everything the page needed came from the app itself.
+    assert offline_browser.blocked == [], offline_browser.blocked
