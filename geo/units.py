@@ -38,6 +38,7 @@ from geo.store import Dataset
 
 MONEY = [*schema.MONEY_COLUMNS, "gap"]
 TOTAL_COLUMNS = [*MONEY, "n_projects"]
+UNALLOCATED_COLUMNS = ["project_id", "name_vi", "name_en", "new_code", "new_name", "former_codes", "outside", *MONEY]
 
 
 def version_label(version: str, lang: str) -> str:
@@ -178,7 +179,7 @@ def unallocated_projects(ds: Dataset, filters: Filters = Filters()) -> pd.DataFr
     cw = crosswalk_of(ds)
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     stuck = projects[codes_in_2021(projects, cw, ds.units_2025).isna()]
-    cols = ["project_id", "name_vi", "name_en", "new_code", "new_name", "former_codes", "outside", *MONEY]
+    cols = UNALLOCATED_COLUMNS
     if stuck.empty:
         return pd.DataFrame(columns=cols)
     new = new_units(ds.units_2025)

@@ -124,7 +124,7 @@ def _unallocated(version: str, filters: funding.Filters) -> pd.DataFrame:
 def unallocated(filters: funding.Filters, unit_version: str) -> pd.DataFrame:
     """Projects that cannot be placed in one old commune (always empty in the 2025 view)."""
     if unit_version != "2021":
-        return pd.DataFrame(columns=units.unallocated_projects(dataset()).columns)
+        return pd.DataFrame(columns=units.UNALLOCATED_COLUMNS)
     return _unallocated(default_store().version(), filters)
 
 

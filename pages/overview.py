@@ -37,14 +37,16 @@ for col in ("area_km2", "official_area_km2"):
     if col in shown:
         shown[col] = shown[col].map(lambda v: fmt.number(v, lang, 2))
 shown["population"] = shown["population"].map(lambda v: fmt.number(v, lang))
-extra_before = ["former_names"] if new_units else []
-extra_after = ["official_area_km2", "note"] if new_units else []
+# The note goes next to the name: it must not scroll out of sight on a laptop screen.
+extra_before = ["former_names", "note"] if new_units else []
+extra_after = ["official_area_km2"] if new_units else []
 shown = shown[["code", "full_name", *extra_before, *money, "n_projects", "area_km2", *extra_after, "population"]].rename(
     columns={"code": t("common.code", lang), "full_name": t("units.unit" if new_units else "common.commune", lang),
              "former_names": t("units.former", lang), **money, "n_projects": t("overview.metric_projects", lang),
              "area_km2": t("common.area_km2", lang), "official_area_km2": t("units.official_area", lang),
              "note": t("units.note", lang), "population": t("common.population", lang)})
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={t("units.note", lang): st.column_config.TextColumn(width="medium")})
 _shared.unallocated_notice(stuck, lang)
 
 st.subheader(t("overview.by_area", lang))
