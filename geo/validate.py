@@ -138,9 +138,10 @@ def validate_projects(
             problems.append(Problem(file, f"unit_version must be one of {', '.join(schema.UNIT_VERSIONS)}, "
                                           f"got '{version}'", r, "unit_version"))
         code = str(rec["commune_code"]).strip()
-        if not _blank(rec["commune_code"]) and version in known_by_version and code not in known_by_version[version]:
+        known = known_by_version.get(version)
+        if not _blank(rec["commune_code"]) and known is not None and code not in known:
             other = next((v for v, codes in known_by_version.items() if v != version and code in codes), None)
-            hint = f" (it is a code of the units {schema.UNIT_VERSIONS[other].en}: set unit_version to {other})" if other else ""
+            hint = f"; it is a code of '{schema.UNIT_VERSIONS[other].en}': set unit_version to {other}" if other else ""
             problems.append(Problem(file, f"unknown commune code '{code}' for unit_version {version}{hint}",
                                     r, "commune_code"))
         area = parse_int(rec["content_area"])
@@ -221,4 +222,7 @@ def validate_crosswalk(
         if _blank(rec["legal_source"]):
             problems.append(Problem(file, "required value is empty", r, "legal_source"))
     problems += [Problem(file, f"old commune '{c}' has no row", column="old_code") for c in sorted(old - seen)]
+    used = {str(c).strip() for c in df["new_code"]}
+    problems += [Problem(file, f"unit '{c}' of units_2025 has no former commune here", column="new_code")
+                 for c in sorted(set(outside) - used)]
     return problems

@@ -98,12 +98,18 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
 
 # --- 2025 units (issue 8) -------------------------------------------------------------
 def unit_version_switch(lang: str) -> str:
-    """Sidebar radio "units 2021–2025" / "units from 1/7/2025" (key ``units``); returns the version key."""
+    """Sidebar radio "units 2021–2025" / "units from 1/7/2025" (key ``units``); returns the version key.
+
+    The choice survives visits to pages without the switch (Streamlit drops an unrendered widget's state).
+    """
+    if "units" not in st.session_state:
+        st.session_state["units"] = st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION)
     st.sidebar.radio(
         t("units.switch", lang), options=list(schema.UNIT_VERSIONS),
         format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units",
     )
-    return st.session_state.get("units", schema.DEFAULT_UNIT_VERSION)
+    st.session_state["units_kept"] = st.session_state["units"]
+    return st.session_state["units"]
 
 
 @st.cache_data(show_spinner=False)

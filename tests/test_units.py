@@ -116,6 +116,8 @@ def test_dataset_still_constructs_without_crosswalk(ds):
      "not in units_2025"),
     (lambda cw: cw[cw["old_code"] != "03427"], "old_code", "03427"),
     (lambda cw: cw.assign(whole=cw["whole"].where(cw["old_code"] != "03421", "false")), "whole", "whole"),
+    (lambda cw: cw.assign(new_code=cw["new_code"].where(cw["old_code"] != "03394", "03390")), "new_code",
+     "'03394' of units_2025 has no former commune"),
 ])
 def test_bad_crosswalk_is_refused_naming_the_column(tmp_path, edit, column, message):
     d = data_copy(tmp_path, crosswalk_edit=edit)
@@ -373,3 +375,16 @@ def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, 
     next(r for r in at.sidebar.radio if r.key == "units").set_value("2025").run()
     assert t("units.unallocated_heading", "en") not in [h.value for h in at.subheader]
     assert [m.value for m in at.metric] == old_metrics
+
+
+def test_unit_choice_survives_a_visit_to_the_sources_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/overview.py")
+    at.run()
+    next(r for r in at.sidebar.radio if r.key == "units").set_value("2025").run()
+    at.switch_page("pages/sources.py")
+    at.run()
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert len(at.dataframe[0].value) == 6
