@@ -20,6 +20,7 @@ from geo.validate import DataError
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMAND_MODULES: list[str] = [
     "geo.cli",
+    "geo.cli_units",
 ]
 
 
@@ -38,7 +39,7 @@ def _indicators(args: argparse.Namespace) -> int:
     ds = default_store().load()
     table = commune_indicators(ds)
     table.insert(0, "name", ds.communes.set_index("code")["name"])
-    text = provenance_header(ds, args.lang, ("communes", "projects", "funding", "crop_zones", "risk_zones"))
+    text = provenance_header(ds, args.lang, ("communes", "projects", "funding", "crop_zones", "risk_zones"), "2021")
     text += table.to_csv(lineterminator="\n")
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -6,10 +6,13 @@ Examples
 "'=1+2"
 >>> neutralise("Bản Bo")
 'Bản Bo'
+>>> unit_version_line("2025", "en")
+'Administrative units: Units from 1/7/2025 (Resolution 1670/NQ-UBTVQH15 of 16/6/2025, in force 1/7/2025)'
 """
 
 from __future__ import annotations
 
+from geo import i18n, schema
 from geo.store import Dataset
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -22,6 +25,19 @@ def neutralise(value: object) -> object:
     return value
 
 
-def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...]) -> str:
-    """``# ``-prefixed lines naming each layer's source and quality, for CSV and text exports."""
-    return "".join(f"# {line}\n" for line in ds.provenance_lines(lang, layer_ids))
+def unit_version_line(version: str, lang: str) -> str:
+    """The line every export carries to say which administrative units its figures use."""
+    label = schema.UNIT_VERSIONS[version](lang)
+    if version == "2025":
+        return i18n.t("units.version_line_2025", lang, label=label,
+                      source=schema.REFORM_LEGAL_SOURCE_LABEL(lang))
+    return i18n.t("units.version_line", lang, label=label)
+
+
+def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_version: str | None = None) -> str:
+    """``# ``-prefixed lines naming each layer's source and quality, for CSV and text exports.
+
+    With ``unit_version`` the first line says which administrative units the figures use.
+    """
+    lines = [unit_version_line(unit_version, lang)] if unit_version else []
+    return "".join(f"# {line}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])

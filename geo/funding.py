@@ -91,6 +91,18 @@ def totals_by(projects: pd.DataFrame, funding: pd.DataFrame, keys: list[str]) ->
     return out
 
 
+def unit_version_of(projects: pd.DataFrame) -> pd.Series:
+    """Which units each ``commune_code`` refers to: ``"2021"`` (old) unless the row says ``"2025"``.
+
+    >>> unit_version_of(pd.DataFrame({"unit_version": ["2025", ""]})).tolist()
+    ['2025', '2021']
+    """
+    default = schema.PROJECT_OPTIONAL_COLUMNS["unit_version"][1]
+    if "unit_version" not in projects.columns:
+        return pd.Series(default, index=projects.index, dtype=object)
+    return projects["unit_version"].fillna("").astype(str).str.strip().replace("", default)
+
+
 def source_group(source_key: str) -> str:
     """``"international"`` or ``"counterpart"`` for a source key."""
     return schema.SOURCE_BY_KEY[source_key].group

@@ -79,6 +79,52 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- print map (issue 6) -------------------------------------------------------------------
     # --- data management (issue 7) ---------------------------------------------------------------
     # --- 2025 units (issue 8) ------------------------------------------------------------------
+    "units.switch": ("Đơn vị hành chính", "Administrative units"),
+    "units.partial_note": (
+        "Một phần của đơn vị mới: chỉ hiển thị các xã cũ thuộc Tam Đường",
+        "Part of the new unit: only the former Tam Đường communes are shown",
+    ),
+    "units.caption_2021": (
+        "Số liệu theo {n} xã, thị trấn của huyện Tam Đường (kế hoạch 2021–2025), trước ngày 1/7/2025.",
+        "Figures by the {n} communes and township of Tam Đường district (the 2021–2025 plan), before 1 July 2025.",
+    ),
+    "units.caption_2025": (
+        "Số liệu theo {n} xã, phường từ 1/7/2025 ({source}). Ranh giới là hợp các xã cũ; số liệu cộng lại từ dự án.",
+        "Figures by the {n} communes and wards from 1 July 2025 ({source}). "
+        "Boundaries are the merged former communes; figures are summed from the projects.",
+    ),
+    "units.version_line": ("Đơn vị hành chính: {label}", "Administrative units: {label}"),
+    "units.version_line_2025": (
+        "Đơn vị hành chính: {label} ({source})",
+        "Administrative units: {label} ({source})",
+    ),
+    "units.table_2025": ("Chỉ số theo xã, phường từ 1/7/2025", "Indicators by commune or ward from 1 July 2025"),
+    "units.unit": ("Xã, phường (từ 1/7/2025)", "Commune or ward (from 1/7/2025)"),
+    "units.former": ("Gồm các xã cũ", "Former units"),
+    "units.note": ("Ghi chú", "Note"),
+    "units.official_area": ("Diện tích cả đơn vị mới (km²)", "Area of the whole new unit (km²)"),
+    "units.unallocated_heading": (
+        "Dự án không xếp được vào một xã cũ", "Projects that cannot be placed in one former commune",
+    ),
+    "units.unallocated_explain": (
+        "Các dự án này được nhập theo đơn vị mới gồm nhiều xã cũ (hoặc cả phần ngoài huyện cũ). "
+        "Số tiền không bị chia nhỏ: được tính vào tổng của huyện nhưng không vào xã cũ nào.",
+        "These projects are keyed by a new unit that spans several former communes (or territory outside the "
+        "former district). Their amounts are not split: they count in the district total but in no former commune.",
+    ),
+    "units.unallocated_total": (
+        "Chưa phân bổ cho xã cũ: {amount} nhu cầu vốn, {n} dự án",
+        "Not allocated to a former commune: {amount} need, {n} projects",
+    ),
+    "units.project": ("Dự án", "Project"),
+    "units.new_unit": ("Đơn vị mới", "New unit"),
+    "units.could_lie_in": ("Có thể thuộc", "Could lie in"),
+    "units.outside": ("phần ngoài huyện cũ", "territory outside the former district"),
+    "units.cli_wrote": ("Đã ghi {n} đơn vị ({label}) vào {path}", "Wrote {n} units ({label}) to {path}"),
+    "units.cli_unallocated": (
+        "{n} dự án không xếp được vào một xã cũ (xem mục \"unallocated\")",
+        "{n} projects cannot be placed in one former commune (see the \"unallocated\" member)",
+    ),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

@@ -56,11 +56,14 @@ INDICATORS: dict[str, Indicator] = {
 def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()) -> pd.DataFrame:
     """Indicator table indexed by commune code, for the projects matching ``filters``.
 
-    Crop, risk and event columns do not depend on project filters.
+    Crop, risk and event columns do not depend on project filters. Projects keyed by a unit from
+    1/7/2025 are left out (a new code may equal an unrelated old one); :func:`geo.units.view` shows
+    them, and lists those that cannot be placed in one old commune.
     """
     communes = ds.communes
     codes = pd.Index(communes["code"], name="code")
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects = projects[funding.unit_version_of(projects) == "2021"]
     money = funding.totals_by(projects, lines, ["commune_code"]).rename_axis("code")
     table = pd.DataFrame(index=codes)
     for col in [*schema.MONEY_COLUMNS, "gap"]:

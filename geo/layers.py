@@ -22,7 +22,9 @@ import pandas as pd
 
 from geo import schema
 from geo.names import nfc
-from geo.validate import DataError, Problem, parse_int, validate_commune_layer, validate_funding, validate_projects
+from geo.validate import (
+    DataError, Problem, parse_int, validate_commune_layer, validate_crosswalk, validate_funding, validate_projects,
+)
 
 
 def read_manifest(path: Path) -> dict[str, schema.Provenance]:
@@ -92,8 +94,10 @@ def coerce_projects(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(parse_int).astype("int64")
         elif kind == "float":
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    for col, (_kind, default) in schema.PROJECT_OPTIONAL_COLUMNS.items():
+        out[col] = _text(out[col]).str.strip().replace("", default) if col in out.columns else default
     out["commune_code"] = out["commune_code"].str.strip().str.zfill(5)
-    return out[list(schema.PROJECT_COLUMNS)]
+    return out[[*schema.PROJECT_COLUMNS, *schema.PROJECT_OPTIONAL_COLUMNS]]
 
 
 def coerce_funding(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,10 +116,10 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def read_projects(path: Path, commune_codes: list[str]) -> pd.DataFrame:
-    """Read and validate the project table against known commune codes."""
+def read_projects(path: Path, commune_codes: list[str], unit_codes_2025: list[str] = ()) -> pd.DataFrame:
+    """Read and validate the project table against known commune codes (and 2025 unit codes)."""
     df = read_table(path)
-    problems = validate_projects(df, Path(path).name, commune_codes)
+    problems = validate_projects(df, Path(path).name, commune_codes, unit_codes_2025)
     if problems:
         raise DataError(problems)
     return coerce_projects(df)
@@ -134,6 +138,20 @@ def read_funding(path: Path, project_ids: list[str]) -> pd.DataFrame:
     if problems:
         raise DataError(problems)
     return coerce_funding(df)
+
+
+def read_crosswalk(path: Path, old_codes: list[str], units_2025: pd.DataFrame) -> pd.DataFrame:
+    """Read and validate the old → 2025 crosswalk; ``whole`` and the outside flag become booleans."""
+    df = read_table(path)
+    problems = validate_crosswalk(df, Path(path).name, old_codes, units_2025)
+    if problems:
+        raise DataError(problems)
+    out = df[list(schema.CROSSWALK_COLUMNS)].copy()
+    for col in ("old_name", "new_name", "legal_source"):
+        out[col] = _text(out[col])
+    for col in ("whole", "new_unit_has_outside_territory"):
+        out[col] = out[col].str.strip().eq("true")
+    return out.sort_values("old_code").reset_index(drop=True)
 
 
 def read_vector(path: Path) -> gpd.GeoDataFrame:

@@ -158,6 +158,11 @@ PROJECT_COLUMNS: dict[str, str] = {
     "lat": "float",
     "quality": "str",
 }
+#: Optional project columns: column -> (dtype, default when the column or the cell is empty). Files
+#: written before the 2025 reform have no ``unit_version``; their codes are the 13 old units.
+PROJECT_OPTIONAL_COLUMNS: dict[str, tuple[str, str]] = {
+    "unit_version": ("str", "2021"),
+}
 PROJECT_REQUIRED: tuple[str, ...] = (
     "project_id", "name_vi", "commune_code", "content_area", "status", "start_year", "end_year", "quality",
 )
@@ -173,6 +178,21 @@ COMMUNE_COLUMNS: tuple[str, ...] = (
     "successor_partial", "area_km2_reported", "area_source", "population_reported",
     "households_reported", "population_source", "boundary_quality",
 )
+#: The two sets of administrative units a project code, map or table can refer to. "2021": the 13 units
+#: of Tam Đường district the plan ran on; "2025": the communes/wards from 1 July 2025 (Resolution 1670).
+UNIT_VERSIONS: dict[str, Label] = {
+    "2021": Label("Đơn vị 2021–2025", "Units 2021–2025"),
+    "2025": Label("Đơn vị từ 1/7/2025", "Units from 1/7/2025"),
+}
+DEFAULT_UNIT_VERSION = "2021"
+#: Old code -> new code table (``data/crosswalk_2025.csv``); one row per old unit.
+CROSSWALK_COLUMNS: tuple[str, ...] = (
+    "old_code", "old_name", "new_code", "new_name", "new_type", "whole",
+    "new_unit_has_outside_territory", "legal_source",
+)
+#: The legal source as written in the crosswalk (Vietnamese, the text of record) and as shown per language.
+REFORM_LEGAL_SOURCE = "Nghị quyết 1670/NQ-UBTVQH15 ngày 16/6/2025, hiệu lực 1/7/2025"
+REFORM_LEGAL_SOURCE_LABEL = Label(REFORM_LEGAL_SOURCE, "Resolution 1670/NQ-UBTVQH15 of 16/6/2025, in force 1/7/2025")
 UNIT_TYPES: dict[str, Label] = {
     "thi_tran": Label("Thị trấn", "Township"),
     "xa": Label("Xã", "Commune"),
@@ -198,6 +218,7 @@ SANE_YEARS: tuple[int, int] = (2000, 2040)
 # --- layers and provenance ---------------------------------------------------------
 LAYER_IDS: tuple[str, ...] = (
     "communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events", "units_2025",
+    "crosswalk_2025",
 )
 
 

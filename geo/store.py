@@ -29,7 +29,11 @@ BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything the atlas shows. Geometry in EPSG:4326; codes are 5-digit text."""
+    """Everything the atlas shows. Geometry in EPSG:4326; codes are 5-digit text.
+
+    ``projects.unit_version`` says whether ``commune_code`` is an old code ("2021") or a code of
+    a unit from 1 July 2025 ("2025"); use :mod:`geo.units` to view either way.
+    """
 
     communes: gpd.GeoDataFrame
     projects: pd.DataFrame
@@ -39,6 +43,9 @@ class Dataset:
     landslide_events: gpd.GeoDataFrame
     units_2025: pd.DataFrame
     provenance: dict[str, schema.Provenance]
+    #: Old code → 2025 code (``schema.CROSSWALK_COLUMNS``). Optional so stores that predate it keep
+    #: working; :func:`geo.units.crosswalk_of` then derives it from the communes' successor columns.
+    crosswalk: pd.DataFrame | None = None
 
     def quality_of(self, *layer_ids: str) -> schema.Quality:
         """The weakest quality among the named layers (illustrative < approximate < official)."""
@@ -71,9 +78,10 @@ def load_dataset(data_dir: Path) -> Dataset:
 
     communes = layers.read_communes(path("communes"))
     codes = communes["code"].tolist()
-    projects = layers.read_projects(path("projects"), codes)
-    funding = layers.read_funding(path("funding"), projects["project_id"].tolist())
     units_2025 = layers.read_table(path("units_2025"))
+    projects = layers.read_projects(path("projects"), codes, units_2025["code"].tolist())
+    funding = layers.read_funding(path("funding"), projects["project_id"].tolist())
+    crosswalk = layers.read_crosswalk(path("crosswalk_2025"), codes, units_2025) if "crosswalk_2025" in prov else None
     return Dataset(
         communes=communes,
         projects=projects,
@@ -83,6 +91,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         landslide_events=layers.read_vector(path("landslide_events")),
         units_2025=units_2025,
         provenance=prov,
+        crosswalk=crosswalk,
     )
 
 

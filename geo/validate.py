@@ -105,9 +105,18 @@ def validate_funding(df: pd.DataFrame, file: str) -> list[Problem]:
     return problems
 
 
-def validate_projects(df: pd.DataFrame, file: str, commune_codes: Iterable[str]) -> list[Problem]:
-    """Required fields present, codes known, enums from the schema, years sane."""
-    known = set(commune_codes)
+def validate_projects(
+    df: pd.DataFrame, file: str, commune_codes: Iterable[str], unit_codes_2025: Iterable[str] = (),
+) -> list[Problem]:
+    """Required fields present, codes known, enums from the schema, years sane.
+
+    ``commune_code`` is read in the row's ``unit_version`` (optional column, default ``"2021"``):
+    an old commune code for ``"2021"``, a code of a unit from 1/7/2025 for ``"2025"``. The version
+    must be explicit because some codes name both an old and a new unit (03405 is old Giang Ma
+    and new Tả Lèng).
+    """
+    known_by_version = {"2021": set(commune_codes), "2025": set(unit_codes_2025)}
+    default_version = schema.PROJECT_OPTIONAL_COLUMNS["unit_version"][1]
     problems: list[Problem] = [
         Problem(file, f"missing column '{c}'") for c in schema.PROJECT_REQUIRED if c not in df.columns
     ]
@@ -124,9 +133,17 @@ def validate_projects(df: pd.DataFrame, file: str, commune_codes: Iterable[str])
         if pid in seen:
             problems.append(Problem(file, f"duplicate project_id '{pid}'", r, "project_id"))
         seen.add(pid)
+        version = default_version if _blank(rec.get("unit_version")) else str(rec["unit_version"]).strip()
+        if version not in schema.UNIT_VERSIONS:
+            problems.append(Problem(file, f"unit_version must be one of {', '.join(schema.UNIT_VERSIONS)}, "
+                                          f"got '{version}'", r, "unit_version"))
         code = str(rec["commune_code"]).strip()
-        if not _blank(rec["commune_code"]) and code not in known:
-            problems.append(Problem(file, f"unknown commune code '{code}'", r, "commune_code"))
+        known = known_by_version.get(version)
+        if not _blank(rec["commune_code"]) and known is not None and code not in known:
+            other = next((v for v, codes in known_by_version.items() if v != version and code in codes), None)
+            hint = f"; it is a code of '{schema.UNIT_VERSIONS[other].en}': set unit_version to {other}" if other else ""
+            problems.append(Problem(file, f"unknown commune code '{code}' for unit_version {version}{hint}",
+                                    r, "commune_code"))
         area = parse_int(rec["content_area"])
         if not _blank(rec["content_area"]) and area not in schema.CONTENT_AREAS:
             problems.append(Problem(file, f"content area must be 1–10, got '{rec['content_area']}'", r, "content_area"))
@@ -170,4 +187,42 @@ def validate_commune_layer(gdf, file: str) -> list[Problem]:
             problems.append(Problem(file, f"{geom.geom_type} where a polygon is needed", _row(i), "geometry"))
         elif not geom.is_valid:
             problems.append(Problem(file, "invalid polygon (self-intersection?)", _row(i), "geometry"))
+    return problems
+
+
+def validate_crosswalk(
+    df: pd.DataFrame, file: str, old_codes: Iterable[str], new_units: pd.DataFrame,
+) -> list[Problem]:
+    """One row per old unit, every old code known and covered, every new code in ``units_2025``.
+
+    ``new_units`` is the ``units_2025`` table (``code``, ``outside_territory``). Only whole mergers
+    are supported: a split old unit would need a boundary the crosswalk cannot give.
+    """
+    problems = [Problem(file, f"missing column '{c}'") for c in schema.CROSSWALK_COLUMNS if c not in df.columns]
+    if problems:
+        return problems
+    old = set(old_codes)
+    outside = dict(zip(new_units["code"], new_units["outside_territory"]))
+    seen: set[str] = set()
+    for i, rec in enumerate(df.to_dict("records")):
+        r = _row(i)
+        code, new = str(rec["old_code"]).strip(), str(rec["new_code"]).strip()
+        if code not in old:
+            problems.append(Problem(file, f"unknown old commune code '{code}'", r, "old_code"))
+        if code in seen:
+            problems.append(Problem(file, f"old code '{code}' appears more than once", r, "old_code"))
+        seen.add(code)
+        if new not in outside:
+            problems.append(Problem(file, f"new code '{new}' is not in units_2025", r, "new_code"))
+        elif str(rec["new_unit_has_outside_territory"]).strip() != str(outside[new]).strip():
+            problems.append(Problem(file, "disagrees with outside_territory in units_2025", r,
+                                    "new_unit_has_outside_territory"))
+        if str(rec["whole"]).strip() != "true":
+            problems.append(Problem(file, "only whole mergers are supported (whole must be 'true')", r, "whole"))
+        if _blank(rec["legal_source"]):
+            problems.append(Problem(file, "required value is empty", r, "legal_source"))
+    problems += [Problem(file, f"old commune '{c}' has no row", column="old_code") for c in sorted(old - seen)]
+    used = {str(c).strip() for c in df["new_code"]}
+    problems += [Problem(file, f"unit '{c}' of units_2025 has no former commune here", column="new_code")
+                 for c in sorted(set(outside) - used)]
     return problems

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import funding, i18n, indicators, schema
+from geo import fmt, funding, i18n, indicators, schema, units
 from geo.i18n import t
 from geo.store import Dataset, default_store
 
@@ -93,3 +94,79 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
         years=None if tuple(years) == (lo, hi) else (int(years[0]), int(years[1])),
         donors=tuple(chosen_donors),
     )
+
+
+# --- 2025 units (issue 8) -------------------------------------------------------------
+def unit_version_switch(lang: str) -> str:
+    """Sidebar radio "units 2021–2025" / "units from 1/7/2025" (key ``units``); returns the version key.
+
+    The choice survives visits to pages without the switch (Streamlit drops an unrendered widget's state).
+    """
+    if "units" not in st.session_state:
+        st.session_state["units"] = st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION)
+    st.sidebar.radio(
+        t("units.switch", lang), options=list(schema.UNIT_VERSIONS),
+        format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units",
+    )
+    st.session_state["units_kept"] = st.session_state["units"]
+    return st.session_state["units"]
+
+
+@st.cache_data(show_spinner=False)
+def _unit_view(version: str, filters: funding.Filters, unit_version: str, lang: str) -> tuple[gpd.GeoDataFrame, str]:
+    return units.view(_dataset(version), unit_version, filters, lang)
+
+
+def unit_view(filters: funding.Filters, unit_version: str, lang: str) -> tuple[gpd.GeoDataFrame, str]:
+    """(layer keyed by ``code`` with indicator columns, version label), cached per data version and inputs."""
+    return _unit_view(default_store().version(), filters, unit_version, lang)
+
+
+@st.cache_data(show_spinner=False)
+def _unallocated(version: str, filters: funding.Filters) -> pd.DataFrame:
+    return units.unallocated_projects(_dataset(version), filters)
+
+
+def unallocated(filters: funding.Filters, unit_version: str) -> pd.DataFrame:
+    """Projects that cannot be placed in one old commune (always empty in the 2025 view)."""
+    if unit_version != "2021":
+        return pd.DataFrame(columns=units.UNALLOCATED_COLUMNS)
+    return _unallocated(default_store().version(), filters)
+
+
+def units_caption(unit_version: str, lang: str) -> str:
+    """A caption under a map or table saying which units it shows (and the legal source for 2025)."""
+    ds = dataset()
+    if unit_version == "2025":
+        text = t("units.caption_2025", lang, n=len(units.new_units(ds.units_2025)),
+                 source=schema.REFORM_LEGAL_SOURCE_LABEL(lang))
+    else:
+        text = t("units.caption_2021", lang, n=len(ds.communes))
+    st.caption(text)
+    return text
+
+
+def partial_units_note(layer: pd.DataFrame, lang: str) -> None:
+    """Name the new units only partly shown (they also hold territory outside the old district)."""
+    partial = layer[layer["partial"].astype(bool)] if "partial" in layer else layer.iloc[0:0]
+    if len(partial):
+        st.info(f"{', '.join(partial['full_name'])}: {units.partial_note(True, lang)}.", icon=":material/info:")
+
+
+def unallocated_notice(stuck: pd.DataFrame, lang: str) -> None:
+    """The table of projects that cannot be placed in one former commune, with their total; nothing if none."""
+    if stuck.empty:
+        return
+    st.subheader(t("units.unallocated_heading", lang))
+    st.write(t("units.unallocated_explain", lang))
+    outside = t("units.outside", lang)
+    shown = pd.DataFrame({
+        t("units.project", lang): stuck["name_en" if lang == "en" else "name_vi"].where(
+            stuck["name_en" if lang == "en" else "name_vi"] != "", stuck["name_vi"]),
+        t("units.new_unit", lang): stuck["new_code"] + " " + stuck["new_name"],
+        t("units.could_lie_in", lang): [
+            f"{codes} + {outside}" if out else codes for codes, out in zip(stuck["former_codes"], stuck["outside"])],
+        **{t(f"common.{c}", lang): stuck[c].map(lambda v: fmt.vnd(v, lang)) for c in units.MONEY},
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.caption(t("units.unallocated_total", lang, amount=fmt.vnd(int(stuck["need"].sum()), lang), n=len(stuck)))

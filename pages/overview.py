@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import fmt, funding, schema
+from geo import fmt, funding, schema, units
 from geo.i18n import t
 from pages import _shared
 
@@ -13,29 +13,41 @@ st.title(t("app.title", lang))
 st.caption(t("app.subtitle", lang))
 _shared.provenance_banner(ds, lang)
 
+unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
-table = _shared.indicator_table(filters)
+layer, _label = _shared.unit_view(filters, unit_version, lang)
+stuck = _shared.unallocated(filters, unit_version)
+totals = units.district_totals(layer, stuck)
 st.subheader(t("overview.heading", lang))
 cols = st.columns(4)
-cols[0].metric(t("overview.metric_need", lang), fmt.vnd_short(table["need"].sum(), lang))
-cols[1].metric(t("overview.metric_committed", lang), fmt.vnd_short(table["committed"].sum(), lang))
-cols[2].metric(t("overview.metric_gap", lang), fmt.vnd_short(table["gap"].sum(), lang))
-cols[3].metric(t("overview.metric_projects", lang), int(table["n_projects"].sum()))
+cols[0].metric(t("overview.metric_need", lang), fmt.vnd_short(totals["need"], lang))
+cols[1].metric(t("overview.metric_committed", lang), fmt.vnd_short(totals["committed"], lang))
+cols[2].metric(t("overview.metric_gap", lang), fmt.vnd_short(totals["gap"], lang))
+cols[3].metric(t("overview.metric_projects", lang), int(totals["n_projects"]))
 
-st.subheader(t("overview.table", lang))
-names = _shared.commune_names(ds, lang)
-shown = table.reset_index()
-shown.insert(1, "commune", shown["code"].map(names))
+new_units = unit_version == "2025"
+st.subheader(t("units.table_2025" if new_units else "overview.table", lang))
+_shared.units_caption(unit_version, lang)
+_shared.partial_units_note(layer, lang)
+shown = layer.drop(columns="geometry")
 money = {c: t(f"common.{c}", lang) for c in ("need", "committed", "disbursed", "gap")}
 for col in money:
     shown[col] = shown[col].map(lambda v: fmt.vnd(v, lang))
-shown["area_km2"] = shown["area_km2"].map(lambda v: fmt.number(v, lang, 2))
+for col in ("area_km2", "official_area_km2"):
+    if col in shown:
+        shown[col] = shown[col].map(lambda v: fmt.number(v, lang, 2))
 shown["population"] = shown["population"].map(lambda v: fmt.number(v, lang))
-shown = shown[["code", "commune", *money, "n_projects", "area_km2", "population"]].rename(
-    columns={"code": t("common.code", lang), "commune": t("common.commune", lang), **money,
-             "n_projects": t("overview.metric_projects", lang), "area_km2": t("common.area_km2", lang),
-             "population": t("common.population", lang)})
-st.dataframe(shown, hide_index=True, width="stretch")
+# The note goes next to the name: it must not scroll out of sight on a laptop screen.
+extra_before = ["former_names", "note"] if new_units else []
+extra_after = ["official_area_km2"] if new_units else []
+shown = shown[["code", "full_name", *extra_before, *money, "n_projects", "area_km2", *extra_after, "population"]].rename(
+    columns={"code": t("common.code", lang), "full_name": t("units.unit" if new_units else "common.commune", lang),
+             "former_names": t("units.former", lang), **money, "n_projects": t("overview.metric_projects", lang),
+             "area_km2": t("common.area_km2", lang), "official_area_km2": t("units.official_area", lang),
+             "note": t("units.note", lang), "population": t("common.population", lang)})
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={t("units.note", lang): st.column_config.TextColumn(width="medium")})
+_shared.unallocated_notice(stuck, lang)
 
 st.subheader(t("overview.by_area", lang))
 projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
@@ -48,4 +60,4 @@ st.dataframe(
         columns={"label": t("overview.by_area", lang), **money, "n_projects": t("overview.metric_projects", lang)}),
     hide_index=True, width="stretch",
 )
-st.caption(" · ".join(ds.provenance_lines(lang, ("communes", "projects", "funding"))))
+st.caption(" · ".join(ds.provenance_lines(lang, ("communes", "projects", "funding", "crosswalk_2025"))))

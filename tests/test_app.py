@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import schema
 from geo.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -49,5 +50,5 @@ def test_sources_page_lists_every_layer_with_quality():
     at = run_page("pages/sources.py", "en")
     assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) == 7
+    assert len(table) == len(schema.LAYER_IDS)
     assert set(table["Data quality"]) == {"official", "approximate", "illustrative"}
