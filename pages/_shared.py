@@ -11,8 +11,26 @@ from geo.i18n import t
 from geo.store import Dataset, default_store
 
 
+def _run_through_app() -> None:
+    """Make a page opened by deep link run through app.py (navigation, language switch).
+
+    Streamlit treats a ``pages/`` folder as old-style auto-navigation until the first
+    ``st.navigation`` call in the process; a bookmarked ``/overview`` as the first request
+    after a restart would otherwise run the page alone. Rerunning after clearing the
+    flag sends the request through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the v1 mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
     """The language chosen in the sidebar (Vietnamese by default)."""
+    _run_through_app()
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 

@@ -17,3 +17,17 @@ def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
     assert page.locator('[data-testid="stMetric"]').count() == 4
     # Everything the page needed came from the app itself.
     assert offline_browser.blocked == [], offline_browser.blocked
+
+
+def test_bookmarked_page_as_first_request_keeps_navigation(offline_browser, tmp_path):
+    """A deep link hit first after a restart still runs through app.py (language switch present)."""
+    from tests.browser import require_browser, streamlit_server
+
+    require_browser()
+    with streamlit_server(env={"ATLAS_DATA_DIR": str(tmp_path)}) as fresh_url:
+        page = offline_browser.page
+        page.goto(fresh_url + "/sources")
+        wait_app_idle(page)
+        page.get_by_text("Ngôn ngữ / Language").first.wait_for()
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "shared" not in nav and "Nguồn dữ liệu" in nav
