@@ -43,6 +43,8 @@ def clean_value(column: str, value: object) -> object:
     kind = schema.PROJECT_COLUMNS[column]
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "" if kind == "str" else None
+    if kind != "str" and isinstance(value, str) and not value.strip():
+        return None
     if kind == "str":
         return nfc(str(value)).strip()
     if kind == "int":
