@@ -405,12 +405,11 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
 
 
 # --- the template --------------------------------------------------------------------------------
-def write_template(path: Path | str, ds: Dataset) -> Path:
+def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.BytesIO:
     """Excel template: Vietnamese headers + one example row, and a sheet explaining columns and valid values."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    path = Path(path)
     wb = Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
@@ -472,6 +471,23 @@ def write_template(path: Path | str, ds: Dataset) -> Path:
     help_ws.column_dimensions["A"].width = 28
     help_ws.column_dimensions["B"].width = 28
     help_ws.column_dimensions["D"].width = 80
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(path, io.BytesIO):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def field_label(column: str | None, lang: str) -> str:
+    """The label a user sees for a schema column (the column itself if unknown)."""
+    label = COLUMN_LABELS.get(column or "")
+    return label(lang) if label else (column or "")
+
+
+def problems_frame(problems: list[Problem], lang: str, labels: bool = False) -> pd.DataFrame:
+    """Problems as a table (row, column, message) for display; ``labels`` maps schema columns to labels."""
+    return pd.DataFrame(
+        [{"row": p.row, "column": field_label(p.column, lang) if labels else (p.column or ""), "problem": p.message}
+         for p in problems],
+        columns=["row", "column", "problem"],
+    ).astype({"row": "Int64"})
