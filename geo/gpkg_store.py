@@ -324,13 +324,31 @@ class GpkgStore:
             rows = con.execute("SELECT * FROM atlas_audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [_entry(r) for r in rows]
 
-    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "") -> ProjectRecord:
-        """Make the version recorded in audit entry ``entry_id`` current again (a new audit entry)."""
+    def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
+        """Every restorable version: ``(entry_id, "before"|"after", state)``, oldest first.
+
+        The state before the first logged change (e.g. the seeded data) is included.
+        """
+        out: list[tuple[int, str, dict]] = []
+        for i, e in enumerate(self.history(project_id)):
+            if e.before is not None and (i == 0 or e.action == "delete"):
+                out.append((e.id, "before", e.before))
+            if e.after is not None:
+                out.append((e.id, "after", e.after))
+        return out
+
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+                which: str = "after") -> ProjectRecord:
+        """Make a recorded version current again; this is logged as a new change.
+
+        ``which`` picks the state after entry ``entry_id`` (default) or before it. Pass the
+        project's current revision, or None if it is deleted (it is then re-created).
+        """
         entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
-        if entry is None or entry.state is None:
-            raise DataError([Problem("history", f"no version #{entry_id} of project {project_id}")])
-        state = entry.state
-        note = f"restored version #{entry_id}"
+        state = None if entry is None else (entry.before if which == "before" else entry.state)
+        if state is None:
+            raise DataError([Problem("history", f"no version #{entry_id} ({which}) of project {project_id}")])
+        note = f"restored version #{entry_id}" + (" (before)" if which == "before" else "")
         if expected_revision is None:
             return self.create_project(state["project"], state["funding"], user, allow_overcommit=True, note=note)
         return self.update_project(project_id, state["project"], state["funding"], expected_revision, user,

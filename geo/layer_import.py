@@ -310,6 +310,12 @@ def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str |
     """
     if kind not in KINDS:
         raise DataError([Problem(filename, f"unknown layer kind '{kind}'; use one of {', '.join(KINDS)}")])
+    with warnings.catch_warnings():  # NaN coordinates are reported as problems, not as numpy warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _preview_layer(kind, data, filename, ds, crs)
+
+
+def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None) -> LayerImport:
     file = Path(filename).name
     raw = read_layer(data, filename)
     if raw.empty:
@@ -336,8 +342,9 @@ def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str |
 
 
 def _field(gdf: gpd.GeoDataFrame, *names: str) -> str | None:
-    wanted = {fold(n) for n in names}
-    return next((c for c in gdf.columns if c != "geometry" and fold(c) in wanted), None)
+    """The first column matching ``names`` in their order of preference (case/accent-insensitive)."""
+    cols = {fold(c): c for c in gdf.columns if c != "geometry"}
+    return next((cols[fold(n)] for n in names if fold(n) in cols), None)
 
 
 def _communes(gdf, file, ds):
@@ -364,13 +371,17 @@ def _communes(gdf, file, ds):
             if m.code is not None:
                 match, used = m, col
                 break
-        value = rec[used]
         if match is None:
-            problems.append(Problem(file, f"no commune of Tam Đường matches '{value}' "
-                                          f"(fields tried: {', '.join(order)})", row, used))
-            rows.append({"row": row, "field": used, "value": str(value), "code": "", "name": "", "how": "unmatched"})
+            text = [c for c in order
+                    if isinstance(rec[c], str) and rec[c].strip() and not rec[c].strip().isdigit()]
+            used = text[0] if text else used
+            tried = ", ".join(f"{c} = '{rec[c]}'" for c in order if rec[c] is not None and str(rec[c]).strip())
+            problems.append(Problem(file, f"no commune of Tam Đường matches this feature ({tried})", row, used))
+            rows.append({"row": row, "field": used, "value": str(rec[used]), "code": "", "name": "",
+                         "how": "unmatched"})
             continue
         how = "code" if re.fullmatch(r"\d{1,5}(\.0)?", str(match.query)) else ("name" if match.exact else "name (fuzzy)")
+        value = rec[used]
         rows.append({"row": row, "field": used, "value": str(value), "code": match.code,
                      "name": idx.display.get(match.code, ""), "how": how})
         if match.code in seen:

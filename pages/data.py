@@ -191,16 +191,16 @@ with tab_projects:
                 "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
                 t("data.col_action", lang): e.action, "rev": e.revision, t("data.col_note", lang): e.note}
                 for e in entries]), hide_index=True, width="stretch")
-            choice = st.selectbox(t("data.restore_pick", lang), [e.id for e in entries if e.state],
-                                  format_func=lambda i: f"#{i}", key=f"restore_pick_{k}")
-            chosen = next(e for e in entries if e.id == choice)
-            st.dataframe(state_frame(chosen.state), hide_index=True, width="stretch")
+            versions = {(i, w): state for i, w, state in store.versions(pid)}
+            choice = st.selectbox(t("data.restore_pick", lang), list(versions)[::-1], key=f"restore_pick_{k}",
+                                  format_func=lambda v: t(f"data.version_{v[1]}", lang, id=v[0]))
+            st.dataframe(state_frame(versions[choice]), hide_index=True, width="stretch")
             if st.button(t("data.restore", lang), key=f"restore_{k}"):
                 current = store.get_project(pid)
                 try:
-                    saved = store.restore(pid, choice, current.revision if current else None, user)
+                    saved = store.restore(pid, choice[0], current.revision if current else None, user, choice[1])
                     st.session_state["data_opened"] = {"pid": pid, "rev": saved.revision}
-                    st.session_state["data_flash"] = t("data.restored", lang, id=choice)
+                    st.session_state["data_flash"] = t("data.restored", lang, id=choice[0])
                     st.rerun()
                 except ConflictError as err:
                     st.session_state["data_conflict"] = err
@@ -332,3 +332,11 @@ with tab_log:
             "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
             t("data.col_action", lang): e.action, "project": e.project_id or "", t("data.col_note", lang): e.note}
             for e in log]), hide_index=True, width="stretch")
+        present = set(ds.projects["project_id"])
+        gone = {e.project_id: e.id for e in log if e.action == "delete" and e.project_id not in present}
+        if gone:
+            back = st.selectbox(t("data.deleted_pick", lang), list(gone), key="restore_deleted_pick")
+            if st.button(t("data.restore", lang), key="restore_deleted"):
+                store.restore(back, gone[back], None, user)
+                st.session_state["data_flash"] = t("data.restored", lang, id=gone[back])
+                st.rerun()
