@@ -60,7 +60,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import gpkg, schema
-from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_record
+from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
 from geo.validate import DataError, Problem
 
@@ -361,7 +361,7 @@ class GpkgStore:
         ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
         changed since, nothing is written and :class:`ConflictError` is raised.
         """
-        checked = [self._checked(p, lines, allow_overcommit) for p, lines in records]
+        checked = self._checked_many(records, allow_overcommit)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
             for p, lines in checked:
@@ -385,11 +385,14 @@ class GpkgStore:
         return counts
 
     def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:
-        codes = self.commune_codes()
-        problems = validate_record(project, funding, codes, allow_overcommit)
-        if problems:
-            raise DataError(problems)
-        return clean_project(project), clean_lines(funding)
+        return self._checked_many([(project, funding)], allow_overcommit)[0]
+
+    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
+        problems = validate_records(records, self.commune_codes(), allow_overcommit)
+        found = [x for per in problems for x in per]
+        if found:
+            raise DataError(found)
+        return [(clean_project(p), clean_lines(lines)) for p, lines in records]
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:

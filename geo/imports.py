@@ -38,7 +38,7 @@ import pandas as pd
 
 from geo import schema
 from geo.names import NameIndex, fold, nfc
-from geo.records import LINE_COLUMNS, OVERCOMMIT, clean_lines, clean_project, record_json, validate_record
+from geo.records import LINE_COLUMNS, OVERCOMMIT, clean_lines, clean_project, record_json, validate_records
 from geo.store import Dataset
 from geo.validate import DataError, Problem
 
@@ -359,10 +359,12 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             lines.setdefault(pid, []).append((n, line))
     out.matches = pd.DataFrame(matches, columns=["row", "value", "code", "name", "exact"])
 
-    for pid, project in projects.items():
+    checked = validate_records([(project, [ln for _, ln in lines.get(pid, [])]) for pid, project in projects.items()],
+                               known, allow_overcommit=True, file=file)
+    for (pid, project), found in zip(projects.items(), checked):
         numbered = lines.get(pid, [])
         row0 = first_row[pid]
-        for x in validate_record(project, [ln for _, ln in numbered], known, allow_overcommit=True, file=file):
+        for x in found:
             row = numbered[x.row - 1][0] if x.row else row0
             if (row, x.column) not in flagged:
                 problem(row, x.column or "", x.message)

@@ -81,28 +81,47 @@ def validate_record(
     file: str = "form",
 ) -> list[Problem]:
     """Every problem of one project and its lines; ``row`` is the funding line (1-based) or None."""
-    p = clean_project(project)
-    frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()}])
-    problems = [Problem(file, x.message, None, x.column) for x in validate_projects(frame, file, commune_codes)]
-    for col in ("lon", "lat"):
-        if p[col] is not None and not isinstance(p[col], float):
-            problems.append(Problem(file, f"'{p[col]}' is not a number", None, col))
-    if (p["lon"] is None) != (p["lat"] is None):
-        problems.append(Problem(file, "give both longitude and latitude, or neither", None, "lat"))
-    cl = clean_lines(lines)
-    if cl:
-        fdf = pd.DataFrame([{"project_id": p["project_id"], **r} for r in cl])
-        for x in validate_funding(fdf, file):
-            problems.append(Problem(file, x.message, (x.row - 1) if x.row else None, x.column))
+    return validate_records([(project, lines)], commune_codes, allow_overcommit, file)[0]
+
+
+def validate_records(
+    items: list[tuple[dict, list[dict]]], commune_codes: Iterable[str], allow_overcommit: bool = False,
+    file: str = "form",
+) -> list[list[Problem]]:
+    """:func:`validate_record` for many projects at once (one pass of the table validators).
+
+    Also flags a project id used twice among ``items``.
+    """
+    out: list[list[Problem]] = [[] for _ in items]
+    if not items:
+        return out
+    cleaned = [(clean_project(p), clean_lines(lines)) for p, lines in items]
+    frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned])
+    for x in validate_projects(frame, file, commune_codes):
+        out[x.row - 2].append(Problem(file, x.message, None, x.column))
+    where: list[tuple[int, int]] = []
+    rows = []
+    for i, (p, lines) in enumerate(cleaned):
+        for col in ("lon", "lat"):
+            if p[col] is not None and not isinstance(p[col], float):
+                out[i].append(Problem(file, f"'{p[col]}' is not a number", None, col))
+        if (p["lon"] is None) != (p["lat"] is None):
+            out[i].append(Problem(file, "give both longitude and latitude, or neither", None, "lat"))
         seen: set[str] = set()
-        for i, r in enumerate(cl, start=1):
+        for j, r in enumerate(lines, start=1):
+            where.append((i, j))
+            rows.append({"project_id": p["project_id"], **r})
             if r["source"] in seen:
-                problems.append(Problem(file, f"funding source '{r['source']}' listed twice", i, "source"))
+                out[i].append(Problem(file, f"funding source '{r['source']}' listed twice", j, "source"))
             seen.add(r["source"])
             n, c = r["need"], r["committed"]
             if not allow_overcommit and isinstance(n, int) and isinstance(c, int) and c > n >= 0:
-                problems.append(Problem(file, OVERCOMMIT.format(c=c, n=n), i, "committed"))
-    return problems
+                out[i].append(Problem(file, OVERCOMMIT.format(c=c, n=n), j, "committed"))
+    if rows:
+        for x in validate_funding(pd.DataFrame(rows), file):
+            i, j = where[x.row - 2]
+            out[i].append(Problem(file, x.message, j, x.column))
+    return out
 
 
 def record_json(project: dict | None, lines: list[dict] | None) -> str | None:
