@@ -68,17 +68,19 @@ with tab_projects:
         st.session_state["data_pid"] = nxt
     pid = st.selectbox(t("data.pick", lang), [NEW, *labels], key="data_pid",
                        format_func=lambda k: t("data.new", lang) if k == NEW else f"{k} — {labels[k]}")
-    rec = store.get_project(pid) if pid != NEW else None
+    # The form shows the version the user opened (kept across reruns), so a save made meanwhile by
+    # someone else is detected as a conflict instead of silently replacing the form's content.
+    opened = st.session_state.get("data_opened") or {}
+    if opened.get("pid") != pid or "rec" not in opened:
+        opened = {"pid": pid, "rec": store.get_project(pid) if pid != NEW else None}
+        st.session_state["data_opened"] = opened
+    rec = opened["rec"]
     base = rec.project if rec else blank_project()
     lines = rec.funding if rec else []
     rev = rec.revision if rec else 0
     if rec:
         st.caption(t("data.revision", lang, rev=rev))
-    # The revision the form was opened at; kept across reruns so a concurrent save is detected.
-    opened = st.session_state.setdefault("data_opened", {})
-    if opened.get("pid") != pid or opened.get("rev") is None:
-        opened.update(pid=pid, rev=rev)
-    k = f"{pid}_{opened['rev']}"
+    k = f"{pid}_{rev}"
     codes = ds.communes["code"].tolist()
     with st.form(f"project_form_{k}"):
         c1, c2 = st.columns(2)
@@ -134,8 +136,8 @@ with tab_projects:
                 if rec is None:
                     saved = store.create_project(project, new_lines, user, allow_over)
                 else:
-                    saved = store.update_project(pid, project, new_lines, opened["rev"], user, allow_over)
-                st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rev": saved.revision}
+                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over)
+                st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rec": saved}
                 st.session_state["data_flash"] = t("data.saved", lang, pid=saved.project["project_id"], rev=saved.revision)
                 if rec is None:
                     st.session_state["data_pid_next"] = saved.project["project_id"]
@@ -160,11 +162,11 @@ with tab_projects:
             else:
                 saved = store.update_project(pid, mine["project"], mine["funding"], conflict.theirs.revision, user,
                                              allow_overcommit=True)
-            st.session_state["data_opened"] = {"pid": pid, "rev": saved.revision}
+            st.session_state["data_opened"] = {"pid": pid, "rec": saved}
             del st.session_state["data_conflict"]
             st.rerun()
         if b.button(t("data.keep_theirs", lang), key="keep_theirs"):
-            st.session_state["data_opened"] = {"pid": pid, "rev": None}
+            st.session_state["data_opened"] = {}
             del st.session_state["data_conflict"]
             st.rerun()
     if flash := st.session_state.pop("data_flash", None):
@@ -175,7 +177,7 @@ with tab_projects:
             sure = st.checkbox(t("data.delete_confirm", lang), key=f"del_sure_{k}")
             if st.button(t("data.delete", lang), disabled=not sure, key=f"del_{k}"):
                 try:
-                    store.delete_project(pid, opened["rev"], user)
+                    store.delete_project(pid, rev, user)
                     st.session_state["data_flash"] = t("data.deleted", lang, pid=pid)
                     st.session_state["data_opened"] = {}
                     st.rerun()
@@ -199,7 +201,7 @@ with tab_projects:
                 current = store.get_project(pid)
                 try:
                     saved = store.restore(pid, choice[0], current.revision if current else None, user, choice[1])
-                    st.session_state["data_opened"] = {"pid": pid, "rev": saved.revision}
+                    st.session_state["data_opened"] = {"pid": pid, "rec": saved}
                     st.session_state["data_flash"] = t("data.restored", lang, id=choice[0])
                     st.rerun()
                 except ConflictError as err:
