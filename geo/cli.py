@@ -21,6 +21,7 @@ from geo.validate import DataError
 COMMAND_MODULES: list[str] = [
     "geo.cli",
     "geo.cli_units",
+    "geo.cli_data",
 ]
 
 

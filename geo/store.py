@@ -111,5 +111,11 @@ class BundledStore:
 
 
 def default_store() -> Store:
-    """The store the app and CLI use."""
-    return BundledStore()
+    """The store the app and CLI use: the user's GeoPackage (see :mod:`geo.gpkg_store`).
+
+    It lives in ``$ATLAS_DATA_DIR`` (or the per-user data folder) and is seeded from the
+    bundled data on first use; :class:`BundledStore` stays available for read-only use.
+    """
+    from geo.gpkg_store import open_default
+
+    return open_default()

@@ -23,7 +23,9 @@ def _run_through_app() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the v1 mode
         return
-    if PagesManager.uses_pages_directory:
+    # Once per session: a rerun drops pending widget events (a form submit), so never repeat it.
+    if PagesManager.uses_pages_directory and not st.session_state.get("_nav_through_app"):
+        st.session_state["_nav_through_app"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 

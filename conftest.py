@@ -1,0 +1,8 @@
+"""Safety net for the whole run (tests and doctests): never touch the user's real data folder."""
+
+import os
+import tempfile
+
+
+def pytest_configure(config):
+    os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")

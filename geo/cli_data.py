@@ -1,0 +1,122 @@
+"""Data-management commands: import projects and layers, write the template, export.
+
+``python -m geo import-projects FILE [--user NAME] [--yes] [--allow-overcommit]``
+``python -m geo import-layer KIND FILE [--crs EPSG:9205] --source … --licence … --date … --quality …``
+``python -m geo template --out FILE.xlsx``
+``python -m geo export --format gpkg|geojson|csv|xlsx --out PATH [--hxl]``
+
+Every import checks the whole file first and writes nothing unless it is clean
+(then in one transaction). Any problem exits with status 1 and lists file, row and column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo import export_data, imports, layer_import
+from geo.gpkg_store import ConflictError, default_user
+from geo.store import default_store
+from geo.validate import DataError, Problem
+
+
+def _read(path: str, limit: int) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise DataError([Problem(p.name, f"file not found: {path}")])
+    if p.stat().st_size > limit:  # refuse before reading it into memory
+        raise DataError([Problem(p.name, f"file is {p.stat().st_size / 2**20:.1f} MB; the limit is "
+                                         f"{limit // 2**20} MB")])
+    return p.read_bytes()
+
+
+def _import_projects(args: argparse.Namespace) -> int:
+    store = default_store()
+    ds = store.load()
+    pre = imports.preview_projects(_read(args.file, imports.MAX_BYTES), args.file, ds,
+                                   store.project_revisions())
+    print(f"{pre.file}: {pre.encoding}, {len(pre.records)} projects "
+          f"({len(pre.new_ids)} new, {len(pre.changed_ids)} changed)")
+    for w in pre.warnings:
+        print(f"note: {w}")
+    if not pre.ok:
+        raise DataError(pre.problems)
+    if pre.overcommitted and not args.allow_overcommit:
+        raise DataError([Problem(pre.file, "committed exceeds need in the rows noted above; check them or pass "
+                                           "--allow-overcommit")])
+    if not args.yes:
+        answer = input("Write these changes? [y/N] ") if sys.stdin.isatty() else ""
+        if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
+            print("nothing written (pass --yes to confirm without asking)")
+            return 1
+    try:
+        counts = store.apply_projects(pre.records, pre.base_revisions, args.user or default_user(),
+                                      note=f"import {pre.file}", allow_overcommit=args.allow_overcommit)
+    except ConflictError as err:
+        raise DataError([Problem(pre.file, f"{err}; nothing written, run the import again")]) from None
+    print(f"written: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    return 0
+
+
+def _import_layer(args: argparse.Namespace) -> int:
+    store = default_store()
+    ds = store.load()
+    li = layer_import.preview_layer(args.kind, _read(args.file, layer_import.MAX_LAYER_BYTES), args.file, ds,
+                                     crs=args.crs)
+    for note in li.notes:
+        print(f"note: {note}")
+    for r in li.repairs:
+        print(f"repaired: {r}")
+    if len(li.matches):
+        print(li.matches.to_string(index=False))
+    if not li.ok:
+        raise DataError(li.problems)
+    summary = layer_import.commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
+                                        args.quality or "", args.method or "", args.user or default_user())
+    print(f"written: {summary}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    path = imports.write_template(args.out, default_store().load())
+    print(f"wrote {path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    path = export_data.export(default_store().load(), args.format, args.out, args.lang, args.hxl)
+    print(f"wrote {path}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-projects", help="import projects from CSV/Excel (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--user", help="your name, for the audit trail (default: OS user)")
+    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.add_argument("--allow-overcommit", action="store_true", help="accept committed > need")
+    p.set_defaults(func=_import_projects)
+
+    p = sub.add_parser("import-layer", help="import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)")
+    p.add_argument("kind", choices=list(layer_import.KINDS))
+    p.add_argument("file")
+    p.add_argument("--crs", help="CRS of the coordinates when the file has none, e.g. EPSG:9205")
+    p.add_argument("--source", help="where the layer comes from (required)")
+    p.add_argument("--licence", help="licence or terms of use (required)")
+    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
+    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
+    p.add_argument("--method", help="how it was made (optional)")
+    p.add_argument("--user", help="your name, for the audit trail")
+    p.set_defaults(func=_import_layer)
+
+    p = sub.add_parser("template", help="write the Excel template for project imports")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_template)
+
+    p = sub.add_parser("export", help="export the data (gpkg, geojson zip, csv, xlsx)")
+    p.add_argument("--format", required=True, choices=list(export_data.FORMATS))
+    p.add_argument("--out", required=True)
+    p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")
+    p.set_defaults(func=_export)
+

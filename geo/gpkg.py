@@ -1,0 +1,217 @@
+"""A minimal GeoPackage reader/writer on plain :mod:`sqlite3`.
+
+Writing layers through SQLite ourselves (instead of GDAL) lets every table and
+every geometry layer change inside ONE SQLite transaction, so a write is all or
+nothing even if the process is killed. Files written here follow the
+GeoPackage 1.3 core (``gpkg_contents``, ``gpkg_geometry_columns``, standard
+geometry blobs), so GDAL/QGIS open them; the tests read them back with pyogrio.
+
+Geometry is always stored in EPSG:4326.
+
+Examples
+--------
+>>> import sqlite3, geopandas as gpd
+>>> from shapely.geometry import Point
+>>> con = sqlite3.connect(":memory:")
+>>> init(con)
+>>> gdf = gpd.GeoDataFrame({"name": ["Bản Bo"], "n": [3]}, geometry=[Point(103.5, 22.3)], crs="EPSG:4326")
+>>> write_table(con, "places", gdf, identifier="Places")
+>>> back = read_table(con, "places")
+>>> back.loc[0, "name"], int(back.loc[0, "n"]), back.geometry[0].x
+('Bản Bo', 3, 103.5)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from datetime import datetime, timezone
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+APPLICATION_ID = 0x47504B47  # "GPKG"
+USER_VERSION = 10300  # GeoPackage 1.3
+GEOM_COLUMN = "geom"
+SRS_ID = 4326
+
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],'
+    'UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],'
+    'AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+# pandas dtype kind -> GeoPackage column type; read back in the other direction.
+_SQL_TYPES = {"bool": "BOOLEAN", "int32": "MEDIUMINT", "int": "INTEGER", "float": "DOUBLE", "str": "TEXT"}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+
+
+def init(con: sqlite3.Connection) -> None:
+    """Create the GeoPackage core tables (idempotent)."""
+    con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    con.execute(f"PRAGMA user_version={USER_VERSION}")
+    con.executescript("""
+        CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+            srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+            organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+        CREATE TABLE IF NOT EXISTS gpkg_contents (
+            table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+            description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT
+            (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+            srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+        CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+            table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+            srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+            CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+            CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+            CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+    """)
+    con.executemany(
+        "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", SRS_ID, "EPSG", 4326, _WGS84_WKT, "longitude/latitude coordinates in decimal degrees"),
+        ],
+    )
+
+
+def encode(geoms: np.ndarray) -> list[bytes | None]:
+    """Shapely geometries → GeoPackage geometry blobs (little-endian, XY envelope)."""
+    out: list[bytes | None] = []
+    wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+    bounds = shapely.bounds(geoms)
+    for geom, wkb, (minx, miny, maxx, maxy) in zip(geoms, wkbs, bounds):
+        if geom is None:
+            out.append(None)
+        elif geom.is_empty:
+            out.append(b"GP\x00\x11" + struct.pack("<i", SRS_ID) + wkb)  # empty flag, no envelope
+        else:
+            out.append(b"GP\x00\x03" + struct.pack("<i4d", SRS_ID, minx, maxx, miny, maxy) + wkb)
+    return out
+
+
+def decode(blobs: list[bytes | None]) -> np.ndarray:
+    """GeoPackage geometry blobs (any byte order or envelope) → shapely geometries."""
+    wkbs: list[bytes | None] = []
+    for blob in blobs:
+        if blob is None:
+            wkbs.append(None)
+            continue
+        flags = blob[3]
+        env = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags >> 1) & 0x7]
+        wkbs.append(bytes(blob[8 + env:]))
+    return shapely.from_wkb(np.array(wkbs, dtype=object))
+
+
+def _kind(dtype: object) -> str:
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int32" if str(dtype).lower() == "int32" else "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    return "str"
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def drop_table(con: sqlite3.Connection, name: str) -> None:
+    """Remove a table and its GeoPackage registration."""
+    con.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
+    con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name=?", (name,))
+    con.execute("DELETE FROM gpkg_contents WHERE table_name=?", (name,))
+
+
+def write_table(
+    con: sqlite3.Connection, name: str, df: pd.DataFrame, identifier: str | None = None,
+    description: str = "", extra_columns: str = "",
+) -> None:
+    """(Re)create ``name`` from ``df``: a feature table if ``df`` is a GeoDataFrame, else attributes.
+
+    Runs inside the caller's transaction; ``extra_columns`` is SQL appended to the column list
+    (e.g. ``"revision INTEGER NOT NULL DEFAULT 1"``).
+    """
+    drop_table(con, name)
+    spatial = isinstance(df, gpd.GeoDataFrame)
+    attrs = df.drop(columns=df.geometry.name) if spatial else df
+    cols = [f"{_quote(c)} {_SQL_TYPES[_kind(attrs[c].dtype)]}" for c in attrs.columns]
+    if spatial:
+        cols.insert(0, f"{GEOM_COLUMN} GEOMETRY")
+    if extra_columns:
+        cols.append(extra_columns)
+    con.execute(f"CREATE TABLE {_quote(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, {', '.join(cols)})")
+    records = [[_cell(v) for v in row] for row in attrs.itertuples(index=False, name=None)]
+    names = list(attrs.columns)
+    if spatial:
+        geoms = df.to_crs(SRS_ID).geometry.to_numpy() if df.crs is not None else df.geometry.to_numpy()
+        blobs = encode(geoms)
+        records = [[b, *r] for b, r in zip(blobs, records)]
+        names.insert(0, GEOM_COLUMN)
+    placeholders = ",".join("?" * len(names))
+    con.executemany(
+        f"INSERT INTO {_quote(name)} ({', '.join(_quote(n) for n in names)}) VALUES ({placeholders})", records,
+    )
+    ident = identifier or name
+    if spatial:
+        valid = df.geometry[df.geometry.notna() & ~df.geometry.is_empty]
+        minx, miny, maxx, maxy = (valid.total_bounds if len(valid) else [None] * 4)
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change,"
+            " min_x, min_y, max_x, max_y, srs_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (name, "features", ident, description, _now(), _cell(minx), _cell(miny), _cell(maxx), _cell(maxy),
+             SRS_ID),
+        )
+        types = set(valid.geom_type)
+        gtype = types.pop().upper() if len(types) == 1 else "GEOMETRY"
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (name, GEOM_COLUMN, gtype, SRS_ID))
+    else:
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+            " VALUES (?,?,?,?,?)", (name, "attributes", ident, description, _now()),
+        )
+
+
+def _series(values: list, sql_type: str) -> pd.Series:
+    t = sql_type.upper()
+    if t == "BOOLEAN":
+        s = pd.Series(values, dtype=object)
+        return s.astype("boolean").astype(bool) if s.notna().all() else s.astype("boolean")
+    if t in ("INTEGER", "MEDIUMINT", "INT", "SMALLINT", "TINYINT"):
+        s = pd.Series(values, dtype=object)
+        dtype = "int32" if t == "MEDIUMINT" else "int64"
+        return s.astype(dtype) if s.notna().all() else s.astype(dtype.capitalize())
+    if t in ("DOUBLE", "REAL", "FLOAT"):
+        return pd.Series(values, dtype="float64")
+    return pd.Series(values, dtype="str")
+
+
+def read_table(con: sqlite3.Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` with its pandas dtypes restored."""
+    info = con.execute(f"PRAGMA table_info({_quote(name)})").fetchall()
+    columns = [(row[1], row[2]) for row in info if row[1] not in skip]
+    rows = con.execute(
+        f"SELECT {', '.join(_quote(c) for c, _ in columns)} FROM {_quote(name)} ORDER BY fid").fetchall()
+    data = {c: _series([r[i] for r in rows], t) for i, (c, t) in enumerate(columns) if t.upper() != "GEOMETRY"}
+    df = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    geom_cols = [i for i, (_, t) in enumerate(columns) if t.upper() == "GEOMETRY"]
+    if not geom_cols:
+        return df
+    geoms = decode([r[geom_cols[0]] for r in rows]) if rows else np.array([], dtype=object)
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRS_ID}")

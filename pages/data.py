@@ -1,0 +1,344 @@
+"""Data management: edit projects (with history), import projects and layers, export. Logic lives in geo/."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo import export_data, imports, layer_import, schema
+from geo.gpkg_store import ConflictError, default_user
+from geo.i18n import t
+from geo.records import blank_project, validate_record
+from geo.store import default_store
+from geo.validate import DataError
+from pages import _shared
+
+lang = _shared.lang()
+ds = _shared.dataset()
+store = default_store()
+
+st.title(t("data.heading", lang))
+st.caption(t("data.intro", lang, path=str(store.path)))
+_shared.provenance_banner(ds, lang)
+user = st.sidebar.text_input(t("data.user", lang), key="data_user", placeholder=default_user()).strip()
+names = _shared.commune_names(ds, lang)
+
+
+def show_problems(problems, header_key: str, labels: bool) -> None:
+    st.error(t(header_key, lang))
+    frame = imports.problems_frame(problems, lang, labels).rename(columns={
+        "row": t("data.col_row", lang), "column": t("data.col_column", lang), "problem": t("data.col_problem", lang)})
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def field_errors(problems) -> None:
+    lines = []
+    for p in problems:
+        where = t("data.field", lang, field=imports.field_label(p.column, lang))
+        if p.row:
+            where += f" ({t('data.line', lang, n=p.row)})"
+        lines.append(f"- {where}: {p.message}")
+    st.error(t("data.invalid", lang) + "\n\n" + "\n".join(lines))
+
+
+def state_frame(state: dict | None) -> pd.DataFrame:
+    """A project version as a two-column table (text only, never HTML)."""
+    if state is None:
+        return pd.DataFrame({"": [t("data.conflict_deleted", lang)]})
+    rows = [(imports.field_label(k, lang), str(v)) for k, v in state["project"].items()]
+    rows += [(schema.SOURCE_BY_KEY[ln["source"]](lang) if ln["source"] in schema.SOURCE_BY_KEY else ln["source"],
+              " / ".join(str(ln[c]) for c in schema.MONEY_COLUMNS)) for ln in state["funding"]]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+tab_projects, tab_import, tab_layer, tab_export, tab_log = st.tabs([
+    t("data.tab_projects", lang), t("data.tab_import", lang), t("data.tab_layer", lang),
+    t("data.tab_export", lang), t("data.tab_log", lang)])
+
+# --- projects: form, conflict, delete, history ------------------------------------------------------
+with tab_projects:
+    NEW = "__new__"
+    labels = dict(zip(ds.projects["project_id"], ds.projects["name_vi"]))
+    if nxt := st.session_state.pop("data_pid_next", None):
+        st.session_state["data_pid"] = nxt
+    pid = st.selectbox(t("data.pick", lang), [NEW, *labels], key="data_pid",
+                       format_func=lambda k: t("data.new", lang) if k == NEW else f"{k} — {labels[k]}")
+    # The form shows the version the user opened (kept across reruns), so a save made meanwhile by
+    # someone else is detected as a conflict instead of silently replacing the form's content.
+    opened = st.session_state.get("data_opened") or {}
+    if opened.get("pid") != pid or "rec" not in opened:
+        opened = {"pid": pid, "rec": store.get_project(pid) if pid != NEW else None}
+        st.session_state["data_opened"] = opened
+    rec = opened["rec"]
+    base = rec.project if rec else blank_project()
+    lines = rec.funding if rec else []
+    rev = rec.revision if rec else 0
+    if rec:
+        st.caption(t("data.revision", lang, rev=rev))
+    k = f"{pid}_{rev}"
+    codes = ds.communes["code"].tolist()
+    with st.form(f"project_form_{k}"):
+        c1, c2 = st.columns(2)
+        f = {}
+        f["project_id"] = c1.text_input(imports.field_label("project_id", lang), base["project_id"],
+                                        disabled=rec is not None)
+        f["name_vi"] = c1.text_input(imports.field_label("name_vi", lang), base["name_vi"])
+        f["name_en"] = c1.text_input(imports.field_label("name_en", lang), base["name_en"])
+        f["description"] = c1.text_area(imports.field_label("description", lang), base["description"])
+        f["commune_code"] = c2.selectbox(imports.field_label("commune_code", lang), codes,
+                                         index=codes.index(base["commune_code"]) if base["commune_code"] in codes else 0,
+                                         format_func=lambda c: f"{names.get(c, c)} ({c})")
+        areas = list(schema.CONTENT_AREAS)
+        f["content_area"] = c2.selectbox(imports.field_label("content_area", lang), areas,
+                                         index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
+                                         format_func=lambda a: schema.content_area_label(a, lang))
+        statuses = [s.key for s in schema.STATUSES]
+        f["status"] = c2.selectbox(imports.field_label("status", lang), statuses,
+                                   index=statuses.index(base["status"]) if base["status"] in statuses else 0,
+                                   format_func=lambda s: schema.STATUS_BY_KEY[s](lang))
+        lo, hi = schema.SANE_YEARS
+        f["start_year"] = c2.number_input(imports.field_label("start_year", lang), lo, hi,
+                                          base["start_year"] or schema.PLAN_YEARS[1], step=1)
+        f["end_year"] = c2.number_input(imports.field_label("end_year", lang), lo, hi,
+                                        base["end_year"] or schema.PLAN_YEARS[1], step=1)
+        f["lead_agency"] = c1.text_input(imports.field_label("lead_agency", lang), base["lead_agency"])
+        f["donor"] = c1.text_input(imports.field_label("donor", lang), base["donor"])
+        f["lon"] = c2.text_input(imports.field_label("lon", lang), "" if base["lon"] is None else str(base["lon"]))
+        f["lat"] = c2.text_input(imports.field_label("lat", lang), "" if base["lat"] is None else str(base["lat"]))
+        qualities = [q.value for q in schema.Quality]
+        f["quality"] = c2.selectbox(imports.field_label("quality", lang), qualities,
+                                    index=qualities.index(base["quality"]) if base["quality"] in qualities else 0,
+                                    format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
+        st.markdown(f"**{t('data.lines', lang)}**")
+        edited = st.data_editor(
+            pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS]), num_rows="dynamic", width="stretch",
+            key=f"lines_{k}", column_config={
+                "source": st.column_config.SelectboxColumn(
+                    imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
+                    required=True),
+                **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1, format="%d")
+                   for c in schema.MONEY_COLUMNS}})
+        allow_over = st.checkbox(t("data.allow_over", lang))
+        submitted = st.form_submit_button(t("data.save", lang), type="primary")
+    if submitted:
+        project = {**f, "lon": f["lon"] or None, "lat": f["lat"] or None}
+        new_lines = [r for r in edited.to_dict("records") if r.get("source")]
+        problems = validate_record(project, new_lines, codes, allow_over)
+        if problems:
+            field_errors(problems)
+        else:
+            try:
+                if rec is None:
+                    saved = store.create_project(project, new_lines, user, allow_over)
+                else:
+                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over)
+                st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rec": saved}
+                st.session_state["data_flash"] = t("data.saved", lang, pid=saved.project["project_id"], rev=saved.revision)
+                if rec is None:
+                    st.session_state["data_pid_next"] = saved.project["project_id"]
+                st.rerun()
+            except ConflictError as err:
+                st.session_state["data_conflict"] = err
+            except DataError as err:
+                field_errors(err.problems)
+    conflict = st.session_state.get("data_conflict")
+    if conflict is not None and conflict.project_id == pid:
+        st.warning(t("data.conflict", lang))
+        a, b = st.columns(2)
+        a.markdown(f"**{t('data.conflict_mine', lang)}**")
+        a.dataframe(state_frame(conflict.mine), hide_index=True, width="stretch")
+        b.markdown(f"**{t('data.conflict_theirs', lang)}**")
+        b.dataframe(state_frame({"project": conflict.theirs.project, "funding": conflict.theirs.funding}
+                                if conflict.theirs else None), hide_index=True, width="stretch")
+        if a.button(t("data.keep_mine", lang), key="keep_mine"):
+            mine = conflict.mine
+            if conflict.theirs is None:
+                saved = store.create_project(mine["project"], mine["funding"], user, allow_overcommit=True)
+            else:
+                saved = store.update_project(pid, mine["project"], mine["funding"], conflict.theirs.revision, user,
+                                             allow_overcommit=True)
+            st.session_state["data_opened"] = {"pid": pid, "rec": saved}
+            del st.session_state["data_conflict"]
+            st.rerun()
+        if b.button(t("data.keep_theirs", lang), key="keep_theirs"):
+            st.session_state["data_opened"] = {}
+            del st.session_state["data_conflict"]
+            st.rerun()
+    if flash := st.session_state.pop("data_flash", None):
+        st.success(flash)
+
+    if rec is not None:
+        with st.expander(t("data.delete", lang)):
+            sure = st.checkbox(t("data.delete_confirm", lang), key=f"del_sure_{k}")
+            if st.button(t("data.delete", lang), disabled=not sure, key=f"del_{k}"):
+                try:
+                    store.delete_project(pid, rev, user)
+                    st.session_state["data_flash"] = t("data.deleted", lang, pid=pid)
+                    st.session_state["data_opened"] = {}
+                    st.rerun()
+                except ConflictError as err:
+                    st.session_state["data_conflict"] = err
+                    st.rerun()
+    entries = store.history(pid) if pid != NEW else []
+    with st.expander(t("data.history", lang), expanded=bool(entries)):
+        if not entries:
+            st.caption(t("data.no_history", lang))
+        else:
+            st.dataframe(pd.DataFrame([{
+                "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
+                t("data.col_action", lang): e.action, "rev": e.revision, t("data.col_note", lang): e.note}
+                for e in entries]), hide_index=True, width="stretch")
+            versions = {(i, w): state for i, w, state in store.versions(pid)}
+            choice = st.selectbox(t("data.restore_pick", lang), list(versions)[::-1], key=f"restore_pick_{k}",
+                                  format_func=lambda v: t(f"data.version_{v[1]}", lang, id=v[0]))
+            st.dataframe(state_frame(versions[choice]), hide_index=True, width="stretch")
+            if st.button(t("data.restore", lang), key=f"restore_{k}"):
+                current = store.get_project(pid)
+                try:
+                    saved = store.restore(pid, choice[0], current.revision if current else None, user, choice[1])
+                    st.session_state["data_opened"] = {"pid": pid, "rec": saved}
+                    st.session_state["data_flash"] = t("data.restored", lang, id=choice[0])
+                    st.rerun()
+                except ConflictError as err:
+                    st.session_state["data_conflict"] = err
+                    st.rerun()
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _template_bytes(version: str) -> bytes:
+    return imports.write_template(io.BytesIO(), default_store().load()).getvalue()
+
+
+# --- import projects ------------------------------------------------------------------------------------
+with tab_import:
+    st.download_button(t("data.template", lang), _template_bytes(store.version()), "mau_nhap_du_an.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.caption(t("data.template_help", lang, mb=imports.MAX_BYTES // 2**20))
+    upload = st.file_uploader(t("data.upload_table", lang), type=["csv", "txt", "xlsx"], key="data_table_upload")
+    if upload is not None:
+        cache = st.session_state.get("data_import")
+        if cache is None or cache[0] != upload.file_id:
+            try:
+                pre = imports.preview_projects(upload.getvalue(), upload.name, ds, store.project_revisions())
+            except DataError as err:
+                pre = imports.ProjectImport(upload.name, "?", problems=err.problems)
+            st.session_state["data_import"] = (upload.file_id, pre)
+        pre = st.session_state["data_import"][1]
+        st.write(t("data.preview_summary", lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+                   new=len(pre.new_ids), changed=len(pre.changed_ids)))
+        if pre.problems:
+            show_problems(pre.problems, "data.problems", labels=False)
+        if pre.warnings:
+            st.warning(t("data.warnings", lang))
+            st.dataframe(imports.problems_frame(pre.warnings, lang), hide_index=True, width="stretch")
+        if len(pre.matches):
+            with st.expander(t("data.matches", lang)):
+                st.dataframe(pre.matches, hide_index=True, width="stretch")
+        if pre.records:
+            st.dataframe(pre.table(), hide_index=True, width="stretch")
+        st.info(t("data.nothing_written", lang))
+        if pre.ok:
+            over_ok = st.checkbox(t("data.allow_over", lang), key="import_over") if pre.overcommitted else False
+            if st.button(t("data.confirm_import", lang), type="primary",
+                         disabled=bool(pre.overcommitted) and not over_ok, key="confirm_import"):
+                try:
+                    counts = store.apply_projects(pre.records, pre.base_revisions, user, f"import {pre.file}",
+                                                  allow_overcommit=over_ok)
+                    st.session_state["data_import_done"] = t("data.imported", lang, **counts)
+                except (ConflictError, DataError) as err:
+                    st.session_state["data_import_done"] = str(err)
+                st.session_state.pop("data_import", None)
+                st.rerun()
+    if done := st.session_state.pop("data_import_done", None):
+        st.success(done)
+
+# --- import a layer -----------------------------------------------------------------------------------
+with tab_layer:
+    kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
+                        format_func=lambda k: t(f"data.kind.{k}", lang))
+    layer_file = st.file_uploader(t("data.upload_layer", lang), type=["geojson", "json", "zip", "gpkg", "kml", "kmz"],
+                                  key="data_layer_upload")
+    crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]
+    crs = st.selectbox(t("data.crs", lang), crs_options, key="layer_crs",
+                       format_func=lambda c: t("data.crs_auto", lang) if not c else c)
+    with st.container(border=True):
+        st.markdown(f"**{t('data.prov', lang)}**")
+        p1, p2 = st.columns(2)
+        src = p1.text_input(t("data.prov_source", lang), key="prov_source")
+        lic = p1.text_input(t("data.prov_licence", lang), key="prov_licence")
+        when = p2.text_input(t("data.prov_date", lang), date.today().isoformat(), key="prov_date")
+        qual = p2.selectbox(t("common.quality", lang), [q.value for q in schema.Quality], key="prov_quality",
+                            format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
+        method = st.text_input(t("data.prov_method", lang), key="prov_method")
+    if layer_file is not None:
+        li = None
+        try:
+            li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
+        except layer_import.CRSNeeded as err:
+            st.warning(t("data.crs_needed", lang) + " " + str(err))
+        except DataError as err:
+            show_problems(err.problems, "data.problems", labels=False)
+        if li is not None:
+            for note in li.notes:
+                st.info(note)
+            if li.repairs:
+                st.warning(t("data.repairs", lang))
+                st.dataframe(imports.problems_frame(li.repairs, lang), hide_index=True, width="stretch")
+            if len(li.matches):
+                st.dataframe(li.matches, hide_index=True, width="stretch")
+            if li.problems:
+                show_problems(li.problems, "data.problems", labels=False)
+            else:
+                st.write(t("data.layer_ready", lang, n=len(li.gdf), crs=li.source_crs or crs))
+                st.info(t("data.nothing_written", lang))
+                if st.button(t("data.confirm_layer", lang), type="primary", key="confirm_layer"):
+                    try:
+                        summary = layer_import.commit_layer(store, li, ds, src, lic, when, qual, method, user)
+                        st.session_state["data_layer_done"] = t("data.layer_done", lang, summary=summary)
+                        st.rerun()
+                    except DataError as err:
+                        field_errors(err.problems)
+    if done := st.session_state.pop("data_layer_done", None):
+        st.success(done)
+
+# --- export ---------------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"export.{fmt}"
+        export_data.export(default_store().load(), fmt, path, lang, hxl)
+        return path.read_bytes()
+
+
+with tab_export:
+    fmt = st.radio(t("data.format", lang), list(export_data.FORMATS), key="export_fmt",
+                   format_func=lambda f: t(f"data.fmt.{f}", lang))
+    hxl = st.checkbox(t("data.hxl", lang), key="export_hxl") if fmt == "csv" else False
+    ext = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx"}[fmt]
+    st.download_button(t("data.download", lang), _export_bytes(store.version(), fmt, lang, hxl),
+                       f"tam_duong_atlas.{ext}", key="export_download")
+    st.caption(t("data.export_note", lang))
+    st.caption(" · ".join(ds.provenance_lines(lang)))
+
+# --- change log -------------------------------------------------------------------------------------------
+with tab_log:
+    log = store.audit_log(200)
+    if not log:
+        st.caption(t("data.no_history", lang))
+    else:
+        st.dataframe(pd.DataFrame([{
+            "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
+            t("data.col_action", lang): e.action, "project": e.project_id or "", t("data.col_note", lang): e.note}
+            for e in log]), hide_index=True, width="stretch")
+        present = set(ds.projects["project_id"])
+        gone = {e.project_id: e.id for e in log if e.action == "delete" and e.project_id not in present}
+        if gone:
+            back = st.selectbox(t("data.deleted_pick", lang), list(gone), key="restore_deleted_pick")
+            if st.button(t("data.restore", lang), key="restore_deleted"):
+                store.restore(back, gone[back], None, user)
+                st.session_state["data_flash"] = t("data.restored", lang, id=gone[back])
+                st.rerun()

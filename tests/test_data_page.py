@@ -1,0 +1,147 @@
+"""The data-management page (Streamlit AppTest): validation names the field, imports preview before
+writing, conflicts show both versions, history restores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import t
+from geo.imports import COLUMN_LABELS
+from tests.test_imports import csv_text, row
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def page(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_label(elements, label):
+    return next(e for e in elements if e.label == label)
+
+
+def save(at: AppTest) -> AppTest:
+    return by_label(at.button, t("data.save", at.session_state["lang"])).click().run()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_renders_with_tabs_and_honesty_banner(lang):
+    at = page(lang)
+    assert at.title[0].value == t("data.heading", lang)
+    assert len(at.tabs) == 5
+    assert any(t("common.illustrative_banner", lang)[:20] in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_validation_error_names_the_field_and_writes_nothing(lang, store):
+    v0 = store.version()
+    at = page(lang)
+    by_label(at.text_input, COLUMN_LABELS["project_id"](lang)).set_value("NEW-9")
+    # name left empty; end year before start year
+    by_label(at.number_input, COLUMN_LABELS["start_year"](lang)).set_value(2025)
+    by_label(at.number_input, COLUMN_LABELS["end_year"](lang)).set_value(2022)
+    at = save(at)
+    assert not at.exception
+    text = " ".join(e.value for e in at.error)
+    assert t("data.field", lang, field=COLUMN_LABELS["name_vi"](lang)) in text
+    assert t("data.field", lang, field=COLUMN_LABELS["end_year"](lang)) in text
+    assert store.version() == v0 and store.get_project("NEW-9") is None
+
+
+def test_new_project_is_saved_and_logged_with_the_typed_user(store):
+    at = page("en")
+    at.sidebar.text_input[0].set_value("Nguyễn Thị Lan")
+    by_label(at.text_input, "Project ID").set_value("NEW-9")
+    by_label(at.text_input, "Name (Vietnamese)").set_value("<b>Nhà</b> văn hóa bản")
+    at = save(at)
+    assert not at.exception and not at.error
+    rec = store.get_project("NEW-9")
+    assert rec.project["name_vi"] == "<b>Nhà</b> văn hóa bản"  # stored as typed
+    assert store.history("NEW-9")[0].user == "Nguyễn Thị Lan"
+    # User text is never rendered as markdown/HTML on the page.
+    assert not any("<b>Nhà</b>" in m.value for m in at.markdown)
+
+
+def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(store):
+    at = page("en")
+    at.selectbox(key="data_pid").set_value("TD-001").run()
+    by_label(at.text_input, "Donor").set_value("Mine")
+    # Meanwhile another session saves TD-001.
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Theirs"), rec.funding, rec.revision, "Other")
+    at = save(at)
+    assert any(t("data.conflict", "en") in w.value for w in at.warning)
+    tables = [d.value for d in at.dataframe]
+    shown = " ".join(tbl.to_string() for tbl in tables)
+    assert "Mine" in shown and "Theirs" in shown
+    assert store.get_project("TD-001").project["donor"] == "Theirs"  # nothing overwritten silently
+    at = by_label(at.button, t("data.keep_mine", "en")).click().run()
+    assert store.get_project("TD-001").project["donor"] == "Mine"
+
+
+def test_history_restores_an_earlier_version(store):
+    rec = store.get_project("TD-004")
+    store.update_project("TD-004", dict(rec.project, name_vi="Tên sai"), rec.funding, rec.revision, "Lan")
+    at = page("en")
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    at.selectbox(key="restore_pick_TD-004_2").set_value(store.versions("TD-004")[0][:2]).run()
+    at = by_label(at.button, t("data.restore", "en")).click().run()
+    assert not at.exception
+    assert store.get_project("TD-004").project["name_vi"] == rec.project["name_vi"]
+    assert [e.action for e in store.history("TD-004")] == ["update", "update"]
+
+
+def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(store):
+    v0 = store.version()
+    at = page("en")
+    bad = csv_text([row(pid="IM-1", commune="Hà Nội"), row(pid="IM-2", need="-5")]).encode()
+    at.file_uploader(key="data_table_upload").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert any(t("data.problems", "en") in e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if t("data.col_problem", "en") in d.value.columns)
+    rows = set(zip(problems[t("data.col_row", "en")], problems[t("data.col_column", "en")]))
+    assert (2, "Xã, thị trấn") in rows and (3, "Nhu cầu vốn (VND)") in rows
+    assert not any(b.label == t("data.confirm_import", "en") for b in at.button)
+    assert store.version() == v0
+
+
+def test_import_writes_only_after_confirm(store):
+    at = page("en")
+    good = csv_text([row(pid="IM-1"), row(pid="IM-2", commune="Nà Tăm")]).encode()
+    at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert any(t("data.nothing_written", "en") in i.value for i in at.info)
+    assert store.get_project("IM-1") is None
+    at = by_label(at.button, t("data.confirm_import", "en")).click().run()
+    assert not at.exception
+    assert store.get_project("IM-1") is not None and store.get_project("IM-2") is not None
+    assert any("2 created" in s.value for s in at.success)
+
+
+def test_layer_upload_without_crs_asks_for_the_grid(store):
+    ds = store.load()
+    at = page("en")
+    metric = ds.communes[["code", "geometry"]].to_crs("EPSG:9205")
+    # GeoJSON in metres without a "crs" member: readers assume degrees, which is wrong.
+    data = json.dumps(json.loads(metric.to_json()) | {"crs": None}).encode()
+    at.file_uploader(key="data_layer_upload").set_value(("b.geojson", data, "application/json")).run()
+    assert not at.exception
+    assert any("EPSG:9205" in w.value for w in at.warning)
+    at.selectbox(key="layer_crs").set_value("EPSG:9205").run()
+    assert any("EPSG:6960" in i.value for i in at.info)
+    assert any(b.label == t("data.confirm_layer", "en") for b in at.button)
+
+
+def test_export_tab_offers_a_download():
+    at = page("en")
+    assert not at.exception
+    assert any(d.label == t("data.download", "en") for d in at.get("download_button"))
