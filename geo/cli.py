@@ -20,6 +20,7 @@ from geo.validate import DataError
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMAND_MODULES: list[str] = [
     "geo.cli",
+    "geo.cli_maps",
 ]
 
 
