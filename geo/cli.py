@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "geo.cli",
     "geo.cli_units",
     "geo.cli_data",
+    "geo.cli_maps",
 ]
 
 

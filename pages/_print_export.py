@@ -1,0 +1,58 @@
+"""Download panel for a print-quality copy of what the map page shows (PNG, PDF, SVG).
+
+Call :func:`print_export_panel` from the map page with its current indicator,
+filters, language, layers and scheme. The page is rendered only when the user
+clicks the download button (deferred data), and cached on all inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from geo import funding, render
+from geo.i18n import t
+from geo.store import Dataset, default_store
+
+DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def render_cached(version: str, _ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
+                  layers: tuple[str, ...], scheme: str, paper: str, orientation: str, fmt: str, dpi: int) -> bytes:
+    """The rendered file, once per (data version, map inputs, paper, format, dpi)."""
+    return render.render_bytes(_ds, indicator, fmt=fmt, dpi=dpi, filters=filters, lang=lang, layers=layers,
+                               scheme=scheme, paper=paper, orientation=orientation)
+
+
+def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int) -> str:
+    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats)."""
+    res = f"-{dpi}dpi" if fmt == "png" else ""
+    return f"tam-duong-{render.resolve_indicator(indicator)}-{paper}-{orientation}{res}.{fmt}"
+
+
+def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
+                       layers: Iterable[str] = (), scheme: str = "quantiles") -> None:
+    """Paper / orientation / format / dpi choices and a download button for the rendered map."""
+    layers = tuple(layers)
+    with st.expander(t("print.heading", lang), icon=":material/print:"):
+        c1, c2, c3, c4 = st.columns(4)
+        paper = c1.selectbox(t("print.paper", lang), list(render.PAPER_MM), key="print_paper")
+        orientation = c2.selectbox(t("print.orientation", lang), list(render.ORIENTATIONS),
+                                   format_func=lambda o: t(f"print.{o}", lang), key="print_orientation")
+        fmt = c3.selectbox(t("print.format", lang), list(render.FORMATS), format_func=str.upper, key="print_format")
+        dpi = c4.selectbox(t("print.dpi", lang), DPI_OPTIONS, index=DPI_OPTIONS.index(300), key="print_dpi",
+                           disabled=fmt != "png")
+        w, h = render.paper_size(paper, orientation)
+        if fmt == "png":
+            st.caption(t("print.size", lang, w=round(w * dpi), h=round(h * dpi), dpi=dpi))
+        else:
+            st.caption(t("print.vector", lang, paper=paper))
+        version = default_store().version()
+        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi))
+        st.download_button(
+            t("print.download", lang, fmt=fmt.upper()), data=lambda: render_cached(*args),
+            file_name=file_name(indicator, paper, orientation, fmt, int(dpi)), mime=render.MIME[fmt],
+            icon=":material/download:", key="print_download", on_click="ignore",
+        )
