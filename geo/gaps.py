@@ -105,15 +105,17 @@ def long_by_source(projects: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["commune_code", "source"], key=lambda s: s.map(order) if s.name == "source" else s)
 
 
-def with_total(table: pd.DataFrame, label_col: str, label: str, extra_sums: tuple[str, ...] = ()) -> pd.DataFrame:
+def with_total(table: pd.DataFrame, label_col: str, label: str, extra_sums: tuple[str, ...] = (),
+               skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """``table`` with a last row summing every money and count column (and ``extra_sums``);
-    ratios recomputed from the sums, per-person only when every population is known.
+    ratios recomputed from the sums, per-person only when every population is known. Columns in
+    ``skip`` stay blank (e.g. project counts per source, whose sum would double count).
 
     >>> t = pd.DataFrame({"name": ["a", "b"], "need": [10, 30], "gap": [5, 5], "n_projects": [1, 2]})
     >>> with_total(t, "name", "Total").iloc[-1].to_dict()
     {'name': 'Total', 'need': 40, 'gap': 10, 'n_projects': 3}
     """
-    sums = {c: table[c].sum() for c in table.columns if c in [*MONEY, "n_projects", *extra_sums]}
+    sums = {c: table[c].sum() for c in table.columns if c in [*MONEY, "n_projects", *extra_sums] and c not in skip}
     row: dict[str, object] = {c: np.nan for c in table.columns}
     row.update(sums)
     row[label_col] = label

@@ -53,6 +53,7 @@ class Column:
     header: str  # i18n key
     kind: str = "text"  # text | money | int | pct | num | dec
     label: str = ""  # literal header (e.g. a user's indicator name) instead of the catalog's
+    summable: bool = True  # False where a totals-row sum would double count (projects per source)
 
     def title(self, lang: str) -> str:
         return self.label or t(self.header, lang)
@@ -148,7 +149,11 @@ def _fill_money(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+#: Columns a totals row sums (others stay blank or are recomputed from the sums, like share_covered).
+SUMMED: tuple[str, ...] = (*gaps.MONEY, *counterpart.COLUMNS, "n_projects", "committed", "required")
 MONEY_COLUMNS = [Column(c, f"common.{c}", "money") for c in gaps.MONEY]
+#: A project with several sources counts once per source row: its sum is not a project count.
+PROJECTS_PER_ROW = Column("n_projects", "gaps.col.n_projects", "int", summable=False)
 LAYOUTS: dict[str, list[Column]] = {
     "by_area": [Column("label", "gaps.col.content_area"), *MONEY_COLUMNS,
                 Column("share_covered", "gaps.col.share_covered", "pct"), Column("n_projects", "gaps.col.n_projects", "int")],
@@ -157,7 +162,7 @@ LAYOUTS: dict[str, list[Column]] = {
                    Column("population", "common.population", "num"),
                    Column("committed_per_person", "gaps.col.committed_per_person", "money")],
     "by_source": [Column("label", "gaps.col.source"), Column("group", "gaps.col.group"), *MONEY_COLUMNS,
-                  Column("share_covered", "gaps.col.share_covered", "pct"), Column("n_projects", "gaps.col.n_projects", "int")],
+                  Column("share_covered", "gaps.col.share_covered", "pct"), PROJECTS_PER_ROW],
     "projects": [Column("project_id", "gaps.col.project_id"), Column("name", "gaps.col.project"),
                  Column("commune", "common.commune"), Column("area", "gaps.col.content_area"),
                  Column("status_label", "gaps.col.status"), Column("start_year", "gaps.col.start_year", "int"),
@@ -168,7 +173,7 @@ LAYOUTS: dict[str, list[Column]] = {
                     *[Column(c, f"counterpart.col.{c}", "money") for c in counterpart.COLUMNS]],
     "detail": [Column("commune_code", "common.code"), Column("commune", "common.commune"),
                Column("area", "gaps.col.content_area"), Column("source_label", "gaps.col.source"), *MONEY_COLUMNS,
-               Column("share_covered", "gaps.col.share_covered", "pct"), Column("n_projects", "gaps.col.n_projects", "int")],
+               Column("share_covered", "gaps.col.share_covered", "pct"), PROJECTS_PER_ROW],
     "counterpart_sources": [Column("label", "gaps.col.source"), Column("committed", "counterpart.col.international_committed", "money"),
                             Column("ratio", "counterpart.col.ratio", "pct"), Column("required", "counterpart.col.required", "money")],
 }
@@ -200,8 +205,7 @@ def write_table(ws: Worksheet, row: int, frame: pd.DataFrame, layout: list[Colum
     if total_label is not None:
         ws.cell(row=row, column=1, value=total_label).font = Font(bold=True)
         for j, col in enumerate(layout, start=1):
-            if col.kind in ("money", "int") and col.key in gaps.MONEY + list(counterpart.COLUMNS) + [
-                    "n_projects", "committed", "required"]:
+            if col.summable and col.kind in ("money", "int") and col.key in SUMMED:
                 cell = ws.cell(row=row, column=j, value=int(frame[col.key].sum()))
                 cell.number_format = money_format(lang) if col.kind == "money" else FORMATS["int"]
                 cell.font = Font(bold=True)

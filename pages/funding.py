@@ -95,7 +95,7 @@ def cell_text(value: object, kind: str) -> object:
     if kind == "money":
         return money(value)
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return t("gaps.unknown", lang) if kind in ("pct", "num") else ""
+        return t("gaps.unknown", lang) if kind in ("pct", "num") else (None if kind == "int" else "")
     if kind == "pct":
         return f"{fmt.number(float(value) * 100, lang, 1)} %"
     if kind == "num":
@@ -110,12 +110,13 @@ def cell_text(value: object, kind: str) -> object:
 def show_table(frame: pd.DataFrame, layout: list[Column], key: str, title: str, total_col: str | None,
                extra_sums: tuple[str, ...] = ()) -> None:
     """Formatted table with an illustrative caption, and CSV / Excel downloads of the raw numbers."""
-    shown = gaps.with_total(frame, total_col, t("report.total", lang), extra_sums) if total_col else frame
+    skip = tuple(c.key for c in layout if not c.summable)
+    shown = gaps.with_total(frame, total_col, t("report.total", lang), extra_sums, skip) if total_col else frame
     data = pd.DataFrame({c.title(lang): [cell_text(v, c.kind) for v in shown[c.key]] for c in layout})
     if total_col:  # in the totals row, a blank means "not a sum", except the measures that can be unknown
         for c in layout:
             if c.key not in ("share_covered", "committed_per_person", "population") and pd.isna(shown[c.key].iloc[-1]):
-                data.iloc[-1, data.columns.get_loc(c.title(lang))] = ""
+                data.iloc[-1, data.columns.get_loc(c.title(lang))] = None if c.kind == "int" else ""
     st.dataframe(data, hide_index=True, width="stretch", height=fit_height(len(data)))
     illustrative_caption()
     c1, c2, _ = st.columns([1, 1, 4])
