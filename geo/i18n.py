@@ -110,7 +110,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gaps.unit_bn": ("tỷ ₫", "VND bn"),
     "gaps.chart_stacked": ("{measure} theo xã và nguồn vốn", "{measure} by commune and funding source"),
     "gaps.chart_heat": ("{measure}: xã × nội dung thu hút", "{measure}: commune × content area"),
-    "gaps.heat_blank": ("Ô trống: không có dự án (hoặc nhu cầu bằng 0).", "Blank cell: no project (or zero need)."),
+    "gaps.heat_blank": ("Ô trống: không có dự án, hoặc giá trị bằng 0.", "Blank cell: no project, or a value of 0."),
     "gaps.by_commune": ("Khoảng trống vốn theo xã", "Funding gaps by commune"),
     "gaps.by_area": ("Khoảng trống vốn theo nội dung thu hút", "Funding gaps by content area"),
     "gaps.by_source": ("Khoảng trống vốn theo nguồn vốn", "Funding gaps by funding source"),

@@ -230,6 +230,37 @@ def parse_indicator(table: pd.DataFrame, file: str, index: names.NameIndex) -> p
     return pd.Series(values, dtype="float64")
 
 
+def read_indicator_csv(data: bytes, file: str) -> pd.DataFrame:
+    r"""The rows of an uploaded indicator CSV (UTF-8, separator ``,`` ``;`` or tab, sniffed), as text.
+
+    A row with more fields than the header (``Thèn Sin,45,5``: a decimal comma in a comma-separated
+    file) is an error naming the row, not a silent shift.
+
+    >>> read_indicator_csv("xã;tỷ lệ\nThèn Sin;45,5\n".encode(), "u.csv").iloc[0].tolist()
+    ['Thèn Sin', '45,5']
+    """
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError([Problem(file, "is not UTF-8 text; save it as 'CSV UTF-8'")]) from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        raise DataError([Problem(file, "needs a header row and at least one commune row")])
+    header = lines[0]
+    delimiter = max(";,\t", key=header.count) if any(c in header for c in ";,\t") else ","
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    width = len(rows[0])
+    problems = [Problem(file, f"has {len(r)} fields but the header has {width}; write decimals with a point "
+                              f"(45.5), quote them (\"45,5\") or separate columns with ';'", i + 1)
+                for i, r in enumerate(rows) if i and len(r) != width]
+    if problems:
+        raise DataError(problems)
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
 def _parse_number(text: str) -> float | None:
     whole = parse_int(text)
     if whole is not None:

@@ -105,15 +105,13 @@ def project_name(projects: pd.DataFrame, lang: str) -> pd.Series:
     return projects["name_vi"]
 
 
-def report_tables(ds: Dataset, start: int, end: int, lang: str,
-                  ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS) -> dict[str, pd.DataFrame]:
-    """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus provenance)."""
-    start, end = check_period(start, end)
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)))
+def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> dict[str, pd.DataFrame]:
+    """Labelled gap tables for already-filtered projects/lines: ``by_area``, ``by_commune``
+    (every commune, population-relative measures), ``by_source`` (every source) and ``detail``
+    (commune × content area × source). Shared by the page and the report."""
     names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
-
     by_area = gaps.gap_table(projects, lines, ["content_area"]).reindex(list(schema.CONTENT_AREAS))
-    by_area = _fill_money(by_area).reset_index()
+    by_area = fill_money(by_area).reset_index()
     by_area.insert(0, "label", by_area["content_area"].map(lambda c: schema.content_area_label(c, lang)))
 
     population = pd.to_numeric(ds.communes.set_index("code")["population_reported"], errors="coerce")
@@ -121,9 +119,25 @@ def report_tables(ds: Dataset, start: int, end: int, lang: str,
     by_commune.insert(1, "label", by_commune["commune_code"].map(names))
 
     keys = [s.key for s in schema.FUNDING_SOURCES]
-    by_source = _fill_money(gaps.gap_table(projects, lines, ["source"]).reindex(keys)).reset_index()
+    by_source = fill_money(gaps.gap_table(projects, lines, ["source"]).reindex(keys)).reset_index()
     by_source.insert(0, "label", by_source["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang)))
-    by_source.insert(1, "group", by_source["source"].map(lambda k: schema.SOURCE_GROUPS[schema.SOURCE_BY_KEY[k].group](lang)))
+    by_source.insert(1, "group", by_source["source"].map(
+        lambda k: schema.SOURCE_GROUPS[schema.SOURCE_BY_KEY[k].group](lang)))
+
+    detail = gaps.gap_table(projects, lines, gaps.BREAKDOWNS["commune_area_source"]).reset_index()
+    detail["commune"] = detail["commune_code"].map(names)
+    detail["area"] = detail["content_area"].map(lambda c: schema.content_area_label(c, lang))
+    detail["source_label"] = detail["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
+    return {"by_area": by_area, "by_commune": by_commune, "by_source": by_source, "detail": detail}
+
+
+def report_tables(ds: Dataset, start: int, end: int, lang: str,
+                  ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS) -> dict[str, pd.DataFrame]:
+    """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus provenance)."""
+    start, end = check_period(start, end)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)))
+    names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
+    tables = gap_tables(ds, projects, lines, lang)
 
     totals = funding.project_totals(lines)
     plist = projects.set_index("project_id").join(totals, how="left")
@@ -138,11 +152,11 @@ def report_tables(ds: Dataset, start: int, end: int, lang: str,
     cp = cp.merge(plist[["project_id", "name", "commune"]], on="project_id", how="left")
     cp_source = counterpart.by_source(lines, ratios).reset_index()
     cp_source.insert(0, "label", cp_source["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang)))
-    return {"by_area": by_area, "by_commune": by_commune, "by_source": by_source, "projects": plist,
-            "counterpart": cp, "counterpart_sources": cp_source}
+    return {**tables, "projects": plist, "counterpart": cp, "counterpart_sources": cp_source}
 
 
-def _fill_money(table: pd.DataFrame) -> pd.DataFrame:
+def fill_money(table: pd.DataFrame) -> pd.DataFrame:
+    """Zero-fill money and counts of rows with no line (a source or area nobody funds); recompute the share."""
     for col in [*gaps.MONEY, "n_projects"]:
         table[col] = table[col].fillna(0).astype("int64")
     table["share_covered"] = gaps.share_covered(table["need"], table["gap"])

@@ -24,27 +24,12 @@ LAYERS = report.REPORT_LAYERS
 def gap_frames(version: str, filters: funding.Filters, lang: str) -> dict[str, pd.DataFrame]:
     data = _shared.dataset()
     projects, lines = funding.apply_filters(data.projects, data.funding, filters)
+    tables = report.gap_tables(data, projects, lines, lang)
     cnames = _shared.commune_names(data, lang)
-    population = pd.to_numeric(data.communes.set_index("code")["population_reported"], errors="coerce")
-    by_commune = gaps.commune_gaps(projects, lines, population).reset_index()
-    by_commune.insert(1, "label", by_commune["commune_code"].map(cnames))
-    by_area = gaps.gap_table(projects, lines, ["content_area"]).reindex(list(schema.CONTENT_AREAS))
-    by_area = report._fill_money(by_area).reset_index()
-    by_area.insert(0, "label", by_area["content_area"].map(lambda c: schema.content_area_label(c, lang)))
-    keys = [s.key for s in schema.FUNDING_SOURCES]
-    by_source = report._fill_money(gaps.gap_table(projects, lines, ["source"]).reindex(keys)).reset_index()
-    by_source.insert(0, "label", by_source["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang)))
-    by_source.insert(1, "group", by_source["source"].map(
-        lambda k: schema.SOURCE_GROUPS[schema.SOURCE_BY_KEY[k].group](lang)))
-    detail = gaps.gap_table(projects, lines, gaps.BREAKDOWNS["commune_area_source"]).reset_index()
-    detail["commune"] = detail["commune_code"].map(cnames)
-    detail["area"] = detail["content_area"].map(lambda c: schema.content_area_label(c, lang))
-    detail["source_label"] = detail["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
     stacked = gaps.long_by_source(projects, lines)
     stacked["commune"] = stacked["commune_code"].map(cnames)
     stacked["source_label"] = stacked["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
-    return {"by_commune": by_commune, "by_area": by_area, "by_source": by_source, "detail": detail,
-            "stacked": stacked, "projects": projects, "lines": lines}
+    return {**tables, "stacked": stacked, "projects": projects, "lines": lines}
 
 
 @st.cache_data(show_spinner=False)
@@ -119,12 +104,18 @@ def show_table(frame: pd.DataFrame, layout: list[Column], key: str, title: str, 
                 data.iloc[-1, data.columns.get_loc(c.title(lang))] = None if c.kind == "int" else ""
     st.dataframe(data, hide_index=True, width="stretch", height=fit_height(len(data)))
     illustrative_caption()
+    downloads(frame, layout, key, title, bool(total_col))
+
+
+def downloads(frame: pd.DataFrame, layout: list[Column], key: str, title: str, total: bool) -> None:
+    """CSV and Excel buttons; files are built only when clicked (no cost on every rerun, no rerun on click)."""
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("gaps.download_csv", lang), report.table_csv(ds, frame, layout, lang, LAYERS, title),
-                       file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:")
+    c1.download_button(t("gaps.download_csv", lang), lambda: report.table_csv(ds, frame, layout, lang, LAYERS, title),
+                       file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:",
+                       on_click="ignore")
     c2.download_button(t("gaps.download_xlsx", lang),
-                       report.table_xlsx(ds, frame, layout, lang, LAYERS, title, total=bool(total_col)),
-                       file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
+                       lambda: report.table_xlsx(ds, frame, layout, lang, LAYERS, title, total=total),
+                       file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -207,7 +198,7 @@ with tab_gaps:
     base = alt.Chart(heat, title=chart_title(t("gaps.chart_heat", lang, measure=f"{heat_title} ({heat_unit})")))
     rects = base.mark_rect(stroke="white").encode(
         x=alt.X("commune:N", sort=commune_order, title=t("common.commune", lang),
-                axis=alt.Axis(labelAngle=-40, labelLimit=200, orient="top")),
+                axis=alt.Axis(labelAngle=-40, labelLimit=200, orient="top", labelOverlap=False)),
         y=alt.Y("area_label:N", sort=area_order, title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("value:Q", title=heat_unit, scale=alt.Scale(scheme="greens" if is_share else "reds")),
         tooltip=[alt.Tooltip("commune:N", title=t("common.commune", lang)),
@@ -283,8 +274,8 @@ with tab_prio:
         if upload is not None:
             try:
                 index = names.NameIndex.from_records(zip(ds.communes["code"], ds.communes["full_name"]))
-                parsed = priority.parse_indicator(pd.read_csv(upload, dtype=str, keep_default_na=False),
-                                                  upload.name, index)
+                table = priority.read_indicator_csv(upload.getvalue(), upload.name)
+                parsed = priority.parse_indicator(table, upload.name, index)
                 base["value"] = base["code"].map(parsed)
             except DataError as err:
                 _shared.show_data_error(err, lang)
@@ -337,18 +328,11 @@ with tab_prio:
                       *[Column(c, "priority.col.component", "dec", comp_label[c]) for c in comp_cols]]
         exp_title = t("priority.ranking", lang) + " — " + t("priority.weights", lang) + ": " + "; ".join(
             f"{comp_label.get(k, k)} {fmt.number(v, lang)}" for k, v in weights.items())
-        c1, c2, _ = st.columns([1, 1, 4])
-        c1.download_button(t("gaps.download_csv", lang), report.table_csv(ds, export, exp_layout, lang, LAYERS, exp_title),
-                           file_name="priority_ranking.csv", mime="text/csv", key="csv_priority",
-                           icon=":material/download:")
-        c2.download_button(t("gaps.download_xlsx", lang), report.table_xlsx(ds, export, exp_layout, lang, LAYERS, exp_title),
-                           file_name="priority_ranking.xlsx", key="xlsx_priority", icon=":material/download:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        downloads(export, exp_layout, "priority_ranking", exp_title, False)
 
         st.subheader(t("priority.explain", lang))
-        pick = st.selectbox(t("priority.pick", lang), table["project_id"].tolist(),
-                            format_func=lambda pid: f"#{int(table.set_index('project_id').loc[pid, 'rank'])} · {pid} · "
-                            f"{table.set_index('project_id').loc[pid, 'name']}", key="prio_pick")
+        pick_labels = {pid: f"#{int(r)} · {pid} · {n}" for pid, r, n in zip(table["project_id"], table["rank"], table["name"])}
+        pick = st.selectbox(t("priority.pick", lang), list(pick_labels), format_func=pick_labels.get, key="prio_pick")
         row = ranked.loc[pick]
         f = features.loc[pick]
         max_gap = features["gap"].max()
@@ -407,10 +391,11 @@ with tab_report:
     except ValueError:
         st.error(t("report.bad_period", lang, start=int(start), end=int(end)))
     else:
-        data = report_bytes(VERSION, start, end, rlang, tuple(sorted(ratios_now.items())))
+        ratio_key = tuple(sorted(ratios_now.items()))
+        data = lambda: report_bytes(VERSION, start, end, rlang, ratio_key)  # noqa: E731 (built on click)
         kind = report.report_kind(start, end)
         st.download_button(t("report.download", lang, title=t(f"report.title_{kind}", rlang, start=start, end=end)),
-                           data, file_name=f"bao-cao-{start}-{end}-{rlang}.xlsx", key="report_download",
+                           data, file_name=f"bao-cao-{start}-{end}-{rlang}.xlsx", key="report_download", on_click="ignore",
                            icon=":material/download:", type="primary",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.caption(t("report.sheets_list", rlang, sheets=", ".join(

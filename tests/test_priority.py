@@ -101,3 +101,12 @@ def test_uploaded_indicator_names_bad_rows():
         priority.parse_indicator(pd.DataFrame({"xã": ["Hà Nội", "Tam Đường"], "v": ["1", "nhiều"]}), "p.csv", idx)
     text = str(err.value)
     assert "p.csv, row 2, column 'xã'" in text and "p.csv, row 3, column 'v'" in text
+
+
+def test_indicator_csv_separators_and_decimal_comma_rows():
+    semi = priority.read_indicator_csv("xã;tỷ lệ\nThèn Sin;45,5\n".encode(), "p.csv")
+    assert semi.to_dict("list") == {"xã": ["Thèn Sin"], "tỷ lệ": ["45,5"]}
+    comma = priority.read_indicator_csv("\ufeffxa,v\nBản Bo,\"12,5\"\n".encode(), "p.csv")
+    assert comma.iloc[0].tolist() == ["Bản Bo", "12,5"]
+    with pytest.raises(DataError, match=r"p.csv, row 2: has 3 fields"):
+        priority.read_indicator_csv("xa,v\nThèn Sin,45,5\n".encode(), "p.csv")

@@ -135,3 +135,23 @@ def test_cli_ratio_override_changes_counterpart(tmp_path):
     va = [c.value for row in open_wb(a.read_bytes())[sheet].iter_rows() for c in row]
     vb = [c.value for row in open_wb(b.read_bytes())[sheet].iter_rows() for c in row]
     assert 0.5 in vb and 0.5 not in va
+
+
+def test_table_downloads_carry_provenance_and_neutralise_cells(ds):
+    import pandas as pd
+
+    frame = pd.DataFrame({"label": ["=1+1", "Bản Bo"], "need": [100, 250], "committed": [40, 250],
+                          "disbursed": [0, 10], "gap": [60, 0], "share_covered": [0.4, 1.0], "n_projects": [1, 2]})
+    layout = report.LAYOUTS["by_area"]
+    text = report.table_csv(ds, frame, layout, "vi", title="Bảng thử")
+    head = [line for line in text.splitlines() if line.startswith("#")]
+    assert head[0] == "# Bảng thử" and "MINH HỌA" in head[1] and any("minh họa" in h for h in head[2:])
+    body = pd.read_csv(io.StringIO(text), comment="#")
+    assert body.iloc[0, 0] == "'=1+1" and body[t("common.need", "vi")].tolist() == [100, 250]
+
+    wb = open_wb(report.table_xlsx(ds, frame, layout, "vi", title="Bảng thử", total=True))
+    ws = wb.active
+    assert "MINH HỌA" in ws["A1"].value
+    header, rows, total = table_rows(ws, "vi")
+    j = header.index(t("common.need", "vi"))
+    assert total[j] == 350 and rows[0][0] == "'=1+1"
