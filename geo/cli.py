@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "geo.cli_units",
     "geo.cli_data",
     "geo.cli_maps",
+    "geo.cli_report",
 ]
 
 
@@ -61,7 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=i18n.t("cli.description", "en"))
-    parser.add_argument("--lang", choices=sorted(i18n.LANGS), default="en", help="language of output (default en)")
+    # default None so a command can tell "not given" from "en" (the report defaults to Vietnamese)
+    parser.add_argument("--lang", choices=sorted(i18n.LANGS), default=None,
+                        help="language of output (default en; report: vi)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = sys.modules[__name__] if name == __name__ else importlib.import_module(name)
@@ -75,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.lang is None:  # a command may choose its own default language (set_defaults(default_lang=...))
+        args.lang = getattr(args, "default_lang", "en")
     try:
         return int(args.func(args) or 0)
     except DataError as err:

@@ -10,6 +10,10 @@ Examples
 ('12,5 tỷ ₫', 'VND 12.5 bn')
 >>> number(1234.5, "vi", 1)
 '1.234,5'
+>>> usd(2_600_000_000, 26_000, "vi"), usd(2_600_000_000, 26_000, "en")
+('100.000 USD', 'USD 100,000')
+>>> usd_short(650_000_000_000, 26_000, "vi"), usd_short(650_000_000_000, 26_000, "en")
+('25,0 triệu USD', 'USD 25.0 m')
 """
 
 from __future__ import annotations
@@ -43,3 +47,29 @@ def vnd_short(amount: float, lang: str) -> str:
     if abs(amount) >= 1e9:
         return f"{number(amount / 1e9, lang, 1)} tỷ ₫" if lang != "en" else f"VND {number(amount / 1e9, lang, 1)} bn"
     return f"{number(amount / 1e6, lang, 1)} triệu ₫" if lang != "en" else f"VND {number(amount / 1e6, lang, 1)} m"
+
+
+def usd(amount_vnd: float, rate: float, lang: str) -> str:
+    """A VND amount shown in US dollars at a user-set ``rate`` (VND per USD), whole dollars.
+
+    The rate is the user's, not a market feed; pages print it next to every USD figure.
+    """
+    if not rate or rate <= 0 or math.isnan(rate):
+        raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
+    if amount_vnd is None or amount_vnd is pd.NA or (isinstance(amount_vnd, float) and math.isnan(amount_vnd)):
+        return "–"
+    dollars = number(round(amount_vnd / rate), lang)
+    return f"USD {dollars}" if lang == "en" else f"{dollars} USD"
+
+
+def usd_short(amount_vnd: float, rate: float, lang: str) -> str:
+    """Millions (or thousands) of USD with one decimal at the user's rate, for metrics."""
+    text = usd(amount_vnd, rate, lang)  # validates the rate
+    if text == "–":
+        return text
+    dollars = amount_vnd / rate
+    if abs(dollars) >= 1e6:
+        value, vi_unit, en_unit = dollars / 1e6, "triệu USD", "m"
+    else:
+        value, vi_unit, en_unit = dollars / 1e3, "nghìn USD", "k"
+    return f"USD {number(value, lang, 1)} {en_unit}" if lang == "en" else f"{number(value, lang, 1)} {vi_unit}"

@@ -75,6 +75,216 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # --- map explorer (issue 3) -----------------------------------------------------------
     # --- funding gaps (issue 4) -------------------------------------------------------------
+    "nav.funding": ("Khoảng trống vốn", "Funding gaps"),
+    "gaps.heading": ("Khoảng trống vốn, vốn đối ứng và thứ tự ưu tiên", "Funding gaps, counterpart funds and priorities"),
+    "gaps.intro": (
+        "Nhu cầu, vốn đã cam kết, đã giải ngân và còn thiếu theo xã, nội dung thu hút và nguồn vốn. "
+        "Bộ lọc ở thanh bên áp dụng cho mọi bảng và biểu đồ.",
+        "Need, committed, disbursed and gap by commune, content area and funding source. "
+        "The sidebar filters apply to every table and chart.",
+    ),
+    "gaps.tab_gaps": ("Khoảng trống vốn", "Gaps"),
+    "gaps.tab_counterpart": ("Vốn đối ứng", "Counterpart funds"),
+    "gaps.tab_priorities": ("Thứ tự ưu tiên", "Priorities"),
+    "gaps.tab_report": ("Báo cáo sơ kết, tổng kết", "Periodic report"),
+    "gaps.usd_toggle": ("Hiển thị bằng USD", "Show in USD"),
+    "gaps.usd_rate": ("Tỷ giá (₫ cho 1 USD)", "Exchange rate (VND per USD)"),
+    "gaps.usd_note": (
+        "Số tiền đang hiển thị bằng USD theo tỷ giá do người dùng nhập: 1 USD = {rate} ₫ (không phải tỷ giá chính thức). "
+        "Tệp tải về luôn tính bằng đồng (₫).",
+        "Amounts are shown in USD at the rate you entered: 1 USD = VND {rate} (not an official rate). "
+        "Downloads are always in VND.",
+    ),
+    "gaps.unknown": ("không rõ", "unknown"),
+    "gaps.illustrative_tag": ("DỮ LIỆU MINH HỌA, không phải số liệu chính thức", "ILLUSTRATIVE DATA, not official figures"),
+    "gaps.measures_explained": (
+        "**Còn thiếu** = nhu cầu − đã cam kết, tính cho từng dòng dự án × nguồn vốn (không âm) rồi cộng lại. "
+        "**Tỷ lệ nhu cầu đã có vốn** = (nhu cầu − còn thiếu) / nhu cầu. "
+        "**Vốn cam kết / người** chỉ tính ở xã có số dân; xã chưa có số dân ghi *không rõ*, không ghi 0.",
+        "**Gap** = need − committed, per project × source line (never negative), then summed. "
+        "**Share of need covered** = (need − gap) / need. "
+        "**Committed per person** only where the commune's population is known; elsewhere it reads *unknown*, never 0.",
+    ),
+    "gaps.measure": ("Số liệu trên biểu đồ cột", "Bar chart shows"),
+    "gaps.heat_measure": ("Số liệu trên bản đồ nhiệt", "Heat map shows"),
+    "gaps.unit_bn": ("tỷ ₫", "VND bn"),
+    "gaps.chart_stacked": ("{measure} theo xã và nguồn vốn", "{measure} by commune and funding source"),
+    "gaps.chart_heat": ("{measure}: xã × nội dung thu hút", "{measure}: commune × content area"),
+    "gaps.heat_blank": ("Ô trống: không có dự án, hoặc giá trị bằng 0.", "Blank cell: no project, or a value of 0."),
+    "gaps.by_commune": ("Khoảng trống vốn theo xã", "Funding gaps by commune"),
+    "gaps.by_area": ("Khoảng trống vốn theo nội dung thu hút", "Funding gaps by content area"),
+    "gaps.by_source": ("Khoảng trống vốn theo nguồn vốn", "Funding gaps by funding source"),
+    "gaps.detail": ("Chi tiết: xã × nội dung × nguồn vốn", "Detail: commune × content area × source"),
+    "gaps.download_csv": ("Tải CSV", "Download CSV"),
+    "gaps.download_xlsx": ("Tải Excel", "Download Excel"),
+    "gaps.col.content_area": ("Nội dung thu hút", "Content area"),
+    "gaps.col.share_covered": ("Tỷ lệ nhu cầu đã có vốn", "Share of need covered"),
+    "gaps.col.committed_per_person": ("Vốn cam kết / người", "Committed per person"),
+    "gaps.col.n_projects": ("Số dự án", "Projects"),
+    "gaps.col.source": ("Nguồn vốn", "Funding source"),
+    "gaps.col.group": ("Nhóm nguồn", "Source group"),
+    "gaps.col.project_id": ("Mã dự án", "Project ID"),
+    "gaps.col.project": ("Tên dự án", "Project"),
+    "gaps.col.status": ("Trạng thái", "Status"),
+    "gaps.col.start_year": ("Năm bắt đầu", "Start year"),
+    "gaps.col.end_year": ("Năm kết thúc", "End year"),
+    "gaps.col.donor": ("Nhà tài trợ", "Donor"),
+    "gaps.col.lead_agency": ("Cơ quan chủ trì", "Lead agency"),
+    "counterpart.explain": (
+        "**Vốn đối ứng phải bố trí** = vốn quốc tế đã cam kết × tỷ lệ đối ứng của từng loại nguồn (làm tròn đến đồng "
+        "cho từng dòng vốn). **Còn thiếu** = phải bố trí − vốn đối ứng đã cam kết (ngân sách nhà nước, cộng đồng, "
+        "doanh nghiệp trong nước), không âm, tính theo từng dự án. Tổng của huyện là tổng các dự án.",
+        "**Counterpart required** = committed international funds × the counterpart ratio of each source type "
+        "(rounded to whole VND per funding line). **Shortfall** = required − counterpart already committed "
+        "(state budget, community, domestic business), never negative, per project. District totals are sums of projects.",
+    ),
+    "counterpart.formula": (
+        "Vốn đối ứng phải bố trí = Σ (vốn quốc tế đã cam kết × tỷ lệ đối ứng); còn thiếu = max(phải bố trí − đã cam kết, 0) theo dự án.",
+        "Counterpart required = Σ (committed international funds × counterpart ratio); shortfall = max(required − committed, 0) per project.",
+    ),
+    "counterpart.assumption_note": (
+        "Tỷ lệ đối ứng mặc định là GIẢ ĐỊNH để lập kế hoạch (viện trợ ODA 15 %, vốn vay ưu đãi 20 %, NGO 10 %, "
+        "doanh nghiệp nước ngoài 0 %), không phải quy định. Tỷ lệ thực tế theo từng hiệp định tài trợ; hãy nhập lại.",
+        "The default counterpart ratios are planning ASSUMPTIONS (ODA grant 15 %, concessional loan 20 %, NGO 10 %, "
+        "foreign business 0 %), not rules. Real ratios are set in each financing agreement; enter them here.",
+    ),
+    "counterpart.by_source": ("Vốn đối ứng theo nguồn vốn quốc tế", "Counterpart by international source"),
+    "counterpart.by_project": ("Vốn đối ứng theo dự án", "Counterpart by project"),
+    "counterpart.by_project_note": (
+        "Chỉ liệt kê dự án có vốn đối ứng phải bố trí hoặc đã cam kết; tổng cộng bằng tổng của huyện.",
+        "Only projects that require or already have counterpart funds are listed; the total equals the district total.",
+    ),
+    "counterpart.col.international_committed": ("Vốn quốc tế đã cam kết", "International committed"),
+    "counterpart.col.required": ("Vốn đối ứng phải bố trí", "Counterpart required"),
+    "counterpart.col.counterpart_committed": ("Vốn đối ứng đã cam kết", "Counterpart committed"),
+    "counterpart.col.shortfall": ("Vốn đối ứng còn thiếu", "Counterpart shortfall"),
+    "counterpart.col.ratio": ("Tỷ lệ đối ứng (giả định)", "Counterpart ratio (assumed)"),
+    "priority.formula": (
+        "**Điểm ưu tiên = Σ (trọng số × thành phần) / Σ trọng số**, mỗi thành phần từ 0 đến 1 "
+        "(bảng hiển thị × 100):\n"
+        "- *Quy mô vốn còn thiếu*: vốn còn thiếu của dự án / mức lớn nhất trong các dự án đang xếp hạng.\n"
+        "- *Mức phơi nhiễm sạt lở*: giá trị lớn hơn giữa (a) vị trí dự án: 1 nếu trong vùng nguy cơ cao, 0,5 nếu "
+        "trong vùng trung bình, 0 nếu ngoài vùng hoặc chưa có tọa độ; và (b) tỷ lệ diện tích nguy cơ cao của xã / "
+        "tỷ lệ lớn nhất.\n"
+        "- *Phù hợp vùng cây trồng, chuỗi giá trị*: 1 nếu dự án thuộc nội dung 3 (chuỗi giá trị) ở xã có vùng cây "
+        "trồng chủ lực, ngược lại 0.\n"
+        "- *Mức độ sẵn sàng*: thứ bậc trạng thái / 5 (ý tưởng 1, đề xuất 2, đã giới thiệu 3, đã cam kết 4, đang thực hiện 5).\n"
+        "- *Chỉ số bổ sung* (nếu nhập): (giá trị − nhỏ nhất) / (lớn nhất − nhỏ nhất) theo xã; xã không có giá trị "
+        "thì bỏ qua thành phần này, không tính là 0.\n\n"
+        "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, chưa hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
+        "**Priority score = Σ (weight × component) / Σ weights**, each component from 0 to 1 (tables show × 100):\n"
+        "- *Gap size*: the project's gap / the largest gap among the projects ranked.\n"
+        "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a high-risk zone, 0.5 inside "
+        "a medium-risk zone, 0 outside or without coordinates; and (b) its commune's share of area at high risk / the "
+        "largest share.\n"
+        "- *Crop / value-chain fit*: 1 for a content-area-3 (value-chain) project in a commune with a plan crop zone, "
+        "else 0.\n"
+        "- *Readiness*: status rank / 5 (idea 1, proposal 2, pitched 3, committed 4, implementing 5).\n"
+        "- *Your indicator* (if entered): (value − min) / (max − min) across communes; a commune without a value "
+        "leaves this component out rather than counting 0.\n\n"
+        "Only projects still seeking funds are ranked: a gap above 0, not completed, not cancelled. "
+        "A commune's score = the mean of its projects' scores.",
+    ),
+    "priority.comp.gap": ("Quy mô vốn còn thiếu", "Gap size"),
+    "priority.comp.risk": ("Mức phơi nhiễm sạt lở", "Landslide-risk exposure"),
+    "priority.comp.crop_fit": ("Phù hợp vùng cây trồng, chuỗi giá trị", "Crop / value-chain fit"),
+    "priority.comp.readiness": ("Mức độ sẵn sàng", "Readiness"),
+    "priority.weights": ("Trọng số", "Weights"),
+    "priority.extra_heading": ("Thêm chỉ số của bạn (ví dụ tỷ lệ hộ nghèo)", "Add your own indicator (e.g. poverty rate)"),
+    "priority.extra_help": (
+        "Nhập giá trị cho từng xã vào bảng, hoặc tải lên tệp CSV hai cột: xã (tên hoặc mã) và giá trị. "
+        "Khi có ít nhất một giá trị, thanh trọng số của chỉ số xuất hiện.",
+        "Type a value per commune into the table, or upload a two-column CSV: commune (name or code) and value. "
+        "Once any value is entered, a weight slider for it appears.",
+    ),
+    "priority.extra_name": ("Tên chỉ số", "Indicator name"),
+    "priority.extra_default_name": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
+    "priority.extra_higher": ("Giá trị càng cao càng ưu tiên", "A higher value means higher priority"),
+    "priority.extra_upload": ("Tải lên CSV (xã, giá trị)", "Upload CSV (commune, value)"),
+    "priority.extra_unknown": (
+        "Một số xã chưa có giá trị chỉ số bổ sung: với các dự án ở đó, thành phần này được bỏ qua (không tính là 0).",
+        "Some communes have no value for your indicator: for their projects that component is left out (not counted as 0).",
+    ),
+    "priority.no_weight": ("Hãy đặt ít nhất một trọng số lớn hơn 0.", "Set at least one weight above zero."),
+    "priority.no_projects": ("Không có dự án nào còn cần vốn khớp bộ lọc.", "No project still seeking funds matches the filters."),
+    "priority.n_not_ranked": (
+        "{n} dự án khớp bộ lọc không được xếp hạng vì đã đủ vốn, đã hoàn thành hoặc đã hủy.",
+        "{n} matching projects are not ranked: fully funded, completed or cancelled.",
+    ),
+    "priority.ranking": ("Xếp hạng ưu tiên dự án", "Project priority ranking"),
+    "priority.table_note": (
+        "Điểm và các thành phần hiển thị theo thang 0–100. Điểm bằng trung bình có trọng số của các thành phần.",
+        "Score and components are shown on a 0–100 scale. The score is the weighted mean of the components.",
+    ),
+    "priority.explain": ("Giải thích điểm của một dự án", "Why a project scores what it does"),
+    "priority.pick": ("Chọn dự án", "Choose a project"),
+    "priority.col.rank": ("Hạng", "Rank"),
+    "priority.col.score": ("Điểm ưu tiên", "Priority score"),
+    "priority.col.component": ("Thành phần", "Component"),
+    "priority.col.input": ("Căn cứ", "Based on"),
+    "priority.col.value": ("Giá trị (0–1)", "Value (0–1)"),
+    "priority.col.weight": ("Trọng số", "Weight"),
+    "priority.col.points": ("Điểm đóng góp", "Points"),
+    "priority.in_gap": ("còn thiếu {gap} / lớn nhất {top}", "gap {gap} / largest {top}"),
+    "priority.in_risk": (
+        "vị trí: {zone}; xã có {share} % diện tích nguy cơ cao (lớn nhất {top} %)",
+        "location: {zone}; commune {share} % of area at high risk (largest {top} %)",
+    ),
+    "priority.no_zone": ("ngoài vùng nguy cơ hoặc chưa có tọa độ", "outside risk zones or no coordinates"),
+    "priority.in_crop": ("{area}; xã có {ha} ha vùng cây trồng chủ lực", "{area}; commune has {ha} ha of plan crop zones"),
+    "priority.in_ready": ("{status}: bậc {rank}/{top}", "{status}: rank {rank}/{top}"),
+    "priority.in_extra": ("giá trị của xã: {value}", "commune value: {value}"),
+    "priority.sum_line": (
+        "Tổng điểm đóng góp = **{score}** (trên 100) = điểm ưu tiên của dự án.",
+        "Sum of points = **{score}** (out of 100) = the project's priority score.",
+    ),
+    "priority.by_commune": ("Điểm ưu tiên theo xã", "Priority by commune"),
+    "priority.commune_note": ("Điểm của xã = trung bình điểm các dự án trong xã đang được xếp hạng.",
+                              "A commune's score = the mean score of its projects being ranked."),
+    "report.explain": (
+        "Một tệp Excel cho kỳ báo cáo đã chọn: các trang theo nội dung thu hút, theo xã, theo nguồn vốn, danh sách "
+        "dự án, vốn đối ứng (theo tỷ lệ ở thẻ Vốn đối ứng) và nguồn dữ liệu. Báo cáo gồm mọi dự án (trừ đã hủy) có "
+        "thời gian thực hiện giao với kỳ báo cáo; bộ lọc ở thanh bên không áp dụng.",
+        "One Excel workbook for the chosen period: sheets by content area, by commune, by funding source, the project "
+        "list, counterpart funds (at the ratios in the Counterpart tab) and data provenance. It covers every project "
+        "(except cancelled) whose years overlap the period; the sidebar filters do not apply.",
+    ),
+    "report.from": ("Từ năm", "From year"),
+    "report.to": ("Đến năm", "To year"),
+    "report.language": ("Ngôn ngữ báo cáo", "Report language"),
+    "report.ratios_used": ("Tỷ lệ đối ứng dùng trong báo cáo: {ratios}", "Counterpart ratios used in the report: {ratios}"),
+    "report.bad_period": (
+        "Kỳ báo cáo không hợp lệ: năm bắt đầu {start} sau năm kết thúc {end}.",
+        "Invalid period: start year {start} is after end year {end}.",
+    ),
+    "report.download": ("Tải {title} (Excel)", "Download {title} (Excel)"),
+    "report.sheets_list": ("Các trang: {sheets}", "Sheets: {sheets}"),
+    "report.title_final": (
+        "Báo cáo tổng kết thu hút hợp tác quốc tế, huyện Tam Đường, giai đoạn {start}–{end}",
+        "Final report on international cooperation, Tam Đường district, {start}–{end}",
+    ),
+    "report.title_interim": (
+        "Báo cáo sơ kết thu hút hợp tác quốc tế, huyện Tam Đường, giai đoạn {start}–{end}",
+        "Interim report on international cooperation, Tam Đường district, {start}–{end}",
+    ),
+    "report.sheet.by_area": ("Theo nội dung", "By content area"),
+    "report.sheet.by_commune": ("Theo xã", "By commune"),
+    "report.sheet.by_source": ("Theo nguồn vốn", "By funding source"),
+    "report.sheet.projects": ("Danh sách dự án", "Projects"),
+    "report.sheet.counterpart": ("Vốn đối ứng", "Counterpart funds"),
+    "report.sheet.provenance": ("Nguồn dữ liệu", "Data provenance"),
+    "report.total": ("Tổng cộng", "Total"),
+    "report.period": ("Kỳ báo cáo", "Period"),
+    "report.generated": ("Ngày lập", "Generated on"),
+    "report.scope": ("Phạm vi", "Scope"),
+    "report.scope_text": (
+        "Mọi dự án (trừ đã hủy) có thời gian thực hiện giao với kỳ báo cáo; số tiền là toàn bộ vốn của dự án, "
+        "không chia theo năm. Còn thiếu = nhu cầu − đã cam kết, tính theo từng dòng dự án × nguồn vốn (không âm). "
+        "Mỗi dòng tổng cộng bằng tổng các dòng phía trên.",
+        "Every project (except cancelled) whose years overlap the period; amounts are whole-project amounts, not "
+        "split by year. Gap = need − committed per project × source line (never negative). "
+        "Each total row is the sum of the rows above it.",
+    ),
     # --- donor pitch (issue 5) ---------------------------------------------------------------
     # --- print map (issue 6) -------------------------------------------------------------------
     "print.district": ("Huyện Tam Đường, tỉnh Lai Châu", "Tam Đường district, Lai Châu province"),

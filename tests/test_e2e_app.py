@@ -14,6 +14,7 @@ def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
     page.get_by_text("Bản đồ Đầu tư Tam Đường").first.wait_for()
     assert page.get_by_text("MINH HỌA").first.is_visible()
     # The figures rendered (metrics and the 13-row table), not just placeholders.
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 4")
     assert page.locator('[data-testid="stMetric"]').count() == 4
     # Everything the page needed came from the app itself.
     assert offline_browser.blocked == [], offline_browser.blocked
