@@ -9,7 +9,8 @@ st.set_page_config(page_title="Tam Đường Investment Atlas", page_icon="🗺�
 lang = _shared.language_switch()
 
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", default=True, url_path="overview"),
+    st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", url_path="overview"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
 ]
 st.navigation(pages).run()
