@@ -6,10 +6,12 @@ from geo.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title="Tam Đường Investment Atlas", page_icon="🗺️", layout="wide")
+_shared.run_through_navigation()
 lang = _shared.language_switch()
 
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", default=True, url_path="overview"),
+    st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", url_path="overview"),
     st.Page("pages/funding.py", title=t("nav.funding", lang), icon=":material/account_balance:", url_path="funding"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
     st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"),

@@ -11,28 +11,27 @@ from geo.i18n import t
 from geo.store import Dataset, default_store
 
 
-def _run_through_app() -> None:
-    """Make a page opened by deep link run through app.py (navigation, language switch).
+def run_through_navigation() -> None:
+    """Leave Streamlit's old ``pages/``-folder mode before anything is drawn.
 
-    Streamlit treats a ``pages/`` folder as old-style auto-navigation until the first
-    ``st.navigation`` call in the process; a bookmarked ``/overview`` as the first request
-    after a restart would otherwise run the page alone. Rerunning after clearing the
-    flag sends the request through app.py.
+    Until the first ``st.navigation`` call in a server process, Streamlit treats the
+    ``pages/`` folder as old-style auto-navigation: the very first run draws its widgets
+    under other ids (so the first click is lost) and a bookmarked ``/overview`` runs the
+    page without app.py. The flag is process-wide and flips once, so this reruns exactly
+    one page load per server start, before any widget event exists to lose.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the v1 mode
+    except ImportError:  # a future Streamlit without the old mode
         return
-    # Once per session: a rerun drops pending widget events (a form submit), so never repeat it.
-    if PagesManager.uses_pages_directory and not st.session_state.get("_nav_through_app"):
-        st.session_state["_nav_through_app"] = True
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
 
 def lang() -> str:
     """The language chosen in the sidebar (Vietnamese by default)."""
-    _run_through_app()
+    run_through_navigation()  # a deep link as the first request runs the page alone
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
 
 

@@ -118,14 +118,24 @@ class OfflineBrowser:
         self.browser.close()
 
 
-def wait_app_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered and finished running the script."""
+def wait_app_idle(page, timeout: float = 60_000, settle_ms: int = 400) -> None:
+    """Wait until Streamlit has rendered and finished running the script.
+
+    "Finished" must hold for ``settle_ms``: a script may rerun itself right after a
+    run ends (app.py does once per server start), which a single check would miss.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
-        """() => {
+        """(settle) => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && !document.querySelector('[data-testid="stSkeleton"]');
+            const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-testid="stSkeleton"]')
+                && !document.querySelector('[data-testid="stStatusWidget"]');
+            if (!idle) { window.__atlasIdleSince = undefined; return false; }
+            window.__atlasIdleSince = window.__atlasIdleSince || performance.now();
+            return performance.now() - window.__atlasIdleSince >= settle;
         }""",
+        arg=settle_ms,
         timeout=timeout,
+        polling=100,
     )

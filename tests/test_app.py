@@ -22,7 +22,8 @@ def test_app_starts_on_bundled_data():
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == t("app.title", "vi")
-    assert len(at.dataframe) >= 1
+    # The first page is the map explorer: its map is on the first screen.
+    assert [c.proto.component_name for c in at.get("component_instance")] == ["streamlit_folium.st_folium"]
     # The honesty banner is on the first screen.
     assert any("MINH HỌA" in w.value for w in at.warning)
 

@@ -13,6 +13,10 @@ def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
     wait_app_idle(page)
     page.get_by_text("Bản đồ Đầu tư Tam Đường").first.wait_for()
     assert page.get_by_text("MINH HỌA").first.is_visible()
+    # The map explorer opens first; the overview is one click away in the navigation.
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Tổng quan").click()
+    page.locator('[data-testid="stMetric"]').first.wait_for()
+    wait_app_idle(page)
     # The figures rendered (metrics and the 13-row table), not just placeholders.
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 4")
     assert page.locator('[data-testid="stMetric"]').count() == 4

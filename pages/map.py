@@ -1,0 +1,120 @@
+"""Map explorer: communes coloured by an indicator, optional layers, click a commune for its details."""
+
+import threading
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import funding, webmap
+from geo.classify import SCHEMES, classify
+from geo.details import commune_detail
+from geo.i18n import t
+from geo.indicators import INDICATORS, with_geometry
+from geo.store import default_store
+from pages import _shared
+
+MAP_HEIGHT = 600
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, lang: str,
+         layers: webmap.MapLayers, static_url: str):
+    """The folium map and a lock, built once per inputs: a click reruns the page but reuses this object,
+    which renders to the same bytes, so Streamlit sends only its hash and the browser keeps the map."""
+    ds = _shared.dataset()
+    table = _shared.indicator_table(filters)
+    communes = with_geometry(ds, table)
+    c = classify(communes[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
+                               webmap.project_points(projects, lines, lang))
+    note = webmap.provenance_note(ds.provenance, webmap.shown_layers(indicator, layers), lang)
+    m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT)
+    legend = webmap.legend_html(webmap.overlay_legend(layers, overlays, lang))
+    n_located, n_total = len(overlays.projects), len(projects)
+    return m, legend, (n_located, n_total), threading.Lock()
+
+
+def _pick(widget, state: str, label: str, options: list, fmt, **kw):
+    """A choice that survives a language switch. Streamlit keeps a widget's value as its displayed text,
+    which changes with the language, so the widget key carries the language and the chosen value is
+    kept under a language-free key."""
+    value = st.session_state.get(state, options[0])
+    chosen = widget(label, options=options, index=options.index(value), format_func=fmt, key=f"{state}_{lang}", **kw)
+    st.session_state[state] = chosen
+    return chosen
+
+
+def _static_url() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{webmap.STATIC_URL}" if base else webmap.STATIC_URL
+
+
+lang = _shared.lang()
+ds = _shared.dataset()
+st.title(t("app.title", lang))
+_shared.provenance_banner(ds, lang)
+filters = _shared.sidebar_filters(ds, lang)
+
+st.subheader(t("map.heading", lang))
+c1, c2 = st.columns([3, 2])
+with c1:
+    indicator = _pick(st.selectbox, "map_indicator", t("map.indicator", lang), list(INDICATORS),
+                      lambda k: INDICATORS[k].label(lang))
+with c2:
+    scheme = _pick(st.radio, "map_scheme", t("map.scheme", lang), list(SCHEMES), lambda k: SCHEMES[k](lang),
+                   horizontal=True)
+toggles = st.columns(6)
+layer_keys = ("crop_zones", "risk_zones", "landslide_events", "projects", "labels")
+on = {k: col.toggle(t(f"map.layer_{k}", lang), value=True, key=f"map_layer_{k}") for k, col in zip(layer_keys, toggles)}
+online = toggles[5].toggle(t("map.online_basemap", lang), value=False, key="map_online",
+                           help=t("map.online_help", lang))
+layers = webmap.MapLayers(**on, online_basemap=online)
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    m, legend, (n_located, n_total), lock = _map(default_store().version(), indicator, scheme, filters, lang,
+                                                  layers, _static_url())
+    with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
+        out = st_folium(m, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+                        returned_objects=["last_active_drawing", "last_object_clicked"])
+    st.html(legend)  # labels escaped by webmap.legend_html
+    if layers.projects:
+        st.caption(t("map.located", lang, n=n_located, total=n_total))
+
+names = _shared.commune_names(ds, lang)
+clicked = webmap.selected_code((out or {}).get("last_active_drawing"), set(names))
+stamp = (clicked, str((out or {}).get("last_object_clicked")))
+if clicked and st.session_state.get("_map_last_click") != stamp:
+    # A new click wins over the list; the same click seen again on a rerun does not.
+    st.session_state["_map_last_click"] = stamp
+    st.session_state["map_commune"] = clicked
+
+with right:
+    code = st.selectbox(t("map.choose", lang), options=list(names), index=None, format_func=names.get,
+                        placeholder=t("map.choose_none", lang), key="map_commune")
+    if code is None:
+        st.info(t("map.click_prompt", lang))
+    else:
+        d = commune_detail(ds, _shared.indicator_table(filters), code, lang, filters)
+        st.subheader(d.name)
+        st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
+                              index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))
+        st.markdown(f"#### {t('map.detail_projects', lang)}")
+        if d.projects.empty:
+            st.caption(t("map.no_projects", lang))
+        else:
+            st.dataframe(d.projects, hide_index=True, width="stretch", key="map_detail_projects")
+        st.markdown(f"#### {t('map.detail_by_source', lang)}")
+        st.dataframe(d.by_source, hide_index=True, width="stretch")
+        st.markdown(f"#### {t('map.detail_crops', lang)}")
+        st.dataframe(d.crops, hide_index=True, width="stretch")
+        st.markdown(f"#### {t('map.detail_events', lang)}")
+        if d.events.empty:
+            st.caption(t("map.no_events", lang))
+        else:
+            st.dataframe(d.events, hide_index=True, width="stretch")
+        with st.expander(t("map.detail_provenance", lang)):
+            for line in d.provenance:
+                st.caption(line)

@@ -1,0 +1,102 @@
+"""End-to-end: the map explorer in a real headless Chromium that can reach nothing but the app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo.i18n import t
+from geo.indicators import INDICATORS
+from tests.browser import OfflineBrowser, wait_app_idle
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# Leaflet is loaded, the communes are drawn and streamlit-folium has bound its click handlers.
+MAP_READY = """() => !!window.map && document.querySelectorAll('path.td-commune').length > 0
+    && Object.values(window.map._layers).some(l => l.feature && l.listens && l.listens('click'))"""
+
+
+@pytest.fixture(scope="module")
+def warm_app(app_url):
+    """Serve one session before the tests. Streamlit runs the very first script run of a server in its
+    legacy ``pages/`` directory mode, which drops the first widget change of that session (a known
+    foundation issue, reported); users reaching a running server are not affected."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = OfflineBrowser(pw)
+        try:
+            b.page.goto(app_url)
+            wait_app_idle(b.page)
+        finally:
+            b.close()
+    return app_url
+
+
+def open_map(page, url: str):
+    page.goto(url)
+    wait_app_idle(page)
+    page.locator(MAP_FRAME).wait_for()
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(MAP_READY)
+    return page.frame_locator(MAP_FRAME), frame
+
+
+def test_map_draws_the_13_communes_and_a_click_shows_details(warm_app, offline_browser):
+    page = offline_browser.page
+    fr, frame = open_map(page, warm_app)
+    communes = fr.locator("path.td-commune")
+    assert communes.count() == 13
+    # The honesty note is on the map itself.
+    note = fr.locator('[data-testid="map-note"]').inner_text()
+    assert "GẦN ĐÚNG" in note and "MINH HỌA" in note
+    # Every polygon has a fill colour from the legend.
+    legend_colors = set(frame.evaluate("""() => [...document.querySelectorAll('[data-testid=map-legend] .td-sw')]
+        .map(s => getComputedStyle(s).backgroundColor)"""))
+    fills = set(frame.evaluate("""() => [...document.querySelectorAll('path.td-commune')].map(p => {
+        const s = document.createElement('span'); s.style.background = p.getAttribute('fill');
+        document.body.appendChild(s); const c = getComputedStyle(s).backgroundColor; s.remove(); return c; })"""))
+    assert fills and fills <= legend_colors
+
+    page.get_by_text(t("map.click_prompt", "vi")).wait_for()
+    communes.nth(0).click(force=True)  # the first commune by GSO code: 03390, Thị trấn Tam Đường
+    page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for()
+    wait_app_idle(page)
+    figures = page.locator('[data-testid="stTable"]').inner_text()
+    assert INDICATORS["gap"].label("vi") in figures
+    assert re.search(r"\d{1,3}(\.\d{3})+ ₫", figures)  # VND figures, Vietnamese style
+    # The hostile project of that commune is shown as text, and nothing ran.
+    # (st.dataframe draws on a canvas; its accessible grid holds the cell text.)
+    page.get_by_text("<img src=x onerror=alert(1)>").first.wait_for(state="attached")
+    assert page.locator('img[src="x"]').count() == 0
+    assert offline_browser.dialogs == []
+    # A click re-runs the page but keeps the same map (no rebuild, no geometry resent).
+    assert frame.evaluate("() => !!window.map") and not frame.is_detached()
+    assert offline_browser.blocked == [], offline_browser.blocked
+
+
+def test_switching_language_changes_the_legend(warm_app, offline_browser):
+    page = offline_browser.page
+    fr, _ = open_map(page, warm_app)
+    legend = fr.locator('[data-testid="map-legend"]')
+    assert INDICATORS["gap"].label("vi") in legend.inner_text()
+    assert "tỷ ₫" in legend.inner_text()
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name=t("map.heading", "en")).wait_for()
+    fr, _ = open_map_frame(page)
+    legend = fr.locator('[data-testid="map-legend"]')
+    legend.get_by_text(INDICATORS["gap"].label("en")).wait_for()
+    assert "VND" in legend.inner_text() and "tỷ" not in legend.inner_text()
+    assert "ILLUSTRATIVE" in fr.locator('[data-testid="map-note"]').inner_text()
+    assert offline_browser.blocked == [], offline_browser.blocked
+    assert offline_browser.dialogs == []
+
+
+def open_map_frame(page):
+    wait_app_idle(page)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached())
+    frame.wait_for_function(MAP_READY)
+    return page.frame_locator(MAP_FRAME), frame

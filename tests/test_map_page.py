@@ -1,0 +1,140 @@
+"""The map explorer page in Streamlit's AppTest: what it sends to the map component and the detail panel."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import webmap
+from geo.classify import classify
+from geo.i18n import t
+from geo.indicators import INDICATORS, commune_indicators
+from tests.test_webmap import styler_colors
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def map_page(lang: str = "vi") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.switch_page("pages/map.py")
+    return at.run()
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+def in_js(text: str, script: str) -> bool:
+    """Whether ``text`` is in the script, as it appears inside a JSON string there."""
+    return text in script or json.dumps(text)[1:-1] in script
+
+
+def sent_colors(args: dict) -> dict[str, str]:
+    """Commune code → fill colour, from the JavaScript sent to the browser."""
+    layer = next(v for v in styler_colors(args["script"]).values() if "03390" in v or "03394" in v)
+    return {code: layer.get(code, layer["default"]) for code in (set(layer) - {"default"}) | {"03390", "03394"}}
+
+
+def expected_colors(ds, indicator: str, scheme: str = "quantiles") -> dict[str, str]:
+    table = commune_indicators(ds)
+    c = classify(table[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
+    return {code: c.color_of(v) for code, v in table[indicator].items()}
+
+
+def test_changing_the_indicator_changes_the_colours_sent_to_the_map(ds):
+    at = map_page()
+    assert not at.exception
+    before = map_args(at)
+    colors = sent_colors(before)
+    assert {k: v for k, v in expected_colors(ds, "gap").items() if k in colors} == colors
+
+    at.selectbox(key="map_indicator_vi").set_value("n_events").run()
+    after = map_args(at)
+    assert sent_colors(after) != colors
+    new = sent_colors(after)
+    assert {k: v for k, v in expected_colors(ds, "n_events").items() if k in new} == new
+    assert in_js(INDICATORS["n_events"].label("vi"), after["script"])  # the legend title follows
+
+
+def test_changing_the_scheme_changes_the_classes(ds):
+    at = map_page("en")
+    at.radio(key="map_scheme_en").set_value("equal_interval").run()
+    colors = sent_colors(map_args(at))
+    assert {k: v for k, v in expected_colors(ds, "gap", "equal_interval").items() if k in colors} == colors
+
+
+def test_every_script_and_stylesheet_of_the_map_is_local():
+    args = map_args(map_page())
+    links = args["js_links"] + args["css_links"]
+    assert links and all(webmap.is_local(u) for u in links), links
+    assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
+    for part in ("header", "html", "script"):
+        assert not re.search(r"""(?:src|href)\s*=\s*["']https?://""", args[part]), part
+        assert "cdn" not in args[part].lower(), part
+
+
+def test_layer_toggles_reach_the_map():
+    at = map_page()
+    assert "crop_zones" in map_args(at)["script"] or "CZ-" in map_args(at)["script"]
+    at.toggle(key="map_layer_crop_zones").set_value(False).run()
+    assert "CZ-03424-tea" not in map_args(at)["script"]
+    assert "tile.openstreetmap.org" not in map_args(at)["script"]
+    at.toggle(key="map_online").set_value(True).run()
+    assert "tile.openstreetmap.org" in map_args(at)["script"]
+
+
+def test_map_carries_the_provenance_note():
+    script = map_args(map_page("en"))["script"]
+    assert in_js(t("map.note_title", "en"), script)
+    assert in_js("APPROXIMATE: commune boundaries", script) and in_js("ILLUSTRATIVE: projects", script)
+
+
+def test_no_commune_selected_prompts_to_click():
+    at = map_page("en")
+    assert any(t("map.click_prompt", "en") in i.value for i in at.info)
+    assert len(at.dataframe) == 0
+
+
+def test_filters_change_the_detail_table(ds):
+    at = map_page("en")
+    at.selectbox(key="map_commune").set_value("03390").run()
+    assert not at.exception
+    assert "Thị trấn Tam Đường" in [h.value for h in at.main.subheader]
+    projects = at.dataframe[0].value
+    mine = ds.projects[ds.projects["commune_code"] == "03390"]
+    assert sorted(projects["Code"]) == sorted(mine.loc[mine["status"] != "cancelled", "project_id"])
+    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML).
+    assert "<img src=x onerror=alert(1)>" in projects["Project"].tolist()
+
+    at.sidebar.multiselect(key="f_statuses").set_value(["idea"]).run()
+    narrowed = at.dataframe[0].value
+    assert sorted(narrowed["Code"]) == sorted(mine.loc[mine["status"] == "idea", "project_id"])
+    assert len(narrowed) < len(projects)
+
+
+def test_detail_figures_match_the_indicator_table(ds):
+    at = map_page("en")
+    at.selectbox(key="map_commune").set_value("03424").run()
+    figures = at.table[0].value
+    ha = commune_indicators(ds).loc["03424", "ha_tea"]
+    assert ha > 0
+    expected = f"{ha:,.0f} ha" if float(ha).is_integer() else f"{ha:,.1f} ha"
+    assert figures.loc[INDICATORS["ha_tea"].label("en")].iloc[0] == expected
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_choices_survive_a_language_switch(lang):
+    other = "en" if lang == "vi" else "vi"
+    at = map_page(lang)
+    at.selectbox(key=f"map_indicator_{lang}").set_value("ha_tea").run()
+    at.session_state["lang"] = other  # what the sidebar language radio sets
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=f"map_indicator_{other}").value == "ha_tea"
+    assert in_js(INDICATORS["ha_tea"].label(other), map_args(at)["script"])
