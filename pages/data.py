@@ -281,7 +281,7 @@ with tab_layer:
         try:
             li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
         except layer_import.CRSNeeded as err:
-            st.warning(t("data.crs_needed", lang) + " " + err.text(lang))
+            st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang) for p in err.problems))
         except DataError as err:
             show_problems(err.problems, "data.problems", labels=False)
         if li is not None:
