@@ -491,9 +491,18 @@ def field_label(column: str | None, lang: str) -> str:
 
 
 def problems_frame(problems: list[Problem], lang: str, labels: bool = False) -> pd.DataFrame:
-    """Problems as a table (row, column, message) for display; ``labels`` maps schema columns to labels."""
+    """Problems as a table (row, column, sentence in ``lang``); ``labels`` maps schema columns to labels.
+
+    >>> problems_frame([Problem.of("p.csv", "err.negative_amount", 3, "need", value=-5)], "vi")["problem"].iloc[0]
+    'Số tiền -5 là số âm'
+    """
     return pd.DataFrame(
         [{"row": p.row, "column": field_label(p.column, lang) if labels else (p.column or ""),
-          "problem": p.sentence(lang)} for p in problems],
+          "problem": _capitalised(p.sentence(lang))} for p in problems],
         columns=["row", "column", "problem"],
     ).astype({"row": "Int64"})
+
+
+def _capitalised(sentence: str) -> str:
+    """A table cell is a sentence of its own: first letter upper case (the catalog writes mid-sentence case)."""
+    return sentence[:1].upper() + sentence[1:]
