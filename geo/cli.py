@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DataError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(i18n.t("err.cli_error", args.lang, text=err.text(args.lang)), file=sys.stderr)
         return 1
     except (FileNotFoundError, PermissionError) as err:
         print(f"error: {err}", file=sys.stderr)

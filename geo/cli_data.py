@@ -6,7 +6,8 @@
 ``python -m geo export --format gpkg|geojson|csv|xlsx --out PATH [--hxl]``
 
 Every import checks the whole file first and writes nothing unless it is clean
-(then in one transaction). Any problem exits with status 1 and lists file, row and column.
+(then in one transaction). Any problem exits with status 1 and lists file, row and column,
+in the language of ``--lang`` (English by default).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from geo import export_data, imports, layer_import
+from geo.i18n import t
 from geo.gpkg_store import ConflictError, default_user
 from geo.store import default_store
 from geo.validate import DataError, Problem
@@ -24,10 +26,10 @@ from geo.validate import DataError, Problem
 def _read(path: str, limit: int) -> bytes:
     p = Path(path)
     if not p.is_file():
-        raise DataError([Problem(p.name, f"file not found: {path}")])
+        raise DataError([Problem.of(p.name, "err.file_not_found", path=path)])
     if p.stat().st_size > limit:  # refuse before reading it into memory
-        raise DataError([Problem(p.name, f"file is {p.stat().st_size / 2**20:.1f} MB; the limit is "
-                                         f"{limit // 2**20} MB")])
+        raise DataError([Problem.of(p.name, "err.file_too_big", mb=f"{p.stat().st_size / 2**20:.1f}",
+                                            limit=limit // 2**20)])
     return p.read_bytes()
 
 
@@ -39,12 +41,11 @@ def _import_projects(args: argparse.Namespace) -> int:
     print(f"{pre.file}: {pre.encoding}, {len(pre.records)} projects "
           f"({len(pre.new_ids)} new, {len(pre.changed_ids)} changed)")
     for w in pre.warnings:
-        print(f"note: {w}")
+        print(t("err.cli_note", args.lang, text=w.text(args.lang)))
     if not pre.ok:
         raise DataError(pre.problems)
     if pre.overcommitted and not args.allow_overcommit:
-        raise DataError([Problem(pre.file, "committed exceeds need in the rows noted above; check them or pass "
-                                           "--allow-overcommit")])
+        raise DataError([Problem.of(pre.file, "err.overcommit_cli")])
     if not args.yes:
         answer = input("Write these changes? [y/N] ") if sys.stdin.isatty() else ""
         if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
@@ -54,7 +55,8 @@ def _import_projects(args: argparse.Namespace) -> int:
         counts = store.apply_projects(pre.records, pre.base_revisions, args.user or default_user(),
                                       note=f"import {pre.file}", allow_overcommit=args.allow_overcommit)
     except ConflictError as err:
-        raise DataError([Problem(pre.file, f"{err}; nothing written, run the import again")]) from None
+        raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
+                                              expected=err.expected)]) from None
     print(f"written: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
     return 0
 
@@ -67,7 +69,7 @@ def _import_layer(args: argparse.Namespace) -> int:
     for note in li.notes:
         print(f"note: {note}")
     for r in li.repairs:
-        print(f"repaired: {r}")
+        print(t("err.cli_repaired", args.lang, text=r.text(args.lang)))
     if len(li.matches):
         print(li.matches.to_string(index=False))
     if not li.ok:

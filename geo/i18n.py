@@ -534,6 +534,245 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{n} dự án không xếp được vào một xã cũ (xem mục \"unallocated\")",
         "{n} projects cannot be placed in one former commune (see the \"unallocated\" member)",
     ),
+    # --- validation errors ---------------------------------------------------------------------------
+    # Every geo.validate.Problem sentence. The English text is also Problem.message (logs, str()).
+    "err.loc.file": ("tệp {file}", "{file}"),
+    "err.loc.row": ("dòng {row}", "row {row}"),
+    "err.loc.column": ("cột '{column}'", "column '{column}'"),
+    "err.cli_error": ("lỗi: {text}", "error: {text}"),
+    "err.cli_note": ("lưu ý: {text}", "note: {text}"),
+    "err.cli_repaired": ("đã sửa: {text}", "repaired: {text}"),
+    # tables: projects, funding lines, crosswalk
+    "err.missing_column": ("thiếu cột '{name}'", "missing column '{name}'"),
+    "err.missing_column_labels": ("thiếu cột '{vi}' / '{en}'", "missing column '{vi}' / '{en}'"),
+    "err.unknown_source": ("nguồn vốn '{value}' không có trong danh mục", "unknown funding source '{value}'"),
+    "err.not_whole_vnd": ("'{value}' không phải số nguyên VND", "'{value}' is not a whole number of VND"),
+    "err.negative_amount": ("số tiền {value} là số âm", "amount {value} is negative"),
+    "err.disbursed_over_committed": ("số đã giải ngân lớn hơn số đã cam kết", "disbursed exceeds committed"),
+    "err.required_empty": ("thiếu giá trị bắt buộc", "required value is empty"),
+    "err.duplicate_project_id": ("mã dự án '{pid}' bị trùng", "duplicate project_id '{pid}'"),
+    "err.bad_unit_version": (
+        "unit_version phải là một trong {options}, nhưng đang là '{value}'",
+        "unit_version must be one of {options}, got '{value}'",
+    ),
+    "err.unknown_commune_code": (
+        "không có mã xã '{code}' trong danh mục đơn vị của unit_version {version}",
+        "unknown commune code '{code}' for unit_version {version}",
+    ),
+    "err.unknown_commune_code_other": (
+        "không có mã xã '{code}' trong danh mục đơn vị của unit_version {version}; "
+        "đây là mã thuộc '{label}': hãy đặt unit_version là {other}",
+        "unknown commune code '{code}' for unit_version {version}; "
+        "it is a code of '{label}': set unit_version to {other}",
+    ),
+    "err.bad_content_area": (
+        "nội dung thu hút phải từ 1 đến 10, nhưng đang là '{value}'", "content area must be 1–10, got '{value}'",
+    ),
+    "err.unknown_status": ("trạng thái '{value}' không hợp lệ", "unknown status '{value}'"),
+    "err.unknown_quality": ("mức chất lượng dữ liệu '{value}' không hợp lệ", "unknown quality '{value}'"),
+    "err.bad_year": ("năm '{value}' nằm ngoài khoảng {lo}–{hi}", "year '{value}' outside {lo}–{hi}"),
+    "err.end_before_start": ("năm kết thúc trước năm bắt đầu", "end year before start year"),
+    "err.not_nfc": ("văn bản chưa chuẩn hóa Unicode dạng NFC", "text is not NFC-normalised"),
+    "err.not_number": ("'{value}' không phải là số", "'{value}' is not a number"),
+    "err.lon_lat_pair": (
+        "hãy nhập cả kinh độ và vĩ độ, hoặc để trống cả hai", "give both longitude and latitude, or neither",
+    ),
+    "err.source_twice": ("nguồn vốn '{source}' được ghi hai lần", "funding source '{source}' listed twice"),
+    "err.overcommit": (
+        "vốn cam kết ({c}) vượt nhu cầu ({n}); đánh dấu ô xác nhận nếu số liệu này đúng",
+        "committed ({c}) exceeds need ({n}); tick the confirmation to keep it",
+    ),
+    "err.unknown_project_id": ("không có dự án mã '{pid}'", "unknown project_id '{pid}'"),
+    "err.unknown_old_code": ("không có mã xã cũ '{code}'", "unknown old commune code '{code}'"),
+    "err.old_code_repeated": ("mã xã cũ '{code}' xuất hiện nhiều lần", "old code '{code}' appears more than once"),
+    "err.new_code_unknown": ("mã mới '{code}' không có trong units_2025", "new code '{code}' is not in units_2025"),
+    "err.outside_disagrees": (
+        "không khớp với cột outside_territory của units_2025", "disagrees with outside_territory in units_2025",
+    ),
+    "err.only_whole": (
+        "chỉ hỗ trợ sáp nhập nguyên đơn vị (whole phải là 'true')",
+        "only whole mergers are supported (whole must be 'true')",
+    ),
+    "err.old_commune_no_row": ("xã cũ '{code}' chưa có dòng nào", "old commune '{code}' has no row"),
+    "err.unit_no_former": (
+        "đơn vị '{code}' của units_2025 chưa có xã cũ nào ở đây", "unit '{code}' of units_2025 has no former commune here",
+    ),
+    # commune names
+    "err.unknown_commune": ("Không tìm thấy xã/thị trấn '{name}'", "Unknown commune '{name}'"),
+    "err.ambiguous_commune": ("'{name}' không rõ là đơn vị nào: {options}", "'{name}' is ambiguous: {options}"),
+    # reading files
+    "err.file_not_found": ("không tìm thấy tệp: {path}", "file not found: {path}"),
+    "err.file_too_big": ("tệp nặng {mb} MB; giới hạn là {limit} MB", "file is {mb} MB; the limit is {limit} MB"),
+    "err.file_too_big_split": (
+        "tệp nặng {mb} MB; giới hạn là {limit} MB. Hãy chia thành các tệp nhỏ hơn",
+        "file is {mb} MB; the limit is {limit} MB. Split it into smaller files",
+    ),
+    "err.bad_encoding": (
+        "bảng mã của tệp không phải UTF-8, UTF-16 hay Windows-1258; hãy lưu tệp dưới dạng 'CSV UTF-8'",
+        "the text encoding is not UTF-8, UTF-16 or Windows-1258; save the file as 'CSV UTF-8'",
+    ),
+    "err.no_header": ("tệp không có dòng tiêu đề", "the file has no header row"),
+    "err.bad_excel": ("không đọc được tệp Excel ({error})", "not a readable Excel file ({error})"),
+    "err.old_xls": (
+        "không hỗ trợ tệp Excel cũ .xls; hãy lưu lại dưới dạng .xlsx hoặc CSV",
+        "old Excel .xls files are not supported; save as .xlsx or CSV",
+    ),
+    "err.unsupported_table": (
+        "không hỗ trợ loại tệp '{ext}'; hãy dùng .csv hoặc .xlsx", "unsupported file type '{ext}'; use .csv or .xlsx",
+    ),
+    "err.broken_csv": ("tệp CSV bị lỗi: {error}", "broken CSV: {error}"),
+    # importing projects
+    "err.unknown_column_ignored": ("cột không xác định, đã bỏ qua", "unknown column, ignored"),
+    "err.column_twice": ("cột bị lặp (trùng với cột '{other}')", "column given twice (also '{other}')"),
+    "err.no_data_rows": ("tệp không có dòng dữ liệu nào", "the file has no data rows"),
+    "err.template_example_row": (
+        "đây là dòng ví dụ của mẫu; hãy xóa dòng này trước khi nhập",
+        "this is the template's example row; delete it before importing",
+    ),
+    "err.not_valid_value": ("'{value}' không phải {what} hợp lệ", "'{value}' is not a valid {what}"),
+    "err.differs_from_first_row": (
+        "khác với dòng {first} của cùng dự án ('{value}')", "differs from row {first} of the same project ('{value}')",
+    ),
+    "err.point_outside": (
+        "điểm ({lon}, {lat}) nằm ngoài huyện Tam Đường", "point ({lon}, {lat}) is outside Tam Đường district",
+    ),
+    "err.read_as": ("'{value}' được hiểu là {name} ({code})", "'{value}' read as {name} ({code})"),
+    "err.overcommit_cli": (
+        "vốn cam kết vượt nhu cầu ở các dòng đã lưu ý phía trên; hãy kiểm tra lại hoặc thêm --allow-overcommit",
+        "committed exceeds need in the rows noted above; check them or pass --allow-overcommit",
+    ),
+    "err.conflict_cli": (
+        "dự án {pid} vừa bị người khác sửa (bạn đã đọc phiên bản {expected}); chưa ghi gì, hãy chạy lại lệnh nhập",
+        "project {pid} was changed by someone else (you read revision {expected}); nothing written, "
+        "run the import again",
+    ),
+    # importing layers
+    "err.shp_not_zipped": (
+        "Shapefile gồm nhiều tệp: hãy nén .shp, .shx, .dbf và .prj vào cùng một tệp .zip rồi tải tệp .zip lên",
+        "a Shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip",
+    ),
+    "err.unsupported_layer": (
+        "không hỗ trợ loại tệp '{ext}'; hãy dùng GeoJSON, Shapefile nén .zip, GeoPackage hoặc KML",
+        "unsupported file type '{ext}'; use GeoJSON, zipped Shapefile, GeoPackage or KML",
+    ),
+    "err.not_gis": ("không đọc được như một tệp bản đồ (GIS): {error}", "cannot be read as a GIS file: {error}"),
+    "err.no_spatial_layer": ("tệp không có lớp nào chứa hình học", "the file holds no layer with geometry"),
+    "err.several_layers": (
+        "tệp chứa nhiều lớp ({layers}); hãy xuất riêng lớp cần nhập ra một tệp",
+        "the file holds several layers ({layers}); export the one to import into its own file",
+    ),
+    "err.cannot_read": ("không đọc được: {error}", "cannot be read: {error}"),
+    "err.bad_zip": ("không phải tệp zip hợp lệ ({error})", "not a valid zip file ({error})"),
+    "err.damaged_zip": ("tệp zip bị hỏng (tệp '{member}' bên trong)", "the zip file is damaged (member '{member}')"),
+    "err.zip_no_shp": (
+        "tệp zip không có tệp .shp (Shapefile cần .shp, .shx và .dbf)",
+        "the zip holds no .shp file (a Shapefile needs .shp, .shx and .dbf)",
+    ),
+    "err.zip_several": (
+        "tệp zip chứa nhiều lớp ({layers}); hãy nén từng lớp riêng",
+        "the zip holds several layers ({layers}); zip one at a time",
+    ),
+    "err.shp_incomplete": (
+        "Shapefile '{name}' chưa đủ tệp: thiếu {missing}", "the Shapefile '{name}' is incomplete: missing {missing}",
+    ),
+    "err.unknown_crs": (
+        "'{crs}' không phải hệ tọa độ đã biết (ví dụ hãy dùng EPSG:9205)",
+        "'{crs}' is not a known CRS (use e.g. EPSG:9205)",
+    ),
+    "err.crs_needed_metres": (
+        "tệp không có hệ tọa độ (.prj); tọa độ có vẻ là mét theo VN-2000: hãy xác nhận EPSG:9205 "
+        "(VN-2000 / TM-3 103°, Lai Châu) hoặc EPSG:3405 (VN-2000 / UTM 48N)",
+        "the file has no CRS (.prj); the coordinates look like VN-2000 metres: confirm EPSG:9205 "
+        "(VN-2000 / TM-3 103°, Lai Châu) or EPSG:3405 (VN-2000 / UTM 48N)",
+    ),
+    "err.crs_needed_degrees": (
+        "tệp không có hệ tọa độ (.prj); hãy cho biết hệ tọa độ của các tọa độ "
+        "(có vẻ là độ: EPSG:4326 WGS 84 hoặc EPSG:4756 VN-2000)",
+        "the file has no CRS (.prj); state the coordinate system of the coordinates "
+        "(they look like degrees: EPSG:4326 WGS 84 or EPSG:4756 VN-2000)",
+    ),
+    "err.crs_needed": (
+        "tệp không có hệ tọa độ (.prj); hãy cho biết hệ tọa độ của các tọa độ",
+        "the file has no CRS (.prj); state the coordinate system of the coordinates",
+    ),
+    "err.crs_says_degrees": (
+        "tệp ghi hệ tọa độ {crs} (độ) nhưng tọa độ lên tới {x}, {y}: có vẻ là mét. "
+        "Hãy xác nhận hệ tọa độ (EPSG:9205 hoặc EPSG:3405 cho VN-2000)",
+        "the file says {crs} (degrees) but the coordinates are up to {x}, {y}: they look like metres. "
+        "Confirm the CRS (EPSG:9205 or EPSG:3405 for VN-2000)",
+    ),
+    "err.no_crs": ("lớp dữ liệu không có hệ tọa độ (CRS)", "the layer has no coordinate reference system (CRS)"),
+    "err.outside_district": (
+        "sau khi chuyển đổi, lớp nằm ở {x0}–{x1}°E, {y0}–{y1}°N, ngoài huyện Tam Đường "
+        "({dx0}–{dx1}°E, {dy0}–{dy1}°N): sai hệ tọa độ?",
+        "after conversion the layer lies at {x0}–{x1}°E, {y0}–{y1}°N, outside Tam Đường "
+        "({dx0}–{dx1}°E, {dy0}–{dy1}°N): wrong CRS?",
+    ),
+    "err.manifest_quality": (
+        "lớp '{layer}' không có mức chất lượng hợp lệ (official / approximate / illustrative)",
+        "layer '{layer}' has no valid quality (official / approximate / illustrative)",
+    ),
+    "err.bad_gso_code": ("'{code}' không phải mã GSO 5 chữ số", "'{code}' is not a 5-digit GSO code"),
+    "err.duplicate_code": ("mã '{code}' bị trùng", "duplicate code '{code}'"),
+    "err.empty_geometry": ("hình học rỗng", "empty geometry"),
+    "err.empty_or_missing_geometry": ("hình học rỗng hoặc bị thiếu", "empty or missing geometry"),
+    "err.nan_coordinates": ("tọa độ không phải là số (NaN)", "coordinates are not numbers (NaN)"),
+    "err.wrong_geometry": ("{geom_type} trong khi cần {family}", "{geom_type} where a {family} is needed"),
+    "err.geom.polygon": ("vùng (polygon)", "polygon"),
+    "err.geom.point": ("điểm (point)", "point"),
+    "err.mixed_geometry": (
+        "lẫn nhiều loại hình học ({counts}); mỗi lớp chỉ chứa một loại",
+        "mixed geometry types ({counts}); a layer holds one kind",
+    ),
+    "err.invalid_polygon": ("vùng (polygon) không hợp lệ (tự cắt?)", "invalid polygon (self-intersection?)"),
+    "err.polygon_repaired": (
+        "đã sửa vùng không hợp lệ ({reason}); diện tích thay đổi {pct}%",
+        "invalid polygon ({reason}) repaired; area changed by {pct}%",
+    ),
+    "err.polygon_not_repaired_area": (
+        "vùng không hợp lệ ({reason}); không sửa vì việc sửa làm diện tích thay đổi {pct}% (giới hạn {limit}%)",
+        "invalid polygon ({reason}); not repaired because repair would change its area by {pct}% (limit {limit}%)",
+    ),
+    "err.polygon_not_repaired_zero": (
+        "vùng không hợp lệ ({reason}); không sửa vì diện tích có hướng bằng 0 (hình số tám hoặc suy biến) "
+        "(giới hạn {limit}%)",
+        "invalid polygon ({reason}); not repaired because its signed area is zero (figure-eight or degenerate) "
+        "(limit {limit}%)",
+    ),
+    "err.unknown_kind": (
+        "loại lớp '{kind}' không hợp lệ; hãy dùng một trong: {kinds}", "unknown layer kind '{kind}'; use one of {kinds}",
+    ),
+    "err.no_features": ("lớp không có đối tượng nào", "the layer has no features"),
+    "err.no_commune_attribute": (
+        "các đối tượng không có thuộc tính nào cho biết là xã nào (cần trường mã GSO hoặc tên xã)",
+        "the features have no attribute to tell which commune they are (need a GSO code or a name field)",
+    ),
+    "err.no_commune_match": (
+        "không có xã nào của Tam Đường khớp với đối tượng này ({tried})",
+        "no commune of Tam Đường matches this feature ({tried})",
+    ),
+    "err.duplicate_commune_feature": (
+        "trùng mã {code}: dòng {first} và dòng {second} là cùng một xã",
+        "duplicate code {code}: rows {first} and {second} are the same commune",
+    ),
+    "err.missing_field": ("thiếu trường '{field}' ({options})", "missing field '{field}' ({options})"),
+    "err.not_one_of": ("'{value}' không thuộc danh sách: {options}", "'{value}' is not one of {options}"),
+    "err.duplicate_id": ("mã '{id}' bị trùng (dòng {rows})", "duplicate id '{id}' (rows {rows})"),
+    "err.missing_project_field": (
+        "thiếu trường 'project_id' để biết mỗi điểm thuộc dự án nào",
+        "missing field 'project_id' to tell which project each point is",
+    ),
+    "err.unknown_project": ("không có dự án '{pid}'", "unknown project '{pid}'"),
+    "err.duplicate_project": (
+        "dự án '{pid}' bị trùng (dòng {first} và dòng {second})", "duplicate project '{pid}' (rows {first} and {second})",
+    ),
+    "err.provenance_required": ("bắt buộc: hãy ghi nguồn gốc của lớp này", "required: say where this layer comes from"),
+    "err.bad_date": ("'{date}' không phải ngày dạng 2025-06-30", "'{date}' is not a date like 2025-06-30"),
+    "err.bad_quality": (
+        "'{quality}' không phải official, approximate hay illustrative",
+        "'{quality}' is not official, approximate or illustrative",
+    ),
+    "err.nothing_to_import": ("không có gì để nhập", "nothing to import"),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

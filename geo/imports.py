@@ -31,14 +31,14 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from geo import schema
 from geo.names import NameIndex, fold, nfc
-from geo.records import LINE_COLUMNS, OVERCOMMIT, clean_lines, clean_project, record_json, validate_records
+from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import Dataset
 from geo.validate import DataError, Problem
 
@@ -123,8 +123,8 @@ def encode_cp1258(text: str) -> bytes:
 def check_size(data: bytes, file: str) -> None:
     """Refuse files over :data:`MAX_BYTES` before parsing anything."""
     if len(data) > MAX_BYTES:
-        raise DataError([Problem(file, f"file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB. "
-                                       "Split it into smaller files")])
+        raise DataError([Problem.of(file, "err.file_too_big_split", mb=f"{len(data) / 2**20:.1f}",
+                                          limit=MAX_BYTES // 2**20)])
 
 
 def decode_text(data: bytes, file: str = "file") -> tuple[str, str]:
@@ -146,8 +146,7 @@ def decode_text(data: bytes, file: str = "file") -> tuple[str, str]:
     try:
         return nfc(data.decode("cp1258")), "Windows-1258"
     except UnicodeDecodeError:
-        raise DataError([Problem(file, "the text encoding is not UTF-8, UTF-16 or Windows-1258; "
-                                       "save the file as 'CSV UTF-8'")]) from None
+        raise DataError([Problem.of(file, "err.bad_encoding")]) from None
 
 
 @dataclass
@@ -176,7 +175,7 @@ def _table(file: str, numbered: list[tuple[int, list[str]]], encoding: str) -> R
     while i < len(numbered) and _is_comment(numbered[i][1]):
         i += 1  # provenance lines written by our own exports
     if i == len(numbered):
-        raise DataError([Problem(file, "the file has no header row")])
+        raise DataError([Problem.of(file, "err.no_header")])
     header_row, header = numbered[i]
     rows = [(n, cells) for n, cells in numbered[i + 1:] if any(c.strip() for c in cells) and not _is_hxl(cells)]
     return RawTable(file, [nfc(h).strip() for h in header], header_row, rows, encoding)
@@ -191,16 +190,16 @@ def read_raw(data: bytes, filename: str) -> RawTable:
         try:
             sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object)
         except Exception as err:  # openpyxl raises many kinds on a damaged file
-            raise DataError([Problem(file, f"not a readable Excel file ({type(err).__name__})")]) from None
+            raise DataError([Problem.of(file, "err.bad_excel", error=type(err).__name__)]) from None
         name = TEMPLATE_SHEET if TEMPLATE_SHEET in sheets else next(iter(sheets))
         frame = sheets[name]
         numbered = [(i + 1, ["" if pd.isna(v) else _excel_text(v) for v in row])
                     for i, row in enumerate(frame.itertuples(index=False, name=None))]
         return _table(file, numbered, "Excel")
     if ext == ".xls":
-        raise DataError([Problem(file, "old Excel .xls files are not supported; save as .xlsx or CSV")])
+        raise DataError([Problem.of(file, "err.old_xls")])
     if ext not in (".csv", ".txt", ".tsv"):
-        raise DataError([Problem(file, f"unsupported file type '{ext}'; use .csv or .xlsx")])
+        raise DataError([Problem.of(file, "err.unsupported_table", ext=ext)])
     text, encoding = decode_text(data, file)
     sample = "\n".join(line for line in text.splitlines()[:20] if not line.startswith("#"))
     try:
@@ -213,7 +212,7 @@ def read_raw(data: bytes, filename: str) -> RawTable:
         for cells in reader:
             numbered.append((reader.line_num, cells))
     except csv.Error as err:
-        raise DataError([Problem(file, f"broken CSV: {err}", reader.line_num)]) from None
+        raise DataError([Problem.of(file, "err.broken_csv", reader.line_num, error=str(err))]) from None
     return _table(file, numbered, encoding)
 
 
@@ -287,20 +286,21 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             continue
         key = header_key(h)
         if key is None:
-            out.warnings.append(Problem(file, "unknown column, ignored", raw.header_row, h))
+            out.warnings.append(Problem.of(file, "err.unknown_column_ignored", raw.header_row, h))
         elif key in header_of:
-            out.problems.append(Problem(file, f"column given twice (also '{header_of[key]}')", raw.header_row, h))
+            out.problems.append(Problem.of(file, "err.column_twice", raw.header_row, h,
+                                                  other=header_of[key]))
         elif key not in INFO_COLUMNS:
             cols[j] = key
             header_of[key] = h
     for col in (*schema.PROJECT_REQUIRED, "source", "need"):
         if col not in header_of:
-            out.problems.append(Problem(file, f"missing column '{COLUMN_LABELS[col].vi}' / "
-                                              f"'{COLUMN_LABELS[col].en}'"))
+            out.problems.append(Problem.of(file, "err.missing_column_labels", vi=COLUMN_LABELS[col].vi,
+                                                 en=COLUMN_LABELS[col].en))
     if out.problems:
         return out
     if not raw.rows:
-        out.problems.append(Problem(file, "the file has no data rows"))
+        out.problems.append(Problem.of(file, "err.no_data_rows"))
         return out
 
     def hdr(col: str) -> str:
@@ -314,15 +314,15 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
     lines: dict[str, list[tuple[int, dict]]] = {}
     flagged: set[tuple[int, str]] = set()
 
-    def problem(row: int, col: str, msg: str) -> None:
-        out.problems.append(Problem(file, msg, row, hdr(col)))
+    def problem(row: int, col: str, key: str, **params: object) -> None:
+        out.problems.append(Problem.of(file, key, row, hdr(col), **params))
         flagged.add((row, col))
 
     for n, cells in raw.rows:
         rec = {key: _unneutralise(nfc(cells[j]).strip()) if j < len(cells) else "" for j, key in cols.items()}
         pid = rec.get("project_id", "")
         if pid == EXAMPLE_ID:
-            problem(n, "project_id", "this is the template's example row; delete it before importing")
+            problem(n, "project_id", "err.template_example_row")
             continue
         commune = rec.get("commune_code", "")
         if commune:
@@ -331,7 +331,8 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                             "name": idx.display.get(m.code, "") if m.code else "",
                             "exact": bool(m.exact or m.query == m.code)})
             if m.code is None:
-                problem(n, "commune_code", m.problem("en"))
+                key, params = m.problem_key()
+                problem(n, "commune_code", key, **params)
             else:
                 rec["commune_code"] = m.code
         for col, table in _ENUMS.items():
@@ -342,7 +343,9 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                     lead = re.match(r"\s*(\d+)", val)
                     key = int(lead.group(1)) if lead and int(lead.group(1)) in schema.CONTENT_AREAS else None
                 if key is None:
-                    problem(n, col, f"'{val}' is not a valid {COLUMN_LABELS[col].en.lower()}")
+                    label = COLUMN_LABELS[col]
+                    problem(n, col, "err.not_valid_value", value=val,
+                            what=schema.Label(label.vi.lower(), label.en.lower()))
                 else:
                     rec[col] = key
         project = {c: rec.get(c, "") for c in schema.PROJECT_COLUMNS}
@@ -350,7 +353,7 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             base = projects[pid]
             for c in schema.PROJECT_COLUMNS:
                 if project[c] not in ("", None) and str(project[c]) != str(base[c]):
-                    problem(n, c, f"differs from row {first_row[pid]} of the same project ('{base[c]}')")
+                    problem(n, c, "err.differs_from_first_row", first=first_row[pid], value=base[c])
         else:
             projects[pid] = project
             first_row[pid] = n
@@ -367,12 +370,13 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         for x in found:
             row = numbered[x.row - 1][0] if x.row else row0
             if (row, x.column) not in flagged:
-                problem(row, x.column or "", x.message)
+                out.problems.append(replace(x, file=file, row=row, column=hdr(x.column or "")))
+                flagged.add((row, x.column or ""))
         for n, ln in numbered:
             cl = clean_lines([ln])[0]
             if isinstance(cl["need"], int) and isinstance(cl["committed"], int) and cl["committed"] > cl["need"] >= 0:
-                out.warnings.append(Problem(file, OVERCOMMIT.format(c=cl["committed"], n=cl["need"]), n,
-                                            hdr("committed")))
+                out.warnings.append(Problem.of(file, "err.overcommit", n, hdr("committed"),
+                                               c=cl["committed"], n=cl["need"]))
                 out.overcommitted.append(pid)
         if project["lon"] not in ("", None) and project["lat"] not in ("", None):
             try:
@@ -382,7 +386,7 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             if lon is not None:
                 minx, miny, maxx, maxy = ds.communes.total_bounds
                 if not (minx - 0.05 <= lon <= maxx + 0.05 and miny - 0.05 <= lat <= maxy + 0.05):
-                    problem(row0, "lon", f"point ({lon}, {lat}) is outside Tam Đường district")
+                    problem(row0, "lon", "err.point_outside", lon=lon, lat=lat)
     out.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     if out.problems:
         return out
@@ -401,8 +405,8 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             out.changed_ids.append(pid)
     for m in matches:
         if m["code"] and not m["exact"]:
-            out.warnings.append(Problem(file, f"'{m['value']}' read as {m['name']} ({m['code']})", m["row"],
-                                        hdr("commune_code")))
+            out.warnings.append(Problem.of(file, "err.read_as", m["row"], hdr("commune_code"),
+                                           value=m["value"], name=m["name"], code=m["code"]))
     return out
 
 
@@ -487,9 +491,18 @@ def field_label(column: str | None, lang: str) -> str:
 
 
 def problems_frame(problems: list[Problem], lang: str, labels: bool = False) -> pd.DataFrame:
-    """Problems as a table (row, column, message) for display; ``labels`` maps schema columns to labels."""
+    """Problems as a table (row, column, sentence in ``lang``); ``labels`` maps schema columns to labels.
+
+    >>> problems_frame([Problem.of("p.csv", "err.negative_amount", 3, "need", value=-5)], "vi")["problem"].iloc[0]
+    'Số tiền -5 là số âm'
+    """
     return pd.DataFrame(
-        [{"row": p.row, "column": field_label(p.column, lang) if labels else (p.column or ""), "problem": p.message}
-         for p in problems],
+        [{"row": p.row, "column": field_label(p.column, lang) if labels else (p.column or ""),
+          "problem": _capitalised(p.sentence(lang))} for p in problems],
         columns=["row", "column", "problem"],
     ).astype({"row": "Int64"})
+
+
+def _capitalised(sentence: str) -> str:
+    """A table cell is a sentence of its own: first letter upper case (the catalog writes mid-sentence case)."""
+    return sentence[:1].upper() + sentence[1:]

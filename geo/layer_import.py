@@ -59,7 +59,7 @@ from geo.imports import commune_index
 from geo.names import fold, nfc
 from geo.records import frame_to_records
 from geo.store import Dataset
-from geo.validate import DataError, Problem
+from geo.validate import DataError, Problem, catalog_label
 
 #: Official VN-2000 → WGS 84 shift (EPSG:6960, Decision 05/2007/QĐ-BTNMT), as PROJ ``+towgs84``.
 #: EPSG gives it in the coordinate-frame convention; ``+towgs84`` uses position-vector,
@@ -77,9 +77,9 @@ _CODE_FIELDS = {"code", "ma", "ma xa", "ma dvhc", "gso", "gso code", "commune co
 class CRSNeeded(DataError):
     """The file's coordinates need a CRS from the user; ``suggestions`` lists EPSG codes to offer."""
 
-    def __init__(self, file: str, message: str, suggestions: list[str]):
+    def __init__(self, file: str, key: str, suggestions: list[str], **params: object):
         self.suggestions = suggestions
-        super().__init__([Problem(file, message)])
+        super().__init__([Problem.of(file, key, **params)])
 
 
 @dataclass
@@ -105,8 +105,8 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
     """Read GeoJSON, zipped Shapefile, GeoPackage or KML bytes into a frame with the file's own CRS (or none)."""
     file = Path(filename).name
     if len(data) > MAX_LAYER_BYTES:
-        raise DataError([Problem(file, f"file is {len(data) / 2**20:.1f} MB; the limit is "
-                                       f"{MAX_LAYER_BYTES // 2**20} MB")])
+        raise DataError([Problem.of(file, "err.file_too_big", mb=f"{len(data) / 2**20:.1f}",
+                                          limit=MAX_LAYER_BYTES // 2**20)])
     ext = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
@@ -116,25 +116,22 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
             target = tmpdir / f"upload{ext}"
             target.write_bytes(data)
         elif ext == ".shp":
-            raise DataError([Problem(file, "a Shapefile is several files: zip the .shp, .shx, .dbf and .prj "
-                                           "together and upload the .zip")])
+            raise DataError([Problem.of(file, "err.shp_not_zipped")])
         else:
-            raise DataError([Problem(file, f"unsupported file type '{ext}'; use GeoJSON, zipped Shapefile, "
-                                           "GeoPackage or KML")])
+            raise DataError([Problem.of(file, "err.unsupported_layer", ext=ext)])
         try:
             layers = pyogrio.list_layers(target)
         except Exception as err:
-            raise DataError([Problem(file, f"cannot be read as a GIS file: {_gdal_message(err)}")]) from None
+            raise DataError([Problem.of(file, "err.not_gis", error=_gdal_message(err))]) from None
         spatial = [str(name) for name, gtype in layers if gtype is not None]
         if not spatial:
-            raise DataError([Problem(file, "the file holds no layer with geometry")])
+            raise DataError([Problem.of(file, "err.no_spatial_layer")])
         if len(spatial) > 1 and ext != ".kml":
-            raise DataError([Problem(file, f"the file holds several layers ({', '.join(spatial)}); "
-                                           "export the one to import into its own file")])
+            raise DataError([Problem.of(file, "err.several_layers", layers=", ".join(spatial))])
         try:
             frames = [gpd.read_file(target, layer=name) for name in spatial]
         except Exception as err:
-            raise DataError([Problem(file, f"cannot be read: {_gdal_message(err)}")]) from None
+            raise DataError([Problem.of(file, "err.cannot_read", error=_gdal_message(err))]) from None
         gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
 
@@ -149,24 +146,24 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> Path:
         names = zf.namelist()
         bad = zf.testzip()
     except (zipfile.BadZipFile, EOFError, OSError) as err:
-        raise DataError([Problem(file, f"not a valid zip file ({err})")]) from None
+        raise DataError([Problem.of(file, "err.bad_zip", error=str(err))]) from None
     if bad:
-        raise DataError([Problem(file, f"the zip file is damaged (member '{bad}')")])
+        raise DataError([Problem.of(file, "err.damaged_zip", member=bad)])
     kml = [n for n in names if n.lower().endswith(".kml")]
     shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
     if not shps and kml:
         shps = kml
     if not shps:
-        raise DataError([Problem(file, "the zip holds no .shp file (a Shapefile needs .shp, .shx and .dbf)")])
+        raise DataError([Problem.of(file, "err.zip_no_shp")])
     if len(shps) > 1:
-        raise DataError([Problem(file, f"the zip holds several layers ({', '.join(shps)}); zip one at a time")])
+        raise DataError([Problem.of(file, "err.zip_several", layers=", ".join(shps))])
     stem = shps[0][:-4]
     if shps[0].lower().endswith(".shp"):
         lower = {n.lower() for n in names}
         missing = [ext for ext in (".dbf", ".shx") if (stem + ext).lower() not in lower]
         if missing:
-            raise DataError([Problem(file, f"the Shapefile '{shps[0]}' is incomplete: "
-                                           f"missing {', '.join(missing)}")])
+            raise DataError([Problem.of(file, "err.shp_incomplete", name=shps[0],
+                                              missing=", ".join(missing))])
     for name in names:
         if name.startswith(stem) or name == shps[0]:
             dest = tmpdir / Path(name).name
@@ -216,24 +213,20 @@ def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds)
         try:
             user_crs = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError:
-            raise DataError([Problem(file, f"'{crs}' is not a known CRS (use e.g. EPSG:9205)")]) from None
+            raise DataError([Problem.of(file, "err.unknown_crs", crs=crs)]) from None
         if gdf.crs is not None and not gdf.crs.equals(user_crs):
             notes.append(f"CRS of the file ({gdf.crs.name}) replaced by {user_crs.name} as confirmed")
         gdf = gdf.set_crs(user_crs, allow_override=True)
     elif gdf.crs is None:
         options = guess_crs(bounds)
         if options == [schema.METRIC_CRS, schema.NATIONAL_CRS]:
-            raise CRSNeeded(file, "the file has no CRS (.prj); the coordinates look like VN-2000 metres: "
-                                  "confirm EPSG:9205 (VN-2000 / TM-3 103°, Lai Châu) or EPSG:3405 (VN-2000 / UTM 48N)",
-                            options)
-        raise CRSNeeded(file, "the file has no CRS (.prj); state the coordinate system of the coordinates "
-                              + ("(they look like degrees: EPSG:4326 WGS 84 or EPSG:4756 VN-2000)" if options else ""),
+            raise CRSNeeded(file, "err.crs_needed_metres", options)
+        raise CRSNeeded(file, "err.crs_needed_degrees" if options else "err.crs_needed",
                         options or [schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS])
     elif gdf.crs.is_geographic and not (-180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] <= 90):
         options = guess_crs(bounds)
-        raise CRSNeeded(file, f"the file says {gdf.crs.name} (degrees) but the coordinates are up to "
-                              f"{bounds[2]:,.0f}, {bounds[3]:,.0f}: they look like metres. Confirm the CRS "
-                              "(EPSG:9205 or EPSG:3405 for VN-2000)", options or [schema.METRIC_CRS])
+        raise CRSNeeded(file, "err.crs_says_degrees", options or [schema.METRIC_CRS], crs=gdf.crs.name,
+                        x=f"{bounds[2]:,.0f}", y=f"{bounds[3]:,.0f}")
     if is_vn2000(gdf.crs):
         gdf = gdf.set_crs(with_official_shift(gdf.crs), allow_override=True)
         notes.append("VN-2000 converted to WGS 84 with the official shift (EPSG:6960)")
@@ -244,9 +237,9 @@ def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds)
     if len(got):
         gx0, gy0, gx1, gy1 = got.total_bounds
         if gx1 < minx - 0.3 or gx0 > maxx + 0.3 or gy1 < miny - 0.3 or gy0 > maxy + 0.3:
-            raise DataError([Problem(file, f"after conversion the layer lies at {gx0:.3f}–{gx1:.3f}°E, "
-                                           f"{gy0:.3f}–{gy1:.3f}°N, outside Tam Đường "
-                                           f"({minx:.2f}–{maxx:.2f}°E, {miny:.2f}–{maxy:.2f}°N): wrong CRS?")])
+            raise DataError([Problem.of(
+                file, "err.outside_district", x0=f"{gx0:.3f}", x1=f"{gx1:.3f}", y0=f"{gy0:.3f}", y1=f"{gy1:.3f}",
+                dx0=f"{minx:.2f}", dx1=f"{maxx:.2f}", dy0=f"{miny:.2f}", dy1=f"{maxy:.2f}")])
     return out, notes
 
 
@@ -259,19 +252,20 @@ def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd
     found = pd.Series([_FAMILY.get(g.geom_type, g.geom_type) for g in geoms if g is not None and not g.is_empty])
     if found.nunique() > 1:
         counts = ", ".join(f"{n} {k}" for k, n in found.value_counts().items())
-        problems.append(Problem(file, f"mixed geometry types ({counts}); a layer holds one kind", column="geometry"))
+        problems.append(Problem.of(file, "err.mixed_geometry", column="geometry", counts=counts))
     metric = pyproj.Transformer.from_crs(gdf.crs, schema.METRIC_CRS, always_xy=True)
     for i, g in enumerate(geoms):
         row = i + 1
         if g is None or g.is_empty:
-            problems.append(Problem(file, "empty or missing geometry", row, "geometry"))
+            problems.append(Problem.of(file, "err.empty_or_missing_geometry", row, "geometry"))
             continue
         if np.isnan(shapely.get_coordinates(g)).any():
-            problems.append(Problem(file, "coordinates are not numbers (NaN)", row, "geometry"))
+            problems.append(Problem.of(file, "err.nan_coordinates", row, "geometry"))
             continue
         fam = _FAMILY.get(g.geom_type, g.geom_type)
         if fam != family:
-            problems.append(Problem(file, f"{g.geom_type} where a {family} is needed", row, "geometry"))
+            problems.append(Problem.of(file, "err.wrong_geometry", row, "geometry", geom_type=g.geom_type,
+                                           family=catalog_label(f"err.geom.{family}")))
             continue
         if family == "polygon" and not g.is_valid:
             reason = shapely.is_valid_reason(g)
@@ -282,13 +276,16 @@ def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd
             change = abs(after - before) / before if before > 0 else float("inf")
             if fixed is not None and change < MAX_REPAIR_CHANGE:
                 geoms[i] = fixed
-                repairs.append(Problem(file, f"invalid polygon ({reason}) repaired; area changed by "
-                                             f"{change * 100:.2f}%", row, "geometry"))
+                repairs.append(Problem.of(file, "err.polygon_repaired", row, "geometry", reason=reason,
+                                          pct=f"{change * 100:.2f}"))
             else:
-                how = f"repair would change its area by {change * 100:.0f}%" if np.isfinite(change) \
-                    else "its signed area is zero (figure-eight or degenerate)"
-                problems.append(Problem(file, f"invalid polygon ({reason}); not repaired because {how} "
-                                              f"(limit {MAX_REPAIR_CHANGE * 100:.0f}%)", row, "geometry"))
+                limit = f"{MAX_REPAIR_CHANGE * 100:.0f}"
+                if np.isfinite(change):
+                    problems.append(Problem.of(file, "err.polygon_not_repaired_area", row, "geometry",
+                                               reason=reason, pct=f"{change * 100:.0f}", limit=limit))
+                else:
+                    problems.append(Problem.of(file, "err.polygon_not_repaired_zero", row, "geometry",
+                                               reason=reason, limit=limit))
     out = gdf.copy()
     out["geometry"] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
     return out, problems, repairs
@@ -309,7 +306,7 @@ def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str |
     the file cannot be read at all; otherwise problems are listed on the result.
     """
     if kind not in KINDS:
-        raise DataError([Problem(filename, f"unknown layer kind '{kind}'; use one of {', '.join(KINDS)}")])
+        raise DataError([Problem.of(filename, "err.unknown_kind", kind=kind, kinds=", ".join(KINDS))])
     with warnings.catch_warnings():  # NaN coordinates are reported as problems, not as numpy warnings
         warnings.simplefilter("ignore", RuntimeWarning)
         return _preview_layer(kind, data, filename, ds, crs)
@@ -319,12 +316,12 @@ def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str 
     file = Path(filename).name
     raw = read_layer(data, filename)
     if raw.empty:
-        raise DataError([Problem(file, "the layer has no features")])
+        raise DataError([Problem.of(file, "err.no_features")])
     li = LayerImport(kind, file, source_crs=raw.crs.to_string() if raw.crs is not None else "")
     family = "point" if kind == "project-locations" else "polygon"
     usable = raw[raw.geometry.notna() & ~raw.geometry.is_empty]
     if usable.empty:
-        li.problems = [Problem(file, "empty or missing geometry", i + 1, "geometry") for i in range(len(raw))]
+        li.problems = [Problem.of(file, "err.empty_or_missing_geometry", i + 1, "geometry") for i in range(len(raw))]
         return li
     # CRS first (geometry checks measure area change in metres), on the usable features only for bounds.
     converted, li.notes = to_wgs84(raw, file, crs, ds.communes.total_bounds)
@@ -351,8 +348,7 @@ def _communes(gdf, file, ds):
     idx = commune_index(ds)
     fields = [c for c in gdf.columns if c != "geometry"]
     if not fields:
-        return None, [Problem(file, "the features have no attribute to tell which commune they are "
-                                    "(need a GSO code or a name field)")], pd.DataFrame()
+        return None, [Problem.of(file, "err.no_commune_attribute")], pd.DataFrame()
     # Code-like fields first, then the field that matches most features.
     def score(col):
         hits = sum(idx.match(v).code is not None for v in gdf[col] if isinstance(v, (str, int, float)) and str(v))
@@ -376,7 +372,7 @@ def _communes(gdf, file, ds):
                     if isinstance(rec[c], str) and rec[c].strip() and not rec[c].strip().isdigit()]
             used = text[0] if text else used
             tried = ", ".join(f"{c} = '{rec[c]}'" for c in order if rec[c] is not None and str(rec[c]).strip())
-            problems.append(Problem(file, f"no commune of Tam Đường matches this feature ({tried})", row, used))
+            problems.append(Problem.of(file, "err.no_commune_match", row, used, tried=tried))
             rows.append({"row": row, "field": used, "value": str(rec[used]), "code": "", "name": "",
                          "how": "unmatched"})
             continue
@@ -385,8 +381,8 @@ def _communes(gdf, file, ds):
         rows.append({"row": row, "field": used, "value": str(value), "code": match.code,
                      "name": idx.display.get(match.code, ""), "how": how})
         if match.code in seen:
-            problems.append(Problem(file, f"duplicate code {match.code}: rows {seen[match.code]} and {row} "
-                                          "are the same commune", row, used))
+            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=match.code,
+                                             first=seen[match.code], second=row))
         seen.setdefault(match.code, row)
     matches = pd.DataFrame(rows, columns=["row", "field", "value", "code", "name", "how"])
     if problems:
@@ -412,19 +408,19 @@ def _zones(gdf, file, ds, key_col, labels, prefix):
     col = _field(gdf, key_col, *[t for texts in labels.values() for t in texts[:1]],
                  *(["cay trong", "loai cay"] if key_col == "crop" else ["muc do", "nguy co", "risk"]))
     if col is None:
-        return None, [Problem(file, f"missing field '{key_col}' ({', '.join(labels)})")], pd.DataFrame()
+        return None, [Problem.of(file, "err.missing_field", field=key_col, options=", ".join(labels))], pd.DataFrame()
     lookup = {fold(t): k for k, texts in labels.items() for t in texts}
     values = []
     for i, v in enumerate(gdf[col]):
         k = lookup.get(fold(str(v))) if v is not None else None
         if k is None:
-            problems.append(Problem(file, f"'{v}' is not one of {', '.join(labels)}", i + 1, col))
+            problems.append(Problem.of(file, "err.not_one_of", i + 1, col, value=v, options=", ".join(labels)))
         values.append(k)
     id_col = _field(gdf, "zone_id", "id", "ma vung")
     ids = [str(v) for v in gdf[id_col]] if id_col else [f"{prefix}-{i + 1:03d}" for i in range(len(gdf))]
     for dup in sorted({x for x in ids if ids.count(x) > 1}):
         rows = [str(i + 1) for i, x in enumerate(ids) if x == dup]
-        problems.append(Problem(file, f"duplicate id '{dup}' (rows {', '.join(rows)})", int(rows[1]), id_col))
+        problems.append(Problem.of(file, "err.duplicate_id", int(rows[1]), id_col, id=dup, rows=", ".join(rows)))
     out = gpd.GeoDataFrame({"zone_id": ids, key_col: values}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
     # Commune of each zone: a code/name field if present, else where the zone's inside point falls.
     idx = commune_index(ds)
@@ -447,15 +443,16 @@ def _zones(gdf, file, ds, key_col, labels, prefix):
 def _locations(gdf, file, ds):
     col = _field(gdf, "project_id", "ma du an", "id")
     if col is None:
-        return None, [Problem(file, "missing field 'project_id' to tell which project each point is")], pd.DataFrame()
+        return None, [Problem.of(file, "err.missing_project_field")], pd.DataFrame()
     known = set(ds.projects["project_id"])
     problems, rows, seen = [], [], {}
     for i, (pid, g) in enumerate(zip(gdf[col].astype(str).str.strip(), gdf.geometry)):
         row = i + 1
         if pid not in known:
-            problems.append(Problem(file, f"unknown project '{pid}'", row, col))
+            problems.append(Problem.of(file, "err.unknown_project", row, col, pid=pid))
         elif pid in seen:
-            problems.append(Problem(file, f"duplicate project '{pid}' (rows {seen[pid]} and {row})", row, col))
+            problems.append(Problem.of(file, "err.duplicate_project", row, col, pid=pid, first=seen[pid],
+                                                 second=row))
         seen.setdefault(pid, row)
         pt = g.centroid if g is not None and not g.is_empty else None
         rows.append({"row": row, "project_id": pid, "lon": round(pt.x, 6) if pt else None,
@@ -470,11 +467,11 @@ def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: st
     problems = []
     for name, value in (("source", source), ("licence", licence), ("date", date), ("quality", quality)):
         if not str(value or "").strip():
-            problems.append(Problem(file, "required: say where this layer comes from", None, name))
+            problems.append(Problem.of(file, "err.provenance_required", None, name))
     if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(date).strip()):
-        problems.append(Problem(file, f"'{date}' is not a date like 2025-06-30", None, "date"))
+        problems.append(Problem.of(file, "err.bad_date", None, "date", date=date))
     if quality and quality not in {q.value for q in schema.Quality}:
-        problems.append(Problem(file, f"'{quality}' is not official, approximate or illustrative", None, "quality"))
+        problems.append(Problem.of(file, "err.bad_quality", None, "quality", quality=quality))
     if problems:
         raise DataError(problems)
     old = ds.provenance[layer]
@@ -487,7 +484,7 @@ def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str,
                  method: str = "", user: str = "") -> str:
     """Store a checked import (one transaction) and return a one-line summary."""
     if not li.ok:
-        raise DataError(li.problems or [Problem(li.file, "nothing to import")])
+        raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])
     if li.kind == "project-locations":
         make_provenance(ds, "projects", source, licence, date, quality, method, li.file)  # still required
         records = frame_to_records(ds.projects, ds.funding)

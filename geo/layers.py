@@ -35,8 +35,7 @@ def read_manifest(path: Path) -> dict[str, schema.Provenance]:
         try:
             quality = schema.Quality(meta["quality"])
         except (KeyError, ValueError):
-            raise DataError([Problem(str(path), f"layer '{layer}' has no valid quality "
-                                                "(official / approximate / illustrative)")]) from None
+            raise DataError([Problem.of(str(path), "err.manifest_quality", layer=layer)]) from None
         out[layer] = schema.Provenance(
             layer=layer,
             title=schema.Label(meta.get("title_vi", layer), meta.get("title_en", layer)),
@@ -53,7 +52,7 @@ def read_manifest(path: Path) -> dict[str, schema.Provenance]:
 def to_geographic(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     """Reproject to EPSG:4326; a layer without a CRS is an error, not a guess."""
     if gdf.crs is None:
-        raise DataError([Problem(file, "the layer has no coordinate reference system (CRS)")])
+        raise DataError([Problem.of(file, "err.no_crs")])
     return gdf if gdf.crs.to_epsg() == 4326 else gdf.to_crs(schema.GEOGRAPHIC_CRS)
 
 
@@ -132,7 +131,7 @@ def read_funding(path: Path, project_ids: list[str]) -> pd.DataFrame:
     problems = validate_funding(df, file)
     known = set(project_ids)
     problems += [
-        Problem(file, f"unknown project_id '{pid}'", i + 2, "project_id")
+        Problem.of(file, "err.unknown_project_id", i + 2, "project_id", pid=pid)
         for i, pid in enumerate(df.get("project_id", [])) if pid not in known
     ]
     if problems:
@@ -158,7 +157,7 @@ def read_vector(path: Path) -> gpd.GeoDataFrame:
     """Any vector layer (zones, points) in EPSG:4326, empty geometries dropped with an error."""
     file = Path(path).name
     gdf = to_geographic(gpd.read_file(path), file)
-    bad = [Problem(file, "empty geometry", i + 2, "geometry")
+    bad = [Problem.of(file, "err.empty_geometry", i + 2, "geometry")
            for i, g in enumerate(gdf.geometry) if g is None or g.is_empty]
     if bad:
         raise DataError(bad)

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from geo.i18n import t
+
 # Longest first so "thi tran" wins over "tt".
 _PREFIXES = ("thi tran", "phuong", "xa", "tt.", "tt", "p.", "x.")
 
@@ -78,16 +80,25 @@ class Match:
     def ambiguous(self) -> bool:
         return self.code is None and len(self.candidates) > 1
 
-    def problem(self, lang: str = "vi") -> str | None:
-        """A sentence for the user, or None when matched."""
+    def problem_key(self) -> tuple[str, dict[str, str]] | None:
+        """Catalog key and params of the problem (for :meth:`geo.validate.Problem.of`), or None when matched."""
         if self.code is not None:
             return None
         if self.ambiguous:
-            opts = ", ".join(self.candidates)
-            return (f"'{self.query}' is ambiguous: {opts}" if lang == "en"
-                    else f"'{self.query}' không rõ là đơn vị nào: {opts}")
-        return (f"Unknown commune '{self.query}'" if lang == "en"
-                else f"Không tìm thấy xã/thị trấn '{self.query}'")
+            return "err.ambiguous_commune", {"name": self.query, "options": ", ".join(self.candidates)}
+        return "err.unknown_commune", {"name": self.query}
+
+    def problem(self, lang: str = "vi") -> str | None:
+        """A sentence for the user, or None when matched.
+
+        >>> Match("Hà Nội", None).problem("vi")
+        "Không tìm thấy xã/thị trấn 'Hà Nội'"
+        """
+        found = self.problem_key()
+        if found is None:
+            return None
+        key, params = found
+        return t(key, lang, **params)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
@@ -30,7 +31,6 @@ from geo.names import nfc
 from geo.validate import Problem, parse_int, validate_funding, validate_projects
 
 LINE_COLUMNS: tuple[str, ...] = tuple(c for c in schema.FUNDING_COLUMNS if c != "project_id")
-OVERCOMMIT = "committed ({c}) exceeds need ({n}); tick the confirmation to keep it"
 
 
 def blank_project() -> dict:
@@ -98,29 +98,29 @@ def validate_records(
     cleaned = [(clean_project(p), clean_lines(lines)) for p, lines in items]
     frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned])
     for x in validate_projects(frame, file, commune_codes):
-        out[x.row - 2].append(Problem(file, x.message, None, x.column))
+        out[x.row - 2].append(replace(x, file=file, row=None))
     where: list[tuple[int, int]] = []
     rows = []
     for i, (p, lines) in enumerate(cleaned):
         for col in ("lon", "lat"):
             if p[col] is not None and not isinstance(p[col], float):
-                out[i].append(Problem(file, f"'{p[col]}' is not a number", None, col))
+                out[i].append(Problem.of(file, "err.not_number", None, col, value=p[col]))
         if (p["lon"] is None) != (p["lat"] is None):
-            out[i].append(Problem(file, "give both longitude and latitude, or neither", None, "lat"))
+            out[i].append(Problem.of(file, "err.lon_lat_pair", None, "lat"))
         seen: set[str] = set()
         for j, r in enumerate(lines, start=1):
             where.append((i, j))
             rows.append({"project_id": p["project_id"], **r})
             if r["source"] in seen:
-                out[i].append(Problem(file, f"funding source '{r['source']}' listed twice", j, "source"))
+                out[i].append(Problem.of(file, "err.source_twice", j, "source", source=r["source"]))
             seen.add(r["source"])
             n, c = r["need"], r["committed"]
             if not allow_overcommit and isinstance(n, int) and isinstance(c, int) and c > n >= 0:
-                out[i].append(Problem(file, OVERCOMMIT.format(c=c, n=n), j, "committed"))
+                out[i].append(Problem.of(file, "err.overcommit", j, "committed", c=c, n=n))
     if rows:
         for x in validate_funding(pd.DataFrame(rows), file):
             i, j = where[x.row - 2]
-            out[i].append(Problem(file, x.message, j, x.column))
+            out[i].append(replace(x, file=file, row=j))
     return out
 
 

@@ -22,17 +22,71 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo import schema
+from geo import i18n, schema
+
+
+Param = tuple[str, object]
+
+
+def _localise(value: object, lang: str) -> object:
+    """A bilingual param (a :class:`geo.schema.Label`) in ``lang``; anything else unchanged."""
+    return value(lang) if isinstance(value, schema.Label) else value
+
+
+def catalog_label(key: str) -> schema.Label:
+    """Catalog entry ``key`` as a bilingual label, to pass as a :class:`Problem` param."""
+    vi, en = i18n.CATALOG[key]
+    return schema.Label(vi, en)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input. ``row`` is 1-based as in a spreadsheet (header = row 1)."""
+    """One thing wrong with the input. ``row`` is 1-based as in a spreadsheet (header = row 1).
+
+    ``key`` names the sentence in :data:`geo.i18n.CATALOG` and ``params`` fills it
+    (``(name, value)`` pairs; a :class:`geo.schema.Label` value is shown in the reader's
+    language). ``message`` is the English sentence, for logs and ``str()``. A problem without
+    a key shows ``message`` in every language. Build keyed problems with :meth:`of`.
+
+    >>> p = Problem.of("f.csv", "err.negative_amount", 3, "need", value=-5)
+    >>> str(p)
+    "f.csv, row 3, column 'need': amount -5 is negative"
+    >>> p.text("vi")
+    "tệp f.csv, dòng 3, cột 'need': số tiền -5 là số âm"
+    """
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
+    key: str | None = None
+    params: tuple[Param, ...] = ()
+
+    @classmethod
+    def of(cls, file: str, key: str, row: int | None = None, column: str | None = None,
+           **params: object) -> Problem:
+        """A problem whose sentence is catalog entry ``key`` filled with ``params``."""
+        items = tuple(params.items())
+        return cls(file, i18n.t(key, "en", **{k: _localise(v, "en") for k, v in items}), row, column, key, items)
+
+    def sentence(self, lang: str) -> str:
+        """What is wrong, in ``lang``, without the location."""
+        if self.key is None or self.key not in i18n.CATALOG:
+            return self.message
+        return i18n.t(self.key, lang, **{k: _localise(v, lang) for k, v in self.params})
+
+    def where(self, lang: str) -> str:
+        """File, row and column in ``lang``."""
+        parts = [i18n.t("err.loc.file", lang, file=self.file)]
+        if self.row is not None:
+            parts.append(i18n.t("err.loc.row", lang, row=self.row))
+        if self.column:
+            parts.append(i18n.t("err.loc.column", lang, column=self.column))
+        return ", ".join(parts)
+
+    def text(self, lang: str) -> str:
+        """The whole problem for a reader of ``lang``: location, then the sentence."""
+        return f"{self.where(lang)}: {self.sentence(lang)}"
 
     def __str__(self) -> str:
         where = self.file
@@ -44,11 +98,15 @@ class Problem:
 
 
 class DataError(ValueError):
-    """Raised when input cannot be used; carries every problem found."""
+    """Raised when input cannot be used; carries every problem found. ``str()`` is English."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def text(self, lang: str) -> str:
+        """Every problem in ``lang``, one per line."""
+        return "\n".join(p.text(lang) for p in self.problems)
 
 
 def _blank(value: object) -> bool:
@@ -85,23 +143,23 @@ def validate_funding(df: pd.DataFrame, file: str) -> list[Problem]:
     problems: list[Problem] = []
     for col in schema.FUNDING_COLUMNS:
         if col not in df.columns:
-            problems.append(Problem(file, f"missing column '{col}'"))
+            problems.append(Problem.of(file, "err.missing_column", name=col))
     if problems:
         return problems
     for i, rec in enumerate(df.to_dict("records")):
         if rec["source"] not in schema.SOURCE_BY_KEY:
-            problems.append(Problem(file, f"unknown funding source '{rec['source']}'", _row(i), "source"))
+            problems.append(Problem.of(file, "err.unknown_source", _row(i), "source", value=rec["source"]))
         amounts: dict[str, int] = {}
         for col in schema.MONEY_COLUMNS:
             value = parse_int(rec[col]) if not _blank(rec[col]) else 0
             if value is None:
-                problems.append(Problem(file, f"'{rec[col]}' is not a whole number of VND", _row(i), col))
+                problems.append(Problem.of(file, "err.not_whole_vnd", _row(i), col, value=rec[col]))
             elif value < 0:
-                problems.append(Problem(file, f"amount {value} is negative", _row(i), col))
+                problems.append(Problem.of(file, "err.negative_amount", _row(i), col, value=value))
             else:
                 amounts[col] = value
         if "disbursed" in amounts and "committed" in amounts and amounts["disbursed"] > amounts["committed"]:
-            problems.append(Problem(file, "disbursed exceeds committed", _row(i), "disbursed"))
+            problems.append(Problem.of(file, "err.disbursed_over_committed", _row(i), "disbursed"))
     return problems
 
 
@@ -118,7 +176,7 @@ def validate_projects(
     known_by_version = {"2021": set(commune_codes), "2025": set(unit_codes_2025)}
     default_version = schema.PROJECT_OPTIONAL_COLUMNS["unit_version"][1]
     problems: list[Problem] = [
-        Problem(file, f"missing column '{c}'") for c in schema.PROJECT_REQUIRED if c not in df.columns
+        Problem.of(file, "err.missing_column", name=c) for c in schema.PROJECT_REQUIRED if c not in df.columns
     ]
     if problems:
         return problems
@@ -128,44 +186,48 @@ def validate_projects(
         r = _row(i)
         for col in schema.PROJECT_REQUIRED:
             if _blank(rec[col]):
-                problems.append(Problem(file, "required value is empty", r, col))
+                problems.append(Problem.of(file, "err.required_empty", r, col))
         pid = str(rec["project_id"])
         if pid in seen:
-            problems.append(Problem(file, f"duplicate project_id '{pid}'", r, "project_id"))
+            problems.append(Problem.of(file, "err.duplicate_project_id", r, "project_id", pid=pid))
         seen.add(pid)
         version = default_version if _blank(rec.get("unit_version")) else str(rec["unit_version"]).strip()
         if version not in schema.UNIT_VERSIONS:
-            problems.append(Problem(file, f"unit_version must be one of {', '.join(schema.UNIT_VERSIONS)}, "
-                                          f"got '{version}'", r, "unit_version"))
+            problems.append(Problem.of(file, "err.bad_unit_version", r, "unit_version",
+                                       options=", ".join(schema.UNIT_VERSIONS), value=version))
         code = str(rec["commune_code"]).strip()
         known = known_by_version.get(version)
         if not _blank(rec["commune_code"]) and known is not None and code not in known:
             other = next((v for v, codes in known_by_version.items() if v != version and code in codes), None)
-            hint = f"; it is a code of '{schema.UNIT_VERSIONS[other].en}': set unit_version to {other}" if other else ""
-            problems.append(Problem(file, f"unknown commune code '{code}' for unit_version {version}{hint}",
-                                    r, "commune_code"))
+            if other:
+                problems.append(Problem.of(file, "err.unknown_commune_code_other", r, "commune_code", code=code,
+                                           version=version, label=schema.UNIT_VERSIONS[other], other=other))
+            else:
+                problems.append(Problem.of(file, "err.unknown_commune_code", r, "commune_code", code=code,
+                                           version=version))
         area = parse_int(rec["content_area"])
         if not _blank(rec["content_area"]) and area not in schema.CONTENT_AREAS:
-            problems.append(Problem(file, f"content area must be 1–10, got '{rec['content_area']}'", r, "content_area"))
+            problems.append(Problem.of(file, "err.bad_content_area", r, "content_area",
+                                       value=rec["content_area"]))
         if not _blank(rec["status"]) and rec["status"] not in schema.STATUS_BY_KEY:
-            problems.append(Problem(file, f"unknown status '{rec['status']}'", r, "status"))
+            problems.append(Problem.of(file, "err.unknown_status", r, "status", value=rec["status"]))
         if not _blank(rec["quality"]) and rec["quality"] not in {q.value for q in schema.Quality}:
-            problems.append(Problem(file, f"unknown quality '{rec['quality']}'", r, "quality"))
+            problems.append(Problem.of(file, "err.unknown_quality", r, "quality", value=rec["quality"]))
         years = {}
         for col in ("start_year", "end_year"):
             if _blank(rec[col]):
                 continue
             y = parse_int(rec[col])
             if y is None or not lo <= y <= hi:
-                problems.append(Problem(file, f"year '{rec[col]}' outside {lo}–{hi}", r, col))
+                problems.append(Problem.of(file, "err.bad_year", r, col, value=rec[col], lo=lo, hi=hi))
             else:
                 years[col] = y
         if len(years) == 2 and years["start_year"] > years["end_year"]:
-            problems.append(Problem(file, "end year before start year", r, "end_year"))
+            problems.append(Problem.of(file, "err.end_before_start", r, "end_year"))
         for col in ("name_vi", "name_en", "description"):
             val = rec.get(col)
             if isinstance(val, str) and not unicodedata.is_normalized("NFC", val):
-                problems.append(Problem(file, "text is not NFC-normalised", r, col))
+                problems.append(Problem.of(file, "err.not_nfc", r, col))
     return problems
 
 
@@ -173,20 +235,21 @@ def validate_commune_layer(gdf, file: str) -> list[Problem]:
     """Codes are 5-digit text and unique; geometries are non-empty valid polygons."""
     problems: list[Problem] = []
     if "code" not in gdf.columns:
-        return [Problem(file, "missing column 'code'")]
+        return [Problem.of(file, "err.missing_column", name="code")]
     codes = gdf["code"].astype(str)
     for i, code in enumerate(codes):
         if not schema.CODE_PATTERN.match(code):
-            problems.append(Problem(file, f"'{code}' is not a 5-digit GSO code", _row(i), "code"))
+            problems.append(Problem.of(file, "err.bad_gso_code", _row(i), "code", code=code))
     for code in sorted(codes[codes.duplicated()].unique()):
-        problems.append(Problem(file, f"duplicate code '{code}'", column="code"))
+        problems.append(Problem.of(file, "err.duplicate_code", column="code", code=code))
     for i, geom in enumerate(gdf.geometry):
         if geom is None or geom.is_empty:
-            problems.append(Problem(file, "empty geometry", _row(i), "geometry"))
+            problems.append(Problem.of(file, "err.empty_geometry", _row(i), "geometry"))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(file, f"{geom.geom_type} where a polygon is needed", _row(i), "geometry"))
+            problems.append(Problem.of(file, "err.wrong_geometry", _row(i), "geometry", geom_type=geom.geom_type,
+                                       family=catalog_label("err.geom.polygon")))
         elif not geom.is_valid:
-            problems.append(Problem(file, "invalid polygon (self-intersection?)", _row(i), "geometry"))
+            problems.append(Problem.of(file, "err.invalid_polygon", _row(i), "geometry"))
     return problems
 
 
@@ -198,7 +261,7 @@ def validate_crosswalk(
     ``new_units`` is the ``units_2025`` table (``code``, ``outside_territory``). Only whole mergers
     are supported: a split old unit would need a boundary the crosswalk cannot give.
     """
-    problems = [Problem(file, f"missing column '{c}'") for c in schema.CROSSWALK_COLUMNS if c not in df.columns]
+    problems = [Problem.of(file, "err.missing_column", name=c) for c in schema.CROSSWALK_COLUMNS if c not in df.columns]
     if problems:
         return problems
     old = set(old_codes)
@@ -208,21 +271,20 @@ def validate_crosswalk(
         r = _row(i)
         code, new = str(rec["old_code"]).strip(), str(rec["new_code"]).strip()
         if code not in old:
-            problems.append(Problem(file, f"unknown old commune code '{code}'", r, "old_code"))
+            problems.append(Problem.of(file, "err.unknown_old_code", r, "old_code", code=code))
         if code in seen:
-            problems.append(Problem(file, f"old code '{code}' appears more than once", r, "old_code"))
+            problems.append(Problem.of(file, "err.old_code_repeated", r, "old_code", code=code))
         seen.add(code)
         if new not in outside:
-            problems.append(Problem(file, f"new code '{new}' is not in units_2025", r, "new_code"))
+            problems.append(Problem.of(file, "err.new_code_unknown", r, "new_code", code=new))
         elif str(rec["new_unit_has_outside_territory"]).strip() != str(outside[new]).strip():
-            problems.append(Problem(file, "disagrees with outside_territory in units_2025", r,
-                                    "new_unit_has_outside_territory"))
+            problems.append(Problem.of(file, "err.outside_disagrees", r, "new_unit_has_outside_territory"))
         if str(rec["whole"]).strip() != "true":
-            problems.append(Problem(file, "only whole mergers are supported (whole must be 'true')", r, "whole"))
+            problems.append(Problem.of(file, "err.only_whole", r, "whole"))
         if _blank(rec["legal_source"]):
-            problems.append(Problem(file, "required value is empty", r, "legal_source"))
-    problems += [Problem(file, f"old commune '{c}' has no row", column="old_code") for c in sorted(old - seen)]
+            problems.append(Problem.of(file, "err.required_empty", r, "legal_source"))
+    problems += [Problem.of(file, "err.old_commune_no_row", column="old_code", code=c) for c in sorted(old - seen)]
     used = {str(c).strip() for c in df["new_code"]}
-    problems += [Problem(file, f"unit '{c}' of units_2025 has no former commune here", column="new_code")
+    problems += [Problem.of(file, "err.unit_no_former", column="new_code", code=c)
                  for c in sorted(set(outside) - used)]
     return problems

@@ -42,7 +42,7 @@ def field_errors(problems) -> None:
         where = t("data.field", lang, field=imports.field_label(p.column, lang))
         if p.row:
             where += f" ({t('data.line', lang, n=p.row)})"
-        lines.append(f"- {where}: {p.message}")
+        lines.append(f"- {where}: {p.sentence(lang)}")
     st.error(t("data.invalid", lang) + "\n\n" + "\n".join(lines))
 
 
@@ -249,7 +249,9 @@ with tab_import:
                     counts = store.apply_projects(pre.records, pre.base_revisions, user, f"import {pre.file}",
                                                   allow_overcommit=over_ok)
                     st.session_state["data_import_done"] = t("data.imported", lang, **counts)
-                except (ConflictError, DataError) as err:
+                except DataError as err:
+                    st.session_state["data_import_done"] = err.text(lang)
+                except ConflictError as err:
                     st.session_state["data_import_done"] = str(err)
                 st.session_state.pop("data_import", None)
                 st.rerun()
@@ -279,7 +281,7 @@ with tab_layer:
         try:
             li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
         except layer_import.CRSNeeded as err:
-            st.warning(t("data.crs_needed", lang) + " " + str(err))
+            st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang) for p in err.problems))
         except DataError as err:
             show_problems(err.problems, "data.problems", labels=False)
         if li is not None:
