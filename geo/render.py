@@ -71,11 +71,7 @@ INDICATOR_ALIASES: dict[str, str] = {
     "landslide_risk": "risk_share", "events": "n_events",
 }
 #: Sequential palette of each indicator (see :data:`geo.classify.PALETTES`).
-PALETTE_OF: dict[str, str] = {
-    "gap": "reds", "need": "oranges", "committed": "greens", "disbursed": "blues", "n_projects": "purples",
-    "risk_share": "reds", "n_events": "purples",
-    **{f"ha_{c}": "greens" for c in schema.CROPS},
-}
+PALETTE_OF: dict[str, str] = {k: i.palette for k, i in INDICATORS.items()}
 #: Outline / hatch colour of each crop zone (distinct, readable over any palette).
 CROP_COLORS: dict[str, str] = {
     "tea": "#1b7837", "ancient_tea": "#762a83", "specialty_rice": "#b35806",
