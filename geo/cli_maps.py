@@ -15,9 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-from geo import funding, render, schema
+from geo import funding, render, schema, units
 from geo.classify import SCHEMES
-from geo.indicators import INDICATORS, commune_indicators
+from geo.indicators import INDICATORS
 from geo.store import default_store
 
 
@@ -94,6 +94,9 @@ def _common(p: argparse.ArgumentParser, default_dpi: int) -> None:
     p.add_argument("--scheme", choices=list(SCHEMES), default="quantiles", help="class breaks (default quantiles)")
     p.add_argument("--layers", type=_choices(list(render.MAP_LAYERS), "layer"), default=(),
                    help=f"comma-separated layers over the choropleth: {', '.join(render.MAP_LAYERS)}")
+    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+                   help="administrative units: 2021 = the 13 units before 1/7/2025, 2025 = the units from "
+                   "1/7/2025 (dissolved former communes; default 2021)")
     g = p.add_argument_group("project filters (as in the app's sidebar)")
     g.add_argument("--content-area", type=_areas, default=(), metavar="N[,N]",
                    help="content areas 1–10, comma-separated")
@@ -127,7 +130,8 @@ def _export_map(args: argparse.Namespace) -> int:
         filters = filters_from_args(args)
         fig = render.render_map(ds, args.indicator, filters=filters, lang=_lang(args), layers=args.layers,
                                 scheme=args.scheme, paper=args.paper, orientation=args.orientation,
-                                highlight=args.commune, title=args.title, subtitle=args.subtitle)
+                                highlight=args.commune, title=args.title, subtitle=args.subtitle,
+                                units=args.units)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -161,21 +165,22 @@ def _atlas(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    table = commune_indicators(ds, filters)  # once for all pages
+    shapes = units.shapes(ds, args.units, lang)
+    table = units.indicators(ds, args.units, filters, shapes if args.units == "2025" else None)  # once for all pages
     out.mkdir(parents=True, exist_ok=True)
-    communes = ds.communes.sort_values("code")
+    unit_list = units.unit_table(ds, args.units, lang).sort_index()
     pages = [(None, f"{args.indicator}-00000-district.{args.format}", "district")] + [
-        (row.code, atlas_filename(args.indicator, row.code, row.name_ascii, args.format), row.full_name)
-        for row in communes.itertuples()
+        (code, atlas_filename(args.indicator, code, row.name_ascii, args.format), row.full_name)
+        for code, row in zip(unit_list.index, unit_list.itertuples())
     ]
     bar = Progress(len(pages))
     opts = dict(filters=filters, lang=lang, layers=args.layers, scheme=args.scheme, paper=args.paper,
-                orientation=args.orientation, table=table)
+                orientation=args.orientation, table=table, units=args.units)
     for code, name, label in pages:
         fig = render.render_map(ds, args.indicator, highlight=code, **opts)
         render.save_map(fig, out / name, args.format, args.dpi, metadata=render.map_metadata(fig))
         bar.step(label)
-    print(f"wrote {len(pages)} maps to {out}")
+    print(f"wrote {len(pages)} maps to {out} ({schema.UNIT_VERSIONS[args.units](lang)})")
     return 0
 
 
@@ -187,7 +192,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(p, default_dpi=300)
     p.add_argument("--out", required=True, help="file to write; the format comes from .png, .pdf or .svg")
     p.add_argument("--format", choices=list(render.FORMATS), default=None, help="override the extension")
-    p.add_argument("--commune", default=None, metavar="CODE", help="highlight one commune (GSO code)")
+    p.add_argument("--commune", default=None, metavar="CODE",
+                   help="highlight one unit (GSO code of a unit of --units)")
     p.add_argument("--title", default=None, help="title (default: the indicator)")
     p.add_argument("--subtitle", default=None, help="subtitle (default: district and filters)")
     p.set_defaults(func=_export_map)
@@ -195,7 +201,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("atlas", help="write the district map plus one highlighted map per commune",
                        epilog=_epilog(), formatter_class=fmt,
                        description="Write an atlas: the district map and one page per commune with that commune "
-                       "highlighted and its figures listed (14 files for the 13 communes).")
+                       "highlighted and its figures listed (14 files for the 13 communes; 7 with --units 2025).")
     _common(p, default_dpi=300)
     p.add_argument("--out", required=True, help="folder to write into (created if missing)")
     p.add_argument("--format", choices=list(render.FORMATS), default="png", help="file format (default png)")

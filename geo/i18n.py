@@ -529,6 +529,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "units.new_unit": ("Đơn vị mới", "New unit"),
     "units.could_lie_in": ("Có thể thuộc", "Could lie in"),
     "units.outside": ("phần ngoài huyện cũ", "territory outside the former district"),
+    "units.unallocated_row": (
+        "Chưa phân bổ cho xã cũ (dự án theo đơn vị mới)", "Not allocated to a former commune (keyed by a new unit)",
+    ),
+    "units.highlighted": ("Đơn vị đang xem", "This unit"),
     "units.cli_wrote": ("Đã ghi {n} đơn vị ({label}) vào {path}", "Wrote {n} units ({label}) to {path}"),
     "units.cli_unallocated": (
         "{n} dự án không xếp được vào một xã cũ (xem mục \"unallocated\")",

@@ -31,24 +31,28 @@ class Indicator:
     label: schema.Label
     unit: schema.Label
     layers: tuple[str, ...]  # provenance of the layers it derives from
+    palette: str = "reds"  # geo.classify.PALETTES key: the same on screen and on paper
 
 
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in [
         Indicator("gap", schema.Label("Vốn còn thiếu", "Funding gap"), schema.Label("VND", "VND"), ("projects", "funding")),
-        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), schema.Label("VND", "VND"), ("projects", "funding")),
-        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), schema.Label("VND", "VND"), ("projects", "funding")),
-        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding")),
-        Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",)),
+        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), schema.Label("VND", "VND"), ("projects", "funding"), "oranges"),
+        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), schema.Label("VND", "VND"), ("projects", "funding"),
+                  "greens"),
+        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding"),
+                  "blues"),
+        Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",),
+                  "purples"),
         *[
-            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",))
+            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",), "greens")
             for crop, label in schema.CROPS.items()
         ],
         Indicator("risk_share", schema.Label("Tỷ lệ diện tích nguy cơ sạt lở cao", "Share of area at high landslide risk"),
                   schema.Label("%", "%"), ("risk_zones",)),
         Indicator("n_events", schema.Label("Số vụ sạt lở đã báo cáo", "Reported landslide events"),
-                  schema.Label("vụ", "events"), ("landslide_events",)),
+                  schema.Label("vụ", "events"), ("landslide_events",), "purples"),
     ]
 }
 

@@ -7,6 +7,11 @@ legend with class intervals and units, a scale bar and north arrow computed in
 EPSG:9205 (metres, never degrees), a locator inset and a footer naming every
 source, the data quality, the date and the CRS. :func:`save_map` writes it.
 
+``units="2025"`` draws the units from 1 July 2025 instead of the 13 old ones: the dissolved
+polygons labelled with the new names, indicators re-summed from the projects
+(:mod:`geo.units`); units that also hold land outside the old district carry ``*`` and a
+footer note. The footer always states which administrative units the map uses.
+
 Artists carry stable gids (``"title"``, ``"map"``, ``"legend"``, ``"scalebar"``,
 ``"north_arrow"``, ``"inset"``, ``"footer"``, ``"highlight_box"``) so tests and
 callers can find them.
@@ -51,9 +56,11 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
 from geo import fmt, funding, schema
+from geo import units as reform  # "units" is render_map's parameter
 from geo.classify import NO_DATA_COLOR, Classification, classify
+from geo.exporting import unit_version_line
 from geo.i18n import t
-from geo.indicators import INDICATORS, commune_indicators
+from geo.indicators import INDICATORS
 from geo.store import Dataset
 
 #: Paper sizes in millimetres (portrait width, height).
@@ -71,11 +78,7 @@ INDICATOR_ALIASES: dict[str, str] = {
     "landslide_risk": "risk_share", "events": "n_events",
 }
 #: Sequential palette of each indicator (see :data:`geo.classify.PALETTES`).
-PALETTE_OF: dict[str, str] = {
-    "gap": "reds", "need": "oranges", "committed": "greens", "disbursed": "blues", "n_projects": "purples",
-    "risk_share": "reds", "n_events": "purples",
-    **{f"ha_{c}": "greens" for c in schema.CROPS},
-}
+PALETTE_OF: dict[str, str] = {k: i.palette for k, i in INDICATORS.items()}
 #: Outline / hatch colour of each crop zone (distinct, readable over any palette).
 CROP_COLORS: dict[str, str] = {
     "tea": "#1b7837", "ancient_tea": "#762a83", "specialty_rice": "#b35806",
@@ -206,13 +209,34 @@ def filters_summary(filters: funding.Filters, lang: str) -> str:
     return " · ".join(parts) if parts else t("print.all_projects", lang)
 
 
-def used_layers(indicator: str, layers: Iterable[str]) -> tuple[str, ...]:
-    """Provenance layer ids behind a map: communes, the indicator's sources and the shown layers."""
-    return tuple(dict.fromkeys(["communes", *INDICATORS[indicator].layers, *layers]))
+def used_layers(indicator: str, layers: Iterable[str], units: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:
+    """Provenance layer ids behind a map: communes, the indicator's sources and the shown layers
+    (and the crosswalk when the map is by the units from 1/7/2025)."""
+    reform_layers = ["crosswalk_2025"] if units == "2025" else []
+    return tuple(dict.fromkeys(["communes", *INDICATORS[indicator].layers, *reform_layers, *layers]))
 
 
-def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str) -> list[str]:
-    """Footer text: what is not official (first), each source, then CRS and date."""
+def unit_notes(shapes: pd.DataFrame, stuck: pd.DataFrame, lang: str) -> list[str]:
+    """Footer notes on the units: ``* names: part of the new unit …`` and projects not allocated
+    to one former commune (old view), empty when neither applies.
+
+    >>> shapes = pd.DataFrame({"name": ["Sin Suối Hồ", "Bản Bo"], "partial": [True, False]})
+    >>> unit_notes(shapes, pd.DataFrame(), "en")
+    ['* Sin Suối Hồ: Part of the new unit: only the former Tam Đường communes are shown']
+    """
+    lines = []
+    partial = shapes[shapes["partial"].astype(bool)]
+    if len(partial):
+        lines.append(f"* {', '.join(partial['name'])}: {reform.partial_note(True, lang)}")
+    if len(stuck):
+        lines.append(t("units.unallocated_total", lang, amount=fmt.vnd(int(stuck["need"].sum()), lang), n=len(stuck)))
+    return lines
+
+
+def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
+                 units: str | None = None, notes: Iterable[str] = ()) -> list[str]:
+    """Footer text: what is not official (first), each source, the unit version and ``notes``
+    (when given), then CRS and date."""
     provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance]
     weak = [p for p in provs if not p.is_official]
     q = 1 if lang == "en" else 0
@@ -224,6 +248,9 @@ def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str) 
     if sources:
         sources[0] = f"{t('print.sources', lang)}: {sources[0]}"
     lines += sources
+    if units is not None:
+        lines.append(unit_version_line(units, lang))
+    lines += list(notes)
     lines.append(f"{t('print.crs', lang)} · {t('print.made', lang, date=date)} · {t('app.title', lang)}")
     return lines
 
@@ -311,8 +338,9 @@ def render_map(
     subtitle: str | None = None,
     table: pd.DataFrame | None = None,
     date: str | None = None,
+    units: str = schema.DEFAULT_UNIT_VERSION,
 ) -> Figure:
-    """Draw one print page of ``indicator`` per commune and return the matplotlib Figure.
+    """Draw one print page of ``indicator`` per unit and return the matplotlib Figure.
 
     Parameters
     ----------
@@ -326,13 +354,16 @@ def render_map(
     paper, orientation
         ``"A4"``/``"A3"`` and ``"landscape"``/``"portrait"``; sets the figure size in inches.
     highlight : str, optional
-        GSO code of a commune to emphasise (atlas page): the map zooms to it and a box lists its figures.
+        GSO code of a unit (of ``units``) to emphasise (atlas page): the map zooms to it and a box
+        lists its figures.
     title, subtitle : str, optional
         Override the default title (indicator label) and subtitle (district and filters).
     table : DataFrame, optional
-        A precomputed ``commune_indicators(ds, filters)`` (saves time in batches).
+        A precomputed ``geo.units.indicators(ds, units, filters)`` (saves time in batches).
     date : str, optional
         Date printed in the footer (default: today, ISO format).
+    units : str
+        ``"2021"`` (the 13 units before 1/7/2025, default) or ``"2025"`` (the units from 1/7/2025).
 
     Examples
     --------
@@ -340,36 +371,43 @@ def render_map(
     >>> fig = render_map(BundledStore().load(), "gap", lang="en")
     >>> sorted(a.get_gid() for a in fig.findobj() if a.get_gid() in ("legend", "scalebar", "footer"))
     ['footer', 'legend', 'scalebar']
+    >>> fig = render_map(BundledStore().load(), "gap", lang="en", units="2025")
+    >>> len([a for a in fig.findobj() if str(a.get_gid()).startswith("label-")])
+    6
     """
     key = resolve_indicator(indicator)
     layers = tuple(layers)
     unknown = [lyr for lyr in layers if lyr not in MAP_LAYERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(MAP_LAYERS)}")
-    if highlight is not None and highlight not in set(ds.communes["code"]):
-        raise ValueError(f"unknown commune code '{highlight}'")
+    shapes = reform.shapes(ds, units, lang)
+    if highlight is not None and highlight not in set(shapes["code"]):
+        raise ValueError(f"unknown unit code '{highlight}' for {reform.version_label(units, 'en')}; "
+                         f"valid: {', '.join(shapes['code'])}")
     if table is None:
-        table = commune_indicators(ds, filters)
+        table = reform.indicators(ds, units, filters, shapes if units == "2025" else None)
+    stuck = reform.unallocated_projects(ds, filters) if units == "2021" else pd.DataFrame()
     date = date or _dt.date.today().isoformat()
     with mpl.rc_context(RC):
         return _Page(ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
-                     title, subtitle, table, date).draw()
+                     title, subtitle, table, date, units, shapes, stuck).draw()
 
 
 class _Page:
     """Layout and drawing of one page; sizes in inches, scaled with the paper."""
 
     def __init__(self, ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
-                 title, subtitle, table, date):
+                 title, subtitle, table, date, units, shapes, stuck):
         self.ds, self.key, self.filters, self.lang, self.layers = ds, key, filters, lang, layers
         self.scheme, self.highlight, self.table, self.date = scheme, highlight, table, date
+        self.units, self.stuck = units, stuck
         self.W, self.H = paper_size(paper, orientation)
         self.portrait = orientation == "portrait"
         self.s = min(self.W, self.H) / 8.27  # 1 on A4, √2 on A3
         self.fig = Figure(figsize=(self.W, self.H))
         FigureCanvasAgg(self.fig)  # a renderer to measure the legend; no GUI backend
         self.fig.patch.set_facecolor("white")
-        self.communes = _metric(ds.communes).merge(table[[key]].reset_index(), on="code", how="left")
+        self.communes = _metric(shapes).merge(table[[key]].reset_index(), on="code", how="left")
         self.district = self.communes.geometry.union_all()
         self.title = title
         self.subtitle = subtitle
@@ -419,12 +457,13 @@ class _Page:
         lang = self.lang
         if self.title is None:
             if self.highlight:
-                name = self.ds.communes.set_index("code").loc[self.highlight, "full_name"]
+                name = self.communes.set_index("code").loc[self.highlight, "full_name"]
                 self.title = t("print.atlas_title", lang, commune=name, indicator=ind.label(lang))
             else:
                 self.title = ind.label(lang)
         if self.subtitle is None:
-            self.subtitle = f"{t('print.district', lang)} · {filters_summary(self.filters, lang)}"
+            new = f" · {reform.version_label(self.units, lang)}" if self.units == "2025" else ""
+            self.subtitle = f"{t('print.district', lang)}{new} · {filters_summary(self.filters, lang)}"
         y = self.H - m
         tt = self.fig.text(m / self.W, y / self.H, self.title, fontsize=self.pt(17), fontweight="bold",
                            color=INK, va="top", ha="left")
@@ -435,7 +474,8 @@ class _Page:
         return m + 0.75 * self.s
 
     def footer(self, m: float) -> float:
-        lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers), self.date)
+        lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers, self.units), self.date,
+                             self.units, unit_notes(self.communes, self.stuck, self.lang))
         size = self.pt(6.2)
         chars = (self.W - 2 * m) * 72 / size  # characters of one em per line
         honesty = lines[0].startswith(t("print.not_official", self.lang))
@@ -529,7 +569,8 @@ class _Page:
         for _, row in self.communes.iterrows():
             p = row.geometry.representative_point()
             strong = row["code"] == self.highlight
-            name = ax.text(p.x, p.y, row["name"], fontsize=self.pt(9.5 if strong else 8), ha="center",
+            label = f"{row['name']} *" if row["partial"] else row["name"]  # * explained in the footer
+            name = ax.text(p.x, p.y, label, fontsize=self.pt(9.5 if strong else 8), ha="center",
                            va="bottom", color=INK, fontweight="bold" if strong else "normal",
                            path_effects=halo, zorder=10, clip_on=True)
             name.set_gid(f"label-{row['code']}")
@@ -593,7 +634,7 @@ class _Page:
                             t("print.projects", self.lang, n=n, total=total) + qual("projects")))
         if self.highlight:
             entries.append((Patch(facecolor="none", edgecolor=HIGHLIGHT, linewidth=2.0),
-                            t("print.highlighted", self.lang)))
+                            t("units.highlighted" if self.units == "2025" else "print.highlighted", self.lang)))
         headers = []
         if entries:
             headers.append(len(handles))
@@ -649,7 +690,8 @@ class _Page:
     def highlight_box(self, x: float, top: float, w: float) -> float:
         """The commune's figures under a bold name; returns the box's bottom (inches)."""
         lang, row = self.lang, self.table.loc[self.highlight]
-        name = self.ds.communes.set_index("code").loc[self.highlight, "full_name"]
+        unit = self.communes.set_index("code").loc[self.highlight]
+        name = unit["full_name"]
         money = ("need", "committed", "gap")
         lines = [] if self.key in money else [(INDICATORS[self.key].label(lang),
                                                  format_value(self.key, row[self.key], lang))]
@@ -669,6 +711,8 @@ class _Page:
                          for label, value in lines)
         q = schema.QUALITY_LABELS[self.ds.quality_of("projects", "funding")][1 if lang == "en" else 0]
         body += "\n" + textwrap.fill(t("print.box_quality", lang, quality=q), width)
+        if unit["partial"]:
+            body += "\n" + textwrap.fill("* " + reform.partial_note(True, lang), width)
         pad = size * 0.6 / 72
         head = self.fig.text((x + 0.02 * self.s) / self.W, top / self.H, name, fontsize=self.pt(9.5),
                              fontweight="bold", color=HIGHLIGHT, va="top", ha="left")

@@ -11,6 +11,11 @@ A project belongs to the period when its years overlap it, and its whole amounts
 count (amounts are not split by year); cancelled projects are left out. The
 provenance sheet says so.
 
+Tables by commune follow ``unit_version`` (:data:`geo.schema.UNIT_VERSIONS`): ``"2021"`` the 13
+old units, ``"2025"`` the units from 1 July 2025, each project mapped by
+:func:`geo.units.unit_codes`. In the old view a project keyed by a new unit that fits no single
+old commune gets its own "not allocated" row (never split). Every sheet says which units it uses.
+
 Examples
 --------
 >>> from geo.store import BundledStore
@@ -18,6 +23,8 @@ Examples
 >>> wb = openpyxl.load_workbook(io.BytesIO(build_report(BundledStore().load(), 2021, 2025, "en")))
 >>> wb.sheetnames[0], wb.sheetnames[-1]
 ('By content area', 'Data provenance')
+>>> wb["By commune"]["A2"].value
+'Administrative units: Units 2021–2025'
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo import counterpart, funding, gaps, schema
-from geo.exporting import neutralise, provenance_header
+from geo import counterpart, funding, gaps, schema, units
+from geo.exporting import neutralise, provenance_header, unit_version_line
 from geo.i18n import t
 from geo.store import Dataset
 
@@ -92,6 +99,11 @@ def report_kind(start: int, end: int) -> str:
     return "final" if start <= lo and end >= hi else "interim"
 
 
+def report_layers(unit_version: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:
+    """Layers behind the figures: the crosswalk too when they are by the units from 1/7/2025."""
+    return (*REPORT_LAYERS, "crosswalk_2025") if unit_version == "2025" else REPORT_LAYERS
+
+
 def is_illustrative(ds: Dataset, layer_ids: Sequence[str]) -> bool:
     """True when any of the layers is not official (the banner must show)."""
     return any(not ds.provenance[i].is_official for i in layer_ids if i in ds.provenance)
@@ -105,18 +117,44 @@ def project_name(projects: pd.DataFrame, lang: str) -> pd.Series:
     return projects["name_vi"]
 
 
-def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> dict[str, pd.DataFrame]:
+#: Unit code of the "not allocated to a former commune" row (old view only).
+UNALLOCATED = ""
+
+
+def keyed_by_unit(ds: Dataset, projects: pd.DataFrame, unit_version: str) -> pd.DataFrame:
+    """``projects`` with ``commune_code`` replaced by the unit code under ``unit_version``
+    (:func:`geo.units.unit_codes`); :data:`UNALLOCATED` where a new code fits no single old commune."""
+    return projects.assign(commune_code=units.unit_codes(projects, ds, unit_version).fillna(UNALLOCATED))
+
+
+def unit_names(ds: Dataset, unit_version: str, lang: str) -> dict[str, str]:
+    """Code → full name of each unit of ``unit_version``, plus the label of the unallocated row."""
+    return {**units.unit_table(ds, unit_version, lang)["full_name"].to_dict(),
+            UNALLOCATED: t("units.unallocated_row", lang)}
+
+
+def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: str,
+               unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
     """Labelled gap tables for already-filtered projects/lines: ``by_area``, ``by_commune``
-    (every commune, population-relative measures), ``by_source`` (every source) and ``detail``
-    (commune × content area × source). Shared by the page and the report."""
-    names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
+    (every unit of ``unit_version``, population-relative measures, plus a "not allocated" row when
+    a project fits no unit), ``by_source`` (every source) and ``detail`` (unit × content area ×
+    source). Shared by the page and the report."""
+    projects = keyed_by_unit(ds, projects, unit_version)
+    names = unit_names(ds, unit_version, lang)
     by_area = gaps.gap_table(projects, lines, ["content_area"]).reindex(list(schema.CONTENT_AREAS))
     by_area = fill_money(by_area).reset_index()
     by_area.insert(0, "label", by_area["content_area"].map(lambda c: schema.content_area_label(c, lang)))
 
-    population = pd.to_numeric(ds.communes.set_index("code")["population_reported"], errors="coerce")
-    by_commune = gaps.commune_gaps(projects, lines, population).reset_index()
+    population = units.unit_table(ds, unit_version, lang)["population"]
+    by_commune = gaps.commune_gaps(projects, lines, population)
+    stuck = projects["commune_code"] == UNALLOCATED
+    if stuck.any():  # counted once, in its own row: never split over the former communes
+        row = fill_money(gaps.gap_table(projects[stuck], lines, ["commune_code"]))
+        by_commune = pd.concat([by_commune, row.assign(population=float("nan"), committed_per_person=float("nan"))])
+    by_commune = by_commune.reset_index()
     by_commune.insert(1, "label", by_commune["commune_code"].map(names))
+    by_commune.insert(2, "note", by_commune["commune_code"].map(units.unit_table(ds, unit_version, lang)["note"])
+                      .fillna(""))
 
     keys = [s.key for s in schema.FUNDING_SOURCES]
     by_source = fill_money(gaps.gap_table(projects, lines, ["source"]).reindex(keys)).reset_index()
@@ -132,12 +170,14 @@ def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: s
 
 
 def report_tables(ds: Dataset, start: int, end: int, lang: str,
-                  ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS) -> dict[str, pd.DataFrame]:
+                  ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS,
+                  unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
     """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus provenance)."""
     start, end = check_period(start, end)
     projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)))
-    names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
-    tables = gap_tables(ds, projects, lines, lang)
+    tables = gap_tables(ds, projects, lines, lang, unit_version)
+    projects = keyed_by_unit(ds, projects, unit_version)
+    names = unit_names(ds, unit_version, lang)
 
     totals = funding.project_totals(lines)
     plist = projects.set_index("project_id").join(totals, how="left")
@@ -193,15 +233,31 @@ LAYOUTS: dict[str, list[Column]] = {
 }
 
 
+def layout(key: str, unit_version: str = schema.DEFAULT_UNIT_VERSION) -> list[Column]:
+    """:data:`LAYOUTS` ``[key]``, its commune column headed "commune or ward (from 1/7/2025)" for the new units."""
+    if unit_version != "2025":
+        return LAYOUTS[key]
+    cols = [Column(c.key, "units.unit", c.kind, c.label, c.summable) if c.header == "common.commune" else c
+            for c in LAYOUTS[key]]
+    if key == "by_commune":  # which new units hold land outside the old district
+        cols.insert(2, Column("note", "units.note"))
+    return cols
+
+
 # --- workbook ---------------------------------------------------------------------------------
-def _banner(ws: Worksheet, ds: Dataset, lang: str, layer_ids: Sequence[str], width: int) -> int:
-    """Row 1: the illustrative banner (or the provenance line when all official). Returns next row."""
+def _banner(ws: Worksheet, ds: Dataset, lang: str, layer_ids: Sequence[str], width: int,
+            unit_version: str | None = None) -> int:
+    """Row 1: the illustrative banner (or the provenance line when all official); row 2, with
+    ``unit_version``, which administrative units the figures use. Returns the next row."""
     text = t("common.illustrative_banner", lang) if is_illustrative(ds, layer_ids) else " · ".join(
         ds.provenance_lines(lang, tuple(layer_ids)))
     ws.cell(row=1, column=1, value=neutralise(text)).font = Font(bold=True, color="8A4B00")
     for col in range(1, max(width, 1) + 1):
         ws.cell(row=1, column=col).fill = BANNER_FILL
-    return 2
+    if unit_version is None:
+        return 2
+    ws.cell(row=2, column=1, value=neutralise(unit_version_line(unit_version, lang))).font = Font(bold=True)
+    return 3
 
 
 def write_table(ws: Worksheet, row: int, frame: pd.DataFrame, layout: list[Column], lang: str,
@@ -248,44 +304,51 @@ def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
 
 
 def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
-                 ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS, today: date | None = None) -> bytes:
-    """The periodic report workbook for ``[start, end]`` as ``.xlsx`` bytes (sheet names and headers in ``lang``)."""
+                 ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS, today: date | None = None,
+                 unit_version: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
+    """The periodic report workbook for ``[start, end]`` as ``.xlsx`` bytes (sheet names and headers in ``lang``).
+
+    Tables by commune use the units of ``unit_version``; every sheet states it under the banner.
+    """
     ratios = counterpart.check_ratios(ratios)
-    tables = report_tables(ds, start, end, lang, ratios)
+    units.version_label(unit_version, lang)
+    tables = report_tables(ds, start, end, lang, ratios, unit_version)
+    used = report_layers(unit_version)
     kind = report_kind(start, end)
     title = t(f"report.title_{kind}", lang, start=start, end=end)
     total = t("report.total", lang)
     wb = Workbook()
     wb.remove(wb.active)
     for key in ("by_area", "by_commune", "by_source", "projects"):
-        layout = LAYOUTS[key]
+        cols = layout(key, unit_version)
         ws = wb.create_sheet(t(f"report.sheet.{key}", lang)[:31])
-        row = _banner(ws, ds, lang, REPORT_LAYERS, len(layout))
+        row = _banner(ws, ds, lang, used, len(cols), unit_version)
         ws.cell(row=row, column=1, value=f"{title} — {t(f'report.sheet.{key}', lang)}").font = Font(bold=True, size=13)
         header_row = row + 1
-        write_table(ws, header_row, tables[key], layout, lang, total)
+        write_table(ws, header_row, tables[key], cols, lang, total)
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        _widths(ws, [12 if c.kind != "text" else 18 for c in layout])
+        _widths(ws, [12 if c.kind != "text" else 18 for c in cols])
         ws.column_dimensions["A" if key != "by_commune" else "B"].width = 44
         if key == "projects":
             ws.column_dimensions["B"].width = 52
 
     ws = wb.create_sheet(t("report.sheet.counterpart", lang)[:31])
-    row = _banner(ws, ds, lang, REPORT_LAYERS, 7)
+    row = _banner(ws, ds, lang, used, 7, unit_version)
     ws.cell(row=row, column=1, value=f"{title} — {t('report.sheet.counterpart', lang)}").font = Font(bold=True, size=13)
     ws.cell(row=row + 1, column=1, value=t("counterpart.formula", lang))
     row = write_table(ws, row + 3, tables["counterpart_sources"], LAYOUTS["counterpart_sources"], lang, total)
     ws.cell(row=row, column=1, value=t("counterpart.assumption_note", lang)).font = Font(italic=True)
-    row = write_table(ws, row + 2, tables["counterpart"], LAYOUTS["counterpart"], lang, total)
+    row = write_table(ws, row + 2, tables["counterpart"], layout("counterpart", unit_version), lang, total)
     _widths(ws, [34, 48, 24, 18, 18, 18, 18])
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
-    row = _banner(ws, ds, lang, REPORT_LAYERS, 6)
+    row = _banner(ws, ds, lang, used, 6, unit_version)
     ws.cell(row=row, column=1, value=title).font = Font(bold=True, size=13)
     facts = [
         (t("report.period", lang), f"{start}–{end}"),
         (t("report.generated", lang), (today or date.today()).isoformat()),
         (t("report.scope", lang), t("report.scope_text", lang)),
+        (t("units.switch", lang), unit_version_line(unit_version, lang)),
     ]
     row += 2
     for label, value in facts:
@@ -324,22 +387,25 @@ def export_frame(frame: pd.DataFrame, layout: list[Column], lang: str) -> pd.Dat
 
 
 def table_csv(ds: Dataset, frame: pd.DataFrame, layout: list[Column], lang: str,
-              layer_ids: Sequence[str] = REPORT_LAYERS, title: str = "") -> str:
-    """CSV text: ``#`` lines (title, illustrative banner, provenance) then the table (money as plain VND)."""
+              layer_ids: Sequence[str] = REPORT_LAYERS, title: str = "", unit_version: str | None = None) -> str:
+    """CSV text: ``#`` lines (title, illustrative banner, unit version when given, provenance) then the
+    table (money as plain VND)."""
     head = f"# {title}\n" if title else ""
     if is_illustrative(ds, layer_ids):
         head += f"# {t('common.illustrative_banner', lang)}\n"
-    head += provenance_header(ds, lang, tuple(layer_ids))
+    head += provenance_header(ds, lang, tuple(layer_ids), unit_version)
     return head + export_frame(frame, layout, lang).to_csv(index=False, lineterminator="\n")
 
 
 def table_xlsx(ds: Dataset, frame: pd.DataFrame, layout: list[Column], lang: str,
-               layer_ids: Sequence[str] = REPORT_LAYERS, title: str = "", total: bool = False) -> bytes:
-    """A one-sheet workbook: banner, title, provenance lines, then the table (with a totals row if asked)."""
+               layer_ids: Sequence[str] = REPORT_LAYERS, title: str = "", total: bool = False,
+               unit_version: str | None = None) -> bytes:
+    """A one-sheet workbook: banner, unit version (when given), title, provenance lines, then the table
+    (with a totals row if asked)."""
     wb = Workbook()
     ws = wb.active
     ws.title = (title or "data")[:31].translate({ord(c): " " for c in "[]:*?/\\"})
-    row = _banner(ws, ds, lang, layer_ids, len(layout))
+    row = _banner(ws, ds, lang, layer_ids, len(layout), unit_version)
     if title:
         ws.cell(row=row, column=1, value=neutralise(title)).font = Font(bold=True, size=13)
         row += 1

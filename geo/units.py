@@ -31,7 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import funding, i18n, joins, schema
+from geo import funding, i18n, joins, names, schema
 from geo.funding import Filters
 from geo.indicators import commune_indicators, with_geometry
 from geo.store import Dataset
@@ -170,6 +170,61 @@ def codes_in_2021(projects: pd.DataFrame, crosswalk: pd.DataFrame, units_2025: p
     return projects["commune_code"].astype(object).where(~new, placed)
 
 
+def unit_codes(projects: pd.DataFrame, ds: Dataset, version: str) -> pd.Series:
+    """The unit code of each project under ``version`` (``"2021"`` or ``"2025"``).
+
+    ``"2025"``: old codes through the crosswalk, new codes as they are. ``"2021"``: the old
+    code, or NA for a new-code project that fits no single old commune (it is *unallocated*:
+    never split, see :func:`unallocated_projects`). Tables by unit group on this.
+
+    >>> from geo.store import BundledStore
+    >>> ds = BundledStore().load()
+    >>> p = ds.projects.drop_duplicates("commune_code")
+    >>> p = p[p["commune_code"].isin(["03412", "03427"])].sort_values("commune_code")
+    >>> list(zip(p["commune_code"], unit_codes(p, ds, "2025")))
+    [('03412', '03390'), ('03427', '03424')]
+    """
+    version_label(version, i18n.DEFAULT_LANG)
+    cw = crosswalk_of(ds)
+    if version == "2025":
+        return codes_in_2025(projects, cw)
+    return codes_in_2021(projects, cw, ds.units_2025)
+
+
+def unit_table(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The units of ``version`` without geometry, indexed by ``code`` in display order.
+
+    Columns: ``full_name``, ``name``, ``name_ascii`` (for file names), ``population`` (new units:
+    the sum of the former communes' reported figures only when all are known, else NaN),
+    ``partial`` and ``note`` (:func:`partial_note`).
+
+    >>> from geo.store import BundledStore
+    >>> t = unit_table(BundledStore().load(), "2025", "en")
+    >>> t.loc["03408", "full_name"], t.loc["03408", "name_ascii"], bool(t.loc["03408", "partial"])
+    ('Phường Tân Phong', 'Tan Phong', True)
+    """
+    version_label(version, lang)
+    c = ds.communes.set_index("code")
+    pop = pd.to_numeric(c["population_reported"], errors="coerce")
+    if version == "2021":
+        out = pd.DataFrame({"full_name": c["full_name"], "name": c["name"], "name_ascii": c["name_ascii"],
+                            "population": pop.astype("float64"), "partial": False}, index=c.index)
+    else:
+        cw = crosswalk_of(ds)
+        new = new_units(ds.units_2025)
+        codes = pd.Index(sorted(set(cw["new_code"])), name="code")
+        parts = pop.groupby(pop.index.map(dict(zip(cw["old_code"], cw["new_code"]))))
+        out = pd.DataFrame({
+            "full_name": new["full_name"].reindex(codes), "name": new["name"].reindex(codes),
+            "name_ascii": [names.strip_accents(str(n)) for n in new["name"].reindex(codes)],
+            "population": parts.sum(min_count=1).where(parts.count() == parts.size()).reindex(codes),
+            "partial": new["outside_territory"].reindex(codes).fillna(False).astype(bool),
+        }, index=codes)
+    out.index.name = "code"
+    out["note"] = [partial_note(p, lang) for p in out["partial"]]
+    return out
+
+
 def unallocated_projects(ds: Dataset, filters: Filters = Filters()) -> pd.DataFrame:
     """Projects (matching ``filters``) keyed by a new unit that cannot be placed in one old commune.
 
@@ -241,10 +296,24 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
     table["n_events"] = joins.count_by_commune(events, layer) if len(events) else 0
 
     table["area_km2"] = layer.set_index("code")["area_km2"].reindex(codes)
-    pop = pd.to_numeric(ds.communes.set_index("code")["population_reported"], errors="coerce")
-    pop_new = pop.groupby(pop.index.map(dict(zip(cw["old_code"], cw["new_code"]))))
-    table["population"] = pop_new.sum(min_count=1).where(pop_new.count() == pop_new.size()).reindex(codes)
+    table["population"] = unit_table(ds, "2025")["population"].reindex(codes)
     return table
+
+
+def shapes(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> gpd.GeoDataFrame:
+    """The polygons of ``version``'s units (``code``, ``name``, ``full_name``, ``partial``, ``note``),
+    in the communes' CRS: the communes as they are, or dissolved to the new units."""
+    version_label(version, lang)
+    if version == "2025":
+        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang)
+    return ds.communes[["code", "name", "full_name", "geometry"]].assign(partial=False, note="")
+
+
+def indicators(ds: Dataset, version: str, filters: Filters = Filters(),
+               layer: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Indicators by unit of ``version`` (index ``code``): :func:`indicators_2021` or :func:`indicators_2025`."""
+    version_label(version, i18n.DEFAULT_LANG)
+    return indicators_2025(ds, filters, layer) if version == "2025" else indicators_2021(ds, filters)
 
 
 def view(

@@ -53,11 +53,7 @@ STATIC_URL = "/app/static"
 LEAFLET_VERSION = "1.9.4"
 
 #: Colour scheme per indicator (sequential, light → dark).
-INDICATOR_PALETTES: dict[str, str] = {
-    "gap": "reds", "need": "oranges", "committed": "greens", "disbursed": "greens", "n_projects": "purples",
-    **{f"ha_{crop}": "greens" for crop in schema.CROPS},
-    "risk_share": "reds", "n_events": "reds",
-}
+INDICATOR_PALETTES: dict[str, str] = {k: i.palette for k, i in indicators.INDICATORS.items()}
 #: Marker colour per project status (cancelled grey; pipeline light → implemented dark).
 STATUS_COLORS: dict[str, str] = dict(zip(
     [s.key for s in schema.STATUSES],

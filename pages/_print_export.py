@@ -1,7 +1,7 @@
 """Download panel for a print-quality copy of what the map page shows (PNG, PDF, SVG).
 
 Call :func:`print_export_panel` from the map page with its current indicator,
-filters, language, layers and scheme. The page is rendered only when the user
+filters, language, layers, scheme and unit version (``_shared.unit_version_switch``). The page is rendered only when the user
 clicks the download button (deferred data), and cached on all inputs.
 """
 
@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from geo import funding, render
+from geo import funding, render, schema
+from geo.exporting import unit_version_line
 from geo.i18n import t
 from geo.store import Dataset, default_store
 
@@ -20,20 +21,28 @@ DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def render_cached(version: str, _ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
-                  layers: tuple[str, ...], scheme: str, paper: str, orientation: str, fmt: str, dpi: int) -> bytes:
-    """The rendered file, once per (data version, map inputs, paper, format, dpi)."""
+                  layers: tuple[str, ...], scheme: str, paper: str, orientation: str, fmt: str, dpi: int,
+                  units: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
+    """The rendered file, once per (data version, map inputs, paper, format, dpi, unit version)."""
     return render.render_bytes(_ds, indicator, fmt=fmt, dpi=dpi, filters=filters, lang=lang, layers=layers,
-                               scheme=scheme, paper=paper, orientation=orientation)
+                               scheme=scheme, paper=paper, orientation=orientation, units=units)
 
 
-def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int) -> str:
-    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats)."""
+def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int,
+              units: str = schema.DEFAULT_UNIT_VERSION) -> str:
+    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats; ``-units2025`` for the new units).
+
+    >>> file_name("funding_gap", "A3", "portrait", "pdf", 300, "2025")
+    'tam-duong-gap-units2025-A3-portrait.pdf'
+    """
     res = f"-{dpi}dpi" if fmt == "png" else ""
-    return f"tam-duong-{render.resolve_indicator(indicator)}-{paper}-{orientation}{res}.{fmt}"
+    new = "-units2025" if units == "2025" else ""
+    return f"tam-duong-{render.resolve_indicator(indicator)}{new}-{paper}-{orientation}{res}.{fmt}"
 
 
 def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
-                       layers: Iterable[str] = (), scheme: str = "quantiles") -> None:
+                       layers: Iterable[str] = (), scheme: str = "quantiles",
+                       units: str = schema.DEFAULT_UNIT_VERSION) -> None:
     """Paper / orientation / format / dpi choices and a download button for the rendered map."""
     layers = tuple(layers)
     with st.expander(t("print.heading", lang), icon=":material/print:"):
@@ -49,10 +58,11 @@ def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, la
             st.caption(t("print.size", lang, w=round(w * dpi), h=round(h * dpi), dpi=dpi))
         else:
             st.caption(t("print.vector", lang, paper=paper))
+        st.caption(unit_version_line(units, lang))  # printed in the map's footer too
         version = default_store().version()
-        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi))
+        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi), units)
         st.download_button(
             t("print.download", lang, fmt=fmt.upper()), data=lambda: render_cached(*args),
-            file_name=file_name(indicator, paper, orientation, fmt, int(dpi)), mime=render.MIME[fmt],
+            file_name=file_name(indicator, paper, orientation, fmt, int(dpi), units), mime=render.MIME[fmt],
             icon=":material/download:", key="print_download", on_click="ignore",
         )

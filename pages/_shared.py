@@ -118,18 +118,22 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
 
 
 # --- 2025 units (issue 8) -------------------------------------------------------------
+def _keep_units() -> None:
+    st.session_state["units_kept"] = st.session_state["units"]
+
+
 def unit_version_switch(lang: str) -> str:
     """Sidebar radio "units 2021–2025" / "units from 1/7/2025" (key ``units``); returns the version key.
 
-    The choice survives visits to pages without the switch (Streamlit drops an unrendered widget's state).
+    The choice lives in ``units_kept`` and is written into the widget before each run: it survives pages
+    without the switch (Streamlit drops an unrendered widget's state) and moves between pages that
+    have it (each page's radio is a new widget, which would start at its default).
     """
-    if "units" not in st.session_state:
-        st.session_state["units"] = st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION)
+    st.session_state["units"] = st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION)
     st.sidebar.radio(
         t("units.switch", lang), options=list(schema.UNIT_VERSIONS),
-        format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units",
+        format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units", on_change=_keep_units,
     )
-    st.session_state["units_kept"] = st.session_state["units"]
     return st.session_state["units"]
 
 

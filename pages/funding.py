@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import counterpart, fmt, funding, gaps, names, priority, report, schema
+from geo import counterpart, fmt, funding, gaps, names, priority, report, schema, units
+from geo.exporting import unit_version_line
 from geo.i18n import t
 from geo.report import Column
 from geo.store import default_store
@@ -16,27 +17,32 @@ from pages import _shared
 lang = _shared.lang()
 ds = _shared.dataset()
 VERSION = default_store().version()
-LAYERS = report.REPORT_LAYERS
 
 
 # --- cached computations (keyed on data version + filters / inputs) ----------------------------
+# Tables by commune follow the unit switch: projects are keyed by their unit (report.keyed_by_unit,
+# via geo.units) before grouping, so new units are sums of project lines, never of old rows.
 @st.cache_data(show_spinner=False)
-def gap_frames(version: str, filters: funding.Filters, lang: str) -> dict[str, pd.DataFrame]:
+def gap_frames(version: str, filters: funding.Filters, lang: str, unit_version: str) -> dict[str, pd.DataFrame]:
     data = _shared.dataset()
     projects, lines = funding.apply_filters(data.projects, data.funding, filters)
-    tables = report.gap_tables(data, projects, lines, lang)
-    cnames = _shared.commune_names(data, lang)
+    tables = report.gap_tables(data, projects, lines, lang, unit_version)
+    projects = report.keyed_by_unit(data, projects, unit_version)
     stacked = gaps.long_by_source(projects, lines)
-    stacked["commune"] = stacked["commune_code"].map(cnames)
+    stacked["commune"] = stacked["commune_code"].map(report.unit_names(data, unit_version, lang))
     stacked["source_label"] = stacked["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
     return {**tables, "stacked": stacked, "projects": projects, "lines": lines}
 
 
 @st.cache_data(show_spinner=False)
-def heat_frame(version: str, filters: funding.Filters, measure: str) -> pd.DataFrame:
+def heat_frame(version: str, filters: funding.Filters, measure: str, unit_version: str) -> pd.DataFrame:
     data = _shared.dataset()
     projects, lines = funding.apply_filters(data.projects, data.funding, filters)
-    return gaps.matrix(projects, lines, measure, data.communes["code"].tolist())
+    projects = report.keyed_by_unit(data, projects, unit_version)
+    codes = units.unit_table(data, unit_version).index.tolist()
+    if (projects["commune_code"] == report.UNALLOCATED).any():
+        codes.append(report.UNALLOCATED)
+    return gaps.matrix(projects, lines, measure, codes)
 
 
 @st.cache_data(show_spinner=False)
@@ -47,8 +53,9 @@ def priority_features(version: str, filters: funding.Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def report_bytes(version: str, start: int, end: int, lang: str, ratios: tuple[tuple[str, float], ...]) -> bytes:
-    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios))
+def report_bytes(version: str, start: int, end: int, lang: str, ratios: tuple[tuple[str, float], ...],
+                 unit_version: str) -> bytes:
+    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios), unit_version=unit_version)
 
 
 # --- display helpers ---------------------------------------------------------------------------
@@ -102,7 +109,8 @@ def show_table(frame: pd.DataFrame, layout: list[Column], key: str, title: str, 
         for c in layout:
             if c.key not in ("share_covered", "committed_per_person", "population") and pd.isna(shown[c.key].iloc[-1]):
                 data.iloc[-1, data.columns.get_loc(c.title(lang))] = None if c.kind == "int" else ""
-    st.dataframe(data, hide_index=True, width="stretch", height=fit_height(len(data)))
+    wide = {c.title(lang): st.column_config.TextColumn(width="medium") for c in layout if c.key == "note"}
+    st.dataframe(data, hide_index=True, width="stretch", height=fit_height(len(data)), column_config=wide)
     illustrative_caption()
     downloads(frame, layout, key, title, bool(total_col))
 
@@ -110,11 +118,13 @@ def show_table(frame: pd.DataFrame, layout: list[Column], key: str, title: str, 
 def downloads(frame: pd.DataFrame, layout: list[Column], key: str, title: str, total: bool) -> None:
     """CSV and Excel buttons; files are built only when clicked (no cost on every rerun, no rerun on click)."""
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("gaps.download_csv", lang), lambda: report.table_csv(ds, frame, layout, lang, LAYERS, title),
+    c1.download_button(t("gaps.download_csv", lang),
+                       lambda: report.table_csv(ds, frame, layout, lang, LAYERS, title, UNITS),
                        file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:",
                        on_click="ignore")
     c2.download_button(t("gaps.download_xlsx", lang),
-                       lambda: report.table_xlsx(ds, frame, layout, lang, LAYERS, title, total=total),
+                       lambda: report.table_xlsx(ds, frame, layout, lang, LAYERS, title, total=total,
+                                                 unit_version=UNITS),
                        file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -142,9 +152,13 @@ SCALE = 1e9  # charts in billions of VND (tỷ ₫)
 st.title(t("gaps.heading", lang))
 st.caption(t("gaps.intro", lang))
 _shared.provenance_banner(ds, lang)
+UNITS = _shared.unit_version_switch(lang)
+LAYERS = report.report_layers(UNITS)
 filters = _shared.sidebar_filters(ds, lang)
 RATE = usd_settings()
-frames = gap_frames(VERSION, filters, lang)
+frames = gap_frames(VERSION, filters, lang, UNITS)
+unit_names = report.unit_names(ds, UNITS, lang)
+unit_title = t("units.unit" if UNITS == "2025" else "common.commune", lang)
 
 tab_gaps, tab_cp, tab_prio, tab_report = st.tabs(
     [t("gaps.tab_gaps", lang), t("gaps.tab_counterpart", lang), t("gaps.tab_priorities", lang), t("gaps.tab_report", lang)])
@@ -165,14 +179,14 @@ with tab_gaps:
     stacked = frames["stacked"].assign(value=lambda d: d[measure] / SCALE)
     stacked["amount"] = stacked[measure].map(money)
     order = [s(lang) for s in schema.FUNDING_SOURCES]
-    commune_order = [n for n in _shared.commune_names(ds, lang).values()]
+    commune_order = list(unit_names.values())
     bars = alt.Chart(stacked, title=chart_title(t("gaps.chart_stacked", lang, measure=t(f"common.{measure}", lang)))).mark_bar().encode(
-        x=alt.X("commune:N", sort=commune_order, title=t("common.commune", lang)),
+        x=alt.X("commune:N", sort=commune_order, title=unit_title),
         y=alt.Y("sum(value):Q", title=f"{t(f'common.{measure}', lang)} ({unit})"),
         color=alt.Color("source_label:N", sort=order, title=t("gaps.col.source", lang),
                         scale=alt.Scale(domain=order, scheme="tableau10"), legend=alt.Legend(labelLimit=320)),
         order=alt.Order("source:N"),
-        tooltip=[alt.Tooltip("commune:N", title=t("common.commune", lang)),
+        tooltip=[alt.Tooltip("commune:N", title=unit_title),
                  alt.Tooltip("source_label:N", title=t("gaps.col.source", lang)),
                  alt.Tooltip("amount:N", title=t(f"common.{measure}", lang))],
     ).properties(height=380)
@@ -182,8 +196,8 @@ with tab_gaps:
     heat_measure = st.radio(t("gaps.heat_measure", lang), [*MEASURES, "share_covered"], index=3,
                             format_func=lambda m: t("gaps.col.share_covered", lang) if m == "share_covered"
                             else t(f"common.{m}", lang), horizontal=True, key="heat_measure")
-    wide = heat_frame(VERSION, filters, heat_measure)
-    heat = wide.rename(index=_shared.commune_names(ds, lang)).stack(future_stack=True).rename("v").reset_index()
+    wide = heat_frame(VERSION, filters, heat_measure, UNITS)
+    heat = wide.rename(index=unit_names).stack(future_stack=True).rename("v").reset_index()
     heat.columns = ["commune", "area", "v"]
     heat["area_label"] = heat["area"].map(lambda c: schema.content_area_label(c, lang))
     is_share = heat_measure == "share_covered"
@@ -197,11 +211,11 @@ with tab_gaps:
     heat_title = t("gaps.col.share_covered", lang) if is_share else t(f"common.{heat_measure}", lang)
     base = alt.Chart(heat, title=chart_title(t("gaps.chart_heat", lang, measure=f"{heat_title} ({heat_unit})")))
     rects = base.mark_rect(stroke="white").encode(
-        x=alt.X("commune:N", sort=commune_order, title=t("common.commune", lang),
+        x=alt.X("commune:N", sort=commune_order, title=unit_title,
                 axis=alt.Axis(labelAngle=-40, labelLimit=200, orient="top", labelOverlap=False)),
         y=alt.Y("area_label:N", sort=area_order, title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("value:Q", title=heat_unit, scale=alt.Scale(scheme="greens" if is_share else "reds")),
-        tooltip=[alt.Tooltip("commune:N", title=t("common.commune", lang)),
+        tooltip=[alt.Tooltip("commune:N", title=unit_title),
                  alt.Tooltip("area_label:N", title=t("gaps.col.content_area", lang)),
                  alt.Tooltip("amount:N", title=heat_title)],
     )
@@ -213,13 +227,17 @@ with tab_gaps:
     illustrative_caption()
 
     st.subheader(t("gaps.by_commune", lang))
-    show_table(frames["by_commune"], report.LAYOUTS["by_commune"], "gaps_by_commune", t("gaps.by_commune", lang), "label")
+    _shared.units_caption(UNITS, lang)
+    _shared.partial_units_note(units.unit_table(ds, UNITS, lang), lang)
+    show_table(frames["by_commune"], report.layout("by_commune", UNITS), "gaps_by_commune",
+               f"{t('gaps.by_commune', lang)} ({schema.UNIT_VERSIONS[UNITS](lang)})", "label")
+    _shared.unallocated_notice(_shared.unallocated(filters, UNITS), lang)
     st.subheader(t("gaps.by_area", lang))
     show_table(frames["by_area"], report.LAYOUTS["by_area"], "gaps_by_area", t("gaps.by_area", lang), "label")
     st.subheader(t("gaps.by_source", lang))
     show_table(frames["by_source"], report.LAYOUTS["by_source"], "gaps_by_source", t("gaps.by_source", lang), "label")
     with st.expander(t("gaps.detail", lang)):
-        show_table(frames["detail"], report.LAYOUTS["detail"], "gaps_detail", t("gaps.detail", lang), "commune")
+        show_table(frames["detail"], report.layout("detail", UNITS), "gaps_detail", t("gaps.detail", lang), "commune")
 
 with tab_cp:
     st.markdown(t("counterpart.explain", lang))
@@ -246,10 +264,10 @@ with tab_cp:
     cp = per_project.join(plist[["name_vi", "name_en", "commune_code"]], how="left")
     cp = cp[(cp["required"] > 0) | (cp["counterpart_committed"] > 0)].sort_values("required", ascending=False)
     cp["name"] = report.project_name(cp, lang)
-    cp["commune"] = cp["commune_code"].map(_shared.commune_names(ds, lang))
+    cp["commune"] = cp["commune_code"].map(unit_names)
     cp = cp.reset_index()
     st.caption(t("counterpart.by_project_note", lang))
-    show_table(cp, report.LAYOUTS["counterpart"], "counterpart_by_project", t("counterpart.by_project", lang),
+    show_table(cp, report.layout("counterpart", UNITS), "counterpart_by_project", t("counterpart.by_project", lang),
                "project_id", counterpart.COLUMNS)
 
 with tab_prio:
@@ -298,7 +316,7 @@ with tab_prio:
     else:
         ranked = priority.rank(comps, weights)
         plist = frames["projects"].set_index("project_id")
-        cnames = _shared.commune_names(ds, lang)
+        cnames = unit_names
         table = ranked.join(plist[["name_vi", "name_en", "commune_code", "status"]]).join(features[["gap"]].rename(columns={"gap": "gap_vnd"}))
         table["name"] = report.project_name(table, lang)
         table["commune"] = table["commune_code"].map(cnames)
@@ -311,7 +329,7 @@ with tab_prio:
         if len(all_features) > len(features):
             st.caption(t("priority.n_not_ranked", lang, n=len(all_features) - len(features)))
         layout = [Column("rank", "priority.col.rank", "int"), Column("project_id", "gaps.col.project_id"),
-                  Column("name", "gaps.col.project"), Column("commune", "common.commune"),
+                  Column("name", "gaps.col.project"), report.layout("projects", UNITS)[2],
                   Column("status_label", "gaps.col.status"), Column("gap_vnd", "common.gap", "money"),
                   Column("score", "priority.col.score", "num")]
         shown = pd.DataFrame({t(c.header, lang): [cell_text(v, c.kind) for v in table[c.key]] for c in layout[:2]})
@@ -364,9 +382,11 @@ with tab_prio:
         st.markdown(t("priority.sum_line", lang, score=fmt.number(row["score"] * 100, lang, 1)))
 
         st.subheader(t("priority.by_commune", lang))
-        communes = priority.commune_scores(ranked, features["commune_code"]).reset_index()
+        # Projects keep their scores; only the grouping follows the unit switch.
+        communes = priority.commune_scores(ranked, plist["commune_code"]).reset_index()
+        _shared.units_caption(UNITS, lang)
         st.dataframe(pd.DataFrame({
-            t("common.commune", lang): communes["commune_code"].map(cnames),
+            unit_title: communes["commune_code"].map(cnames),
             t("priority.col.score", lang): [fmt.number(v * 100, lang, 1) for v in communes["score"]],
             t("gaps.col.n_projects", lang): communes["n_projects"],
         }), hide_index=True, width="stretch")
@@ -392,10 +412,13 @@ with tab_report:
         st.error(t("report.bad_period", lang, start=int(start), end=int(end)))
     else:
         ratio_key = tuple(sorted(ratios_now.items()))
-        data = lambda: report_bytes(VERSION, start, end, rlang, ratio_key)  # noqa: E731 (built on click)
+        data = lambda: report_bytes(VERSION, start, end, rlang, ratio_key, UNITS)  # noqa: E731 (built on click)
         kind = report.report_kind(start, end)
+        suffix = "-don-vi-2025" if UNITS == "2025" else ""
+        st.caption(unit_version_line(UNITS, rlang))  # the sidebar's unit choice goes into the workbook
         st.download_button(t("report.download", lang, title=t(f"report.title_{kind}", rlang, start=start, end=end)),
-                           data, file_name=f"bao-cao-{start}-{end}-{rlang}.xlsx", key="report_download", on_click="ignore",
+                           data, file_name=f"bao-cao-{start}-{end}-{rlang}{suffix}.xlsx", key="report_download",
+                           on_click="ignore",
                            icon=":material/download:", type="primary",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.caption(t("report.sheets_list", rlang, sheets=", ".join(

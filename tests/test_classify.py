@@ -45,3 +45,12 @@ def test_intervals_chain():
     ivs = c.intervals()
     assert ivs[0][0] == 1 and ivs[-1][1] == 6
     assert all(a[1] == b[0] for a, b in zip(ivs, ivs[1:]))
+
+
+def test_screen_and_print_use_the_same_palette_per_indicator():
+    from geo import render, webmap
+    from geo.indicators import INDICATORS
+
+    for key in INDICATORS:
+        assert webmap.INDICATOR_PALETTES[key] == render.palette_for(key) == INDICATORS[key].palette
+        assert INDICATORS[key].palette in PALETTES
