@@ -553,6 +553,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "err.config_zooms": ("{value} không phải số nguyên từ 0 đến 8", "{value} is not a whole number from 0 to 8"),
     "err.config_syntax": ("tệp cấu hình không đọc được: {detail}", "the configuration file cannot be read: {detail}"),
+    "map.points_hidden": (
+        "{n} dự án có tọa độ: quá nhiều để vẽ từng điểm (tối đa {max}); hãy lọc bớt",
+        "{n} located projects: too many to draw one by one (at most {max}); filter to see them",
+    ),
     # --- validation errors ---------------------------------------------------------------------------
     # Every geo.validate.Problem sentence. The English text is also Problem.message (logs, str()).
     "err.loc.file": ("tệp {file}", "{file}"),

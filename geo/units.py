@@ -305,7 +305,7 @@ def shapes(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> gpd.GeoD
     in the communes' CRS: the communes as they are, or dissolved to the new units."""
     version_label(version, lang)
     if version == "2025":
-        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang)
+        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang, ds.metric_crs)
     return ds.communes[["code", "name", "full_name", "geometry"]].assign(partial=False, note="")
 
 
