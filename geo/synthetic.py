@@ -189,7 +189,7 @@ def _zones(communes: gpd.GeoDataFrame, rng: np.random.Generator) -> tuple[gpd.Ge
                             geometry=[pts.iloc[:2].buffer(1500).union_all(), pts.iloc[2:3].buffer(3000).union_all()],
                             crs=METRIC)
     events = gpd.GeoDataFrame({
-        "event_id": [f"LS-{i:05d}" for i in range(len(pick))], "date": "2020-07-01", "kind": "landslide",
+        "event_id": [f"LS-{i:05d}" for i in range(len(pick))], "date": "2020-07", "kind": "landslide",
         "commune_code": communes["code"].to_numpy()[pick], "place": "", "location_accuracy": "exact", "deaths": 0,
         "injured": np.nan, "description_vi": "Sạt lở (tổng hợp)", "description_en": "Landslide (synthetic)",
         "source": "synthetic", "reliability": "C",
