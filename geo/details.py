@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
-from geo import fmt, funding, joins, schema
+from geo import fmt, funding, joins, schema, units
 from geo.i18n import t
 from geo.indicators import INDICATORS
 from geo.store import Dataset
@@ -96,18 +97,31 @@ def source_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.D
 
 
 def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
-                   filters: funding.Filters = funding.Filters()) -> CommuneDetail:
-    """The detail panel of commune ``code``: indicators from ``table`` (see
-    :func:`geo.indicators.commune_indicators`), its projects matching ``filters``,
-    funding by source, crop hectares, reported landslides and provenance."""
-    commune = ds.communes.set_index("code").loc[code]
+                   filters: funding.Filters = funding.Filters(), version: str = "2021",
+                   layer: gpd.GeoDataFrame | None = None) -> CommuneDetail:
+    """The detail panel of unit ``code``: indicators from ``table`` (see
+    :func:`geo.indicators.commune_indicators`, or :func:`geo.units.view` for either unit
+    version), its projects matching ``filters``, funding by source, crop hectares, reported
+    landslides and provenance.
+
+    With ``version="2025"`` pass the new-unit ``layer`` of :func:`geo.units.view`: projects are
+    placed through the reform crosswalk and events located in the dissolved polygons.
+    """
+    shapes_ = ds.communes if layer is None else layer
+    unit = shapes_.set_index("code").loc[code]
     row = table.loc[code]
     figures = [(INDICATORS[k].label(lang), _format(k, row[k], lang)) for k in INDICATORS]
     figures += [(t("common.area_km2", lang), fmt.number(row["area_km2"], lang, 2)),
                 (t("common.population", lang), fmt.number(row["population"], lang))]
+    if "note" in unit and unit["note"]:
+        figures.append((t("map.detail_note", lang), str(unit["note"])))
 
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
-    mine = projects[projects["commune_code"] == code]
+    keyed_2025 = projects.get("unit_version", pd.Series(dtype=str)).eq("2025").any()
+    if version == "2025" or keyed_2025:  # place projects through the reform crosswalk
+        mine = projects[units.unit_codes(projects, ds, version).eq(code).fillna(False).to_numpy()]
+    else:
+        mine = projects[projects["commune_code"] == code]
     my_lines = lines[lines["project_id"].isin(mine["project_id"])]
 
     crops = pd.DataFrame({
@@ -117,7 +131,7 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
 
     ev = ds.landslide_events
     if len(ev):
-        ev = ev[joins.locate_points(ev, ds.communes).eq(code).fillna(False).to_numpy()]
+        ev = ev[joins.locate_points(ev, shapes_).eq(code).fillna(False).to_numpy()]
     events = pd.DataFrame({
         t("map.tt_date", lang): [d or t("map.date_unknown", lang) for d in ev["date"].fillna("")] if len(ev) else [],
         t("map.tt_event", lang): ev["description_en" if lang == "en" else "description_vi"].to_numpy() if len(ev) else [],
@@ -127,7 +141,7 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
         t("common.source", lang): ev["source"].to_numpy() if len(ev) else [],
     })
     return CommuneDetail(
-        code=code, name=str(commune["full_name"]), figures=figures,
+        code=code, name=str(unit["full_name"]), figures=figures,
         projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
         crops=crops, events=events, provenance=ds.provenance_lines(lang, DETAIL_LAYERS),
     )

@@ -74,6 +74,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Every layer states its source, licence, date and quality.",
     ),
     # --- map explorer (issue 3) -----------------------------------------------------------
+    "map.detail_note": ("Ghi chú", "Note"),
     "map.nav": ("Bản đồ", "Map explorer"),
     "map.heading": ("Bản đồ các xã, thị trấn", "Map of the communes"),
     "map.indicator": ("Chỉ số tô màu", "Colour communes by"),

@@ -10,21 +10,20 @@ from geo import funding, webmap
 from geo.classify import SCHEMES, classify
 from geo.details import commune_detail
 from geo.i18n import t
-from geo.indicators import INDICATORS, with_geometry
+from geo.indicators import INDICATORS
 from geo.store import default_store
-from pages import _shared
+from pages import _print_export, _shared
 
 MAP_HEIGHT = 600
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, lang: str,
-         layers: webmap.MapLayers, static_url: str):
+         layers: webmap.MapLayers, static_url: str, unit_version: str):
     """The folium map and a lock, built once per inputs: a click reruns the page but reuses this object,
     which renders to the same bytes, so Streamlit sends only its hash and the browser keeps the map."""
     ds = _shared.dataset()
-    table = _shared.indicator_table(filters)
-    communes = with_geometry(ds, table)
+    communes, _ = _shared.unit_view(filters, unit_version, lang)
     c = classify(communes[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
@@ -55,6 +54,7 @@ lang = _shared.lang()
 ds = _shared.dataset()
 st.title(t("app.title", lang))
 _shared.provenance_banner(ds, lang)
+unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
 
 st.subheader(t("map.heading", lang))
@@ -75,15 +75,20 @@ layers = webmap.MapLayers(**on, online_basemap=online)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     m, legend, (n_located, n_total), lock = _map(default_store().version(), indicator, scheme, filters, lang,
-                                                  layers, _static_url())
+                                                  layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
         out = st_folium(m, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing", "last_object_clicked"])
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
         st.caption(t("map.located", lang, n=n_located, total=n_total))
+    st.caption(_shared.units_caption(unit_version, lang))
+    unit_layer, _ = _shared.unit_view(filters, unit_version, lang)
+    _shared.partial_units_note(unit_layer, lang)
+    shown_layers = tuple(k for k in ("crop_zones", "risk_zones", "landslide_events", "projects") if on[k])
+    _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, units=unit_version)
 
-names = _shared.commune_names(ds, lang)
+names = dict(zip(unit_layer["code"], unit_layer["full_name"]))
 clicked = webmap.selected_code((out or {}).get("last_active_drawing"), set(names))
 stamp = (clicked, str((out or {}).get("last_object_clicked")))
 if clicked and st.session_state.get("_map_last_click") != stamp:
@@ -92,12 +97,16 @@ if clicked and st.session_state.get("_map_last_click") != stamp:
     st.session_state["map_commune"] = clicked
 
 with right:
+    if st.session_state.get("map_commune") not in names:  # the unit version changed under the selection
+        st.session_state["map_commune"] = None
     code = st.selectbox(t("map.choose", lang), options=list(names), index=None, format_func=names.get,
                         placeholder=t("map.choose_none", lang), key="map_commune")
     if code is None:
         st.info(t("map.click_prompt", lang))
     else:
-        d = commune_detail(ds, _shared.indicator_table(filters), code, lang, filters)
+        table = unit_layer.set_index("code")
+        d = commune_detail(ds, table, code, lang, filters, unit_version,
+                           unit_layer if unit_version == "2025" else None)
         st.subheader(d.name)
         st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
                               index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))

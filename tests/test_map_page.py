@@ -138,3 +138,24 @@ def test_choices_survive_a_language_switch(lang):
     assert not at.exception
     assert at.selectbox(key=f"map_indicator_{other}").value == "ha_tea"
     assert in_js(INDICATORS["ha_tea"].label(other), map_args(at)["script"])
+
+
+def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(ds):
+    from geo import funding
+
+    at = map_page("en")
+    at.sidebar.radio(key="units").set_value("2025").run()
+    assert not at.exception
+    script = map_args(at)["script"]
+    codes_2025 = set(ds.units_2025["code"])
+    # Tân Phong (03408) exists only after the reform: its polygon is on the map now.
+    assert in_js('"code": "03408"', script) or in_js('"code":"03408"', script)
+    names = at.selectbox(key="map_commune").options
+    assert len(names) == len(codes_2025) == 6
+
+    at.selectbox(key="map_commune").set_value("03424").run()  # new Bản Bo = old Bản Bo + Nà Tăm
+    assert not at.exception
+    shown = set(at.dataframe[0].value["Code"])
+    projects, _ = funding.apply_filters(ds.projects, ds.funding, funding.Filters())
+    expected = set(projects.loc[projects["commune_code"].isin(["03424", "03427"]), "project_id"])
+    assert shown == expected and len(expected) > len(set(projects.loc[projects["commune_code"] == "03424", "project_id"]))
