@@ -328,6 +328,22 @@ def _features(gdf: gpd.GeoDataFrame, props: pd.DataFrame, ids: pd.Series | None 
     return {"type": "FeatureCollection", "features": feats}
 
 
+class _GeoJson(folium.GeoJson):
+    """A GeoJson layer that works out its per-feature style map once.
+
+    streamlit-folium renders the map three times on every rerun; folium recomputes the style of every
+    feature each time (seconds at 10,000 communes). The map object is cached and never mutated, so
+    its styles cannot change.
+    """
+
+    def render(self, **kwargs):
+        if getattr(self, "_styled", False):
+            self.parent_map = folium.utilities.get_obj_in_upper_tree(self, folium.Map)
+            return super(folium.GeoJson, self).render(**kwargs)
+        super().render(**kwargs)
+        self._styled = True
+
+
 def _tooltip(fields: list[str], aliases: list[str]) -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(fields=fields, aliases=[html.escape(a) for a in aliases], sticky=True)
 
@@ -539,7 +555,7 @@ def build_map(
         return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": 0.78, "color": OUTLINE_COLOR,
                 "weight": 1.2}
 
-    folium.GeoJson(
+    _GeoJson(
         _features(communes, props, communes["code"]), name="communes", style_function=commune_style,
         highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.9},
         tooltip=_tooltip(["name", "value", "quality"],
@@ -555,7 +571,7 @@ def build_map(
         levels = risk["risk_level"].astype(str)
         rprops = pd.DataFrame({"level": levels.to_numpy()})
         # Not clickable: zones span several communes and must not swallow a click meant for a commune.
-        folium.GeoJson(
+        _GeoJson(
             _features(risk, rprops, risk["zone_id"]), name="risk_zones",
             style_function=lambda f: {"color": RISK_COLORS.get(f["properties"]["level"], "#000000"), "weight": 2,
                                       "dashArray": "6 4", "fillColor": RISK_COLORS.get(f["properties"]["level"]),
@@ -574,7 +590,7 @@ def build_map(
                          for a in crops["area_ha_reported"]],
             "quality": _e(t("map.shape_invented", lang)),
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(crops, cprops, crops["zone_id"]), name="crop_zones",
             style_function=lambda f: {"color": CROP_COLORS.get(f["properties"]["crop"], "#000000"), "weight": 1.5,
                                       "fillColor": CROP_COLORS.get(f["properties"]["crop"], "#000000"),
@@ -594,7 +610,7 @@ def build_map(
             "accuracy": [_e(a) for a in events["location_accuracy"]],
             "source": [_e(s) for s in events["source"]],
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(events, eprops, events["event_id"]), name="landslide_events",
             marker=folium.CircleMarker(radius=6, fill=True),
             style_function=lambda f: {"color": "#ffffff", "weight": 1.5, "fillColor": EVENT_COLOR, "fillOpacity": 0.95},
@@ -617,7 +633,7 @@ def build_map(
             "gap": [_e(fmt.vnd_short(v, lang)) for v in pts["gap"]],
             "quality": _e(t("map.illustrative", lang)),
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(pts, pprops, pts["project_id"]), name="projects",
             marker=folium.CircleMarker(radius=7, fill=True),
             style_function=lambda f: {"color": "#ffffff", "weight": 2, "fillOpacity": 0.95,

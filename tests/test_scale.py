@@ -250,3 +250,21 @@ def test_benchmark_harness_imports_and_lists_its_benchmarks(capsys):
     out = capsys.readouterr().out
     for name in ("bench_payload", "bench_click", "bench_aggregate", "bench_memory", "bench_load", "bench_render"):
         assert name in out
+
+
+def test_map_page_shows_the_other_district_from_its_config(other_bundle):
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    _, communes, _, _ = other_bundle
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Demo District Investment Atlas"
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    script = json.loads(component.proto.json_args)["script"]
+    assert all(code in script for code in communes["code"]) and "03390" not in script  # not Tam Đường
