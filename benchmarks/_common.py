@@ -94,8 +94,9 @@ def streamlit(env: dict[str, str]) -> Iterator[tuple[str, int]]:
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--global.developmentMode", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, text=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    log = open(CACHE / "server.log", "w")  # the last server's output, to diagnose errors
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, timeout=120)
@@ -106,6 +107,7 @@ def streamlit(env: dict[str, str]) -> Iterator[tuple[str, int]]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def vm_status(pid: int) -> dict[str, int]:

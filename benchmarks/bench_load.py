@@ -39,11 +39,11 @@ async def _idle(page, timeout=120_000):
 
 
 async def _action_time(page, act) -> float | None:
-    """Seconds from the action to the end of the rerun it started; None if it started none within 3 s."""
+    """Seconds from the action to the end of the rerun it started; None if it started none within 10 s."""
     t0 = await page.evaluate("performance.now()")
     await act()
     try:
-        await page.wait_for_function("t0 => window.__runs.some(r => r.start >= t0 - 5)", arg=t0, timeout=3_000)
+        await page.wait_for_function("t0 => window.__runs.some(r => r.start >= t0 - 5)", arg=t0, timeout=10_000)
     except Exception:
         return None
     await page.wait_for_function("t0 => window.__runs.some(r => r.start >= t0 - 5 && r.end !== null)", arg=t0,
@@ -103,8 +103,10 @@ async def session(browser, url: str, seconds: float, seed: int, out: dict) -> No
             else:
                 out["times"].append(dt)
                 out["by_kind"].setdefault(kind, []).append(dt)
-            if await page.locator('[data-testid="stException"]').count():
-                out["errors"].append("the app showed an exception")
+            exc = page.locator('[data-testid="stException"]')
+            if await exc.count():
+                text = " ".join((await exc.first.inner_text()).split())[:300]
+                out["errors"].append(f"the app showed an exception after a {kind}: {text}")
                 break
     except Exception as e:
         out["errors"].append(f"session setup: {type(e).__name__}: {str(e).splitlines()[0][:120]}")

@@ -38,13 +38,12 @@ def locate(lon: np.ndarray, lat: np.ndarray, communes: gpd.GeoDataFrame,
            tree: shapely.STRtree | None = None) -> np.ndarray:
     """Row position (in ``communes``) of the commune containing each point; ``-1`` outside all.
 
-    ``lon``/``lat`` are in the communes' CRS (EPSG:4326 in a Dataset). Pass ``tree``
-    (``shapely.STRtree(communes.geometry.to_numpy())``) to reuse an index between calls.
+    ``lon``/``lat`` are in the communes' CRS (EPSG:4326 in a Dataset). The frame's spatial index
+    (``communes.sindex``) is used unless ``tree`` (a ``shapely.STRtree`` of its geometries) is given.
     """
-    geoms = communes.geometry.to_numpy()
-    tree = shapely.STRtree(geoms) if tree is None else tree
     pts = shapely.points(np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64"))
-    pi, ci = tree.query(pts, predicate="intersects")
+    # The GeoDataFrame's own index is built once and kept with the frame (as geopandas.sjoin does).
+    pi, ci = (communes.sindex if tree is None else tree).query(pts, predicate="intersects")
     out = np.full(len(pts), OUTSIDE, dtype=np.int64)
     if len(pi) == 0:
         return out

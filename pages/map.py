@@ -4,8 +4,6 @@ import threading
 
 import pandas as pd
 import streamlit as st
-import streamlit_folium
-from streamlit_folium import st_folium
 
 from geo import funding, units, webmap
 from geo.classify import SCHEMES, classify
@@ -13,7 +11,7 @@ from geo.details import commune_detail
 from geo.i18n import t
 from geo.indicators import INDICATORS
 from geo.store import default_store
-from pages import _print_export, _shared
+from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
 
@@ -44,37 +42,6 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     legend = webmap.legend_html(webmap.overlay_legend(layers, overlays, lang))
     n_located, n_total = len(overlays.projects), len(projects)
     return m, legend, (n_located, n_total), threading.Lock(), {}
-
-
-# streamlit-folium renders the whole map to HTML/JS on every call (seconds at 10,000 communes). The
-# cached map never changes, so the component arguments of its first render are kept and re-sent as
-# they are: same bytes, so Streamlit still sends only a hash. The shim records only for the thread
-# that asked (other sessions render concurrently) and otherwise just calls the component.
-_COMPONENT = getattr(streamlit_folium._component_func, "atlas_original", streamlit_folium._component_func)
-_RECORD = threading.local()
-
-
-def _recording_component(**kwargs):
-    if getattr(_RECORD, "on", False):
-        _RECORD.kwargs = kwargs
-    return _COMPONENT(**kwargs)
-
-
-_recording_component.atlas_original = _COMPONENT
-streamlit_folium._component_func = _recording_component
-
-
-def _folium(m, sent: dict, **kwargs):
-    """``st_folium(m, **kwargs)``, rendering ``m`` only the first time (``sent`` keeps its arguments)."""
-    if "args" in sent:
-        return _COMPONENT(**sent["args"])
-    _RECORD.on = True
-    try:
-        out = st_folium(m, **kwargs)
-    finally:
-        _RECORD.on = False
-    sent["args"] = _RECORD.kwargs
-    return out
 
 
 def _pick(widget, state: str, label: str, options: list, fmt, **kw):
@@ -119,7 +86,7 @@ with left:
     m, legend, (n_located, n_total), lock, sent = _map(default_store().version(), indicator, scheme, filters, lang,
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
-        out = _folium(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+        out = _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing", "last_object_clicked"])
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
