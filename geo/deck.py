@@ -220,12 +220,12 @@ def _gap_slide(prs, pack: PitchPack, png: bytes) -> None:
     lang = pack.lang
     slide = _slide(prs, pack, t("pitch.slide_gaps", lang),
                    t("pitch.gap_subtitle", lang, units=schema.UNIT_VERSIONS[pack.unit_version](lang)))
-    _picture(slide, png, Inches(0.3), Inches(1.55), Inches(7.0))
+    _picture(slide, png, Inches(0.3), Inches(1.55), Inches(6.7))
     cols = ["need", "committed", "gap"]
     rows = money_cells(pack.unit_table, cols, lang)
     header = [t("units.unit" if pack.unit_version == "2025" else "common.commune", lang), *_money_header(lang, cols)]
-    size = 9 if len(rows) > 10 else 11
-    _table(slide, Inches(7.45), Inches(1.55), Inches(5.6), header, rows, [2.0, 1.45, 1.45, 1.45], size=size)
+    size = 9 if len(rows) > 10 else 10
+    _table(slide, Inches(7.15), Inches(1.55), Inches(5.95), header, rows, [1.55, 1.45, 1.45, 1.45], size=size)
 
 
 def _opportunity_slide(prs, pack: PitchPack, opp: Opportunity, i: int, png: bytes) -> None:
