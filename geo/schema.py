@@ -294,10 +294,18 @@ class Provenance:
     method: str = ""
     notes: dict[str, str] = field(default_factory=dict)
 
+    def source_in(self, lang: str) -> str:
+        """The source sentence in ``lang``: a Vietnamese text (``notes["source_vi"]``) where one exists."""
+        return (self.notes.get("source_vi") or self.source) if lang != "en" else self.source
+
+    def method_in(self, lang: str) -> str:
+        """The method sentence in ``lang`` (``notes["method_vi"]`` for Vietnamese where one exists)."""
+        return (self.notes.get("method_vi") or self.method) if lang != "en" else self.method
+
     def label(self, lang: str) -> str:
         """One line for a footer: ``Title — quality — source (licence, date)``."""
         q = QUALITY_LABELS[self.quality][1 if lang == "en" else 0]
-        return f"{self.title(lang)}: {q} — {self.source} ({self.licence}, {self.date})"
+        return f"{self.title(lang)}: {q} — {self.source_in(lang)} ({self.licence}, {self.date})"
 
     @property
     def is_official(self) -> bool:
