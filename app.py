@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),
     st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", url_path="overview"),
     st.Page("pages/funding.py", title=t("nav.funding", lang), icon=":material/account_balance:", url_path="funding"),
+    st.Page("pages/pitch.py", title=t("nav.pitch", lang), icon=":material/handshake:", url_path="pitch"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
     st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"),
 ]

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,12 +83,16 @@ def classify(values: Sequence[float], scheme: str = "quantiles", k: int = 5, pal
     k = max(1, min(k, len(np.unique(valid)), len(PALETTES[palette])))
     if k == 1:
         bins = np.array([valid.max()])
-    elif scheme == "quantiles":
-        bins = mapclassify.Quantiles(valid, k=k).bins
-    elif scheme == "natural_breaks":
-        bins = mapclassify.NaturalBreaks(valid, k=k).bins
     else:
-        bins = mapclassify.EqualInterval(valid, k=k).bins
+        with warnings.catch_warnings():
+            # Ties make mapclassify shrink k itself; np.unique below handles that, so the warning is noise.
+            warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
+            if scheme == "quantiles":
+                bins = mapclassify.Quantiles(valid, k=k).bins
+            elif scheme == "natural_breaks":
+                bins = mapclassify.NaturalBreaks(valid, k=k).bins
+            else:
+                bins = mapclassify.EqualInterval(valid, k=k).bins
     bins = np.unique(bins)
     colors = _spread(PALETTES[palette], len(bins))
     classes = tuple(-1 if math.isnan(v) else int(np.searchsorted(bins, v, side="left")) for v in arr)

@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "geo.cli_data",
     "geo.cli_maps",
     "geo.cli_report",
+    "geo.cli_pitch",
 ]
 
 

@@ -40,7 +40,7 @@ def units_geojson(ds: Dataset, version: str, lang: str) -> dict:
             "quality": ds.quality_of(*present).value,
             "lines": ds.provenance_lines(lang, tuple(present)),
             "layers": [
-                {"layer": p.layer, "title": p.title(lang), "source": p.source, "licence": p.licence,
+                {"layer": p.layer, "title": p.title(lang), "source": p.source_in(lang), "licence": p.licence,
                  "date": p.date, "quality": p.quality.value}
                 for p in (ds.provenance[i] for i in present)
             ],

@@ -16,8 +16,12 @@ read, otherwise :class:`ConflictError` carries both versions. Every
 create/update/delete is logged in ``atlas_audit`` (when, who, before, after).
 
 Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
-(features); ``projects``, ``funding``, ``units_2025``, ``atlas_provenance``
+(features); ``projects``, ``funding``, ``units_2025``, ``donors``, ``atlas_provenance``
 (attributes); ``atlas_audit``, ``atlas_meta`` (internal).
+
+Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
+issue 5, with revisions and audited like projects; audit actions ``donor-*``). Opening an
+older store migrates it in one transaction (logged as ``migrate``); a newer one is refused.
 
 Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
 every write creates that file just before ``COMMIT`` and then waits forever, so a
@@ -54,7 +58,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,7 +71,7 @@ from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, v
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
 from geo.validate import DataError, Problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STORE_FILE = "atlas.gpkg"
 APP_DIR = "tam-duong-atlas"
 FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -135,16 +139,24 @@ class AuditEntry:
 
 
 class ConflictError(Exception):
-    """Someone else changed the project since it was read. Carries both versions."""
+    """Someone else changed the project (or donor profile) since it was read. Carries both versions."""
 
-    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | None,
-                 mine: dict | None = None):
+    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
+                 mine: dict | None = None, kind: str = "project"):
         self.project_id = project_id
         self.expected = expected
         self.theirs = theirs
         self.mine = mine
         now = f"it is now {theirs.revision}" if theirs else "it has been deleted"
-        super().__init__(f"project {project_id} was changed by someone else (you read revision {expected}, {now})")
+        super().__init__(f"{kind} {project_id} was changed by someone else (you read revision {expected}, {now})")
+
+
+@dataclass(frozen=True)
+class DonorRecord:
+    """A donor profile as stored (every :data:`geo.schema.DONOR_COLUMNS` field) and its revision."""
+
+    donor: dict
+    revision: int
 
 
 class GpkgStore:
@@ -167,7 +179,42 @@ class GpkgStore:
             con.close()
             raise DataError([Problem(str(self.path), f"written by a newer version of the atlas (schema {found}); "
                                                      "update the app")])
+        if 1 <= found < SCHEMA_VERSION:
+            try:
+                self._migrate(con)
+            except BaseException:
+                con.close()
+                raise
         return con
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        """Bring an older store up to :data:`SCHEMA_VERSION` in one transaction (user data kept)."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            found = int(con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()[0])
+            if found < SCHEMA_VERSION:  # another process may have migrated while we waited for the lock
+                steps = []
+                if found < 2:
+                    _write_donors(con, self._donor_seed())
+                    prov = _read_provenance(con)
+                    prov["donors"] = _donor_provenance(self.seed_dir)
+                    _write_provenance(con, prov)
+                    steps.append("donor profiles added from the bundled starter list")
+                con.execute("UPDATE atlas_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+                con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
+                _audit(con, "atlas", "migrate", None, None, None, None,
+                       f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(steps))
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def _donor_seed(self) -> pd.DataFrame:
+        from geo import donors
+
+        path = self.seed_dir / donors.DONOR_FILE
+        return donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
 
     def seed(self) -> None:
         """Create the store from the bundled data. Never replaces an existing file."""
@@ -197,7 +244,10 @@ class GpkgStore:
             gpkg.write_table(con, "funding", ds.funding, ds.provenance["funding"].title("en"))
             con.execute("CREATE INDEX funding_project ON funding(project_id)")
             gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
-            _write_provenance(con, ds.provenance)
+            _write_donors(con, self._donor_seed())
+            prov = dict(ds.provenance)
+            prov.setdefault("donors", _donor_provenance(self.seed_dir))
+            _write_provenance(con, prov)
             con.execute("COMMIT")
             con.close()
             try:
@@ -402,6 +452,70 @@ class GpkgStore:
         with self._read() as con:
             return [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
 
+    # --- donor profiles (issue 5) ------------------------------------------------------------
+    def list_donors(self) -> pd.DataFrame:
+        """Every donor profile (:data:`geo.schema.DONOR_COLUMNS` + ``revision``), in stored order."""
+        with self._read() as con:
+            frame = gpkg.read_table(con, "donors")
+        return frame.reset_index(drop=True)
+
+    def get_donor(self, donor_id: str) -> DonorRecord | None:
+        with self._read() as con:
+            return _get_donor(con, donor_id)
+
+    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "", note: str = "") -> DonorRecord:
+        """Create (``expected_revision=None``; the id must be new) or update a donor profile.
+
+        An update must pass the revision it read, else :class:`ConflictError`. Bad fields raise
+        :class:`DataError` naming them; nothing changes then.
+        """
+        from geo.donors import clean_donor
+
+        rec = clean_donor(donor)
+        did = rec["donor_id"]
+        with self._write() as con:
+            cur = _get_donor(con, did)
+            if expected_revision is None:
+                if cur is not None:
+                    raise DataError([Problem("form", f"donor_id '{did}' already exists", None, "donor_id")])
+                _insert_donor(con, rec, 1)
+                _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
+                return _get_donor(con, did)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(did, expected_revision, cur, rec, kind="donor")
+            con.execute("DELETE FROM donors WHERE donor_id=?", (did,))
+            _insert_donor(con, rec, cur.revision + 1)
+            _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
+                   _donor_note(did, note))
+            return _get_donor(con, did)
+
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
+        """Mark a profile's priorities as confirmed by ``user`` today (an audited update)."""
+        from geo.donors import confirmed_quality
+
+        cur = self.get_donor(donor_id)
+        if cur is None:
+            raise DataError([Problem("donors", f"no donor '{donor_id}'", None, "donor_id")])
+        who = (user or "").strip() or default_user()
+        rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
+        return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
+
+    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+        with self._write() as con:
+            cur = _get_donor(con, donor_id)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(donor_id, expected_revision, cur, kind="donor")
+            con.execute("DELETE FROM donors WHERE donor_id=?", (donor_id,))
+            _audit(con, user, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
+
+    def donor_history(self, donor_id: str) -> list[AuditEntry]:
+        """Every change of one donor profile, oldest first."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM atlas_audit WHERE action LIKE 'donor-%' AND "
+                "json_extract(coalesce(after, before), '$.donor_id') = ? ORDER BY id", (donor_id,)).fetchall()
+        return [_entry(r) for r in rows]
+
     # --- layers --------------------------------------------------------------------------
     def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
                       user: str = "", note: str = "") -> None:
@@ -477,6 +591,47 @@ def _audit(con: sqlite3.Connection, user: str, action: str, project_id: str | No
     con.execute("INSERT INTO atlas_audit (ts, user, action, project_id, revision, before, after, note)"
                 " VALUES (?,?,?,?,?,?,?,?)",
                 (utc_now(), (user or "").strip() or default_user(), action, project_id, revision, before, after, note))
+
+
+def _write_donors(con: sqlite3.Connection, frame: pd.DataFrame) -> None:
+    gpkg.write_table(con, "donors", frame[list(schema.DONOR_COLUMNS)], "Donor profiles / Hồ sơ nhà tài trợ",
+                     extra_columns="revision INTEGER NOT NULL DEFAULT 1")
+    con.execute("CREATE UNIQUE INDEX donors_id ON donors(donor_id)")
+
+
+def _donor_provenance(seed_dir: Path) -> schema.Provenance:
+    from geo.layers import read_manifest
+
+    for d in (seed_dir, BUNDLED_DATA_DIR):
+        manifest = d / "layers.json"
+        if manifest.exists():
+            prov = read_manifest(manifest)
+            if "donors" in prov:
+                return prov["donors"]
+    raise DataError([Problem("layers.json", "has no 'donors' entry")])
+
+
+def _get_donor(con: sqlite3.Connection, donor_id: str) -> DonorRecord | None:
+    cols = list(schema.DONOR_COLUMNS)
+    row = con.execute(f"SELECT {', '.join(cols)}, revision FROM donors WHERE donor_id=?", (donor_id,)).fetchone()
+    if row is None:
+        return None
+    rec = {c: ("" if v is None and schema.DONOR_COLUMNS[c] == "str" else v) for c, v in zip(cols, row[:-1])}
+    return DonorRecord(rec, int(row[-1]))
+
+
+def _insert_donor(con: sqlite3.Connection, rec: dict, revision: int) -> None:
+    cols = list(schema.DONOR_COLUMNS)
+    con.execute(f"INSERT INTO donors ({', '.join(cols)}, revision) VALUES ({','.join('?' * (len(cols) + 1))})",
+                [rec[c] for c in cols] + [revision])
+
+
+def _donor_json(rec: dict) -> str:
+    return json.dumps({c: rec[c] for c in schema.DONOR_COLUMNS}, ensure_ascii=False, sort_keys=True)
+
+
+def _donor_note(donor_id: str, note: str) -> str:
+    return f"donor {donor_id}" + (f": {note}" if note else "")
 
 
 def _entry(row: tuple) -> AuditEntry:

@@ -363,7 +363,7 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     for p in ds.provenance.values():
         row += 1
         quality = schema.QUALITY_LABELS[p.quality][1 if lang == "en" else 0]
-        for j, value in enumerate([p.title(lang), quality, p.source, p.licence, p.date, p.method], start=1):
+        for j, value in enumerate([p.title(lang), quality, p.source_in(lang), p.licence, p.date, p.method_in(lang)], start=1):
             ws.cell(row=row, column=j, value=neutralise(value))
     row += 2
     ws.cell(row=row, column=1, value=t("counterpart.assumption_note", lang)).font = Font(italic=True)

@@ -215,10 +215,69 @@ RISK_LEVELS: dict[str, Label] = {
 PLAN_YEARS: tuple[int, int] = (2021, 2025)
 SANE_YEARS: tuple[int, int] = (2000, 2040)
 
+# --- donors (issue 5) -----------------------------------------------------------------
+@dataclass(frozen=True)
+class DonorType(Label):
+    """A kind of development partner. ``source`` is the funding-source key its money usually arrives as."""
+
+    key: str = ""
+    source: str = "oda_grant"
+
+
+DONOR_TYPES: tuple[DonorType, ...] = (
+    DonorType("Song phương", "Bilateral", "bilateral", "oda_grant"),
+    DonorType("Đa phương", "Multilateral", "multilateral", "oda_grant"),
+    DonorType("Cơ quan Liên Hợp Quốc", "UN agency", "un_agency", "oda_grant"),
+    DonorType("Tổ chức phi chính phủ quốc tế", "International NGO", "ingo", "ngo"),
+    DonorType("Doanh nghiệp nước ngoài", "Foreign business", "foreign_business", "foreign_business"),
+)
+DONOR_TYPE_BY_KEY: dict[str, DonorType] = {d.key: d for d in DONOR_TYPES}
+#: How a partner provides money or help. Stored in a donor's ``instruments`` column joined by ``;``.
+INSTRUMENTS: dict[str, Label] = {
+    "grant": Label("Viện trợ không hoàn lại", "Grant"),
+    "concessional_loan": Label("Vốn vay ưu đãi", "Concessional loan"),
+    "technical_assistance": Label("Hỗ trợ kỹ thuật", "Technical assistance"),
+}
+INSTRUMENT_SEP = ";"
+#: How much a partner cares about a content area (0 = not at all … 3 = core focus).
+PRIORITY_LEVELS: dict[int, Label] = {
+    0: Label("Không", "None"),
+    1: Label("Có quan tâm", "Some"),
+    2: Label("Ưu tiên", "Strong"),
+    3: Label("Trọng tâm", "Core"),
+}
+DONOR_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
+
+
+def priority_column(area_code: int) -> str:
+    """Donor column holding the priority level of a content area: ``priority_value_chain`` for 3."""
+    return f"priority_{CONTENT_AREAS[int(area_code)].key}"
+
+
+#: Columns of the donor profiles table (``data/donors.csv``, the store's ``donors`` table).
+DONOR_COLUMNS: dict[str, str] = {
+    "donor_id": "str",
+    "name": "str",
+    "name_vi": "str",
+    "donor_type": "str",
+    "instruments": "str",
+    **{priority_column(code): "int" for code in CONTENT_AREAS},
+    "ticket_min": "int",  # VND
+    "ticket_max": "int",  # VND
+    "contact_notes": "str",
+    "priorities_basis": "str",
+    "priorities_quality": "str",
+}
+DONOR_REQUIRED: tuple[str, ...] = ("donor_id", "name", "donor_type", "instruments", "ticket_min", "ticket_max")
+#: ``priorities_quality`` of a starter profile; confirming sets ``confirmed by <user> on <YYYY-MM-DD>``.
+PRIORITIES_ILLUSTRATIVE = "illustrative"
+PRIORITIES_CONFIRMED = re.compile(r"^confirmed by (?P<user>.+) on (?P<date>\d{4}-\d{2}-\d{2})$")
+
+
 # --- layers and provenance ---------------------------------------------------------
 LAYER_IDS: tuple[str, ...] = (
     "communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events", "units_2025",
-    "crosswalk_2025",
+    "crosswalk_2025", "donors",
 )
 
 
@@ -235,10 +294,18 @@ class Provenance:
     method: str = ""
     notes: dict[str, str] = field(default_factory=dict)
 
+    def source_in(self, lang: str) -> str:
+        """The source sentence in ``lang``: a Vietnamese text (``notes["source_vi"]``) where one exists."""
+        return (self.notes.get("source_vi") or self.source) if lang != "en" else self.source
+
+    def method_in(self, lang: str) -> str:
+        """The method sentence in ``lang`` (``notes["method_vi"]`` for Vietnamese where one exists)."""
+        return (self.notes.get("method_vi") or self.method) if lang != "en" else self.method
+
     def label(self, lang: str) -> str:
         """One line for a footer: ``Title — quality — source (licence, date)``."""
         q = QUALITY_LABELS[self.quality][1 if lang == "en" else 0]
-        return f"{self.title(lang)}: {q} — {self.source} ({self.licence}, {self.date})"
+        return f"{self.title(lang)}: {q} — {self.source_in(lang)} ({self.licence}, {self.date})"
 
     @property
     def is_official(self) -> bool:

@@ -36,10 +36,18 @@ def show_problems(problems, header_key: str, labels: bool) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def field_errors(problems) -> None:
+PROVENANCE_FIELDS = {"source": "common.source", "licence": "common.licence", "date": "common.date",
+                     "quality": "common.quality"}
+
+
+def field_errors(problems, provenance: bool = False) -> None:
+    """Problems by field; ``provenance``: the fields are a layer's source/licence/date/quality,
+    not the project columns of the same name (e.g. "source" is not a funding source there)."""
     lines = []
     for p in problems:
-        where = t("data.field", lang, field=imports.field_label(p.column, lang))
+        label = (t(PROVENANCE_FIELDS[p.column], lang) if provenance and p.column in PROVENANCE_FIELDS
+                 else imports.field_label(p.column, lang))
+        where = t("data.field", lang, field=label)
         if p.row:
             where += f" ({t('data.line', lang, n=p.row)})"
         lines.append(f"- {where}: {p.sentence(lang)}")
@@ -248,15 +256,16 @@ with tab_import:
                 try:
                     counts = store.apply_projects(pre.records, pre.base_revisions, user, f"import {pre.file}",
                                                   allow_overcommit=over_ok)
-                    st.session_state["data_import_done"] = t("data.imported", lang, **counts)
+                    st.session_state["data_import_done"] = (True, t("data.imported", lang, **counts))
                 except DataError as err:
-                    st.session_state["data_import_done"] = err.text(lang)
+                    st.session_state["data_import_done"] = (False, err.text(lang))
                 except ConflictError as err:
-                    st.session_state["data_import_done"] = str(err)
+                    st.session_state["data_import_done"] = (False, str(err))
                 st.session_state.pop("data_import", None)
                 st.rerun()
     if done := st.session_state.pop("data_import_done", None):
-        st.success(done)
+        ok, message = done
+        (st.success if ok else st.error)(message)  # a refused import must not look like a success
 
 # --- import a layer -----------------------------------------------------------------------------------
 with tab_layer:
@@ -303,7 +312,7 @@ with tab_layer:
                         st.session_state["data_layer_done"] = t("data.layer_done", lang, summary=summary)
                         st.rerun()
                     except DataError as err:
-                        field_errors(err.problems)
+                        field_errors(err.problems, provenance=True)
     if done := st.session_state.pop("data_layer_done", None):
         st.success(done)
 

@@ -16,10 +16,10 @@ rows = [
     {
         t("common.layer", lang): p.title(lang),
         t("common.quality", lang): _shared.quality_label(p.quality, lang),
-        t("common.source", lang): p.source,
+        t("common.source", lang): p.source_in(lang),
         t("common.licence", lang): p.licence,
         t("common.date", lang): p.date,
-        t("common.method", lang): p.method,
+        t("common.method", lang): p.method_in(lang),
     }
     for p in ds.provenance.values()
 ]

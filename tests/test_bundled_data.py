@@ -71,3 +71,12 @@ def test_text_is_nfc(ds):
 def test_derived_layers_rebuild_identically():
     result = subprocess.run([sys.executable, str(DATA / "build_layers.py"), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_provenance_reads_in_vietnamese_first_and_english_for_donors(ds):
+    for p in ds.provenance.values():
+        assert p.source_in("vi") != p.source_in("en"), p.layer
+        assert p.method_in("vi") != p.method_in("en"), p.layer
+    line_vi = ds.provenance["projects"].label("vi")
+    assert "minh họa" in line_vi and "không phải số liệu chính thức" in line_vi
+    assert "not official figures" in ds.provenance["projects"].label("en")

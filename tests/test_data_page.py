@@ -145,3 +145,20 @@ def test_export_tab_offers_a_download():
     at = page("en")
     assert not at.exception
     assert any(d.label == t("data.download", "en") for d in at.get("download_button"))
+
+
+def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(store):
+    """Someone else creates the same project between preview and confirm: the import is refused."""
+    at = page("en")
+    good = csv_text([row(pid="IM-9")]).encode()
+    at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
+    rec = row(pid="IM-9")
+    project = {k: rec[k] for k in ("project_id", "name_vi", "name_en", "description", "content_area", "status",
+                                   "start_year", "end_year", "lead_agency", "donor", "quality")}
+    project.update(commune_code="03424", content_area=1, start_year=2024, end_year=2025, lon=None, lat=None)
+    store.create_project(project, [{"source": "ngo", "need": 5, "committed": 0, "disbursed": 0}], "other")
+    v_before = store.version()
+    at = by_label(at.button, t("data.confirm_import", "en")).click().run()
+    assert not at.exception
+    assert at.error and not at.success
+    assert store.version() == v_before

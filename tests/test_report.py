@@ -79,7 +79,7 @@ def test_provenance_sheet_names_every_layer_and_the_assumptions(ds, wb_vi):
     ws = wb_vi[t("report.sheet.provenance", "vi")]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     for p in ds.provenance.values():
-        assert p.title("vi") in text and p.source in text
+        assert p.title("vi") in text and p.source_in("vi") in text
     assert "2021–2025" in text and "GIẢ ĐỊNH" in text
 
 

@@ -1,0 +1,433 @@
+"""Donor pitch (issue 5): donor profiles, matching, pitch packs (PPTX + PDF) and presentation mode."""
+
+from __future__ import annotations
+
+import html
+import io
+import zipfile
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from geo import deck, donors, fmt, funding, matching, onepager, pitch, report, schema
+from geo.donors import DonorProfile
+from geo.gpkg_store import ConflictError
+from geo.i18n import t
+from geo.store import default_store
+from geo.validate import DataError
+from pages import _shared
+
+lang = _shared.lang()
+ds = _shared.dataset()
+store = default_store()
+VERSION = store.version()
+MAP_DPI = 150
+NEW = "__new__"
+#: The pitch-pack widgets; presentation mode reads them from ``present_args`` (they are not drawn there).
+PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_communes", "pack_top", "pack_lang")
+
+
+# --- cached computations (keyed on the data version and inputs) ---------------------------------------
+@st.cache_data(show_spinner=False, max_entries=8)
+def profiles(version: str) -> list[DonorProfile]:
+    return donors.load_profiles(default_store())
+
+
+@st.cache_data(show_spinner=False)
+def candidates(version: str, filters: funding.Filters) -> pd.DataFrame:
+    data = _shared.dataset()
+    projects, lines = funding.apply_filters(data.projects, data.funding, filters)
+    return matching.candidates(projects, lines, _shared.indicator_table(filters), data.risk_zones)
+
+
+@st.cache_data(show_spinner=False)
+def pack_for(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
+             units: str) -> pitch.PitchPack:
+    eff = pitch.target_filters(target, filters)
+    return pitch.build_pack(_shared.dataset(), target, filters, lang=lang, top=top, unit_version=units,
+                            indicator_table=_shared.indicator_table(eff))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_png(version: str, spec: pitch.MapSpec, filters: funding.Filters, lang: str, dpi: int) -> bytes:
+    return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, _shared.indicator_table(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def pack_files(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
+               units: str) -> tuple[bytes, bytes]:
+    """(deck .pptx, zip of one-pager PDFs)."""
+    pack = pack_for(version, target, filters, lang, top, units)
+    render = lambda spec: map_png(version, spec, pack.filters, lang, MAP_DPI)  # noqa: E731
+    slides = deck.build_deck(pack, render)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for opp in pack.opportunities:
+            z.writestr(onepager.file_name(opp), onepager.build_onepager(pack, opp, render(opp.map)))
+    return slides, buf.getvalue()
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+def illustrative_caption(extra: str = "") -> None:
+    prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, ("projects", "funding", "donors")) else ""
+    st.caption(prefix + " · ".join([*ds.provenance_lines(lang, ("projects", "funding", "donors")), *([extra] if extra else [])]))
+
+
+def donor_label(p: DonorProfile) -> str:
+    return p.label(lang)
+
+
+def pct(value: float) -> str:
+    return fmt.number(float(value) * 100, lang, 0)
+
+
+def why_list(lines: list[str], size: str = "1rem") -> None:
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in lines)  # project names are user text
+    st.markdown(f"<ul style='font-size:{size};margin:0'>{items}</ul>", unsafe_allow_html=True)
+
+
+def project_label(cands: pd.DataFrame, pid: str) -> str:
+    row = cands.loc[pid]
+    name = row["name_en"] if lang == "en" and row["name_en"] else row["name_vi"]
+    return f"{pid} · {name}"
+
+
+def target_from_state(profs: dict[str, DonorProfile], state=None) -> pitch.Target | None:
+    state = st.session_state if state is None else state
+    kind = state.get("pack_kind", "donor")
+    if kind == "donor":
+        did = state.get("pack_donor")
+        return pitch.Target("donor", donor=profs[did]) if did in profs else None
+    if kind == "theme":
+        return pitch.Target("theme", theme=int(state.get("pack_theme", 1)))
+    codes = tuple(state.get("pack_communes") or ())
+    return pitch.Target("communes", communes=codes) if codes else None
+
+
+# --- presentation mode ----------------------------------------------------------------------------------
+KEYS_JS = """
+<script>
+(function () {
+  const doc = window.parent.document;
+  if (doc.__atlasPresentationKeys) return;
+  doc.__atlasPresentationKeys = true;
+  const press = (key) => {
+    const btn = doc.querySelector('.st-key-' + key + ' button');
+    if (btn && !btn.disabled) { btn.click(); return true; }
+    return false;
+  };
+  doc.addEventListener('keydown', function (e) {
+    const tag = (e.target && e.target.tagName) || '';
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+    let done = false;
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') done = press('present_next');
+    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') done = press('present_prev');
+    else if (e.key === 'Escape') done = press('present_exit');
+    if (done) e.preventDefault();
+  });
+})();
+</script>
+"""
+HIDE_CHROME = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 1rem !important; }
+</style>
+"""
+
+
+def presentation(profs: dict[str, DonorProfile], filters: funding.Filters, units: str) -> None:
+    st.markdown(HIDE_CHROME, unsafe_allow_html=True)
+    args = st.session_state.get("present_args", {})
+    target = target_from_state(profs, args)
+    plang = args.get("pack_lang", lang)
+    if target is None:
+        st.session_state["present"] = False
+        st.rerun()
+    pack = pack_for(VERSION, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), units)
+    n = len(pack.opportunities)
+    i = min(max(int(st.session_state.get("present_i", 0)), 0), max(n - 1, 0))
+    st.session_state["present_i"] = i
+    c1, c2, c3, c4 = st.columns([1, 1, 6, 1.4])
+    if c1.button("◀ " + t("pitch.prev", plang), key="present_prev", disabled=i <= 0, width="stretch"):
+        st.session_state["present_i"] = i - 1
+        st.rerun()
+    if c2.button(t("pitch.next", plang) + " ▶", key="present_next", disabled=i >= n - 1, width="stretch"):
+        st.session_state["present_i"] = i + 1
+        st.rerun()
+    c3.markdown(f"<div style='font-size:1.1rem;color:#555;padding-top:.4rem'>{html.escape(pack.subtitle)} · "
+                f"{t('pitch.step', plang, i=i + 1 if n else 0, n=n)}</div>", unsafe_allow_html=True)
+    if c4.button(t("pitch.exit", plang), key="present_exit", icon=":material/close:", width="stretch"):
+        st.session_state["present"] = False
+        st.rerun()
+    components.html(KEYS_JS, height=0)
+    if pack.illustrative:
+        st.markdown(f"<div style='background:#fff3cd;border:1px solid #8b0000;color:#8b0000;font-weight:700;"
+                    f"font-size:1.2rem;padding:.3rem .8rem;border-radius:4px'>"
+                    f"{html.escape(t('pitch.illustrative_label', plang))}</div>", unsafe_allow_html=True)
+    if not n:
+        st.info(t("pitch.no_opportunities", plang))
+        return
+    opp = pack.opportunities[i]
+    st.markdown(f"<h1 data-testid='presentation-title' style='font-size:2.6rem;margin:.4rem 0 0 0'>{i + 1}. "
+                f"{html.escape(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html.escape(opp.subtitle)}</div>",
+                unsafe_allow_html=True)
+    left, right = st.columns([3, 2])
+    left.image(map_png(VERSION, opp.map, pack.filters, plang, MAP_DPI), width="stretch")
+    with right:
+        total = opp.sources.iloc[-1]
+        big = [(t("common.need", plang), fmt.vnd_short(total["need"], plang)),
+               (t("common.committed", plang), fmt.vnd_short(total["committed"], plang)),
+               (t("pitch.ask", plang), fmt.vnd_short(opp.ask, plang))]
+        st.markdown("".join(
+            f"<div style='font-size:1.15rem;color:#555'>{html.escape(k)}</div>"
+            f"<div style='font-size:2.3rem;font-weight:700;margin-bottom:.4rem'>{html.escape(v)}</div>"
+            for k, v in big), unsafe_allow_html=True)
+        why_list(opp.why, "1.2rem")
+    st.caption(" · ".join(pack.provenance[:2] + [t("pitch.made", plang, date=pack.made)]))
+
+
+# --- page --------------------------------------------------------------------------------------------------
+units = _shared.unit_version_switch(lang)
+filters = _shared.sidebar_filters(ds, lang)
+profs = {p.donor_id: p for p in profiles(VERSION)}
+
+if st.session_state.get("present"):
+    presentation(profs, filters, units)
+    st.stop()
+
+st.title(t("pitch.heading", lang))
+st.caption(t("pitch.intro", lang))
+_shared.provenance_banner(ds, lang)
+editable = donors.is_editable(store)
+tab_profiles, tab_match, tab_pack = st.tabs(
+    [t("pitch.tab_profiles", lang), t("pitch.tab_matching", lang), t("pitch.tab_pack", lang)])
+
+with tab_profiles:
+    st.markdown(t("pitch.profiles_explain", lang))
+    table = pd.DataFrame([{
+        t("pitch.col_id", lang): p.donor_id,
+        t("pitch.col_name", lang): p.label(lang),
+        t("pitch.col_type", lang): schema.DONOR_TYPE_BY_KEY[p.donor_type](lang),
+        t("pitch.col_instruments", lang): ", ".join(schema.INSTRUMENTS[i](lang) for i in p.instruments),
+        t("pitch.col_priorities", lang): donors.top_areas(p, lang),
+        t("pitch.col_ticket", lang): f"{fmt.vnd_short(p.ticket_min, lang)} – {fmt.vnd_short(p.ticket_max, lang)}",
+        t("pitch.col_quality", lang): donors.quality_text(p.priorities_quality, lang),
+    } for p in profs.values()])
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(ds.provenance["donors"].label(lang) if "donors" in ds.provenance else "")
+    if not editable:
+        st.info(t("pitch.read_only", lang))
+    else:
+        st.subheader(t("pitch.edit_heading", lang))
+        user = st.text_input(t("pitch.your_name", lang), key="pitch_user", placeholder=t("pitch.your_name_hint", lang))
+        if flash := st.session_state.pop("pitch_flash", None):
+            st.success(flash)
+        if "edit_donor_next" in st.session_state:  # set by a save/delete in the previous run
+            st.session_state["edit_donor"] = st.session_state.pop("edit_donor_next")
+        pick = st.selectbox(t("pitch.pick_donor", lang), [NEW, *profs], key="edit_donor",
+                            format_func=lambda d: t("pitch.new_donor", lang) if d == NEW else profs[d].label(lang))
+        rec = None if pick == NEW else store.get_donor(pick)
+        cur = rec.donor if rec else donors.blank_donor()
+        k = f"{pick}_{rec.revision if rec else 0}"  # fresh widgets after every save
+        with st.form(f"donor_form_{k}"):
+            c1, c2 = st.columns(2)
+            did = c1.text_input(t("pitch.col_id", lang), cur["donor_id"], disabled=rec is not None,
+                                help=t("pitch.id_help", lang))
+            name = c2.text_input(t("pitch.col_name_en", lang), cur["name"])
+            name_vi = c1.text_input(t("pitch.col_name_vi", lang), cur["name_vi"])
+            kind = c2.selectbox(t("pitch.col_type", lang), list(schema.DONOR_TYPE_BY_KEY),
+                                index=list(schema.DONOR_TYPE_BY_KEY).index(cur["donor_type"] or "bilateral"),
+                                format_func=lambda k: schema.DONOR_TYPE_BY_KEY[k](lang))
+            inst = c1.multiselect(t("pitch.col_instruments", lang), list(schema.INSTRUMENTS),
+                                  default=list(donors.split_instruments(cur["instruments"])),
+                                  format_func=lambda k: schema.INSTRUMENTS[k](lang))
+            lo = c2.number_input(t("pitch.ticket_min_bn", lang), min_value=0.0, value=cur["ticket_min"] / 1e9,
+                                 step=0.1, format="%.1f")
+            hi = c2.number_input(t("pitch.ticket_max_bn", lang), min_value=0.0, value=cur["ticket_max"] / 1e9,
+                                 step=0.1, format="%.1f")
+            st.markdown("**" + t("pitch.priorities_heading", lang) + "**")
+            cols = st.columns(2)
+            levels = {}
+            for j, code in enumerate(schema.CONTENT_AREAS):
+                col = schema.priority_column(code)
+                levels[col] = cols[j % 2].select_slider(
+                    schema.content_area_label(code, lang), options=list(schema.PRIORITY_LEVELS),
+                    value=int(cur[col] or 0), format_func=lambda v: f"{v} · {schema.PRIORITY_LEVELS[v](lang)}")
+            notes = st.text_area(t("pitch.col_contact", lang), cur["contact_notes"])
+            basis = st.text_area(t("pitch.col_basis", lang), cur["priorities_basis"])
+            st.caption(t("pitch.quality_now", lang, quality=donors.quality_text(cur["priorities_quality"], lang)))
+            saved = st.form_submit_button(t("pitch.save", lang), type="primary")
+        if saved:
+            new = {**cur, "donor_id": did, "name": name, "name_vi": name_vi, "donor_type": kind,
+                   "instruments": schema.INSTRUMENT_SEP.join(inst), **levels, "ticket_min": round(lo * 1e9),
+                   "ticket_max": round(hi * 1e9), "contact_notes": notes, "priorities_basis": basis}
+            try:
+                out = store.save_donor(new, rec.revision if rec else None, user)
+                st.session_state["pitch_flash"] = t("pitch.saved", lang, donor=out.donor["donor_id"])
+                st.session_state["edit_donor_next"] = out.donor["donor_id"]
+                profiles.clear()
+                st.rerun()
+            except DataError as err:
+                _shared.show_data_error(err, lang)
+            except ConflictError as err:
+                st.error(t("pitch.conflict", lang, error=str(err)))
+        if rec is not None:
+            c1, c2 = st.columns(2)
+            if c1.button(t("pitch.confirm", lang), key=f"confirm_{k}", icon=":material/verified:",
+                         help=t("pitch.confirm_help", lang)):
+                try:
+                    out = store.confirm_donor(pick, rec.revision, user)
+                    st.session_state["pitch_flash"] = donors.quality_text(out.donor["priorities_quality"], lang)
+                    profiles.clear()
+                    st.rerun()
+                except ConflictError as err:
+                    st.error(t("pitch.conflict", lang, error=str(err)))
+            with c2.expander(t("pitch.delete", lang)):
+                sure = st.checkbox(t("pitch.delete_confirm", lang), key=f"del_sure_{k}")
+                if st.button(t("pitch.delete", lang), disabled=not sure, key=f"del_{k}"):
+                    try:
+                        store.delete_donor(pick, rec.revision, user)
+                        st.session_state["pitch_flash"] = t("pitch.deleted", lang, donor=pick)
+                        st.session_state["edit_donor_next"] = NEW
+                        profiles.clear()
+                        st.rerun()
+                    except ConflictError as err:
+                        st.error(t("pitch.conflict", lang, error=str(err)))
+            entries = store.donor_history(pick)
+            with st.expander(t("pitch.history", lang)):
+                if entries:
+                    st.dataframe(pd.DataFrame([{"#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
+                                                t("data.col_action", lang): e.action, "rev": e.revision,
+                                                t("data.col_note", lang): e.note} for e in entries]),
+                                 hide_index=True, width="stretch")
+                else:
+                    st.caption(t("pitch.no_history", lang))
+
+with tab_match:
+    st.markdown(t("pitch.match_formula", lang, min=fmt.vnd_short(matching.LOAN_MIN_ASK, lang)))
+    cands = candidates(VERSION, filters)
+    names = _shared.commune_names(ds, lang)
+    st.subheader(t("pitch.for_a_donor", lang))
+    if not profs:
+        st.info(t("pitch.no_donors", lang))
+    else:
+        did = st.selectbox(t("pitch.pick_donor", lang), list(profs), key="match_donor",
+                           format_func=lambda d: profs[d].label(lang))
+        donor = profs[did]
+        st.caption(t("pitch.donor_quality", lang, donor=donor.label(lang),
+                     quality=donors.quality_text(donor.priorities_quality, lang)))
+        matches = matching.match_donor(donor, cands)
+        if matches.empty:
+            st.info(t("pitch.no_matches", lang))
+        else:
+            shown = pd.DataFrame({
+                "#": range(1, len(matches) + 1),
+                t("gaps.col.project_id", lang): matches.index,
+                t("gaps.col.project", lang): [project_label(cands, p).split(" · ", 1)[1] for p in matches.index],
+                t("common.commune", lang): matches["commune_code"].map(names),
+                t("gaps.col.content_area", lang): matches["content_area"].map(lambda c: schema.content_area_label(c, lang)),
+                t("pitch.ask", lang): matches["ask"].map(lambda v: fmt.vnd(v, lang)),
+                t("pitch.col_area_fit", lang): matches["area_fit"].map(pct),
+                t("pitch.col_instrument", lang): matches["instrument"].map(lambda k: schema.INSTRUMENTS[k](lang)),
+                t("pitch.col_size_fit", lang): matches["size_fit"].map(pct),
+                t("pitch.col_fit", lang): matches["fit"].map(pct),
+                t("priority.col.score", lang): matches["score"].map(lambda v: fmt.number(v * 100, lang, 1)),
+                t("pitch.col_match", lang): matches["match"].map(lambda v: fmt.number(v * 100, lang, 1)),
+            })
+            st.dataframe(shown, hide_index=True, width="stretch")
+            illustrative_caption()
+            pid = st.selectbox(t("pitch.why_pick", lang), list(matches.index), key="match_why",
+                               format_func=lambda p: project_label(cands, p))
+            why_list(matching.explain(matches.loc[pid], donor, lang))
+            st.markdown("**" + t("pitch.by_commune", lang) + "**")
+            communes = matching.commune_matches(matches).reset_index()
+            st.dataframe(pd.DataFrame({
+                t("common.commune", lang): communes["commune_code"].map(names),
+                t("gaps.col.n_projects", lang): communes["n_projects"],
+                t("pitch.ask", lang): communes["ask"].map(lambda v: fmt.vnd(v, lang)),
+                t("pitch.col_best", lang): communes["best_match"].map(lambda v: fmt.number(v * 100, lang, 1)),
+            }), hide_index=True, width="stretch")
+    st.subheader(t("pitch.for_a_project", lang))
+    if cands.empty:
+        st.info(t("pitch.no_matches", lang))
+    else:
+        pid = st.selectbox(t("pitch.pick_project", lang), list(cands.index), key="match_project",
+                           format_func=lambda p: project_label(cands, p))
+        fits = matching.match_project(profs.values(), cands.loc[pid])
+        if fits.empty:
+            st.info(t("pitch.no_donor_fits", lang))
+        else:
+            st.dataframe(pd.DataFrame({
+                t("pitch.col_name", lang): [profs[d].label(lang) for d in fits.index],
+                t("pitch.col_area_fit", lang): fits["area_fit"].map(pct),
+                t("pitch.col_instrument", lang): fits["instrument"].map(lambda k: schema.INSTRUMENTS[k](lang)),
+                t("pitch.col_size_fit", lang): fits["size_fit"].map(pct),
+                t("pitch.col_fit", lang): fits["fit"].map(pct),
+                t("pitch.col_match", lang): fits["match"].map(lambda v: fmt.number(v * 100, lang, 1)),
+                t("pitch.col_quality", lang): [donors.quality_text(profs[d].priorities_quality, lang) for d in fits.index],
+            }), hide_index=True, width="stretch")
+            best = fits.index[0]
+            st.markdown("**" + t("pitch.why_best", lang, donor=profs[best].label(lang)) + "**")
+            row = pd.concat([cands.loc[pid], fits.loc[best]])
+            why_list(matching.explain(row, profs[best], lang))
+        illustrative_caption()
+
+with tab_pack:
+    st.markdown(t("pitch.pack_explain", lang))
+    for k, v in st.session_state.pop("present_args", {}).items():  # back from presentation mode
+        st.session_state[k] = v
+    st.session_state.setdefault("pack_top", pitch.DEFAULT_TOP)
+    c1, c2 = st.columns([1, 2])
+    kind = c1.radio(t("pitch.target", lang), list(pitch.KINDS), key="pack_kind",
+                    format_func=lambda k: t(f"pitch.kind_{k}", lang))
+    if kind == "donor":
+        c2.selectbox(t("pitch.pick_donor", lang), list(profs), key="pack_donor", format_func=lambda d: profs[d].label(lang))
+    elif kind == "theme":
+        c2.selectbox(t("filters.content_area", lang), list(schema.CONTENT_AREAS), key="pack_theme",
+                     format_func=lambda c: schema.content_area_label(c, lang))
+    else:
+        c2.multiselect(t("pitch.pick_communes", lang), list(ds.communes["code"]), key="pack_communes",
+                       format_func=lambda c: names.get(c, c))
+    c3, c4 = st.columns(2)
+    top = c3.number_input(t("pitch.top", lang), min_value=1, max_value=15, key="pack_top",
+                          disabled=kind == "communes")
+    plang = c4.radio(t("pitch.pack_lang", lang), list(("en", "vi")), key="pack_lang", horizontal=True,
+                     format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k])
+    st.caption(t("pitch.units_used", lang, units=schema.UNIT_VERSIONS[units](lang)))
+    target = target_from_state(profs)
+    if target is None:
+        st.info(t("pitch.pick_target", lang))
+    else:
+        pack = pack_for(VERSION, target, filters, plang, int(top), units)
+        st.markdown(f"**{html.escape(pack.subtitle)}** — " + t("pitch.pack_summary", lang, n=len(pack.opportunities),
+                    slides=5 + len(pack.opportunities), gap=fmt.vnd(pack.totals["gap"], lang)))
+        st.dataframe(pd.DataFrame({
+            "#": range(1, len(pack.opportunities) + 1),
+            t("pitch.col_opportunity", lang): [o.title for o in pack.opportunities],
+            t("pitch.ask", lang): [fmt.vnd(o.ask, lang) for o in pack.opportunities],
+        }), hide_index=True, width="stretch")
+        key = (VERSION, target, filters, plang, int(top), units)
+        b1, b2 = st.columns(2)
+        if b1.button(t("pitch.build", lang), type="primary", icon=":material/slideshow:", key="pack_build"):
+            with st.spinner(t("pitch.building", lang)):
+                st.session_state["pack_built"] = (key, *pack_files(*key))
+        if b2.button(t("pitch.present", lang), icon=":material/co_present:", key="present_start",
+                     disabled=not pack.opportunities):
+            st.session_state["present"] = True
+            st.session_state["present_i"] = 0
+            st.session_state["present_args"] = {k: st.session_state[k] for k in PACK_KEYS if k in st.session_state}
+            st.rerun()
+        built = st.session_state.get("pack_built")
+        if built and built[0] == key:
+            _, slides, pdfs = built
+            d1, d2 = st.columns(2)
+            d1.download_button(t("pitch.download_deck", lang), slides, f"pitch-{target.slug()}-{plang}.pptx",
+                               "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                               key="dl_deck", icon=":material/download:", on_click="ignore")
+            d2.download_button(t("pitch.download_pdfs", lang, n=len(pack.opportunities)), pdfs,
+                               f"pitch-{target.slug()}-{plang}-onepagers.zip", "application/zip", key="dl_pdfs",
+                               icon=":material/download:", on_click="ignore")
+        illustrative_caption(t("pitch.maps_units", lang))

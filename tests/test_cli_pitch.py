@@ -1,0 +1,59 @@
+"""``python -m geo donors`` and ``python -m geo pitch``."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+from pptx import Presentation
+
+from geo import donors
+from geo.cli import main
+
+
+def test_donors_lists_ids_and_names(capsys):
+    assert main(["donors"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    ids = [line.split("\t")[0] for line in out]
+    assert ids == list(donors.bundled_frame()["donor_id"])
+    assert "jica\tJapan International Cooperation Agency (JICA)" in out[0]
+    assert main(["--lang", "vi", "donors"]) == 0
+    assert "Cơ quan Hợp tác Quốc tế Nhật Bản (JICA)" in capsys.readouterr().out
+
+
+def test_pitch_writes_a_deck_and_one_pagers(tmp_path, capsys):
+    out, pdf_dir = tmp_path / "deck.pptx", tmp_path / "pdf"
+    rc = main(["pitch", "--donor", "unicef", "--lang", "vi", "--top", "2", "--dpi", "30", "--out", str(out),
+               "--pdf", str(pdf_dir)])
+    assert rc == 0
+    prs = Presentation(io.BytesIO(out.read_bytes()))
+    assert len(prs.slides) == 5 + 2
+    assert "UNICEF" in prs.slides[0].placeholders[1].text
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    assert len(pdfs) == 2
+    assert "Dữ liệu minh họa" in pypdf.PdfReader(pdfs[0]).pages[0].extract_text()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_pitch_for_a_theme_or_communes_by_name(tmp_path):
+    assert main(["pitch", "--theme", "3", "--top", "1", "--dpi", "30", "--out", str(tmp_path / "t.pptx")]) == 0
+    assert len(Presentation(str(tmp_path / "t.pptx")).slides) == 6
+    assert main(["pitch", "--communes", "03424,Nà Tăm", "--units", "2025", "--dpi", "30",
+                 "--out", str(tmp_path / "c.pptx")]) == 0
+    titles = [s.shapes.title.text for s in Presentation(str(tmp_path / "c.pptx")).slides]
+    assert titles[3:5] == ["1. Xã Bản Bo", "2. Xã Nà Tăm"]
+
+
+def test_unknown_donor_fails_and_lists_valid_ids(tmp_path, capsys):
+    out = tmp_path / "x.pptx"
+    assert main(["pitch", "--donor", "usaid", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown donor 'usaid'" in err and "jica" in err and "un_women" in err
+    assert not out.exists()
+
+
+def test_unknown_commune_or_theme_fails_clearly(tmp_path, capsys):
+    assert main(["pitch", "--communes", "Hà Nội", "--out", str(tmp_path / "x.pptx")]) == 2
+    assert "unknown commune(s) Hà Nội" in capsys.readouterr().err
+    assert main(["pitch", "--theme", "11", "--out", str(tmp_path / "x.pptx")]) == 2
+    assert "unknown theme 11" in capsys.readouterr().err

@@ -1,0 +1,202 @@
+"""Pitch packs: the PPTX deck (python-pptx) and the PDF one-pagers (pypdf), their figures and honesty labels."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.testing.v1 import AppTest
+
+from geo import deck, donors, fmt, funding, onepager, pitch, report
+from geo.funding import Filters
+from geo.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FILTERS = Filters(content_areas=(3, 4))  # what a user might narrow the funding page to
+
+
+def digits(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def lines_total(ds, f: Filters, column: str) -> int:
+    """Independent sum over raw funding lines (gap floored per line), no atlas function involved."""
+    p = ds.projects[ds.projects["status"] != "cancelled"]
+    if f.content_areas:
+        p = p[p["content_area"].isin(f.content_areas)]
+    lines = ds.funding[ds.funding["project_id"].isin(p["project_id"])]
+    if column == "gap":
+        return int((lines["need"] - lines["committed"]).clip(lower=0).sum())
+    return int(lines[column].sum())
+
+
+def slide_text(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def table_of(slide) -> list[list[str]]:
+    (shape,) = [s for s in slide.shapes if s.has_table]
+    return [[c.text for c in row.cells] for row in shape.table.rows]
+
+
+@pytest.fixture(scope="module")
+def jica(ds):
+    return donors.by_id(donors.profiles_from_frame(donors.bundled_frame()))["jica"]
+
+
+@pytest.fixture(scope="module")
+def en_deck(ds, jica):
+    pack = pitch.build_pack(ds, pitch.Target("donor", donor=jica), FILTERS, lang="en", top=2)
+    data = deck.build_deck(pack, lambda spec: pitch.render_png(ds, spec, pack.filters, "en", dpi=30))
+    return pack, Presentation(io.BytesIO(data))
+
+
+def test_deck_has_the_expected_slides_in_order(en_deck):
+    pack, prs = en_deck
+    slides = list(prs.slides)
+    assert len(slides) == 5 + 2  # title, context, gap map, 2 opportunities, counterpart, provenance
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[0] == t("pitch.deck_title", "en")
+    assert titles[1] == t("pitch.slide_context", "en") and titles[2] == t("pitch.slide_gaps", "en")
+    assert titles[3] == f"1. {pack.opportunities[0].title}" and titles[4].startswith("2. ")
+    assert titles[5] == t("pitch.slide_counterpart", "en") and titles[6] == t("sources.heading", "en")
+    assert "Japan International Cooperation Agency (JICA)" in slide_text(slides[0])
+
+
+def test_every_map_slide_has_a_picture_and_every_slide_the_illustrative_label(en_deck):
+    _, prs = en_deck
+    slides = list(prs.slides)
+    for slide in slides[1:5]:
+        assert [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE and s.name == "map"]
+    for slide in slides:
+        labels = [s for s in slide.shapes if s.name == "illustrative_label"]
+        assert labels and labels[0].text_frame.text == "Illustrative data — not official figures"
+
+
+def test_provenance_slide_names_units_sources_and_donor_quality(en_deck, ds):
+    _, prs = en_deck
+    text = slide_text(list(prs.slides)[-1])
+    assert "Administrative units: Units 2021–2025" in text
+    for layer in ("communes", "projects", "funding", "donors"):
+        assert ds.provenance[layer].title("en") in text
+    assert "illustrative" in text and "Counterpart ratios (assumptions)" in text
+
+
+def test_deck_totals_equal_the_funding_page_for_the_same_filters(en_deck, ds):
+    _, prs = en_deck
+    total = table_of(list(prs.slides)[2])[-1]
+    assert total[0] == "Total"
+    deck_need, deck_committed, deck_gap = (digits(c) for c in total[1:])
+    # Same function as the Funding gaps page …
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, FILTERS)
+    page = report.gap_tables(ds, projects, lines, "en")["by_commune"]
+    assert (deck_need, deck_committed, deck_gap) == (page["need"].sum(), page["committed"].sum(), page["gap"].sum())
+    # … and an independent sum of the funding lines.
+    assert (deck_need, deck_committed, deck_gap) == tuple(lines_total(ds, FILTERS, c) for c in ("need", "committed", "gap"))
+    assert fmt.vnd(deck_gap, "en") in slide_text(list(prs.slides)[0])
+
+
+def test_opportunity_table_sums_the_projects_funding_lines(en_deck, ds):
+    pack, prs = en_deck
+    pid = pack.opportunities[0].key
+    rows = table_of(list(prs.slides)[3])
+    lines = ds.funding[ds.funding["project_id"] == pid]
+    assert len(rows) == 1 + len(lines) + 1  # header, one row per source, total
+    assert digits(rows[-1][1]) == int(lines["need"].sum())
+    assert digits(rows[-1][3]) == int((lines["need"] - lines["committed"]).clip(lower=0).sum())
+
+
+def test_the_funding_page_shows_the_same_totals_as_the_deck(en_deck):
+    _, prs = en_deck
+    deck_total = [digits(c) for c in table_of(list(prs.slides)[2])[-1][1:]]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.switch_page("pages/funding.py")
+    at.run()
+    at.multiselect(key="f_areas").set_value(list(FILTERS.content_areas)).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if t("gaps.col.committed_per_person", "en") in d.value.columns)
+    row = table.iloc[-1]
+    assert [digits(row[t(f"common.{c}", "en")]) for c in ("need", "committed", "gap")] == deck_total
+
+
+def test_vietnamese_deck_keeps_diacritics_and_a_vietnamese_font(ds):
+    pack = pitch.build_pack(ds, pitch.Target("communes", communes=("03424", "03427")), lang="vi")
+    prs = Presentation(io.BytesIO(deck.build_deck(pack, lambda spec: deck.TINY_PNG)))
+    slides = list(prs.slides)
+    assert len(slides) == 5 + 2  # one slide per chosen commune
+    assert slides[0].shapes.title.text == "Cơ hội hợp tác đầu tư tại huyện Tam Đường, tỉnh Lai Châu"
+    assert [s.shapes.title.text for s in slides[3:5]] == ["1. Xã Bản Bo", "2. Xã Nà Tăm"]
+    text = "\n".join(slide_text(s) for s in slides)
+    assert unicodedata.is_normalized("NFC", text)
+    assert "Dữ liệu minh họa — không phải số liệu chính thức" in text
+    fonts = {r.font.name for s in slides for sh in s.shapes if sh.has_text_frame
+             for p in sh.text_frame.paragraphs for r in p.runs}
+    assert fonts == {deck.FONT}
+    # Only the chosen communes: their table rows and total are theirs alone.
+    rows = table_of(slides[2])
+    assert [r[0] for r in rows[1:-1]] == ["Xã Bản Bo", "Xã Nà Tăm"]
+    lines = ds.funding.merge(ds.projects[["project_id", "commune_code", "status"]])
+    lines = lines[lines["commune_code"].isin(["03424", "03427"]) & (lines["status"] != "cancelled")]
+    assert digits(rows[-1][1]) == int(lines["need"].sum())
+
+
+def test_units_2025_table_has_the_new_units_and_the_same_total(ds, jica):
+    old = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang="en", top=1)
+    new = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang="en", top=1, unit_version="2025")
+    assert len(old.unit_table) == 13 + 1 and len(new.unit_table) == 6 + 1
+    assert old.totals == new.totals
+    assert "Units from 1/7/2025" in new.provenance[0]
+    assert "from 1/7/2025 part of" in dict(new.opportunities[0].facts)["Commune"]
+
+
+def test_theme_pack_keeps_only_that_content_area(ds):
+    pack = pitch.build_pack(ds, pitch.Target("theme", theme=7), lang="en", top=10)
+    area7 = ds.projects.set_index("project_id")["content_area"]
+    assert pack.opportunities and all(area7[o.key] == 7 for o in pack.opportunities)
+    assert pack.totals["gap"] == lines_total(ds, Filters(content_areas=(7,)), "gap")
+
+
+def test_one_pager_pdf_has_name_label_provenance_and_map(ds):
+    pack = pitch.build_pack(ds, pitch.Target("communes", communes=("03430",)), lang="vi")
+    opp = pack.opportunities[0]
+    pdf = onepager.build_onepager(pack, opp, pitch.render_png(ds, opp.map, pack.filters, "vi", dpi=30))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = unicodedata.normalize("NFC", reader.pages[0].extract_text())
+    assert "Xã Khun Há" in text
+    assert "Dữ liệu minh họa — không phải số liệu chính thức" in text
+    assert "Đơn vị hành chính" in text and "minh họa" in text  # unit version and provenance lines
+    assert len(reader.pages[0].images) >= 1
+    assert onepager.file_name(opp) == "03430-xa-khun-ha.pdf"
+
+
+def test_project_one_pager_in_english_names_the_project(ds, jica):
+    pack = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang="en", top=1)
+    opp = pack.opportunities[0]
+    reader = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, opp, deck.TINY_PNG)))
+    text = " ".join(unicodedata.normalize("NFC", reader.pages[0].extract_text()).split())
+    assert opp.title.split(",")[0] in text and "Illustrative data" in text
+    assert "Why this opportunity" in text and "Fit 1.00" in text
+
+
+def test_bad_targets_fail_clearly(ds):
+    with pytest.raises(ValueError, match="unknown commune code"):
+        pitch.build_pack(ds, pitch.Target("communes", communes=("99999",)))
+    with pytest.raises(ValueError, match="content area"):
+        pitch.Target("theme", theme=11)
+
+
+def test_html_in_a_project_name_stays_text_in_the_pdf(ds):
+    pack = pitch.build_pack(ds, pitch.Target("theme", theme=10), lang="en", top=10)
+    xss = [o for o in pack.opportunities if o.key == "TD-XSS"]
+    assert xss, "the bundled HTML-named project should be a communication-area opportunity"
+    text = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, xss[0], deck.TINY_PNG))).pages[0].extract_text()
+    assert "<img src=x onerror=alert(1)>" in text

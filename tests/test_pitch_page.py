@@ -1,0 +1,110 @@
+"""The Donor pitch page (Streamlit AppTest): tabs, matching that follows the donor, audited edits, pack builds,
+presentation mode without editing controls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import donors, pitch
+from geo.gpkg_store import open_default
+from geo.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+INPUTS = ("selectbox", "multiselect", "text_input", "text_area", "number_input", "slider", "select_slider", "radio",
+          "checkbox", "toggle", "date_input", "color_picker")
+
+
+def run_page(lang: str = "vi", **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = lang
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.switch_page("pages/pitch.py")
+    return at.run()
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_renders_tabs_profiles_and_illustrative_labels(lang):
+    at = run_page(lang)
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == [t(f"pitch.tab_{k}", lang) for k in ("profiles", "matching", "pack")]
+    profiles = frame_with(at, t("pitch.col_quality", lang))
+    assert len(profiles) == len(donors.bundled_frame())
+    assert set(profiles[t("pitch.col_quality", lang)]) == {t("pitch.quality_illustrative", lang)}
+    assert any(t("gaps.illustrative_tag", lang) in c.value for c in at.caption)
+
+
+def test_matching_ranking_follows_the_chosen_donor():
+    at = run_page("en")
+    col, match = t("gaps.col.project_id", "en"), t("pitch.col_match", "en")
+
+    def ranking():
+        return frame_with(at, match)[col].tolist()
+
+    at.selectbox(key="match_donor").set_value("jica").run()
+    jica = ranking()
+    at.selectbox(key="match_donor").set_value("unicef").run()
+    unicef = ranking()
+    assert jica and unicef and jica != unicef
+    # UNICEF's core areas are education, health and gender: its best match is one of them.
+    top = unicef[0]
+    from geo.store import BundledStore
+
+    area = BundledStore().load().projects.set_index("project_id").loc[top, "content_area"]
+    assert area in (5, 7, 8)
+
+
+def test_confirming_priorities_on_the_page_is_audited():
+    at = run_page("en", pitch_user="Lò Thị Lan")
+    at.selectbox(key="edit_donor").set_value("ifad").run()
+    at.button(key="confirm_ifad_1").click().run()
+    assert not at.exception
+    rec = open_default().get_donor("ifad")
+    assert rec.donor["priorities_quality"].startswith("confirmed by Lò Thị Lan on ")
+    assert open_default().donor_history("ifad")[-1].user == "Lò Thị Lan"
+    assert any("confirmed by Lò Thị Lan" in s.value for s in at.success)
+
+
+def test_pack_is_built_only_on_click_and_offers_both_downloads():
+    at = run_page("en", pack_kind="theme", pack_theme=6, pack_top=1)
+    assert not at.exception
+    assert "pack_built" not in at.session_state
+    at.button(key="pack_build").click().run()
+    assert not at.exception
+    key, slides, pdfs = at.session_state["pack_built"]
+    assert slides[:2] == b"PK" and pdfs[:2] == b"PK"
+    assert [b.label for b in at.get("download_button")] == [
+        t("pitch.download_deck", "en"), t("pitch.download_pdfs", "en", n=1)]
+
+
+def test_presentation_mode_has_only_navigation_and_steps_through():
+    args = {"pack_kind": "donor", "pack_donor": "jica", "pack_top": 3, "pack_lang": "en"}
+    at = run_page("vi", present=True, present_i=0, present_args=args)
+    assert not at.exception
+    for kind in INPUTS:
+        assert len(at.main.get(kind)) == 0, kind
+    assert {b.key for b in at.main.button} == {"present_prev", "present_next", "present_exit"}
+    assert not at.tabs  # no editing tabs on screen
+    first = [m.value for m in at.markdown if "<h1" in m.value]
+    at.button(key="present_next").click().run()
+    second = [m.value for m in at.markdown if "<h1" in m.value]
+    assert first and second and first != second and "2. " in second[0]
+    at.button(key="present_exit").click().run()
+    assert [tab.label for tab in at.tabs][0] == t("pitch.tab_profiles", "vi")
+    assert at.session_state["pack_donor"] == "jica"  # the pack settings came back
+
+
+def test_presentation_uses_the_same_opportunities_as_the_deck(ds):
+    jica = donors.by_id(donors.profiles_from_frame(donors.bundled_frame()))["jica"]
+    pack = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang="en", top=3)
+    args = {"pack_kind": "donor", "pack_donor": "jica", "pack_top": 3, "pack_lang": "en"}
+    at = run_page("en", present=True, present_i=2, present_args=args)
+    heading = next(m.value for m in at.markdown if "<h1" in m.value)
+    assert f"3. {pack.opportunities[2].title}" in heading
