@@ -53,6 +53,7 @@ import os
 import sqlite3
 import sys
 import time
+import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +65,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import gpkg, schema
+from geo.config import DEFAULT as DEFAULT_CONFIG
+from geo.config import AtlasConfig, bundle_dir, load_config, parse_config, to_toml
 from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
 from geo.validate import DataError, Problem
@@ -227,6 +230,7 @@ class GpkgStore:
             con.executemany("INSERT INTO atlas_meta VALUES (?,?)", [
                 ("schema_version", str(SCHEMA_VERSION)), ("data_version", "1"), ("store_id", uuid.uuid4().hex),
                 ("created", utc_now()), ("seeded_from", "bundled data"),
+                ("config", to_toml(ds.config)),
             ])
             con.execute("""CREATE TABLE atlas_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL,
                 user TEXT NOT NULL, action TEXT NOT NULL, project_id TEXT, revision INTEGER,
@@ -297,7 +301,7 @@ class GpkgStore:
                 communes=layers["communes"], projects=projects, funding=gpkg.read_table(con, "funding"),
                 crop_zones=layers["crop_zones"], risk_zones=layers["risk_zones"],
                 landslide_events=layers["landslide_events"], units_2025=gpkg.read_table(con, "units_2025"),
-                provenance=prov,
+                provenance=prov, config=_read_config(con),
             )
 
     def version(self) -> str:
@@ -551,6 +555,12 @@ def _read_provenance(con: sqlite3.Connection) -> dict[str, schema.Provenance]:
     return out
 
 
+def _read_config(con: sqlite3.Connection) -> AtlasConfig:
+    """The config the store was seeded with (stores from before configs are Tam Đường)."""
+    row = con.execute("SELECT value FROM atlas_meta WHERE key='config'").fetchone()
+    return parse_config(tomllib.loads(row[0]), "atlas_meta") if row else DEFAULT_CONFIG
+
+
 def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
     cols = list(schema.PROJECT_COLUMNS)
     row = con.execute(f"SELECT {', '.join(cols)}, revision FROM projects WHERE project_id=?",
@@ -630,6 +640,14 @@ def _entry(row: tuple) -> AuditEntry:
                       json.loads(after) if after else None, note or "")
 
 
+def store_file(config: AtlasConfig) -> str:
+    """The store's file name: ``atlas.gpkg`` for Tam Đường, ``atlas-<id>.gpkg`` for any other bundle,
+    so switching ``$ATLAS_BUNDLE_DIR`` never mixes two districts' data in one file."""
+    return STORE_FILE if config.id == DEFAULT_CONFIG.id else f"atlas-{config.id}.gpkg"
+
+
 def open_default() -> GpkgStore:
-    """The store in :func:`data_dir` (created from the bundled data on first use)."""
-    return GpkgStore(data_dir() / STORE_FILE)
+    """The store in :func:`data_dir`, seeded on first use from :func:`geo.config.bundle_dir`
+    (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
+    seed = bundle_dir()
+    return GpkgStore(data_dir() / store_file(load_config(seed)), seed_dir=seed)

@@ -713,6 +713,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{n} dự án không xếp được vào một xã cũ (xem mục \"unallocated\")",
         "{n} projects cannot be placed in one former commune (see the \"unallocated\" member)",
     ),
+    # --- scale and configuration (issue 9) ----------------------------------------------------------
+    "err.config_id": (
+        "'{value}' không dùng được làm mã vùng (chữ thường, số, '-' hoặc '_')",
+        "'{value}' cannot be a district id (lower-case letters, digits, '-' or '_')",
+    ),
+    "err.config_crs": (
+        "{crs} không phải hệ tọa độ phẳng theo mét; cần một hệ như vậy để tính diện tích (ví dụ EPSG:9205)",
+        "{crs} is not a projected CRS in metres; areas need one (e.g. EPSG:9205)",
+    ),
+    "err.config_bbox": (
+        "{value} không phải khung [tây, nam, đông, bắc] theo kinh độ, vĩ độ",
+        "{value} is not a box [west, south, east, north] in longitude, latitude",
+    ),
+    "err.config_zooms": ("{value} không phải số nguyên từ 0 đến 8", "{value} is not a whole number from 0 to 8"),
+    "err.config_syntax": ("tệp cấu hình không đọc được: {detail}", "the configuration file cannot be read: {detail}"),
+    "map.points_hidden": (
+        "{n} dự án có tọa độ: quá nhiều để vẽ từng điểm (tối đa {max}); hãy lọc bớt",
+        "{n} located projects: too many to draw one by one (at most {max}); filter to see them",
+    ),
     # --- validation errors ---------------------------------------------------------------------------
     # Every geo.validate.Problem sentence. The English text is also Problem.message (logs, str()).
     "err.loc.file": ("tệp {file}", "{file}"),

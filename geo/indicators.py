@@ -2,7 +2,7 @@
 
 One row per commune (GSO code), columns from :data:`INDICATORS`. Money is summed
 from funding lines (:mod:`geo.funding`), crops and risk from area-weighted
-overlays in EPSG:9205 (:mod:`geo.joins`).
+overlays in the dataset's metric CRS (``ds.metric_crs``, EPSG:9205 for Tam Đường; :mod:`geo.joins`).
 
 Examples
 --------
@@ -74,15 +74,15 @@ def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()
         table[col] = money[col].reindex(codes, fill_value=0).astype("int64")
     table["n_projects"] = projects.groupby("commune_code").size().reindex(codes, fill_value=0).astype("int64")
 
-    crops = joins.zone_hectares(ds.crop_zones, communes, "crop") if len(ds.crop_zones) else pd.DataFrame(index=codes)
+    crops = joins.zone_hectares(ds.crop_zones, communes, "crop", ds.metric_crs) if len(ds.crop_zones) else pd.DataFrame(index=codes)
     for crop in schema.CROPS:
         table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
 
     high = ds.risk_zones[ds.risk_zones["risk_level"] == "high"] if len(ds.risk_zones) else ds.risk_zones
-    table["risk_share"] = (joins.area_share(high, communes) * 100).round(1).reindex(codes)
+    table["risk_share"] = (joins.area_share(high, communes, ds.metric_crs) * 100).round(1).reindex(codes)
     table["n_events"] = joins.count_by_commune(ds.landslide_events, communes) if len(ds.landslide_events) else 0
 
-    metric_area = communes.to_crs(schema.METRIC_CRS).geometry.area.to_numpy() / 1e6
+    metric_area = communes.to_crs(ds.metric_crs).geometry.area.to_numpy() / 1e6
     table["area_km2"] = pd.Series(metric_area, index=codes).round(2)
     table["population"] = pd.to_numeric(communes.set_index("code")["population_reported"], errors="coerce").reindex(codes)
     return table

@@ -1,6 +1,7 @@
 """Spatial joins between communes and the other layers.
 
-All areas are computed in :data:`geo.schema.METRIC_CRS` (EPSG:9205), never in degrees.
+All areas are computed in a metric CRS, never in degrees: ``metric_crs`` (the dataset's
+``Dataset.metric_crs``, from ``atlas.toml``), by default :data:`geo.schema.METRIC_CRS` (EPSG:9205).
 
 Examples
 --------
@@ -21,8 +22,8 @@ import pandas as pd
 from geo import schema
 
 
-def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return gdf.to_crs(schema.METRIC_CRS)
+def _metric(gdf: gpd.GeoDataFrame, crs: str = schema.METRIC_CRS) -> gpd.GeoDataFrame:
+    return gdf.to_crs(crs)
 
 
 def locate_points(points: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
@@ -60,7 +61,8 @@ def assign_projects(projects: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.Da
     return out
 
 
-def zone_hectares(zones: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, by: str) -> pd.DataFrame:
+def zone_hectares(zones: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, by: str,
+                  metric_crs: str = schema.METRIC_CRS) -> pd.DataFrame:
     """Hectares of each zone category (column ``by``) inside each commune.
 
     Zones are dissolved per category first, so overlapping zones of one category
@@ -69,21 +71,22 @@ def zone_hectares(zones: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, by: str) 
     codes = pd.Index(communes["code"], name="code")
     if zones.empty:
         return pd.DataFrame(index=codes)
-    dissolved = _metric(zones[[by, "geometry"]]).dissolve(by=by).reset_index()
-    pieces = gpd.overlay(_metric(communes[["code", "geometry"]]), dissolved, how="intersection", keep_geom_type=True)
+    dissolved = _metric(zones[[by, "geometry"]], metric_crs).dissolve(by=by).reset_index()
+    pieces = gpd.overlay(_metric(communes[["code", "geometry"]], metric_crs), dissolved, how="intersection",
+                         keep_geom_type=True)
     pieces["ha"] = pieces.geometry.area / 10_000
     table = pieces.pivot_table(index="code", columns=by, values="ha", aggfunc="sum", fill_value=0.0)
     table.columns.name = None
     return table.reindex(codes, fill_value=0.0)
 
 
-def area_share(zones: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> pd.Series:
+def area_share(zones: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, metric_crs: str = schema.METRIC_CRS) -> pd.Series:
     """Share (0–1) of each commune's area covered by the union of ``zones``."""
-    metric = _metric(communes[["code", "geometry"]])
+    metric = _metric(communes[["code", "geometry"]], metric_crs)
     total = pd.Series(metric.geometry.area.to_numpy(), index=metric["code"])
     if zones.empty:
         return pd.Series(0.0, index=total.index)
-    union = _metric(zones[["geometry"]]).union_all()
+    union = _metric(zones[["geometry"]], metric_crs).union_all()
     covered = metric.geometry.intersection(union).area.to_numpy()
     return pd.Series(covered, index=metric["code"]) / total
 

@@ -56,9 +56,9 @@ def to_geographic(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     return gdf if gdf.crs.to_epsg() == 4326 else gdf.to_crs(schema.GEOGRAPHIC_CRS)
 
 
-def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Reproject to the metric CRS used for every area and length (EPSG:9205)."""
-    return gdf.to_crs(schema.METRIC_CRS)
+def to_metric(gdf: gpd.GeoDataFrame, crs: str = schema.METRIC_CRS) -> gpd.GeoDataFrame:
+    """Reproject to the metric CRS used for every area and length (``Dataset.metric_crs``; EPSG:9205)."""
+    return gdf.to_crs(crs)
 
 
 def _text(series: pd.Series) -> pd.Series:

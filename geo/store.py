@@ -23,6 +23,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import layers, schema
+from geo.config import DEFAULT as DEFAULT_CONFIG
+from geo.config import AtlasConfig, load_config
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -46,6 +48,13 @@ class Dataset:
     #: Old code → 2025 code (``schema.CROSSWALK_COLUMNS``). Optional so stores that predate it keep
     #: working; :func:`geo.units.crosswalk_of` then derives it from the communes' successor columns.
     crosswalk: pd.DataFrame | None = None
+    #: The data folder's ``atlas.toml`` (district, metric CRS, map view, title); Tam Đường by default.
+    config: AtlasConfig = DEFAULT_CONFIG
+
+    @property
+    def metric_crs(self) -> str:
+        """The CRS every area and length of this dataset is computed in (``config.metric_crs``)."""
+        return self.config.metric_crs
 
     def quality_of(self, *layer_ids: str) -> schema.Quality:
         """The weakest quality among the named layers (illustrative < approximate < official)."""
@@ -69,9 +78,10 @@ class Store(Protocol):
 
 
 def load_dataset(data_dir: Path) -> Dataset:
-    """Read every layer of a data folder laid out like ``data/`` (see ``layers.json``)."""
+    """Read every layer of a data folder laid out like ``data/`` (``atlas.toml``, ``layers.json``)."""
     data_dir = Path(data_dir)
-    prov = layers.read_manifest(data_dir / "layers.json")
+    config = load_config(data_dir)
+    prov = layers.read_manifest(data_dir / config.manifest)
 
     def path(layer: str) -> Path:
         return data_dir / prov[layer].notes["file"]
@@ -92,6 +102,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         units_2025=units_2025,
         provenance=prov,
         crosswalk=crosswalk,
+        config=config,
     )
 
 

@@ -99,6 +99,7 @@ def _polygonal(geom):
 
 def dissolve_to_2025(
     communes: gpd.GeoDataFrame, crosswalk: pd.DataFrame, units_2025: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
+    metric_crs: str = schema.METRIC_CRS,
 ) -> gpd.GeoDataFrame:
     """One valid polygon per new unit: the union of its former communes, in the communes' CRS.
 
@@ -125,7 +126,7 @@ def dissolve_to_2025(
     if missing:
         raise ValueError(f"no crosswalk row for commune(s) {', '.join(missing)}")
     new = new_units(units_2025)
-    metric = communes.to_crs(schema.METRIC_CRS)
+    metric = communes.to_crs(metric_crs)
     metric = metric.assign(new_code=metric["code"].map(to_new)).sort_values("code")
     rows = []
     for code, parts in metric.groupby("new_code", sort=True):
@@ -136,7 +137,7 @@ def dissolve_to_2025(
             "n_former": len(parts),
             "geometry": _polygonal(shapely.union_all(parts.geometry.to_numpy())),
         })
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=schema.METRIC_CRS)
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=metric_crs)
     info = new.reindex(out["code"])
     out.insert(1, "name", info["name"].to_numpy())
     out.insert(2, "full_name", info["full_name"].to_numpy())
@@ -272,7 +273,7 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
     Population is the sum of the former communes' reported figures only if all are known.
     """
     cw = crosswalk_of(ds)
-    layer = dissolve_to_2025(ds.communes, cw, ds.units_2025) if layer is None else layer
+    layer = dissolve_to_2025(ds.communes, cw, ds.units_2025, metric_crs=ds.metric_crs) if layer is None else layer
     codes = pd.Index(layer["code"], name="code")
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     projects = projects.assign(unit_code=codes_in_2025(projects, cw))
@@ -285,12 +286,12 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
         table[col] = money[col].reindex(codes, fill_value=0).astype("int64")
     table["n_projects"] = projects.groupby("unit_code").size().reindex(codes, fill_value=0).astype("int64")
 
-    crops = joins.zone_hectares(ds.crop_zones, layer, "crop") if len(ds.crop_zones) else pd.DataFrame(index=codes)
+    crops = joins.zone_hectares(ds.crop_zones, layer, "crop", ds.metric_crs) if len(ds.crop_zones) else pd.DataFrame(index=codes)
     for crop in schema.CROPS:
         table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
     risk = ds.risk_zones
     high = risk[risk["risk_level"] == "high"] if len(risk) else risk
-    table["risk_share"] = (joins.area_share(high, layer) * 100).round(1).reindex(codes)
+    table["risk_share"] = (joins.area_share(high, layer, ds.metric_crs) * 100).round(1).reindex(codes)
     events = ds.landslide_events
     table["n_events"] = joins.count_by_commune(events, layer) if len(events) else 0
 
@@ -304,7 +305,7 @@ def shapes(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> gpd.GeoD
     in the communes' CRS: the communes as they are, or dissolved to the new units."""
     version_label(version, lang)
     if version == "2025":
-        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang)
+        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang, ds.metric_crs)
     return ds.communes[["code", "name", "full_name", "geometry"]].assign(partial=False, note="")
 
 
@@ -335,7 +336,7 @@ def view(
         layer["partial"] = False
         layer["note"] = ""
     else:
-        layer = dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang)
+        layer = dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang, ds.metric_crs)
         table = indicators_2025(ds, filters, layer).drop(columns=["area_km2"])
         layer = layer.merge(table.reset_index(), on="code", how="left")
     layer.insert(3, "unit_version", version)

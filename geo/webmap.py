@@ -66,6 +66,14 @@ OUTLINE_COLOR = "#3a3a3a"
 COMMUNE_CLASS = "td-commune"  # CSS class of every commune polygon (tests count them)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+#: Coordinates sent to the browser: 5 decimals (~1 m), far below a pixel at any useful zoom.
+DISPLAY_DECIMALS = 5
+#: Width assumed for the map when fitting its initial zoom (Streamlit sizes it to the column).
+MAP_WIDTH_PX = 800
+#: More communes than this: names are drawn only when zoomed in, and only those in view.
+LABELS_ALWAYS_MAX = 300
+#: More located projects than this are not drawn as markers (the browser would crawl); the note says so.
+MAX_POINTS = 3000
 
 
 @dataclass(frozen=True)
@@ -232,6 +240,76 @@ def selected_code(drawing: Mapping | None, codes: set[str] | list[str]) -> str |
     return code if isinstance(code, str) and code in codes else None
 
 
+# --- lean display geometry --------------------------------------------------------------
+def fit_zoom(bounds: tuple[float, float, float, float], width_px: int = MAP_WIDTH_PX, height_px: int = 600) -> float:
+    """The (fractional) Leaflet zoom at which lon/lat ``bounds`` fill a ``width_px`` × ``height_px`` map.
+
+    >>> round(fit_zoom((103.41, 22.16, 103.78, 22.50)), 1)  # Tam Đường in 800 × 600 px
+    11.2
+    >>> round(fit_zoom((103.0, 17.0, 108.0, 22.0)), 1)  # ~10,000 communes of northern Vietnam
+    7.3
+    """
+    minx, miny, maxx, maxy = bounds
+    zx = math.log2(width_px * 360 / (256 * max(maxx - minx, 1e-9)))
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zy = math.log2(height_px * 2 * math.pi / (256 * max(merc(maxy) - merc(miny), 1e-12)))
+    return min(zx, zy)
+
+
+def display_tolerance(bounds: tuple[float, float, float, float], height_px: int = 600, detail_zooms: int = 2,
+                      width_px: int = MAP_WIDTH_PX) -> float:
+    """Simplification tolerance (degrees): one screen pixel at ``detail_zooms`` levels past the fitted view.
+
+    So borders look exact at the initial view and stay sharp while zooming in ``detail_zooms`` levels.
+
+    >>> tol = display_tolerance((103.41, 22.16, 103.78, 22.50), 600, 2)
+    >>> 5 < tol * 111_000 < 40  # metres: ~15 m for the district, ~200 m for the whole country
+    True
+    """
+    z = fit_zoom(bounds, width_px, height_px) + detail_zooms
+    lat = math.radians((bounds[1] + bounds[3]) / 2)
+    return 360 / (256 * 2 ** z) * math.cos(lat)
+
+
+def lean_geometry(geoms: gpd.GeoSeries, tolerance: float, decimals: int = DISPLAY_DECIMALS) -> gpd.GeoSeries:
+    """Display geometry: simplified as one coverage (shared borders stay shared, no gaps or overlaps
+    appear; ``shapely.coverage_simplify``, Visvalingam–Whyatt: a vertex goes when the triangle it
+    makes with its neighbours is under ``tolerance²``), then coordinates rounded to ``decimals``.
+
+    Only for drawing: every area, join and indicator uses the full geometry. A layer that is not a
+    valid coverage (overlaps in the source) is simplified polygon by polygon, topology preserved.
+
+    >>> from shapely.geometry import Polygon
+    >>> wiggly = [(0, 0), (0.5, 0.00001), (1, 0), (1, 1), (0.5, 1.00001), (0, 1)]
+    >>> g = gpd.GeoSeries([Polygon(wiggly)], crs="EPSG:4326")
+    >>> lean_geometry(g, 0.01).iloc[0].wkt
+    'POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))'
+    """
+    arr = geoms.to_numpy()
+    if tolerance > 0 and len(arr):
+        if shapely.coverage_is_valid(arr):
+            arr = shapely.coverage_simplify(arr, tolerance, simplify_boundary=True)
+        else:
+            arr = shapely.simplify(arr, tolerance, preserve_topology=True)
+    # Pointwise rounding maps equal vertices to equal vertices, so neighbours still match exactly.
+    rounded = shapely.set_precision(arr, 10.0 ** -decimals, mode="pointwise")
+    bad = ~shapely.is_valid(rounded)
+    if bad.any():  # a sliver collapsed by rounding: keep that one unrounded rather than draw it broken
+        rounded[bad] = arr[bad]
+    return gpd.GeoSeries(rounded, index=geoms.index, crs=geoms.crs)
+
+
+def lean_communes(communes: gpd.GeoDataFrame, height_px: int = 600, detail_zooms: int = 2,
+                  bounds: tuple[float, float, float, float] | None = None) -> gpd.GeoSeries:
+    """Display geometry of a commune layer (EPSG:4326), indexed by ``code``; cache it per data version."""
+    communes = communes.to_crs(schema.GEOGRAPHIC_CRS)
+    tol = display_tolerance(tuple(bounds or communes.total_bounds), height_px, detail_zooms)
+    return lean_geometry(communes.geometry.set_axis(pd.Index(communes["code"], name="code")), tol)
+
+
 # --- building the map --------------------------------------------------------------
 def _e(value: object) -> str:
     """Text for a tooltip cell: HTML-escaped (folium's tooltips insert properties as HTML)."""
@@ -240,7 +318,7 @@ def _e(value: object) -> str:
 
 def _features(gdf: gpd.GeoDataFrame, props: pd.DataFrame, ids: pd.Series | None = None) -> dict:
     """A GeoJSON FeatureCollection with exactly ``props`` as properties, coordinates rounded (~1 m)."""
-    geoms = shapely.set_precision(gdf.geometry.to_numpy(), 1e-5, mode="pointwise")
+    geoms = shapely.set_precision(gdf.geometry.to_numpy(), 10.0 ** -DISPLAY_DECIMALS, mode="pointwise")
     feats = []
     for i, (geom, (_, row)) in enumerate(zip(geoms, props.iterrows())):
         feat = {"type": "Feature", "id": str(ids.iloc[i]) if ids is not None else str(i),
@@ -248,6 +326,22 @@ def _features(gdf: gpd.GeoDataFrame, props: pd.DataFrame, ids: pd.Series | None 
                 "geometry": json.loads(shapely.to_geojson(geom))}
         feats.append(feat)
     return {"type": "FeatureCollection", "features": feats}
+
+
+class _GeoJson(folium.GeoJson):
+    """A GeoJson layer that works out its per-feature style map once.
+
+    streamlit-folium renders the map three times on every rerun; folium recomputes the style of every
+    feature each time (seconds at 10,000 communes). The map object is cached and never mutated, so
+    its styles cannot change.
+    """
+
+    def render(self, **kwargs):
+        if getattr(self, "_styled", False):
+            self.parent_map = folium.utilities.get_obj_in_upper_tree(self, folium.Map)
+            return super(folium.GeoJson, self).render(**kwargs)
+        super().render(**kwargs)
+        self._styled = True
 
 
 def _tooltip(fields: list[str], aliases: list[str]) -> folium.GeoJsonTooltip:
@@ -360,23 +454,34 @@ class _Labels(branca.element.MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-            var labels = {{ this.labels|tojson }};
-            var group = L.layerGroup();
-            labels.forEach(function (l) {
+        (function (map) {
+            var labels = {{ this.labels|tojson }}, minZoom = {{ this.min_zoom|tojson }}, cap = 400;
+            var group = L.layerGroup().addTo(map);
+            function label(l) {
                 var span = document.createElement("span"); span.textContent = l.text;
-                L.marker([l.lat, l.lon], {icon: L.divIcon({className: "td-label", html: span, iconSize: null}),
-                                          interactive: false, keyboard: false}).addTo(group);
-            });
-            group.addTo({{ this._parent.get_name() }});
-        })();
+                return L.marker([l.lat, l.lon], {icon: L.divIcon({className: "td-label", html: span, iconSize: null}),
+                                                 interactive: false, keyboard: false});
+            }
+            if (minZoom === null) { labels.forEach(function (l) { label(l).addTo(group); }); return; }
+            // Many communes: names only when zoomed in, only those in view (a few hundred DOM nodes at most).
+            function draw() {
+                group.clearLayers();
+                if (map.getZoom() < minZoom) { return; }
+                var b = map.getBounds(), n = 0;
+                for (var i = 0; i < labels.length && n < cap; i++) {
+                    if (b.contains([labels[i].lat, labels[i].lon])) { label(labels[i]).addTo(group); n++; }
+                }
+            }
+            map.on("moveend", draw); draw();
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, labels: list[dict]):
+    def __init__(self, labels: list[dict], min_zoom: float | None = None):
         super().__init__()
         self._name = "Labels"
         self.labels = labels
+        self.min_zoom = min_zoom
 
 
 def _stable_ids(m: folium.Map) -> None:
@@ -403,16 +508,30 @@ def build_map(
     note: list[str] | None = None,
     static_url: str = STATIC_URL,
     height: int = 600,
+    *,
+    display_geometry: gpd.GeoSeries | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    detail_zooms: int = 2,
+    metric_crs: str = schema.METRIC_CRS,
 ) -> folium.Map:
     """The explorer map: communes coloured by ``indicator`` per ``classification``, plus optional layers.
 
     ``communes`` needs ``code``, ``name`` and the ``indicator`` column (EPSG:4326).
     ``note`` lines (see :func:`provenance_note`) are printed on the map.
     No tiles unless ``layers.online_basemap``; all scripts come from ``static_url``.
+
+    Polygons are drawn from ``display_geometry`` (indexed by code; :func:`lean_communes`, which
+    callers cache per data version) or, if not given, simplified here the same way. ``bounds``
+    (lon/lat) is the initial view (the config's ``map.bbox``; default: the communes').
+    ``metric_crs`` places the name labels.
     """
     ind = indicators.INDICATORS[indicator]
     communes = communes.to_crs(schema.GEOGRAPHIC_CRS)
-    minx, miny, maxx, maxy = communes.total_bounds
+    if display_geometry is None:
+        display_geometry = lean_communes(communes, height, detail_zooms, bounds)
+    full = communes
+    communes = communes.set_geometry(display_geometry.reindex(communes["code"]).to_numpy(), crs=schema.GEOGRAPHIC_CRS)
+    minx, miny, maxx, maxy = bounds or full.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    control_scale=True, height=height, zoom_snap=0.25)
     # Leaflet only, from the app's own server; folium's jQuery/Bootstrap/Font Awesome are not needed.
@@ -436,7 +555,7 @@ def build_map(
         return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": 0.78, "color": OUTLINE_COLOR,
                 "weight": 1.2}
 
-    folium.GeoJson(
+    _GeoJson(
         _features(communes, props, communes["code"]), name="communes", style_function=commune_style,
         highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.9},
         tooltip=_tooltip(["name", "value", "quality"],
@@ -452,7 +571,7 @@ def build_map(
         levels = risk["risk_level"].astype(str)
         rprops = pd.DataFrame({"level": levels.to_numpy()})
         # Not clickable: zones span several communes and must not swallow a click meant for a commune.
-        folium.GeoJson(
+        _GeoJson(
             _features(risk, rprops, risk["zone_id"]), name="risk_zones",
             style_function=lambda f: {"color": RISK_COLORS.get(f["properties"]["level"], "#000000"), "weight": 2,
                                       "dashArray": "6 4", "fillColor": RISK_COLORS.get(f["properties"]["level"]),
@@ -471,7 +590,7 @@ def build_map(
                          for a in crops["area_ha_reported"]],
             "quality": _e(t("map.shape_invented", lang)),
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(crops, cprops, crops["zone_id"]), name="crop_zones",
             style_function=lambda f: {"color": CROP_COLORS.get(f["properties"]["crop"], "#000000"), "weight": 1.5,
                                       "fillColor": CROP_COLORS.get(f["properties"]["crop"], "#000000"),
@@ -491,7 +610,7 @@ def build_map(
             "accuracy": [_e(a) for a in events["location_accuracy"]],
             "source": [_e(s) for s in events["source"]],
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(events, eprops, events["event_id"]), name="landslide_events",
             marker=folium.CircleMarker(radius=6, fill=True),
             style_function=lambda f: {"color": "#ffffff", "weight": 1.5, "fillColor": EVENT_COLOR, "fillOpacity": 0.95},
@@ -502,7 +621,9 @@ def build_map(
         ).add_to(m)
 
     pts = overlays.projects
-    if layers.projects and pts is not None and len(pts):
+    if layers.projects and pts is not None and len(pts) > MAX_POINTS:
+        note = [*(note or []), t("map.points_hidden", lang, n=fmt.number(len(pts), lang, 0), max=MAX_POINTS)]
+    elif layers.projects and pts is not None and len(pts):
         pprops = pd.DataFrame({
             "code": pts["commune_code"].astype(str).to_numpy(),
             "status_key": pts["status"].to_numpy(),
@@ -512,7 +633,7 @@ def build_map(
             "gap": [_e(fmt.vnd_short(v, lang)) for v in pts["gap"]],
             "quality": _e(t("map.illustrative", lang)),
         })
-        folium.GeoJson(
+        _GeoJson(
             _features(pts, pprops, pts["project_id"]), name="projects",
             marker=folium.CircleMarker(radius=7, fill=True),
             style_function=lambda f: {"color": "#ffffff", "weight": 2, "fillOpacity": 0.95,
@@ -524,9 +645,11 @@ def build_map(
         ).add_to(m)
 
     if layers.labels:
-        reps = communes.to_crs(schema.METRIC_CRS).representative_point().to_crs(schema.GEOGRAPHIC_CRS)
+        reps = full.to_crs(metric_crs).representative_point().to_crs(schema.GEOGRAPHIC_CRS)
+        many = len(full) > LABELS_ALWAYS_MAX
+        min_zoom = round(fit_zoom((minx, miny, maxx, maxy), MAP_WIDTH_PX, height) + detail_zooms, 2) if many else None
         _Labels([{"text": str(n), "lat": round(p.y, 5), "lon": round(p.x, 5)}
-                 for n, p in zip(communes["name"], reps)]).add_to(m)
+                 for n, p in zip(full["name"], reps)], min_zoom).add_to(m)
 
     _InfoBox(ind.label(lang), legend, "bottomright", "td-legend", "map-legend").add_to(m)
     if note:
@@ -594,5 +717,6 @@ def layer_names(m: folium.Map) -> list[str]:
 __all__ = [
     "MapLayers", "Overlays", "build_map", "asset_links", "non_local_links", "is_local", "leaflet_assets",
     "format_value", "legend_rows", "provenance_note", "shown_layers", "project_points", "selected_code",
-    "commune_colors", "layer_names", "overlay_legend", "legend_html",
+    "commune_colors", "layer_names", "overlay_legend", "legend_html", "fit_zoom", "display_tolerance",
+    "lean_geometry", "lean_communes", "DISPLAY_DECIMALS", "MAX_POINTS",
 ]

@@ -4,17 +4,24 @@ import threading
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import funding, webmap
+from geo import funding, units, webmap
 from geo.classify import SCHEMES, classify
 from geo.details import commune_detail
 from geo.i18n import t
 from geo.indicators import INDICATORS
 from geo.store import default_store
-from pages import _print_export, _shared
+from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _display(version: str, unit_version: str):
+    """Simplified, rounded display polygons of a unit version (indexed by code), once per data version:
+    at country scale simplifying takes seconds, and an indicator switch must not pay it again."""
+    ds = _shared.dataset()
+    return webmap.lean_communes(units.shapes(ds, unit_version), MAP_HEIGHT, ds.config.detail_zooms, ds.config.bbox)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
@@ -29,10 +36,12 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
                                webmap.project_points(projects, lines, lang))
     note = webmap.provenance_note(ds.provenance, webmap.shown_layers(indicator, layers), lang)
-    m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT)
+    m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT,
+                         display_geometry=_display(version, unit_version), bounds=ds.config.bbox,
+                         detail_zooms=ds.config.detail_zooms, metric_crs=ds.metric_crs)
     legend = webmap.legend_html(webmap.overlay_legend(layers, overlays, lang))
     n_located, n_total = len(overlays.projects), len(projects)
-    return m, legend, (n_located, n_total), threading.Lock()
+    return m, legend, (n_located, n_total), threading.Lock(), {}
 
 
 def _pick(widget, state: str, label: str, options: list, fmt, **kw):
@@ -52,7 +61,7 @@ def _static_url() -> str:
 
 lang = _shared.lang()
 ds = _shared.dataset()
-st.title(t("app.title", lang))
+st.title(ds.config.title(lang))  # the data folder's atlas.toml names the district
 _shared.provenance_banner(ds, lang)
 unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
@@ -74,10 +83,10 @@ layers = webmap.MapLayers(**on, online_basemap=online)
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    m, legend, (n_located, n_total), lock = _map(default_store().version(), indicator, scheme, filters, lang,
+    m, legend, (n_located, n_total), lock, sent = _map(default_store().version(), indicator, scheme, filters, lang,
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
-        out = st_folium(m, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+        out = _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_active_drawing", "last_object_clicked"])
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
