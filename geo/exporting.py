@@ -13,6 +13,8 @@ Examples
 from __future__ import annotations
 
 from geo import i18n, schema
+from geo.i18n import t
+from geo.schema import Quality
 from geo.store import Dataset
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,3 +43,23 @@ def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_v
     """
     lines = [unit_version_line(unit_version, lang)] if unit_version else []
     return "".join(f"# {line}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
+
+
+def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None) -> str | None:
+    """The honesty banner: which layers are illustrative, which approximate (None when all official).
+
+    Built from the layers' own provenance, so a user's official files silence it layer by layer
+    and another district's bundle says what is true of *its* data.
+
+    >>> from geo.store import BundledStore
+    >>> print(quality_notice(BundledStore().load(), "en", ("communes", "projects")))
+    ILLUSTRATIVE, not official figures: Project pipeline. APPROXIMATE: Boundaries of the 13 communes (before 1 July 2025). Replace them with official data before use.
+    """
+    provs = [ds.provenance[i] for i in (layer_ids or tuple(ds.provenance)) if i in ds.provenance]
+    parts = []
+    for quality, key in ((Quality.ILLUSTRATIVE, "common.notice_illustrative"),
+                         (Quality.APPROXIMATE, "common.notice_approximate")):
+        titles = [p.title(lang) for p in provs if p.quality is quality]
+        if titles:
+            parts.append(t(key, lang, layers="; ".join(titles)))
+    return " ".join([*parts, t("common.notice_replace", lang)]) if parts else None

@@ -43,12 +43,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "common.date": ("Ngày", "Date"),
     "common.method": ("Phương pháp", "Method"),
     "common.layer": ("Lớp dữ liệu", "Layer"),
-    "common.illustrative_banner": (
-        "Dữ liệu dự án và vùng nguy cơ là MINH HỌA, không phải số liệu chính thức. "
-        "Ranh giới xã là GẦN ĐÚNG. Thay bằng dữ liệu chính thức của huyện trước khi sử dụng.",
-        "Project and risk-zone data are ILLUSTRATIVE, not official figures. "
-        "Commune boundaries are APPROXIMATE. Replace them with the district's official data before use.",
-    ),
+    "common.notice_illustrative": ("MINH HỌA, không phải số liệu chính thức: {layers}.",
+                                   "ILLUSTRATIVE, not official figures: {layers}."),
+    "common.notice_approximate": ("GẦN ĐÚNG: {layers}.", "APPROXIMATE: {layers}."),
+    "common.notice_replace": ("Thay bằng dữ liệu chính thức trước khi sử dụng.",
+                              "Replace them with official data before use."),
     "common.data_error": ("Dữ liệu không hợp lệ:", "The data has problems:"),
     # --- filters (shared sidebar) -------------------------------------------------------
     "filters.heading": ("Bộ lọc", "Filters"),

@@ -41,7 +41,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geo import counterpart, funding, gaps, schema, units
-from geo.exporting import neutralise, provenance_header, unit_version_line
+from geo.exporting import neutralise, provenance_header, quality_notice, unit_version_line
 from geo.i18n import t
 from geo.store import Dataset
 
@@ -249,8 +249,7 @@ def _banner(ws: Worksheet, ds: Dataset, lang: str, layer_ids: Sequence[str], wid
             unit_version: str | None = None) -> int:
     """Row 1: the illustrative banner (or the provenance line when all official); row 2, with
     ``unit_version``, which administrative units the figures use. Returns the next row."""
-    text = t("common.illustrative_banner", lang) if is_illustrative(ds, layer_ids) else " · ".join(
-        ds.provenance_lines(lang, tuple(layer_ids)))
+    text = quality_notice(ds, lang, tuple(layer_ids)) or " · ".join(ds.provenance_lines(lang, tuple(layer_ids)))
     ws.cell(row=1, column=1, value=neutralise(text)).font = Font(bold=True, color="8A4B00")
     for col in range(1, max(width, 1) + 1):
         ws.cell(row=1, column=col).fill = BANNER_FILL
@@ -391,8 +390,8 @@ def table_csv(ds: Dataset, frame: pd.DataFrame, layout: list[Column], lang: str,
     """CSV text: ``#`` lines (title, illustrative banner, unit version when given, provenance) then the
     table (money as plain VND)."""
     head = f"# {title}\n" if title else ""
-    if is_illustrative(ds, layer_ids):
-        head += f"# {t('common.illustrative_banner', lang)}\n"
+    if notice := quality_notice(ds, lang, tuple(layer_ids)):
+        head += f"# {notice}\n"
     head += provenance_header(ds, lang, tuple(layer_ids), unit_version)
     return head + export_frame(frame, layout, lang).to_csv(index=False, lineterminator="\n")
 

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import fmt, funding, i18n, indicators, schema, units
+from geo import exporting, fmt, funding, i18n, indicators, schema, units
 from geo.i18n import t
 from geo.store import Dataset, default_store
 
@@ -65,9 +65,9 @@ def indicator_table(filters: funding.Filters = funding.Filters()) -> pd.DataFram
 
 
 def provenance_banner(ds: Dataset, lang: str) -> None:
-    """A visible warning whenever any shown layer is not official."""
-    if any(not p.is_official for p in ds.provenance.values()):
-        st.warning(t("common.illustrative_banner", lang), icon="⚠️")
+    """A visible warning naming every layer that is not official (nothing when all are)."""
+    if notice := exporting.quality_notice(ds, lang):
+        st.warning(notice, icon="⚠️")
 
 
 def show_data_error(err: Exception, lang: str) -> None:

@@ -80,3 +80,19 @@ def test_provenance_reads_in_vietnamese_first_and_english_for_donors(ds):
     line_vi = ds.provenance["projects"].label("vi")
     assert "minh họa" in line_vi and "không phải số liệu chính thức" in line_vi
     assert "not official figures" in ds.provenance["projects"].label("en")
+
+
+def test_honesty_banner_names_each_non_official_layer_and_vanishes_when_all_official(ds):
+    import dataclasses
+
+    from geo.exporting import quality_notice
+
+    text = quality_notice(ds, "vi")
+    assert "MINH HỌA" in text and "GẦN ĐÚNG" in text
+    assert ds.provenance["projects"].title("vi") in text and ds.provenance["communes"].title("vi") in text
+    assert ds.provenance["units_2025"].title("vi") not in text  # official: not flagged
+    official = {k: dataclasses.replace(p, quality=schema.Quality.OFFICIAL) for k, p in ds.provenance.items()}
+    assert quality_notice(dataclasses.replace(ds, provenance=official), "en") is None
+    only_boundaries = {**official, "communes": ds.provenance["communes"]}
+    text = quality_notice(dataclasses.replace(ds, provenance=only_boundaries), "en")
+    assert "APPROXIMATE" in text and "ILLUSTRATIVE" not in text

@@ -38,7 +38,7 @@ def test_page_renders_with_tabs_and_honesty_banner(lang):
     at = page(lang)
     assert at.title[0].value == t("data.heading", lang)
     assert len(at.tabs) == 5
-    assert any(t("common.illustrative_banner", lang)[:20] in w.value for w in at.warning)
+    assert any(t("common.notice_illustrative", lang, layers="")[:20] in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
