@@ -30,7 +30,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo import gpkg, schema
+from geo import funding, gpkg, schema
 from geo.exporting import neutralise, provenance_header
 from geo.imports import COLUMN_LABELS, IMPORT_COLUMNS, INFO_COLUMNS
 from geo.records import LINE_COLUMNS
@@ -46,7 +46,7 @@ HXL: dict[str, str] = {
     "description": "#activity+description", "commune_code": "#adm3+code", "commune_name": "#adm3+name",
     "content_area": "#sector+code", "status": "#status", "start_year": "#date+start", "end_year": "#date+end",
     "lead_agency": "#org+impl", "donor": "#org+funder", "lon": "#geo+lon", "lat": "#geo+lat",
-    "quality": "#meta+quality", "source": "#org+funder+type", "need": "#value+funding+required",
+    "quality": "#meta+quality", "unit_version": "#meta+unit_version", "source": "#org+funder+type", "need": "#value+funding+required",
     "committed": "#value+funding+committed", "disbursed": "#value+funding+disbursed",
 }
 EXPORT_COLUMNS: tuple[str, ...] = (*IMPORT_COLUMNS[:5], "commune_name", *IMPORT_COLUMNS[5:])
@@ -54,14 +54,25 @@ assert set(HXL) == set(EXPORT_COLUMNS)
 
 
 def project_table(ds: Dataset) -> pd.DataFrame:
-    """One row per project × funding source (projects without lines get one row), schema column names."""
-    names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
+    """One row per project × funding source (projects without lines get one row), schema column names.
+
+    ``commune_name`` is the name of the unit the code means in the row's ``unit_version``.
+    """
+    from geo.units import unit_table
+
+    names = {v: unit_table(ds, v)["full_name"] for v in schema.UNIT_VERSIONS}
     lines = ds.funding.copy()
     order = {s.key: i for i, s in enumerate(schema.FUNDING_SOURCES)}
     lines["_o"] = lines["source"].map(order)
     table = ds.projects.merge(lines, on="project_id", how="left").sort_values(["project_id", "_o"], kind="stable")
     table = table.drop(columns="_o").reset_index(drop=True)
-    table.insert(5, "commune_name", table["commune_code"].map(names).fillna(""))
+    version = funding.unit_version_of(table)
+    named = pd.Series("", index=table.index, dtype=object)
+    for v, by_code in names.items():
+        here = version == v
+        named[here] = table.loc[here, "commune_code"].map(by_code)
+    table.insert(5, "commune_name", named.fillna(""))
+    table["unit_version"] = version
     for col in schema.MONEY_COLUMNS:
         table[col] = table[col].astype("Int64")
     table["source"] = table["source"].fillna("")

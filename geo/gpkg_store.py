@@ -20,8 +20,10 @@ Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
 (attributes); ``atlas_audit``, ``atlas_meta`` (internal).
 
 Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
-issue 5, with revisions and audited like projects; audit actions ``donor-*``). Opening an
-older store migrates it in one transaction (logged as ``migrate``); a newer one is refused.
+issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
+project its ``unit_version`` (:data:`geo.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
+``"2021"``, the units they were entered in). Opening an older store migrates it in one transaction
+(logged as ``migrate``); a newer one is refused.
 
 Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
 every write creates that file just before ``COMMIT`` and then waits forever, so a
@@ -68,7 +70,7 @@ from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, v
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
 from geo.validate import DataError, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
 APP_DIR = "tam-duong-atlas"
 FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -197,6 +199,8 @@ class GpkgStore:
                     prov["donors"] = _donor_provenance(self.seed_dir)
                     _write_provenance(con, prov)
                     steps.append("donor profiles added from the bundled starter list")
+                if found < 3:
+                    steps.append(_add_optional_project_columns(con))
                 con.execute("UPDATE atlas_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
                 con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
                 _audit(con, "atlas", "migrate", None, None, None, None,
@@ -291,7 +295,7 @@ class GpkgStore:
     def load(self) -> Dataset:
         with self._read() as con:
             prov = _read_provenance(con)
-            projects = gpkg.read_table(con, "projects", skip=("fid", "revision"))
+            projects = gpkg.read_table(con, "projects", skip=("fid", "revision"))[list(schema.ALL_PROJECT_COLUMNS)]
             layers = {name: gpkg.read_table(con, name) for name in FEATURE_LAYERS}
             return Dataset(
                 communes=layers["communes"], projects=projects, funding=gpkg.read_table(con, "funding"),
@@ -438,7 +442,8 @@ class GpkgStore:
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        problems = validate_records(records, self.commune_codes(), allow_overcommit)
+        problems = validate_records(records, self.commune_codes(), allow_overcommit,
+                                    unit_codes_2025=self.unit_codes_2025())
         found = [x for per in problems for x in per]
         if found:
             raise DataError(found)
@@ -447,6 +452,11 @@ class GpkgStore:
     def commune_codes(self) -> list[str]:
         with self._read() as con:
             return [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
+
+    def unit_codes_2025(self) -> list[str]:
+        """Codes of the units from 1/7/2025 (valid ``commune_code`` of a ``unit_version`` 2025 project)."""
+        with self._read() as con:
+            return [r[0] for r in con.execute("SELECT code FROM units_2025 ORDER BY code")]
 
     # --- donor profiles (issue 5) ------------------------------------------------------------
     def list_donors(self) -> pd.DataFrame:
@@ -552,7 +562,7 @@ def _read_provenance(con: sqlite3.Connection) -> dict[str, schema.Provenance]:
 
 
 def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
-    cols = list(schema.PROJECT_COLUMNS)
+    cols = list(schema.ALL_PROJECT_COLUMNS)
     row = con.execute(f"SELECT {', '.join(cols)}, revision FROM projects WHERE project_id=?",
                       (project_id,)).fetchone()
     if row is None:
@@ -563,12 +573,23 @@ def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
 
 
 def _insert(con: sqlite3.Connection, p: dict, lines: list[dict], revision: int) -> None:
-    cols = list(schema.PROJECT_COLUMNS)
+    cols = list(schema.ALL_PROJECT_COLUMNS)
     con.execute(f"INSERT INTO projects ({', '.join(cols)}, revision) VALUES ({','.join('?' * (len(cols) + 1))})",
                 [p[c] for c in cols] + [revision])
     con.executemany(
         f"INSERT INTO funding (project_id, {', '.join(LINE_COLUMNS)}) VALUES (?{',?' * len(LINE_COLUMNS)})",
         [[p["project_id"], *(line[c] for c in LINE_COLUMNS)] for line in lines])
+
+
+def _add_optional_project_columns(con: sqlite3.Connection) -> str:
+    """Schema 3: every optional project column exists, blank cells at their default. Returns the log line."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(projects)")}
+    for col, default in schema.PROJECT_DEFAULTS.items():
+        if col not in have:  # stores seeded before issue 8
+            con.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
+        # rows saved while the store dropped the column were validated as the default's codes
+        con.execute(f"UPDATE projects SET {col}=? WHERE {col} IS NULL OR trim({col})=''", (default,))
+    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
 
 
 def _delete(con: sqlite3.Connection, project_id: str) -> None:

@@ -662,6 +662,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Mọi tệp xuất đều kèm nguồn gốc và mức độ tin cậy của từng lớp.",
         "Every export carries the source and quality of each layer.",
     ),
+    "data.col_unit_version": ("Phiên bản đơn vị hành chính", "Unit version"),
+    "data.unit_version_help": (
+        "Mã xã trong dự án thuộc danh mục đơn vị nào. Một số mã chỉ hai đơn vị khác nhau "
+        "(03405 là xã Giang Ma cũ và xã Tả Lèng mới).",
+        "Which list of units the project's commune code belongs to. Some codes name two different units "
+        "(03405 is former Giang Ma and new Tả Lèng).",
+    ),
     # --- 2025 units (issue 8) ------------------------------------------------------------------
     "units.switch": ("Đơn vị hành chính", "Administrative units"),
     "units.partial_note": (
