@@ -383,7 +383,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pitch.ctx_risk": ("Diện tích nguy cơ sạt lở cao", "Area at high landslide risk"),
     "pitch.ctx_events": ("Số vụ sạt lở, lũ quét đã báo cáo", "Reported landslides and flash floods"),
     "pitch.ctx_projects": ("Số dự án trong phạm vi đề xuất", "Projects in this pitch's scope"),
-    "pitch.maps_units": ("Bản đồ vẽ theo 13 đơn vị trước 1/7/2025.", "Maps are drawn on the 13 units before 1/7/2025."),
+    "pitch.maps_units": ("Bản đồ vẽ theo: {units}.", "Maps are drawn on: {units}."),
     "pitch.donor_quality": ("Ưu tiên của {donor}: {quality}", "Priorities of {donor}: {quality}"),
     "pitch.filters": ("Bộ lọc", "Filters"),
     "pitch.ratios_line": ("Tỷ lệ vốn đối ứng (giả định): {ratios}", "Counterpart ratios (assumptions): {ratios}"),

@@ -51,7 +51,8 @@ def pack_for(version: str, target: pitch.Target, filters: funding.Filters, lang:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_png(version: str, spec: pitch.MapSpec, filters: funding.Filters, lang: str, dpi: int) -> bytes:
-    return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, _shared.indicator_table(filters))
+    table = _shared.indicator_table(filters) if spec.units == "2021" else None  # the renderer sums 2025 units
+    return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -430,4 +431,4 @@ with tab_pack:
             d2.download_button(t("pitch.download_pdfs", lang, n=len(pack.opportunities)), pdfs,
                                f"pitch-{target.slug()}-{plang}-onepagers.zip", "application/zip", key="dl_pdfs",
                                icon=":material/download:", on_click="ignore")
-        illustrative_caption(t("pitch.maps_units", lang))
+        illustrative_caption(t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[units](lang)))
