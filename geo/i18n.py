@@ -652,16 +652,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.confirm_layer": ("Xác nhận thay lớp này", "Confirm: replace this layer"),
     "data.layer_done": ("Đã lưu: {summary}", "Stored: {summary}"),
     "data.format": ("Định dạng", "Format"),
-    "data.fmt.gpkg": ("GeoPackage (mọi lớp, mở bằng QGIS)", "GeoPackage (all layers, opens in QGIS)"),
-    "data.fmt.geojson": ("GeoJSON từng lớp (.zip)", "GeoJSON per layer (.zip)"),
-    "data.fmt.csv": ("CSV bảng dự án", "CSV of the project table"),
-    "data.fmt.xlsx": ("Excel bảng dự án", "Excel of the project table"),
+    "data.fmt.gpkg": (
+        "GeoPackage (mọi lớp và hồ sơ nhà tài trợ, mở bằng QGIS)",
+        "GeoPackage (all layers and donor profiles, opens in QGIS)",
+    ),
+    "data.fmt.geojson": (
+        "GeoJSON từng lớp (.zip, kèm hồ sơ nhà tài trợ dạng CSV)", "GeoJSON per layer (.zip, donor profiles as CSV)",
+    ),
+    "data.fmt.csv": ("CSV bảng dự án (chỉ bảng dự án)", "CSV of the project table (projects only)"),
+    "data.fmt.xlsx": ("Excel bảng dự án và hồ sơ nhà tài trợ", "Excel of the projects and donor profiles"),
     "data.hxl": ("Thêm dòng thẻ HXL", "Add an HXL hashtag row"),
     "data.download": ("Tải xuống", "Download"),
     "data.export_note": (
         "Mọi tệp xuất đều kèm nguồn gốc và mức độ tin cậy của từng lớp.",
         "Every export carries the source and quality of each layer.",
     ),
+    "data.export_readme_files": ("Các tệp: {files}.", "Files: {files}."),
     "data.col_unit_version": ("Phiên bản đơn vị hành chính", "Unit version"),
     "data.unit_version_help": (
         "Mã xã trong dự án thuộc danh mục đơn vị nào. Một số mã chỉ hai đơn vị khác nhau "

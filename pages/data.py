@@ -328,7 +328,7 @@ with tab_layer:
 def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
-        export_data.export(default_store().load(), fmt, path, lang, hxl)
+        export_data.export_store(default_store(), fmt, path, lang, hxl)
         return path.read_bytes()
 
 
