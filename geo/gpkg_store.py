@@ -68,7 +68,8 @@ import pandas as pd
 from geo import gpkg, schema
 from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
-from geo.validate import DataError, Problem
+from geo.i18n import t
+from geo.validate import DataError, Problem, catalog_label
 
 SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
@@ -138,7 +139,10 @@ class AuditEntry:
 
 
 class ConflictError(Exception):
-    """Someone else changed the project (or donor profile) since it was read. Carries both versions."""
+    """Someone else changed the project (or donor profile) since it was read. Carries both versions.
+
+    ``str()`` is English (logs); show users :meth:`text`.
+    """
 
     def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
                  mine: dict | None = None, kind: str = "project"):
@@ -146,8 +150,15 @@ class ConflictError(Exception):
         self.expected = expected
         self.theirs = theirs
         self.mine = mine
-        now = f"it is now {theirs.revision}" if theirs else "it has been deleted"
-        super().__init__(f"{kind} {project_id} was changed by someone else (you read revision {expected}, {now})")
+        self.kind = kind
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """What happened, in ``lang``."""
+        now = (t("err.conflict_now", lang, rev=self.theirs.revision) if self.theirs
+               else t("err.conflict_deleted", lang))
+        return t("err.conflict", lang, kind=t(f"err.conflict.{self.kind}", lang), pid=self.project_id,
+                 expected=self.expected, now=now)
 
 
 @dataclass(frozen=True)
@@ -176,8 +187,7 @@ class GpkgStore:
         found = int(row[0]) if row else 0
         if found > SCHEMA_VERSION:
             con.close()
-            raise DataError([Problem(str(self.path), f"written by a newer version of the atlas (schema {found}); "
-                                                     "update the app")])
+            raise DataError([Problem.of(str(self.path), "err.store_newer", found=found)])
         if 1 <= found < SCHEMA_VERSION:
             try:
                 self._migrate(con)
@@ -334,8 +344,7 @@ class GpkgStore:
         p, lines = self._checked(project, funding, allow_overcommit)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
-                raise DataError([Problem("form", f"project_id '{p['project_id']}' already exists",
-                                         None, "project_id")])
+                raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
             _insert(con, p, lines, 1)
             _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
             return _get(con, p["project_id"])
@@ -345,8 +354,7 @@ class GpkgStore:
         """Replace a project's fields and lines, if nobody changed it since ``expected_revision``."""
         p, lines = self._checked(project, funding, allow_overcommit)
         if p["project_id"] != project_id:
-            raise DataError([Problem("form", "the project id cannot be changed; create a new project instead",
-                                     None, "project_id")])
+            raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
             cur = _get(con, project_id)
             if cur is None or cur.revision != expected_revision:
@@ -401,7 +409,8 @@ class GpkgStore:
         entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
         state = None if entry is None else (entry.before if which == "before" else entry.state)
         if state is None:
-            raise DataError([Problem("history", f"no version #{entry_id} ({which}) of project {project_id}")])
+            raise DataError([Problem.of("history", "err.no_version", id=entry_id, pid=project_id,
+                                        which=catalog_label(f"err.version.{'before' if which == 'before' else 'after'}"))])
         note = f"restored version #{entry_id}" + (" (before)" if which == "before" else "")
         if expected_revision is None:
             return self.create_project(state["project"], state["funding"], user, allow_overcommit=True, note=note)
@@ -483,7 +492,7 @@ class GpkgStore:
             cur = _get_donor(con, did)
             if expected_revision is None:
                 if cur is not None:
-                    raise DataError([Problem("form", f"donor_id '{did}' already exists", None, "donor_id")])
+                    raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
                 _insert_donor(con, rec, 1)
                 _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
                 return _get_donor(con, did)
@@ -501,7 +510,7 @@ class GpkgStore:
 
         cur = self.get_donor(donor_id)
         if cur is None:
-            raise DataError([Problem("donors", f"no donor '{donor_id}'", None, "donor_id")])
+            raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
         who = (user or "").strip() or default_user()
         rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
         return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
@@ -527,7 +536,7 @@ class GpkgStore:
                       user: str = "", note: str = "") -> None:
         """Replace a whole feature layer and its provenance in one transaction."""
         if layer not in FEATURE_LAYERS:
-            raise DataError([Problem(layer, f"unknown layer; expected one of {', '.join(FEATURE_LAYERS)}")])
+            raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
         with self._write() as con:
             _write_layer(con, layer, gdf, provenance)
             prov = _read_provenance(con)
@@ -619,7 +628,7 @@ def _donor_provenance(seed_dir: Path) -> schema.Provenance:
             prov = read_manifest(manifest)
             if "donors" in prov:
                 return prov["donors"]
-    raise DataError([Problem("layers.json", "has no 'donors' entry")])
+    raise DataError([Problem.of("layers.json", "err.manifest_no_donors")])
 
 
 def _get_donor(con: sqlite3.Connection, donor_id: str) -> DonorRecord | None:

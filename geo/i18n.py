@@ -965,6 +965,49 @@ CATALOG: dict[str, tuple[str, str]] = {
         "'{quality}' is not official, approximate or illustrative",
     ),
     "err.nothing_to_import": ("không có gì để nhập", "nothing to import"),
+    # the store (geo/gpkg_store.py)
+    "err.store_newer": (
+        "tệp dữ liệu được ghi bởi phiên bản mới hơn của ứng dụng (lược đồ {found}); hãy cập nhật ứng dụng",
+        "written by a newer version of the atlas (schema {found}); update the app",
+    ),
+    "err.project_exists": ("mã dự án '{pid}' đã có", "project_id '{pid}' already exists"),
+    "err.project_id_fixed": (
+        "không thể đổi mã dự án; hãy tạo dự án mới", "the project id cannot be changed; create a new project instead",
+    ),
+    "err.no_version": ("dự án {pid} không có phiên bản #{id} ({which})", "no version #{id} ({which}) of project {pid}"),
+    "err.version.after": ("sau thay đổi", "after"),
+    "err.version.before": ("trước thay đổi", "before"),
+    "err.unknown_layer": (
+        "lớp không xác định; hãy dùng một trong: {layers}", "unknown layer; expected one of {layers}",
+    ),
+    "err.donor_exists": ("mã nhà tài trợ '{did}' đã có", "donor_id '{did}' already exists"),
+    "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
+    "err.manifest_no_donors": ("thiếu mục 'donors'", "has no 'donors' entry"),
+    "err.conflict": (
+        "{kind} {pid} vừa bị người khác sửa (bạn đã đọc phiên bản {expected}, {now})",
+        "{kind} {pid} was changed by someone else (you read revision {expected}, {now})",
+    ),
+    "err.conflict.project": ("dự án", "project"),
+    "err.conflict.donor": ("hồ sơ nhà tài trợ", "donor"),
+    "err.conflict_now": ("hiện là phiên bản {rev}", "it is now {rev}"),
+    "err.conflict_deleted": ("nó đã bị xóa", "it has been deleted"),
+    # user indicator CSV (priority score, geo/priority.py)
+    "err.indicator_two_columns": (
+        "cần hai cột: xã (tên hoặc mã) và giá trị", "needs two columns: commune (name or code) and value",
+    ),
+    "err.commune_twice": ("xã {code} xuất hiện hai lần", "commune {code} appears twice"),
+    "err.not_utf8": (
+        "không phải văn bản UTF-8; hãy lưu tệp dưới dạng 'CSV UTF-8'", "is not UTF-8 text; save it as 'CSV UTF-8'",
+    ),
+    "err.indicator_no_rows": (
+        "cần một dòng tiêu đề và ít nhất một dòng cho một xã", "needs a header row and at least one commune row",
+    ),
+    "err.field_count": (
+        "có {n} trường nhưng dòng tiêu đề có {width}; hãy viết số thập phân bằng dấu chấm (45.5), "
+        "đặt trong ngoặc kép (\"45,5\") hoặc phân cách cột bằng ';'",
+        "has {n} fields but the header has {width}; write decimals with a point (45.5), "
+        "quote them (\"45,5\") or separate columns with ';'",
+    ),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

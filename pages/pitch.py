@@ -274,7 +274,7 @@ with tab_profiles:
             except DataError as err:
                 _shared.show_data_error(err, lang)
             except ConflictError as err:
-                st.error(t("pitch.conflict", lang, error=str(err)))
+                st.error(t("pitch.conflict", lang, error=err.text(lang)))
         if rec is not None:
             c1, c2 = st.columns(2)
             if c1.button(t("pitch.confirm", lang), key=f"confirm_{k}", icon=":material/verified:",
@@ -285,7 +285,7 @@ with tab_profiles:
                     profiles.clear()
                     st.rerun()
                 except ConflictError as err:
-                    st.error(t("pitch.conflict", lang, error=str(err)))
+                    st.error(t("pitch.conflict", lang, error=err.text(lang)))
             with c2.expander(t("pitch.delete", lang)):
                 sure = st.checkbox(t("pitch.delete_confirm", lang), key=f"del_sure_{k}")
                 if st.button(t("pitch.delete", lang), disabled=not sure, key=f"del_{k}"):
@@ -296,7 +296,7 @@ with tab_profiles:
                         profiles.clear()
                         st.rerun()
                     except ConflictError as err:
-                        st.error(t("pitch.conflict", lang, error=str(err)))
+                        st.error(t("pitch.conflict", lang, error=err.text(lang)))
             entries = store.donor_history(pick)
             with st.expander(t("pitch.history", lang)):
                 if entries:
