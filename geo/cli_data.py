@@ -87,7 +87,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    path = export_data.export(default_store().load(), args.format, args.out, args.lang, args.hxl)
+    path = export_data.export_store(default_store(), args.format, args.out, args.lang, args.hxl)
     print(f"wrote {path}")
     return 0
 

@@ -110,6 +110,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", default=None, metavar="DIR", help="also write one PDF one-pager per opportunity here")
     p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
     p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
-                   help="administrative units of the tables (maps use the units before 1/7/2025)")
+                   help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")
     p.add_argument("--dpi", type=int, default=150, help="map resolution (default 150)")
     p.set_defaults(func=_pitch)

@@ -20,8 +20,10 @@ Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
 (attributes); ``atlas_audit``, ``atlas_meta`` (internal).
 
 Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
-issue 5, with revisions and audited like projects; audit actions ``donor-*``). Opening an
-older store migrates it in one transaction (logged as ``migrate``); a newer one is refused.
+issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
+project its ``unit_version`` (:data:`geo.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
+``"2021"``, the units they were entered in). Opening an older store migrates it in one transaction
+(logged as ``migrate``); a newer one is refused.
 
 Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
 every write creates that file just before ``COMMIT`` and then waits forever, so a
@@ -69,9 +71,10 @@ from geo.config import DEFAULT as DEFAULT_CONFIG
 from geo.config import AtlasConfig, bundle_dir, load_config, parse_config, to_toml
 from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
-from geo.validate import DataError, Problem
+from geo.i18n import t
+from geo.validate import DataError, Problem, catalog_label
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
 APP_DIR = "tam-duong-atlas"
 FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -139,7 +142,10 @@ class AuditEntry:
 
 
 class ConflictError(Exception):
-    """Someone else changed the project (or donor profile) since it was read. Carries both versions."""
+    """Someone else changed the project (or donor profile) since it was read. Carries both versions.
+
+    ``str()`` is English (logs); show users :meth:`text`.
+    """
 
     def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
                  mine: dict | None = None, kind: str = "project"):
@@ -147,8 +153,15 @@ class ConflictError(Exception):
         self.expected = expected
         self.theirs = theirs
         self.mine = mine
-        now = f"it is now {theirs.revision}" if theirs else "it has been deleted"
-        super().__init__(f"{kind} {project_id} was changed by someone else (you read revision {expected}, {now})")
+        self.kind = kind
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """What happened, in ``lang``."""
+        now = (t("err.conflict_now", lang, rev=self.theirs.revision) if self.theirs
+               else t("err.conflict_deleted", lang))
+        return t("err.conflict", lang, kind=t(f"err.conflict.{self.kind}", lang), pid=self.project_id,
+                 expected=self.expected, now=now)
 
 
 @dataclass(frozen=True)
@@ -177,8 +190,7 @@ class GpkgStore:
         found = int(row[0]) if row else 0
         if found > SCHEMA_VERSION:
             con.close()
-            raise DataError([Problem(str(self.path), f"written by a newer version of the atlas (schema {found}); "
-                                                     "update the app")])
+            raise DataError([Problem.of(str(self.path), "err.store_newer", found=found)])
         if 1 <= found < SCHEMA_VERSION:
             try:
                 self._migrate(con)
@@ -200,6 +212,8 @@ class GpkgStore:
                     prov["donors"] = _donor_provenance(self.seed_dir)
                     _write_provenance(con, prov)
                     steps.append("donor profiles added from the bundled starter list")
+                if found < 3:
+                    steps.append(_add_optional_project_columns(con))
                 con.execute("UPDATE atlas_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
                 con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
                 _audit(con, "atlas", "migrate", None, None, None, None,
@@ -295,7 +309,7 @@ class GpkgStore:
     def load(self) -> Dataset:
         with self._read() as con:
             prov = _read_provenance(con)
-            projects = gpkg.read_table(con, "projects", skip=("fid", "revision"))
+            projects = gpkg.read_table(con, "projects", skip=("fid", "revision"))[list(schema.ALL_PROJECT_COLUMNS)]
             layers = {name: gpkg.read_table(con, name) for name in FEATURE_LAYERS}
             return Dataset(
                 communes=layers["communes"], projects=projects, funding=gpkg.read_table(con, "funding"),
@@ -334,8 +348,7 @@ class GpkgStore:
         p, lines = self._checked(project, funding, allow_overcommit)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
-                raise DataError([Problem("form", f"project_id '{p['project_id']}' already exists",
-                                         None, "project_id")])
+                raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
             _insert(con, p, lines, 1)
             _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
             return _get(con, p["project_id"])
@@ -345,8 +358,7 @@ class GpkgStore:
         """Replace a project's fields and lines, if nobody changed it since ``expected_revision``."""
         p, lines = self._checked(project, funding, allow_overcommit)
         if p["project_id"] != project_id:
-            raise DataError([Problem("form", "the project id cannot be changed; create a new project instead",
-                                     None, "project_id")])
+            raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
             cur = _get(con, project_id)
             if cur is None or cur.revision != expected_revision:
@@ -401,7 +413,8 @@ class GpkgStore:
         entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
         state = None if entry is None else (entry.before if which == "before" else entry.state)
         if state is None:
-            raise DataError([Problem("history", f"no version #{entry_id} ({which}) of project {project_id}")])
+            raise DataError([Problem.of("history", "err.no_version", id=entry_id, pid=project_id,
+                                        which=catalog_label(f"err.version.{'before' if which == 'before' else 'after'}"))])
         note = f"restored version #{entry_id}" + (" (before)" if which == "before" else "")
         if expected_revision is None:
             return self.create_project(state["project"], state["funding"], user, allow_overcommit=True, note=note)
@@ -442,7 +455,8 @@ class GpkgStore:
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        problems = validate_records(records, self.commune_codes(), allow_overcommit)
+        problems = validate_records(records, self.commune_codes(), allow_overcommit,
+                                    unit_codes_2025=self.unit_codes_2025())
         found = [x for per in problems for x in per]
         if found:
             raise DataError(found)
@@ -451,6 +465,11 @@ class GpkgStore:
     def commune_codes(self) -> list[str]:
         with self._read() as con:
             return [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
+
+    def unit_codes_2025(self) -> list[str]:
+        """Codes of the units from 1/7/2025 (valid ``commune_code`` of a ``unit_version`` 2025 project)."""
+        with self._read() as con:
+            return [r[0] for r in con.execute("SELECT code FROM units_2025 ORDER BY code")]
 
     # --- donor profiles (issue 5) ------------------------------------------------------------
     def list_donors(self) -> pd.DataFrame:
@@ -477,7 +496,7 @@ class GpkgStore:
             cur = _get_donor(con, did)
             if expected_revision is None:
                 if cur is not None:
-                    raise DataError([Problem("form", f"donor_id '{did}' already exists", None, "donor_id")])
+                    raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
                 _insert_donor(con, rec, 1)
                 _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
                 return _get_donor(con, did)
@@ -495,7 +514,7 @@ class GpkgStore:
 
         cur = self.get_donor(donor_id)
         if cur is None:
-            raise DataError([Problem("donors", f"no donor '{donor_id}'", None, "donor_id")])
+            raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
         who = (user or "").strip() or default_user()
         rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
         return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
@@ -521,7 +540,7 @@ class GpkgStore:
                       user: str = "", note: str = "") -> None:
         """Replace a whole feature layer and its provenance in one transaction."""
         if layer not in FEATURE_LAYERS:
-            raise DataError([Problem(layer, f"unknown layer; expected one of {', '.join(FEATURE_LAYERS)}")])
+            raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
         with self._write() as con:
             _write_layer(con, layer, gdf, provenance)
             prov = _read_provenance(con)
@@ -562,7 +581,7 @@ def _read_config(con: sqlite3.Connection) -> AtlasConfig:
 
 
 def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
-    cols = list(schema.PROJECT_COLUMNS)
+    cols = list(schema.ALL_PROJECT_COLUMNS)
     row = con.execute(f"SELECT {', '.join(cols)}, revision FROM projects WHERE project_id=?",
                       (project_id,)).fetchone()
     if row is None:
@@ -573,12 +592,23 @@ def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
 
 
 def _insert(con: sqlite3.Connection, p: dict, lines: list[dict], revision: int) -> None:
-    cols = list(schema.PROJECT_COLUMNS)
+    cols = list(schema.ALL_PROJECT_COLUMNS)
     con.execute(f"INSERT INTO projects ({', '.join(cols)}, revision) VALUES ({','.join('?' * (len(cols) + 1))})",
                 [p[c] for c in cols] + [revision])
     con.executemany(
         f"INSERT INTO funding (project_id, {', '.join(LINE_COLUMNS)}) VALUES (?{',?' * len(LINE_COLUMNS)})",
         [[p["project_id"], *(line[c] for c in LINE_COLUMNS)] for line in lines])
+
+
+def _add_optional_project_columns(con: sqlite3.Connection) -> str:
+    """Schema 3: every optional project column exists, blank cells at their default. Returns the log line."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(projects)")}
+    for col, default in schema.PROJECT_DEFAULTS.items():
+        if col not in have:  # stores seeded before issue 8
+            con.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
+        # rows saved while the store dropped the column were validated as the default's codes
+        con.execute(f"UPDATE projects SET {col}=? WHERE {col} IS NULL OR trim({col})=''", (default,))
+    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
 
 
 def _delete(con: sqlite3.Connection, project_id: str) -> None:
@@ -608,7 +638,7 @@ def _donor_provenance(seed_dir: Path) -> schema.Provenance:
             prov = read_manifest(manifest)
             if "donors" in prov:
                 return prov["donors"]
-    raise DataError([Problem("layers.json", "has no 'donors' entry")])
+    raise DataError([Problem.of("layers.json", "err.manifest_no_donors")])
 
 
 def _get_donor(con: sqlite3.Connection, donor_id: str) -> DonorRecord | None:

@@ -382,7 +382,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pitch.ctx_risk": ("Diện tích nguy cơ sạt lở cao", "Area at high landslide risk"),
     "pitch.ctx_events": ("Số vụ sạt lở, lũ quét đã báo cáo", "Reported landslides and flash floods"),
     "pitch.ctx_projects": ("Số dự án trong phạm vi đề xuất", "Projects in this pitch's scope"),
-    "pitch.maps_units": ("Bản đồ vẽ theo 13 đơn vị trước 1/7/2025.", "Maps are drawn on the 13 units before 1/7/2025."),
+    "pitch.maps_units": ("Bản đồ vẽ theo: {units}.", "Maps are drawn on: {units}."),
     "pitch.donor_quality": ("Ưu tiên của {donor}: {quality}", "Priorities of {donor}: {quality}"),
     "pitch.filters": ("Bộ lọc", "Filters"),
     "pitch.ratios_line": ("Tỷ lệ vốn đối ứng (giả định): {ratios}", "Counterpart ratios (assumptions): {ratios}"),
@@ -651,15 +651,28 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.confirm_layer": ("Xác nhận thay lớp này", "Confirm: replace this layer"),
     "data.layer_done": ("Đã lưu: {summary}", "Stored: {summary}"),
     "data.format": ("Định dạng", "Format"),
-    "data.fmt.gpkg": ("GeoPackage (mọi lớp, mở bằng QGIS)", "GeoPackage (all layers, opens in QGIS)"),
-    "data.fmt.geojson": ("GeoJSON từng lớp (.zip)", "GeoJSON per layer (.zip)"),
-    "data.fmt.csv": ("CSV bảng dự án", "CSV of the project table"),
-    "data.fmt.xlsx": ("Excel bảng dự án", "Excel of the project table"),
+    "data.fmt.gpkg": (
+        "GeoPackage (mọi lớp và hồ sơ nhà tài trợ, mở bằng QGIS)",
+        "GeoPackage (all layers and donor profiles, opens in QGIS)",
+    ),
+    "data.fmt.geojson": (
+        "GeoJSON từng lớp (.zip, kèm hồ sơ nhà tài trợ dạng CSV)", "GeoJSON per layer (.zip, donor profiles as CSV)",
+    ),
+    "data.fmt.csv": ("CSV bảng dự án (chỉ bảng dự án)", "CSV of the project table (projects only)"),
+    "data.fmt.xlsx": ("Excel bảng dự án và hồ sơ nhà tài trợ", "Excel of the projects and donor profiles"),
     "data.hxl": ("Thêm dòng thẻ HXL", "Add an HXL hashtag row"),
     "data.download": ("Tải xuống", "Download"),
     "data.export_note": (
         "Mọi tệp xuất đều kèm nguồn gốc và mức độ tin cậy của từng lớp.",
         "Every export carries the source and quality of each layer.",
+    ),
+    "data.export_readme_files": ("Các tệp: {files}.", "Files: {files}."),
+    "data.col_unit_version": ("Phiên bản đơn vị hành chính", "Unit version"),
+    "data.unit_version_help": (
+        "Mã xã trong dự án thuộc danh mục đơn vị nào. Một số mã chỉ hai đơn vị khác nhau "
+        "(03405 là xã Giang Ma cũ và xã Tả Lèng mới).",
+        "Which list of units the project's commune code belongs to. Some codes name two different units "
+        "(03405 is former Giang Ma and new Tả Lèng).",
     ),
     # --- 2025 units (issue 8) ------------------------------------------------------------------
     "units.switch": ("Đơn vị hành chính", "Administrative units"),
@@ -970,6 +983,49 @@ CATALOG: dict[str, tuple[str, str]] = {
         "'{quality}' is not official, approximate or illustrative",
     ),
     "err.nothing_to_import": ("không có gì để nhập", "nothing to import"),
+    # the store (geo/gpkg_store.py)
+    "err.store_newer": (
+        "tệp dữ liệu được ghi bởi phiên bản mới hơn của ứng dụng (lược đồ {found}); hãy cập nhật ứng dụng",
+        "written by a newer version of the atlas (schema {found}); update the app",
+    ),
+    "err.project_exists": ("mã dự án '{pid}' đã có", "project_id '{pid}' already exists"),
+    "err.project_id_fixed": (
+        "không thể đổi mã dự án; hãy tạo dự án mới", "the project id cannot be changed; create a new project instead",
+    ),
+    "err.no_version": ("dự án {pid} không có phiên bản #{id} ({which})", "no version #{id} ({which}) of project {pid}"),
+    "err.version.after": ("sau thay đổi", "after"),
+    "err.version.before": ("trước thay đổi", "before"),
+    "err.unknown_layer": (
+        "lớp không xác định; hãy dùng một trong: {layers}", "unknown layer; expected one of {layers}",
+    ),
+    "err.donor_exists": ("mã nhà tài trợ '{did}' đã có", "donor_id '{did}' already exists"),
+    "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
+    "err.manifest_no_donors": ("thiếu mục 'donors'", "has no 'donors' entry"),
+    "err.conflict": (
+        "{kind} {pid} vừa bị người khác sửa (bạn đã đọc phiên bản {expected}, {now})",
+        "{kind} {pid} was changed by someone else (you read revision {expected}, {now})",
+    ),
+    "err.conflict.project": ("dự án", "project"),
+    "err.conflict.donor": ("hồ sơ nhà tài trợ", "donor"),
+    "err.conflict_now": ("hiện là phiên bản {rev}", "it is now {rev}"),
+    "err.conflict_deleted": ("nó đã bị xóa", "it has been deleted"),
+    # user indicator CSV (priority score, geo/priority.py)
+    "err.indicator_two_columns": (
+        "cần hai cột: xã (tên hoặc mã) và giá trị", "needs two columns: commune (name or code) and value",
+    ),
+    "err.commune_twice": ("xã {code} xuất hiện hai lần", "commune {code} appears twice"),
+    "err.not_utf8": (
+        "không phải văn bản UTF-8; hãy lưu tệp dưới dạng 'CSV UTF-8'", "is not UTF-8 text; save it as 'CSV UTF-8'",
+    ),
+    "err.indicator_no_rows": (
+        "cần một dòng tiêu đề và ít nhất một dòng cho một xã", "needs a header row and at least one commune row",
+    ),
+    "err.field_count": (
+        "có {n} trường nhưng dòng tiêu đề có {width}; hãy viết số thập phân bằng dấu chấm (45.5), "
+        "đặt trong ngoặc kép (\"45,5\") hoặc phân cách cột bằng ';'",
+        "has {n} fields but the header has {width}; write decimals with a point (45.5), "
+        "quote them (\"45,5\") or separate columns with ';'",
+    ),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

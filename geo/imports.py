@@ -9,7 +9,10 @@ The table is "long": one row per project × funding source; project fields repea
 (or are left blank) on the following rows of the same project. Headers may be the
 template's Vietnamese ones, English ones or the schema's column names. Commune
 cells take a GSO code or a name typed any way (``"xa Ban Bo"``); status, content
-area, funding source and quality take a schema key or its Vietnamese/English label.
+area, funding source and quality take a schema key or its Vietnamese/English label. The optional
+``unit_version`` column (blank = 2021) says which units the commune cell names: ``2025`` (or the
+label of :data:`geo.schema.UNIT_VERSIONS`) reads it as a unit from 1/7/2025 (03405 = new Tả Lèng,
+not old Giang Ma).
 Files larger than :data:`MAX_BYTES` (20 MB) are refused.
 
 Examples
@@ -40,7 +43,7 @@ from geo import schema
 from geo.names import NameIndex, fold, nfc
 from geo.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
 from geo.store import Dataset
-from geo.validate import DataError, Problem
+from geo.validate import DataError, Problem, catalog_label
 
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE_ID = "VD-001"
@@ -62,6 +65,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "lon": schema.Label("Kinh độ", "Longitude"),
     "lat": schema.Label("Vĩ độ", "Latitude"),
     "quality": schema.Label("Chất lượng dữ liệu", "Data quality"),
+    "unit_version": catalog_label("data.col_unit_version"),
     "source": schema.Label("Nguồn vốn", "Funding source"),
     "need": schema.Label("Nhu cầu vốn (VND)", "Need (VND)"),
     "committed": schema.Label("Đã cam kết (VND)", "Committed (VND)"),
@@ -69,7 +73,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
 }
 #: Columns exports add for readers; ignored on import.
 INFO_COLUMNS: dict[str, schema.Label] = {"commune_name": schema.Label("Tên xã, thị trấn", "Commune name")}
-IMPORT_COLUMNS: tuple[str, ...] = (*schema.PROJECT_COLUMNS, *LINE_COLUMNS)
+IMPORT_COLUMNS: tuple[str, ...] = (*schema.ALL_PROJECT_COLUMNS, *LINE_COLUMNS)
 assert set(COLUMN_LABELS) == set(IMPORT_COLUMNS), "COLUMN_LABELS must follow geo.schema"
 
 
@@ -97,7 +101,9 @@ _STATUS = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.STATUSES])
 _SOURCE = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.FUNDING_SOURCES])
 _QUALITY = _enum([(q.value, (q.value, *schema.QUALITY_LABELS[q])) for q in schema.Quality])
 _AREA = _enum([(a.code, (str(a.code), a.key, a.vi, a.en)) for a in schema.CONTENT_AREAS.values()])
-_ENUMS = {"status": _STATUS, "source": _SOURCE, "quality": _QUALITY, "content_area": _AREA}
+_UNIT_VERSION = _enum([(k, (k, v.vi, v.en)) for k, v in schema.UNIT_VERSIONS.items()])
+_ENUMS = {"status": _STATUS, "source": _SOURCE, "quality": _QUALITY, "content_area": _AREA,
+          "unit_version": _UNIT_VERSION}
 
 
 _CP1258_TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -256,10 +262,16 @@ class ProjectImport:
         return pd.DataFrame(rows, columns=list(IMPORT_COLUMNS))
 
 
-def commune_index(ds: Dataset) -> NameIndex:
-    """Names, full names and ASCII names of every commune → code."""
+def commune_index(ds: Dataset, version: str = schema.DEFAULT_UNIT_VERSION) -> NameIndex:
+    """Names, full names and ASCII names of every unit of ``version`` → code (the 13 old communes by default)."""
+    from geo.units import unit_table
+
     idx = NameIndex()
-    for rec in ds.communes.to_dict("records"):
+    if version == "2021":
+        records = ds.communes.to_dict("records")
+    else:
+        records = unit_table(ds, version).reset_index().to_dict("records")
+    for rec in records:
         for col in ("name", "full_name", "name_ascii"):
             if isinstance(rec.get(col), str) and rec[col]:
                 idx.add(rec["code"], rec[col])
@@ -306,8 +318,9 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
     def hdr(col: str) -> str:
         return header_of.get(col, col)
 
-    idx = commune_index(ds)
+    indexes = {v: commune_index(ds, v) for v in schema.UNIT_VERSIONS}
     known = ds.communes["code"].tolist()
+    known_2025 = ds.units_2025["code"].tolist()
     matches = []
     projects: dict[str, dict] = {}
     first_row: dict[str, int] = {}
@@ -324,17 +337,6 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         if pid == EXAMPLE_ID:
             problem(n, "project_id", "err.template_example_row")
             continue
-        commune = rec.get("commune_code", "")
-        if commune:
-            m = idx.match(commune)
-            matches.append({"row": n, "value": commune, "code": m.code or "",
-                            "name": idx.display.get(m.code, "") if m.code else "",
-                            "exact": bool(m.exact or m.query == m.code)})
-            if m.code is None:
-                key, params = m.problem_key()
-                problem(n, "commune_code", key, **params)
-            else:
-                rec["commune_code"] = m.code
         for col, table in _ENUMS.items():
             val = rec.get(col, "")
             if val:
@@ -342,16 +344,38 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                 if key is None and col == "content_area":
                     lead = re.match(r"\s*(\d+)", val)
                     key = int(lead.group(1)) if lead and int(lead.group(1)) in schema.CONTENT_AREAS else None
+                if key is None and col == "unit_version":
+                    continue  # validation names the allowed versions (err.bad_unit_version)
                 if key is None:
                     label = COLUMN_LABELS[col]
                     problem(n, col, "err.not_valid_value", value=val,
                             what=schema.Label(label.vi.lower(), label.en.lower()))
                 else:
                     rec[col] = key
-        project = {c: rec.get(c, "") for c in schema.PROJECT_COLUMNS}
+        commune = rec.get("commune_code", "")
+        if commune:
+            # the cell is read in the row's unit version (some codes name two units)
+            version = rec.get("unit_version") or schema.DEFAULT_UNIT_VERSION
+            idx = indexes.get(version, indexes[schema.DEFAULT_UNIT_VERSION])
+            m = idx.match(commune)
+            matches.append({"row": n, "value": commune, "code": m.code or "",
+                            "name": idx.display.get(m.code, "") if m.code else "",
+                            "exact": bool(m.exact or m.query == m.code)})
+            if m.code is not None:
+                rec["commune_code"] = m.code
+            else:
+                # a unit of the other version: keep its code, validation below says to set unit_version
+                other = next((o.code for i in indexes.values() if i is not idx for o in [i.match(commune)]
+                              if o.code), None)
+                if other is not None:
+                    rec["commune_code"] = other
+                else:
+                    key, params = m.problem_key()
+                    problem(n, "commune_code", key, **params)
+        project = {c: rec.get(c, "") for c in schema.ALL_PROJECT_COLUMNS}
         if pid in projects:
             base = projects[pid]
-            for c in schema.PROJECT_COLUMNS:
+            for c in schema.ALL_PROJECT_COLUMNS:
                 if project[c] not in ("", None) and str(project[c]) != str(base[c]):
                     problem(n, c, "err.differs_from_first_row", first=first_row[pid], value=base[c])
         else:
@@ -363,7 +387,7 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
     out.matches = pd.DataFrame(matches, columns=["row", "value", "code", "name", "exact"])
 
     checked = validate_records([(project, [ln for _, ln in lines.get(pid, [])]) for pid, project in projects.items()],
-                               known, allow_overcommit=True, file=file)
+                               known, allow_overcommit=True, file=file, unit_codes_2025=known_2025)
     for (pid, project), found in zip(projects.items(), checked):
         numbered = lines.get(pid, [])
         row0 = first_row[pid]
@@ -416,6 +440,8 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from geo.units import unit_table
+
     wb = Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
@@ -427,6 +453,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL][0],
+        "unit_version": schema.DEFAULT_UNIT_VERSION,
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }
     ws.append([example[c] for c in IMPORT_COLUMNS])
@@ -448,6 +475,10 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         cell.font = bold
     valid = {
         "commune_code": "Mã GSO 5 chữ số hoặc tên xã (xem bên dưới) / 5-digit GSO code or commune name (below)",
+        "unit_version": "; ".join(f"{k} = {v.vi}" for k, v in schema.UNIT_VERSIONS.items())
+        + f" (để trống = {schema.DEFAULT_UNIT_VERSION}) / "
+        + "; ".join(f"{k} = {v.en}" for k, v in schema.UNIT_VERSIONS.items())
+        + f" (blank = {schema.DEFAULT_UNIT_VERSION})",
         "content_area": "1–10 hoặc tên nội dung / 1–10 or the label (below)",
         "status": ", ".join(s.vi for s in schema.STATUSES) + " / " + ", ".join(s.key for s in schema.STATUSES),
         "quality": ", ".join(f"{v[0]} / {q.value}" for q, v in schema.QUALITY_LABELS.items()),
@@ -464,6 +495,8 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         help_ws.append([COLUMN_LABELS[c].vi, COLUMN_LABELS[c].en, required, valid.get(c, "")])
     sections = [
         ("Xã, thị trấn / Communes", [(r["code"], r["full_name"]) for r in ds.communes.to_dict("records")]),
+        (f"{schema.UNIT_VERSIONS['2025'].vi} / {schema.UNIT_VERSIONS['2025'].en} (unit_version 2025)",
+         list(unit_table(ds, "2025")["full_name"].items())),
         ("Nội dung thu hút / Content areas", [(a.code, f"{a.vi} / {a.en}") for a in schema.CONTENT_AREAS.values()]),
         ("Nguồn vốn / Funding sources", [(s.key, f"{s.vi} / {s.en}") for s in schema.FUNDING_SOURCES]),
         ("Trạng thái / Statuses", [(s.key, f"{s.vi} / {s.en}") for s in schema.STATUSES]),

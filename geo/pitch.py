@@ -11,9 +11,9 @@ Every money figure comes from the same functions the Funding gaps page uses
 (:func:`geo.report.gap_tables`, :func:`geo.gaps.gap_table`, :mod:`geo.counterpart`), so a deck
 for the same filters shows the same totals as the page.
 
-Maps are described by :class:`MapSpec` (indicator, layers, highlighted commune) and drawn by
-:func:`render_png` with the print renderer (:func:`geo.render.render_map`) in the units before
-1/7/2025 (the renderer's), as the provenance lines say.
+Maps are described by :class:`MapSpec` (indicator, layers, highlighted unit, unit version) and
+drawn by :func:`render_png` with the print renderer (:func:`geo.render.render_map`) in the pack's
+unit version, as the provenance lines say.
 
 Examples
 --------
@@ -86,11 +86,13 @@ class Target:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """A map to draw: an indicator, overlay layers and the commune to highlight (old code) or None."""
+    """A map to draw: an indicator, overlay layers, the unit to highlight (a code of ``units``) or None,
+    and the unit version it is drawn in."""
 
     indicator: str = "gap"
     layers: tuple[str, ...] = ()
     highlight: str | None = None
+    units: str = schema.DEFAULT_UNIT_VERSION
 
 
 @dataclass
@@ -246,6 +248,9 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
     layers = PACK_LAYERS + (("donors",) if target.kind == "donor" else ())
     illustrative = report.is_illustrative(ds, layers) or (target.kind == "donor" and not target.donor.is_confirmed)
     made = (today or date.today()).isoformat()
+    for o in opps:  # every map in the pack's units, zoomed to the opportunity's unit there
+        o.map = dataclasses.replace(o.map, units=unit_version,
+                                    highlight=_unit_of(ds, o, projects, unit_version))
     return PitchPack(
         target=target, lang=lang, filters=eff, unit_version=unit_version, made=made,
         title=t("pitch.deck_title", lang), subtitle=target.label(lang, names), totals=totals, unit_table=by_unit,
@@ -253,7 +258,19 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         context=_context(ds, table, projects, lang),
         provenance=_provenance(ds, target, eff, unit_version, layers, ratios, weights, made, lang),
         illustrative=illustrative,
+        context_map=MapSpec("n_projects", ("crop_zones", "risk_zones"), units=unit_version),
+        gap_map=MapSpec("gap", ("projects",), units=unit_version),
     )
+
+
+def _unit_of(ds: Dataset, opp: Opportunity, projects: pd.DataFrame, unit_version: str) -> str | None:
+    """The code (in ``unit_version``) of the unit an opportunity's map highlights; None if it has none."""
+    if opp.kind == "commune":
+        if unit_version == "2021":
+            return opp.key
+        return dict(zip(units.crosswalk_of(ds)["old_code"], units.crosswalk_of(ds)["new_code"])).get(opp.key)
+    code = units.unit_codes(projects[projects["project_id"] == opp.key], ds, unit_version).iloc[0]
+    return None if pd.isna(code) else str(code)
 
 
 def _unit_note(ds: Dataset, code: str | None, unit_version: str, lang: str) -> str:
@@ -365,7 +382,8 @@ def _context(ds: Dataset, table: pd.DataFrame, projects: pd.DataFrame, lang: str
 def _provenance(ds, target, filters, unit_version, layers, ratios, weights, made, lang) -> list[str]:
     from geo.render import filters_summary
 
-    lines = [unit_version_line(unit_version, lang), t("pitch.maps_units", lang)]
+    lines = [unit_version_line(unit_version, lang),
+             t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[unit_version](lang))]
     lines += ds.provenance_lines(lang, layers)
     if target.kind == "donor":
         lines.append(t("pitch.donor_quality", lang, donor=target.donor.label(lang),
@@ -382,13 +400,16 @@ def _provenance(ds, target, filters, unit_version, layers, ratios, weights, made
 # --- maps -------------------------------------------------------------------------------------------
 def render_png(ds: Dataset, spec: MapSpec, filters: funding.Filters, lang: str, dpi: int = 150,
                table: pd.DataFrame | None = None) -> bytes:
-    """A map page (A4 landscape, :func:`geo.render.render_map`) as a compact PNG (palette, ≤256 colours)."""
+    """A map page (A4 landscape, :func:`geo.render.render_map`) as a compact PNG (palette, ≤256 colours).
+
+    ``table``: a precomputed ``geo.units.indicators(ds, spec.units, filters)``, or None.
+    """
     from PIL import Image
 
     from geo import render
 
     fig = render.render_map(ds, spec.indicator, filters=filters, lang=lang, layers=spec.layers,
-                            highlight=spec.highlight, table=table)
+                            highlight=spec.highlight, table=table, units=spec.units)
     buf = io.BytesIO()
     render.save_map(fig, buf, "png", dpi)
     img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")

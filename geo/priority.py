@@ -203,7 +203,7 @@ def parse_indicator(table: pd.DataFrame, file: str, index: names.NameIndex) -> p
     {'03394': 12.5, '03390': nan}
     """
     if table.shape[1] < 2:
-        raise DataError([Problem(file, "needs two columns: commune (name or code) and value")])
+        raise DataError([Problem.of(file, "err.indicator_two_columns")])
     key_col, value_col = table.columns[0], table.columns[1]
     problems: list[Problem] = []
     values: dict[str, float] = {}
@@ -211,10 +211,11 @@ def parse_indicator(table: pd.DataFrame, file: str, index: names.NameIndex) -> p
         row = i + 2
         m = index.match(key)
         if m.code is None:
-            problems.append(Problem(file, m.problem("en") or "unknown commune", row, str(key_col)))
+            key, params = m.problem_key()
+            problems.append(Problem.of(file, key, row, str(key_col), **params))
             continue
         if m.code in values:
-            problems.append(Problem(file, f"commune {m.code} appears twice", row, str(key_col)))
+            problems.append(Problem.of(file, "err.commune_twice", row, str(key_col), code=m.code))
             continue
         text = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw).strip()
         if text == "":
@@ -222,7 +223,7 @@ def parse_indicator(table: pd.DataFrame, file: str, index: names.NameIndex) -> p
             continue
         number = _parse_number(text)
         if number is None:
-            problems.append(Problem(file, f"'{text}' is not a number", row, str(value_col)))
+            problems.append(Problem.of(file, "err.not_number", row, str(value_col), value=text))
             continue
         values[m.code] = number
     if problems:
@@ -245,16 +246,15 @@ def read_indicator_csv(data: bytes, file: str) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DataError([Problem(file, "is not UTF-8 text; save it as 'CSV UTF-8'")]) from None
+        raise DataError([Problem.of(file, "err.not_utf8")]) from None
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2:
-        raise DataError([Problem(file, "needs a header row and at least one commune row")])
+        raise DataError([Problem.of(file, "err.indicator_no_rows")])
     header = lines[0]
     delimiter = max(";,\t", key=header.count) if any(c in header for c in ";,\t") else ","
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     width = len(rows[0])
-    problems = [Problem(file, f"has {len(r)} fields but the header has {width}; write decimals with a point "
-                              f"(45.5), quote them (\"45,5\") or separate columns with ';'", i + 1)
+    problems = [Problem.of(file, "err.field_count", i + 1, n=len(r), width=width)
                 for i, r in enumerate(rows) if i and len(r) != width]
     if problems:
         raise DataError(problems)

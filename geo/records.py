@@ -1,7 +1,8 @@
 """One project and its funding lines as plain, JSON-friendly values, and their validation.
 
 The edit form, the importers and the store all speak this shape: a ``project`` dict
-with every column of :data:`geo.schema.PROJECT_COLUMNS`, and a list of funding
+with every column of :data:`geo.schema.ALL_PROJECT_COLUMNS` (optional ones filled with their
+default, e.g. ``unit_version`` ``"2021"``), and a list of funding
 lines with every column of :data:`geo.schema.FUNDING_COLUMNS` except ``project_id``.
 Validation returns :class:`geo.validate.Problem` objects whose ``column`` is the field name,
 so a form can say which field is wrong.
@@ -34,19 +35,25 @@ LINE_COLUMNS: tuple[str, ...] = tuple(c for c in schema.FUNDING_COLUMNS if c != 
 
 
 def blank_project() -> dict:
-    """A project dict with every schema column empty."""
-    return {c: (None if kind in ("int", "float") else "") for c, kind in schema.PROJECT_COLUMNS.items()}
+    """A project dict with every schema column empty (optional columns at their default)."""
+    return {c: schema.PROJECT_DEFAULTS.get(c, None if kind in ("int", "float") else "")
+            for c, kind in schema.ALL_PROJECT_COLUMNS.items()}
 
 
 def clean_value(column: str, value: object) -> object:
-    """Plain Python value for a project column (NFC text, int, float or None)."""
-    kind = schema.PROJECT_COLUMNS[column]
+    """Plain Python value for a project column (NFC text, int, float or None).
+
+    A blank optional column takes its default: ``clean_value("unit_version", None) == "2021"``.
+    """
+    kind = schema.ALL_PROJECT_COLUMNS[column]
+    default = schema.PROJECT_DEFAULTS.get(column)
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "" if kind == "str" else None
+        return default if default is not None else ("" if kind == "str" else None)
     if kind != "str" and isinstance(value, str) and not value.strip():
         return None
     if kind == "str":
-        return nfc(str(value)).strip()
+        text = nfc(str(value)).strip()
+        return default if default is not None and not text else text
     if kind == "int":
         parsed = parse_int(value)
         return parsed if parsed is not None else value
@@ -57,8 +64,8 @@ def clean_value(column: str, value: object) -> object:
 
 
 def clean_project(project: dict) -> dict:
-    """Every schema column, cleaned; unknown keys dropped."""
-    return {c: clean_value(c, project.get(c)) for c in schema.PROJECT_COLUMNS}
+    """Every stored project column, cleaned; unknown keys dropped."""
+    return {c: clean_value(c, project.get(c)) for c in schema.ALL_PROJECT_COLUMNS}
 
 
 def clean_lines(lines: Iterable[dict]) -> list[dict]:
@@ -78,15 +85,19 @@ def clean_lines(lines: Iterable[dict]) -> list[dict]:
 
 def validate_record(
     project: dict, lines: list[dict], commune_codes: Iterable[str], allow_overcommit: bool = False,
-    file: str = "form",
+    file: str = "form", unit_codes_2025: Iterable[str] = (),
 ) -> list[Problem]:
-    """Every problem of one project and its lines; ``row`` is the funding line (1-based) or None."""
-    return validate_records([(project, lines)], commune_codes, allow_overcommit, file)[0]
+    """Every problem of one project and its lines; ``row`` is the funding line (1-based) or None.
+
+    ``commune_code`` must be one of ``commune_codes`` (``unit_version`` 2021) or of
+    ``unit_codes_2025`` (``unit_version`` 2025).
+    """
+    return validate_records([(project, lines)], commune_codes, allow_overcommit, file, unit_codes_2025)[0]
 
 
 def validate_records(
     items: list[tuple[dict, list[dict]]], commune_codes: Iterable[str], allow_overcommit: bool = False,
-    file: str = "form",
+    file: str = "form", unit_codes_2025: Iterable[str] = (),
 ) -> list[list[Problem]]:
     """:func:`validate_record` for many projects at once (one pass of the table validators).
 
@@ -97,7 +108,7 @@ def validate_records(
         return out
     cleaned = [(clean_project(p), clean_lines(lines)) for p, lines in items]
     frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned])
-    for x in validate_projects(frame, file, commune_codes):
+    for x in validate_projects(frame, file, commune_codes, unit_codes_2025):
         out[x.row - 2].append(replace(x, file=file, row=None))
     where: list[tuple[int, int]] = []
     rows = []

@@ -163,6 +163,13 @@ PROJECT_COLUMNS: dict[str, str] = {
 PROJECT_OPTIONAL_COLUMNS: dict[str, tuple[str, str]] = {
     "unit_version": ("str", "2021"),
 }
+#: Every stored project column, in stored order (required ones, then optional ones): what records,
+#: the store, imports and exports carry. Use this, not PROJECT_COLUMNS, wherever a project is kept whole.
+ALL_PROJECT_COLUMNS: dict[str, str] = {
+    **PROJECT_COLUMNS, **{c: kind for c, (kind, _default) in PROJECT_OPTIONAL_COLUMNS.items()},
+}
+#: The value an optional project column takes when it is missing or blank.
+PROJECT_DEFAULTS: dict[str, str] = {c: default for c, (_kind, default) in PROJECT_OPTIONAL_COLUMNS.items()}
 PROJECT_REQUIRED: tuple[str, ...] = (
     "project_id", "name_vi", "commune_code", "content_area", "status", "start_year", "end_year", "quality",
 )

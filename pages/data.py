@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import export_data, imports, layer_import, schema
+from geo import export_data, imports, layer_import, schema, units
 from geo.gpkg_store import ConflictError, default_user
 from geo.i18n import t
 from geo.records import blank_project, validate_record
@@ -89,7 +89,14 @@ with tab_projects:
     if rec:
         st.caption(t("data.revision", lang, rev=rev))
     k = f"{pid}_{rev}"
-    codes = ds.communes["code"].tolist()
+    # Outside the form so that choosing a version reruns and the commune list follows it.
+    versions = list(schema.UNIT_VERSIONS)
+    version = st.selectbox(imports.field_label("unit_version", lang), versions, key=f"unit_version_{k}",
+                           index=versions.index(base["unit_version"]) if base["unit_version"] in versions else 0,
+                           format_func=lambda v: schema.UNIT_VERSIONS[v](lang), help=t("data.unit_version_help", lang))
+    old_codes, new_codes = ds.communes["code"].tolist(), ds.units_2025["code"].tolist()
+    codes = new_codes if version == "2025" else old_codes
+    unit_names = names if version == "2021" else units.unit_table(ds, version, lang)["full_name"].to_dict()
     with st.form(f"project_form_{k}"):
         c1, c2 = st.columns(2)
         f = {}
@@ -100,7 +107,7 @@ with tab_projects:
         f["description"] = c1.text_area(imports.field_label("description", lang), base["description"])
         f["commune_code"] = c2.selectbox(imports.field_label("commune_code", lang), codes,
                                          index=codes.index(base["commune_code"]) if base["commune_code"] in codes else 0,
-                                         format_func=lambda c: f"{names.get(c, c)} ({c})")
+                                         format_func=lambda c: f"{unit_names.get(c, c)} ({c})")
         areas = list(schema.CONTENT_AREAS)
         f["content_area"] = c2.selectbox(imports.field_label("content_area", lang), areas,
                                          index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
@@ -134,9 +141,9 @@ with tab_projects:
         allow_over = st.checkbox(t("data.allow_over", lang))
         submitted = st.form_submit_button(t("data.save", lang), type="primary")
     if submitted:
-        project = {**f, "lon": f["lon"] or None, "lat": f["lat"] or None}
+        project = {**f, "lon": f["lon"] or None, "lat": f["lat"] or None, "unit_version": version}
         new_lines = [r for r in edited.to_dict("records") if r.get("source")]
-        problems = validate_record(project, new_lines, codes, allow_over)
+        problems = validate_record(project, new_lines, old_codes, allow_over, unit_codes_2025=new_codes)
         if problems:
             field_errors(problems)
         else:
@@ -321,7 +328,7 @@ with tab_layer:
 def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
-        export_data.export(default_store().load(), fmt, path, lang, hxl)
+        export_data.export_store(default_store(), fmt, path, lang, hxl)
         return path.read_bytes()
 
 

@@ -51,7 +51,8 @@ def pack_for(version: str, target: pitch.Target, filters: funding.Filters, lang:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_png(version: str, spec: pitch.MapSpec, filters: funding.Filters, lang: str, dpi: int) -> bytes:
-    return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, _shared.indicator_table(filters))
+    table = _shared.indicator_table(filters) if spec.units == "2021" else None  # the renderer sums 2025 units
+    return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -273,7 +274,7 @@ with tab_profiles:
             except DataError as err:
                 _shared.show_data_error(err, lang)
             except ConflictError as err:
-                st.error(t("pitch.conflict", lang, error=str(err)))
+                st.error(t("pitch.conflict", lang, error=err.text(lang)))
         if rec is not None:
             c1, c2 = st.columns(2)
             if c1.button(t("pitch.confirm", lang), key=f"confirm_{k}", icon=":material/verified:",
@@ -284,7 +285,7 @@ with tab_profiles:
                     profiles.clear()
                     st.rerun()
                 except ConflictError as err:
-                    st.error(t("pitch.conflict", lang, error=str(err)))
+                    st.error(t("pitch.conflict", lang, error=err.text(lang)))
             with c2.expander(t("pitch.delete", lang)):
                 sure = st.checkbox(t("pitch.delete_confirm", lang), key=f"del_sure_{k}")
                 if st.button(t("pitch.delete", lang), disabled=not sure, key=f"del_{k}"):
@@ -295,7 +296,7 @@ with tab_profiles:
                         profiles.clear()
                         st.rerun()
                     except ConflictError as err:
-                        st.error(t("pitch.conflict", lang, error=str(err)))
+                        st.error(t("pitch.conflict", lang, error=err.text(lang)))
             entries = store.donor_history(pick)
             with st.expander(t("pitch.history", lang)):
                 if entries:
@@ -430,4 +431,4 @@ with tab_pack:
             d2.download_button(t("pitch.download_pdfs", lang, n=len(pack.opportunities)), pdfs,
                                f"pitch-{target.slug()}-{plang}-onepagers.zip", "application/zip", key="dl_pdfs",
                                icon=":material/download:", on_click="ignore")
-        illustrative_caption(t("pitch.maps_units", lang))
+        illustrative_caption(t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[units](lang)))
