@@ -21,8 +21,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- app and navigation -------------------------------------------------------
     "app.title": ("Bản đồ Đầu tư Tam Đường", "Tam Đường Investment Atlas"),
     "app.subtitle": (
-        "Thu hút hợp tác quốc tế hỗ trợ vùng đồng bào dân tộc thiểu số, huyện Tam Đường (Lai Châu), 2021–2025",
-        "International cooperation for ethnic-minority areas, Tam Đường district (Lai Châu), 2021–2025",
+        "Thu hút hợp tác quốc tế hỗ trợ vùng đồng bào dân tộc thiểu số — {district}, {province}",
+        "International cooperation for ethnic-minority areas — {district}, {province}",
     ),
     "app.language": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
     "nav.overview": ("Tổng quan", "Overview"),

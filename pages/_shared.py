@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import exporting, fmt, funding, i18n, indicators, schema, units
+from geo import config, exporting, fmt, funding, i18n, indicators, schema, units
 from geo.i18n import t
 from geo.store import Dataset, default_store
 
@@ -62,6 +62,16 @@ def _indicator_table(version: str, filters: funding.Filters) -> pd.DataFrame:
 def indicator_table(filters: funding.Filters = funding.Filters()) -> pd.DataFrame:
     """Per-commune indicators for ``filters``, computed once per (data version, filters)."""
     return _indicator_table(default_store().version(), filters)
+
+
+@st.cache_resource(show_spinner=False)
+def _config(bundle: str) -> config.AtlasConfig:
+    return config.load_config(bundle)
+
+
+def page_title() -> str:
+    """The browser-tab title: the data folder's own atlas name (English, as tab titles are short)."""
+    return _config(str(config.bundle_dir())).title("en")
 
 
 def provenance_banner(ds: Dataset, lang: str) -> None:

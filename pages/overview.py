@@ -9,8 +9,8 @@ from pages import _shared
 lang = _shared.lang()
 ds = _shared.dataset()
 
-st.title(t("app.title", lang))
-st.caption(t("app.subtitle", lang))
+st.title(ds.config.title(lang))  # the data folder's atlas.toml names the district
+st.caption(t("app.subtitle", lang, district=ds.config.name(lang), province=ds.config.province(lang)))
 _shared.provenance_banner(ds, lang)
 
 unit_version = _shared.unit_version_switch(lang)

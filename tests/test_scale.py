@@ -268,3 +268,19 @@ def test_map_page_shows_the_other_district_from_its_config(other_bundle):
     (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
     script = json.loads(component.proto.json_args)["script"]
     assert all(code in script for code in communes["code"]) and "03390" not in script  # not Tam Đường
+
+
+def test_overview_and_banner_speak_of_the_other_district_and_its_own_data_quality(other_bundle):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Demo District Investment Atlas"
+    assert "Demo district, Demo province" in at.caption[0].value and "Tam Đường" not in at.caption[0].value
+    banner = " ".join(w.value for w in at.warning)
+    assert "ILLUSTRATIVE" in banner and "APPROXIMATE" not in banner  # the synthetic bundle says illustrative
