@@ -6,7 +6,6 @@ from geo.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")
-_shared.run_through_navigation()
 lang = _shared.language_switch()
 
 pages = [

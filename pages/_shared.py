@@ -12,13 +12,12 @@ from geo.store import Dataset, default_store
 
 
 def run_through_navigation() -> None:
-    """Leave Streamlit's old ``pages/``-folder mode before anything is drawn.
+    """Send a deep link that is a server's first request through app.py.
 
-    Until the first ``st.navigation`` call in a server process, Streamlit treats the
-    ``pages/`` folder as old-style auto-navigation: the very first run draws its widgets
-    under other ids (so the first click is lost) and a bookmarked ``/overview`` runs the
-    page without app.py. The flag is process-wide and flips once, so this reruns exactly
-    one page load per server start, before any widget event exists to lose.
+    Until the first ``st.navigation`` call in a server process, Streamlit treats the ``pages/``
+    folder as old-style auto-navigation: a bookmarked ``/overview`` as the first request after a
+    restart would run that page alone (no language switch, an auto-generated menu). The flag is
+    process-wide and flips once, so this reruns at most one page load per server start.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager

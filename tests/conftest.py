@@ -114,10 +114,10 @@ def offline_browser():
 def _apptest_like_a_running_server(monkeypatch):
     """Make every AppTest run behave like a server after its first page load.
 
-    AppTest re-detects the ``pages/`` folder before every run, so each run would be a
-    server's very first one (old auto-navigation mode, which app.py leaves with a rerun
-    that drops the run's click). A real server flips the flag once per process; mirror
-    that steady state here. The first-load path itself is tested in a real browser
+    AppTest re-detects the ``pages/`` folder before every run, so each run would be a server's
+    very first one (old auto-navigation mode, which ``_shared.lang()`` leaves with a rerun that
+    would drop the run's click). A real server flips the flag once per process; mirror that
+    steady state here. The first-request path itself is tested in a real browser
     (tests/test_e2e_app.py).
     """
     from streamlit.runtime.pages_manager import PagesManager
