@@ -38,8 +38,8 @@ def _import_projects(args: argparse.Namespace) -> int:
     ds = store.load()
     pre = imports.preview_projects(_read(args.file, imports.MAX_BYTES), args.file, ds,
                                    store.project_revisions())
-    print(f"{pre.file}: {pre.encoding}, {len(pre.records)} projects "
-          f"({len(pre.new_ids)} new, {len(pre.changed_ids)} changed)")
+    print(t("data.cli_summary", args.lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+            new=len(pre.new_ids), changed=len(pre.changed_ids)))
     for w in pre.warnings:
         print(t("err.cli_note", args.lang, text=w.text(args.lang)))
     if not pre.ok:
@@ -47,9 +47,9 @@ def _import_projects(args: argparse.Namespace) -> int:
     if pre.overcommitted and not args.allow_overcommit:
         raise DataError([Problem.of(pre.file, "err.overcommit_cli")])
     if not args.yes:
-        answer = input("Write these changes? [y/N] ") if sys.stdin.isatty() else ""
+        answer = input(t("data.cli_confirm", args.lang)) if sys.stdin.isatty() else ""
         if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
-            print("nothing written (pass --yes to confirm without asking)")
+            print(t("data.cli_nothing_written", args.lang))
             return 1
     try:
         counts = store.apply_projects(pre.records, pre.base_revisions, args.user or default_user(),
@@ -57,7 +57,7 @@ def _import_projects(args: argparse.Namespace) -> int:
     except ConflictError as err:
         raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
                                               expected=err.expected)]) from None
-    print(f"written: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    print(t("data.cli_written", args.lang, **counts))
     return 0
 
 
@@ -67,28 +67,28 @@ def _import_layer(args: argparse.Namespace) -> int:
     li = layer_import.preview_layer(args.kind, _read(args.file, layer_import.MAX_LAYER_BYTES), args.file, ds,
                                      crs=args.crs)
     for note in li.notes:
-        print(f"note: {note}")
+        print(t("err.cli_note", args.lang, text=note.text(args.lang)))
     for r in li.repairs:
         print(t("err.cli_repaired", args.lang, text=r.text(args.lang)))
     if len(li.matches):
-        print(li.matches.to_string(index=False))
+        print(layer_import.match_table(li.matches, args.lang).to_string(index=False))
     if not li.ok:
         raise DataError(li.problems)
     summary = layer_import.commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
                                         args.quality or "", args.method or "", args.user or default_user())
-    print(f"written: {summary}")
+    print(t("data.cli_written_layer", args.lang, summary=summary.text(args.lang)))
     return 0
 
 
 def _template(args: argparse.Namespace) -> int:
     path = imports.write_template(args.out, default_store().load())
-    print(f"wrote {path}")
+    print(t("data.cli_wrote", args.lang, path=path))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     path = export_data.export_store(default_store(), args.format, args.out, args.lang, args.hxl)
-    print(f"wrote {path}")
+    print(t("data.cli_wrote", args.lang, path=path))
     return 0
 
 

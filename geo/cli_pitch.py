@@ -19,8 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo import deck, donors, i18n, names, onepager, pitch, schema
+from geo import deck, donors, i18n, names, onepager, pitch, schema, validate
 from geo.store import default_store
+from geo.validate import NoteError
 
 
 def _donors(args: argparse.Namespace) -> int:
@@ -31,8 +32,10 @@ def _donors(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+def _fail(lang: str, err: Exception) -> int:
+    """Print ``err`` in ``lang`` (keyed errors are translated; others as raised) and return status 2."""
+    text = err.text(lang) if callable(getattr(err, "text", None)) else str(err)
+    print(i18n.t("err.cli_error", lang, text=text), file=sys.stderr)
     return 2
 
 
@@ -46,7 +49,8 @@ def _communes(text: str, ds) -> tuple[str, ...]:
         (codes.append(m.code) if m.code else bad.append(part))
     if bad or not codes:
         valid = ", ".join(f"{c} {n}" for c, n in zip(ds.communes["code"], ds.communes["full_name"]))
-        raise ValueError(f"unknown commune(s) {', '.join(bad) or '(none given)'}; valid: {valid}")
+        raise NoteError("err.unknown_commune_names", valid=valid,
+                        names=", ".join(bad) if bad else validate.catalog_label("err.no_commune_given"))
     return tuple(dict.fromkeys(codes))
 
 
@@ -58,21 +62,22 @@ def _pitch(args: argparse.Namespace) -> int:
         if args.donor:
             profiles = donors.by_id(donors.load_profiles(store))
             if args.donor not in profiles:
-                return _fail(f"unknown donor '{args.donor}'; valid ids: {', '.join(profiles)}")
+                return _fail(lang, NoteError("err.unknown_donor_id", did=args.donor, valid=", ".join(profiles)))
             target = pitch.Target("donor", donor=profiles[args.donor])
         elif args.theme is not None:
             if args.theme not in schema.CONTENT_AREAS:
-                return _fail(f"unknown theme {args.theme}; valid: " + "; ".join(
-                    schema.content_area_label(c, "en") for c in schema.CONTENT_AREAS))
+                valid = schema.Label(*("; ".join(schema.content_area_label(c, lg) for c in schema.CONTENT_AREAS)
+                                       for lg in ("vi", "en")))
+                return _fail(lang, NoteError("err.unknown_theme", theme=args.theme, valid=valid))
             target = pitch.Target("theme", theme=args.theme)
         else:
             target = pitch.Target("communes", communes=_communes(args.communes, ds))
         pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.units)
     except ValueError as err:
-        return _fail(str(err))
+        return _fail(lang, err)
     out = Path(args.out or f"pitch-{target.slug()}-{lang}.pptx")
     if not out.parent.is_dir():
-        return _fail(f"folder {out.parent} does not exist")
+        return _fail(lang, NoteError("err.folder_missing", folder=out.parent))
     pdf_dir = Path(args.pdf) if args.pdf else None
     if pdf_dir is not None:
         pdf_dir.mkdir(parents=True, exist_ok=True)
@@ -84,15 +89,15 @@ def _pitch(args: argparse.Namespace) -> int:
         return maps[spec]
 
     out.write_bytes(deck.build_deck(pack, render))
-    print(f"wrote {out} ({5 + len(pack.opportunities)} slides, {len(pack.opportunities)} opportunities, {lang}, "
-          f"units {args.units})")
+    print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=5 + len(pack.opportunities),
+                 opps=len(pack.opportunities), language=lang, units=args.units))
     if not pack.opportunities:
-        print(f"note: {i18n.t('pitch.no_opportunities', 'en')}", file=sys.stderr)
+        print(i18n.t("err.cli_note", lang, text=i18n.t("pitch.no_opportunities", lang)), file=sys.stderr)
     if pdf_dir is not None:
         for opp in pack.opportunities:
             path = pdf_dir / onepager.file_name(opp)
             path.write_bytes(onepager.build_onepager(pack, opp, render(opp.map)))
-            print(f"wrote {path}")
+            print(i18n.t("pitch.cli_wrote", lang, path=path))
     return 0
 
 

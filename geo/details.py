@@ -153,4 +153,4 @@ def _format(key: str, value: float, lang: str) -> str:
     if INDICATORS[key].unit.en == "VND":
         return fmt.vnd(value, lang)
     decimals = 0 if float(value).is_integer() else 1
-    return f"{fmt.number(float(value), lang, decimals)} {INDICATORS[key].unit(lang)}"
+    return f"{fmt.number(float(value), lang, decimals)} {INDICATORS[key].unit_for(float(value), lang)}"

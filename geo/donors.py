@@ -144,8 +144,8 @@ def validate_donor(raw: Mapping, file: str = "form", row: int | None = None) -> 
     """
     problems: list[Problem] = []
 
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(file, message, row, column))
+    def bad(column: str, key: str, **params: object) -> None:
+        problems.append(Problem.of(file, key, row, column, **params))
 
     rec: dict = {}
     for col, kind in schema.DONOR_COLUMNS.items():
@@ -155,36 +155,36 @@ def validate_donor(raw: Mapping, file: str = "form", row: int | None = None) -> 
         else:
             rec[col] = None if _blank(value) else parse_int(value)
             if not _blank(value) and rec[col] is None:
-                bad(col, f"'{value}' is not a whole number")
+                bad(col, "err.donor_not_whole", value=value)
     for col in schema.DONOR_REQUIRED:
         if _blank(raw.get(col)):
-            bad(col, "is required")
+            bad(col, "err.donor_required")
     rec["donor_id"] = rec["donor_id"].lower()
     if rec["donor_id"] and not schema.DONOR_ID_PATTERN.match(rec["donor_id"]):
-        bad("donor_id", f"'{rec['donor_id']}' must be 2–40 lower-case letters, digits, '_' or '-'")
+        bad("donor_id", "err.donor_bad_id", value=rec["donor_id"])
     if rec["donor_type"] and rec["donor_type"] not in schema.DONOR_TYPE_BY_KEY:
-        bad("donor_type", f"'{rec['donor_type']}' is not one of {', '.join(schema.DONOR_TYPE_BY_KEY)}")
+        bad("donor_type", "err.not_one_of", value=rec["donor_type"], options=", ".join(schema.DONOR_TYPE_BY_KEY))
     instruments = split_instruments(rec["instruments"])
     unknown = [i for i in instruments if i not in schema.INSTRUMENTS]
     if unknown:
-        bad("instruments", f"unknown instrument(s) {', '.join(unknown)}; use {', '.join(schema.INSTRUMENTS)}")
+        bad("instruments", "err.donor_bad_instruments", values=", ".join(unknown), options=", ".join(schema.INSTRUMENTS))
     elif rec["instruments"] and not instruments:
-        bad("instruments", "is required")
+        bad("instruments", "err.donor_required")
     rec["instruments"] = schema.INSTRUMENT_SEP.join(instruments)
     for code in AREA_CODES:
         col = schema.priority_column(code)
         if rec[col] is None:
             rec[col] = 0
         elif not 0 <= rec[col] <= max(schema.PRIORITY_LEVELS):
-            bad(col, f"priority {rec[col]} must be between 0 and {max(schema.PRIORITY_LEVELS)}")
+            bad(col, "err.donor_bad_priority", value=rec[col], max=max(schema.PRIORITY_LEVELS))
     lo, hi = rec["ticket_min"], rec["ticket_max"]
     if lo is not None and lo < 0:
-        bad("ticket_min", "must not be negative")
+        bad("ticket_min", "err.donor_negative")
     if lo is not None and hi is not None and hi < lo:
-        bad("ticket_max", f"ticket maximum ({hi}) is below the minimum ({lo})")
+        bad("ticket_max", "err.donor_ticket_order", hi=hi, lo=lo)
     quality = rec["priorities_quality"] or schema.PRIORITIES_ILLUSTRATIVE
     if quality != schema.PRIORITIES_ILLUSTRATIVE and not schema.PRIORITIES_CONFIRMED.match(quality):
-        bad("priorities_quality", "must be 'illustrative' or 'confirmed by <user> on <YYYY-MM-DD>'")
+        bad("priorities_quality", "err.donor_bad_quality")
     rec["priorities_quality"] = quality
     return rec, problems
 
@@ -203,12 +203,12 @@ def read_donor_csv(path: Path | str) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in schema.DONOR_REQUIRED if c not in raw.columns]
     if missing:
-        raise DataError([Problem(path.name, f"missing column(s) {', '.join(missing)}")])
+        raise DataError([Problem.of(path.name, "err.donor_missing_columns", names=", ".join(missing))])
     records, problems, seen = [], [], set()
     for i, row in enumerate(raw.to_dict("records")):
         rec, found = validate_donor(row, path.name, i + 2)
         if rec["donor_id"] in seen:
-            found.append(Problem(path.name, f"donor_id '{rec['donor_id']}' appears twice", i + 2, "donor_id"))
+            found.append(Problem.of(path.name, "err.donor_twice", i + 2, "donor_id", did=rec["donor_id"]))
         seen.add(rec["donor_id"])
         problems += found
         records.append(rec)

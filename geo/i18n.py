@@ -529,6 +529,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "The ask of {ask} is above the usual maximum of {max} (part co-finance) → {value}"),
     "match.why_total": ("Mức phù hợp {fit} × điểm ưu tiên {score} = điểm ghép nối {match}",
                         "Fit {fit} × priority score {score} = match {match}"),
+    "pitch.cli_wrote_deck": (
+        "đã ghi {path} ({slides} trang chiếu, {opps} cơ hội, {language}, đơn vị hành chính {units})",
+        "wrote {path} ({slides} slides, {opps} opportunities, {language}, units {units})",
+    ),
+    "pitch.cli_wrote": ("đã ghi {path}", "wrote {path}"),
     # --- print map (issue 6) -------------------------------------------------------------------
     "print.district": ("Huyện Tam Đường, tỉnh Lai Châu", "Tam Đường district, Lai Châu province"),
     "print.all_projects": ("Mọi dự án trừ đã hủy", "All projects except cancelled"),
@@ -674,6 +679,39 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Which list of units the project's commune code belongs to. Some codes name two different units "
         "(03405 is former Giang Ma and new Tả Lèng).",
     ),
+    # layer import notes and summaries (geo/layer_import.py), review tables, data CLI (geo/cli_data.py)
+    "data.note_crs_replaced": (
+        "Hệ tọa độ của tệp ({old}) đã được thay bằng {new} theo xác nhận",
+        "CRS of the file ({old}) replaced by {new} as confirmed",
+    ),
+    "data.note_vn2000": (
+        "Đã chuyển VN-2000 sang WGS 84 bằng tham số chuyển đổi chính thức (EPSG:6960)",
+        "VN-2000 converted to WGS 84 with the official shift (EPSG:6960)",
+    ),
+    "data.stored_layer": ("{n} đối tượng vào lớp {layer} ({quality})",
+                          "{n} features stored in {layer} ({quality})"),
+    "data.stored_locations": ("cập nhật vị trí của {updated} dự án, {unchanged} không đổi",
+                              "{updated} project locations updated, {unchanged} unchanged"),
+    "data.match.row": ("Đối tượng / dòng", "Feature / row"),
+    "data.match.field": ("Trường", "Field"),
+    "data.match.value": ("Giá trị trong tệp", "Value in the file"),
+    "data.match.code": ("Mã GSO", "GSO code"),
+    "data.match.name": ("Xã, thị trấn", "Commune"),
+    "data.match.how": ("Cách đối chiếu", "Matched by"),
+    "data.match.exact": ("Khớp chính xác", "Exact match"),
+    "data.how.code": ("theo mã", "code"),
+    "data.how.name": ("theo tên", "name"),
+    "data.how.name (fuzzy)": ("theo tên (gần đúng, cần kiểm tra)", "name (fuzzy)"),
+    "data.how.unmatched": ("không tìm thấy", "unmatched"),
+    "data.cli_summary": ("{file}: mã hóa {enc}; {n} dự án ({new} mới, {changed} thay đổi)",
+                         "{file}: {enc}, {n} projects ({new} new, {changed} changed)"),
+    "data.cli_confirm": ("Ghi các thay đổi này? [c/K] ", "Write these changes? [y/N] "),
+    "data.cli_nothing_written": ("chưa ghi gì (thêm --yes để ghi mà không cần hỏi)",
+                                 "nothing written (pass --yes to confirm without asking)"),
+    "data.cli_written": ("đã ghi: {created} mới, {updated} cập nhật, {unchanged} không đổi",
+                         "written: {created} created, {updated} updated, {unchanged} unchanged"),
+    "data.cli_written_layer": ("đã ghi: {summary}", "written: {summary}"),
+    "data.cli_wrote": ("đã ghi {path}", "wrote {path}"),
     # --- 2025 units (issue 8) ------------------------------------------------------------------
     "units.switch": ("Đơn vị hành chính", "Administrative units"),
     "units.partial_note": (
@@ -1026,6 +1064,43 @@ CATALOG: dict[str, tuple[str, str]] = {
         "has {n} fields but the header has {width}; write decimals with a point (45.5), "
         "quote them (\"45,5\") or separate columns with ';'",
     ),
+    # donor profiles (geo/donors.py)
+    "err.donor_not_whole": ("'{value}' không phải số nguyên", "'{value}' is not a whole number"),
+    "err.donor_required": ("bắt buộc, không được để trống", "is required"),
+    "err.donor_bad_id": (
+        "'{value}' phải gồm 2–40 chữ thường không dấu, chữ số, '_' hoặc '-'",
+        "'{value}' must be 2–40 lower-case letters, digits, '_' or '-'",
+    ),
+    "err.donor_bad_instruments": (
+        "hình thức tài trợ không hợp lệ: {values}; hãy dùng: {options}",
+        "unknown instrument(s) {values}; use {options}",
+    ),
+    "err.donor_bad_priority": ("mức ưu tiên {value} phải từ 0 đến {max}", "priority {value} must be between 0 and {max}"),
+    "err.donor_negative": ("không được là số âm", "must not be negative"),
+    "err.donor_ticket_order": (
+        "mức tài trợ tối đa ({hi}) nhỏ hơn mức tối thiểu ({lo})", "ticket maximum ({hi}) is below the minimum ({lo})",
+    ),
+    "err.donor_bad_quality": (
+        "phải là 'illustrative' (minh họa) hoặc 'confirmed by <tên> on <YYYY-MM-DD>' (đã xác nhận)",
+        "must be 'illustrative' or 'confirmed by <user> on <YYYY-MM-DD>'",
+    ),
+    "err.donor_missing_columns": ("thiếu cột: {names}", "missing column(s) {names}"),
+    "err.donor_twice": ("mã nhà tài trợ '{did}' xuất hiện hai lần", "donor_id '{did}' appears twice"),
+    # pitch targets (geo/pitch.py, geo/cli_pitch.py)
+    "err.unknown_commune_codes": (
+        "không có mã xã {codes}; các mã hợp lệ: {valid}", "unknown commune code(s) {codes}; valid: {valid}",
+    ),
+    "err.unknown_commune_names": (
+        "không tìm thấy xã {names}; các xã hợp lệ: {valid}", "unknown commune(s) {names}; valid: {valid}",
+    ),
+    "err.no_commune_given": ("(chưa nhập xã nào)", "(none given)"),
+    "err.unknown_donor_id": (
+        "không có nhà tài trợ '{did}'; các mã hợp lệ: {valid}", "unknown donor '{did}'; valid ids: {valid}",
+    ),
+    "err.unknown_theme": ("không có nội dung thu hút {theme}; hợp lệ: {valid}", "unknown theme {theme}; valid: {valid}"),
+    "err.folder_missing": ("thư mục {folder} không tồn tại", "folder {folder} does not exist"),
+    "err.top_too_small": ("--top phải từ 1 trở lên (đã nhập {top})", "--top must be at least 1, got {top}"),
+    "err.geom.line": ("đường (line)", "line"),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

@@ -32,6 +32,18 @@ class Indicator:
     unit: schema.Label
     layers: tuple[str, ...]  # provenance of the layers it derives from
     palette: str = "reds"  # geo.classify.PALETTES key: the same on screen and on paper
+    unit_one: str = ""  # English singular of a counted unit ("event"); Vietnamese nouns do not inflect
+
+    def unit_for(self, value: float, lang: str) -> str:
+        """The unit to write after ``value`` in ``lang``: singular for exactly one in English.
+
+        >>> ind = INDICATORS["n_events"]
+        >>> ind.unit_for(1, "en"), ind.unit_for(2, "en"), ind.unit_for(1, "vi")
+        ('event', 'events', 'vụ')
+        """
+        if lang == "en" and self.unit_one and value == 1:
+            return self.unit_one
+        return self.unit(lang)
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -44,7 +56,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding"),
                   "blues"),
         Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",),
-                  "purples"),
+                  "purples", unit_one="project"),
         *[
             Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",), "greens")
             for crop, label in schema.CROPS.items()
@@ -52,7 +64,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("risk_share", schema.Label("Tỷ lệ diện tích nguy cơ sạt lở cao", "Share of area at high landslide risk"),
                   schema.Label("%", "%"), ("risk_zones",)),
         Indicator("n_events", schema.Label("Số vụ sạt lở đã báo cáo", "Reported landslide events"),
-                  schema.Label("vụ", "events"), ("landslide_events",), "purples"),
+                  schema.Label("vụ", "events"), ("landslide_events",), "purples", unit_one="event"),
     ]
 }
 

@@ -54,12 +54,12 @@ import pyogrio
 import pyproj
 import shapely
 
-from geo import schema
+from geo import i18n, schema
 from geo.imports import commune_index
 from geo.names import fold, nfc
 from geo.records import frame_to_records
 from geo.store import Dataset
-from geo.validate import DataError, Problem, catalog_label
+from geo.validate import DataError, Note, Problem, catalog_label
 
 #: Official VN-2000 → WGS 84 shift (EPSG:6960, Decision 05/2007/QĐ-BTNMT), as PROJ ``+towgs84``.
 #: EPSG gives it in the coordinate-frame convention; ``+towgs84`` uses position-vector,
@@ -91,7 +91,7 @@ class LayerImport:
     gdf: gpd.GeoDataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     repairs: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     matches: pd.DataFrame = field(default_factory=pd.DataFrame)
     source_crs: str = ""
 
@@ -202,9 +202,9 @@ def guess_crs(bounds: tuple[float, float, float, float]) -> list[str]:
     return []
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds) -> tuple[gpd.GeoDataFrame, list[str]]:
+def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds) -> tuple[gpd.GeoDataFrame, list[Note]]:
     """Settle the CRS (see module rules) and return the layer in EPSG:4326 plus notes for the user."""
-    notes: list[str] = []
+    notes: list[Note] = []
     b = shapely.bounds(gdf.geometry.to_numpy())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -215,7 +215,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds)
         except pyproj.exceptions.CRSError:
             raise DataError([Problem.of(file, "err.unknown_crs", crs=crs)]) from None
         if gdf.crs is not None and not gdf.crs.equals(user_crs):
-            notes.append(f"CRS of the file ({gdf.crs.name}) replaced by {user_crs.name} as confirmed")
+            notes.append(Note.of("data.note_crs_replaced", old=gdf.crs.name, new=user_crs.name))
         gdf = gdf.set_crs(user_crs, allow_override=True)
     elif gdf.crs is None:
         options = guess_crs(bounds)
@@ -229,7 +229,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds)
                         x=f"{bounds[2]:,.0f}", y=f"{bounds[3]:,.0f}")
     if is_vn2000(gdf.crs):
         gdf = gdf.set_crs(with_official_shift(gdf.crs), allow_override=True)
-        notes.append("VN-2000 converted to WGS 84 with the official shift (EPSG:6960)")
+        notes.append(Note.of("data.note_vn2000"))
     out = gdf.to_crs(schema.GEOGRAPHIC_CRS)
     minx, miny, maxx, maxy = district_bounds
     got = out.geometry.dropna()
@@ -251,8 +251,8 @@ def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd
     geoms = list(gdf.geometry)
     found = pd.Series([_FAMILY.get(g.geom_type, g.geom_type) for g in geoms if g is not None and not g.is_empty])
     if found.nunique() > 1:
-        counts = ", ".join(f"{n} {k}" for k, n in found.value_counts().items())
-        problems.append(Problem.of(file, "err.mixed_geometry", column="geometry", counts=counts))
+        problems.append(Problem.of(file, "err.mixed_geometry", column="geometry",
+                                   counts=geometry_counts(found.value_counts())))
     metric = pyproj.Transformer.from_crs(gdf.crs, schema.METRIC_CRS, always_xy=True)
     for i, g in enumerate(geoms):
         row = i + 1
@@ -289,6 +289,42 @@ def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd
     out = gdf.copy()
     out["geometry"] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
     return out, problems, repairs
+
+
+def geometry_counts(counts: pd.Series) -> schema.Label:
+    """``{family: n}`` as "3 polygon, 1 point" with the family names in each language.
+
+    >>> geometry_counts(pd.Series({"polygon": 3, "point": 1}))("vi")
+    '3 vùng (polygon), 1 điểm (point)'
+    """
+    def name(family: str, lang: str) -> str:
+        key = f"err.geom.{family}"
+        return i18n.t(key, lang) if key in i18n.CATALOG else family  # an exotic type keeps its GIS name
+
+    vi, en = (", ".join(f"{n} {name(k, lang)}" for k, n in counts.items()) for lang in ("vi", "en"))
+    return schema.Label(vi, en)
+
+
+#: Machine columns of the review tables (commune matches of a layer or a project import) → catalog keys.
+MATCH_HEADERS = {"row": "data.match.row", "field": "data.match.field", "value": "data.match.value",
+                 "code": "data.match.code", "name": "data.match.name", "how": "data.match.how",
+                 "exact": "data.match.exact"}
+
+
+def match_table(matches: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A commune-match review table for display: headers and "how" values in ``lang``.
+
+    The input keeps its machine columns (``how`` is ``code``, ``name``, ``name (fuzzy)`` or ``unmatched``).
+
+    >>> m = pd.DataFrame({"row": [1], "field": ["ten"], "value": ["Ban Bo"], "code": ["03424"],
+    ...                   "name": ["Xã Bản Bo"], "how": ["name (fuzzy)"]})
+    >>> match_table(m, "vi").iloc[0].to_dict()["Cách đối chiếu"]
+    'theo tên (gần đúng, cần kiểm tra)'
+    """
+    out = matches.copy()
+    if "how" in out.columns:
+        out["how"] = out["how"].map(lambda h: i18n.t(f"data.how.{h}", lang) if f"data.how.{h}" in i18n.CATALOG else h)
+    return out.rename(columns={c: i18n.t(k, lang) for c, k in MATCH_HEADERS.items()})
 
 
 def _polygonal(g):
@@ -481,8 +517,8 @@ def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: st
 
 
 def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str, date: str, quality: str,
-                 method: str = "", user: str = "") -> str:
-    """Store a checked import (one transaction) and return a one-line summary."""
+                 method: str = "", user: str = "") -> Note:
+    """Store a checked import (one transaction) and return a one-line summary (``text(lang)``)."""
     if not li.ok:
         raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])
     if li.kind == "project-locations":
@@ -496,7 +532,7 @@ def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str,
         counts = store.apply_projects(changed, {p["project_id"]: revisions.get(p["project_id"]) for p, _ in changed},
                                       user, note=f"locations from {li.file} ({source}, {date})",
                                       allow_overcommit=True)
-        return f"{counts['updated']} project locations updated, {counts['unchanged']} unchanged"
+        return Note.of("data.stored_locations", updated=counts["updated"], unchanged=counts["unchanged"])
     layer = KINDS[li.kind]
     prov = make_provenance(ds, layer, source, licence, date, quality, method, li.file)
     gdf = li.gdf.copy()
@@ -516,4 +552,5 @@ def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str,
     else:
         gdf["quality"] = prov.quality.value
     store.replace_layer(layer, gdf, prov, user=user, note=f"from {li.file}")
-    return f"{len(gdf)} features stored in '{layer}' ({prov.quality.value})"
+    return Note.of("data.stored_layer", n=len(gdf), layer=catalog_label(f"map.short_{layer}"),
+                   quality=schema.Label(*schema.QUALITY_LABELS[prov.quality]))

@@ -41,6 +41,7 @@ from geo.exporting import unit_version_line
 from geo.i18n import t
 from geo.indicators import commune_indicators
 from geo.store import Dataset
+from geo.validate import NoteError
 
 KINDS: tuple[str, ...] = ("donor", "theme", "communes")
 DEFAULT_TOP = 5
@@ -164,8 +165,8 @@ def check_communes(ds: Dataset, codes: tuple[str, ...]) -> tuple[str, ...]:
     bad = [c for c in codes if c not in valid]
     if bad:
         names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
-        raise ValueError(f"unknown commune code(s) {', '.join(bad)}; valid: "
-                         + ", ".join(f"{c} {names[c]}" for c in valid))
+        raise NoteError("err.unknown_commune_codes", codes=", ".join(bad),
+                        valid=", ".join(f"{c} {names[c]}" for c in valid))
     return tuple(codes)
 
 
@@ -227,7 +228,7 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
     if target.kind == "communes":
         check_communes(ds, target.communes)
     if top < 1:
-        raise ValueError(f"--top must be at least 1, got {top}")
+        raise NoteError("err.top_too_small", top=top)
     ratios = counterpart.check_ratios(ratios)
     eff = target_filters(target, filters)
     projects, lines = scope(ds, target, filters)

@@ -183,7 +183,7 @@ def format_value(key: str, value: float, lang: str) -> str:
         return "–"
     if _is_money(key):
         return fmt.vnd_short(value, lang)
-    unit = INDICATORS[key].unit(lang)
+    unit = INDICATORS[key].unit_for(value, lang)
     sep = "" if unit == "%" else " "
     decimals = 0 if value == 0 else _decimals(key, abs(value))
     return f"{fmt.number(value, lang, decimals)}{sep}{unit}"

@@ -97,6 +97,41 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """A keyed message that is not about a file location (a CRS note, a summary, a CLI error).
+
+    >>> n = Note.of("err.geom.point")
+    >>> n.text("vi"), str(n)
+    ('điểm (point)', 'point')
+    """
+
+    key: str
+    params: tuple[Param, ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **params: object) -> Note:
+        i18n.CATALOG[key]  # an unknown key is a bug: fail where the note is made
+        return cls(key, tuple(params.items()))
+
+    def text(self, lang: str) -> str:
+        return i18n.t(self.key, lang, **{k: _localise(v, lang) for k, v in self.params})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+class NoteError(ValueError):
+    """A ValueError whose message is a :class:`Note`; ``str()`` is English, ``text(lang)`` localised."""
+
+    def __init__(self, key: str, **params: object):
+        self.note = Note.of(key, **params)
+        super().__init__(str(self.note))
+
+    def text(self, lang: str) -> str:
+        return self.note.text(lang)
+
+
 class DataError(ValueError):
     """Raised when input cannot be used; carries every problem found. ``str()`` is English."""
 

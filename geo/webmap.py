@@ -159,7 +159,7 @@ def format_value(indicator: str, value: float | None, lang: str) -> str:
     if ind.unit.en == "VND":
         return fmt.vnd_short(value, lang)
     decimals = 0 if float(value).is_integer() else 1
-    return f"{fmt.number(float(value), lang, decimals)} {ind.unit(lang)}"
+    return f"{fmt.number(float(value), lang, decimals)} {ind.unit_for(float(value), lang)}"
 
 
 def legend_rows(c: Classification, indicator: str, lang: str) -> list[tuple[str, str]]:

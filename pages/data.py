@@ -252,7 +252,7 @@ with tab_import:
             st.dataframe(imports.problems_frame(pre.warnings, lang), hide_index=True, width="stretch")
         if len(pre.matches):
             with st.expander(t("data.matches", lang)):
-                st.dataframe(pre.matches, hide_index=True, width="stretch")
+                st.dataframe(layer_import.match_table(pre.matches, lang), hide_index=True, width="stretch")
         if pre.records:
             st.dataframe(pre.table(), hide_index=True, width="stretch")
         st.info(t("data.nothing_written", lang))
@@ -302,12 +302,12 @@ with tab_layer:
             show_problems(err.problems, "data.problems", labels=False)
         if li is not None:
             for note in li.notes:
-                st.info(note)
+                st.info(note.text(lang))
             if li.repairs:
                 st.warning(t("data.repairs", lang))
                 st.dataframe(imports.problems_frame(li.repairs, lang), hide_index=True, width="stretch")
             if len(li.matches):
-                st.dataframe(li.matches, hide_index=True, width="stretch")
+                st.dataframe(layer_import.match_table(li.matches, lang), hide_index=True, width="stretch")
             if li.problems:
                 show_problems(li.problems, "data.problems", labels=False)
             else:
@@ -316,7 +316,7 @@ with tab_layer:
                 if st.button(t("data.confirm_layer", lang), type="primary", key="confirm_layer"):
                     try:
                         summary = layer_import.commit_layer(store, li, ds, src, lic, when, qual, method, user)
-                        st.session_state["data_layer_done"] = t("data.layer_done", lang, summary=summary)
+                        st.session_state["data_layer_done"] = t("data.layer_done", lang, summary=summary.text(lang))
                         st.rerun()
                     except DataError as err:
                         field_errors(err.problems, provenance=True)

@@ -32,7 +32,8 @@ def test_pitch_writes_a_deck_and_one_pagers(tmp_path, capsys):
     pdfs = sorted(pdf_dir.glob("*.pdf"))
     assert len(pdfs) == 2
     assert "Dữ liệu minh họa" in pypdf.PdfReader(pdfs[0]).pages[0].extract_text()
-    assert "wrote" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "đã ghi" in out and "7 trang chiếu, 2 cơ hội" in out and "wrote" not in out  # --lang vi
 
 
 def test_pitch_for_a_theme_or_communes_by_name(tmp_path):

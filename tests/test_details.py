@@ -75,7 +75,7 @@ def test_events_located_by_their_point_and_figures_formatted(tiny_ds):
     figures = dict(one.figures)
     assert figures["Funding gap"] == "VND 900"
     assert figures["Number of projects"] == "2 projects"
-    assert figures["Reported landslide events"] == "1 events"
+    assert figures["Reported landslide events"] == "1 event"  # singular in English
     assert figures["Population"] == "1,000"
     assert len(one.provenance) == len(details.DETAIL_LAYERS)
     assert set(one.crops["Crop"]) == {c.en for c in schema.CROPS.values()}

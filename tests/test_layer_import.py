@@ -62,7 +62,7 @@ def test_prj_without_towgs84_lands_where_epsg_9205_says(tmp_path):
     data = _zip_shp(metric, tmp_path, prj=ESRI_PRJ)
     li = preview_layer("communes", data, "ranh_gioi.zip", DS)
     assert li.ok, li.problems
-    assert any("EPSG:6960" in n for n in li.notes)
+    assert any("EPSG:6960" in str(n) for n in li.notes)
     got = li.gdf.set_index("code").to_crs(schema.METRIC_CRS).centroid.to_crs(schema.GEOGRAPHIC_CRS)
     want = DS.communes.set_index("code").to_crs(schema.METRIC_CRS).centroid.to_crs(schema.GEOGRAPHIC_CRS)
     for code in want.index:
