@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -88,26 +86,12 @@ def bundle_env(bundle: Path | None) -> dict[str, str]:
 @contextmanager
 def streamlit(env: dict[str, str]) -> Iterator[tuple[str, int]]:
     """``streamlit run app.py`` on a free loopback port; yields (url, pid). Stopped on exit."""
-    from tests.browser import free_port, wait_healthy
+    from tests.browser import streamlit_process
 
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--global.developmentMode", "false"]
     CACHE.mkdir(parents=True, exist_ok=True)
-    log = open(CACHE / "server.log", "w")  # the last server's output, to diagnose errors
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, timeout=120)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    # The last server's output stays in the cache folder, to diagnose errors.
+    with streamlit_process(env, log=CACHE / "server.log", timeout=120) as (url, pid):
+        yield url, pid
 
 
 def vm_status(pid: int) -> dict[str, int]:

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,11 +46,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+            output = log.read_text(errors="replace") if log and log.exists() else ""
+            raise RuntimeError(f"streamlit exited with {proc.returncode}: {output}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -61,26 +63,41 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
-    """Start ``streamlit run`` on a free loopback port; yield its base URL."""
+def streamlit_process(env: dict[str, str] | None = None, script: str = "app.py", log: Path | None = None,
+                      timeout: float = 90) -> Iterator[tuple[str, int]]:
+    """Start ``streamlit run`` on a free loopback port; yield (base URL, pid); stop it on exit.
+
+    Output goes to ``log`` (a temp file by default), never to an unread pipe that could fill up
+    and stall the server.
+    """
     port = free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = log or Path(tmp) / "server.log"
+        with open(log, "w") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                                    stdout=out, stderr=subprocess.STDOUT, text=True)
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_healthy(url, proc, timeout, log)
+                yield url, proc.pid
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
+    """Start ``streamlit run`` on a free loopback port; yield its base URL."""
+    with streamlit_process(env, script) as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def is_loopback(url: str) -> bool:
