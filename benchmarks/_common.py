@@ -45,8 +45,8 @@ def timed(fn: Callable, runs: int = 3) -> tuple[float, object]:
 def synthetic_bundle(n: int, n_projects: int, seed: int = 0) -> Path:
     """A synthetic data folder with ``n`` communes (built once, reused between runs)."""
     from geo import synthetic
-    from geo.config import DEFAULT, replace
-    from geo.schema import Label
+    from geo.model.config import DEFAULT, replace
+    from geo.model.schema import Label
 
     path = CACHE / f"bundle-{n}-{n_projects}-{seed}"
     if (path / "atlas.toml").exists():
@@ -64,9 +64,9 @@ def synthetic_bundle(n: int, n_projects: int, seed: int = 0) -> Path:
 
 def seeded_data_dir(bundle: Path | None) -> Path:
     """A data folder whose store is already seeded from ``bundle`` (None = the bundled district)."""
-    from geo.config import load_config
-    from geo.gpkg_store import GpkgStore, store_file
-    from geo.store import BUNDLED_DATA_DIR
+    from geo.model.config import load_config
+    from geo.storage.gpkg_store import GpkgStore, store_file
+    from geo.storage.store import BUNDLED_DATA_DIR
 
     seed = bundle or BUNDLED_DATA_DIR
     d = CACHE / f"data-{seed.name}"

@@ -1,9 +1,9 @@
-"""Aggregating geocoded projects into communes: ``geo.aggregate`` vs a bare ``geopandas.sjoin`` on the same data.
+"""Aggregating geocoded projects into communes: ``geo.analysis.aggregate`` vs a bare ``geopandas.sjoin`` on the same data.
 
 Same run, same data: synthetic communes (EPSG:4326) and projects with ~2 funding lines each.
 * baseline: ``geopandas.sjoin(points, communes, predicate="intersects")`` alone (points GeoDataFrame built
   beforehand and not timed; no sums), i.e. the cheapest thing a GeoPandas user would write first;
-* ``geo.aggregate.aggregate_projects``: builds the points, one STRtree query, border ties resolved to the
+* ``geo.analysis.aggregate.aggregate_projects``: builds the points, one STRtree query, border ties resolved to the
   lowest code, then exact int64 sums of need/committed/disbursed/gap and project counts per commune.
 Medians of ``--runs`` runs. Full: 10k communes × 1e5 and 1e6 projects; ``--quick``: 1k communes × 1e5.
 """
@@ -15,7 +15,8 @@ import argparse
 import geopandas as gpd
 
 from benchmarks._common import timed
-from geo import aggregate, synthetic
+from geo.analysis import aggregate
+from geo import synthetic
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     n_communes, sizes = (1_000, [100_000]) if args.quick else (10_000, [100_000, 1_000_000])
     communes = synthetic.coverage(n_communes, seed=0)
     print(f"{n_communes:,} communes; median of {args.runs} runs")
-    print("| projects | funding lines | bare sjoin s | geo.aggregate s (incl. sums) | ratio | time vs smallest |")
+    print("| projects | funding lines | bare sjoin s | geo.analysis.aggregate s (incl. sums) | ratio | time vs smallest |")
     print("|---|---|---|---|---|---|")
     first = None
     status = 0

@@ -57,7 +57,7 @@ def _run_case(label: str, bundle: Path | None, clicks: int) -> dict:
         first = time.perf_counter() - t0
         assert not at.exception, at.exception
         base = _component(at)
-        from geo.store import default_store
+        from geo.storage.store import default_store
 
         codes = default_store().load().communes["code"].tolist()
         codes = codes[:: max(1, len(codes) // clicks)][:clicks]

@@ -21,8 +21,9 @@ import numpy as np
 import shapely
 
 from benchmarks._common import human
-from geo import synthetic, webmap
-from geo.classify import classify
+from geo import synthetic
+from geo.output.maps import webmap
+from geo.analysis.classify import classify
 
 
 def _case(label: str, communes: gpd.GeoDataFrame, metric: str) -> dict:
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_payload")
     ap.add_argument("--quick", action="store_true")
     args, _ = ap.parse_known_args(argv)
-    from geo.store import BundledStore
+    from geo.storage.store import BundledStore
 
     ds = BundledStore().load()
     cases = [("13 (Tam Đường)", ds.communes, ds.metric_crs), ("1k synthetic", synthetic.coverage(1000), synthetic.METRIC)]

@@ -4,7 +4,7 @@ Same content (13 commune polygons in the same class colours, name and value labe
 same pixel size (A4 landscape at ``--dpi``, default 150). Both sides start from the same precomputed
 indicator table; timings are medians over ``--runs`` runs in this one process.
 
-* matplotlib: :func:`geo.render.render_map` + :func:`geo.render.save_map` to PNG in memory.
+* matplotlib: :func:`geo.output.maps.render.render_map` + :func:`geo.output.maps.render.save_map` to PNG in memory.
 * browser: build the folium map, save it as HTML, load it in an already-running headless Chromium
   (``/usr/bin/chromium``, offline flags of ``tests/browser.py``), wait for the 13 polygons, screenshot to PNG.
   The browser launch is timed separately (once) and *not* included, which favours the browser.
@@ -31,10 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from geo import render
-from geo.classify import classify
-from geo.indicators import INDICATORS, commune_indicators, with_geometry
-from geo.store import default_store
+from geo.output.maps import render
+from geo.analysis.classify import classify
+from geo.analysis.indicators import INDICATORS, commune_indicators, with_geometry
+from geo.storage.store import default_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")

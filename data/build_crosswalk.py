@@ -20,7 +20,7 @@ import pandas as pd
 DATA = Path(__file__).resolve().parent
 sys.path.insert(0, str(DATA.parent))
 
-from geo.schema import CROSSWALK_COLUMNS, REFORM_LEGAL_SOURCE, UNIT_TYPES  # noqa: E402
+from geo.model.schema import CROSSWALK_COLUMNS, REFORM_LEGAL_SOURCE, UNIT_TYPES  # noqa: E402
 
 OUT = DATA / "crosswalk_2025.csv"
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.schema import (  # noqa: E402
+from geo.model.schema import (  # noqa: E402
     CONTENT_AREAS,
     FUNDING_COLUMNS,
     PROJECT_COLUMNS,

@@ -31,8 +31,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
-from geo import aggregate, schema
-from geo.config import AtlasConfig, to_toml
+from geo.analysis import aggregate
+from geo.model import schema
+from geo.model.config import AtlasConfig, to_toml
 
 #: VN-2000 / UTM 48N: the synthetic country is laid out in it (northern Vietnam's latitudes).
 METRIC = schema.NATIONAL_CRS
@@ -114,7 +115,7 @@ def coverage(n: int, seed: int = 0, cell_m: float = 5_500.0, vertex_m: float | N
 
 def schema_ascii(text: str) -> str:
     """Name without diacritics (``Mường`` → ``Muong``)."""
-    from geo.names import strip_accents
+    from geo.ingest.names import strip_accents
 
     return strip_accents(text)
 
@@ -132,7 +133,7 @@ def projects(communes: gpd.GeoDataFrame, n: int, seed: int = 0, lines_per_projec
     """``n`` geocoded projects (schema columns, each inside a commune) and their funding lines.
 
     Points are uniform over the coverage; ``commune_code`` is the commune containing each
-    (via :func:`geo.aggregate.locate`). Each project has 1 to ``2·lines_per_project − 1`` lines
+    (via :func:`geo.analysis.aggregate.locate`). Each project has 1 to ``2·lines_per_project − 1`` lines
     from distinct sources; 0 ≤ disbursed ≤ committed, amounts in VND.
     """
     rng = np.random.default_rng(seed + 1)

@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from geo import funding, render, schema
-from geo.exporting import unit_version_line
-from geo.i18n import t
-from geo.store import Dataset, default_store
+from geo.analysis import funding
+from geo.output.maps import render
+from geo.model import schema
+from geo.output.exports.exporting import unit_version_line
+from geo.output.i18n import t
+from geo.storage.store import Dataset, default_store
 
 DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
 

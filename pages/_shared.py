@@ -6,9 +6,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import config, exporting, fmt, funding, i18n, indicators, schema, units
-from geo.i18n import t
-from geo.store import Dataset, default_store
+from geo.model import config
+from geo.output.exports import exporting
+from geo.output import fmt
+from geo.analysis import funding
+from geo.output import i18n
+from geo.analysis import indicators
+from geo.model import schema
+from geo.analysis import units
+from geo.output.i18n import t
+from geo.storage.store import Dataset, default_store
 
 
 def run_through_navigation() -> None:

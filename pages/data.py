@@ -10,12 +10,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import export_data, imports, layer_import, schema, units
-from geo.gpkg_store import ConflictError, default_user
-from geo.i18n import t
-from geo.records import blank_project, validate_record
-from geo.store import default_store
-from geo.validate import DataError
+from geo.output.exports import export_data
+from geo.ingest import imports
+from geo.ingest import layer_import
+from geo.model import schema
+from geo.analysis import units
+from geo.storage.gpkg_store import ConflictError, default_user
+from geo.output.i18n import t
+from geo.ingest.records import blank_project, validate_record
+from geo.storage.store import default_store
+from geo.ingest.validate import DataError
 from pages import _shared
 
 lang = _shared.lang()

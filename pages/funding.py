@@ -6,12 +6,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import counterpart, fmt, funding, gaps, names, priority, report, schema, units
-from geo.exporting import unit_version_line
-from geo.i18n import t
-from geo.report import Column
-from geo.store import default_store
-from geo.validate import DataError
+from geo.analysis import counterpart
+from geo.output import fmt
+from geo.analysis import funding
+from geo.analysis import gaps
+from geo.ingest import names
+from geo.analysis import priority
+from geo.output.reports import report
+from geo.model import schema
+from geo.analysis import units
+from geo.output.exports.exporting import unit_version_line
+from geo.output.i18n import t
+from geo.output.reports.report import Column
+from geo.storage.store import default_store
+from geo.ingest.validate import DataError
 from pages import _shared
 
 lang = _shared.lang()
@@ -21,7 +29,7 @@ VERSION = default_store().version()
 
 # --- cached computations (keyed on data version + filters / inputs) ----------------------------
 # Tables by commune follow the unit switch: projects are keyed by their unit (report.keyed_by_unit,
-# via geo.units) before grouping, so new units are sums of project lines, never of old rows.
+# via geo.analysis.units) before grouping, so new units are sums of project lines, never of old rows.
 @st.cache_data(show_spinner=False)
 def gap_frames(version: str, filters: funding.Filters, lang: str, unit_version: str) -> dict[str, pd.DataFrame]:
     data = _shared.dataset()

@@ -5,12 +5,14 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from geo import funding, units, webmap
-from geo.classify import SCHEMES, classify
-from geo.details import commune_detail
-from geo.i18n import t
-from geo.indicators import INDICATORS
-from geo.store import default_store
+from geo.analysis import funding
+from geo.analysis import units
+from geo.output.maps import webmap
+from geo.analysis.classify import SCHEMES, classify
+from geo.output.maps.details import commune_detail
+from geo.output.i18n import t
+from geo.analysis.indicators import INDICATORS
+from geo.storage.store import default_store
 from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from geo import fmt, funding, schema, units
-from geo.i18n import t
+from geo.output import fmt
+from geo.analysis import funding
+from geo.model import schema
+from geo.analysis import units
+from geo.output.i18n import t
 from pages import _shared
 
 lang = _shared.lang()

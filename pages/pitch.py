@@ -10,12 +10,20 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo import deck, donors, fmt, funding, matching, onepager, pitch, report, schema
-from geo.donors import DonorProfile
-from geo.gpkg_store import ConflictError
-from geo.i18n import t
-from geo.store import default_store
-from geo.validate import DataError
+from geo.output.pitch import deck
+from geo.ingest import donors
+from geo.output import fmt
+from geo.analysis import funding
+from geo.analysis import matching
+from geo.output.pitch import onepager
+from geo.output.pitch import pack as pitch
+from geo.output.reports import report
+from geo.model import schema
+from geo.ingest.donors import DonorProfile
+from geo.storage.gpkg_store import ConflictError
+from geo.output.i18n import t
+from geo.storage.store import default_store
+from geo.ingest.validate import DataError
 from pages import _shared
 
 lang = _shared.lang()

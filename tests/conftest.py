@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.store import BundledStore, Dataset
+from geo.storage.store import BundledStore, Dataset
 
 
 @pytest.fixture(scope="session")
 def seeded_store_file(tmp_path_factory):
     """A store seeded once per session from the bundled data; tests get copies."""
-    from geo.gpkg_store import STORE_FILE, GpkgStore
+    from geo.storage.gpkg_store import STORE_FILE, GpkgStore
 
     path = tmp_path_factory.mktemp("atlas-template") / STORE_FILE
     store = GpkgStore(path)
@@ -27,7 +27,7 @@ def seeded_store_file(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def atlas_data_dir(tmp_path_factory, seeded_store_file, monkeypatch):
     """Every test gets its own store directory (ATLAS_DATA_DIR) with a fresh copy of the seeded store."""
-    from geo.gpkg_store import STORE_FILE
+    from geo.storage.gpkg_store import STORE_FILE
 
     d = tmp_path_factory.mktemp("atlas-data")
     shutil.copyfile(seeded_store_file, d / STORE_FILE)
@@ -38,7 +38,7 @@ def atlas_data_dir(tmp_path_factory, seeded_store_file, monkeypatch):
 @pytest.fixture
 def store(atlas_data_dir):
     """The test's own store (what default_store() returns)."""
-    from geo.gpkg_store import open_default
+    from geo.storage.gpkg_store import open_default
 
     return open_default()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.funding import Filters
+from geo.analysis.funding import Filters
 from pages import _print_export, _shared
 
 if st.runtime.exists():  # not when pytest's doctest collection merely imports this file

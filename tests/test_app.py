@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import schema
-from geo.i18n import t
+from geo.model import schema
+from geo.output.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

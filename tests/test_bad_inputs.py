@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo.cli import main
-from geo.store import BundledStore
+from geo.cli.main import main
+from geo.storage.store import BundledStore
 from tests.test_imports import csv_text, row
 
 DS = BundledStore().load()

@@ -1,6 +1,6 @@
 """Every input problem reads in Vietnamese for planners and in English for donors and logs.
 
-A :class:`geo.validate.Problem` carries a catalog key; ``text("vi")`` must be Vietnamese with a
+A :class:`geo.ingest.validate.Problem` carries a catalog key; ``text("vi")`` must be Vietnamese with a
 Vietnamese location ("tệp X, dòng 3, cột 'need'"), ``str()`` stays English for logs. Checked on
 hand-made bad inputs for each validator, on the whole bad-input corpus through the CLI, on the data
 page (AppTest) and on ``python -m geo --lang vi import-projects``.
@@ -17,11 +17,16 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from streamlit.testing.v1 import AppTest
 
-from geo import i18n, layer_import, layers, names, records, validate
-from geo.cli import main
-from geo.imports import COLUMN_LABELS, preview_projects
-from geo.store import BundledStore
-from geo.validate import DataError, Problem
+from geo.output import i18n
+from geo.ingest import layer_import
+from geo.ingest import layers
+from geo.ingest import names
+from geo.ingest import records
+from geo.ingest import validate
+from geo.cli.main import main
+from geo.ingest.imports import COLUMN_LABELS, preview_projects
+from geo.storage.store import BundledStore
+from geo.ingest.validate import DataError, Problem
 from tests.test_bad_inputs import CASES, P, PROV
 from tests.test_imports import csv_text, row
 

@@ -15,11 +15,17 @@ import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-from geo import details, donors, i18n, layer_import, pitch, render, webmap
-from geo.cli import main
-from geo.indicators import INDICATORS, commune_indicators
-from geo.store import BundledStore
-from geo.validate import DataError, NoteError
+from geo.output.maps import details
+from geo.ingest import donors
+from geo.output import i18n
+from geo.ingest import layer_import
+from geo.output.pitch import pack as pitch
+from geo.output.maps import render
+from geo.output.maps import webmap
+from geo.cli.main import main
+from geo.analysis.indicators import INDICATORS, commune_indicators
+from geo.storage.store import BundledStore
+from geo.ingest.validate import DataError, NoteError
 from tests.test_bad_inputs import PROV
 from tests.test_bilingual_errors import assert_bilingual
 from tests.test_imports import csv_text, row
@@ -208,6 +214,6 @@ def test_detail_panel_and_legend_say_1_event():
     code = list(one)[0]
     figures = dict(details.commune_detail(DS, table, code, "en").figures)
     assert figures[INDICATORS["n_events"].label("en")] == "1 event"
-    from geo.classify import classify
+    from geo.analysis.classify import classify
     rows = webmap.legend_rows(classify([1, 2, 3, 4], "equal_interval", k=3), "n_events", "en")
     assert rows[0][1] == "1 event – 2 events"

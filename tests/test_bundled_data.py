@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import schema
-from geo.indicators import INDICATORS, commune_indicators
-from geo.store import BUNDLED_DATA_DIR
+from geo.model import schema
+from geo.analysis.indicators import INDICATORS, commune_indicators
+from geo.storage.store import BUNDLED_DATA_DIR
 
 DATA = Path(BUNDLED_DATA_DIR)
 
@@ -85,7 +85,7 @@ def test_provenance_reads_in_vietnamese_first_and_english_for_donors(ds):
 def test_honesty_banner_names_each_non_official_layer_and_vanishes_when_all_official(ds):
     import dataclasses
 
-    from geo.exporting import quality_notice
+    from geo.output.exports.exporting import quality_notice
 
     text = quality_notice(ds, "vi")
     assert "MINH HỌA" in text and "GẦN ĐÚNG" in text

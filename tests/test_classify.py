@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from geo.classify import NO_DATA_COLOR, PALETTES, classify
+from geo.analysis.classify import NO_DATA_COLOR, PALETTES, classify
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks", "equal_interval"])
@@ -48,8 +48,9 @@ def test_intervals_chain():
 
 
 def test_screen_and_print_use_the_same_palette_per_indicator():
-    from geo import render, webmap
-    from geo.indicators import INDICATORS
+    from geo.output.maps import render
+    from geo.output.maps import webmap
+    from geo.analysis.indicators import INDICATORS
 
     for key in INDICATORS:
         assert webmap.INDICATOR_PALETTES[key] == render.palette_for(key) == INDICATORS[key].palette

@@ -3,7 +3,7 @@ import sys
 
 import pandas as pd
 
-from geo.cli import main
+from geo.cli.main import main
 
 
 def test_help_lists_commands():

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from geo import counterpart
+from geo.analysis import counterpart
 
 LINES = pd.DataFrame({
     "project_id": ["A", "A", "A", "B", "B", "B"],

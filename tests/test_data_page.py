@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import t
-from geo.imports import COLUMN_LABELS
+from geo.output.i18n import t
+from geo.ingest.imports import COLUMN_LABELS
 from tests.test_imports import csv_text, row
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo import details, schema
-from geo.funding import Filters
-from geo.indicators import commune_indicators
-from geo.store import Dataset
+from geo.output.maps import details
+from geo.model import schema
+from geo.analysis.funding import Filters
+from geo.analysis.indicators import commune_indicators
+from geo.storage.store import Dataset
 
 XSS = "<img src=x onerror=alert(1)>"
 

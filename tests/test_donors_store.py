@@ -8,10 +8,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo import donors, gpkg, schema
-from geo.gpkg_store import SCHEMA_VERSION, ConflictError, GpkgStore
-from geo.store import BundledStore
-from geo.validate import DataError
+from geo.ingest import donors
+from geo.storage import gpkg
+from geo.model import schema
+from geo.storage.gpkg_store import SCHEMA_VERSION, ConflictError, GpkgStore
+from geo.storage.store import BundledStore
+from geo.ingest.validate import DataError
 
 
 def test_starter_list_is_valid_illustrative_and_has_no_usaid():

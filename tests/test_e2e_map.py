@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geo.i18n import t
-from geo.indicators import INDICATORS
+from geo.output.i18n import t
+from geo.analysis.indicators import INDICATORS
 from tests.browser import OfflineBrowser, wait_app_idle
 
 pytestmark = pytest.mark.browser

@@ -3,8 +3,8 @@
 import openpyxl
 import pytest
 
-from geo.exporting import unit_version_line
-from geo.i18n import t
+from geo.output.exports.exporting import unit_version_line
+from geo.output.i18n import t
 from tests.browser import wait_app_idle
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from geo import export_data, schema
-from geo.cli import main
+from geo.output.exports import export_data
+from geo.model import schema
+from geo.cli.main import main
 
 EVIL_NOTES = "=HYPERLINK(\"http://x\",\"bấm\")"
 

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from geo.funding import Filters, apply_filters, project_totals, totals_by
+from geo.analysis.funding import Filters, apply_filters, project_totals, totals_by
 
 
 def test_project_totals_and_gap(tiny_projects):

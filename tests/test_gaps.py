@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from geo import fmt, gaps
-from geo.funding import Filters, apply_filters
+from geo.output import fmt
+from geo.analysis import gaps
+from geo.analysis.funding import Filters, apply_filters
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pyogrio
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from geo import gpkg_store
-from geo.gpkg_store import ConflictError, GpkgStore, default_user
-from geo.store import BundledStore, default_store
-from geo.validate import DataError
+from geo.storage import gpkg_store
+from geo.storage.gpkg_store import ConflictError, GpkgStore, default_user
+from geo.storage.store import BundledStore, default_store
+from geo.ingest.validate import DataError
 
 
 def _project(pid: str = "NEW-1", **kw) -> dict:
@@ -200,7 +200,7 @@ def test_replace_layer_is_one_transaction_with_provenance(store):
     prov = ds.provenance["risk_zones"]
     import dataclasses
 
-    from geo import schema
+    from geo.model import schema
 
     new = dataclasses.replace(prov, source="Sở TN&MT Lai Châu", quality=schema.Quality.OFFICIAL)
     store.replace_layer("risk_zones", ds.risk_zones.iloc[:1], new, "Lan")
@@ -210,7 +210,7 @@ def test_replace_layer_is_one_transaction_with_provenance(store):
 
 
 def test_pages_and_cli_read_the_store(store, capsys):
-    from geo.cli import main
+    from geo.cli.main import main
 
     store.create_project(_project(), LINES, "Lan")
     n = len(BundledStore().load().projects)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geo.joins import area_share, assign_projects, count_by_commune, points_in_zones, zone_hectares
+from geo.analysis.joins import area_share, assign_projects, count_by_commune, points_in_zones, zone_hectares
 
 
 def test_zone_hectares_split_area_weighted(tiny_communes):

@@ -11,10 +11,11 @@ import pytest
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import box
 
-from geo import layer_import, schema
-from geo.cli import main
-from geo.layer_import import commit_layer, preview_layer
-from geo.store import BundledStore
+from geo.ingest import layer_import
+from geo.model import schema
+from geo.cli.main import main
+from geo.ingest.layer_import import commit_layer, preview_layer
+from geo.storage.store import BundledStore
 
 DS = BundledStore().load()
 GEOD = Geod(ellps="WGS84")

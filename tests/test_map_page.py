@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import webmap
-from geo.classify import classify
-from geo.i18n import t
-from geo.indicators import INDICATORS, commune_indicators
+from geo.output.maps import webmap
+from geo.analysis.classify import classify
+from geo.output.i18n import t
+from geo.analysis.indicators import INDICATORS, commune_indicators
 from tests.test_webmap import styler_colors
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -141,7 +141,7 @@ def test_choices_survive_a_language_switch(lang):
 
 
 def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(ds):
-    from geo import funding
+    from geo.analysis import funding
 
     at = map_page("en")
     at.sidebar.radio(key="units").set_value("2025").run()

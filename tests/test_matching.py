@@ -6,9 +6,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import matching, schema
-from geo.donors import DonorProfile
-from geo.matching import LOAN_MIN_ASK
+from geo.analysis import matching
+from geo.model import schema
+from geo.ingest.donors import DonorProfile
+from geo.analysis.matching import LOAN_MIN_ASK
 
 BN = 1_000_000_000
 

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from geo.names import NameIndex, fold, strip_accents
+from geo.ingest.names import NameIndex, fold, strip_accents
 
 
 @pytest.fixture

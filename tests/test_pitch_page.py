@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import donors, pitch
-from geo.gpkg_store import open_default
-from geo.i18n import t
+from geo.ingest import donors
+from geo.output.pitch import pack as pitch
+from geo.storage.gpkg_store import open_default
+from geo.output.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 INPUTS = ("selectbox", "multiselect", "text_input", "text_area", "number_input", "slider", "select_slider", "radio",
@@ -55,7 +56,7 @@ def test_matching_ranking_follows_the_chosen_donor():
     assert jica and unicef and jica != unicef
     # UNICEF's core areas are education, health and gender: its best match is one of them.
     top = unicef[0]
-    from geo.store import BundledStore
+    from geo.storage.store import BundledStore
 
     area = BundledStore().load().projects.set_index("project_id").loc[top, "content_area"]
     assert area in (5, 7, 8)

@@ -7,10 +7,13 @@ import io
 import pytest
 from pptx import Presentation
 
-from geo import deck, pitch, render, schema
-from geo.cli import main
-from geo.funding import Filters
-from geo.i18n import t
+from geo.output.pitch import deck
+from geo.output.pitch import pack as pitch
+from geo.output.maps import render
+from geo.model import schema
+from geo.cli.main import main
+from geo.analysis.funding import Filters
+from geo.output.i18n import t
 
 
 def _label_count(fig) -> int:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import t
+from geo.output.i18n import t
 
 def pixel_size(caption: str) -> tuple[int, int]:
     w, h = re.match(r"(\d+) × (\d+)", caption).groups()
@@ -24,7 +24,7 @@ def served_bytes_script():
     """The panel, with the download button's deferred data evaluated as a click would."""
     import streamlit as st
 
-    from geo.funding import Filters
+    from geo.analysis.funding import Filters
     from pages import _print_export, _shared
 
     original = st.download_button

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo import names, priority
-from geo.validate import DataError
+from geo.ingest import names
+from geo.analysis import priority
+from geo.ingest.validate import DataError
 
 FEATURES = pd.DataFrame({
     "commune_code": ["c1", "c2", "c3"],

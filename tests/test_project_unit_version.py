@@ -18,10 +18,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from geo import export_data, imports, schema, units
-from geo.gpkg_store import SCHEMA_VERSION, GpkgStore
-from geo.i18n import t
-from geo.validate import DataError
+from geo.output.exports import export_data
+from geo.ingest import imports
+from geo.model import schema
+from geo.analysis import units
+from geo.storage.gpkg_store import SCHEMA_VERSION, GpkgStore
+from geo.output.i18n import t
+from geo.ingest.validate import DataError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHARED = "03405"  # old Giang Ma, new Tả Lèng

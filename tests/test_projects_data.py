@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # allow plain `pytest` without an installed package
     sys.path.insert(0, str(ROOT))
 
-from geo.schema import (  # noqa: E402
+from geo.model.schema import (  # noqa: E402
     CODE_PATTERN,
     CONTENT_AREAS,
     FUNDING_COLUMNS,

@@ -8,9 +8,10 @@ import sys
 import openpyxl
 import pytest
 
-from geo import counterpart, report
-from geo.cli import main
-from geo.i18n import t
+from geo.analysis import counterpart
+from geo.output.reports import report
+from geo.cli.main import main
+from geo.output.i18n import t
 
 PERIOD = (2021, 2025)
 

@@ -11,13 +11,16 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import aggregate, funding, synthetic, webmap
-from geo.classify import classify
-from geo.config import DEFAULT, AtlasConfig, load_config, replace
-from geo.indicators import commune_indicators, with_geometry
-from geo.schema import Label
-from geo.store import BUNDLED_DATA_DIR, BundledStore
-from geo.validate import DataError
+from geo.analysis import aggregate
+from geo.analysis import funding
+from geo import synthetic
+from geo.output.maps import webmap
+from geo.analysis.classify import classify
+from geo.model.config import DEFAULT, AtlasConfig, load_config, replace
+from geo.analysis.indicators import commune_indicators, with_geometry
+from geo.model.schema import Label
+from geo.storage.store import BUNDLED_DATA_DIR, BundledStore
+from geo.ingest.validate import DataError
 
 
 def assert_clean_coverage(original: np.ndarray, shown: np.ndarray, metric: str, rel: float = 1e-6) -> None:
@@ -102,7 +105,7 @@ def test_a_layer_with_overlaps_is_still_simplified_polygon_by_polygon():
 
 
 def test_map_sends_simplified_rounded_geometry_but_indicators_use_full_geometry(cov1k):
-    from geo.store import Dataset
+    from geo.storage.store import Dataset
 
     p, f = synthetic.projects(cov1k, 300, seed=4)
     metric_area = cov1k.to_crs(synthetic.METRIC).area.to_numpy() / 1e6
@@ -158,7 +161,7 @@ def test_aggregation_agrees_with_the_indicator_table(ds):
     """On the bundled district: located projects summed by point equal the per-code totals where they agree."""
     projects = ds.projects[ds.projects["lon"].notna()]
     got = aggregate.aggregate_projects(projects, ds.funding, ds.communes)
-    from geo import joins
+    from geo.analysis import joins
 
     located = joins.assign_projects(projects, ds.communes)
     same = located[~located["location_mismatch"]]
@@ -205,7 +208,7 @@ def test_bad_config_names_the_file_and_key(tmp_path):
 
 
 def test_another_district_loads_from_its_folder_without_code_changes(other_bundle, atlas_data_dir):
-    from geo.store import default_store
+    from geo.storage.store import default_store
 
     path, communes, p, f = other_bundle
     store = default_store()
@@ -235,7 +238,7 @@ def test_another_district_loads_from_its_folder_without_code_changes(other_bundl
 
 
 def test_each_seeded_store_remembers_its_config(other_bundle, atlas_data_dir, monkeypatch):
-    from geo.gpkg_store import GpkgStore
+    from geo.storage.gpkg_store import GpkgStore
 
     path, *_ = other_bundle
     copy = GpkgStore(atlas_data_dir / "x.gpkg", seed_dir=path)

@@ -1,6 +1,8 @@
 import string
 
-from geo import fmt, i18n, schema
+from geo.output import fmt
+from geo.output import i18n
+from geo.model import schema
 
 
 def test_ten_content_areas_bilingual():

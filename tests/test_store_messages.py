@@ -8,10 +8,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import names, priority
-from geo.gpkg_store import ConflictError, GpkgStore
-from geo.i18n import CATALOG
-from geo.validate import DataError
+from geo.ingest import names
+from geo.analysis import priority
+from geo.storage.gpkg_store import ConflictError, GpkgStore
+from geo.output.i18n import CATALOG
+from geo.ingest.validate import DataError
 
 
 def _keyed(err: DataError) -> list:

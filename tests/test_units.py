@@ -15,13 +15,14 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from geo import schema, units
-from geo.cli import main
-from geo.exporting import provenance_header
-from geo.funding import Filters
-from geo.i18n import t
-from geo.store import BUNDLED_DATA_DIR, Dataset, load_dataset
-from geo.validate import DataError
+from geo.model import schema
+from geo.analysis import units
+from geo.cli.main import main
+from geo.output.exports.exporting import provenance_header
+from geo.analysis.funding import Filters
+from geo.output.i18n import t
+from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.ingest.validate import DataError
 
 DATA = Path(BUNDLED_DATA_DIR)
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -319,7 +320,7 @@ def test_units_cli_writes_layer_with_provenance(tmp_path, capsys, ds, version, n
 
 
 def test_units_geojson_lists_unallocated_projects(tmp_path):
-    from geo.cli_units import units_geojson
+    from geo.cli.units import units_geojson
 
     p, f = new_code_project("NEW-5", "03390", 4_000_000_000, 0)
     ds2 = load_dataset(data_copy(tmp_path, [p], [f]))
@@ -355,7 +356,7 @@ def test_overview_switch_shows_six_units_with_partial_note(lang, tmp_path, monke
 
 
 def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, monkeypatch):
-    from geo.store import BundledStore
+    from geo.storage.store import BundledStore
     from pages import _shared
 
     p, f = new_code_project("NEW-6", "03405", 9_000_000_000, 0)

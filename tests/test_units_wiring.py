@@ -1,7 +1,7 @@
 """The unit switch wired into the funding page, the report workbook, print maps and the atlas (issue 8).
 
 Expected figures are summed here from the raw funding lines through the reform table written out by
-hand (Resolution 1670/NQ-UBTVQH15), not taken from geo.units.
+hand (Resolution 1670/NQ-UBTVQH15), not taken from geo.analysis.units.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo import fmt, render, report
-from geo.classify import classify
-from geo.cli import main
-from geo.i18n import t
-from geo.store import BUNDLED_DATA_DIR, BundledStore, load_dataset
+from geo.output import fmt
+from geo.output.maps import render
+from geo.output.reports import report
+from geo.analysis.classify import classify
+from geo.cli.main import main
+from geo.output.i18n import t
+from geo.storage.store import BUNDLED_DATA_DIR, BundledStore, load_dataset
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 # New unit ← former communes, as the resolution states it.
@@ -248,7 +250,7 @@ def test_print_panel_passes_the_unit_version_through():
     def script():
         import streamlit as st
 
-        from geo.funding import Filters
+        from geo.analysis.funding import Filters
         from pages import _print_export, _shared
 
         original = st.download_button

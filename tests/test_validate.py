@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.validate import DataError, Problem, parse_int, validate_funding, validate_projects
+from geo.ingest.validate import DataError, Problem, parse_int, validate_funding, validate_projects
 
 GOOD = {"project_id": "P1", "name_vi": "Kênh mương", "name_en": "Canal", "description": "",
         "commune_code": "03424", "content_area": "1", "status": "idea", "start_year": "2022",

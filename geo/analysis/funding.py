@@ -1,0 +1,108 @@
+"""Funding arithmetic: filters, per-project and grouped totals, gaps.
+
+Every total here is a plain sum of funding lines, so each figure traces back to
+projects. ``gap = need − committed`` per funding line, floored at zero, then summed.
+
+Examples
+--------
+>>> import pandas as pd
+>>> funding = pd.DataFrame({"project_id": ["A", "A", "B"],
+...     "source": ["oda_grant", "state_budget", "ngo"],
+...     "need": [100, 20, 50], "committed": [60, 20, 80], "disbursed": [10, 5, 0]})
+>>> project_totals(funding).to_dict("index")["A"]
+{'need': 120, 'committed': 80, 'disbursed': 15, 'gap': 40}
+>>> int(project_totals(funding).loc["B", "gap"])
+0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.model import schema
+
+MONEY = list(schema.MONEY_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the view to. Empty tuple / None means "all". Hashable (a cache key)."""
+
+    content_areas: tuple[int, ...] = ()
+    sources: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    donors: tuple[str, ...] = ()
+    include_cancelled: bool = False
+
+
+def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projects and funding lines matching ``f``.
+
+    A project matches the year range when its years overlap it. Filtering by
+    source keeps only those sources' lines (and projects having at least one).
+    """
+    keep = pd.Series(True, index=projects.index)
+    if f.content_areas:
+        keep &= projects["content_area"].isin(f.content_areas)
+    if f.statuses:
+        keep &= projects["status"].isin(f.statuses)
+    elif not f.include_cancelled:
+        keep &= projects["status"] != "cancelled"
+    if f.years:
+        lo, hi = f.years
+        keep &= (projects["start_year"] <= hi) & (projects["end_year"] >= lo)
+    if f.donors:
+        keep &= projects["donor"].isin(f.donors)
+    lines = funding[funding["project_id"].isin(projects.loc[keep, "project_id"])]
+    if f.sources:
+        lines = lines[lines["source"].isin(f.sources)]
+        keep &= projects["project_id"].isin(lines["project_id"])
+    return projects[keep], lines
+
+
+def line_gap(funding: pd.DataFrame) -> pd.Series:
+    """Gap of each funding line: need − committed, floored at 0.
+
+    Computed per line (project × source) so that every higher total is the sum of
+    its rows, and an over-committed source never hides a gap in another.
+    """
+    return (funding["need"] - funding["committed"]).clip(lower=0)
+
+
+def project_totals(funding: pd.DataFrame) -> pd.DataFrame:
+    """Need, committed, disbursed and gap per project_id (VND, int64)."""
+    lines = funding.assign(gap=line_gap(funding))
+    return lines.groupby("project_id")[[*MONEY, "gap"]].sum().astype("int64")
+
+
+def totals_by(projects: pd.DataFrame, funding: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum money and gap by project columns (e.g. ``["commune_code"]``) and/or ``"source"``.
+
+    Gap is computed per project × source line then summed, so it equals the sum
+    of the rows shown.
+    """
+    lines = funding.merge(projects, on="project_id", how="inner", validate="many_to_one")
+    lines = lines.assign(gap=line_gap(lines))
+    out = lines.groupby(keys, dropna=False)[[*MONEY, "gap"]].sum().astype("int64")
+    out["n_projects"] = lines.groupby(keys, dropna=False)["project_id"].nunique()
+    return out
+
+
+def unit_version_of(projects: pd.DataFrame) -> pd.Series:
+    """Which units each ``commune_code`` refers to: ``"2021"`` (old) unless the row says ``"2025"``.
+
+    >>> unit_version_of(pd.DataFrame({"unit_version": ["2025", ""]})).tolist()
+    ['2025', '2021']
+    """
+    default = schema.PROJECT_OPTIONAL_COLUMNS["unit_version"][1]
+    if "unit_version" not in projects.columns:
+        return pd.Series(default, index=projects.index, dtype=object)
+    return projects["unit_version"].fillna("").astype(str).str.strip().replace("", default)
+
+
+def source_group(source_key: str) -> str:
+    """``"international"`` or ``"counterpart"`` for a source key."""
+    return schema.SOURCE_BY_KEY[source_key].group

@@ -1,0 +1,108 @@
+"""The per-commune indicator table every page, map and export reads.
+
+One row per commune (GSO code), columns from :data:`INDICATORS`. Money is summed
+from funding lines (:mod:`geo.analysis.funding`), crops and risk from area-weighted
+overlays in the dataset's metric CRS (``ds.metric_crs``, EPSG:9205 for Tam Đường; :mod:`geo.analysis.joins`).
+
+Examples
+--------
+>>> from geo.storage.store import BundledStore
+>>> table = commune_indicators(BundledStore().load())
+>>> len(table), round(float(table.loc["03424", "ha_tea"]))  # Bản Bo: over 800 ha of tea
+(13, 800)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.analysis import funding
+from geo.analysis import joins
+from geo.model import schema
+from geo.storage.store import Dataset
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A mappable per-commune figure."""
+
+    key: str
+    label: schema.Label
+    unit: schema.Label
+    layers: tuple[str, ...]  # provenance of the layers it derives from
+    palette: str = "reds"  # geo.analysis.classify.PALETTES key: the same on screen and on paper
+    unit_one: str = ""  # English singular of a counted unit ("event"); Vietnamese nouns do not inflect
+
+    def unit_for(self, value: float, lang: str) -> str:
+        """The unit to write after ``value`` in ``lang``: singular for exactly one in English.
+
+        >>> ind = INDICATORS["n_events"]
+        >>> ind.unit_for(1, "en"), ind.unit_for(2, "en"), ind.unit_for(1, "vi")
+        ('event', 'events', 'vụ')
+        """
+        if lang == "en" and self.unit_one and value == 1:
+            return self.unit_one
+        return self.unit(lang)
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.key: i
+    for i in [
+        Indicator("gap", schema.Label("Vốn còn thiếu", "Funding gap"), schema.Label("VND", "VND"), ("projects", "funding")),
+        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), schema.Label("VND", "VND"), ("projects", "funding"), "oranges"),
+        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), schema.Label("VND", "VND"), ("projects", "funding"),
+                  "greens"),
+        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding"),
+                  "blues"),
+        Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",),
+                  "purples", unit_one="project"),
+        *[
+            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",), "greens")
+            for crop, label in schema.CROPS.items()
+        ],
+        Indicator("risk_share", schema.Label("Tỷ lệ diện tích nguy cơ sạt lở cao", "Share of area at high landslide risk"),
+                  schema.Label("%", "%"), ("risk_zones",)),
+        Indicator("n_events", schema.Label("Số vụ sạt lở đã báo cáo", "Reported landslide events"),
+                  schema.Label("vụ", "events"), ("landslide_events",), "purples", unit_one="event"),
+    ]
+}
+
+
+def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()) -> pd.DataFrame:
+    """Indicator table indexed by commune code, for the projects matching ``filters``.
+
+    Crop, risk and event columns do not depend on project filters. Projects keyed by a unit from
+    1/7/2025 are left out (a new code may equal an unrelated old one); :func:`geo.analysis.units.view` shows
+    them, and lists those that cannot be placed in one old commune.
+    """
+    communes = ds.communes
+    codes = pd.Index(communes["code"], name="code")
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects = projects[funding.unit_version_of(projects) == "2021"]
+    money = funding.totals_by(projects, lines, ["commune_code"]).rename_axis("code")
+    table = pd.DataFrame(index=codes)
+    for col in [*schema.MONEY_COLUMNS, "gap"]:
+        table[col] = money[col].reindex(codes, fill_value=0).astype("int64")
+    table["n_projects"] = projects.groupby("commune_code").size().reindex(codes, fill_value=0).astype("int64")
+
+    crops = joins.zone_hectares(ds.crop_zones, communes, "crop", ds.metric_crs) if len(ds.crop_zones) else pd.DataFrame(index=codes)
+    for crop in schema.CROPS:
+        table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
+
+    high = ds.risk_zones[ds.risk_zones["risk_level"] == "high"] if len(ds.risk_zones) else ds.risk_zones
+    table["risk_share"] = (joins.area_share(high, communes, ds.metric_crs) * 100).round(1).reindex(codes)
+    table["n_events"] = joins.count_by_commune(ds.landslide_events, communes) if len(ds.landslide_events) else 0
+
+    metric_area = communes.to_crs(ds.metric_crs).geometry.area.to_numpy() / 1e6
+    table["area_km2"] = pd.Series(metric_area, index=codes).round(2)
+    table["population"] = pd.to_numeric(communes.set_index("code")["population_reported"], errors="coerce").reindex(codes)
+    return table
+
+
+def with_geometry(ds: Dataset, table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Commune polygons with the indicator columns and names attached."""
+    base = ds.communes[["code", "name", "full_name", "name_ascii", "boundary_quality", "geometry"]]
+    return base.merge(table.reset_index(), on="code", how="left")

@@ -1,0 +1,126 @@
+"""Data-management commands: import projects and layers, write the template, export.
+
+``python -m geo import-projects FILE [--user NAME] [--yes] [--allow-overcommit]``
+``python -m geo import-layer KIND FILE [--crs EPSG:9205] --source … --licence … --date … --quality …``
+``python -m geo template --out FILE.xlsx``
+``python -m geo export --format gpkg|geojson|csv|xlsx --out PATH [--hxl]``
+
+Every import checks the whole file first and writes nothing unless it is clean
+(then in one transaction). Any problem exits with status 1 and lists file, row and column,
+in the language of ``--lang`` (English by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.output.exports import export_data
+from geo.ingest import imports
+from geo.ingest import layer_import
+from geo.output.i18n import t
+from geo.storage.gpkg_store import ConflictError, default_user
+from geo.storage.store import default_store
+from geo.ingest.validate import DataError, Problem
+
+
+def _read(path: str, limit: int) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise DataError([Problem.of(p.name, "err.file_not_found", path=path)])
+    if p.stat().st_size > limit:  # refuse before reading it into memory
+        raise DataError([Problem.of(p.name, "err.file_too_big", mb=f"{p.stat().st_size / 2**20:.1f}",
+                                            limit=limit // 2**20)])
+    return p.read_bytes()
+
+
+def _import_projects(args: argparse.Namespace) -> int:
+    store = default_store()
+    ds = store.load()
+    pre = imports.preview_projects(_read(args.file, imports.MAX_BYTES), args.file, ds,
+                                   store.project_revisions())
+    print(t("data.cli_summary", args.lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+            new=len(pre.new_ids), changed=len(pre.changed_ids)))
+    for w in pre.warnings:
+        print(t("err.cli_note", args.lang, text=w.text(args.lang)))
+    if not pre.ok:
+        raise DataError(pre.problems)
+    if pre.overcommitted and not args.allow_overcommit:
+        raise DataError([Problem.of(pre.file, "err.overcommit_cli")])
+    if not args.yes:
+        answer = input(t("data.cli_confirm", args.lang)) if sys.stdin.isatty() else ""
+        if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
+            print(t("data.cli_nothing_written", args.lang))
+            return 1
+    try:
+        counts = store.apply_projects(pre.records, pre.base_revisions, args.user or default_user(),
+                                      note=f"import {pre.file}", allow_overcommit=args.allow_overcommit)
+    except ConflictError as err:
+        raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
+                                              expected=err.expected)]) from None
+    print(t("data.cli_written", args.lang, **counts))
+    return 0
+
+
+def _import_layer(args: argparse.Namespace) -> int:
+    store = default_store()
+    ds = store.load()
+    li = layer_import.preview_layer(args.kind, _read(args.file, layer_import.MAX_LAYER_BYTES), args.file, ds,
+                                     crs=args.crs)
+    for note in li.notes:
+        print(t("err.cli_note", args.lang, text=note.text(args.lang)))
+    for r in li.repairs:
+        print(t("err.cli_repaired", args.lang, text=r.text(args.lang)))
+    if len(li.matches):
+        print(layer_import.match_table(li.matches, args.lang).to_string(index=False))
+    if not li.ok:
+        raise DataError(li.problems)
+    summary = layer_import.commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
+                                        args.quality or "", args.method or "", args.user or default_user())
+    print(t("data.cli_written_layer", args.lang, summary=summary.text(args.lang)))
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    path = imports.write_template(args.out, default_store().load())
+    print(t("data.cli_wrote", args.lang, path=path))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    path = export_data.export_store(default_store(), args.format, args.out, args.lang, args.hxl)
+    print(t("data.cli_wrote", args.lang, path=path))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-projects", help="import projects from CSV/Excel (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--user", help="your name, for the audit trail (default: OS user)")
+    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.add_argument("--allow-overcommit", action="store_true", help="accept committed > need")
+    p.set_defaults(func=_import_projects)
+
+    p = sub.add_parser("import-layer", help="import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)")
+    p.add_argument("kind", choices=list(layer_import.KINDS))
+    p.add_argument("file")
+    p.add_argument("--crs", help="CRS of the coordinates when the file has none, e.g. EPSG:9205")
+    p.add_argument("--source", help="where the layer comes from (required)")
+    p.add_argument("--licence", help="licence or terms of use (required)")
+    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
+    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
+    p.add_argument("--method", help="how it was made (optional)")
+    p.add_argument("--user", help="your name, for the audit trail")
+    p.set_defaults(func=_import_layer)
+
+    p = sub.add_parser("template", help="write the Excel template for project imports")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_template)
+
+    p = sub.add_parser("export", help="export the data (gpkg, geojson zip, csv, xlsx)")
+    p.add_argument("--format", required=True, choices=list(export_data.FORMATS))
+    p.add_argument("--out", required=True)
+    p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")
+    p.set_defaults(func=_export)
+

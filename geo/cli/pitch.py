@@ -1,0 +1,127 @@
+"""``python -m geo donors`` and ``python -m geo pitch``: donor list and pitch packs from the command line.
+
+Examples
+--------
+``python -m geo donors``
+
+``python -m geo pitch --donor jica --lang en --out deck.pptx --pdf onepagers/``
+
+``python -m geo pitch --theme 3 --top 4 --out theme3.pptx``
+
+``python -m geo pitch --communes 03424,"Nà Tăm" --units 2025 --lang vi --out ban-bo.pptx --pdf pdf/``
+
+An unknown donor id or commune exits with status 2 and lists the valid ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.output.pitch import deck
+from geo.ingest import donors
+from geo.output import i18n
+from geo.ingest import names
+from geo.output.pitch import onepager
+from geo.output.pitch import pack as pitch
+from geo.model import schema
+from geo.ingest import validate
+from geo.storage.store import default_store
+from geo.ingest.validate import NoteError
+
+
+def _donors(args: argparse.Namespace) -> int:
+    lang = args.lang
+    for p in donors.load_profiles(default_store()):
+        kind = schema.DONOR_TYPE_BY_KEY[p.donor_type](lang)
+        print(f"{p.donor_id}\t{p.label(lang)}\t{kind}\t{donors.quality_text(p.priorities_quality, lang)}")
+    return 0
+
+
+def _fail(lang: str, err: Exception) -> int:
+    """Print ``err`` in ``lang`` (keyed errors are translated; others as raised) and return status 2."""
+    text = err.text(lang) if callable(getattr(err, "text", None)) else str(err)
+    print(i18n.t("err.cli_error", lang, text=text), file=sys.stderr)
+    return 2
+
+
+def _communes(text: str, ds) -> tuple[str, ...]:
+    index = names.NameIndex.from_records(zip(ds.communes["code"], ds.communes["full_name"]))
+    codes, bad = [], []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        m = index.match(part)
+        (codes.append(m.code) if m.code else bad.append(part))
+    if bad or not codes:
+        valid = ", ".join(f"{c} {n}" for c, n in zip(ds.communes["code"], ds.communes["full_name"]))
+        raise NoteError("err.unknown_commune_names", valid=valid,
+                        names=", ".join(bad) if bad else validate.catalog_label("err.no_commune_given"))
+    return tuple(dict.fromkeys(codes))
+
+
+def _pitch(args: argparse.Namespace) -> int:
+    lang = args.pitch_lang or args.lang
+    store = default_store()
+    ds = store.load()
+    try:
+        if args.donor:
+            profiles = donors.by_id(donors.load_profiles(store))
+            if args.donor not in profiles:
+                return _fail(lang, NoteError("err.unknown_donor_id", did=args.donor, valid=", ".join(profiles)))
+            target = pitch.Target("donor", donor=profiles[args.donor])
+        elif args.theme is not None:
+            if args.theme not in schema.CONTENT_AREAS:
+                valid = schema.Label(*("; ".join(schema.content_area_label(c, lg) for c in schema.CONTENT_AREAS)
+                                       for lg in ("vi", "en")))
+                return _fail(lang, NoteError("err.unknown_theme", theme=args.theme, valid=valid))
+            target = pitch.Target("theme", theme=args.theme)
+        else:
+            target = pitch.Target("communes", communes=_communes(args.communes, ds))
+        pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.units)
+    except ValueError as err:
+        return _fail(lang, err)
+    out = Path(args.out or f"pitch-{target.slug()}-{lang}.pptx")
+    if not out.parent.is_dir():
+        return _fail(lang, NoteError("err.folder_missing", folder=out.parent))
+    pdf_dir = Path(args.pdf) if args.pdf else None
+    if pdf_dir is not None:
+        pdf_dir.mkdir(parents=True, exist_ok=True)
+    maps: dict[pitch.MapSpec, bytes] = {}
+
+    def render(spec: pitch.MapSpec) -> bytes:
+        if spec not in maps:
+            maps[spec] = pitch.render_png(ds, spec, pack.filters, lang, args.dpi)
+        return maps[spec]
+
+    out.write_bytes(deck.build_deck(pack, render))
+    print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=5 + len(pack.opportunities),
+                 opps=len(pack.opportunities), language=lang, units=args.units))
+    if not pack.opportunities:
+        print(i18n.t("err.cli_note", lang, text=i18n.t("pitch.no_opportunities", lang)), file=sys.stderr)
+    if pdf_dir is not None:
+        for opp in pack.opportunities:
+            path = pdf_dir / onepager.file_name(opp)
+            path.write_bytes(onepager.build_onepager(pack, opp, render(opp.map)))
+            print(i18n.t("pitch.cli_wrote", lang, path=path))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("donors", help="list donor profile ids and names")
+    p.set_defaults(func=_donors)
+    p = sub.add_parser("pitch", help="build a pitch deck (PPTX) and one-pagers (PDF) for a donor, theme or communes")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--donor", help="donor id (see `python -m geo donors`)")
+    who.add_argument("--theme", type=int, help="content area 1–10")
+    who.add_argument("--communes", help="comma-separated commune codes or names (units before 1/7/2025)")
+    p.add_argument("--lang", dest="pitch_lang", choices=sorted(i18n.LANGS), default=None,
+                   help="language of the deck and one-pagers (default en)")
+    p.add_argument("--out", default=None, help="PPTX file to write (default pitch-<target>-<lang>.pptx)")
+    p.add_argument("--pdf", default=None, metavar="DIR", help="also write one PDF one-pager per opportunity here")
+    p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
+    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+                   help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")
+    p.add_argument("--dpi", type=int, default=150, help="map resolution (default 150)")
+    p.set_defaults(func=_pitch)

@@ -1,0 +1,70 @@
+"""``python -m geo report``: the periodic report (sơ kết / tổng kết) workbook from the command line.
+
+Examples
+--------
+``python -m geo report --from 2021 --to 2025 --lang vi --out report.xlsx``
+
+``--units 2025`` puts the by-commune sheet on the units from 1 July 2025 (default ``2021``: the 13 old
+units); every sheet states which units it uses.
+
+The report is Vietnamese unless ``--lang en`` is given (before or after ``report``).
+Counterpart ratios default to :data:`geo.analysis.counterpart.DEFAULT_RATIOS` (assumptions);
+override one with ``--ratio oda_grant=0.12``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.analysis import counterpart
+from geo.output import i18n
+from geo.model import schema
+from geo.output.reports.report import build_report, check_period
+from geo.storage.store import default_store
+
+
+def _ratio(text: str) -> tuple[str, float]:
+    key, sep, value = text.partition("=")
+    if not sep or key not in counterpart.INTERNATIONAL:
+        raise argparse.ArgumentTypeError(
+            f"expected SOURCE=RATIO with SOURCE one of {', '.join(counterpart.INTERNATIONAL)}, got '{text}'")
+    try:
+        return key, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ratio '{value}' is not a number (use 0.15 for 15 %)") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    lang = args.report_lang or args.lang  # after `report` wins; the global flag defaults to vi here
+    try:
+        start, end = check_period(args.start, args.end)
+        ratios = counterpart.check_ratios({**counterpart.DEFAULT_RATIOS, **dict(args.ratio or [])})
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out or f"bao-cao-{start}-{end}.xlsx")
+    if not out.parent.is_dir():
+        print(f"error: folder {out.parent} does not exist", file=sys.stderr)
+        return 2
+    data = build_report(default_store().load(), start, end, lang, ratios, unit_version=args.units)
+    out.write_bytes(data)
+    print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.units](lang)})")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    lo, hi = schema.PLAN_YEARS
+    p = sub.add_parser("report", help="write the periodic report (sơ kết / tổng kết) as an Excel workbook")
+    p.add_argument("--from", dest="start", type=int, default=lo, help=f"first year of the period (default {lo})")
+    p.add_argument("--to", dest="end", type=int, default=hi, help=f"last year of the period (default {hi})")
+    p.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None,
+                   help="language of sheet names and headers (default vi)")
+    p.add_argument("--ratio", action="append", type=_ratio, metavar="SOURCE=RATIO",
+                   help="counterpart ratio for an international source, e.g. oda_grant=0.12 (repeatable)")
+    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+                   help="administrative units of the by-commune sheet: 2021 = the 13 units before 1/7/2025, "
+                   "2025 = the units from 1/7/2025 (default 2021)")
+    p.add_argument("--out", default=None, help="file to write (default bao-cao-FROM-TO.xlsx)")
+    p.set_defaults(func=_run, default_lang="vi")

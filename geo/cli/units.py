@@ -1,0 +1,78 @@
+"""``python -m geo units``: the unit layer of either version with its indicators, as GeoJSON.
+
+The file carries, besides the features, top-level members ``unit_version`` (which units and the
+legal source), ``provenance`` (every layer the figures derive from), ``totals`` (district totals,
+identical in both versions) and ``unallocated`` (old view only: projects keyed by a new unit that
+cannot be placed in one former commune; never split).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo.output import i18n
+from geo.model import schema
+from geo.analysis import units
+from geo.output.exports.exporting import unit_version_line
+from geo.storage.store import Dataset, default_store
+
+#: Layers whose provenance a unit export states.
+LAYERS: tuple[str, ...] = (
+    "communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events", "units_2025", "crosswalk_2025",
+)
+
+
+def units_geojson(ds: Dataset, version: str, lang: str) -> dict:
+    """The GeoJSON document (a dict) for ``version``, with provenance and the version stated."""
+    layer, label = units.view(ds, version, lang=lang)
+    stuck = units.unallocated_projects(ds) if version == "2021" else None
+    features = json.loads(layer.to_crs(schema.GEOGRAPHIC_CRS).to_json(drop_id=True, na="null"))["features"]
+    present = [i for i in LAYERS if i in ds.provenance]
+    return {
+        "type": "FeatureCollection",
+        "name": f"tam_duong_units_{version}",
+        "unit_version": {
+            "key": version, "label": label, "statement": unit_version_line(version, lang),
+            "legal_source": schema.REFORM_LEGAL_SOURCE if version == "2025" else "",
+        },
+        "provenance": {
+            "quality": ds.quality_of(*present).value,
+            "lines": ds.provenance_lines(lang, tuple(present)),
+            "layers": [
+                {"layer": p.layer, "title": p.title(lang), "source": p.source_in(lang), "licence": p.licence,
+                 "date": p.date, "quality": p.quality.value}
+                for p in (ds.provenance[i] for i in present)
+            ],
+        },
+        "totals": {k: int(v) for k, v in units.district_totals(layer, stuck).items()},
+        "unallocated": [] if stuck is None else json.loads(stuck.to_json(orient="records", force_ascii=False)),
+        "features": features,
+    }
+
+
+def _units(args: argparse.Namespace) -> int:
+    doc = units_geojson(default_store().load(), args.version, args.lang)
+    text = json.dumps(doc, ensure_ascii=False)
+    if not args.out:
+        sys.stdout.write(text + "\n")
+        return 0
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(i18n.t("units.cli_wrote", args.lang, n=len(doc["features"]), label=doc["unit_version"]["label"],
+                 path=args.out))
+    print(doc["unit_version"]["statement"])
+    for line in doc["provenance"]["lines"]:
+        print(f"- {line}")
+    if doc["unallocated"]:
+        print(i18n.t("units.cli_unallocated", args.lang, n=len(doc["unallocated"])))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("units", help="write the unit layer (2021 or 2025 units) with indicators as GeoJSON")
+    p.add_argument("--version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+                   help="2021: the 13 units before 1/7/2025; 2025: the units from 1/7/2025 (default 2021)")
+    p.add_argument("--out", help="GeoJSON file to write (default: standard output)")
+    p.set_defaults(func=_units)

@@ -1,0 +1,277 @@
+"""Donor profiles: who funds what, how and how much (issue 5).
+
+A profile is one row of :data:`geo.model.schema.DONOR_COLUMNS`: name, type, instruments,
+a priority level 0–3 for each of the plan's ten content areas, a typical ticket size
+in VND, contact notes and the quality of its priorities (``illustrative`` until a user
+confirms them). :class:`DonorProfile` is the typed, hashable form used by matching and
+the pitch pack; records (plain dicts) are what the store and the edit form exchange.
+
+The default store keeps profiles in its ``donors`` table (edited with an audit trail,
+:mod:`geo.storage.gpkg_store`); any other store falls back to the bundled ``data/donors.csv``,
+read-only (:func:`load_profiles`).
+
+Examples
+--------
+>>> p = DonorProfile("koica", "KOICA", instruments=("grant",), priorities={5: 3, 7: 2},
+...                  ticket_min=2_000_000_000, ticket_max=150_000_000_000)
+>>> p.weight(5), p.weight(1), p.is_confirmed
+(3, 0, False)
+>>> DonorProfile.from_record(p.to_record()) == p
+True
+>>> quality_text("confirmed by Lan on 2026-05-04", "vi")
+'đã xác nhận bởi Lan ngày 2026-05-04'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo.model import schema
+from geo.output.i18n import t
+from geo.ingest.names import nfc
+from geo.storage.store import BUNDLED_DATA_DIR
+from geo.ingest.validate import DataError, Problem, parse_int
+
+DONOR_FILE = "donors.csv"
+AREA_CODES: tuple[int, ...] = tuple(schema.CONTENT_AREAS)
+
+
+@dataclass(frozen=True)
+class DonorProfile:
+    """A donor profile. ``priorities`` may be given as ``{area code: level}``; it is stored as a
+    tuple of ten levels in content-area order, so profiles are hashable (cache keys)."""
+
+    donor_id: str
+    name: str
+    name_vi: str = ""
+    donor_type: str = "bilateral"
+    instruments: tuple[str, ...] = ("grant",)
+    priorities: tuple[int, ...] | Mapping[int, int] = field(default=())
+    ticket_min: int = 0
+    ticket_max: int = 0
+    contact_notes: str = ""
+    priorities_basis: str = ""
+    priorities_quality: str = schema.PRIORITIES_ILLUSTRATIVE
+
+    def __post_init__(self) -> None:
+        pr = self.priorities
+        if isinstance(pr, Mapping):
+            pr = tuple(int(pr.get(code, 0)) for code in AREA_CODES)
+        elif len(pr) != len(AREA_CODES):
+            pr = tuple(list(pr) + [0] * (len(AREA_CODES) - len(pr)))[: len(AREA_CODES)]
+        object.__setattr__(self, "priorities", tuple(int(x) for x in pr))
+        object.__setattr__(self, "instruments", tuple(self.instruments))
+
+    def weight(self, area_code: int) -> int:
+        """Priority level (0–3) of a content area."""
+        return self.priorities[AREA_CODES.index(int(area_code))]
+
+    def label(self, lang: str) -> str:
+        """Vietnamese name where given (vi), else the name."""
+        return self.name_vi if lang == "vi" and self.name_vi else self.name
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(schema.PRIORITIES_CONFIRMED.match(self.priorities_quality))
+
+    @property
+    def source(self) -> str:
+        """The funding-source key this partner's money usually arrives as (ODA grant, NGO, …)."""
+        if self.instruments == ("concessional_loan",):
+            return "concessional_loan"
+        return schema.DONOR_TYPE_BY_KEY[self.donor_type].source
+
+    def to_record(self) -> dict:
+        rec = {"donor_id": self.donor_id, "name": self.name, "name_vi": self.name_vi,
+               "donor_type": self.donor_type, "instruments": schema.INSTRUMENT_SEP.join(self.instruments)}
+        rec.update({schema.priority_column(c): self.weight(c) for c in AREA_CODES})
+        rec.update({"ticket_min": self.ticket_min, "ticket_max": self.ticket_max,
+                    "contact_notes": self.contact_notes, "priorities_basis": self.priorities_basis,
+                    "priorities_quality": self.priorities_quality})
+        return rec
+
+    @classmethod
+    def from_record(cls, rec: Mapping) -> DonorProfile:
+        """From a clean record (see :func:`clean_donor`)."""
+        return cls(
+            donor_id=rec["donor_id"], name=rec["name"], name_vi=rec.get("name_vi", "") or "",
+            donor_type=rec["donor_type"], instruments=split_instruments(rec["instruments"]),
+            priorities={c: int(rec.get(schema.priority_column(c), 0) or 0) for c in AREA_CODES},
+            ticket_min=int(rec["ticket_min"]), ticket_max=int(rec["ticket_max"]),
+            contact_notes=rec.get("contact_notes", "") or "", priorities_basis=rec.get("priorities_basis", "") or "",
+            priorities_quality=rec.get("priorities_quality", "") or schema.PRIORITIES_ILLUSTRATIVE,
+        )
+
+
+def split_instruments(text: object) -> tuple[str, ...]:
+    """``"grant; technical_assistance"`` → ``("grant", "technical_assistance")`` (order kept, no repeats)."""
+    if isinstance(text, (list, tuple)):
+        parts = [str(x) for x in text]
+    else:
+        parts = str(text or "").replace(",", schema.INSTRUMENT_SEP).split(schema.INSTRUMENT_SEP)
+    out: list[str] = []
+    for part in (p.strip() for p in parts):
+        if part and part not in out:
+            out.append(part)
+    return tuple(out)
+
+
+def blank_donor() -> dict:
+    """A record with every column empty (priorities 0), for a "new donor" form."""
+    rec = {c: (0 if kind == "int" else "") for c, kind in schema.DONOR_COLUMNS.items()}
+    rec["donor_type"], rec["instruments"] = "bilateral", "grant"
+    rec["priorities_quality"] = schema.PRIORITIES_ILLUSTRATIVE
+    return rec
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def validate_donor(raw: Mapping, file: str = "form", row: int | None = None) -> tuple[dict, list[Problem]]:
+    """A clean record (NFC text, ints, instruments joined by ``;``) and every problem found, by column.
+
+    >>> rec, problems = validate_donor({"donor_id": "X Y", "name": "", "donor_type": "bank",
+    ...     "instruments": "grant;gift", "ticket_min": "5", "ticket_max": "1", "priority_health": "7"})
+    >>> sorted(p.column for p in problems)
+    ['donor_id', 'donor_type', 'instruments', 'name', 'priority_health', 'ticket_max']
+    """
+    problems: list[Problem] = []
+
+    def bad(column: str, key: str, **params: object) -> None:
+        problems.append(Problem.of(file, key, row, column, **params))
+
+    rec: dict = {}
+    for col, kind in schema.DONOR_COLUMNS.items():
+        value = raw.get(col)
+        if kind == "str":
+            rec[col] = "" if _blank(value) else nfc(str(value).strip())
+        else:
+            rec[col] = None if _blank(value) else parse_int(value)
+            if not _blank(value) and rec[col] is None:
+                bad(col, "err.donor_not_whole", value=value)
+    for col in schema.DONOR_REQUIRED:
+        if _blank(raw.get(col)):
+            bad(col, "err.donor_required")
+    rec["donor_id"] = rec["donor_id"].lower()
+    if rec["donor_id"] and not schema.DONOR_ID_PATTERN.match(rec["donor_id"]):
+        bad("donor_id", "err.donor_bad_id", value=rec["donor_id"])
+    if rec["donor_type"] and rec["donor_type"] not in schema.DONOR_TYPE_BY_KEY:
+        bad("donor_type", "err.not_one_of", value=rec["donor_type"], options=", ".join(schema.DONOR_TYPE_BY_KEY))
+    instruments = split_instruments(rec["instruments"])
+    unknown = [i for i in instruments if i not in schema.INSTRUMENTS]
+    if unknown:
+        bad("instruments", "err.donor_bad_instruments", values=", ".join(unknown), options=", ".join(schema.INSTRUMENTS))
+    elif rec["instruments"] and not instruments:
+        bad("instruments", "err.donor_required")
+    rec["instruments"] = schema.INSTRUMENT_SEP.join(instruments)
+    for code in AREA_CODES:
+        col = schema.priority_column(code)
+        if rec[col] is None:
+            rec[col] = 0
+        elif not 0 <= rec[col] <= max(schema.PRIORITY_LEVELS):
+            bad(col, "err.donor_bad_priority", value=rec[col], max=max(schema.PRIORITY_LEVELS))
+    lo, hi = rec["ticket_min"], rec["ticket_max"]
+    if lo is not None and lo < 0:
+        bad("ticket_min", "err.donor_negative")
+    if lo is not None and hi is not None and hi < lo:
+        bad("ticket_max", "err.donor_ticket_order", hi=hi, lo=lo)
+    quality = rec["priorities_quality"] or schema.PRIORITIES_ILLUSTRATIVE
+    if quality != schema.PRIORITIES_ILLUSTRATIVE and not schema.PRIORITIES_CONFIRMED.match(quality):
+        bad("priorities_quality", "err.donor_bad_quality")
+    rec["priorities_quality"] = quality
+    return rec, problems
+
+
+def clean_donor(raw: Mapping, file: str = "form", row: int | None = None) -> dict:
+    """The clean record, or :class:`DataError` naming every bad field."""
+    rec, problems = validate_donor(raw, file, row)
+    if problems:
+        raise DataError(problems)
+    return rec
+
+
+def read_donor_csv(path: Path | str) -> pd.DataFrame:
+    """Read and validate a donors CSV; :class:`DataError` names file, row and column of every problem."""
+    path = Path(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in schema.DONOR_REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataError([Problem.of(path.name, "err.donor_missing_columns", names=", ".join(missing))])
+    records, problems, seen = [], [], set()
+    for i, row in enumerate(raw.to_dict("records")):
+        rec, found = validate_donor(row, path.name, i + 2)
+        if rec["donor_id"] in seen:
+            found.append(Problem.of(path.name, "err.donor_twice", i + 2, "donor_id", did=rec["donor_id"]))
+        seen.add(rec["donor_id"])
+        problems += found
+        records.append(rec)
+    if problems:
+        raise DataError(problems)
+    return donor_frame(records)
+
+
+def donor_frame(records: list[dict]) -> pd.DataFrame:
+    """Records as a typed frame with exactly the schema columns (ints as int64)."""
+    frame = pd.DataFrame(records, columns=list(schema.DONOR_COLUMNS))
+    for col, kind in schema.DONOR_COLUMNS.items():
+        frame[col] = frame[col].fillna(0).astype("int64") if kind == "int" else frame[col].fillna("").astype(str)
+    return frame
+
+
+def profiles_from_frame(frame: pd.DataFrame) -> list[DonorProfile]:
+    return [DonorProfile.from_record(r) for r in frame.to_dict("records")]
+
+
+def bundled_frame() -> pd.DataFrame:
+    """The starter list shipped in ``data/donors.csv``."""
+    return read_donor_csv(BUNDLED_DATA_DIR / DONOR_FILE)
+
+
+def load_frame(store: object) -> pd.DataFrame:
+    """The store's donor table, or the bundled starter list for stores without one (read-only)."""
+    lister = getattr(store, "list_donors", None)
+    return lister() if callable(lister) else bundled_frame()
+
+
+def load_profiles(store: object) -> list[DonorProfile]:
+    """Every donor profile of ``store`` (see :func:`load_frame`)."""
+    return profiles_from_frame(load_frame(store))
+
+
+def is_editable(store: object) -> bool:
+    """True when the store can save donor profiles."""
+    return callable(getattr(store, "save_donor", None))
+
+
+def confirmed_quality(user: str, on: date | None = None) -> str:
+    """The ``priorities_quality`` a confirmation sets.
+
+    >>> confirmed_quality("Lan", date(2026, 5, 4))
+    'confirmed by Lan on 2026-05-04'
+    """
+    return f"confirmed by {user.strip() or 'unknown'} on {(on or date.today()).isoformat()}"
+
+
+def quality_text(quality: str, lang: str) -> str:
+    """``priorities_quality`` in the reader's language."""
+    m = schema.PRIORITIES_CONFIRMED.match(quality or "")
+    if m:
+        return t("pitch.quality_confirmed", lang, user=m["user"], date=m["date"])
+    return t("pitch.quality_illustrative", lang)
+
+
+def top_areas(profile: DonorProfile, lang: str, n: int = 3) -> str:
+    """The partner's highest-priority content areas, e.g. ``"4. Essential infrastructure (3); …"``."""
+    ranked = sorted((c for c in AREA_CODES if profile.weight(c) > 0), key=lambda c: (-profile.weight(c), c))[:n]
+    return "; ".join(f"{schema.content_area_label(c, lang)} ({profile.weight(c)})" for c in ranked)
+
+
+def by_id(profiles: list[DonorProfile]) -> dict[str, DonorProfile]:
+    return {p.donor_id: p for p in profiles}

@@ -1,0 +1,557 @@
+"""Import layers (commune boundaries, crop zones, risk zones, project locations) from any GIS file.
+
+:func:`preview_layer` reads GeoJSON, zipped Shapefile, GeoPackage or KML bytes,
+settles the coordinate reference system, checks and repairs geometries and,
+for commune boundaries, matches every feature to a GSO code. It writes nothing;
+:func:`commit_layer` stores the result in one transaction with the provenance
+the user gave.
+
+CRS rules
+    * A file with no CRS is never guessed: coordinates that can only be VN-2000
+      metres raise :class:`CRSNeeded` suggesting EPSG:9205 (TM-3 103°, Lai Châu's grid)
+      or EPSG:3405 (UTM 48N); degrees raise it suggesting EPSG:4326. Pass ``crs=``.
+    * A "degrees" file whose numbers are metres (a GeoJSON written in VN-2000) is
+      refused the same way.
+    * Any VN-2000 CRS is converted with the official EPSG:6960 shift written out
+      explicitly (:data:`VN2000_TOWGS84`), so a ``.prj`` without TOWGS84 does not fall
+      back to PROJ's "ballpark" conversion, which is about 220 m off in Tam Đường.
+    * After conversion the layer must lie in or near the district, otherwise the
+      CRS was wrong.
+
+Geometry rules
+    Empty, missing or NaN geometries are refused with their feature number. A layer
+    must hold one family (polygons, or points for project locations). An invalid
+    polygon is repaired with ``shapely.make_valid`` only when the result is still
+    polygonal and its area changes by less than :data:`MAX_REPAIR_CHANGE` (1 %);
+    the repair is reported. A figure-eight ("bow-tie") polygon is therefore
+    refused: its two lobes have opposite orientation, so its signed area nearly
+    cancels and any repair changes the area far more than 1 %.
+
+``row`` in the problems is the feature number (1 = first feature).
+
+Examples
+--------
+>>> is_vn2000(pyproj.CRS("EPSG:9205")), is_vn2000(pyproj.CRS("EPSG:32648"))
+(True, False)
+>>> guess_crs((520_000, 2_460_000, 540_000, 2_480_000))
+['EPSG:9205', 'EPSG:3405']
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+
+from geo.output import i18n
+from geo.model import schema
+from geo.ingest.imports import commune_index
+from geo.ingest.names import fold, nfc
+from geo.ingest.records import frame_to_records
+from geo.storage.store import Dataset
+from geo.ingest.validate import DataError, Note, Problem, catalog_label
+
+#: Official VN-2000 → WGS 84 shift (EPSG:6960, Decision 05/2007/QĐ-BTNMT), as PROJ ``+towgs84``.
+#: EPSG gives it in the coordinate-frame convention; ``+towgs84`` uses position-vector,
+#: so the three rotations change sign.
+VN2000_TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
+MAX_REPAIR_CHANGE = 0.01
+MAX_LAYER_BYTES = 50 * 1024 * 1024
+KINDS: dict[str, str | None] = {"communes": "communes", "crops": "crop_zones", "risk": "risk_zones",
+                                "project-locations": None}
+_FAMILY = {"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point", "MultiPoint": "point",
+           "LineString": "line", "MultiLineString": "line"}
+_CODE_FIELDS = {"code", "ma", "ma xa", "ma dvhc", "gso", "gso code", "commune code", "ma don vi", "maxa", "madvhc"}
+
+
+class CRSNeeded(DataError):
+    """The file's coordinates need a CRS from the user; ``suggestions`` lists EPSG codes to offer."""
+
+    def __init__(self, file: str, key: str, suggestions: list[str], **params: object):
+        self.suggestions = suggestions
+        super().__init__([Problem.of(file, key, **params)])
+
+
+@dataclass
+class LayerImport:
+    """A checked layer ready to store (EPSG:4326), or the reasons it cannot be."""
+
+    kind: str
+    file: str
+    gdf: gpd.GeoDataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    repairs: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    matches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_crs: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.gdf is not None
+
+
+# --- reading ----------------------------------------------------------------------------------------
+def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
+    """Read GeoJSON, zipped Shapefile, GeoPackage or KML bytes into a frame with the file's own CRS (or none)."""
+    file = Path(filename).name
+    if len(data) > MAX_LAYER_BYTES:
+        raise DataError([Problem.of(file, "err.file_too_big", mb=f"{len(data) / 2**20:.1f}",
+                                          limit=MAX_LAYER_BYTES // 2**20)])
+    ext = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        if ext in (".zip", ".kmz"):
+            target = _unzip(data, file, tmpdir)
+        elif ext in (".geojson", ".json", ".gpkg", ".kml"):
+            target = tmpdir / f"upload{ext}"
+            target.write_bytes(data)
+        elif ext == ".shp":
+            raise DataError([Problem.of(file, "err.shp_not_zipped")])
+        else:
+            raise DataError([Problem.of(file, "err.unsupported_layer", ext=ext)])
+        try:
+            layers = pyogrio.list_layers(target)
+        except Exception as err:
+            raise DataError([Problem.of(file, "err.not_gis", error=_gdal_message(err))]) from None
+        spatial = [str(name) for name, gtype in layers if gtype is not None]
+        if not spatial:
+            raise DataError([Problem.of(file, "err.no_spatial_layer")])
+        if len(spatial) > 1 and ext != ".kml":
+            raise DataError([Problem.of(file, "err.several_layers", layers=", ".join(spatial))])
+        try:
+            frames = [gpd.read_file(target, layer=name) for name in spatial]
+        except Exception as err:
+            raise DataError([Problem.of(file, "err.cannot_read", error=_gdal_message(err))]) from None
+        gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
+
+
+def _gdal_message(err: Exception) -> str:
+    return str(err).splitlines()[0][:200]
+
+
+def _unzip(data: bytes, file: str, tmpdir: Path) -> Path:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = zf.namelist()
+        bad = zf.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError) as err:
+        raise DataError([Problem.of(file, "err.bad_zip", error=str(err))]) from None
+    if bad:
+        raise DataError([Problem.of(file, "err.damaged_zip", member=bad)])
+    kml = [n for n in names if n.lower().endswith(".kml")]
+    shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+    if not shps and kml:
+        shps = kml
+    if not shps:
+        raise DataError([Problem.of(file, "err.zip_no_shp")])
+    if len(shps) > 1:
+        raise DataError([Problem.of(file, "err.zip_several", layers=", ".join(shps))])
+    stem = shps[0][:-4]
+    if shps[0].lower().endswith(".shp"):
+        lower = {n.lower() for n in names}
+        missing = [ext for ext in (".dbf", ".shx") if (stem + ext).lower() not in lower]
+        if missing:
+            raise DataError([Problem.of(file, "err.shp_incomplete", name=shps[0],
+                                              missing=", ".join(missing))])
+    for name in names:
+        if name.startswith(stem) or name == shps[0]:
+            dest = tmpdir / Path(name).name
+            dest.write_bytes(zf.read(name))
+    return tmpdir / Path(shps[0]).name
+
+
+# --- CRS ----------------------------------------------------------------------------------------------
+def is_vn2000(crs: pyproj.CRS) -> bool:
+    """Whether a CRS uses the VN-2000 datum (by name, as .prj files spell it many ways)."""
+    names = [crs.name]
+    try:
+        names += [crs.datum.name if crs.datum else "", crs.geodetic_crs.name if crs.geodetic_crs else ""]
+    except Exception:
+        pass
+    return any(re.search(r"(vn|vietnam)\s*2000", fold(n)) for n in names if n)
+
+
+def with_official_shift(crs: pyproj.CRS) -> pyproj.CRS:
+    """The same CRS with the EPSG:6960 shift to WGS 84 made explicit (no-op for non-VN-2000 CRSs)."""
+    if not is_vn2000(crs):
+        return crs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        proj4 = re.sub(r"\+towgs84=\S+", "", crs.to_proj4())
+    return pyproj.CRS.from_proj4(f"{proj4} +towgs84={VN2000_TOWGS84}")
+
+
+def guess_crs(bounds: tuple[float, float, float, float]) -> list[str]:
+    """CRSs the coordinates could be in (empty when unknown). Used to ask, never to decide."""
+    minx, miny, maxx, maxy = bounds
+    if 100_000 <= minx and maxx <= 900_000 and 900_000 <= miny and maxy <= 2_700_000:
+        return [schema.METRIC_CRS, schema.NATIONAL_CRS]
+    if -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90:
+        return [schema.GEOGRAPHIC_CRS, "EPSG:4756"]
+    return []
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds) -> tuple[gpd.GeoDataFrame, list[Note]]:
+    """Settle the CRS (see module rules) and return the layer in EPSG:4326 plus notes for the user."""
+    notes: list[Note] = []
+    b = shapely.bounds(gdf.geometry.to_numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bounds = (np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3]))
+    if crs:
+        try:
+            user_crs = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError:
+            raise DataError([Problem.of(file, "err.unknown_crs", crs=crs)]) from None
+        if gdf.crs is not None and not gdf.crs.equals(user_crs):
+            notes.append(Note.of("data.note_crs_replaced", old=gdf.crs.name, new=user_crs.name))
+        gdf = gdf.set_crs(user_crs, allow_override=True)
+    elif gdf.crs is None:
+        options = guess_crs(bounds)
+        if options == [schema.METRIC_CRS, schema.NATIONAL_CRS]:
+            raise CRSNeeded(file, "err.crs_needed_metres", options)
+        raise CRSNeeded(file, "err.crs_needed_degrees" if options else "err.crs_needed",
+                        options or [schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS])
+    elif gdf.crs.is_geographic and not (-180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] <= 90):
+        options = guess_crs(bounds)
+        raise CRSNeeded(file, "err.crs_says_degrees", options or [schema.METRIC_CRS], crs=gdf.crs.name,
+                        x=f"{bounds[2]:,.0f}", y=f"{bounds[3]:,.0f}")
+    if is_vn2000(gdf.crs):
+        gdf = gdf.set_crs(with_official_shift(gdf.crs), allow_override=True)
+        notes.append(Note.of("data.note_vn2000"))
+    out = gdf.to_crs(schema.GEOGRAPHIC_CRS)
+    minx, miny, maxx, maxy = district_bounds
+    got = out.geometry.dropna()
+    got = got[~got.is_empty]
+    if len(got):
+        gx0, gy0, gx1, gy1 = got.total_bounds
+        if gx1 < minx - 0.3 or gx0 > maxx + 0.3 or gy1 < miny - 0.3 or gy0 > maxy + 0.3:
+            raise DataError([Problem.of(
+                file, "err.outside_district", x0=f"{gx0:.3f}", x1=f"{gx1:.3f}", y0=f"{gy0:.3f}", y1=f"{gy1:.3f}",
+                dx0=f"{minx:.2f}", dx1=f"{maxx:.2f}", dy0=f"{miny:.2f}", dy1=f"{maxy:.2f}")])
+    return out, notes
+
+
+# --- geometry checks -------------------------------------------------------------------------------------
+def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd.GeoDataFrame, list[Problem], list[Problem]]:
+    """Refuse empty/NaN/wrong-type geometries; repair invalid polygons when safe. Returns (gdf, problems, repairs)."""
+    problems: list[Problem] = []
+    repairs: list[Problem] = []
+    geoms = list(gdf.geometry)
+    found = pd.Series([_FAMILY.get(g.geom_type, g.geom_type) for g in geoms if g is not None and not g.is_empty])
+    if found.nunique() > 1:
+        problems.append(Problem.of(file, "err.mixed_geometry", column="geometry",
+                                   counts=geometry_counts(found.value_counts())))
+    metric = pyproj.Transformer.from_crs(gdf.crs, schema.METRIC_CRS, always_xy=True)
+    for i, g in enumerate(geoms):
+        row = i + 1
+        if g is None or g.is_empty:
+            problems.append(Problem.of(file, "err.empty_or_missing_geometry", row, "geometry"))
+            continue
+        if np.isnan(shapely.get_coordinates(g)).any():
+            problems.append(Problem.of(file, "err.nan_coordinates", row, "geometry"))
+            continue
+        fam = _FAMILY.get(g.geom_type, g.geom_type)
+        if fam != family:
+            problems.append(Problem.of(file, "err.wrong_geometry", row, "geometry", geom_type=g.geom_type,
+                                           family=catalog_label(f"err.geom.{family}")))
+            continue
+        if family == "polygon" and not g.is_valid:
+            reason = shapely.is_valid_reason(g)
+            fixed = _polygonal(shapely.make_valid(g))
+            before = shapely.transform(g, lambda xy: np.column_stack(metric.transform(xy[:, 0], xy[:, 1]))).area
+            after = shapely.transform(fixed, lambda xy: np.column_stack(metric.transform(xy[:, 0], xy[:, 1]))).area \
+                if fixed is not None else 0.0
+            change = abs(after - before) / before if before > 0 else float("inf")
+            if fixed is not None and change < MAX_REPAIR_CHANGE:
+                geoms[i] = fixed
+                repairs.append(Problem.of(file, "err.polygon_repaired", row, "geometry", reason=reason,
+                                          pct=f"{change * 100:.2f}"))
+            else:
+                limit = f"{MAX_REPAIR_CHANGE * 100:.0f}"
+                if np.isfinite(change):
+                    problems.append(Problem.of(file, "err.polygon_not_repaired_area", row, "geometry",
+                                               reason=reason, pct=f"{change * 100:.0f}", limit=limit))
+                else:
+                    problems.append(Problem.of(file, "err.polygon_not_repaired_zero", row, "geometry",
+                                               reason=reason, limit=limit))
+    out = gdf.copy()
+    out["geometry"] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+    return out, problems, repairs
+
+
+def geometry_counts(counts: pd.Series) -> schema.Label:
+    """``{family: n}`` as "3 polygon, 1 point" with the family names in each language.
+
+    >>> geometry_counts(pd.Series({"polygon": 3, "point": 1}))("vi")
+    '3 vùng (polygon), 1 điểm (point)'
+    """
+    def name(family: str, lang: str) -> str:
+        key = f"err.geom.{family}"
+        return i18n.t(key, lang) if key in i18n.CATALOG else family  # an exotic type keeps its GIS name
+
+    vi, en = (", ".join(f"{n} {name(k, lang)}" for k, n in counts.items()) for lang in ("vi", "en"))
+    return schema.Label(vi, en)
+
+
+#: Machine columns of the review tables (commune matches of a layer or a project import) → catalog keys.
+MATCH_HEADERS = {"row": "data.match.row", "field": "data.match.field", "value": "data.match.value",
+                 "code": "data.match.code", "name": "data.match.name", "how": "data.match.how",
+                 "exact": "data.match.exact"}
+
+
+def match_table(matches: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A commune-match review table for display: headers and "how" values in ``lang``.
+
+    The input keeps its machine columns (``how`` is ``code``, ``name``, ``name (fuzzy)`` or ``unmatched``).
+
+    >>> m = pd.DataFrame({"row": [1], "field": ["ten"], "value": ["Ban Bo"], "code": ["03424"],
+    ...                   "name": ["Xã Bản Bo"], "how": ["name (fuzzy)"]})
+    >>> match_table(m, "vi").iloc[0].to_dict()["Cách đối chiếu"]
+    'theo tên (gần đúng, cần kiểm tra)'
+    """
+    out = matches.copy()
+    if "how" in out.columns:
+        out["how"] = out["how"].map(lambda h: i18n.t(f"data.how.{h}", lang) if f"data.how.{h}" in i18n.CATALOG else h)
+    return out.rename(columns={c: i18n.t(k, lang) for c, k in MATCH_HEADERS.items()})
+
+
+def _polygonal(g):
+    if g.geom_type in ("Polygon", "MultiPolygon"):
+        return g if not g.is_empty else None
+    parts = [p for p in getattr(g, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+# --- the preview --------------------------------------------------------------------------------------
+def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None = None) -> LayerImport:
+    """Read, convert and check a layer file for ``kind``; write nothing.
+
+    Raises :class:`CRSNeeded` when the user must state the CRS and :class:`DataError` when
+    the file cannot be read at all; otherwise problems are listed on the result.
+    """
+    if kind not in KINDS:
+        raise DataError([Problem.of(filename, "err.unknown_kind", kind=kind, kinds=", ".join(KINDS))])
+    with warnings.catch_warnings():  # NaN coordinates are reported as problems, not as numpy warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _preview_layer(kind, data, filename, ds, crs)
+
+
+def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None) -> LayerImport:
+    file = Path(filename).name
+    raw = read_layer(data, filename)
+    if raw.empty:
+        raise DataError([Problem.of(file, "err.no_features")])
+    li = LayerImport(kind, file, source_crs=raw.crs.to_string() if raw.crs is not None else "")
+    family = "point" if kind == "project-locations" else "polygon"
+    usable = raw[raw.geometry.notna() & ~raw.geometry.is_empty]
+    if usable.empty:
+        li.problems = [Problem.of(file, "err.empty_or_missing_geometry", i + 1, "geometry") for i in range(len(raw))]
+        return li
+    # CRS first (geometry checks measure area change in metres), on the usable features only for bounds.
+    converted, li.notes = to_wgs84(raw, file, crs, ds.communes.total_bounds)
+    checked, li.problems, li.repairs = check_geometries(converted, file, family)
+    for col in checked.columns:
+        if col != "geometry" and checked[col].dtype == object:
+            checked[col] = checked[col].map(lambda v: nfc(v) if isinstance(v, str) else v)
+    builder = {"communes": _communes, "crops": _crops, "risk": _risk, "project-locations": _locations}[kind]
+    gdf, problems, matches = builder(checked, file, ds)
+    li.problems += problems
+    li.matches = matches
+    li.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    li.gdf = gdf if not li.problems else None
+    return li
+
+
+def _field(gdf: gpd.GeoDataFrame, *names: str) -> str | None:
+    """The first column matching ``names`` in their order of preference (case/accent-insensitive)."""
+    cols = {fold(c): c for c in gdf.columns if c != "geometry"}
+    return next((cols[fold(n)] for n in names if fold(n) in cols), None)
+
+
+def _communes(gdf, file, ds):
+    idx = commune_index(ds)
+    fields = [c for c in gdf.columns if c != "geometry"]
+    if not fields:
+        return None, [Problem.of(file, "err.no_commune_attribute")], pd.DataFrame()
+    # Code-like fields first, then the field that matches most features.
+    def score(col):
+        hits = sum(idx.match(v).code is not None for v in gdf[col] if isinstance(v, (str, int, float)) and str(v))
+        return (fold(col) in _CODE_FIELDS, hits)
+
+    order = sorted(fields, key=score, reverse=True)
+    problems, rows, seen = [], [], {}
+    for i, rec in enumerate(gdf.drop(columns="geometry").to_dict("records")):
+        row = i + 1
+        match, used = None, order[0]
+        for col in order:
+            v = rec[col]
+            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
+                continue
+            m = idx.match(str(int(v)) if isinstance(v, float) and v.is_integer() else v)
+            if m.code is not None:
+                match, used = m, col
+                break
+        if match is None:
+            text = [c for c in order
+                    if isinstance(rec[c], str) and rec[c].strip() and not rec[c].strip().isdigit()]
+            used = text[0] if text else used
+            tried = ", ".join(f"{c} = '{rec[c]}'" for c in order if rec[c] is not None and str(rec[c]).strip())
+            problems.append(Problem.of(file, "err.no_commune_match", row, used, tried=tried))
+            rows.append({"row": row, "field": used, "value": str(rec[used]), "code": "", "name": "",
+                         "how": "unmatched"})
+            continue
+        how = "code" if re.fullmatch(r"\d{1,5}(\.0)?", str(match.query)) else ("name" if match.exact else "name (fuzzy)")
+        value = rec[used]
+        rows.append({"row": row, "field": used, "value": str(value), "code": match.code,
+                     "name": idx.display.get(match.code, ""), "how": how})
+        if match.code in seen:
+            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=match.code,
+                                             first=seen[match.code], second=row))
+        seen.setdefault(match.code, row)
+    matches = pd.DataFrame(rows, columns=["row", "field", "value", "code", "name", "how"])
+    if problems:
+        return None, problems, matches
+    by_code = {r["code"]: gdf.geometry.iloc[r["row"] - 1] for r in rows}
+    out = ds.communes.copy()
+    out["geometry"] = [by_code.get(c, g) for c, g in zip(out["code"], out.geometry)]
+    out["boundary_quality"] = [("__new__" if c in by_code else q) for c, q in zip(out["code"], out["boundary_quality"])]
+    return out, [], matches
+
+
+def _crops(gdf, file, ds):
+    return _zones(gdf, file, ds, "crop", {k: (k, lab.vi, lab.en) for k, lab in schema.CROPS.items()}, "CZ")
+
+
+def _risk(gdf, file, ds):
+    return _zones(gdf, file, ds, "risk_level", {k: (k, lab.vi, lab.en) for k, lab in schema.RISK_LEVELS.items()},
+                  "RZ")
+
+
+def _zones(gdf, file, ds, key_col, labels, prefix):
+    problems = []
+    col = _field(gdf, key_col, *[t for texts in labels.values() for t in texts[:1]],
+                 *(["cay trong", "loai cay"] if key_col == "crop" else ["muc do", "nguy co", "risk"]))
+    if col is None:
+        return None, [Problem.of(file, "err.missing_field", field=key_col, options=", ".join(labels))], pd.DataFrame()
+    lookup = {fold(t): k for k, texts in labels.items() for t in texts}
+    values = []
+    for i, v in enumerate(gdf[col]):
+        k = lookup.get(fold(str(v))) if v is not None else None
+        if k is None:
+            problems.append(Problem.of(file, "err.not_one_of", i + 1, col, value=v, options=", ".join(labels)))
+        values.append(k)
+    id_col = _field(gdf, "zone_id", "id", "ma vung")
+    ids = [str(v) for v in gdf[id_col]] if id_col else [f"{prefix}-{i + 1:03d}" for i in range(len(gdf))]
+    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+        rows = [str(i + 1) for i, x in enumerate(ids) if x == dup]
+        problems.append(Problem.of(file, "err.duplicate_id", int(rows[1]), id_col, id=dup, rows=", ".join(rows)))
+    out = gpd.GeoDataFrame({"zone_id": ids, key_col: values}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+    # Commune of each zone: a code/name field if present, else where the zone's inside point falls.
+    idx = commune_index(ds)
+    ccol = _field(gdf, "commune_code", "commune", "xa", "ma xa")
+    if ccol:
+        codes = [idx.match(v).code or "" for v in gdf[ccol].astype(str)]
+    else:
+        pts = gpd.GeoDataFrame(geometry=out.geometry.representative_point(), crs=out.crs)
+        joined = gpd.sjoin(pts, ds.communes[["code", "geometry"]], how="left", predicate="within")
+        codes = joined.groupby(level=0)["code"].first().reindex(pts.index).fillna("").tolist()
+    out.insert(2, "commune_code", codes)
+    for extra in ("area_ha_reported", "area_source", "basis"):
+        src = _field(gdf, extra)
+        if src:
+            out.insert(len(out.columns) - 1, extra, gdf[src].to_numpy())
+    out.insert(len(out.columns) - 1, "quality", "__new__")
+    return out, problems, pd.DataFrame()
+
+
+def _locations(gdf, file, ds):
+    col = _field(gdf, "project_id", "ma du an", "id")
+    if col is None:
+        return None, [Problem.of(file, "err.missing_project_field")], pd.DataFrame()
+    known = set(ds.projects["project_id"])
+    problems, rows, seen = [], [], {}
+    for i, (pid, g) in enumerate(zip(gdf[col].astype(str).str.strip(), gdf.geometry)):
+        row = i + 1
+        if pid not in known:
+            problems.append(Problem.of(file, "err.unknown_project", row, col, pid=pid))
+        elif pid in seen:
+            problems.append(Problem.of(file, "err.duplicate_project", row, col, pid=pid, first=seen[pid],
+                                                 second=row))
+        seen.setdefault(pid, row)
+        pt = g.centroid if g is not None and not g.is_empty else None
+        rows.append({"row": row, "project_id": pid, "lon": round(pt.x, 6) if pt else None,
+                     "lat": round(pt.y, 6) if pt else None})
+    return gpd.GeoDataFrame(rows, geometry=gdf.geometry.to_numpy(), crs=gdf.crs), problems, pd.DataFrame(rows)
+
+
+# --- committing -----------------------------------------------------------------------------------------
+def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: str, quality: str,
+                    method: str = "", file: str = "provenance") -> schema.Provenance:
+    """Provenance for an imported layer; every field is required (the user states it)."""
+    problems = []
+    for name, value in (("source", source), ("licence", licence), ("date", date), ("quality", quality)):
+        if not str(value or "").strip():
+            problems.append(Problem.of(file, "err.provenance_required", None, name))
+    if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(date).strip()):
+        problems.append(Problem.of(file, "err.bad_date", None, "date", date=date))
+    if quality and quality not in {q.value for q in schema.Quality}:
+        problems.append(Problem.of(file, "err.bad_quality", None, "quality", quality=quality))
+    if problems:
+        raise DataError(problems)
+    old = ds.provenance[layer]
+    return schema.Provenance(layer=layer, title=old.title, source=nfc(source.strip()), licence=nfc(licence.strip()),
+                             date=date.strip(), quality=schema.Quality(quality), method=nfc(method.strip()),
+                             notes={})
+
+
+def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str, date: str, quality: str,
+                 method: str = "", user: str = "") -> Note:
+    """Store a checked import (one transaction) and return a one-line summary (``text(lang)``)."""
+    if not li.ok:
+        raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])
+    if li.kind == "project-locations":
+        make_provenance(ds, "projects", source, licence, date, quality, method, li.file)  # still required
+        records = frame_to_records(ds.projects, ds.funding)
+        revisions = store.project_revisions()
+        changed = []
+        for r in li.matches.to_dict("records"):
+            p, lines = records[r["project_id"]]
+            changed.append((dict(p, lon=r["lon"], lat=r["lat"]), lines))
+        counts = store.apply_projects(changed, {p["project_id"]: revisions.get(p["project_id"]) for p, _ in changed},
+                                      user, note=f"locations from {li.file} ({source}, {date})",
+                                      allow_overcommit=True)
+        return Note.of("data.stored_locations", updated=counts["updated"], unchanged=counts["unchanged"])
+    layer = KINDS[li.kind]
+    prov = make_provenance(ds, layer, source, licence, date, quality, method, li.file)
+    gdf = li.gdf.copy()
+    if layer == "communes":
+        replaced = gdf["boundary_quality"] == "__new__"
+        gdf.loc[replaced, "boundary_quality"] = prov.quality.value
+        if prov.method:
+            gdf.loc[replaced, "method"] = prov.method
+        if not replaced.all():  # partly replaced: the layer is as good as its weakest commune
+            old = ds.provenance["communes"]
+            order = [schema.Quality.ILLUSTRATIVE, schema.Quality.APPROXIMATE, schema.Quality.OFFICIAL]
+            weakest = min((schema.Quality(q) for q in gdf["boundary_quality"]), key=order.index)
+            prov = schema.Provenance(
+                layer=layer, title=old.title, quality=weakest, licence=f"{prov.licence}; others: {old.licence}",
+                source=f"{prov.source} ({int(replaced.sum())} of {len(gdf)} communes); others: {old.source}",
+                date=prov.date, method=prov.method or old.method, notes={})
+    else:
+        gdf["quality"] = prov.quality.value
+    store.replace_layer(layer, gdf, prov, user=user, note=f"from {li.file}")
+    return Note.of("data.stored_layer", n=len(gdf), layer=catalog_label(f"map.short_{layer}"),
+                   quality=schema.Label(*schema.QUALITY_LABELS[prov.quality]))

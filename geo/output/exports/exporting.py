@@ -1,0 +1,66 @@
+"""Shared pieces of every export: the provenance header/footer and safe cells.
+
+Examples
+--------
+>>> neutralise("=1+2")
+"'=1+2"
+>>> neutralise("Bản Bo")
+'Bản Bo'
+>>> unit_version_line("2025", "en")
+'Administrative units: Units from 1/7/2025 (Resolution 1670/NQ-UBTVQH15 of 16/6/2025, in force 1/7/2025)'
+"""
+
+from __future__ import annotations
+
+from geo.output import i18n
+from geo.model import schema
+from geo.output.i18n import t
+from geo.model.schema import Quality
+from geo.storage.store import Dataset
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would run as a formula with ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unit_version_line(version: str, lang: str) -> str:
+    """The line every export carries to say which administrative units its figures use."""
+    label = schema.UNIT_VERSIONS[version](lang)
+    if version == "2025":
+        return i18n.t("units.version_line_2025", lang, label=label,
+                      source=schema.REFORM_LEGAL_SOURCE_LABEL(lang))
+    return i18n.t("units.version_line", lang, label=label)
+
+
+def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_version: str | None = None) -> str:
+    """``# ``-prefixed lines naming each layer's source and quality, for CSV and text exports.
+
+    With ``unit_version`` the first line says which administrative units the figures use.
+    """
+    lines = [unit_version_line(unit_version, lang)] if unit_version else []
+    return "".join(f"# {line}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
+
+
+def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None) -> str | None:
+    """The honesty banner: which layers are illustrative, which approximate (None when all official).
+
+    Built from the layers' own provenance, so a user's official files silence it layer by layer
+    and another district's bundle says what is true of *its* data.
+
+    >>> from geo.storage.store import BundledStore
+    >>> print(quality_notice(BundledStore().load(), "en", ("communes", "projects")))
+    ILLUSTRATIVE, not official figures: Project pipeline. APPROXIMATE: Boundaries of the 13 communes (before 1 July 2025). Replace them with official data before use.
+    """
+    provs = [ds.provenance[i] for i in (layer_ids or tuple(ds.provenance)) if i in ds.provenance]
+    parts = []
+    for quality, key in ((Quality.ILLUSTRATIVE, "common.notice_illustrative"),
+                         (Quality.APPROXIMATE, "common.notice_approximate")):
+        titles = [p.title(lang) for p in provs if p.quality is quality]
+        if titles:
+            parts.append(t(key, lang, layers="; ".join(titles)))
+    return " ".join([*parts, t("common.notice_replace", lang)]) if parts else None

@@ -1,0 +1,1119 @@
+"""The translation catalog: every UI and export string, Vietnamese first, English for donors.
+
+Pages and exports call :func:`t`; no user-facing sentence is written anywhere
+else. Labels of schema enums (content areas, sources, statuses) live on the enums
+in :mod:`geo.model.schema`. Add new keys in the section of the feature that uses them.
+
+Examples
+--------
+>>> t("app.title", "en")
+'Tam Đường Investment Atlas'
+>>> t("common.n_projects", "vi", n=3)
+'3 dự án'
+"""
+
+from __future__ import annotations
+
+LANGS: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+DEFAULT_LANG = "vi"
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- app and navigation -------------------------------------------------------
+    "app.title": ("Bản đồ Đầu tư Tam Đường", "Tam Đường Investment Atlas"),
+    "app.subtitle": (
+        "Thu hút hợp tác quốc tế hỗ trợ vùng đồng bào dân tộc thiểu số — {district}, {province}",
+        "International cooperation for ethnic-minority areas — {district}, {province}",
+    ),
+    "app.language": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
+    "nav.overview": ("Tổng quan", "Overview"),
+    "nav.sources": ("Nguồn dữ liệu", "Data sources"),
+    # --- common -----------------------------------------------------------------------
+    "common.n_projects": ("{n} dự án", "{n} projects"),
+    "common.commune": ("Xã, thị trấn", "Commune"),
+    "common.code": ("Mã", "Code"),
+    "common.need": ("Nhu cầu vốn", "Need"),
+    "common.committed": ("Đã cam kết", "Committed"),
+    "common.disbursed": ("Đã giải ngân", "Disbursed"),
+    "common.gap": ("Còn thiếu", "Gap"),
+    "common.area_km2": ("Diện tích (km²)", "Area (km²)"),
+    "common.population": ("Dân số", "Population"),
+    "common.quality": ("Chất lượng dữ liệu", "Data quality"),
+    "common.source": ("Nguồn", "Source"),
+    "common.licence": ("Giấy phép", "Licence"),
+    "common.date": ("Ngày", "Date"),
+    "common.method": ("Phương pháp", "Method"),
+    "common.layer": ("Lớp dữ liệu", "Layer"),
+    "common.notice_illustrative": ("MINH HỌA, không phải số liệu chính thức: {layers}.",
+                                   "ILLUSTRATIVE, not official figures: {layers}."),
+    "common.notice_approximate": ("GẦN ĐÚNG: {layers}.", "APPROXIMATE: {layers}."),
+    "common.notice_replace": ("Thay bằng dữ liệu chính thức trước khi sử dụng.",
+                              "Replace them with official data before use."),
+    "common.data_error": ("Dữ liệu không hợp lệ:", "The data has problems:"),
+    # --- filters (shared sidebar) -------------------------------------------------------
+    "filters.heading": ("Bộ lọc", "Filters"),
+    "filters.content_area": ("Nội dung thu hút", "Content area"),
+    "filters.source": ("Nguồn vốn", "Funding source"),
+    "filters.status": ("Trạng thái", "Status"),
+    "filters.years": ("Năm thực hiện", "Years"),
+    "filters.donor": ("Nhà tài trợ", "Donor"),
+    "filters.all": ("Tất cả", "All"),
+    "filters.all_but_cancelled": ("Tất cả (trừ đã hủy)", "All (except cancelled)"),
+    # --- overview page ------------------------------------------------------------------
+    "overview.heading": ("Tổng quan huyện", "District overview"),
+    "overview.metric_need": ("Tổng nhu cầu vốn", "Total need"),
+    "overview.metric_committed": ("Đã cam kết", "Committed"),
+    "overview.metric_gap": ("Vốn còn thiếu", "Funding gap"),
+    "overview.metric_projects": ("Số dự án", "Projects"),
+    "overview.table": ("Chỉ số theo xã", "Indicators by commune"),
+    "overview.by_area": ("Theo nội dung thu hút", "By content area"),
+    # --- data sources page -------------------------------------------------------------
+    "sources.heading": ("Nguồn và chất lượng dữ liệu", "Data sources and quality"),
+    "sources.intro": (
+        "Mỗi lớp dữ liệu ghi rõ nguồn, giấy phép, ngày và mức độ tin cậy.",
+        "Every layer states its source, licence, date and quality.",
+    ),
+    # --- map explorer (issue 3) -----------------------------------------------------------
+    "map.detail_note": ("Ghi chú", "Note"),
+    "map.nav": ("Bản đồ", "Map explorer"),
+    "map.heading": ("Bản đồ các xã, thị trấn", "Map of the communes"),
+    "map.indicator": ("Chỉ số tô màu", "Colour communes by"),
+    "map.scheme": ("Cách chia lớp", "Class breaks"),
+    "map.layers": ("Lớp bản đồ", "Map layers"),
+    "map.layer_crop_zones": ("Vùng cây trồng", "Crop zones"),
+    "map.layer_risk_zones": ("Vùng nguy cơ sạt lở", "Landslide risk zones"),
+    "map.layer_landslide_events": ("Sạt lở đã báo cáo", "Reported landslides"),
+    "map.layer_projects": ("Dự án có tọa độ", "Projects with a location"),
+    "map.layer_labels": ("Tên xã", "Commune names"),
+    "map.online_basemap": ("Nền OSM (trực tuyến)", "OSM basemap (online)"),
+    "map.online_help": (
+        "Chỉ bật khi có Internet. Khi không có mạng, bản đồ vẫn đọc được nhờ ranh giới và tên xã.",
+        "Switch on only with internet. Offline the map stays readable from outlines and names.",
+    ),
+    "map.legend_title": ("Chú giải", "Legend"),
+    "map.legend_risk": ("Vùng nguy cơ sạt lở (minh họa)", "Landslide risk zones (illustrative)"),
+    "map.legend_crops": ("Vùng cây trồng (minh họa)", "Crop zones (illustrative)"),
+    "map.legend_events": ("Sạt lở, lũ quét đã báo cáo", "Reported landslide or flash flood"),
+    "map.legend_projects": ("Dự án (minh họa), theo trạng thái", "Projects (illustrative), by status"),
+    "map.legend_events_title": ("Thiên tai", "Hazards"),
+    "map.short_communes": ("ranh giới xã", "commune boundaries"),
+    "map.short_projects": ("dự án", "projects"),
+    "map.short_funding": ("nguồn vốn", "funding"),
+    "map.short_crop_zones": ("vùng cây trồng", "crop zones"),
+    "map.short_risk_zones": ("vùng nguy cơ sạt lở", "landslide risk zones"),
+    "map.short_landslide_events": ("vị trí sạt lở đã báo cáo", "reported landslide locations"),
+    "map.note_title": ("Không phải số liệu chính thức", "Not official figures"),
+    "map.no_data": ("không có số liệu", "no data"),
+    "map.not_reported": ("chưa có số liệu", "not reported"),
+    "map.date_unknown": ("không rõ ngày", "date unknown"),
+    "map.illustrative": ("minh họa", "illustrative"),
+    "map.boundary_quality": ("ranh giới gần đúng", "approximate boundary"),
+    "map.shape_invented": ("vị trí, hình dạng minh họa", "illustrative location and shape"),
+    "map.tt_boundary": ("Ranh giới", "Boundary"),
+    "map.tt_crop": ("Cây trồng", "Crop"),
+    "map.tt_reported_area": ("Diện tích báo cáo", "Reported area"),
+    "map.tt_shape": ("Hình vùng", "Zone shape"),
+    "map.tt_date": ("Ngày", "Date"),
+    "map.tt_event": ("Sự kiện", "Event"),
+    "map.tt_accuracy": ("Độ chính xác vị trí", "Location accuracy"),
+    "map.tt_project": ("Dự án", "Project"),
+    "map.located": (
+        "{n}/{total} dự án (theo bộ lọc) có tọa độ và hiện trên bản đồ; các dự án khác chỉ có trong bảng.",
+        "{n} of {total} projects (as filtered) have a location and appear on the map; the others are in the tables only.",
+    ),
+    "map.click_prompt": (
+        "Nhấp vào một xã trên bản đồ (hoặc chọn trong danh sách) để xem chi tiết.",
+        "Click a commune on the map (or choose it from the list) to see its details.",
+    ),
+    "map.choose": ("Xã, thị trấn đang xem", "Commune shown"),
+    "map.choose_none": ("— chọn xã —", "— choose a commune —"),
+    "map.detail_figure": ("Chỉ số", "Indicator"),
+    "map.detail_value": ("Giá trị", "Value"),
+    "map.detail_projects": ("Dự án", "Projects"),
+    "map.detail_by_source": ("Vốn theo nguồn", "Funding by source"),
+    "map.detail_crops": ("Cây trồng (ha, minh họa)", "Crops (ha, illustrative)"),
+    "map.detail_events": ("Sạt lở, lũ quét đã báo cáo", "Reported landslides and flash floods"),
+    "map.detail_provenance": ("Nguồn dữ liệu", "Data provenance"),
+    "map.no_projects": ("Không có dự án nào khớp bộ lọc.", "No project matches the filters."),
+    "map.no_events": ("Chưa có sự kiện nào được báo cáo trong xã.", "No event reported in this commune."),
+    "map.col_project": ("Dự án", "Project"),
+    "map.col_years": ("Năm", "Years"),
+    "map.col_donor": ("Nhà tài trợ", "Donor"),
+    "map.col_crop": ("Cây trồng", "Crop"),
+    "map.col_ha": ("Diện tích (ha)", "Area (ha)"),
+    "map.col_deaths": ("Người chết", "Deaths"),
+    "map.col_injured": ("Bị thương", "Injured"),
+    "map.risk_share": ("Nguy cơ sạt lở cao (minh họa)", "High landslide risk (illustrative)"),
+    # --- funding gaps (issue 4) -------------------------------------------------------------
+    "nav.funding": ("Khoảng trống vốn", "Funding gaps"),
+    "gaps.heading": ("Khoảng trống vốn, vốn đối ứng và thứ tự ưu tiên", "Funding gaps, counterpart funds and priorities"),
+    "gaps.intro": (
+        "Nhu cầu, vốn đã cam kết, đã giải ngân và còn thiếu theo xã, nội dung thu hút và nguồn vốn. "
+        "Bộ lọc ở thanh bên áp dụng cho mọi bảng và biểu đồ.",
+        "Need, committed, disbursed and gap by commune, content area and funding source. "
+        "The sidebar filters apply to every table and chart.",
+    ),
+    "gaps.tab_gaps": ("Khoảng trống vốn", "Gaps"),
+    "gaps.tab_counterpart": ("Vốn đối ứng", "Counterpart funds"),
+    "gaps.tab_priorities": ("Thứ tự ưu tiên", "Priorities"),
+    "gaps.tab_report": ("Báo cáo sơ kết, tổng kết", "Periodic report"),
+    "gaps.usd_toggle": ("Hiển thị bằng USD", "Show in USD"),
+    "gaps.usd_rate": ("Tỷ giá (₫ cho 1 USD)", "Exchange rate (VND per USD)"),
+    "gaps.usd_note": (
+        "Số tiền đang hiển thị bằng USD theo tỷ giá do người dùng nhập: 1 USD = {rate} ₫ (không phải tỷ giá chính thức). "
+        "Tệp tải về luôn tính bằng đồng (₫).",
+        "Amounts are shown in USD at the rate you entered: 1 USD = VND {rate} (not an official rate). "
+        "Downloads are always in VND.",
+    ),
+    "gaps.unknown": ("không rõ", "unknown"),
+    "gaps.illustrative_tag": ("DỮ LIỆU MINH HỌA, không phải số liệu chính thức", "ILLUSTRATIVE DATA, not official figures"),
+    "gaps.measures_explained": (
+        "**Còn thiếu** = nhu cầu − đã cam kết, tính cho từng dòng dự án × nguồn vốn (không âm) rồi cộng lại. "
+        "**Tỷ lệ nhu cầu đã có vốn** = (nhu cầu − còn thiếu) / nhu cầu. "
+        "**Vốn cam kết / người** chỉ tính ở xã có số dân; xã chưa có số dân ghi *không rõ*, không ghi 0.",
+        "**Gap** = need − committed, per project × source line (never negative), then summed. "
+        "**Share of need covered** = (need − gap) / need. "
+        "**Committed per person** only where the commune's population is known; elsewhere it reads *unknown*, never 0.",
+    ),
+    "gaps.measure": ("Số liệu trên biểu đồ cột", "Bar chart shows"),
+    "gaps.heat_measure": ("Số liệu trên bản đồ nhiệt", "Heat map shows"),
+    "gaps.unit_bn": ("tỷ ₫", "VND bn"),
+    "gaps.chart_stacked": ("{measure} theo xã và nguồn vốn", "{measure} by commune and funding source"),
+    "gaps.chart_heat": ("{measure}: xã × nội dung thu hút", "{measure}: commune × content area"),
+    "gaps.heat_blank": ("Ô trống: không có dự án, hoặc giá trị bằng 0.", "Blank cell: no project, or a value of 0."),
+    "gaps.by_commune": ("Khoảng trống vốn theo xã", "Funding gaps by commune"),
+    "gaps.by_area": ("Khoảng trống vốn theo nội dung thu hút", "Funding gaps by content area"),
+    "gaps.by_source": ("Khoảng trống vốn theo nguồn vốn", "Funding gaps by funding source"),
+    "gaps.detail": ("Chi tiết: xã × nội dung × nguồn vốn", "Detail: commune × content area × source"),
+    "gaps.download_csv": ("Tải CSV", "Download CSV"),
+    "gaps.download_xlsx": ("Tải Excel", "Download Excel"),
+    "gaps.col.content_area": ("Nội dung thu hút", "Content area"),
+    "gaps.col.share_covered": ("Tỷ lệ nhu cầu đã có vốn", "Share of need covered"),
+    "gaps.col.committed_per_person": ("Vốn cam kết / người", "Committed per person"),
+    "gaps.col.n_projects": ("Số dự án", "Projects"),
+    "gaps.col.source": ("Nguồn vốn", "Funding source"),
+    "gaps.col.group": ("Nhóm nguồn", "Source group"),
+    "gaps.col.project_id": ("Mã dự án", "Project ID"),
+    "gaps.col.project": ("Tên dự án", "Project"),
+    "gaps.col.status": ("Trạng thái", "Status"),
+    "gaps.col.start_year": ("Năm bắt đầu", "Start year"),
+    "gaps.col.end_year": ("Năm kết thúc", "End year"),
+    "gaps.col.donor": ("Nhà tài trợ", "Donor"),
+    "gaps.col.lead_agency": ("Cơ quan chủ trì", "Lead agency"),
+    "counterpart.explain": (
+        "**Vốn đối ứng phải bố trí** = vốn quốc tế đã cam kết × tỷ lệ đối ứng của từng loại nguồn (làm tròn đến đồng "
+        "cho từng dòng vốn). **Còn thiếu** = phải bố trí − vốn đối ứng đã cam kết (ngân sách nhà nước, cộng đồng, "
+        "doanh nghiệp trong nước), không âm, tính theo từng dự án. Tổng của huyện là tổng các dự án.",
+        "**Counterpart required** = committed international funds × the counterpart ratio of each source type "
+        "(rounded to whole VND per funding line). **Shortfall** = required − counterpart already committed "
+        "(state budget, community, domestic business), never negative, per project. District totals are sums of projects.",
+    ),
+    "counterpart.formula": (
+        "Vốn đối ứng phải bố trí = Σ (vốn quốc tế đã cam kết × tỷ lệ đối ứng); còn thiếu = max(phải bố trí − đã cam kết, 0) theo dự án.",
+        "Counterpart required = Σ (committed international funds × counterpart ratio); shortfall = max(required − committed, 0) per project.",
+    ),
+    "counterpart.assumption_note": (
+        "Tỷ lệ đối ứng mặc định là GIẢ ĐỊNH để lập kế hoạch (viện trợ ODA 15 %, vốn vay ưu đãi 20 %, NGO 10 %, "
+        "doanh nghiệp nước ngoài 0 %), không phải quy định. Tỷ lệ thực tế theo từng hiệp định tài trợ; hãy nhập lại.",
+        "The default counterpart ratios are planning ASSUMPTIONS (ODA grant 15 %, concessional loan 20 %, NGO 10 %, "
+        "foreign business 0 %), not rules. Real ratios are set in each financing agreement; enter them here.",
+    ),
+    "counterpart.by_source": ("Vốn đối ứng theo nguồn vốn quốc tế", "Counterpart by international source"),
+    "counterpart.by_project": ("Vốn đối ứng theo dự án", "Counterpart by project"),
+    "counterpart.by_project_note": (
+        "Chỉ liệt kê dự án có vốn đối ứng phải bố trí hoặc đã cam kết; tổng cộng bằng tổng của huyện.",
+        "Only projects that require or already have counterpart funds are listed; the total equals the district total.",
+    ),
+    "counterpart.col.international_committed": ("Vốn quốc tế đã cam kết", "International committed"),
+    "counterpart.col.required": ("Vốn đối ứng phải bố trí", "Counterpart required"),
+    "counterpart.col.counterpart_committed": ("Vốn đối ứng đã cam kết", "Counterpart committed"),
+    "counterpart.col.shortfall": ("Vốn đối ứng còn thiếu", "Counterpart shortfall"),
+    "counterpart.col.ratio": ("Tỷ lệ đối ứng (giả định)", "Counterpart ratio (assumed)"),
+    "priority.formula": (
+        "**Điểm ưu tiên = Σ (trọng số × thành phần) / Σ trọng số**, mỗi thành phần từ 0 đến 1 "
+        "(bảng hiển thị × 100):\n"
+        "- *Quy mô vốn còn thiếu*: vốn còn thiếu của dự án / mức lớn nhất trong các dự án đang xếp hạng.\n"
+        "- *Mức phơi nhiễm sạt lở*: giá trị lớn hơn giữa (a) vị trí dự án: 1 nếu trong vùng nguy cơ cao, 0,5 nếu "
+        "trong vùng trung bình, 0 nếu ngoài vùng hoặc chưa có tọa độ; và (b) tỷ lệ diện tích nguy cơ cao của xã / "
+        "tỷ lệ lớn nhất.\n"
+        "- *Phù hợp vùng cây trồng, chuỗi giá trị*: 1 nếu dự án thuộc nội dung 3 (chuỗi giá trị) ở xã có vùng cây "
+        "trồng chủ lực, ngược lại 0.\n"
+        "- *Mức độ sẵn sàng*: thứ bậc trạng thái / 5 (ý tưởng 1, đề xuất 2, đã giới thiệu 3, đã cam kết 4, đang thực hiện 5).\n"
+        "- *Chỉ số bổ sung* (nếu nhập): (giá trị − nhỏ nhất) / (lớn nhất − nhỏ nhất) theo xã; xã không có giá trị "
+        "thì bỏ qua thành phần này, không tính là 0.\n\n"
+        "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, chưa hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
+        "**Priority score = Σ (weight × component) / Σ weights**, each component from 0 to 1 (tables show × 100):\n"
+        "- *Gap size*: the project's gap / the largest gap among the projects ranked.\n"
+        "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a high-risk zone, 0.5 inside "
+        "a medium-risk zone, 0 outside or without coordinates; and (b) its commune's share of area at high risk / the "
+        "largest share.\n"
+        "- *Crop / value-chain fit*: 1 for a content-area-3 (value-chain) project in a commune with a plan crop zone, "
+        "else 0.\n"
+        "- *Readiness*: status rank / 5 (idea 1, proposal 2, pitched 3, committed 4, implementing 5).\n"
+        "- *Your indicator* (if entered): (value − min) / (max − min) across communes; a commune without a value "
+        "leaves this component out rather than counting 0.\n\n"
+        "Only projects still seeking funds are ranked: a gap above 0, not completed, not cancelled. "
+        "A commune's score = the mean of its projects' scores.",
+    ),
+    "priority.comp.gap": ("Quy mô vốn còn thiếu", "Gap size"),
+    "priority.comp.risk": ("Mức phơi nhiễm sạt lở", "Landslide-risk exposure"),
+    "priority.comp.crop_fit": ("Phù hợp vùng cây trồng, chuỗi giá trị", "Crop / value-chain fit"),
+    "priority.comp.readiness": ("Mức độ sẵn sàng", "Readiness"),
+    "priority.weights": ("Trọng số", "Weights"),
+    "priority.extra_heading": ("Thêm chỉ số của bạn (ví dụ tỷ lệ hộ nghèo)", "Add your own indicator (e.g. poverty rate)"),
+    "priority.extra_help": (
+        "Nhập giá trị cho từng xã vào bảng, hoặc tải lên tệp CSV hai cột: xã (tên hoặc mã) và giá trị. "
+        "Khi có ít nhất một giá trị, thanh trọng số của chỉ số xuất hiện.",
+        "Type a value per commune into the table, or upload a two-column CSV: commune (name or code) and value. "
+        "Once any value is entered, a weight slider for it appears.",
+    ),
+    "priority.extra_name": ("Tên chỉ số", "Indicator name"),
+    "priority.extra_default_name": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
+    "priority.extra_higher": ("Giá trị càng cao càng ưu tiên", "A higher value means higher priority"),
+    "priority.extra_upload": ("Tải lên CSV (xã, giá trị)", "Upload CSV (commune, value)"),
+    "priority.extra_unknown": (
+        "Một số xã chưa có giá trị chỉ số bổ sung: với các dự án ở đó, thành phần này được bỏ qua (không tính là 0).",
+        "Some communes have no value for your indicator: for their projects that component is left out (not counted as 0).",
+    ),
+    "priority.no_weight": ("Hãy đặt ít nhất một trọng số lớn hơn 0.", "Set at least one weight above zero."),
+    "priority.no_projects": ("Không có dự án nào còn cần vốn khớp bộ lọc.", "No project still seeking funds matches the filters."),
+    "priority.n_not_ranked": (
+        "{n} dự án khớp bộ lọc không được xếp hạng vì đã đủ vốn, đã hoàn thành hoặc đã hủy.",
+        "{n} matching projects are not ranked: fully funded, completed or cancelled.",
+    ),
+    "priority.ranking": ("Xếp hạng ưu tiên dự án", "Project priority ranking"),
+    "priority.table_note": (
+        "Điểm và các thành phần hiển thị theo thang 0–100. Điểm bằng trung bình có trọng số của các thành phần.",
+        "Score and components are shown on a 0–100 scale. The score is the weighted mean of the components.",
+    ),
+    "priority.explain": ("Giải thích điểm của một dự án", "Why a project scores what it does"),
+    "priority.pick": ("Chọn dự án", "Choose a project"),
+    "priority.col.rank": ("Hạng", "Rank"),
+    "priority.col.score": ("Điểm ưu tiên", "Priority score"),
+    "priority.col.component": ("Thành phần", "Component"),
+    "priority.col.input": ("Căn cứ", "Based on"),
+    "priority.col.value": ("Giá trị (0–1)", "Value (0–1)"),
+    "priority.col.weight": ("Trọng số", "Weight"),
+    "priority.col.points": ("Điểm đóng góp", "Points"),
+    "priority.in_gap": ("còn thiếu {gap} / lớn nhất {top}", "gap {gap} / largest {top}"),
+    "priority.in_risk": (
+        "vị trí: {zone}; xã có {share} % diện tích nguy cơ cao (lớn nhất {top} %)",
+        "location: {zone}; commune {share} % of area at high risk (largest {top} %)",
+    ),
+    "priority.no_zone": ("ngoài vùng nguy cơ hoặc chưa có tọa độ", "outside risk zones or no coordinates"),
+    "priority.in_crop": ("{area}; xã có {ha} ha vùng cây trồng chủ lực", "{area}; commune has {ha} ha of plan crop zones"),
+    "priority.in_ready": ("{status}: bậc {rank}/{top}", "{status}: rank {rank}/{top}"),
+    "priority.in_extra": ("giá trị của xã: {value}", "commune value: {value}"),
+    "priority.sum_line": (
+        "Tổng điểm đóng góp = **{score}** (trên 100) = điểm ưu tiên của dự án.",
+        "Sum of points = **{score}** (out of 100) = the project's priority score.",
+    ),
+    "priority.by_commune": ("Điểm ưu tiên theo xã", "Priority by commune"),
+    "priority.commune_note": ("Điểm của xã = trung bình điểm các dự án trong xã đang được xếp hạng.",
+                              "A commune's score = the mean score of its projects being ranked."),
+    "report.explain": (
+        "Một tệp Excel cho kỳ báo cáo đã chọn: các trang theo nội dung thu hút, theo xã, theo nguồn vốn, danh sách "
+        "dự án, vốn đối ứng (theo tỷ lệ ở thẻ Vốn đối ứng) và nguồn dữ liệu. Báo cáo gồm mọi dự án (trừ đã hủy) có "
+        "thời gian thực hiện giao với kỳ báo cáo; bộ lọc ở thanh bên không áp dụng.",
+        "One Excel workbook for the chosen period: sheets by content area, by commune, by funding source, the project "
+        "list, counterpart funds (at the ratios in the Counterpart tab) and data provenance. It covers every project "
+        "(except cancelled) whose years overlap the period; the sidebar filters do not apply.",
+    ),
+    "report.from": ("Từ năm", "From year"),
+    "report.to": ("Đến năm", "To year"),
+    "report.language": ("Ngôn ngữ báo cáo", "Report language"),
+    "report.ratios_used": ("Tỷ lệ đối ứng dùng trong báo cáo: {ratios}", "Counterpart ratios used in the report: {ratios}"),
+    "report.bad_period": (
+        "Kỳ báo cáo không hợp lệ: năm bắt đầu {start} sau năm kết thúc {end}.",
+        "Invalid period: start year {start} is after end year {end}.",
+    ),
+    "report.download": ("Tải {title} (Excel)", "Download {title} (Excel)"),
+    "report.sheets_list": ("Các trang: {sheets}", "Sheets: {sheets}"),
+    "report.title_final": (
+        "Báo cáo tổng kết thu hút hợp tác quốc tế, huyện Tam Đường, giai đoạn {start}–{end}",
+        "Final report on international cooperation, Tam Đường district, {start}–{end}",
+    ),
+    "report.title_interim": (
+        "Báo cáo sơ kết thu hút hợp tác quốc tế, huyện Tam Đường, giai đoạn {start}–{end}",
+        "Interim report on international cooperation, Tam Đường district, {start}–{end}",
+    ),
+    "report.sheet.by_area": ("Theo nội dung", "By content area"),
+    "report.sheet.by_commune": ("Theo xã", "By commune"),
+    "report.sheet.by_source": ("Theo nguồn vốn", "By funding source"),
+    "report.sheet.projects": ("Danh sách dự án", "Projects"),
+    "report.sheet.counterpart": ("Vốn đối ứng", "Counterpart funds"),
+    "report.sheet.provenance": ("Nguồn dữ liệu", "Data provenance"),
+    "report.total": ("Tổng cộng", "Total"),
+    "report.period": ("Kỳ báo cáo", "Period"),
+    "report.generated": ("Ngày lập", "Generated on"),
+    "report.scope": ("Phạm vi", "Scope"),
+    "report.scope_text": (
+        "Mọi dự án (trừ đã hủy) có thời gian thực hiện giao với kỳ báo cáo; số tiền là toàn bộ vốn của dự án, "
+        "không chia theo năm. Còn thiếu = nhu cầu − đã cam kết, tính theo từng dòng dự án × nguồn vốn (không âm). "
+        "Mỗi dòng tổng cộng bằng tổng các dòng phía trên.",
+        "Every project (except cancelled) whose years overlap the period; amounts are whole-project amounts, not "
+        "split by year. Gap = need − committed per project × source line (never negative). "
+        "Each total row is the sum of the rows above it.",
+    ),
+    # --- donor pitch (issue 5) ---------------------------------------------------------------
+    "nav.pitch": ("Kêu gọi tài trợ", "Donor pitch"),
+    "pitch.quality_illustrative": ("minh họa, chưa xác nhận", "illustrative, not confirmed"),
+    "pitch.quality_confirmed": ("đã xác nhận bởi {user} ngày {date}", "confirmed by {user} on {date}"),
+    "pitch.illustrative_label": ("Dữ liệu minh họa — không phải số liệu chính thức",
+                                 "Illustrative data — not official figures"),
+    "pitch.deck_title": ("Cơ hội hợp tác đầu tư tại huyện Tam Đường, tỉnh Lai Châu",
+                         "Investment opportunities in Tam Đường district, Lai Châu"),
+    "pitch.for_donor": ("Đề xuất gửi {donor}", "Pitch for {donor}"),
+    "pitch.for_theme": ("Chủ đề: {theme}", "Theme: {theme}"),
+    "pitch.for_communes": ("Các xã: {communes}", "Communes: {communes}"),
+    "pitch.now_part_of": ("từ 1/7/2025 thuộc {unit}", "from 1/7/2025 part of {unit}"),
+    "pitch.unit_2025": ("Đơn vị từ 1/7/2025", "Unit from 1/7/2025"),
+    "pitch.years": ("Thời gian thực hiện", "Years"),
+    "pitch.ask": ("Vốn quốc tế còn thiếu (đề nghị hỗ trợ)", "International gap (the ask)"),
+    "pitch.open_projects": ("Dự án còn cần vốn / tổng số dự án", "Projects still seeking funds / all projects"),
+    "pitch.why_heading": ("Vì sao đề xuất:", "Why this opportunity:"),
+    "pitch.why_priority": ("Điểm ưu tiên {score}/100 = trung bình có trọng số của: {parts}",
+                           "Priority score {score}/100 = weighted mean of: {parts}"),
+    "pitch.why_commune": ("{n} dự án còn cần vốn quốc tế, tổng {ask}; các dự án ưu tiên nhất:",
+                          "{n} projects still seek international funds, {ask} in all; the highest priorities:"),
+    "pitch.ctx_units": ("Số xã, thị trấn (trước 1/7/2025)", "Communes (before 1/7/2025)"),
+    "pitch.ctx_area": ("Diện tích (ranh giới gần đúng)", "Area (approximate boundaries)"),
+    "pitch.ctx_population": ("Dân số đã báo cáo", "Reported population"),
+    "pitch.ctx_population_value": ("{pop} (có số liệu {n}/{total} xã)", "{pop} ({n} of {total} communes reported)"),
+    "pitch.ctx_risk": ("Diện tích nguy cơ sạt lở cao", "Area at high landslide risk"),
+    "pitch.ctx_events": ("Số vụ sạt lở, lũ quét đã báo cáo", "Reported landslides and flash floods"),
+    "pitch.ctx_projects": ("Số dự án trong phạm vi đề xuất", "Projects in this pitch's scope"),
+    "pitch.maps_units": ("Bản đồ vẽ theo: {units}.", "Maps are drawn on: {units}."),
+    "pitch.donor_quality": ("Ưu tiên của {donor}: {quality}", "Priorities of {donor}: {quality}"),
+    "pitch.filters": ("Bộ lọc", "Filters"),
+    "pitch.ratios_line": ("Tỷ lệ vốn đối ứng (giả định): {ratios}", "Counterpart ratios (assumptions): {ratios}"),
+    "pitch.weights_line": ("Trọng số điểm ưu tiên: {weights}", "Priority-score weights: {weights}"),
+    "pitch.made": ("Ngày lập: {date}", "Made on {date}"),
+    "pitch.title_counts": ("{n} dự án · đã đảm bảo {covered} nhu cầu · {opps} cơ hội trong tài liệu này",
+                           "{n} projects · {covered} of the need covered · {opps} opportunities in this deck"),
+    "pitch.slide_context": ("Bối cảnh huyện", "District context"),
+    "pitch.slide_gaps": ("Khoảng trống vốn theo đơn vị hành chính", "Funding gap by administrative unit"),
+    "pitch.gap_subtitle": ("Bảng: {units}; cùng số liệu với trang Khoảng trống vốn",
+                           "Table: {units}; the same figures as the Funding gaps page"),
+    "pitch.slide_counterpart": ("Vốn đối ứng huyện cam kết", "The counterpart the district commits"),
+    "pitch.cp_subtitle": ("Vốn đối ứng cần thêm nếu phần vốn quốc tế còn thiếu được tài trợ, và phần đã cam kết",
+                          "Counterpart needed if the international gap is funded, and what is already committed"),
+    "pitch.cp_item": ("Cơ hội", "Opportunity"),
+    "pitch.cp_ask": ("Vốn quốc tế đề nghị", "International ask"),
+    "pitch.cp_required_if_funded": ("Đối ứng cần thêm nếu được tài trợ", "Counterpart if funded"),
+    "pitch.cp_counterpart_committed": ("Đối ứng đã cam kết", "Counterpart committed"),
+    "pitch.cp_district": (
+        "Toàn bộ phạm vi đề xuất, theo vốn quốc tế đã cam kết: đối ứng cần {required}, đã cam kết {committed}, còn thiếu {shortfall}.",
+        "Whole scope, on international funds already committed: counterpart required {required}, committed {committed}, shortfall {shortfall}."),
+    "pitch.cp_ratios": ("Tỷ lệ đối ứng giả định: {ratios}", "Assumed counterpart ratios: {ratios}"),
+    "pitch.col_money": ("{label} (₫)", "{label} (VND)"),
+    "pitch.no_opportunities": ("Không có dự án nào phù hợp với bộ lọc và đối tượng đã chọn.",
+                               "No project fits the chosen filters and target."),
+    # page
+    "pitch.heading": ("Kêu gọi tài trợ: hồ sơ nhà tài trợ, ghép nối và bộ tài liệu",
+                      "Donor pitch: profiles, matching and pitch packs"),
+    "pitch.intro": (
+        "Ghép nối khoảng trống vốn với nhà tài trợ phù hợp, lập bộ trình chiếu (PPTX) và trang tóm tắt (PDF), "
+        "trình bày trực tiếp. Bộ lọc ở thanh bên được áp dụng.",
+        "Match funding gaps to the partners that fit, build a deck (PPTX) and one-pagers (PDF), and present. "
+        "The sidebar filters apply."),
+    "pitch.tab_profiles": ("Hồ sơ nhà tài trợ", "Donor profiles"),
+    "pitch.tab_matching": ("Ghép nối", "Matching"),
+    "pitch.tab_pack": ("Bộ tài liệu kêu gọi", "Pitch pack"),
+    "pitch.profiles_explain": (
+        "Danh sách khởi đầu các đối tác phát triển hoạt động ở vùng núi phía Bắc. Mức ưu tiên (0–3) theo 10 nội dung "
+        "thu hút là **minh họa** cho đến khi người dùng xác nhận.",
+        "A starter list of development partners active in Viet Nam's northern mountains. Priorities (0–3) per content "
+        "area are **illustrative** until a user confirms them."),
+    "pitch.col_id": ("Mã", "Id"),
+    "pitch.col_name": ("Nhà tài trợ", "Donor"),
+    "pitch.col_name_en": ("Tên (tiếng Anh)", "Name (English)"),
+    "pitch.col_name_vi": ("Tên tiếng Việt", "Vietnamese name"),
+    "pitch.col_type": ("Loại hình", "Type"),
+    "pitch.col_instruments": ("Hình thức hỗ trợ", "Instruments"),
+    "pitch.col_priorities": ("Ưu tiên cao nhất (mức)", "Top priorities (level)"),
+    "pitch.col_ticket": ("Quy mô thường tài trợ", "Typical ticket"),
+    "pitch.col_quality": ("Chất lượng ưu tiên", "Priorities"),
+    "pitch.col_contact": ("Ghi chú liên hệ", "Contact notes"),
+    "pitch.col_basis": ("Căn cứ xác định ưu tiên", "Basis of the priorities"),
+    "pitch.read_only": ("Kho dữ liệu này chỉ đọc: hồ sơ nhà tài trợ lấy từ danh sách đi kèm, không sửa được.",
+                        "This store is read-only: donor profiles come from the bundled list and cannot be edited."),
+    "pitch.edit_heading": ("Sửa, thêm, xác nhận hồ sơ", "Edit, add or confirm a profile"),
+    "pitch.your_name": ("Tên của bạn (ghi vào nhật ký thay đổi)", "Your name (recorded in the change log)"),
+    "pitch.your_name_hint": ("ví dụ: Lò Thị Lan", "e.g. Lò Thị Lan"),
+    "pitch.pick_donor": ("Nhà tài trợ", "Donor"),
+    "pitch.new_donor": ("+ Thêm nhà tài trợ mới", "+ Add a new donor"),
+    "pitch.id_help": ("2–40 chữ thường không dấu, số, '_' hoặc '-'; không đổi được sau khi tạo.",
+                      "2–40 lower-case letters, digits, '_' or '-'; cannot change after creation."),
+    "pitch.ticket_min_bn": ("Quy mô tối thiểu (tỷ ₫)", "Ticket minimum (VND bn)"),
+    "pitch.ticket_max_bn": ("Quy mô tối đa (tỷ ₫)", "Ticket maximum (VND bn)"),
+    "pitch.priorities_heading": ("Mức ưu tiên theo nội dung thu hút (0 = không, 3 = trọng tâm)",
+                                 "Priority per content area (0 = none, 3 = core)"),
+    "pitch.quality_now": ("Chất lượng mức ưu tiên: {quality}", "Quality of the priorities: {quality}"),
+    "pitch.save": ("Lưu hồ sơ", "Save profile"),
+    "pitch.saved": ("Đã lưu hồ sơ {donor}.", "Saved profile {donor}."),
+    "pitch.conflict": ("Không lưu được: {error}. Hãy mở lại hồ sơ.", "Not saved: {error}. Reopen the profile."),
+    "pitch.confirm": ("Xác nhận mức ưu tiên", "Confirm priorities"),
+    "pitch.confirm_help": ("Ghi nhận bạn đã kiểm tra mức ưu tiên với nhà tài trợ; bỏ nhãn minh họa của hồ sơ này.",
+                           "Record that you checked the priorities with the partner; drops this profile's illustrative label."),
+    "pitch.delete": ("Xóa hồ sơ", "Delete profile"),
+    "pitch.delete_confirm": ("Tôi chắc chắn muốn xóa hồ sơ này", "I am sure I want to delete this profile"),
+    "pitch.deleted": ("Đã xóa hồ sơ {donor} (vẫn khôi phục được từ nhật ký).", "Deleted profile {donor} (kept in the change log)."),
+    "pitch.history": ("Lịch sử thay đổi", "Change history"),
+    "pitch.no_history": ("Chưa có thay đổi nào.", "No changes yet."),
+    "pitch.match_formula": (
+        "**Mức phù hợp** = ưu tiên của nhà tài trợ cho nội dung (mức/3) × hình thức phù hợp (viện trợ: mọi nội dung; "
+        "vay ưu đãi: nội dung 1–4 với mức đề nghị từ {min}; hỗ trợ kỹ thuật: nội dung 3, 5–10) × quy mô phù hợp "
+        "(1 trong khoảng thường tài trợ, giảm dần ngoài khoảng). **Điểm ghép nối** = mức phù hợp × điểm ưu tiên. "
+        "Mức đề nghị = vốn quốc tế còn thiếu của dự án; chỉ xét dự án chưa hoàn thành, chưa hủy.",
+        "**Fit** = the donor's priority for the content area (level/3) × instrument fit (grant: every area; "
+        "concessional loan: areas 1–4 with an ask of {min} or more; technical assistance: areas 3, 5–10) × size fit "
+        "(1 inside the usual ticket, decaying outside). **Match** = fit × priority score. The ask = the project's "
+        "international gap; only projects not completed or cancelled count."),
+    "pitch.for_a_donor": ("Dự án phù hợp với một nhà tài trợ", "Projects that fit a donor"),
+    "pitch.for_a_project": ("Nhà tài trợ phù hợp với một dự án", "Donors that fit a project"),
+    "pitch.no_donors": ("Chưa có hồ sơ nhà tài trợ nào.", "No donor profiles yet."),
+    "pitch.no_matches": ("Không có dự án nào phù hợp với bộ lọc hiện tại.", "No project fits with the current filters."),
+    "pitch.no_donor_fits": ("Không nhà tài trợ nào phù hợp dự án này.", "No donor fits this project."),
+    "pitch.col_area_fit": ("Phù hợp nội dung (%)", "Area fit (%)"),
+    "pitch.col_instrument": ("Hình thức phù hợp", "Instrument"),
+    "pitch.col_size_fit": ("Phù hợp quy mô (%)", "Size fit (%)"),
+    "pitch.col_fit": ("Mức phù hợp (%)", "Fit (%)"),
+    "pitch.col_match": ("Điểm ghép nối", "Match"),
+    "pitch.col_best": ("Điểm ghép nối cao nhất", "Best match"),
+    "pitch.col_opportunity": ("Cơ hội", "Opportunity"),
+    "pitch.why_pick": ("Vì sao phù hợp: chọn dự án", "Why this match: pick a project"),
+    "pitch.why_best": ("Vì sao {donor} phù hợp nhất", "Why {donor} fits best"),
+    "pitch.by_commune": ("Theo xã", "By commune"),
+    "pitch.pick_project": ("Dự án còn cần vốn", "Project still seeking funds"),
+    "pitch.pack_explain": (
+        "Chọn đối tượng, xem trước các cơ hội, rồi bấm **Lập bộ tài liệu** để tạo tệp PPTX và các trang PDF.",
+        "Choose a target, preview the opportunities, then press **Build pitch pack** to make the PPTX and PDFs."),
+    "pitch.target": ("Lập cho", "Build for"),
+    "pitch.kind_donor": ("Một nhà tài trợ", "A donor"),
+    "pitch.kind_theme": ("Một chủ đề (nội dung thu hút)", "A theme (content area)"),
+    "pitch.kind_communes": ("Các xã đã chọn", "Chosen communes"),
+    "pitch.pick_communes": ("Xã, thị trấn (đơn vị trước 1/7/2025)", "Communes (units before 1/7/2025)"),
+    "pitch.top": ("Số cơ hội", "Opportunities"),
+    "pitch.pack_lang": ("Ngôn ngữ bộ tài liệu", "Language of the pack"),
+    "pitch.units_used": ("Bảng theo: {units} (đổi ở thanh bên).", "Tables by: {units} (change it in the sidebar)."),
+    "pitch.pick_target": ("Chọn nhà tài trợ, chủ đề hoặc ít nhất một xã.", "Choose a donor, a theme or at least one commune."),
+    "pitch.pack_summary": ("{n} cơ hội, {slides} trang trình chiếu; vốn còn thiếu trong phạm vi: {gap}",
+                           "{n} opportunities, {slides} slides; gap in scope: {gap}"),
+    "pitch.build": ("Lập bộ tài liệu", "Build pitch pack"),
+    "pitch.building": ("Đang vẽ bản đồ và lập tài liệu…", "Drawing maps and building the pack…"),
+    "pitch.present": ("Trình bày", "Present"),
+    "pitch.download_deck": ("Tải bộ trình chiếu (PPTX)", "Download deck (PPTX)"),
+    "pitch.download_pdfs": ("Tải {n} trang tóm tắt (PDF, nén ZIP)", "Download {n} one-pagers (PDF, ZIP)"),
+    "pitch.prev": ("Trước", "Previous"),
+    "pitch.next": ("Tiếp", "Next"),
+    "pitch.exit": ("Thoát trình bày", "Exit presentation"),
+    "pitch.step": ("cơ hội {i}/{n} · phím ← → để chuyển", "opportunity {i} of {n} · ← → keys to step"),
+    # matching explanations
+    "match.why_area": ("{area}: {donor} ưu tiên mức {level}/{top} ({level_label}) → {value}",
+                       "{area}: {donor} gives it priority {level} of {top} ({level_label}) → {value}"),
+    "match.why_inst_grant": ("Viện trợ không hoàn lại phù hợp mọi nội dung → 1",
+                             "A grant suits every content area → 1"),
+    "match.why_inst_concessional_loan": (
+        "Vốn vay ưu đãi phù hợp nội dung 1–4 với mức đề nghị từ {min} → 1",
+        "A concessional loan suits content areas 1–4 with an ask of {min} or more → 1"),
+    "match.why_inst_technical_assistance": (
+        "Hỗ trợ kỹ thuật phù hợp nội dung 3 và 5–10 (không phải công trình) → 1",
+        "Technical assistance suits content areas 3 and 5–10 (no construction works) → 1"),
+    "match.why_inst_none": ("Không công cụ nào ({offered}) phù hợp dự án này → 0",
+                            "None of the partner's instruments ({offered}) suits this project → 0"),
+    "match.why_size_inside": ("Mức đề nghị {ask} nằm trong khoảng thường tài trợ {min}–{max} → 1",
+                              "The ask of {ask} is inside the usual ticket {min}–{max} → 1"),
+    "match.why_size_below": ("Mức đề nghị {ask} thấp hơn mức tối thiểu {min} → {value}",
+                             "The ask of {ask} is below the usual minimum of {min} → {value}"),
+    "match.why_size_above": ("Mức đề nghị {ask} cao hơn mức tối đa {max} (đồng tài trợ một phần) → {value}",
+                             "The ask of {ask} is above the usual maximum of {max} (part co-finance) → {value}"),
+    "match.why_total": ("Mức phù hợp {fit} × điểm ưu tiên {score} = điểm ghép nối {match}",
+                        "Fit {fit} × priority score {score} = match {match}"),
+    "pitch.cli_wrote_deck": (
+        "đã ghi {path} ({slides} trang chiếu, {opps} cơ hội, {language}, đơn vị hành chính {units})",
+        "wrote {path} ({slides} slides, {opps} opportunities, {language}, units {units})",
+    ),
+    "pitch.cli_wrote": ("đã ghi {path}", "wrote {path}"),
+    # --- print map (issue 6) -------------------------------------------------------------------
+    "print.district": ("Huyện Tam Đường, tỉnh Lai Châu", "Tam Đường district, Lai Châu province"),
+    "print.all_projects": ("Mọi dự án trừ đã hủy", "All projects except cancelled"),
+    "print.years": ("Năm {lo}–{hi}", "Years {lo}–{hi}"),
+    "print.atlas_title": ("{commune}: {indicator}", "{commune}: {indicator}"),
+    "print.north": ("B", "N"),
+    "print.no_data": ("Không có dữ liệu", "No data"),
+    "print.layers": ("Lớp bản đồ", "Map layers"),
+    "print.risk_high": ("Nguy cơ sạt lở cao", "High landslide risk"),
+    "print.risk_medium": ("Nguy cơ sạt lở trung bình", "Medium landslide risk"),
+    "print.event": ("Sạt lở, lũ quét đã báo cáo", "Reported landslide or flash flood"),
+    "print.projects": ("Dự án có tọa độ ({n}/{total})", "Projects with coordinates ({n} of {total})"),
+    "print.highlighted": ("Xã đang xem", "This commune"),
+    "print.inset": ("Vị trí trong huyện", "Location in the district"),
+    "print.not_official": ("KHÔNG PHẢI SỐ LIỆU CHÍNH THỨC", "NOT OFFICIAL DATA"),
+    "print.sources": ("Nguồn", "Sources"),
+    "print.crs": ("Hệ tọa độ VN-2000 / TM-3 kinh tuyến trục 103°00′ (EPSG:9205)",
+                  "Coordinate system VN-2000 / TM-3 103-00 (EPSG:9205)"),
+    "print.made": ("Ngày lập: {date}", "Made on {date}"),
+    "print.box_quality": ("Số liệu dự án, vốn: {quality}", "Project and funding figures: {quality}"),
+    "print.value": ("Giá trị trên bản đồ", "Mapped value"),
+    "print.crops": ("Vùng cây trồng", "Crop zones"),
+    "print.heading": ("Xuất bản đồ để in", "Print-quality map"),
+    "print.paper": ("Khổ giấy", "Paper"),
+    "print.orientation": ("Hướng giấy", "Orientation"),
+    "print.landscape": ("Ngang", "Landscape"),
+    "print.portrait": ("Dọc", "Portrait"),
+    "print.format": ("Định dạng", "Format"),
+    "print.dpi": ("Độ phân giải (dpi)", "Resolution (dpi)"),
+    "print.download": ("Tải bản đồ {fmt}", "Download {fmt} map"),
+    "print.size": ("{w} × {h} điểm ảnh ở {dpi} dpi; có chú giải, thước tỷ lệ, hướng bắc và nguồn dữ liệu.",
+                   "{w} × {h} pixels at {dpi} dpi, with legend, scale bar, north arrow and data sources."),
+    "print.vector": ("Bản đồ vectơ khổ {paper}; có chú giải, thước tỷ lệ, hướng bắc và nguồn dữ liệu.",
+                     "Vector map on {paper} paper, with legend, scale bar, north arrow and data sources."),
+    # --- data management (issue 7) ---------------------------------------------------------------
+    "nav.data": ("Quản lý dữ liệu", "Data management"),
+    "data.heading": ("Quản lý dữ liệu", "Data management"),
+    "data.intro": (
+        "Dữ liệu của huyện được lưu trong một tệp GeoPackage trên máy này: {path}. Mọi thay đổi dự án đều được ghi lại.",
+        "The district's data is kept in one GeoPackage file on this computer: {path}. Every project change is logged.",
+    ),
+    "data.user": ("Tên người sửa (ghi vào nhật ký)", "Your name (for the change log)"),
+    "data.tab_projects": ("Dự án", "Projects"),
+    "data.tab_import": ("Nhập dự án", "Import projects"),
+    "data.tab_layer": ("Nhập lớp bản đồ", "Import layer"),
+    "data.tab_export": ("Xuất dữ liệu", "Export"),
+    "data.tab_log": ("Nhật ký thay đổi", "Change log"),
+    "data.pick": ("Chọn dự án", "Choose a project"),
+    "data.new": ("+ Dự án mới", "+ New project"),
+    "data.revision": ("Phiên bản {rev}", "Revision {rev}"),
+    "data.lines": ("Nguồn vốn (VND)", "Funding lines (VND)"),
+    "data.allow_over": ("Xác nhận: vốn cam kết vượt nhu cầu là đúng", "Confirm: committed above need is correct"),
+    "data.save": ("Lưu", "Save"),
+    "data.saved": ("Đã lưu {pid} (phiên bản {rev}).", "Saved {pid} (revision {rev})."),
+    "data.invalid": ("Chưa lưu. Sửa các trường sau:", "Not saved. Fix these fields:"),
+    "data.field": ("Trường '{field}'", "Field '{field}'"),
+    "data.line": ("dòng vốn {n}", "funding line {n}"),
+    "data.delete": ("Xóa dự án này", "Delete this project"),
+    "data.delete_confirm": ("Tôi chắc chắn muốn xóa", "I am sure I want to delete it"),
+    "data.deleted": ("Đã xóa {pid}. Có thể khôi phục trong lịch sử.", "Deleted {pid}. It can be restored from its history."),
+    "data.conflict": (
+        "Người khác đã sửa dự án này sau khi bạn mở nó. Hãy so sánh hai phiên bản và chọn.",
+        "Someone else changed this project after you opened it. Compare both versions and choose.",
+    ),
+    "data.conflict_mine": ("Phiên bản của bạn (chưa lưu)", "Your version (not saved)"),
+    "data.conflict_theirs": ("Phiên bản đang lưu", "The stored version"),
+    "data.conflict_deleted": ("Dự án đã bị xóa.", "The project has been deleted."),
+    "data.keep_mine": ("Ghi đè bằng phiên bản của tôi", "Overwrite with my version"),
+    "data.keep_theirs": ("Bỏ thay đổi của tôi", "Discard my changes"),
+    "data.history": ("Lịch sử thay đổi", "Change history"),
+    "data.no_history": ("Chưa có thay đổi nào từ khi cài đặt.", "No changes since installation."),
+    "data.restore_pick": ("Phiên bản để khôi phục", "Version to restore"),
+    "data.version_after": ("Sau thay đổi #{id}", "After change #{id}"),
+    "data.version_before": ("Trước thay đổi #{id}", "Before change #{id}"),
+    "data.deleted_pick": ("Dự án đã xóa", "Deleted project"),
+    "data.restore": ("Khôi phục phiên bản này", "Restore this version"),
+    "data.restored": ("Đã khôi phục phiên bản #{id}.", "Restored version #{id}."),
+    "data.col_when": ("Thời điểm (UTC)", "When (UTC)"),
+    "data.col_who": ("Người sửa", "Who"),
+    "data.col_action": ("Thao tác", "Action"),
+    "data.col_note": ("Ghi chú", "Note"),
+    "data.col_row": ("Dòng", "Row"),
+    "data.col_column": ("Cột", "Column"),
+    "data.col_problem": ("Vấn đề", "Problem"),
+    "data.template": ("Tải mẫu Excel", "Download the Excel template"),
+    "data.template_help": (
+        "Mỗi dòng là một dự án × một nguồn vốn. Nhận tệp CSV (UTF-8, UTF-16, Windows-1258) hoặc Excel, tối đa {mb} MB.",
+        "One row per project × funding source. CSV (UTF-8, UTF-16, Windows-1258) or Excel, up to {mb} MB.",
+    ),
+    "data.upload_table": ("Tệp dự án (CSV hoặc Excel)", "Project file (CSV or Excel)"),
+    "data.preview_summary": (
+        "{file}: mã hóa {enc}; {n} dự án — {new} mới, {changed} thay đổi.",
+        "{file}: encoding {enc}; {n} projects — {new} new, {changed} changed.",
+    ),
+    "data.problems": ("Chưa thể nhập. Sửa các vấn đề sau trong tệp rồi tải lên lại:", "Cannot import yet. Fix these problems in the file and upload it again:"),
+    "data.warnings": ("Cần xem lại:", "Please review:"),
+    "data.matches": ("Đối chiếu tên xã → mã GSO", "Commune names → GSO codes"),
+    "data.nothing_written": ("Chưa ghi gì vào dữ liệu.", "Nothing has been written yet."),
+    "data.confirm_import": ("Xác nhận nhập (tất cả hoặc không gì cả)", "Confirm import (all or nothing)"),
+    "data.imported": (
+        "Đã nhập: {created} mới, {updated} cập nhật, {unchanged} không đổi.",
+        "Imported: {created} created, {updated} updated, {unchanged} unchanged.",
+    ),
+    "data.layer_kind": ("Loại lớp", "Layer kind"),
+    "data.kind.communes": ("Ranh giới xã (thay ranh giới gần đúng)", "Commune boundaries (replace the approximate ones)"),
+    "data.kind.crops": ("Vùng cây trồng", "Crop zones"),
+    "data.kind.risk": ("Vùng nguy cơ sạt lở", "Landslide risk zones"),
+    "data.kind.project-locations": ("Vị trí dự án (điểm có mã dự án)", "Project locations (points with a project ID)"),
+    "data.upload_layer": ("Tệp bản đồ (GeoJSON, Shapefile nén .zip, GeoPackage, KML)", "Map file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
+    "data.crs": ("Hệ tọa độ", "Coordinate system"),
+    "data.crs_auto": ("Theo tệp", "As in the file"),
+    "data.crs_needed": ("Cần xác nhận hệ tọa độ:", "Please confirm the coordinate system:"),
+    "data.prov": ("Nguồn gốc của lớp (bắt buộc)", "Where this layer comes from (required)"),
+    "data.prov_source": ("Nguồn (cơ quan, tài liệu)", "Source (agency, document)"),
+    "data.prov_licence": ("Giấy phép / điều kiện sử dụng", "Licence / terms of use"),
+    "data.prov_date": ("Ngày của dữ liệu (YYYY-MM-DD)", "Date of the data (YYYY-MM-DD)"),
+    "data.prov_method": ("Phương pháp (không bắt buộc)", "Method (optional)"),
+    "data.repairs": ("Đã sửa tự động:", "Repaired automatically:"),
+    "data.layer_ready": ("{n} đối tượng sẵn sàng, hệ tọa độ gốc: {crs}.", "{n} features ready; original CRS: {crs}."),
+    "data.confirm_layer": ("Xác nhận thay lớp này", "Confirm: replace this layer"),
+    "data.layer_done": ("Đã lưu: {summary}", "Stored: {summary}"),
+    "data.format": ("Định dạng", "Format"),
+    "data.fmt.gpkg": (
+        "GeoPackage (mọi lớp và hồ sơ nhà tài trợ, mở bằng QGIS)",
+        "GeoPackage (all layers and donor profiles, opens in QGIS)",
+    ),
+    "data.fmt.geojson": (
+        "GeoJSON từng lớp (.zip, kèm hồ sơ nhà tài trợ dạng CSV)", "GeoJSON per layer (.zip, donor profiles as CSV)",
+    ),
+    "data.fmt.csv": ("CSV bảng dự án (chỉ bảng dự án)", "CSV of the project table (projects only)"),
+    "data.fmt.xlsx": ("Excel bảng dự án và hồ sơ nhà tài trợ", "Excel of the projects and donor profiles"),
+    "data.hxl": ("Thêm dòng thẻ HXL", "Add an HXL hashtag row"),
+    "data.download": ("Tải xuống", "Download"),
+    "data.export_note": (
+        "Mọi tệp xuất đều kèm nguồn gốc và mức độ tin cậy của từng lớp.",
+        "Every export carries the source and quality of each layer.",
+    ),
+    "data.export_readme_files": ("Các tệp: {files}.", "Files: {files}."),
+    "data.col_unit_version": ("Phiên bản đơn vị hành chính", "Unit version"),
+    "data.unit_version_help": (
+        "Mã xã trong dự án thuộc danh mục đơn vị nào. Một số mã chỉ hai đơn vị khác nhau "
+        "(03405 là xã Giang Ma cũ và xã Tả Lèng mới).",
+        "Which list of units the project's commune code belongs to. Some codes name two different units "
+        "(03405 is former Giang Ma and new Tả Lèng).",
+    ),
+    # layer import notes and summaries (geo/layer_import.py), review tables, data CLI (geo/cli_data.py)
+    "data.note_crs_replaced": (
+        "Hệ tọa độ của tệp ({old}) đã được thay bằng {new} theo xác nhận",
+        "CRS of the file ({old}) replaced by {new} as confirmed",
+    ),
+    "data.note_vn2000": (
+        "Đã chuyển VN-2000 sang WGS 84 bằng tham số chuyển đổi chính thức (EPSG:6960)",
+        "VN-2000 converted to WGS 84 with the official shift (EPSG:6960)",
+    ),
+    "data.stored_layer": ("{n} đối tượng vào lớp {layer} ({quality})",
+                          "{n} features stored in {layer} ({quality})"),
+    "data.stored_locations": ("cập nhật vị trí của {updated} dự án, {unchanged} không đổi",
+                              "{updated} project locations updated, {unchanged} unchanged"),
+    "data.match.row": ("Đối tượng / dòng", "Feature / row"),
+    "data.match.field": ("Trường", "Field"),
+    "data.match.value": ("Giá trị trong tệp", "Value in the file"),
+    "data.match.code": ("Mã GSO", "GSO code"),
+    "data.match.name": ("Xã, thị trấn", "Commune"),
+    "data.match.how": ("Cách đối chiếu", "Matched by"),
+    "data.match.exact": ("Khớp chính xác", "Exact match"),
+    "data.how.code": ("theo mã", "code"),
+    "data.how.name": ("theo tên", "name"),
+    "data.how.name (fuzzy)": ("theo tên (gần đúng, cần kiểm tra)", "name (fuzzy)"),
+    "data.how.unmatched": ("không tìm thấy", "unmatched"),
+    "data.cli_summary": ("{file}: mã hóa {enc}; {n} dự án ({new} mới, {changed} thay đổi)",
+                         "{file}: {enc}, {n} projects ({new} new, {changed} changed)"),
+    "data.cli_confirm": ("Ghi các thay đổi này? [c/K] ", "Write these changes? [y/N] "),
+    "data.cli_nothing_written": ("chưa ghi gì (thêm --yes để ghi mà không cần hỏi)",
+                                 "nothing written (pass --yes to confirm without asking)"),
+    "data.cli_written": ("đã ghi: {created} mới, {updated} cập nhật, {unchanged} không đổi",
+                         "written: {created} created, {updated} updated, {unchanged} unchanged"),
+    "data.cli_written_layer": ("đã ghi: {summary}", "written: {summary}"),
+    "data.cli_wrote": ("đã ghi {path}", "wrote {path}"),
+    # --- 2025 units (issue 8) ------------------------------------------------------------------
+    "units.switch": ("Đơn vị hành chính", "Administrative units"),
+    "units.partial_note": (
+        "Một phần của đơn vị mới: chỉ hiển thị các xã cũ thuộc Tam Đường",
+        "Part of the new unit: only the former Tam Đường communes are shown",
+    ),
+    "units.caption_2021": (
+        "Số liệu theo {n} xã, thị trấn của huyện Tam Đường (kế hoạch 2021–2025), trước ngày 1/7/2025.",
+        "Figures by the {n} communes and township of Tam Đường district (the 2021–2025 plan), before 1 July 2025.",
+    ),
+    "units.caption_2025": (
+        "Số liệu theo {n} xã, phường từ 1/7/2025 ({source}). Ranh giới là hợp các xã cũ; số liệu cộng lại từ dự án.",
+        "Figures by the {n} communes and wards from 1 July 2025 ({source}). "
+        "Boundaries are the merged former communes; figures are summed from the projects.",
+    ),
+    "units.version_line": ("Đơn vị hành chính: {label}", "Administrative units: {label}"),
+    "units.version_line_2025": (
+        "Đơn vị hành chính: {label} ({source})",
+        "Administrative units: {label} ({source})",
+    ),
+    "units.table_2025": ("Chỉ số theo xã, phường từ 1/7/2025", "Indicators by commune or ward from 1 July 2025"),
+    "units.unit": ("Xã, phường (từ 1/7/2025)", "Commune or ward (from 1/7/2025)"),
+    "units.former": ("Gồm các xã cũ", "Former units"),
+    "units.note": ("Ghi chú", "Note"),
+    "units.official_area": ("Diện tích cả đơn vị mới (km²)", "Area of the whole new unit (km²)"),
+    "units.unallocated_heading": (
+        "Dự án không xếp được vào một xã cũ", "Projects that cannot be placed in one former commune",
+    ),
+    "units.unallocated_explain": (
+        "Các dự án này được nhập theo đơn vị mới gồm nhiều xã cũ (hoặc cả phần ngoài huyện cũ). "
+        "Số tiền không bị chia nhỏ: được tính vào tổng của huyện nhưng không vào xã cũ nào.",
+        "These projects are keyed by a new unit that spans several former communes (or territory outside the "
+        "former district). Their amounts are not split: they count in the district total but in no former commune.",
+    ),
+    "units.unallocated_total": (
+        "Chưa phân bổ cho xã cũ: {amount} nhu cầu vốn, {n} dự án",
+        "Not allocated to a former commune: {amount} need, {n} projects",
+    ),
+    "units.project": ("Dự án", "Project"),
+    "units.new_unit": ("Đơn vị mới", "New unit"),
+    "units.could_lie_in": ("Có thể thuộc", "Could lie in"),
+    "units.outside": ("phần ngoài huyện cũ", "territory outside the former district"),
+    "units.unallocated_row": (
+        "Chưa phân bổ cho xã cũ (dự án theo đơn vị mới)", "Not allocated to a former commune (keyed by a new unit)",
+    ),
+    "units.highlighted": ("Đơn vị đang xem", "This unit"),
+    "units.cli_wrote": ("Đã ghi {n} đơn vị ({label}) vào {path}", "Wrote {n} units ({label}) to {path}"),
+    "units.cli_unallocated": (
+        "{n} dự án không xếp được vào một xã cũ (xem mục \"unallocated\")",
+        "{n} projects cannot be placed in one former commune (see the \"unallocated\" member)",
+    ),
+    # --- scale and configuration (issue 9) ----------------------------------------------------------
+    "err.config_id": (
+        "'{value}' không dùng được làm mã vùng (chữ thường, số, '-' hoặc '_')",
+        "'{value}' cannot be a district id (lower-case letters, digits, '-' or '_')",
+    ),
+    "err.config_crs": (
+        "{crs} không phải hệ tọa độ phẳng theo mét; cần một hệ như vậy để tính diện tích (ví dụ EPSG:9205)",
+        "{crs} is not a projected CRS in metres; areas need one (e.g. EPSG:9205)",
+    ),
+    "err.config_bbox": (
+        "{value} không phải khung [tây, nam, đông, bắc] theo kinh độ, vĩ độ",
+        "{value} is not a box [west, south, east, north] in longitude, latitude",
+    ),
+    "err.config_zooms": ("{value} không phải số nguyên từ 0 đến 8", "{value} is not a whole number from 0 to 8"),
+    "err.config_syntax": ("tệp cấu hình không đọc được: {detail}", "the configuration file cannot be read: {detail}"),
+    "map.points_hidden": (
+        "{n} dự án có tọa độ: quá nhiều để vẽ từng điểm (tối đa {max}); hãy lọc bớt",
+        "{n} located projects: too many to draw one by one (at most {max}); filter to see them",
+    ),
+    # --- validation errors ---------------------------------------------------------------------------
+    # Every geo.ingest.validate.Problem sentence. The English text is also Problem.message (logs, str()).
+    "err.loc.file": ("tệp {file}", "{file}"),
+    "err.loc.row": ("dòng {row}", "row {row}"),
+    "err.loc.column": ("cột '{column}'", "column '{column}'"),
+    "err.cli_error": ("lỗi: {text}", "error: {text}"),
+    "err.cli_note": ("lưu ý: {text}", "note: {text}"),
+    "err.cli_repaired": ("đã sửa: {text}", "repaired: {text}"),
+    # tables: projects, funding lines, crosswalk
+    "err.missing_column": ("thiếu cột '{name}'", "missing column '{name}'"),
+    "err.missing_column_labels": ("thiếu cột '{vi}' / '{en}'", "missing column '{vi}' / '{en}'"),
+    "err.unknown_source": ("nguồn vốn '{value}' không có trong danh mục", "unknown funding source '{value}'"),
+    "err.not_whole_vnd": ("'{value}' không phải số nguyên VND", "'{value}' is not a whole number of VND"),
+    "err.negative_amount": ("số tiền {value} là số âm", "amount {value} is negative"),
+    "err.disbursed_over_committed": ("số đã giải ngân lớn hơn số đã cam kết", "disbursed exceeds committed"),
+    "err.required_empty": ("thiếu giá trị bắt buộc", "required value is empty"),
+    "err.duplicate_project_id": ("mã dự án '{pid}' bị trùng", "duplicate project_id '{pid}'"),
+    "err.bad_unit_version": (
+        "unit_version phải là một trong {options}, nhưng đang là '{value}'",
+        "unit_version must be one of {options}, got '{value}'",
+    ),
+    "err.unknown_commune_code": (
+        "không có mã xã '{code}' trong danh mục đơn vị của unit_version {version}",
+        "unknown commune code '{code}' for unit_version {version}",
+    ),
+    "err.unknown_commune_code_other": (
+        "không có mã xã '{code}' trong danh mục đơn vị của unit_version {version}; "
+        "đây là mã thuộc '{label}': hãy đặt unit_version là {other}",
+        "unknown commune code '{code}' for unit_version {version}; "
+        "it is a code of '{label}': set unit_version to {other}",
+    ),
+    "err.bad_content_area": (
+        "nội dung thu hút phải từ 1 đến 10, nhưng đang là '{value}'", "content area must be 1–10, got '{value}'",
+    ),
+    "err.unknown_status": ("trạng thái '{value}' không hợp lệ", "unknown status '{value}'"),
+    "err.unknown_quality": ("mức chất lượng dữ liệu '{value}' không hợp lệ", "unknown quality '{value}'"),
+    "err.bad_year": ("năm '{value}' nằm ngoài khoảng {lo}–{hi}", "year '{value}' outside {lo}–{hi}"),
+    "err.end_before_start": ("năm kết thúc trước năm bắt đầu", "end year before start year"),
+    "err.not_nfc": ("văn bản chưa chuẩn hóa Unicode dạng NFC", "text is not NFC-normalised"),
+    "err.not_number": ("'{value}' không phải là số", "'{value}' is not a number"),
+    "err.lon_lat_pair": (
+        "hãy nhập cả kinh độ và vĩ độ, hoặc để trống cả hai", "give both longitude and latitude, or neither",
+    ),
+    "err.source_twice": ("nguồn vốn '{source}' được ghi hai lần", "funding source '{source}' listed twice"),
+    "err.overcommit": (
+        "vốn cam kết ({c}) vượt nhu cầu ({n}); đánh dấu ô xác nhận nếu số liệu này đúng",
+        "committed ({c}) exceeds need ({n}); tick the confirmation to keep it",
+    ),
+    "err.unknown_project_id": ("không có dự án mã '{pid}'", "unknown project_id '{pid}'"),
+    "err.unknown_old_code": ("không có mã xã cũ '{code}'", "unknown old commune code '{code}'"),
+    "err.old_code_repeated": ("mã xã cũ '{code}' xuất hiện nhiều lần", "old code '{code}' appears more than once"),
+    "err.new_code_unknown": ("mã mới '{code}' không có trong units_2025", "new code '{code}' is not in units_2025"),
+    "err.outside_disagrees": (
+        "không khớp với cột outside_territory của units_2025", "disagrees with outside_territory in units_2025",
+    ),
+    "err.only_whole": (
+        "chỉ hỗ trợ sáp nhập nguyên đơn vị (whole phải là 'true')",
+        "only whole mergers are supported (whole must be 'true')",
+    ),
+    "err.old_commune_no_row": ("xã cũ '{code}' chưa có dòng nào", "old commune '{code}' has no row"),
+    "err.unit_no_former": (
+        "đơn vị '{code}' của units_2025 chưa có xã cũ nào ở đây", "unit '{code}' of units_2025 has no former commune here",
+    ),
+    # commune names
+    "err.unknown_commune": ("Không tìm thấy xã/thị trấn '{name}'", "Unknown commune '{name}'"),
+    "err.ambiguous_commune": ("'{name}' không rõ là đơn vị nào: {options}", "'{name}' is ambiguous: {options}"),
+    # reading files
+    "err.file_not_found": ("không tìm thấy tệp: {path}", "file not found: {path}"),
+    "err.file_too_big": ("tệp nặng {mb} MB; giới hạn là {limit} MB", "file is {mb} MB; the limit is {limit} MB"),
+    "err.file_too_big_split": (
+        "tệp nặng {mb} MB; giới hạn là {limit} MB. Hãy chia thành các tệp nhỏ hơn",
+        "file is {mb} MB; the limit is {limit} MB. Split it into smaller files",
+    ),
+    "err.bad_encoding": (
+        "bảng mã của tệp không phải UTF-8, UTF-16 hay Windows-1258; hãy lưu tệp dưới dạng 'CSV UTF-8'",
+        "the text encoding is not UTF-8, UTF-16 or Windows-1258; save the file as 'CSV UTF-8'",
+    ),
+    "err.no_header": ("tệp không có dòng tiêu đề", "the file has no header row"),
+    "err.bad_excel": ("không đọc được tệp Excel ({error})", "not a readable Excel file ({error})"),
+    "err.old_xls": (
+        "không hỗ trợ tệp Excel cũ .xls; hãy lưu lại dưới dạng .xlsx hoặc CSV",
+        "old Excel .xls files are not supported; save as .xlsx or CSV",
+    ),
+    "err.unsupported_table": (
+        "không hỗ trợ loại tệp '{ext}'; hãy dùng .csv hoặc .xlsx", "unsupported file type '{ext}'; use .csv or .xlsx",
+    ),
+    "err.broken_csv": ("tệp CSV bị lỗi: {error}", "broken CSV: {error}"),
+    # importing projects
+    "err.unknown_column_ignored": ("cột không xác định, đã bỏ qua", "unknown column, ignored"),
+    "err.column_twice": ("cột bị lặp (trùng với cột '{other}')", "column given twice (also '{other}')"),
+    "err.no_data_rows": ("tệp không có dòng dữ liệu nào", "the file has no data rows"),
+    "err.template_example_row": (
+        "đây là dòng ví dụ của mẫu; hãy xóa dòng này trước khi nhập",
+        "this is the template's example row; delete it before importing",
+    ),
+    "err.not_valid_value": ("'{value}' không phải {what} hợp lệ", "'{value}' is not a valid {what}"),
+    "err.differs_from_first_row": (
+        "khác với dòng {first} của cùng dự án ('{value}')", "differs from row {first} of the same project ('{value}')",
+    ),
+    "err.point_outside": (
+        "điểm ({lon}, {lat}) nằm ngoài huyện Tam Đường", "point ({lon}, {lat}) is outside Tam Đường district",
+    ),
+    "err.read_as": ("'{value}' được hiểu là {name} ({code})", "'{value}' read as {name} ({code})"),
+    "err.overcommit_cli": (
+        "vốn cam kết vượt nhu cầu ở các dòng đã lưu ý phía trên; hãy kiểm tra lại hoặc thêm --allow-overcommit",
+        "committed exceeds need in the rows noted above; check them or pass --allow-overcommit",
+    ),
+    "err.conflict_cli": (
+        "dự án {pid} vừa bị người khác sửa (bạn đã đọc phiên bản {expected}); chưa ghi gì, hãy chạy lại lệnh nhập",
+        "project {pid} was changed by someone else (you read revision {expected}); nothing written, "
+        "run the import again",
+    ),
+    # importing layers
+    "err.shp_not_zipped": (
+        "Shapefile gồm nhiều tệp: hãy nén .shp, .shx, .dbf và .prj vào cùng một tệp .zip rồi tải tệp .zip lên",
+        "a Shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip",
+    ),
+    "err.unsupported_layer": (
+        "không hỗ trợ loại tệp '{ext}'; hãy dùng GeoJSON, Shapefile nén .zip, GeoPackage hoặc KML",
+        "unsupported file type '{ext}'; use GeoJSON, zipped Shapefile, GeoPackage or KML",
+    ),
+    "err.not_gis": ("không đọc được như một tệp bản đồ (GIS): {error}", "cannot be read as a GIS file: {error}"),
+    "err.no_spatial_layer": ("tệp không có lớp nào chứa hình học", "the file holds no layer with geometry"),
+    "err.several_layers": (
+        "tệp chứa nhiều lớp ({layers}); hãy xuất riêng lớp cần nhập ra một tệp",
+        "the file holds several layers ({layers}); export the one to import into its own file",
+    ),
+    "err.cannot_read": ("không đọc được: {error}", "cannot be read: {error}"),
+    "err.bad_zip": ("không phải tệp zip hợp lệ ({error})", "not a valid zip file ({error})"),
+    "err.damaged_zip": ("tệp zip bị hỏng (tệp '{member}' bên trong)", "the zip file is damaged (member '{member}')"),
+    "err.zip_no_shp": (
+        "tệp zip không có tệp .shp (Shapefile cần .shp, .shx và .dbf)",
+        "the zip holds no .shp file (a Shapefile needs .shp, .shx and .dbf)",
+    ),
+    "err.zip_several": (
+        "tệp zip chứa nhiều lớp ({layers}); hãy nén từng lớp riêng",
+        "the zip holds several layers ({layers}); zip one at a time",
+    ),
+    "err.shp_incomplete": (
+        "Shapefile '{name}' chưa đủ tệp: thiếu {missing}", "the Shapefile '{name}' is incomplete: missing {missing}",
+    ),
+    "err.unknown_crs": (
+        "'{crs}' không phải hệ tọa độ đã biết (ví dụ hãy dùng EPSG:9205)",
+        "'{crs}' is not a known CRS (use e.g. EPSG:9205)",
+    ),
+    "err.crs_needed_metres": (
+        "tệp không có hệ tọa độ (.prj); tọa độ có vẻ là mét theo VN-2000: hãy xác nhận EPSG:9205 "
+        "(VN-2000 / TM-3 103°, Lai Châu) hoặc EPSG:3405 (VN-2000 / UTM 48N)",
+        "the file has no CRS (.prj); the coordinates look like VN-2000 metres: confirm EPSG:9205 "
+        "(VN-2000 / TM-3 103°, Lai Châu) or EPSG:3405 (VN-2000 / UTM 48N)",
+    ),
+    "err.crs_needed_degrees": (
+        "tệp không có hệ tọa độ (.prj); hãy cho biết hệ tọa độ của các tọa độ "
+        "(có vẻ là độ: EPSG:4326 WGS 84 hoặc EPSG:4756 VN-2000)",
+        "the file has no CRS (.prj); state the coordinate system of the coordinates "
+        "(they look like degrees: EPSG:4326 WGS 84 or EPSG:4756 VN-2000)",
+    ),
+    "err.crs_needed": (
+        "tệp không có hệ tọa độ (.prj); hãy cho biết hệ tọa độ của các tọa độ",
+        "the file has no CRS (.prj); state the coordinate system of the coordinates",
+    ),
+    "err.crs_says_degrees": (
+        "tệp ghi hệ tọa độ {crs} (độ) nhưng tọa độ lên tới {x}, {y}: có vẻ là mét. "
+        "Hãy xác nhận hệ tọa độ (EPSG:9205 hoặc EPSG:3405 cho VN-2000)",
+        "the file says {crs} (degrees) but the coordinates are up to {x}, {y}: they look like metres. "
+        "Confirm the CRS (EPSG:9205 or EPSG:3405 for VN-2000)",
+    ),
+    "err.no_crs": ("lớp dữ liệu không có hệ tọa độ (CRS)", "the layer has no coordinate reference system (CRS)"),
+    "err.outside_district": (
+        "sau khi chuyển đổi, lớp nằm ở {x0}–{x1}°E, {y0}–{y1}°N, ngoài huyện Tam Đường "
+        "({dx0}–{dx1}°E, {dy0}–{dy1}°N): sai hệ tọa độ?",
+        "after conversion the layer lies at {x0}–{x1}°E, {y0}–{y1}°N, outside Tam Đường "
+        "({dx0}–{dx1}°E, {dy0}–{dy1}°N): wrong CRS?",
+    ),
+    "err.manifest_quality": (
+        "lớp '{layer}' không có mức chất lượng hợp lệ (official / approximate / illustrative)",
+        "layer '{layer}' has no valid quality (official / approximate / illustrative)",
+    ),
+    "err.bad_gso_code": ("'{code}' không phải mã GSO 5 chữ số", "'{code}' is not a 5-digit GSO code"),
+    "err.duplicate_code": ("mã '{code}' bị trùng", "duplicate code '{code}'"),
+    "err.empty_geometry": ("hình học rỗng", "empty geometry"),
+    "err.empty_or_missing_geometry": ("hình học rỗng hoặc bị thiếu", "empty or missing geometry"),
+    "err.nan_coordinates": ("tọa độ không phải là số (NaN)", "coordinates are not numbers (NaN)"),
+    "err.wrong_geometry": ("{geom_type} trong khi cần {family}", "{geom_type} where a {family} is needed"),
+    "err.geom.polygon": ("vùng (polygon)", "polygon"),
+    "err.geom.point": ("điểm (point)", "point"),
+    "err.mixed_geometry": (
+        "lẫn nhiều loại hình học ({counts}); mỗi lớp chỉ chứa một loại",
+        "mixed geometry types ({counts}); a layer holds one kind",
+    ),
+    "err.invalid_polygon": ("vùng (polygon) không hợp lệ (tự cắt?)", "invalid polygon (self-intersection?)"),
+    "err.polygon_repaired": (
+        "đã sửa vùng không hợp lệ ({reason}); diện tích thay đổi {pct}%",
+        "invalid polygon ({reason}) repaired; area changed by {pct}%",
+    ),
+    "err.polygon_not_repaired_area": (
+        "vùng không hợp lệ ({reason}); không sửa vì việc sửa làm diện tích thay đổi {pct}% (giới hạn {limit}%)",
+        "invalid polygon ({reason}); not repaired because repair would change its area by {pct}% (limit {limit}%)",
+    ),
+    "err.polygon_not_repaired_zero": (
+        "vùng không hợp lệ ({reason}); không sửa vì diện tích có hướng bằng 0 (hình số tám hoặc suy biến) "
+        "(giới hạn {limit}%)",
+        "invalid polygon ({reason}); not repaired because its signed area is zero (figure-eight or degenerate) "
+        "(limit {limit}%)",
+    ),
+    "err.unknown_kind": (
+        "loại lớp '{kind}' không hợp lệ; hãy dùng một trong: {kinds}", "unknown layer kind '{kind}'; use one of {kinds}",
+    ),
+    "err.no_features": ("lớp không có đối tượng nào", "the layer has no features"),
+    "err.no_commune_attribute": (
+        "các đối tượng không có thuộc tính nào cho biết là xã nào (cần trường mã GSO hoặc tên xã)",
+        "the features have no attribute to tell which commune they are (need a GSO code or a name field)",
+    ),
+    "err.no_commune_match": (
+        "không có xã nào của Tam Đường khớp với đối tượng này ({tried})",
+        "no commune of Tam Đường matches this feature ({tried})",
+    ),
+    "err.duplicate_commune_feature": (
+        "trùng mã {code}: dòng {first} và dòng {second} là cùng một xã",
+        "duplicate code {code}: rows {first} and {second} are the same commune",
+    ),
+    "err.missing_field": ("thiếu trường '{field}' ({options})", "missing field '{field}' ({options})"),
+    "err.not_one_of": ("'{value}' không thuộc danh sách: {options}", "'{value}' is not one of {options}"),
+    "err.duplicate_id": ("mã '{id}' bị trùng (dòng {rows})", "duplicate id '{id}' (rows {rows})"),
+    "err.missing_project_field": (
+        "thiếu trường 'project_id' để biết mỗi điểm thuộc dự án nào",
+        "missing field 'project_id' to tell which project each point is",
+    ),
+    "err.unknown_project": ("không có dự án '{pid}'", "unknown project '{pid}'"),
+    "err.duplicate_project": (
+        "dự án '{pid}' bị trùng (dòng {first} và dòng {second})", "duplicate project '{pid}' (rows {first} and {second})",
+    ),
+    "err.provenance_required": ("bắt buộc: hãy ghi nguồn gốc của lớp này", "required: say where this layer comes from"),
+    "err.bad_date": ("'{date}' không phải ngày dạng 2025-06-30", "'{date}' is not a date like 2025-06-30"),
+    "err.bad_quality": (
+        "'{quality}' không phải official, approximate hay illustrative",
+        "'{quality}' is not official, approximate or illustrative",
+    ),
+    "err.nothing_to_import": ("không có gì để nhập", "nothing to import"),
+    # the store (geo/gpkg_store.py)
+    "err.store_newer": (
+        "tệp dữ liệu được ghi bởi phiên bản mới hơn của ứng dụng (lược đồ {found}); hãy cập nhật ứng dụng",
+        "written by a newer version of the atlas (schema {found}); update the app",
+    ),
+    "err.project_exists": ("mã dự án '{pid}' đã có", "project_id '{pid}' already exists"),
+    "err.project_id_fixed": (
+        "không thể đổi mã dự án; hãy tạo dự án mới", "the project id cannot be changed; create a new project instead",
+    ),
+    "err.no_version": ("dự án {pid} không có phiên bản #{id} ({which})", "no version #{id} ({which}) of project {pid}"),
+    "err.version.after": ("sau thay đổi", "after"),
+    "err.version.before": ("trước thay đổi", "before"),
+    "err.unknown_layer": (
+        "lớp không xác định; hãy dùng một trong: {layers}", "unknown layer; expected one of {layers}",
+    ),
+    "err.donor_exists": ("mã nhà tài trợ '{did}' đã có", "donor_id '{did}' already exists"),
+    "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
+    "err.manifest_no_donors": ("thiếu mục 'donors'", "has no 'donors' entry"),
+    "err.conflict": (
+        "{kind} {pid} vừa bị người khác sửa (bạn đã đọc phiên bản {expected}, {now})",
+        "{kind} {pid} was changed by someone else (you read revision {expected}, {now})",
+    ),
+    "err.conflict.project": ("dự án", "project"),
+    "err.conflict.donor": ("hồ sơ nhà tài trợ", "donor"),
+    "err.conflict_now": ("hiện là phiên bản {rev}", "it is now {rev}"),
+    "err.conflict_deleted": ("nó đã bị xóa", "it has been deleted"),
+    # user indicator CSV (priority score, geo/priority.py)
+    "err.indicator_two_columns": (
+        "cần hai cột: xã (tên hoặc mã) và giá trị", "needs two columns: commune (name or code) and value",
+    ),
+    "err.commune_twice": ("xã {code} xuất hiện hai lần", "commune {code} appears twice"),
+    "err.not_utf8": (
+        "không phải văn bản UTF-8; hãy lưu tệp dưới dạng 'CSV UTF-8'", "is not UTF-8 text; save it as 'CSV UTF-8'",
+    ),
+    "err.indicator_no_rows": (
+        "cần một dòng tiêu đề và ít nhất một dòng cho một xã", "needs a header row and at least one commune row",
+    ),
+    "err.field_count": (
+        "có {n} trường nhưng dòng tiêu đề có {width}; hãy viết số thập phân bằng dấu chấm (45.5), "
+        "đặt trong ngoặc kép (\"45,5\") hoặc phân cách cột bằng ';'",
+        "has {n} fields but the header has {width}; write decimals with a point (45.5), "
+        "quote them (\"45,5\") or separate columns with ';'",
+    ),
+    # donor profiles (geo/donors.py)
+    "err.donor_not_whole": ("'{value}' không phải số nguyên", "'{value}' is not a whole number"),
+    "err.donor_required": ("bắt buộc, không được để trống", "is required"),
+    "err.donor_bad_id": (
+        "'{value}' phải gồm 2–40 chữ thường không dấu, chữ số, '_' hoặc '-'",
+        "'{value}' must be 2–40 lower-case letters, digits, '_' or '-'",
+    ),
+    "err.donor_bad_instruments": (
+        "hình thức tài trợ không hợp lệ: {values}; hãy dùng: {options}",
+        "unknown instrument(s) {values}; use {options}",
+    ),
+    "err.donor_bad_priority": ("mức ưu tiên {value} phải từ 0 đến {max}", "priority {value} must be between 0 and {max}"),
+    "err.donor_negative": ("không được là số âm", "must not be negative"),
+    "err.donor_ticket_order": (
+        "mức tài trợ tối đa ({hi}) nhỏ hơn mức tối thiểu ({lo})", "ticket maximum ({hi}) is below the minimum ({lo})",
+    ),
+    "err.donor_bad_quality": (
+        "phải là 'illustrative' (minh họa) hoặc 'confirmed by <tên> on <YYYY-MM-DD>' (đã xác nhận)",
+        "must be 'illustrative' or 'confirmed by <user> on <YYYY-MM-DD>'",
+    ),
+    "err.donor_missing_columns": ("thiếu cột: {names}", "missing column(s) {names}"),
+    "err.donor_twice": ("mã nhà tài trợ '{did}' xuất hiện hai lần", "donor_id '{did}' appears twice"),
+    # pitch targets (geo/pitch.py, geo/cli_pitch.py)
+    "err.unknown_commune_codes": (
+        "không có mã xã {codes}; các mã hợp lệ: {valid}", "unknown commune code(s) {codes}; valid: {valid}",
+    ),
+    "err.unknown_commune_names": (
+        "không tìm thấy xã {names}; các xã hợp lệ: {valid}", "unknown commune(s) {names}; valid: {valid}",
+    ),
+    "err.no_commune_given": ("(chưa nhập xã nào)", "(none given)"),
+    "err.unknown_donor_id": (
+        "không có nhà tài trợ '{did}'; các mã hợp lệ: {valid}", "unknown donor '{did}'; valid ids: {valid}",
+    ),
+    "err.unknown_theme": ("không có nội dung thu hút {theme}; hợp lệ: {valid}", "unknown theme {theme}; valid: {valid}"),
+    "err.folder_missing": ("thư mục {folder} không tồn tại", "folder {folder} does not exist"),
+    "err.top_too_small": ("--top phải từ 1 trở lên (đã nhập {top})", "--top must be at least 1, got {top}"),
+    "err.geom.line": ("đường (line)", "line"),
+    # --- command line ------------------------------------------------------------------------------
+    "cli.description": (
+        "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",
+        "Tam Đường Investment Atlas: batch commands",
+    ),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The string for ``key`` in ``lang`` (``"vi"`` or ``"en"``), formatted with ``values``.
+
+    An unknown key raises ``KeyError``: a missing translation is a bug, not a blank label.
+    """
+    vi, en = CATALOG[key]
+    text = en if lang == "en" else vi
+    return text.format(**values) if values else text

@@ -1,0 +1,160 @@
+"""Everything the map's detail panel shows for one commune, as plain tables.
+
+Tables hold text already formatted per language (money via :mod:`geo.output.fmt`), so a
+page only lays them out. Project names stay plain text: pages show them with
+``st.dataframe``, which never interprets HTML.
+
+Examples
+--------
+>>> from geo.storage.store import BundledStore
+>>> from geo.analysis.indicators import commune_indicators
+>>> ds = BundledStore().load()
+>>> d = commune_detail(ds, commune_indicators(ds), "03424", "en")
+>>> d.name, len(d.projects) == int((ds.projects["commune_code"].eq("03424")
+...                                  & ds.projects["status"].ne("cancelled")).sum())
+('Xã Bản Bo', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.output import fmt
+from geo.analysis import funding
+from geo.analysis import joins
+from geo.model import schema
+from geo.analysis import units
+from geo.output.i18n import t
+from geo.analysis.indicators import INDICATORS
+from geo.storage.store import Dataset
+
+#: Layers whose provenance the detail panel lists.
+DETAIL_LAYERS: tuple[str, ...] = ("communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events")
+
+
+@dataclass(frozen=True)
+class CommuneDetail:
+    """One commune's figures and tables, ready to display."""
+
+    code: str
+    name: str
+    figures: list[tuple[str, str]]  # (label, formatted value)
+    projects: pd.DataFrame
+    by_source: pd.DataFrame
+    crops: pd.DataFrame
+    events: pd.DataFrame
+    provenance: list[str]
+
+
+def _money(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    cols = {c: t(f"common.{c}", lang) for c in (*schema.MONEY_COLUMNS, "gap")}
+    for col in cols:
+        frame[col] = frame[col].map(lambda v: fmt.vnd(v, lang))
+    return cols
+
+
+def project_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per project: name (in ``lang``), status, content area, years, donor and its money.
+
+    Money is summed from ``lines`` (already filtered), so a funding-source filter
+    shows only those sources' amounts.
+
+    >>> p = pd.DataFrame({"project_id": ["A"], "name_vi": ["Một"], "name_en": ["One"], "status": ["idea"],
+    ...     "content_area": [3], "start_year": [2024], "end_year": [2025], "donor": [""]})
+    >>> f = pd.DataFrame({"project_id": ["A", "A"], "source": ["ngo", "state_budget"],
+    ...     "need": [100, 50], "committed": [20, 50], "disbursed": [0, 10]})
+    >>> project_table(p, f, "en").iloc[0].to_dict()["Gap"]
+    'VND 80'
+    """
+    totals = funding.project_totals(lines) if len(lines) else pd.DataFrame(columns=[*funding.MONEY, "gap"])
+    out = pd.DataFrame({
+        "project_id": projects["project_id"].to_numpy(),
+        "name": (projects["name_en"].where(projects["name_en"].fillna("") != "", projects["name_vi"])
+                 if lang == "en" else projects["name_vi"]).to_numpy(),
+        "status": [schema.STATUS_BY_KEY[s](lang) for s in projects["status"]],
+        "content_area": [schema.content_area_label(c, lang) for c in projects["content_area"]],
+        "years": [f"{a}–{b}" if a != b else str(a) for a, b in zip(projects["start_year"], projects["end_year"])],
+        "donor": projects["donor"].fillna("").to_numpy(),
+    })
+    for col in (*funding.MONEY, "gap"):
+        out[col] = out["project_id"].map(totals[col]).fillna(0).astype("int64")
+    money = _money(out, lang)
+    return out.rename(columns={
+        "project_id": t("common.code", lang), "name": t("map.col_project", lang), "status": t("filters.status", lang),
+        "content_area": t("filters.content_area", lang), "years": t("map.col_years", lang),
+        "donor": t("map.col_donor", lang), **money})
+
+
+def source_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Money of ``projects`` by funding source (only sources with a line), in schema order."""
+    if projects.empty or lines.empty:
+        return pd.DataFrame(columns=[t("filters.source", lang), *[t(f"common.{c}", lang) for c in (*funding.MONEY, "gap")]])
+    by = funding.totals_by(projects, lines, ["source"])
+    order = [s.key for s in schema.FUNDING_SOURCES if s.key in by.index]
+    by = by.loc[order].reset_index()
+    by.insert(0, "label", [schema.SOURCE_BY_KEY[k](lang) for k in by["source"]])
+    money = _money(by, lang)
+    return by[["label", *money]].rename(columns={"label": t("filters.source", lang), **money})
+
+
+def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
+                   filters: funding.Filters = funding.Filters(), version: str = "2021",
+                   layer: gpd.GeoDataFrame | None = None) -> CommuneDetail:
+    """The detail panel of unit ``code``: indicators from ``table`` (see
+    :func:`geo.analysis.indicators.commune_indicators`, or :func:`geo.analysis.units.view` for either unit
+    version), its projects matching ``filters``, funding by source, crop hectares, reported
+    landslides and provenance.
+
+    With ``version="2025"`` pass the new-unit ``layer`` of :func:`geo.analysis.units.view`: projects are
+    placed through the reform crosswalk and events located in the dissolved polygons.
+    """
+    shapes_ = ds.communes if layer is None else layer
+    unit = shapes_.set_index("code").loc[code]
+    row = table.loc[code]
+    figures = [(INDICATORS[k].label(lang), _format(k, row[k], lang)) for k in INDICATORS]
+    figures += [(t("common.area_km2", lang), fmt.number(row["area_km2"], lang, 2)),
+                (t("common.population", lang), fmt.number(row["population"], lang))]
+    if "note" in unit and unit["note"]:
+        figures.append((t("map.detail_note", lang), str(unit["note"])))
+
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    keyed_2025 = projects.get("unit_version", pd.Series(dtype=str)).eq("2025").any()
+    if version == "2025" or keyed_2025:  # place projects through the reform crosswalk
+        mine = projects[units.unit_codes(projects, ds, version).eq(code).fillna(False).to_numpy()]
+    else:
+        mine = projects[projects["commune_code"] == code]
+    my_lines = lines[lines["project_id"].isin(mine["project_id"])]
+
+    crops = pd.DataFrame({
+        t("map.col_crop", lang): [label(lang) for label in schema.CROPS.values()],
+        t("map.col_ha", lang): [fmt.number(row[f"ha_{c}"], lang, 1) for c in schema.CROPS],
+    })
+
+    ev = ds.landslide_events
+    if len(ev):
+        ev = ev[joins.locate_points(ev, shapes_).eq(code).fillna(False).to_numpy()]
+    events = pd.DataFrame({
+        t("map.tt_date", lang): [d or t("map.date_unknown", lang) for d in ev["date"].fillna("")] if len(ev) else [],
+        t("map.tt_event", lang): ev["description_en" if lang == "en" else "description_vi"].to_numpy() if len(ev) else [],
+        t("map.col_deaths", lang): [fmt.number(v, lang) for v in ev["deaths"]] if len(ev) else [],
+        t("map.col_injured", lang): [fmt.number(v, lang) for v in ev["injured"]] if len(ev) else [],
+        t("map.tt_accuracy", lang): ev["location_accuracy"].to_numpy() if len(ev) else [],
+        t("common.source", lang): ev["source"].to_numpy() if len(ev) else [],
+    })
+    return CommuneDetail(
+        code=code, name=str(unit["full_name"]), figures=figures,
+        projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
+        crops=crops, events=events, provenance=ds.provenance_lines(lang, DETAIL_LAYERS),
+    )
+
+
+def _format(key: str, value: float, lang: str) -> str:
+    if pd.isna(value):
+        return t("map.no_data", lang)
+    if INDICATORS[key].unit.en == "VND":
+        return fmt.vnd(value, lang)
+    decimals = 0 if float(value).is_integer() else 1
+    return f"{fmt.number(float(value), lang, decimals)} {INDICATORS[key].unit_for(float(value), lang)}"

@@ -1,0 +1,684 @@
+"""The district's own data: one GeoPackage file, edited with an audit trail.
+
+:class:`GpkgStore` implements :class:`geo.storage.store.Store` over a single GeoPackage
+(SQLite) file in WAL mode. On first use the file is seeded from the bundled
+``data/``; after that it is never overwritten (app upgrades keep user data; the
+``atlas_meta`` table carries a schema version for future migrations).
+
+Every write runs in ONE SQLite transaction (``BEGIN IMMEDIATE`` … ``COMMIT``),
+geometry layers included (written by :mod:`geo.storage.gpkg` through the same
+connection), so a write is all or nothing, and a process killed mid-write leaves
+the earlier data intact. Each write bumps a counter, so :meth:`GpkgStore.version`
+changes and page caches reload.
+
+Projects carry a ``revision``; an update or delete must pass the revision it
+read, otherwise :class:`ConflictError` carries both versions. Every
+create/update/delete is logged in ``atlas_audit`` (when, who, before, after).
+
+Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
+(features); ``projects``, ``funding``, ``units_2025``, ``donors``, ``atlas_provenance``
+(attributes); ``atlas_audit``, ``atlas_meta`` (internal).
+
+Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
+issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
+project its ``unit_version`` (:data:`geo.model.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
+``"2021"``, the units they were entered in). Opening an older store migrates it in one transaction
+(logged as ``migrate``); a newer one is refused.
+
+Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
+every write creates that file just before ``COMMIT`` and then waits forever, so a
+test can kill the writer at a known point.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> store = GpkgStore(pathlib.Path(tempfile.mkdtemp()) / "atlas.gpkg")
+>>> rec = store.get_project("TD-001")
+>>> v0 = store.version()
+>>> p = dict(rec.project, donor="KOICA")
+>>> store.update_project("TD-001", p, rec.funding, rec.revision, user="Lan").revision
+2
+>>> store.version() != v0, [e.action for e in store.history("TD-001")]
+(True, ['update'])
+>>> store.update_project("TD-001", p, rec.funding, rec.revision, user="Minh")
+Traceback (most recent call last):
+...
+geo.storage.gpkg_store.ConflictError: project TD-001 was changed by someone else (you read revision 1, it is now 2)
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+import tomllib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.storage import gpkg
+from geo.model import schema
+from geo.model.config import DEFAULT as DEFAULT_CONFIG
+from geo.model.config import AtlasConfig, bundle_dir, load_config, parse_config, to_toml
+from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.output.i18n import t
+from geo.ingest.validate import DataError, Problem, catalog_label
+
+SCHEMA_VERSION = 3
+STORE_FILE = "atlas.gpkg"
+APP_DIR = "tam-duong-atlas"
+FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
+PAUSE_ENV = "ATLAS_PAUSE_IN_WRITE"
+
+
+def data_dir() -> Path:
+    """Where the store lives: ``$ATLAS_DATA_DIR``, else the per-user data folder of the platform.
+
+    Linux ``$XDG_DATA_HOME`` or ``~/.local/share``, macOS ``~/Library/Application Support``,
+    Windows ``%LOCALAPPDATA%``; each with a ``tam-duong-atlas`` subfolder.
+    """
+    env = os.environ.get("ATLAS_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / APP_DIR
+
+
+def default_user() -> str:
+    """The OS user name, used when nobody typed a name."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, services)
+        return "unknown"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ProjectRecord:
+    """A project as stored: its fields, its funding lines, and the revision it was read at."""
+
+    project: dict
+    funding: list[dict]
+    revision: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail. ``before``/``after`` are ``{"project":…, "funding":[…]}`` or None."""
+
+    id: int
+    ts: str
+    user: str
+    action: str
+    project_id: str | None
+    revision: int | None
+    before: dict | None
+    after: dict | None
+    note: str
+
+    @property
+    def state(self) -> dict | None:
+        """The version this entry can restore: after the change, or before a delete."""
+        return self.after if self.after is not None else self.before
+
+
+class ConflictError(Exception):
+    """Someone else changed the project (or donor profile) since it was read. Carries both versions.
+
+    ``str()`` is English (logs); show users :meth:`text`.
+    """
+
+    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
+                 mine: dict | None = None, kind: str = "project"):
+        self.project_id = project_id
+        self.expected = expected
+        self.theirs = theirs
+        self.mine = mine
+        self.kind = kind
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """What happened, in ``lang``."""
+        now = (t("err.conflict_now", lang, rev=self.theirs.revision) if self.theirs
+               else t("err.conflict_deleted", lang))
+        return t("err.conflict", lang, kind=t(f"err.conflict.{self.kind}", lang), pid=self.project_id,
+                 expected=self.expected, now=now)
+
+
+@dataclass(frozen=True)
+class DonorRecord:
+    """A donor profile as stored (every :data:`geo.model.schema.DONOR_COLUMNS` field) and its revision."""
+
+    donor: dict
+    revision: int
+
+
+class GpkgStore:
+    """Store over one GeoPackage file; seeded from ``seed_dir`` if the file does not exist."""
+
+    def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
+        self.path = Path(path)
+        self.seed_dir = Path(seed_dir)
+
+    # --- opening and seeding ------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            self.seed()
+        con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("PRAGMA synchronous=FULL")
+        row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+        found = int(row[0]) if row else 0
+        if found > SCHEMA_VERSION:
+            con.close()
+            raise DataError([Problem.of(str(self.path), "err.store_newer", found=found)])
+        if 1 <= found < SCHEMA_VERSION:
+            try:
+                self._migrate(con)
+            except BaseException:
+                con.close()
+                raise
+        return con
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        """Bring an older store up to :data:`SCHEMA_VERSION` in one transaction (user data kept)."""
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            found = int(con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()[0])
+            if found < SCHEMA_VERSION:  # another process may have migrated while we waited for the lock
+                steps = []
+                if found < 2:
+                    _write_donors(con, self._donor_seed())
+                    prov = _read_provenance(con)
+                    prov["donors"] = _donor_provenance(self.seed_dir)
+                    _write_provenance(con, prov)
+                    steps.append("donor profiles added from the bundled starter list")
+                if found < 3:
+                    steps.append(_add_optional_project_columns(con))
+                con.execute("UPDATE atlas_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+                con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
+                _audit(con, "atlas", "migrate", None, None, None, None,
+                       f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(steps))
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def _donor_seed(self) -> pd.DataFrame:
+        from geo.ingest import donors
+
+        path = self.seed_dir / donors.DONOR_FILE
+        return donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
+
+    def seed(self) -> None:
+        """Create the store from the bundled data. Never replaces an existing file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.seed")
+        try:
+            ds = load_dataset(self.seed_dir)
+            con = sqlite3.connect(tmp, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            gpkg.init(con)
+            con.execute("BEGIN")
+            con.execute("CREATE TABLE atlas_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            con.executemany("INSERT INTO atlas_meta VALUES (?,?)", [
+                ("schema_version", str(SCHEMA_VERSION)), ("data_version", "1"), ("store_id", uuid.uuid4().hex),
+                ("created", utc_now()), ("seeded_from", "bundled data"),
+                ("config", to_toml(ds.config)),
+            ])
+            con.execute("""CREATE TABLE atlas_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL,
+                user TEXT NOT NULL, action TEXT NOT NULL, project_id TEXT, revision INTEGER,
+                before TEXT, after TEXT, note TEXT NOT NULL DEFAULT '')""")
+            con.execute("CREATE INDEX atlas_audit_project ON atlas_audit(project_id)")
+            for layer in FEATURE_LAYERS:
+                _write_layer(con, layer, getattr(ds, layer), ds.provenance[layer])
+            gpkg.write_table(con, "projects", ds.projects, ds.provenance["projects"].title("en"),
+                             extra_columns="revision INTEGER NOT NULL DEFAULT 1")
+            con.execute("CREATE UNIQUE INDEX projects_id ON projects(project_id)")
+            gpkg.write_table(con, "funding", ds.funding, ds.provenance["funding"].title("en"))
+            con.execute("CREATE INDEX funding_project ON funding(project_id)")
+            gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
+            _write_donors(con, self._donor_seed())
+            prov = dict(ds.provenance)
+            prov.setdefault("donors", _donor_provenance(self.seed_dir))
+            _write_provenance(con, prov)
+            con.execute("COMMIT")
+            con.close()
+            try:
+                os.link(tmp, self.path)  # atomic and never overwrites a store another process just made
+            except FileExistsError:
+                pass
+            except OSError:  # file systems without hard links
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            con.execute("BEGIN")  # one snapshot for every table read
+            yield con
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            yield con
+            con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
+            pause = os.environ.get(PAUSE_ENV)
+            if pause:
+                Path(pause).write_text(str(os.getpid()))
+                while True:  # a test kills us here, inside the open transaction
+                    time.sleep(0.05)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    # --- Store protocol ------------------------------------------------------------------
+    def load(self) -> Dataset:
+        with self._read() as con:
+            prov = _read_provenance(con)
+            projects = gpkg.read_table(con, "projects", skip=("fid", "revision"))[list(schema.ALL_PROJECT_COLUMNS)]
+            layers = {name: gpkg.read_table(con, name) for name in FEATURE_LAYERS}
+            return Dataset(
+                communes=layers["communes"], projects=projects, funding=gpkg.read_table(con, "funding"),
+                crop_zones=layers["crop_zones"], risk_zones=layers["risk_zones"],
+                landslide_events=layers["landslide_events"], units_2025=gpkg.read_table(con, "units_2025"),
+                provenance=prov, config=_read_config(con),
+            )
+
+    def version(self) -> str:
+        with self._read() as con:
+            meta = dict(con.execute("SELECT key, value FROM atlas_meta").fetchall())
+        where = hashlib.sha1(str(self.path.resolve()).encode()).hexdigest()[:6]
+        return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file (for backups and byte-level comparisons)."""
+        con = self._connect()
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+
+    # --- projects ------------------------------------------------------------------------
+    def get_project(self, project_id: str) -> ProjectRecord | None:
+        """The stored project, its funding lines and its current revision (None if absent)."""
+        with self._read() as con:
+            return _get(con, project_id)
+
+    def project_revisions(self) -> dict[str, int]:
+        with self._read() as con:
+            return dict(con.execute("SELECT project_id, revision FROM projects").fetchall())
+
+    def create_project(self, project: dict, funding: list[dict], user: str = "",
+                       allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        """Add a new project; its id must be new."""
+        p, lines = self._checked(project, funding, allow_overcommit)
+        with self._write() as con:
+            if _get(con, p["project_id"]) is not None:
+                raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
+            _insert(con, p, lines, 1)
+            _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
+            return _get(con, p["project_id"])
+
+    def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
+                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        """Replace a project's fields and lines, if nobody changed it since ``expected_revision``."""
+        p, lines = self._checked(project, funding, allow_overcommit)
+        if p["project_id"] != project_id:
+            raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
+        with self._write() as con:
+            cur = _get(con, project_id)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(project_id, expected_revision, cur, {"project": p, "funding": lines})
+            _delete(con, project_id)
+            _insert(con, p, lines, cur.revision + 1)
+            _audit(con, user, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
+                   record_json(p, lines), note)
+            return _get(con, project_id)
+
+    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+        """Delete a project and its funding lines, if unchanged since ``expected_revision``."""
+        with self._write() as con:
+            cur = _get(con, project_id)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(project_id, expected_revision, cur)
+            _delete(con, project_id)
+            _audit(con, user, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
+
+    def history(self, project_id: str) -> list[AuditEntry]:
+        """Every change of one project, oldest first."""
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM atlas_audit WHERE project_id=? ORDER BY id", (project_id,)).fetchall()
+        return [_entry(r) for r in rows]
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        """The latest changes of any kind, newest first."""
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM atlas_audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [_entry(r) for r in rows]
+
+    def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
+        """Every restorable version: ``(entry_id, "before"|"after", state)``, oldest first.
+
+        The state before the first logged change (e.g. the seeded data) is included.
+        """
+        out: list[tuple[int, str, dict]] = []
+        for i, e in enumerate(self.history(project_id)):
+            if e.before is not None and (i == 0 or e.action == "delete"):
+                out.append((e.id, "before", e.before))
+            if e.after is not None:
+                out.append((e.id, "after", e.after))
+        return out
+
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+                which: str = "after") -> ProjectRecord:
+        """Make a recorded version current again; this is logged as a new change.
+
+        ``which`` picks the state after entry ``entry_id`` (default) or before it. Pass the
+        project's current revision, or None if it is deleted (it is then re-created).
+        """
+        entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
+        state = None if entry is None else (entry.before if which == "before" else entry.state)
+        if state is None:
+            raise DataError([Problem.of("history", "err.no_version", id=entry_id, pid=project_id,
+                                        which=catalog_label(f"err.version.{'before' if which == 'before' else 'after'}"))])
+        note = f"restored version #{entry_id}" + (" (before)" if which == "before" else "")
+        if expected_revision is None:
+            return self.create_project(state["project"], state["funding"], user, allow_overcommit=True, note=note)
+        return self.update_project(project_id, state["project"], state["funding"], expected_revision, user,
+                                   allow_overcommit=True, note=note)
+
+    def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
+                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+        """Create or update many projects in ONE transaction (an import): all or nothing.
+
+        ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
+        changed since, nothing is written and :class:`ConflictError` is raised.
+        """
+        checked = self._checked_many(records, allow_overcommit)
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._write() as con:
+            for p, lines in checked:
+                pid = p["project_id"]
+                cur = _get(con, pid)
+                base = base_revisions.get(pid)
+                if (cur.revision if cur else None) != base:
+                    raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
+                if cur is None:
+                    _insert(con, p, lines, 1)
+                    _audit(con, user, "create", pid, 1, None, record_json(p, lines), note)
+                    counts["created"] += 1
+                elif record_json(cur.project, cur.funding) == record_json(p, lines):
+                    counts["unchanged"] += 1
+                else:
+                    _delete(con, pid)
+                    _insert(con, p, lines, cur.revision + 1)
+                    _audit(con, user, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
+                           record_json(p, lines), note)
+                    counts["updated"] += 1
+        return counts
+
+    def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:
+        return self._checked_many([(project, funding)], allow_overcommit)[0]
+
+    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
+        problems = validate_records(records, self.commune_codes(), allow_overcommit,
+                                    unit_codes_2025=self.unit_codes_2025())
+        found = [x for per in problems for x in per]
+        if found:
+            raise DataError(found)
+        return [(clean_project(p), clean_lines(lines)) for p, lines in records]
+
+    def commune_codes(self) -> list[str]:
+        with self._read() as con:
+            return [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
+
+    def unit_codes_2025(self) -> list[str]:
+        """Codes of the units from 1/7/2025 (valid ``commune_code`` of a ``unit_version`` 2025 project)."""
+        with self._read() as con:
+            return [r[0] for r in con.execute("SELECT code FROM units_2025 ORDER BY code")]
+
+    # --- donor profiles (issue 5) ------------------------------------------------------------
+    def list_donors(self) -> pd.DataFrame:
+        """Every donor profile (:data:`geo.model.schema.DONOR_COLUMNS` + ``revision``), in stored order."""
+        with self._read() as con:
+            frame = gpkg.read_table(con, "donors")
+        return frame.reset_index(drop=True)
+
+    def get_donor(self, donor_id: str) -> DonorRecord | None:
+        with self._read() as con:
+            return _get_donor(con, donor_id)
+
+    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "", note: str = "") -> DonorRecord:
+        """Create (``expected_revision=None``; the id must be new) or update a donor profile.
+
+        An update must pass the revision it read, else :class:`ConflictError`. Bad fields raise
+        :class:`DataError` naming them; nothing changes then.
+        """
+        from geo.ingest.donors import clean_donor
+
+        rec = clean_donor(donor)
+        did = rec["donor_id"]
+        with self._write() as con:
+            cur = _get_donor(con, did)
+            if expected_revision is None:
+                if cur is not None:
+                    raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
+                _insert_donor(con, rec, 1)
+                _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
+                return _get_donor(con, did)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(did, expected_revision, cur, rec, kind="donor")
+            con.execute("DELETE FROM donors WHERE donor_id=?", (did,))
+            _insert_donor(con, rec, cur.revision + 1)
+            _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
+                   _donor_note(did, note))
+            return _get_donor(con, did)
+
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
+        """Mark a profile's priorities as confirmed by ``user`` today (an audited update)."""
+        from geo.ingest.donors import confirmed_quality
+
+        cur = self.get_donor(donor_id)
+        if cur is None:
+            raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
+        who = (user or "").strip() or default_user()
+        rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
+        return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
+
+    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+        with self._write() as con:
+            cur = _get_donor(con, donor_id)
+            if cur is None or cur.revision != expected_revision:
+                raise ConflictError(donor_id, expected_revision, cur, kind="donor")
+            con.execute("DELETE FROM donors WHERE donor_id=?", (donor_id,))
+            _audit(con, user, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
+
+    def donor_history(self, donor_id: str) -> list[AuditEntry]:
+        """Every change of one donor profile, oldest first."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT * FROM atlas_audit WHERE action LIKE 'donor-%' AND "
+                "json_extract(coalesce(after, before), '$.donor_id') = ? ORDER BY id", (donor_id,)).fetchall()
+        return [_entry(r) for r in rows]
+
+    # --- layers --------------------------------------------------------------------------
+    def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
+                      user: str = "", note: str = "") -> None:
+        """Replace a whole feature layer and its provenance in one transaction."""
+        if layer not in FEATURE_LAYERS:
+            raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
+        with self._write() as con:
+            _write_layer(con, layer, gdf, provenance)
+            prov = _read_provenance(con)
+            prov[layer] = provenance
+            _write_provenance(con, prov)
+            _audit(con, user, "replace-layer", None, None, None,
+                   json.dumps({"layer": layer, "features": len(gdf), "source": provenance.source,
+                               "quality": provenance.quality.value}, ensure_ascii=False), note)
+
+
+# --- helpers (all run inside a caller's transaction) ----------------------------------------------
+def _write_layer(con: sqlite3.Connection, layer: str, gdf: gpd.GeoDataFrame, prov: schema.Provenance) -> None:
+    gpkg.write_table(con, layer, gdf, prov.title("en"), f"{prov.title('vi')} — {prov.quality.value}")
+
+
+def _write_provenance(con: sqlite3.Connection, prov: dict[str, schema.Provenance]) -> None:
+    rows = [{"layer": p.layer, "title_vi": p.title.vi, "title_en": p.title.en, "source": p.source,
+             "licence": p.licence, "date": p.date, "quality": p.quality.value, "method": p.method,
+             "notes": json.dumps(p.notes, ensure_ascii=False)} for p in prov.values()]
+    gpkg.write_table(con, "atlas_provenance", pd.DataFrame(rows, dtype="str"), "Provenance / Nguồn dữ liệu")
+
+
+def _read_provenance(con: sqlite3.Connection) -> dict[str, schema.Provenance]:
+    out = {}
+    for r in gpkg.read_table(con, "atlas_provenance").to_dict("records"):
+        out[r["layer"]] = schema.Provenance(
+            layer=r["layer"], title=schema.Label(r["title_vi"], r["title_en"]), source=r["source"],
+            licence=r["licence"], date=r["date"], quality=schema.Quality(r["quality"]), method=r["method"],
+            notes=json.loads(r["notes"] or "{}"),
+        )
+    return out
+
+
+def _read_config(con: sqlite3.Connection) -> AtlasConfig:
+    """The config the store was seeded with (stores from before configs are Tam Đường)."""
+    row = con.execute("SELECT value FROM atlas_meta WHERE key='config'").fetchone()
+    return parse_config(tomllib.loads(row[0]), "atlas_meta") if row else DEFAULT_CONFIG
+
+
+def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
+    cols = list(schema.ALL_PROJECT_COLUMNS)
+    row = con.execute(f"SELECT {', '.join(cols)}, revision FROM projects WHERE project_id=?",
+                      (project_id,)).fetchone()
+    if row is None:
+        return None
+    lines = [dict(zip(LINE_COLUMNS, r)) for r in con.execute(
+        f"SELECT {', '.join(LINE_COLUMNS)} FROM funding WHERE project_id=? ORDER BY fid", (project_id,))]
+    return ProjectRecord(clean_project(dict(zip(cols, row[:-1]))), clean_lines(lines), int(row[-1]))
+
+
+def _insert(con: sqlite3.Connection, p: dict, lines: list[dict], revision: int) -> None:
+    cols = list(schema.ALL_PROJECT_COLUMNS)
+    con.execute(f"INSERT INTO projects ({', '.join(cols)}, revision) VALUES ({','.join('?' * (len(cols) + 1))})",
+                [p[c] for c in cols] + [revision])
+    con.executemany(
+        f"INSERT INTO funding (project_id, {', '.join(LINE_COLUMNS)}) VALUES (?{',?' * len(LINE_COLUMNS)})",
+        [[p["project_id"], *(line[c] for c in LINE_COLUMNS)] for line in lines])
+
+
+def _add_optional_project_columns(con: sqlite3.Connection) -> str:
+    """Schema 3: every optional project column exists, blank cells at their default. Returns the log line."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(projects)")}
+    for col, default in schema.PROJECT_DEFAULTS.items():
+        if col not in have:  # stores seeded before issue 8
+            con.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
+        # rows saved while the store dropped the column were validated as the default's codes
+        con.execute(f"UPDATE projects SET {col}=? WHERE {col} IS NULL OR trim({col})=''", (default,))
+    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
+
+
+def _delete(con: sqlite3.Connection, project_id: str) -> None:
+    con.execute("DELETE FROM funding WHERE project_id=?", (project_id,))
+    con.execute("DELETE FROM projects WHERE project_id=?", (project_id,))
+
+
+def _audit(con: sqlite3.Connection, user: str, action: str, project_id: str | None, revision: int | None,
+           before: str | None, after: str | None, note: str = "") -> None:
+    con.execute("INSERT INTO atlas_audit (ts, user, action, project_id, revision, before, after, note)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (utc_now(), (user or "").strip() or default_user(), action, project_id, revision, before, after, note))
+
+
+def _write_donors(con: sqlite3.Connection, frame: pd.DataFrame) -> None:
+    gpkg.write_table(con, "donors", frame[list(schema.DONOR_COLUMNS)], "Donor profiles / Hồ sơ nhà tài trợ",
+                     extra_columns="revision INTEGER NOT NULL DEFAULT 1")
+    con.execute("CREATE UNIQUE INDEX donors_id ON donors(donor_id)")
+
+
+def _donor_provenance(seed_dir: Path) -> schema.Provenance:
+    from geo.ingest.layers import read_manifest
+
+    for d in (seed_dir, BUNDLED_DATA_DIR):
+        manifest = d / "layers.json"
+        if manifest.exists():
+            prov = read_manifest(manifest)
+            if "donors" in prov:
+                return prov["donors"]
+    raise DataError([Problem.of("layers.json", "err.manifest_no_donors")])
+
+
+def _get_donor(con: sqlite3.Connection, donor_id: str) -> DonorRecord | None:
+    cols = list(schema.DONOR_COLUMNS)
+    row = con.execute(f"SELECT {', '.join(cols)}, revision FROM donors WHERE donor_id=?", (donor_id,)).fetchone()
+    if row is None:
+        return None
+    rec = {c: ("" if v is None and schema.DONOR_COLUMNS[c] == "str" else v) for c, v in zip(cols, row[:-1])}
+    return DonorRecord(rec, int(row[-1]))
+
+
+def _insert_donor(con: sqlite3.Connection, rec: dict, revision: int) -> None:
+    cols = list(schema.DONOR_COLUMNS)
+    con.execute(f"INSERT INTO donors ({', '.join(cols)}, revision) VALUES ({','.join('?' * (len(cols) + 1))})",
+                [rec[c] for c in cols] + [revision])
+
+
+def _donor_json(rec: dict) -> str:
+    return json.dumps({c: rec[c] for c in schema.DONOR_COLUMNS}, ensure_ascii=False, sort_keys=True)
+
+
+def _donor_note(donor_id: str, note: str) -> str:
+    return f"donor {donor_id}" + (f": {note}" if note else "")
+
+
+def _entry(row: tuple) -> AuditEntry:
+    i, ts, user, action, pid, rev, before, after, note = row
+    return AuditEntry(i, ts, user, action, pid, rev, json.loads(before) if before else None,
+                      json.loads(after) if after else None, note or "")
+
+
+def store_file(config: AtlasConfig) -> str:
+    """The store's file name: ``atlas.gpkg`` for Tam Đường, ``atlas-<id>.gpkg`` for any other bundle,
+    so switching ``$ATLAS_BUNDLE_DIR`` never mixes two districts' data in one file."""
+    return STORE_FILE if config.id == DEFAULT_CONFIG.id else f"atlas-{config.id}.gpkg"
+
+
+def open_default() -> GpkgStore:
+    """The store in :func:`data_dir`, seeded on first use from :func:`geo.model.config.bundle_dir`
+    (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
+    seed = bundle_dir()
+    return GpkgStore(data_dir() / store_file(load_config(seed)), seed_dir=seed)

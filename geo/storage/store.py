@@ -1,0 +1,133 @@
+"""The one storage interface every page, CLI command and export reads through.
+
+:class:`Dataset` is an immutable bundle of all layers plus their provenance.
+A :class:`Store` hands out the current dataset; :class:`BundledStore` reads the
+files shipped in ``data/``. Pages never open files themselves, so a GeoPackage
+or server store can replace the bundled one without touching them.
+
+Examples
+--------
+>>> ds = BundledStore().load()
+>>> len(ds.communes), ds.provenance["communes"].quality.value
+(13, 'approximate')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.ingest import layers
+from geo.model import schema
+from geo.model.config import DEFAULT as DEFAULT_CONFIG
+from geo.model.config import AtlasConfig, load_config
+
+BUNDLED_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the atlas shows. Geometry in EPSG:4326; codes are 5-digit text.
+
+    ``projects.unit_version`` says whether ``commune_code`` is an old code ("2021") or a code of
+    a unit from 1 July 2025 ("2025"); use :mod:`geo.analysis.units` to view either way.
+    """
+
+    communes: gpd.GeoDataFrame
+    projects: pd.DataFrame
+    funding: pd.DataFrame
+    crop_zones: gpd.GeoDataFrame
+    risk_zones: gpd.GeoDataFrame
+    landslide_events: gpd.GeoDataFrame
+    units_2025: pd.DataFrame
+    provenance: dict[str, schema.Provenance]
+    #: Old code → 2025 code (``schema.CROSSWALK_COLUMNS``). Optional so stores that predate it keep
+    #: working; :func:`geo.analysis.units.crosswalk_of` then derives it from the communes' successor columns.
+    crosswalk: pd.DataFrame | None = None
+    #: The data folder's ``atlas.toml`` (district, metric CRS, map view, title); Tam Đường by default.
+    config: AtlasConfig = DEFAULT_CONFIG
+
+    @property
+    def metric_crs(self) -> str:
+        """The CRS every area and length of this dataset is computed in (``config.metric_crs``)."""
+        return self.config.metric_crs
+
+    def quality_of(self, *layer_ids: str) -> schema.Quality:
+        """The weakest quality among the named layers (illustrative < approximate < official)."""
+        order = [schema.Quality.ILLUSTRATIVE, schema.Quality.APPROXIMATE, schema.Quality.OFFICIAL]
+        return min((self.provenance[i].quality for i in layer_ids), key=order.index)
+
+    def provenance_lines(self, lang: str, layer_ids: tuple[str, ...] | None = None) -> list[str]:
+        """Footer lines for maps and exports, one per layer."""
+        ids = layer_ids or tuple(self.provenance)
+        return [self.provenance[i].label(lang) for i in ids if i in self.provenance]
+
+
+class Store(Protocol):
+    """Anything that can hand out the current :class:`Dataset`."""
+
+    def load(self) -> Dataset: ...
+
+    def version(self) -> str:
+        """Changes whenever the data changes; used as a cache key."""
+        ...
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """Read every layer of a data folder laid out like ``data/`` (``atlas.toml``, ``layers.json``)."""
+    data_dir = Path(data_dir)
+    config = load_config(data_dir)
+    prov = layers.read_manifest(data_dir / config.manifest)
+
+    def path(layer: str) -> Path:
+        return data_dir / prov[layer].notes["file"]
+
+    communes = layers.read_communes(path("communes"))
+    codes = communes["code"].tolist()
+    units_2025 = layers.read_table(path("units_2025"))
+    projects = layers.read_projects(path("projects"), codes, units_2025["code"].tolist())
+    funding = layers.read_funding(path("funding"), projects["project_id"].tolist())
+    crosswalk = layers.read_crosswalk(path("crosswalk_2025"), codes, units_2025) if "crosswalk_2025" in prov else None
+    return Dataset(
+        communes=communes,
+        projects=projects,
+        funding=funding,
+        crop_zones=layers.read_vector(path("crop_zones")),
+        risk_zones=layers.read_vector(path("risk_zones")),
+        landslide_events=layers.read_vector(path("landslide_events")),
+        units_2025=units_2025,
+        provenance=prov,
+        crosswalk=crosswalk,
+        config=config,
+    )
+
+
+@dataclass(frozen=True)
+class BundledStore:
+    """Read-only store over the files shipped with the app (or any folder like it)."""
+
+    data_dir: Path = BUNDLED_DATA_DIR
+
+    def load(self) -> Dataset:
+        return load_dataset(self.data_dir)
+
+    def version(self) -> str:
+        stamps = sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
+                        for p in self.data_dir.iterdir() if p.is_file())
+        return hashlib.sha1("|".join(stamps).encode()).hexdigest()[:12]
+
+
+def default_store() -> Store:
+    """The store the app and CLI use: the user's GeoPackage (see :mod:`geo.storage.gpkg_store`).
+
+    It lives in ``$ATLAS_DATA_DIR`` (or the per-user data folder) and is seeded from the
+    bundled data on first use; :class:`BundledStore` stays available for read-only use.
+    """
+    from geo.storage.gpkg_store import open_default
+
+    return open_default()
