@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.output.i18n import t
+from geo.text.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")

@@ -64,7 +64,7 @@ def synthetic_bundle(n: int, n_projects: int, seed: int = 0) -> Path:
 
 def seeded_data_dir(bundle: Path | None) -> Path:
     """A data folder whose store is already seeded from ``bundle`` (None = the bundled district)."""
-    from geo.model.config import load_config
+    from geo.ingest.atlas_toml import load_config
     from geo.storage.gpkg_store import GpkgStore, store_file
     from geo.storage.store import BUNDLED_DATA_DIR
 

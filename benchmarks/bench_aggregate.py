@@ -15,8 +15,8 @@ import argparse
 import geopandas as gpd
 
 from benchmarks._common import timed
-from geo.analysis import aggregate
 from geo import synthetic
+from geo.analysis import aggregate
 
 
 def main(argv: list[str] | None = None) -> int:

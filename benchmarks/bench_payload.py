@@ -22,8 +22,8 @@ import shapely
 
 from benchmarks._common import human
 from geo import synthetic
-from geo.output.maps import webmap
 from geo.analysis.classify import classify
+from geo.output.maps import webmap
 
 
 def _case(label: str, communes: gpd.GeoDataFrame, metric: str) -> dict:

@@ -31,9 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from geo.output.maps import render
 from geo.analysis.classify import classify
 from geo.analysis.indicators import INDICATORS, commune_indicators, with_geometry
+from geo.output.maps import render
 from geo.storage.store import default_store
 
 ROOT = Path(__file__).resolve().parent.parent

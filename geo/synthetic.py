@@ -32,8 +32,9 @@ import shapely
 from shapely.geometry import box
 
 from geo.analysis import aggregate
+from geo.ingest.atlas_toml import to_toml
 from geo.model import schema
-from geo.model.config import AtlasConfig, to_toml
+from geo.model.config import AtlasConfig
 
 #: VN-2000 / UTM 48N: the synthetic country is laid out in it (northern Vietnam's latitudes).
 METRIC = schema.NATIONAL_CRS

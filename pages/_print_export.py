@@ -12,11 +12,12 @@ from collections.abc import Iterable
 import streamlit as st
 
 from geo.analysis import funding
-from geo.output.maps import render
 from geo.model import schema
+from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_version_line
-from geo.output.i18n import t
-from geo.storage.store import Dataset, default_store
+from geo.output.maps import render
+from geo.storage.store import default_store
+from geo.text.i18n import t
 
 DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
 

@@ -6,16 +6,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.model import config
-from geo.output.exports import exporting
-from geo.output import fmt
-from geo.analysis import funding
-from geo.output import i18n
-from geo.analysis import indicators
+from geo.analysis import funding, indicators, units
+from geo.ingest import atlas_toml
 from geo.model import schema
-from geo.analysis import units
-from geo.output.i18n import t
-from geo.storage.store import Dataset, default_store
+from geo.model.config import AtlasConfig
+from geo.model.dataset import Dataset
+from geo.output.exports import exporting
+from geo.output.exports.exporting import unit_note
+from geo.storage.store import default_store
+from geo.text import fmt, i18n
+from geo.text.i18n import t
 
 
 def run_through_navigation() -> None:
@@ -71,13 +71,13 @@ def indicator_table(filters: funding.Filters = funding.Filters()) -> pd.DataFram
 
 
 @st.cache_resource(show_spinner=False)
-def _config(bundle: str) -> config.AtlasConfig:
-    return config.load_config(bundle)
+def _config(bundle: str) -> AtlasConfig:
+    return atlas_toml.load_config(bundle)
 
 
 def page_title() -> str:
     """The browser-tab title: the data folder's own atlas name (English, as tab titles are short)."""
-    return _config(str(config.bundle_dir())).title("en")
+    return _config(str(atlas_toml.bundle_dir())).title("en")
 
 
 def provenance_banner(ds: Dataset, lang: str) -> None:
@@ -154,13 +154,13 @@ def unit_version_switch(lang: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def _unit_view(version: str, filters: funding.Filters, unit_version: str, lang: str) -> tuple[gpd.GeoDataFrame, str]:
-    return units.view(_dataset(version), unit_version, filters, lang)
+def _unit_view(version: str, filters: funding.Filters, unit_version: str) -> gpd.GeoDataFrame:
+    return units.view(_dataset(version), unit_version, filters)
 
 
-def unit_view(filters: funding.Filters, unit_version: str, lang: str) -> tuple[gpd.GeoDataFrame, str]:
-    """(layer keyed by ``code`` with indicator columns, version label), cached per data version and inputs."""
-    return _unit_view(default_store().version(), filters, unit_version, lang)
+def unit_view(filters: funding.Filters, unit_version: str) -> gpd.GeoDataFrame:
+    """The layer keyed by ``code`` with indicator columns, cached per data version and inputs (not language)."""
+    return _unit_view(default_store().version(), filters, unit_version)
 
 
 @st.cache_data(show_spinner=False)
@@ -191,7 +191,7 @@ def partial_units_note(layer: pd.DataFrame, lang: str) -> None:
     """Name the new units only partly shown (they also hold territory outside the old district)."""
     partial = layer[layer["partial"].astype(bool)] if "partial" in layer else layer.iloc[0:0]
     if len(partial):
-        st.info(f"{', '.join(partial['full_name'])}: {units.partial_note(True, lang)}.", icon=":material/info:")
+        st.info(f"{', '.join(partial['full_name'])}: {unit_note(True, lang)}.", icon=":material/info:")
 
 
 def unallocated_notice(stuck: pd.DataFrame, lang: str) -> None:

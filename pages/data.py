@@ -10,16 +10,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.output.exports import export_data
-from geo.ingest import imports
-from geo.ingest import layer_import
-from geo.model import schema
 from geo.analysis import units
-from geo.storage.gpkg_store import ConflictError, default_user
-from geo.output.i18n import t
+from geo.ingest import imports, layer_import
 from geo.ingest.records import blank_project, validate_record
-from geo.storage.store import default_store
 from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.output.exports import export_data
+from geo.storage.gpkg_store import ConflictError, default_user
+from geo.storage.store import default_store
+from geo.text.i18n import t
 from pages import _shared
 
 lang = _shared.lang()
@@ -100,7 +99,7 @@ with tab_projects:
                            format_func=lambda v: schema.UNIT_VERSIONS[v](lang), help=t("data.unit_version_help", lang))
     old_codes, new_codes = ds.communes["code"].tolist(), ds.units_2025["code"].tolist()
     codes = new_codes if version == "2025" else old_codes
-    unit_names = names if version == "2021" else units.unit_table(ds, version, lang)["full_name"].to_dict()
+    unit_names = names if version == "2021" else units.unit_table(ds, version)["full_name"].to_dict()
     with st.form(f"project_form_{k}"):
         c1, c2 = st.columns(2)
         f = {}

@@ -6,20 +6,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import counterpart
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import gaps
-from geo.ingest import names
-from geo.analysis import priority
-from geo.output.reports import report
+from geo.analysis import counterpart, funding, gaps, priority, units
+from geo.ingest import indicator_csv, names
+from geo.ingest.validate import DataError
 from geo.model import schema
-from geo.analysis import units
 from geo.output.exports.exporting import unit_version_line
-from geo.output.i18n import t
+from geo.output.reports import report
 from geo.output.reports.report import Column
 from geo.storage.store import default_store
-from geo.ingest.validate import DataError
+from geo.text import fmt
+from geo.text.i18n import t
 from pages import _shared
 
 lang = _shared.lang()
@@ -236,7 +232,7 @@ with tab_gaps:
 
     st.subheader(t("gaps.by_commune", lang))
     _shared.units_caption(UNITS, lang)
-    _shared.partial_units_note(units.unit_table(ds, UNITS, lang), lang)
+    _shared.partial_units_note(units.unit_table(ds, UNITS), lang)
     show_table(frames["by_commune"], report.layout("by_commune", UNITS), "gaps_by_commune",
                f"{t('gaps.by_commune', lang)} ({schema.UNIT_VERSIONS[UNITS](lang)})", "label")
     _shared.unallocated_notice(_shared.unallocated(filters, UNITS), lang)
@@ -300,8 +296,8 @@ with tab_prio:
         if upload is not None:
             try:
                 index = names.NameIndex.from_records(zip(ds.communes["code"], ds.communes["full_name"]))
-                table = priority.read_indicator_csv(upload.getvalue(), upload.name)
-                parsed = priority.parse_indicator(table, upload.name, index)
+                table = indicator_csv.read_indicator_csv(upload.getvalue(), upload.name)
+                parsed = indicator_csv.parse_indicator(table, upload.name, index)
                 base["value"] = base["code"].map(parsed)
             except DataError as err:
                 _shared.show_data_error(err, lang)

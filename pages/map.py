@@ -5,14 +5,13 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import funding
-from geo.analysis import units
-from geo.output.maps import webmap
+from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
-from geo.output.maps.details import commune_detail
-from geo.output.i18n import t
 from geo.analysis.indicators import INDICATORS
+from geo.output.maps import webmap
+from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
+from geo.text.i18n import t
 from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
@@ -32,7 +31,7 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     """The folium map and a lock, built once per inputs: a click reruns the page but reuses this object,
     which renders to the same bytes, so Streamlit sends only its hash and the browser keeps the map."""
     ds = _shared.dataset()
-    communes, _ = _shared.unit_view(filters, unit_version, lang)
+    communes = _shared.unit_view(filters, unit_version)
     c = classify(communes[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
@@ -94,7 +93,7 @@ with left:
     if layers.projects:
         st.caption(t("map.located", lang, n=n_located, total=n_total))
     st.caption(_shared.units_caption(unit_version, lang))
-    unit_layer, _ = _shared.unit_view(filters, unit_version, lang)
+    unit_layer = _shared.unit_view(filters, unit_version)
     _shared.partial_units_note(unit_layer, lang)
     shown_layers = tuple(k for k in ("crop_zones", "risk_zones", "landslide_events", "projects") if on[k])
     _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, units=unit_version)

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from geo.output import fmt
-from geo.analysis import funding
+from geo.analysis import funding, units
 from geo.model import schema
-from geo.analysis import units
-from geo.output.i18n import t
+from geo.output.exports import exporting
+from geo.text import fmt
+from geo.text.i18n import t
 from pages import _shared
 
 lang = _shared.lang()
@@ -18,7 +18,7 @@ _shared.provenance_banner(ds, lang)
 
 unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
-layer, _label = _shared.unit_view(filters, unit_version, lang)
+layer = _shared.unit_view(filters, unit_version)
 stuck = _shared.unallocated(filters, unit_version)
 totals = units.district_totals(layer, stuck)
 st.subheader(t("overview.heading", lang))
@@ -32,7 +32,7 @@ new_units = unit_version == "2025"
 st.subheader(t("units.table_2025" if new_units else "overview.table", lang))
 _shared.units_caption(unit_version, lang)
 _shared.partial_units_note(layer, lang)
-shown = layer.drop(columns="geometry")
+shown = exporting.with_unit_notes(layer.drop(columns="geometry"), lang)
 money = {c: t(f"common.{c}", lang) for c in ("need", "committed", "disbursed", "gap")}
 for col in money:
     shown[col] = shown[col].map(lambda v: fmt.vnd(v, lang))

@@ -10,20 +10,18 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.output.pitch import deck
+from geo.analysis import funding, matching
 from geo.ingest import donors
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import matching
-from geo.output.pitch import onepager
+from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.model.donors import DonorProfile
+from geo.output.pitch import deck, explain, onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
-from geo.model import schema
-from geo.ingest.donors import DonorProfile
 from geo.storage.gpkg_store import ConflictError
-from geo.output.i18n import t
 from geo.storage.store import default_store
-from geo.ingest.validate import DataError
+from geo.text import fmt
+from geo.text.i18n import t
 from pages import _shared
 
 lang = _shared.lang()
@@ -350,7 +348,7 @@ with tab_match:
             illustrative_caption()
             pid = st.selectbox(t("pitch.why_pick", lang), list(matches.index), key="match_why",
                                format_func=lambda p: project_label(cands, p))
-            why_list(matching.explain(matches.loc[pid], donor, lang))
+            why_list(explain.explain(matches.loc[pid], donor, lang))
             st.markdown("**" + t("pitch.by_commune", lang) + "**")
             communes = matching.commune_matches(matches).reset_index()
             st.dataframe(pd.DataFrame({
@@ -381,7 +379,7 @@ with tab_match:
             best = fits.index[0]
             st.markdown("**" + t("pitch.why_best", lang, donor=profs[best].label(lang)) + "**")
             row = pd.concat([cands.loc[pid], fits.loc[best]])
-            why_list(matching.explain(row, profs[best], lang))
+            why_list(explain.explain(row, profs[best], lang))
         illustrative_caption()
 
 with tab_pack:

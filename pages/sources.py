@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from geo.output.i18n import t
+from geo.text.i18n import t
 from pages import _shared
 
 lang = _shared.lang()

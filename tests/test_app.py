@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.model import schema
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from streamlit.testing.v1 import AppTest
 
-from geo.output import i18n
+from geo.text import i18n
 from geo.ingest import layer_import
 from geo.ingest import layers
 from geo.ingest import names

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.output.maps import details
 from geo.ingest import donors
-from geo.output import i18n
+from geo.text import i18n
 from geo.ingest import layer_import
 from geo.output.pitch import pack as pitch
 from geo.output.maps import render

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.ingest.imports import COLUMN_LABELS
 from tests.test_imports import csv_text, row
 

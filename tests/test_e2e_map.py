@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS
 from tests.browser import OfflineBrowser, wait_app_idle
 

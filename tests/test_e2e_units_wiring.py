@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from geo.output.exports.exporting import unit_version_line
-from geo.output.i18n import t
+from geo.text.i18n import t
 from tests.browser import wait_app_idle
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.output import fmt
-from geo.output.i18n import t
+from geo.text import fmt
+from geo.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from geo.output import fmt
+from geo.text import fmt
 from geo.analysis import gaps
 from geo.analysis.funding import Filters, apply_filters
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.output.maps import webmap
 from geo.analysis.classify import classify
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS, commune_indicators
 from tests.test_webmap import styler_colors
 

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from geo.analysis import matching
-from geo.model import schema
-from geo.ingest.donors import DonorProfile
 from geo.analysis.matching import LOAN_MIN_ASK
+from geo.ingest.donors import DonorProfile
+from geo.model import schema
+from geo.output.pitch import explain
 
 BN = 1_000_000_000
 
@@ -77,13 +78,13 @@ def test_changing_a_priority_changes_the_ranking():
 
 def test_explanation_names_each_part_with_its_numbers():
     m = matching.match_donor(FARM, CANDS)
-    lines = matching.explain(m.loc["EDU"], FARM, "en")
+    lines = explain.explain(m.loc["EDU"], FARM, "en")
     assert len(lines) == 4
     assert "priority 1 of 3" in lines[0] and "0.33" in lines[0]
     assert "grant" in lines[1].lower()
     assert "below" in lines[2] and "VND 2.0 bn" in lines[2] and "0.50" in lines[2]
     assert "match 13.3" in lines[3]
-    vi = matching.explain(m.loc["EDU"], FARM, "vi")
+    vi = explain.explain(m.loc["EDU"], FARM, "vi")
     assert "thấp hơn" in vi[2] and "0,50" in vi[2]
 
 

@@ -16,13 +16,13 @@ from streamlit.testing.v1 import AppTest
 
 from geo.output.pitch import deck
 from geo.ingest import donors
-from geo.output import fmt
+from geo.text import fmt
 from geo.analysis import funding
 from geo.output.pitch import onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
 from geo.analysis.funding import Filters
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FILTERS = Filters(content_areas=(3, 4))  # what a user might narrow the funding page to

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.ingest import donors
 from geo.output.pitch import pack as pitch
 from geo.storage.gpkg_store import open_default
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 INPUTS = ("selectbox", "multiselect", "text_input", "text_area", "number_input", "slider", "select_slider", "radio",

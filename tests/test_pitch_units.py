@@ -13,7 +13,7 @@ from geo.output.maps import render
 from geo.model import schema
 from geo.cli.main import main
 from geo.analysis.funding import Filters
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 
 def _label_count(fig) -> int:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 def pixel_size(caption: str) -> tuple[int, int]:
     w, h = re.match(r"(\d+) × (\d+)", caption).groups()

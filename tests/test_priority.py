@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.ingest import names
 from geo.analysis import priority
+from geo.ingest import indicator_csv, names
 from geo.ingest.validate import DataError
 
 FEATURES = pd.DataFrame({
@@ -96,18 +96,18 @@ def test_features_locate_projects_in_risk_zones():
 
 def test_uploaded_indicator_names_bad_rows():
     idx = names.NameIndex.from_records([("03394", "Thèn Sin"), ("03390", "Tam Đường")])
-    good = priority.parse_indicator(pd.DataFrame({"xã": ["then sin", "03390"], "v": ["41,5", "12"]}), "p.csv", idx)
+    good = indicator_csv.parse_indicator(pd.DataFrame({"xã": ["then sin", "03390"], "v": ["41,5", "12"]}), "p.csv", idx)
     assert good.to_dict() == {"03394": 41.5, "03390": 12.0}
     with pytest.raises(DataError) as err:
-        priority.parse_indicator(pd.DataFrame({"xã": ["Hà Nội", "Tam Đường"], "v": ["1", "nhiều"]}), "p.csv", idx)
+        indicator_csv.parse_indicator(pd.DataFrame({"xã": ["Hà Nội", "Tam Đường"], "v": ["1", "nhiều"]}), "p.csv", idx)
     text = str(err.value)
     assert "p.csv, row 2, column 'xã'" in text and "p.csv, row 3, column 'v'" in text
 
 
 def test_indicator_csv_separators_and_decimal_comma_rows():
-    semi = priority.read_indicator_csv("xã;tỷ lệ\nThèn Sin;45,5\n".encode(), "p.csv")
+    semi = indicator_csv.read_indicator_csv("xã;tỷ lệ\nThèn Sin;45,5\n".encode(), "p.csv")
     assert semi.to_dict("list") == {"xã": ["Thèn Sin"], "tỷ lệ": ["45,5"]}
-    comma = priority.read_indicator_csv("\ufeffxa,v\nBản Bo,\"12,5\"\n".encode(), "p.csv")
+    comma = indicator_csv.read_indicator_csv("\ufeffxa,v\nBản Bo,\"12,5\"\n".encode(), "p.csv")
     assert comma.iloc[0].tolist() == ["Bản Bo", "12,5"]
     with pytest.raises(DataError, match=r"p.csv, row 2: has 3 fields"):
-        priority.read_indicator_csv("xa,v\nThèn Sin,45,5\n".encode(), "p.csv")
+        indicator_csv.read_indicator_csv("xa,v\nThèn Sin,45,5\n".encode(), "p.csv")

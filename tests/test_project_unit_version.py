@@ -23,7 +23,7 @@ from geo.ingest import imports
 from geo.model import schema
 from geo.analysis import units
 from geo.storage.gpkg_store import SCHEMA_VERSION, GpkgStore
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.ingest.validate import DataError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -154,16 +154,16 @@ def test_template_has_a_unit_version_column_with_both_labels():
 @pytest.mark.parametrize("header_lang", ["vi", "en"])
 def test_csv_import_keys_a_project_by_a_new_unit(store, header_lang):
     ds = store.load()
-    tale_2025 = _need_of(units.view(ds, "2025")[0], SHARED)
-    giang_ma_2021 = _need_of(units.view(ds, "2021")[0], SHARED)
+    tale_2025 = _need_of(units.view(ds, "2025"), SHARED)
+    giang_ma_2021 = _need_of(units.view(ds, "2021"), SHARED)
     pre = imports.preview_projects(_csv([_row("IM-25", SHARED, "2025", 5_000_000)], header_lang), "p.csv", ds,
                                    store.project_revisions())
     assert pre.ok, [p.text("en") for p in pre.problems]
     store.apply_projects(pre.records, pre.base_revisions, "Lan")
     after = store.load()
     assert after.projects.set_index("project_id").loc["IM-25", "unit_version"] == "2025"
-    assert _need_of(units.view(after, "2025")[0], SHARED) == tale_2025 + 5_000_000  # new Tả Lèng
-    assert _need_of(units.view(after, "2021")[0], SHARED) == giang_ma_2021  # not old Giang Ma
+    assert _need_of(units.view(after, "2025"), SHARED) == tale_2025 + 5_000_000  # new Tả Lèng
+    assert _need_of(units.view(after, "2021"), SHARED) == giang_ma_2021  # not old Giang Ma
     assert "IM-25" in set(units.unallocated_projects(after)["project_id"])
 
 
@@ -235,7 +235,7 @@ def test_data_page_saves_a_project_in_a_new_unit(store, lang):
     version.set_value("2025").run()
     commune = _select(at, imports.field_label("commune_code", lang))
     assert _codes(commune) == sorted(ds.units_2025["code"])
-    assert units.unit_table(ds, "2025", lang).loc[SHARED, "full_name"] in " ".join(commune.options)
+    assert units.unit_table(ds, "2025").loc[SHARED, "full_name"] in " ".join(commune.options)
     commune.set_value(SHARED)
     next(x for x in at.text_input if x.label == imports.field_label("project_id", lang)).set_value("UV-9")
     next(x for x in at.text_input if x.label == imports.field_label("name_vi", lang)).set_value("Chè")

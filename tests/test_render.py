@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 from pypdf import PdfReader
 
-from geo.output import fmt
+from geo.text import fmt
 from geo.output.maps import render
 from geo.model import schema
 from geo.analysis.classify import classify

@@ -11,7 +11,7 @@ import pytest
 from geo.analysis import counterpart
 from geo.output.reports import report
 from geo.cli.main import main
-from geo.output.i18n import t
+from geo.text.i18n import t
 
 PERIOD = (2021, 2025)
 

@@ -3,7 +3,7 @@ simplifier and the country-scale aggregation, each checked against independently
 
 from __future__ import annotations
 
-import itertools
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -11,16 +11,16 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.analysis import aggregate
-from geo.analysis import funding
 from geo import synthetic
-from geo.output.maps import webmap
+from geo.analysis import aggregate, funding
 from geo.analysis.classify import classify
-from geo.model.config import DEFAULT, AtlasConfig, load_config, replace
 from geo.analysis.indicators import commune_indicators, with_geometry
-from geo.model.schema import Label
-from geo.storage.store import BUNDLED_DATA_DIR, BundledStore
+from geo.ingest.atlas_toml import load_config
 from geo.ingest.validate import DataError
+from geo.model.config import DEFAULT, AtlasConfig
+from geo.model.schema import Label
+from geo.output.maps import webmap
+from geo.storage.store import BUNDLED_DATA_DIR, BundledStore
 
 
 def assert_clean_coverage(original: np.ndarray, shown: np.ndarray, metric: str, rel: float = 1e-6) -> None:

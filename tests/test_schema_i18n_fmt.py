@@ -1,7 +1,7 @@
 import string
 
-from geo.output import fmt
-from geo.output import i18n
+from geo.text import fmt
+from geo.text import i18n
 from geo.model import schema
 
 

@@ -8,11 +8,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.ingest import names
-from geo.analysis import priority
-from geo.storage.gpkg_store import ConflictError, GpkgStore
-from geo.output.i18n import CATALOG
+from geo.ingest import indicator_csv, names
 from geo.ingest.validate import DataError
+from geo.storage.gpkg_store import ConflictError, GpkgStore
+from geo.text.i18n import CATALOG
 
 
 def _keyed(err: DataError) -> list:
@@ -109,17 +108,17 @@ INDEX = names.NameIndex.from_records([("03394", "Thèn Sin"), ("03390", "Tam Đ�
 ])
 def test_indicator_csv_reading_problems_are_keyed(data):
     with pytest.raises(DataError) as err:
-        priority.read_indicator_csv(data, "u.csv")
+        indicator_csv.read_indicator_csv(data, "u.csv")
     _keyed(err.value)
 
 
 def test_indicator_values_problems_are_keyed_with_row_and_column():
     table = pd.DataFrame({"xa": ["Hà Nội", "Thèn Sin", "Thèn Sin", "Tam Đường"], "v": ["1", "2", "3", "abc"]})
     with pytest.raises(DataError) as err:
-        priority.parse_indicator(table, "u.csv", INDEX)
+        indicator_csv.parse_indicator(table, "u.csv", INDEX)
     found = {(p.row, p.column) for p in _keyed(err.value)}
     assert found == {(2, "xa"), (4, "xa"), (5, "v")}
     with pytest.raises(DataError) as err:
-        priority.parse_indicator(pd.DataFrame({"xa": ["Thèn Sin"]}), "u.csv", INDEX)
+        indicator_csv.parse_indicator(pd.DataFrame({"xa": ["Thèn Sin"]}), "u.csv", INDEX)
     _keyed(err.value)
 

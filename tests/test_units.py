@@ -18,9 +18,9 @@ from streamlit.testing.v1 import AppTest
 from geo.model import schema
 from geo.analysis import units
 from geo.cli.main import main
-from geo.output.exports.exporting import provenance_header
+from geo.output.exports.exporting import provenance_header, with_unit_notes
 from geo.analysis.funding import Filters
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
 from geo.ingest.validate import DataError
 
@@ -107,7 +107,7 @@ def test_crosswalk_file_is_reproducible():
 def test_dataset_still_constructs_without_crosswalk(ds):
     fields = {f.name: getattr(ds, f.name) for f in dataclasses.fields(Dataset) if f.name != "crosswalk"}
     old_style = Dataset(**fields)
-    layer, _ = units.view(old_style, "2025")
+    layer = units.view(old_style, "2025")
     assert len(layer) == 6
 
 
@@ -138,7 +138,7 @@ def test_dissolve_tiny_layer_has_known_areas():
     cw = pd.DataFrame({"old_code": ["00001", "00002", "00003"], "new_code": ["00010", "00010", "00020"]})
     new = pd.DataFrame({"code": ["00010", "00020"], "name": ["X", "Y"], "unit_type": ["xa", "phuong"],
                         "area_km2": ["2.0", "7.5"], "outside_territory": ["false", "true"]})
-    out = units.dissolve_to_2025(old, cw, new, lang="en").set_index("code")
+    out = with_unit_notes(units.dissolve_to_2025(old, cw, new), "en").set_index("code")
     assert out.crs.to_epsg() == 4326
     assert out.loc["00010", "area_km2"] == pytest.approx(2.0, abs=0.01)
     assert out.loc["00020", "area_km2"] == pytest.approx(1.0, abs=0.01)
@@ -174,8 +174,8 @@ def test_bundled_dissolve_gives_six_valid_polygons_with_summed_areas(ds):
 @pytest.mark.parametrize("filters", [Filters(), Filters(content_areas=(1, 3)), Filters(sources=("oda_grant",)),
                                      Filters(statuses=("committed", "implementing"))])
 def test_totals_identical_in_both_views_and_equal_to_source_rows(ds, filters):
-    old, _ = units.view(ds, "2021", filters)
-    new, _ = units.view(ds, "2025", filters)
+    old = units.view(ds, "2021", filters)
+    new = units.view(ds, "2025", filters)
     t_old = units.district_totals(old, units.unallocated_projects(ds, filters))
     t_new = units.district_totals(new)
     assert t_old.to_dict() == t_new.to_dict()
@@ -183,7 +183,7 @@ def test_totals_identical_in_both_views_and_equal_to_source_rows(ds, filters):
 
 
 def test_new_unit_money_is_the_sum_of_its_projects(ds):
-    new, _ = units.view(ds, "2025")
+    new = units.view(ds, "2025")
     new = new.set_index("code")
     live = ds.projects[ds.projects["status"] != "cancelled"]
     for code, olds in REFORM.items():
@@ -195,8 +195,8 @@ def test_new_unit_money_is_the_sum_of_its_projects(ds):
 
 
 def test_crops_risk_events_recomputed_on_dissolved_units(ds):
-    old, _ = units.view(ds, "2021")
-    new, _ = units.view(ds, "2025")
+    old = units.view(ds, "2021")
+    new = units.view(ds, "2025")
     old, new = old.set_index("code"), new.set_index("code")
     metric_km2 = ds.communes.to_crs(schema.METRIC_CRS).set_index("code").geometry.area / 1e6
     for code, olds in REFORM.items():
@@ -211,7 +211,7 @@ def test_population_summed_only_when_every_part_is_known(ds):
     communes = ds.communes.copy()
     communes["population_reported"] = "1000"
     communes.loc[communes["code"] == "03427", "population_reported"] = ""  # Nà Tăm unknown → Bản Bo unknown
-    new, _ = units.view(dataclasses.replace(ds, communes=communes), "2025")
+    new = units.view(dataclasses.replace(ds, communes=communes), "2025")
     pop = new.set_index("code")["population"]
     assert pd.isna(pop["03424"])
     for code in set(REFORM) - {"03424"}:
@@ -227,14 +227,14 @@ def test_new_code_project_lands_in_new_unit_and_is_flagged_in_old_view(ds, tmp_p
     d = data_copy(tmp_path, [p1, p2], [f1, f2])
     ds2 = load_dataset(d)
 
-    new_before = units.view(ds, "2025")[0].set_index("code")
-    new_after = units.view(ds2, "2025")[0].set_index("code")
+    new_before = units.view(ds, "2025").set_index("code")
+    new_after = units.view(ds2, "2025").set_index("code")
     assert new_after.loc["03405", "need"] - new_before.loc["03405", "need"] == 7_000_000_000
     assert new_after.loc["03405", "gap"] - new_before.loc["03405", "gap"] == 5_000_000_000
     assert new_after.loc["03408", "n_projects"] - new_before.loc["03408", "n_projects"] == 1
 
-    old_before = units.view(ds, "2021")[0].set_index("code")
-    old_after = units.view(ds2, "2021")[0].set_index("code")
+    old_before = units.view(ds, "2021").set_index("code")
+    old_after = units.view(ds2, "2021").set_index("code")
     # Not silently added to old Giang Ma (same code) nor split across Tả Lèng's former communes.
     pd.testing.assert_frame_equal(old_after[TOTALS], old_before[TOTALS])
     stuck = units.unallocated_projects(ds2).set_index("project_id")
@@ -243,8 +243,8 @@ def test_new_code_project_lands_in_new_unit_and_is_flagged_in_old_view(ds, tmp_p
     assert stuck.loc["NEW-1", "need"] == 7_000_000_000 and not stuck.loc["NEW-1", "outside"]
     assert stuck.loc["NEW-2", "outside"]
 
-    t_old = units.district_totals(units.view(ds2, "2021")[0], units.unallocated_projects(ds2))
-    t_new = units.district_totals(units.view(ds2, "2025")[0])
+    t_old = units.district_totals(units.view(ds2, "2021"), units.unallocated_projects(ds2))
+    t_new = units.district_totals(units.view(ds2, "2025"))
     assert t_old.to_dict() == t_new.to_dict()
     assert t_new["need"] - units.district_totals(new_before)["need"] == 10_000_000_000
 

@@ -18,12 +18,12 @@ from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo.output import fmt
+from geo.text import fmt
 from geo.output.maps import render
 from geo.output.reports import report
 from geo.analysis.classify import classify
 from geo.cli.main import main
-from geo.output.i18n import t
+from geo.text.i18n import t
 from geo.storage.store import BUNDLED_DATA_DIR, BundledStore, load_dataset
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis import funding
-from geo.analysis import joins
+from geo.analysis import funding, joins
 from geo.model import schema
-from geo.storage.store import Dataset
+from geo.model.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ Candidates are ranked by ``match``, best first; ties by the larger ask.
 
 Examples
 --------
->>> from geo.ingest.donors import DonorProfile
+>>> from geo.model.donors import DonorProfile
 >>> d = DonorProfile("d", "D", instruments=("grant",), priorities={3: 3, 5: 1},
 ...                  ticket_min=1_000, ticket_max=10_000)
 >>> cands = pd.DataFrame({"content_area": [3, 5, 4], "ask": [5_000, 20_000, 5_000],
@@ -40,12 +40,9 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import pandas as pd
 
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import priority
+from geo.analysis import funding, priority
 from geo.model import schema
-from geo.ingest.donors import DonorProfile
-from geo.output.i18n import t
+from geo.model.donors import DonorProfile
 
 MAX_LEVEL = max(schema.PRIORITY_LEVELS)
 ALL_AREAS: tuple[int, ...] = tuple(schema.CONTENT_AREAS)
@@ -183,27 +180,3 @@ def commune_matches(matches: pd.DataFrame) -> pd.DataFrame:
     out = matches.groupby("commune_code").agg(n_projects=("match", "size"), ask=("ask", "sum"),
                                               best_match=("match", "max"), total_match=("match", "sum"))
     return out.sort_values(["total_match", "ask"], ascending=False)
-
-
-# --- explanation ------------------------------------------------------------------------------------
-def explain(row: pd.Series, donor: DonorProfile, lang: str) -> list[str]:
-    """Plain sentences: why this project fits this donor (one per part, then the match)."""
-    area = int(row["content_area"])
-    level = donor.weight(area)
-    lines = [t("match.why_area", lang, area=schema.content_area_label(area, lang), donor=donor.label(lang),
-               level=level, level_label=schema.PRIORITY_LEVELS[level](lang), top=MAX_LEVEL,
-               value=fmt.number(row["area_fit"], lang, 2))]
-    if row["instrument"]:
-        lines.append(t(f"match.why_inst_{row['instrument']}", lang,
-                       min=fmt.vnd_short(LOAN_MIN_ASK, lang)))
-    else:
-        offered = ", ".join(schema.INSTRUMENTS[i](lang) for i in donor.instruments)
-        lines.append(t("match.why_inst_none", lang, offered=offered))
-    ask, lo, hi = int(row["ask"]), donor.ticket_min, donor.ticket_max
-    key = "inside" if row["size_fit"] >= 1 else ("below" if ask < lo else "above")
-    lines.append(t(f"match.why_size_{key}", lang, ask=fmt.vnd_short(ask, lang), min=fmt.vnd_short(lo, lang),
-                   max=fmt.vnd_short(hi, lang), value=fmt.number(row["size_fit"], lang, 2)))
-    lines.append(t("match.why_total", lang, fit=fmt.number(row["fit"], lang, 2),
-                   score=fmt.number(float(row["score"]) * 100, lang, 1),
-                   match=fmt.number(float(row["match"]) * 100, lang, 1)))
-    return lines

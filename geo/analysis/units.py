@@ -14,8 +14,8 @@ Examples
 --------
 >>> from geo.storage.store import BundledStore
 >>> ds = BundledStore().load()
->>> layer, label = view(ds, "2025", lang="en")
->>> len(layer), label
+>>> layer = view(ds, "2025")
+>>> len(layer), version_label("2025", "en")
 (6, 'Units from 1/7/2025')
 >>> layer.set_index("code").loc["03405", "former_names"]
 'Xã Tả Lèng, Xã Giang Ma, Xã Hồ Thầu'
@@ -26,34 +26,39 @@ True
 from __future__ import annotations
 
 import dataclasses
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.analysis import funding
-from geo.output import i18n
-from geo.analysis import joins
-from geo.ingest import names
-from geo.model import schema
+from geo.analysis import funding, joins
 from geo.analysis.funding import Filters
 from geo.analysis.indicators import commune_indicators, with_geometry
-from geo.storage.store import Dataset
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.model.text import strip_accents
+from geo.model.types import UnitVersion
 
 MONEY = [*schema.MONEY_COLUMNS, "gap"]
 TOTAL_COLUMNS = [*MONEY, "n_projects"]
 UNALLOCATED_COLUMNS = ["project_id", "name_vi", "name_en", "new_code", "new_name", "former_codes", "outside", *MONEY]
 
 
-def version_label(version: str, lang: str) -> str:
+def check_unit_version(unit_version: str) -> UnitVersion:
+    """``unit_version`` itself when it is ``"2021"`` or ``"2025"``; raises ``ValueError`` otherwise."""
+    if unit_version not in schema.UNIT_VERSIONS:
+        raise ValueError(f"unit version must be one of {', '.join(schema.UNIT_VERSIONS)}, got {unit_version!r}")
+    return cast(UnitVersion, unit_version)
+
+
+def version_label(unit_version: str, lang: str) -> str:
     """``"Units from 1/7/2025"`` for ``"2025"``; raises ``ValueError`` on an unknown version.
 
     >>> version_label("2021", "vi")
     'Đơn vị 2021–2025'
     """
-    if version not in schema.UNIT_VERSIONS:
-        raise ValueError(f"unit version must be one of {', '.join(schema.UNIT_VERSIONS)}, got {version!r}")
-    return schema.UNIT_VERSIONS[version](lang)
+    return schema.UNIT_VERSIONS[check_unit_version(unit_version)](lang)
 
 
 def full_name(name: str, unit_type: str) -> str:
@@ -88,11 +93,6 @@ def new_units(units_2025: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def partial_note(partial: bool, lang: str) -> str:
-    """The note shown on a new unit that also holds territory from outside the old district."""
-    return i18n.t("units.partial_note", lang) if partial else ""
-
-
 def _polygonal(geom):
     """A valid (Multi)Polygon: repair, then keep only the areal parts."""
     geom = shapely.make_valid(geom)
@@ -102,15 +102,15 @@ def _polygonal(geom):
 
 
 def dissolve_to_2025(
-    communes: gpd.GeoDataFrame, crosswalk: pd.DataFrame, units_2025: pd.DataFrame, lang: str = i18n.DEFAULT_LANG,
+    communes: gpd.GeoDataFrame, crosswalk: pd.DataFrame, units_2025: pd.DataFrame,
     metric_crs: str = schema.METRIC_CRS,
 ) -> gpd.GeoDataFrame:
     """One valid polygon per new unit: the union of its former communes, in the communes' CRS.
 
     Columns: ``code``, ``name``, ``full_name``, ``unit_type``, ``former_codes``, ``former_names``,
     ``n_former``, ``area_km2`` (of the dissolved part, EPSG:9205), ``official_area_km2`` (of the
-    whole new unit), ``partial`` (the new unit also holds land outside the old district) and
-    ``note``. Raises ``ValueError`` naming any commune without a crosswalk row.
+    whole new unit) and ``partial`` (the new unit also holds land outside the old district; the
+    sentence saying so is added where it is shown). Raises ``ValueError`` naming any commune without a crosswalk row.
 
     >>> from shapely.geometry import box
     >>> old = gpd.GeoDataFrame({"code": ["00001", "00002"], "full_name": ["Xã Một", "Xã Hai"]},
@@ -119,11 +119,11 @@ def dissolve_to_2025(
     >>> cw = pd.DataFrame({"old_code": ["00001", "00002"], "new_code": ["00009", "00009"]})
     >>> new = pd.DataFrame({"code": ["00009"], "name": ["Chín"], "unit_type": ["xa"], "area_km2": ["5.0"],
     ...     "outside_territory": ["true"]})
-    >>> out = dissolve_to_2025(old, cw, new, lang="en")
+    >>> out = dissolve_to_2025(old, cw, new)
     >>> out[["code", "full_name", "n_former", "area_km2", "official_area_km2", "partial"]].values.tolist()
     [['00009', 'Xã Chín', 2, 2.0, 5.0, True]]
-    >>> out.geometry.iloc[0].geom_type, out.loc[0, "note"]
-    ('Polygon', 'Part of the new unit: only the former Tam Đường communes are shown')
+    >>> out.geometry.iloc[0].geom_type
+    'Polygon'
     """
     to_new = dict(zip(crosswalk["old_code"], crosswalk["new_code"]))
     missing = sorted(set(communes["code"]) - set(to_new))
@@ -149,7 +149,6 @@ def dissolve_to_2025(
     out["area_km2"] = (out.geometry.area / 1e6).round(2)
     out["official_area_km2"] = info["official_area_km2"].to_numpy()
     out["partial"] = info["outside_territory"].fillna(False).astype(bool).to_numpy()
-    out["note"] = [partial_note(p, lang) for p in out["partial"]]
     return out.to_crs(communes.crs)
 
 
@@ -188,29 +187,29 @@ def unit_codes(projects: pd.DataFrame, ds: Dataset, version: str) -> pd.Series:
     >>> list(zip(p["commune_code"], unit_codes(p, ds, "2025")))
     [('03412', '03390'), ('03427', '03424')]
     """
-    version_label(version, i18n.DEFAULT_LANG)
+    check_unit_version(version)
     cw = crosswalk_of(ds)
     if version == "2025":
         return codes_in_2025(projects, cw)
     return codes_in_2021(projects, cw, ds.units_2025)
 
 
-def unit_table(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+def unit_table(ds: Dataset, unit_version: str) -> pd.DataFrame:
     """The units of ``version`` without geometry, indexed by ``code`` in display order.
 
     Columns: ``full_name``, ``name``, ``name_ascii`` (for file names), ``population`` (new units:
     the sum of the former communes' reported figures only when all are known, else NaN),
-    ``partial`` and ``note`` (:func:`partial_note`).
+    and ``partial`` (the unit also holds land outside the old district).
 
     >>> from geo.storage.store import BundledStore
-    >>> t = unit_table(BundledStore().load(), "2025", "en")
+    >>> t = unit_table(BundledStore().load(), "2025")
     >>> t.loc["03408", "full_name"], t.loc["03408", "name_ascii"], bool(t.loc["03408", "partial"])
     ('Phường Tân Phong', 'Tan Phong', True)
     """
-    version_label(version, lang)
+    check_unit_version(unit_version)
     c = ds.communes.set_index("code")
     pop = pd.to_numeric(c["population_reported"], errors="coerce")
-    if version == "2021":
+    if unit_version == "2021":
         out = pd.DataFrame({"full_name": c["full_name"], "name": c["name"], "name_ascii": c["name_ascii"],
                             "population": pop.astype("float64"), "partial": False}, index=c.index)
     else:
@@ -220,12 +219,11 @@ def unit_table(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> pd.D
         parts = pop.groupby(pop.index.map(dict(zip(cw["old_code"], cw["new_code"]))))
         out = pd.DataFrame({
             "full_name": new["full_name"].reindex(codes), "name": new["name"].reindex(codes),
-            "name_ascii": [names.strip_accents(str(n)) for n in new["name"].reindex(codes)],
+            "name_ascii": [strip_accents(str(n)) for n in new["name"].reindex(codes)],
             "population": parts.sum(min_count=1).where(parts.count() == parts.size()).reindex(codes),
             "partial": new["outside_territory"].reindex(codes).fillna(False).astype(bool),
         }, index=codes)
     out.index.name = "code"
-    out["note"] = [partial_note(p, lang) for p in out["partial"]]
     return out
 
 
@@ -304,47 +302,44 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
     return table
 
 
-def shapes(ds: Dataset, version: str, lang: str = i18n.DEFAULT_LANG) -> gpd.GeoDataFrame:
-    """The polygons of ``version``'s units (``code``, ``name``, ``full_name``, ``partial``, ``note``),
+def shapes(ds: Dataset, unit_version: str) -> gpd.GeoDataFrame:
+    """The polygons of ``unit_version``'s units (``code``, ``name``, ``full_name``, ``partial``),
     in the communes' CRS: the communes as they are, or dissolved to the new units."""
-    version_label(version, lang)
-    if version == "2025":
-        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang, ds.metric_crs)
-    return ds.communes[["code", "name", "full_name", "geometry"]].assign(partial=False, note="")
+    check_unit_version(unit_version)
+    if unit_version == "2025":
+        return dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, ds.metric_crs)
+    return ds.communes[["code", "name", "full_name", "geometry"]].assign(partial=False)
 
 
-def indicators(ds: Dataset, version: str, filters: Filters = Filters(),
+def indicators(ds: Dataset, unit_version: str, filters: Filters = Filters(),
                layer: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Indicators by unit of ``version`` (index ``code``): :func:`indicators_2021` or :func:`indicators_2025`."""
-    version_label(version, i18n.DEFAULT_LANG)
-    return indicators_2025(ds, filters, layer) if version == "2025" else indicators_2021(ds, filters)
+    """Indicators by unit of ``unit_version`` (index ``code``): :func:`indicators_2021` or :func:`indicators_2025`."""
+    check_unit_version(unit_version)
+    return indicators_2025(ds, filters, layer) if unit_version == "2025" else indicators_2021(ds, filters)
 
 
-def view(
-    ds: Dataset, version: str, filters: Filters = Filters(), lang: str = i18n.DEFAULT_LANG,
-) -> tuple[gpd.GeoDataFrame, str]:
-    """The layer for a unit version with its indicators, and the version's label.
+def view(ds: Dataset, unit_version: str, filters: Filters = Filters()) -> gpd.GeoDataFrame:
+    """The layer for a unit version with its indicators (label it with :func:`version_label`).
 
     Both versions share the columns ``code``, ``name``, ``full_name``, ``unit_version``, the
-    :data:`geo.analysis.indicators.INDICATORS` columns, ``area_km2``, ``population``, ``partial`` and
-    ``note`` (EPSG:4326). The new view adds ``former_codes``, ``former_names``, ``n_former`` and
+    :data:`geo.analysis.indicators.INDICATORS` columns, ``area_km2``, ``population`` and ``partial``
+    (EPSG:4326). The new view adds ``former_codes``, ``former_names``, ``n_former`` and
     ``official_area_km2``; the old view adds ``new_code`` and ``new_name``. In the old view,
     :func:`unallocated_projects` lists what could not be placed; :func:`district_totals` adds it back.
     """
-    label = version_label(version, lang)
-    if version == "2021":
+    check_unit_version(unit_version)
+    if unit_version == "2021":
         layer = with_geometry(ds, indicators_2021(ds, filters))
         cw = crosswalk_of(ds).set_index("old_code")
         layer["new_code"] = layer["code"].map(cw["new_code"])
         layer["new_name"] = layer["code"].map(cw["new_name"])
         layer["partial"] = False
-        layer["note"] = ""
     else:
-        layer = dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, lang, ds.metric_crs)
+        layer = dissolve_to_2025(ds.communes, crosswalk_of(ds), ds.units_2025, ds.metric_crs)
         table = indicators_2025(ds, filters, layer).drop(columns=["area_km2"])
         layer = layer.merge(table.reset_index(), on="code", how="left")
-    layer.insert(3, "unit_version", version)
-    return layer, label
+    layer.insert(3, "unit_version", unit_version)
+    return layer
 
 
 def district_totals(layer: pd.DataFrame, unallocated: pd.DataFrame | None = None) -> pd.Series:

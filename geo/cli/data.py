@@ -16,13 +16,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from geo.ingest import imports, layer_import
+from geo.ingest.validate import DataError, Problem
 from geo.output.exports import export_data
-from geo.ingest import imports
-from geo.ingest import layer_import
-from geo.output.i18n import t
 from geo.storage.gpkg_store import ConflictError, default_user
 from geo.storage.store import default_store
-from geo.ingest.validate import DataError, Problem
+from geo.text.i18n import t
 
 
 def _read(path: str, limit: int) -> bytes:

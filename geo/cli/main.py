@@ -13,9 +13,9 @@ import importlib
 import sys
 from pathlib import Path
 
-from geo.output import i18n
-from geo.storage.store import default_store
 from geo.ingest.validate import DataError
+from geo.storage.store import default_store
+from geo.text import i18n
 
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMAND_MODULES: list[str] = [

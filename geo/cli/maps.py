@@ -15,12 +15,11 @@ import re
 import sys
 from pathlib import Path
 
-from geo.analysis import funding
-from geo.output.maps import render
-from geo.model import schema
-from geo.analysis import units
+from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
+from geo.model import schema
+from geo.output.maps import render
 from geo.storage.store import default_store
 
 
@@ -168,10 +167,10 @@ def _atlas(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    shapes = units.shapes(ds, args.units, lang)
+    shapes = units.shapes(ds, args.units)
     table = units.indicators(ds, args.units, filters, shapes if args.units == "2025" else None)  # once for all pages
     out.mkdir(parents=True, exist_ok=True)
-    unit_list = units.unit_table(ds, args.units, lang).sort_index()
+    unit_list = units.unit_table(ds, args.units).sort_index()
     pages = [(None, f"{args.indicator}-00000-district.{args.format}", "district")] + [
         (code, atlas_filename(args.indicator, code, row.name_ascii, args.format), row.full_name)
         for code, row in zip(unit_list.index, unit_list.itertuples())

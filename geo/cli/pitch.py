@@ -19,16 +19,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.output.pitch import deck
-from geo.ingest import donors
-from geo.output import i18n
-from geo.ingest import names
-from geo.output.pitch import onepager
-from geo.output.pitch import pack as pitch
-from geo.model import schema
-from geo.ingest import validate
-from geo.storage.store import default_store
+from geo.ingest import donors, names, validate
 from geo.ingest.validate import NoteError
+from geo.model import schema
+from geo.output.pitch import deck, onepager
+from geo.output.pitch import pack as pitch
+from geo.storage.store import default_store
+from geo.text import i18n
 
 
 def _donors(args: argparse.Namespace) -> int:

@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 from geo.analysis import counterpart
-from geo.output import i18n
 from geo.model import schema
 from geo.output.reports.report import build_report, check_period
 from geo.storage.store import default_store
+from geo.text import i18n
 
 
 def _ratio(text: str) -> tuple[str, float]:

@@ -13,11 +13,12 @@ import json
 import sys
 from pathlib import Path
 
-from geo.output import i18n
-from geo.model import schema
 from geo.analysis import units
-from geo.output.exports.exporting import unit_version_line
-from geo.storage.store import Dataset, default_store
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.output.exports.exporting import unit_version_line, with_unit_notes
+from geo.storage.store import default_store
+from geo.text import i18n
 
 #: Layers whose provenance a unit export states.
 LAYERS: tuple[str, ...] = (
@@ -27,7 +28,8 @@ LAYERS: tuple[str, ...] = (
 
 def units_geojson(ds: Dataset, version: str, lang: str) -> dict:
     """The GeoJSON document (a dict) for ``version``, with provenance and the version stated."""
-    layer, label = units.view(ds, version, lang=lang)
+    layer = with_unit_notes(units.view(ds, version), lang)
+    label = units.version_label(version, lang)
     stuck = units.unallocated_projects(ds) if version == "2021" else None
     features = json.loads(layer.to_crs(schema.GEOGRAPHIC_CRS).to_json(drop_id=True, na="null"))["features"]
     present = [i for i in LAYERS if i in ds.provenance]

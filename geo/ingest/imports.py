@@ -39,11 +39,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.model import schema
 from geo.ingest.names import NameIndex, fold, nfc
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
-from geo.storage.store import Dataset
 from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.model import schema
+from geo.model.dataset import Dataset
 
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE_ID = "VD-001"

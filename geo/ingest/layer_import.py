@@ -54,13 +54,13 @@ import pyogrio
 import pyproj
 import shapely
 
-from geo.output import i18n
-from geo.model import schema
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
 from geo.ingest.records import frame_to_records
-from geo.storage.store import Dataset
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.text import i18n
 
 #: Official VN-2000 → WGS 84 shift (EPSG:6960, Decision 05/2007/QĐ-BTNMT), as PROJ ``+towgs84``.
 #: EPSG gives it in the coordinate-frame convention; ``+towgs84`` uses position-vector,

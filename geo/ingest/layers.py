@@ -6,7 +6,7 @@ the file, row and column of every problem.
 
 Examples
 --------
->>> from geo.storage.store import BUNDLED_DATA_DIR
+>>> from geo.model.config import BUNDLED_DATA_DIR
 >>> communes = read_communes(BUNDLED_DATA_DIR / "communes.geojson")
 >>> communes.crs.to_string(), communes["code"].iloc[0]
 ('EPSG:4326', '03390')
@@ -20,11 +20,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.model import schema
 from geo.ingest.names import nfc
 from geo.ingest.validate import (
-    DataError, Problem, parse_int, validate_commune_layer, validate_crosswalk, validate_funding, validate_projects,
+    DataError,
+    Problem,
+    parse_int,
+    validate_commune_layer,
+    validate_crosswalk,
+    validate_funding,
+    validate_projects,
 )
+from geo.model import schema
 
 
 def read_manifest(path: Path) -> dict[str, schema.Provenance]:

@@ -18,33 +18,17 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from geo.output.i18n import t
+from geo.model.text import nfc, strip_accents
+from geo.text.i18n import t
 
 # Longest first so "thi tran" wins over "tt".
 _PREFIXES = ("thi tran", "phuong", "xa", "tt.", "tt", "p.", "x.")
 
 # Spelling variants seen in official lists (Vietnamese s/x and similar).
 _VARIANTS: dict[str, str] = {"then xin": "then sin"}
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC, the form every stored name uses."""
-    return unicodedata.normalize("NFC", text)
-
-
-def strip_accents(text: str) -> str:
-    """Remove diacritics; ``Đ``/``đ`` become ``D``/``d``.
-
-    >>> strip_accents("Đường Hồ Thầu")
-    'Duong Ho Thau'
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return bare.replace("Đ", "D").replace("đ", "d")
 
 
 def fold(text: str) -> str:

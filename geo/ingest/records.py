@@ -27,9 +27,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from geo.model import schema
 from geo.ingest.names import nfc
 from geo.ingest.validate import Problem, parse_int, validate_funding, validate_projects
+from geo.model import schema
 
 LINE_COLUMNS: tuple[str, ...] = tuple(c for c in schema.FUNDING_COLUMNS if c != "project_id")
 

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.output import i18n
 from geo.model import schema
-
+from geo.text import i18n
 
 Param = tuple[str, object]
 
@@ -44,7 +43,7 @@ def catalog_label(key: str) -> schema.Label:
 class Problem:
     """One thing wrong with the input. ``row`` is 1-based as in a spreadsheet (header = row 1).
 
-    ``key`` names the sentence in :data:`geo.output.i18n.CATALOG` and ``params`` fills it
+    ``key`` names the sentence in :data:`geo.text.i18n.CATALOG` and ``params`` fills it
     (``(name, value)`` pairs; a :class:`geo.model.schema.Label` value is shown in the reader's
     language). ``message`` is the English sentence, for logs and ``str()``. A problem without
     a key shows ``message`` in every language. Build keyed problems with :meth:`of`.

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -49,7 +49,7 @@ _SQL_TYPES = {"bool": "BOOLEAN", "int32": "MEDIUMINT", "int": "INTEGER", "float"
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
 def init(con: sqlite3.Connection) -> None:

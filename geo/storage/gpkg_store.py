@@ -60,20 +60,22 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.storage import gpkg
-from geo.model import schema
-from geo.model.config import DEFAULT as DEFAULT_CONFIG
-from geo.model.config import AtlasConfig, bundle_dir, load_config, parse_config, to_toml
+from geo.ingest.atlas_toml import bundle_dir, load_config, parse_config, to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
-from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
-from geo.output.i18n import t
 from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.model import schema
+from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
+from geo.model.config import DEFAULT as DEFAULT_CONFIG
+from geo.model.dataset import Dataset
+from geo.storage import gpkg
+from geo.storage.store import load_dataset
+from geo.text.i18n import t
 
 SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
@@ -110,7 +112,7 @@ def default_user() -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -678,7 +680,7 @@ def store_file(config: AtlasConfig) -> str:
 
 
 def open_default() -> GpkgStore:
-    """The store in :func:`data_dir`, seeded on first use from :func:`geo.model.config.bundle_dir`
+    """The store in :func:`data_dir`, seeded on first use from :func:`geo.ingest.atlas_toml.bundle_dir`
     (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
     seed = bundle_dir()
     return GpkgStore(data_dir() / store_file(load_config(seed)), seed_dir=seed)

@@ -35,13 +35,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import funding
-from geo.storage import gpkg
-from geo.output import i18n
-from geo.model import schema
-from geo.output.exports.exporting import neutralise, provenance_header
 from geo.ingest.imports import COLUMN_LABELS, IMPORT_COLUMNS, INFO_COLUMNS
-from geo.ingest.records import LINE_COLUMNS
-from geo.storage.store import Dataset
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.output.exports.exporting import neutralise, provenance_header
+from geo.storage import gpkg
+from geo.text import i18n
 
 FORMATS = ("gpkg", "geojson", "csv", "xlsx")
 SPATIAL_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")

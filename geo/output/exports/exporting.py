@@ -12,11 +12,11 @@ Examples
 
 from __future__ import annotations
 
-from geo.output import i18n
 from geo.model import schema
-from geo.output.i18n import t
+from geo.model.dataset import Dataset
 from geo.model.schema import Quality
-from geo.storage.store import Dataset
+from geo.text import i18n
+from geo.text.i18n import t
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +35,17 @@ def unit_version_line(version: str, lang: str) -> str:
         return i18n.t("units.version_line_2025", lang, label=label,
                       source=schema.REFORM_LEGAL_SOURCE_LABEL(lang))
     return i18n.t("units.version_line", lang, label=label)
+
+
+def unit_note(partial: bool, lang: str) -> str:
+    """The note shown on a new unit that also holds territory from outside the old district ("" otherwise)."""
+    return t("units.partial_note", lang) if partial else ""
+
+
+def with_unit_notes(layer, lang: str):
+    """``layer`` (a unit view or :func:`geo.analysis.units.unit_table`) with a ``note`` column in ``lang``."""
+    partial = layer["partial"] if "partial" in layer else [False] * len(layer)
+    return layer.assign(note=[unit_note(bool(p), lang) for p in partial])
 
 
 def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_version: str | None = None) -> str:

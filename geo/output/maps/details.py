@@ -1,6 +1,6 @@
 """Everything the map's detail panel shows for one commune, as plain tables.
 
-Tables hold text already formatted per language (money via :mod:`geo.output.fmt`), so a
+Tables hold text already formatted per language (money via :mod:`geo.text.fmt`), so a
 page only lays them out. Project names stay plain text: pages show them with
 ``st.dataframe``, which never interprets HTML.
 
@@ -22,14 +22,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import joins
-from geo.model import schema
-from geo.analysis import units
-from geo.output.i18n import t
+from geo.analysis import funding, joins, units
 from geo.analysis.indicators import INDICATORS
-from geo.storage.store import Dataset
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.output.exports.exporting import unit_note
+from geo.text import fmt
+from geo.text.i18n import t
 
 #: Layers whose provenance the detail panel lists.
 DETAIL_LAYERS: tuple[str, ...] = ("communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events")
@@ -117,8 +116,8 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
     figures = [(INDICATORS[k].label(lang), _format(k, row[k], lang)) for k in INDICATORS]
     figures += [(t("common.area_km2", lang), fmt.number(row["area_km2"], lang, 2)),
                 (t("common.population", lang), fmt.number(row["population"], lang))]
-    if "note" in unit and unit["note"]:
-        figures.append((t("map.detail_note", lang), str(unit["note"])))
+    if "partial" in unit and bool(unit["partial"]):
+        figures.append((t("map.detail_note", lang), unit_note(True, lang)))
 
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     keyed_2025 = projects.get("unit_version", pd.Series(dtype=str)).eq("2025").any()

@@ -45,9 +45,9 @@ import pandas as pd
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.collections import PatchCollection
 from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea
 from matplotlib.patches import Patch, PathPatch, Polygon
 from matplotlib.path import Path as MplPath
@@ -55,15 +55,15 @@ from matplotlib.text import Text
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
-from geo.output import fmt
 from geo.analysis import funding
-from geo.model import schema
-from geo.analysis import units as reform# "units" is render_map's parameter
+from geo.analysis import units as reform  # "units" is render_map's parameter
 from geo.analysis.classify import NO_DATA_COLOR, Classification, classify
-from geo.output.exports.exporting import unit_version_line
-from geo.output.i18n import t
 from geo.analysis.indicators import INDICATORS
-from geo.storage.store import Dataset
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.output.exports.exporting import unit_note, unit_version_line
+from geo.text import fmt
+from geo.text.i18n import t
 
 #: Paper sizes in millimetres (portrait width, height).
 PAPER_MM: dict[str, tuple[int, int]] = {"A4": (210, 297), "A3": (297, 420)}
@@ -229,7 +229,7 @@ def unit_notes(shapes: pd.DataFrame, stuck: pd.DataFrame, lang: str) -> list[str
     lines = []
     partial = shapes[shapes["partial"].astype(bool)]
     if len(partial):
-        lines.append(f"* {', '.join(partial['name'])}: {reform.partial_note(True, lang)}")
+        lines.append(f"* {', '.join(partial['name'])}: {unit_note(True, lang)}")
     if len(stuck):
         lines.append(t("units.unallocated_total", lang, amount=fmt.vnd(int(stuck["need"].sum()), lang), n=len(stuck)))
     return lines
@@ -382,7 +382,7 @@ def render_map(
     unknown = [lyr for lyr in layers if lyr not in MAP_LAYERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(MAP_LAYERS)}")
-    shapes = reform.shapes(ds, units, lang)
+    shapes = reform.shapes(ds, units)
     if highlight is not None and highlight not in set(shapes["code"]):
         raise ValueError(f"unknown unit code '{highlight}' for {reform.version_label(units, 'en')}; "
                          f"valid: {', '.join(shapes['code'])}")
@@ -714,7 +714,7 @@ class _Page:
         q = schema.QUALITY_LABELS[self.ds.quality_of("projects", "funding")][1 if lang == "en" else 0]
         body += "\n" + textwrap.fill(t("print.box_quality", lang, quality=q), width)
         if unit["partial"]:
-            body += "\n" + textwrap.fill("* " + reform.partial_note(True, lang), width)
+            body += "\n" + textwrap.fill("* " + unit_note(True, lang), width)
         pad = size * 0.6 / 72
         head = self.fig.text((x + 0.02 * self.s) / self.W, top / self.H, name, fontsize=self.pt(9.5),
                              fontweight="bold", color=HIGHLIGHT, va="top", ha="left")

@@ -44,12 +44,11 @@ import pandas as pd
 import shapely
 from folium.template import Template
 
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import indicators
-from geo.model import schema
+from geo.analysis import funding, indicators
 from geo.analysis.classify import NO_DATA_COLOR, Classification
-from geo.output.i18n import t
+from geo.model import schema
+from geo.text import fmt
+from geo.text.i18n import t
 
 #: Where Streamlit serves ``static/`` (``server.enableStaticServing``); prefixed with any base URL path.
 STATIC_URL = "/app/static"

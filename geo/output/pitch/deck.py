@@ -33,10 +33,10 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from geo.analysis import counterpart
-from geo.output import fmt
 from geo.model import schema
-from geo.output.i18n import t
 from geo.output.pitch.pack import MapSpec, Opportunity, PitchPack, money_cells, money_header
+from geo.text import fmt
+from geo.text.i18n import t
 
 FONT = "Arial"
 INK = RGBColor(0x22, 0x22, 0x22)

@@ -34,8 +34,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from geo.output.i18n import t
 from geo.output.pitch.pack import Opportunity, PitchPack, money_cells, money_header
+from geo.text.i18n import t
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

@@ -35,21 +35,18 @@ from datetime import date
 
 import pandas as pd
 
-from geo.analysis import counterpart
-from geo.output import fmt
-from geo.analysis import funding
-from geo.analysis import gaps
-from geo.analysis import matching
-from geo.analysis import priority
-from geo.output.reports import report
-from geo.model import schema
-from geo.analysis import units
-from geo.ingest.donors import DonorProfile, quality_text
-from geo.output.exports.exporting import unit_version_line
-from geo.output.i18n import t
+from geo.analysis import counterpart, funding, gaps, matching, priority, units
 from geo.analysis.indicators import commune_indicators
-from geo.storage.store import Dataset
+from geo.ingest.donors import quality_text
 from geo.ingest.validate import NoteError
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.model.donors import DonorProfile
+from geo.output.exports.exporting import unit_version_line
+from geo.output.pitch import explain
+from geo.output.reports import report
+from geo.text import fmt
+from geo.text.i18n import t
 
 KINDS: tuple[str, ...] = ("donor", "theme", "communes")
 DEFAULT_TOP = 5
@@ -187,7 +184,7 @@ def unit_table(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, filters
     only ``codes`` when given. Units 2025: :func:`geo.analysis.units.view` of the same filters.
     """
     if unit_version == "2025":
-        layer, _ = units.view(ds, "2025", filters, lang)
+        layer = units.view(ds, "2025", filters)
         table = pd.DataFrame({"code": layer["code"], "label": layer["full_name"],
                               **{c: layer[c].astype("int64") for c in [*MONEY, "n_projects"]}})
         if codes:
@@ -311,7 +308,7 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
     ]
     why = []
     if target.kind == "donor":
-        why += matching.explain(row, target.donor, lang)
+        why += explain.explain(row, target.donor, lang)
     comps = [c for c in priority.COMPONENTS if matching.COMPONENT_PREFIX + c in row.index]
     why.append(t("pitch.why_priority", lang, score=fmt.number(float(row["score"]) * 100, lang, 1), parts="; ".join(
         f"{t(f'priority.comp.{c}', lang)} {fmt.number(float(row[matching.COMPONENT_PREFIX + c]) * 100, lang, 0)} × {fmt.number(weights.get(c, 0), lang)}"

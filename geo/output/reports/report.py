@@ -40,14 +40,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.analysis import counterpart
-from geo.analysis import funding
-from geo.analysis import gaps
+from geo.analysis import counterpart, funding, gaps, units
 from geo.model import schema
-from geo.analysis import units
-from geo.output.exports.exporting import neutralise, provenance_header, quality_notice, unit_version_line
-from geo.output.i18n import t
-from geo.storage.store import Dataset
+from geo.model.dataset import Dataset
+from geo.output.exports.exporting import (
+    neutralise,
+    provenance_header,
+    quality_notice,
+    unit_version_line,
+    with_unit_notes,
+)
+from geo.text.i18n import t
 
 #: Layers every report figure derives from.
 REPORT_LAYERS: tuple[str, ...] = ("communes", "projects", "funding")
@@ -133,7 +136,7 @@ def keyed_by_unit(ds: Dataset, projects: pd.DataFrame, unit_version: str) -> pd.
 
 def unit_names(ds: Dataset, unit_version: str, lang: str) -> dict[str, str]:
     """Code → full name of each unit of ``unit_version``, plus the label of the unallocated row."""
-    return {**units.unit_table(ds, unit_version, lang)["full_name"].to_dict(),
+    return {**units.unit_table(ds, unit_version)["full_name"].to_dict(),
             UNALLOCATED: t("units.unallocated_row", lang)}
 
 
@@ -149,7 +152,7 @@ def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: s
     by_area = fill_money(by_area).reset_index()
     by_area.insert(0, "label", by_area["content_area"].map(lambda c: schema.content_area_label(c, lang)))
 
-    population = units.unit_table(ds, unit_version, lang)["population"]
+    population = units.unit_table(ds, unit_version)["population"]
     by_commune = gaps.commune_gaps(projects, lines, population)
     stuck = projects["commune_code"] == UNALLOCATED
     if stuck.any():  # counted once, in its own row: never split over the former communes
@@ -157,7 +160,7 @@ def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: s
         by_commune = pd.concat([by_commune, row.assign(population=float("nan"), committed_per_person=float("nan"))])
     by_commune = by_commune.reset_index()
     by_commune.insert(1, "label", by_commune["commune_code"].map(names))
-    by_commune.insert(2, "note", by_commune["commune_code"].map(units.unit_table(ds, unit_version, lang)["note"])
+    by_commune.insert(2, "note", by_commune["commune_code"].map(with_unit_notes(units.unit_table(ds, unit_version), lang)["note"])
                       .fillna(""))
 
     keys = [s.key for s in schema.FUNDING_SOURCES]

@@ -1114,6 +1114,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
     An unknown key raises ``KeyError``: a missing translation is a bug, not a blank label.
     """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; the atlas speaks {' and '.join(LANGS)}")
     vi, en = CATALOG[key]
     text = en if lang == "en" else vi
     return text.format(**values) if values else text

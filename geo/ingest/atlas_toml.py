@@ -1,0 +1,108 @@
+"""Reading and writing ``atlas.toml``, the district's configuration (see :mod:`geo.model.config`).
+
+A data folder (the bundled ``data/``, or any folder named by ``$ATLAS_BUNDLE_DIR``)
+holds the layers, their provenance manifest (``layers.json``) and ``atlas.toml``:
+the district's name, the metric CRS every area is computed in, the initial map
+view and the title. Another district or a whole province is another folder; no
+code changes.
+
+Examples
+--------
+>>> cfg = load_config(BUNDLED_DATA_DIR)
+>>> cfg.id, cfg.metric_crs, cfg.title("en")
+('tam-duong', 'EPSG:9205', 'Tam Đường Investment Atlas')
+>>> parse_config({"district": {"id": "x"}, "crs": {"metric": "EPSG:4326"}}, "atlas.toml")
+Traceback (most recent call last):
+...
+geo.ingest.validate.DataError: atlas.toml, column 'crs.metric': EPSG:4326 is not a projected CRS in metres; areas need one (e.g. EPSG:9205)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import pyproj
+
+from geo.ingest.validate import DataError, Problem
+from geo.model import schema
+from geo.model.config import BUNDLE_ENV, BUNDLED_DATA_DIR, CONFIG_FILE, DEFAULT, AtlasConfig
+
+
+def _label(section: dict, key: str, default: schema.Label) -> schema.Label:
+    return schema.Label(str(section.get(f"{key}_vi", default.vi)), str(section.get(f"{key}_en", default.en)))
+
+
+def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
+    """An :class:`AtlasConfig` from parsed TOML; bad values raise DataError naming the key."""
+    district, labels, crs, view, lay = (raw.get(k, {}) for k in ("district", "labels", "crs", "map", "layers"))
+    problems: list[Problem] = []
+    cid = str(district.get("id", DEFAULT.id))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", cid):
+        problems.append(Problem.of(file, "err.config_id", None, "district.id", value=cid))
+    metric = str(crs.get("metric", DEFAULT.metric_crs))
+    try:
+        c = pyproj.CRS.from_user_input(metric)
+        metres = c.is_projected and all(a.unit_name in ("metre", "meter") for a in c.axis_info)
+    except pyproj.exceptions.CRSError:
+        metres = False
+    if not metres:
+        problems.append(Problem.of(file, "err.config_crs", None, "crs.metric", crs=metric))
+    bbox = view.get("bbox")
+    if bbox is not None:
+        ok = (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, int | float) for v in bbox)
+              and -180 <= bbox[0] < bbox[2] <= 180 and -90 <= bbox[1] < bbox[3] <= 90)
+        if not ok:
+            problems.append(Problem.of(file, "err.config_bbox", None, "map.bbox", value=bbox))
+    zooms = view.get("detail_zooms", DEFAULT.detail_zooms)
+    if not isinstance(zooms, int) or not 0 <= zooms <= 8:
+        problems.append(Problem.of(file, "err.config_zooms", None, "map.detail_zooms", value=zooms))
+    if problems:
+        raise DataError(problems)
+    return AtlasConfig(
+        id=cid, name=_label(district, "name", DEFAULT.name), province=_label(district, "province", DEFAULT.province),
+        title=_label(labels, "title", DEFAULT.title), metric_crs=metric,
+        bbox=tuple(float(v) for v in bbox) if bbox is not None else None, detail_zooms=zooms,
+        manifest=str(lay.get("manifest", DEFAULT.manifest)),
+    )
+
+
+def load_config(data_dir: Path | str) -> AtlasConfig:
+    """The folder's ``atlas.toml``, or :data:`DEFAULT` (Tam Đường) when it has none."""
+    path = Path(data_dir) / CONFIG_FILE
+    if not path.exists():
+        return DEFAULT
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise DataError([Problem.of(path.name, "err.config_syntax", detail=str(e))]) from None
+    return parse_config(raw, path.name)
+
+
+def bundle_dir() -> Path:
+    """The data folder the store is seeded from: ``$ATLAS_BUNDLE_DIR``, else the bundled ``data/``."""
+    env = os.environ.get(BUNDLE_ENV)
+    return Path(env).expanduser() if env else BUNDLED_DATA_DIR
+
+
+def to_toml(cfg: AtlasConfig) -> str:
+    """``atlas.toml`` text for ``cfg`` (used to write bundles; round-trips through :func:`parse_config`).
+
+    >>> from dataclasses import replace
+    >>> cfg = replace(DEFAULT, id="demo", bbox=(1.0, 2.0, 3.0, 4.0))
+    >>> parse_config(tomllib.loads(to_toml(cfg))) == cfg
+    True
+    """
+    def q(s: str) -> str:
+        return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["[district]", f"id = {q(cfg.id)}", f"name_vi = {q(cfg.name.vi)}", f"name_en = {q(cfg.name.en)}",
+             f"province_vi = {q(cfg.province.vi)}", f"province_en = {q(cfg.province.en)}", "",
+             "[labels]", f"title_vi = {q(cfg.title.vi)}", f"title_en = {q(cfg.title.en)}", "",
+             "[crs]", f"metric = {q(cfg.metric_crs)}", "", "[map]"]
+    if cfg.bbox is not None:
+        lines.append(f"bbox = [{', '.join(repr(float(v)) for v in cfg.bbox)}]")
+    lines += [f"detail_zooms = {cfg.detail_zooms}", "", "[layers]", f"manifest = {q(cfg.manifest)}", ""]
+    return "\n".join(lines)
