@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         p, f = synthetic.projects(communes, n, seed=1)
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(p["lon"], p["lat"]), crs=communes.crs)
-        t_sj, joined = timed(lambda: gpd.sjoin(pts, communes[["code", "geometry"]], predicate="intersects"), args.runs)
-        t_ag, out = timed(lambda: aggregate.aggregate_projects(p, f, communes), args.runs)
+        t_sj, joined = timed(lambda pts=pts: gpd.sjoin(pts, communes[["code", "geometry"]], predicate="intersects"), args.runs)
+        t_ag, out = timed(lambda p=p, f=f: aggregate.aggregate_projects(p, f, communes), args.runs)
         # Same answer as the join (every synthetic point is inside one commune, none on a border).
         agree = int(out["n_projects"].sum()) == n and joined["code"].value_counts().reindex(
             out.index, fill_value=0).equals(out["n_projects"].rename("count"))

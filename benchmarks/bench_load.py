@@ -84,7 +84,7 @@ async def session(browser, url: str, seconds: float, seed: int, out: dict) -> No
             if i % 3:
                 x = box["x"] + box["width"] * rng.uniform(0.3, 0.7)
                 y = box["y"] + box["height"] * rng.uniform(0.3, 0.7)
-                kind, act = "click", (lambda: page.mouse.click(x, y))
+                kind, act = "click", (lambda x=x, y=y: page.mouse.click(x, y))
             else:
                 async def act():
                     await page.locator('[data-testid="stSelectbox"]').first.click()

@@ -198,8 +198,8 @@ def load_centroids_2025(db: Path) -> dict[str, tuple[float, float]]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         rows = con.execute(
-            "SELECT wardCode, wardLon, wardLat FROM admin_units WHERE wardCode IN (%s)"
-            % ",".join("?" * len(GROUPS_2025)),
+            "SELECT wardCode, wardLon, wardLat FROM admin_units WHERE wardCode IN ({})".format(
+                ",".join("?" * len(GROUPS_2025))),
             tuple(GROUPS_2025),
         ).fetchall()
     finally:

@@ -33,7 +33,7 @@ CODE_PATTERN = re.compile(r"^\d{5}$")
 COMMUNE_CODE = "code"
 
 
-class Quality(str, Enum):
+class Quality(str, Enum):  # noqa: UP042 -- StrEnum would change str() of members; not a refactor's call
     """How far a layer can be trusted; shown next to every map, table and export."""
 
     OFFICIAL = "official"
