@@ -17,25 +17,12 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from geo.model import schema
+from geo.model.filters import Filters
 
 MONEY = list(schema.MONEY_COLUMNS)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user narrowed the view to. Empty tuple / None means "all". Hashable (a cache key)."""
-
-    content_areas: tuple[int, ...] = ()
-    sources: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    years: tuple[int, int] | None = None
-    donors: tuple[str, ...] = ()
-    include_cancelled: bool = False
 
 
 def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,0 +1,1 @@
+"""Maps: the offline Leaflet web map, its commune detail panel, and print-quality PNG/PDF maps."""

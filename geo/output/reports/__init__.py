@@ -1,0 +1,1 @@
+"""Reports: the funding workbook (Excel) for the periodic and final reports."""
