@@ -14,6 +14,15 @@ from geo.storage.store import BundledStore, Dataset
 from tests.helpers import APP, bundled_dataset, hostile_bundle
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns groups into node-id suffixes
+def pytest_collection_modifyitems(config, items):
+    """Under ``pytest -n`` (``--dist loadgroup``), a browser module runs on one worker, so its
+    module-scoped server and warm-up start once; every other test is spread one by one."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture(scope="session")
 def seeded_store_file(tmp_path_factory):
     """A store seeded once per session from the bundled data; tests get copies."""
