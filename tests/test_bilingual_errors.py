@@ -9,7 +9,6 @@ page (AppTest) and on ``python -m geo --lang vi import-projects``.
 from __future__ import annotations
 
 import string
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -25,31 +24,12 @@ from geo.ingest import records
 from geo.ingest import validate
 from geo.cli.main import main
 from geo.ingest.imports import COLUMN_LABELS, preview_projects
-from geo.storage.store import BundledStore
 from geo.ingest.validate import DataError, Problem
-from tests.test_bad_inputs import CASES, P, PROV
-from tests.test_imports import csv_text, row
+from tests.helpers import APP, CASES, PROV, P, assert_bilingual, csv_text, row
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-DS = BundledStore().load()
-CODES = DS.communes["code"].tolist()
 HANOI_VI = "Không tìm thấy xã/thị trấn 'Hà Nội'"
 HANOI_EN = "Unknown commune 'Hà Nội'"
 
-
-def assert_bilingual(problems: list[Problem]) -> None:
-    """Keyed, translated, and the location (row, column) survives in both languages."""
-    assert problems
-    for p in problems:
-        assert p.key in i18n.CATALOG, p
-        vi, en = p.text("vi"), p.text("en")
-        assert vi != en and p.sentence("vi") != p.sentence("en"), p
-        assert vi.startswith(f"tệp {p.file}") and en.startswith(p.file), (vi, en)
-        if p.row is not None:
-            assert f"dòng {p.row}" in vi and f"row {p.row}" in en, (vi, en)
-        if p.column:
-            assert f"cột '{p.column}'" in vi and f"column '{p.column}'" in en, (vi, en)
-        assert str(p) == en  # logs stay English, as before
 
 
 # --- the Problem type ---------------------------------------------------------------------------------
@@ -198,7 +178,7 @@ def test_form_record_problems_keep_their_key_when_rewrapped():
     assert over.sentence("vi") == "vốn cam kết (150) vượt nhu cầu (100); đánh dấu ô xác nhận nếu số liệu này đúng"
 
 
-def test_import_warnings_and_layer_repairs_are_bilingual(store):
+def test_import_warnings_and_layer_repairs_are_bilingual(store, ds):
     data = csv_text([row(commune="xa ban bo", need="10", committed="20")]).encode()
     text = data.decode().replace("Mã dự án", "Mã dự án,Ghi chú riêng", 1).replace("IM-1,", "IM-1,x,", 1)
     pre = preview_projects(text.encode(), "p.csv", store.load(), store.project_revisions())
@@ -206,7 +186,7 @@ def test_import_warnings_and_layer_repairs_are_bilingual(store):
     assert {"err.unknown_column_ignored", "err.overcommit", "err.read_as"} <= {w.key for w in pre.warnings}
     assert_bilingual(pre.warnings)
 
-    c = DS.communes.geometry.iloc[0].representative_point()
+    c = ds.communes.geometry.iloc[0].representative_point()
     x0, y0, d = c.x - 0.005, c.y - 0.005, 0.01
     w = d / 200
     loop = Polygon([(x0, y0), (x0 + d, y0), (x0 + d, y0 + d), (x0, y0 + d), (x0 + w, y0 - w), (x0 - w, y0 + w)])
@@ -218,9 +198,9 @@ def test_import_warnings_and_layer_repairs_are_bilingual(store):
     assert any("Point trong khi cần vùng (polygon)" in p.text("vi") for p in problems)
 
 
-def test_layer_provenance_problems_are_bilingual():
+def test_layer_provenance_problems_are_bilingual(ds):
     with pytest.raises(DataError) as err:
-        layer_import.make_provenance(DS, "crop_zones", "", "CC-BY", "30/6/2025", "guess", file="z.geojson")
+        layer_import.make_provenance(ds, "crop_zones", "", "CC-BY", "30/6/2025", "guess", file="z.geojson")
     assert {p.key for p in err.value.problems} == {"err.provenance_required", "err.bad_date", "err.bad_quality"}
     assert_bilingual(err.value.problems)
 

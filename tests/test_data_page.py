@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.text.i18n import t
 from geo.ingest.imports import COLUMN_LABELS
-from tests.test_imports import csv_text, row
+from tests.helpers import csv_text, row
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -11,7 +11,7 @@ from geo.output.maps import details
 from geo.model import schema
 from geo.analysis.funding import Filters
 from geo.analysis.indicators import commune_indicators
-from geo.storage.store import Dataset
+from geo.model.dataset import Dataset
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -11,29 +11,8 @@ from openpyxl import load_workbook
 from geo.ingest import imports
 from geo.model import schema
 from geo.cli.main import main
-from geo.ingest.imports import COLUMN_LABELS, encode_cp1258, preview_projects
-
-VI = [COLUMN_LABELS[c].vi for c in imports.IMPORT_COLUMNS]
-EN = [COLUMN_LABELS[c].en for c in imports.IMPORT_COLUMNS]
-
-
-def row(pid="IM-1", name="Nước sạch bản Nà Bỏ", commune="Bản Bo", source="ngo", need="1.000.000",
-        committed="0", disbursed="0", **kw) -> dict:
-    base = {"project_id": pid, "name_vi": name, "name_en": "", "description": "", "commune_code": commune,
-            "content_area": "1", "status": "idea", "start_year": "2024", "end_year": "2025", "lead_agency": "",
-            "donor": "", "lon": "", "lat": "", "quality": "official", "unit_version": "", "source": source, "need": need,
-            "committed": committed, "disbursed": disbursed}
-    base.update(kw)
-    return base
-
-
-def csv_text(rows: list[dict], headers: list[str] = VI, sep: str = ",") -> str:
-    def q(v):
-        v = str(v)
-        return '"' + v.replace('"', '""') + '"' if sep in v or '"' in v else v
-    lines = [sep.join(q(h) for h in headers)]
-    lines += [sep.join(q(r[c]) for c in imports.IMPORT_COLUMNS) for r in rows]
-    return "\n".join(lines) + "\n"
+from geo.ingest.imports import encode_cp1258, preview_projects
+from tests.helpers import EN, VI, csv_text, row
 
 
 @pytest.fixture

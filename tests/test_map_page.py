@@ -13,7 +13,7 @@ from geo.output.maps import webmap
 from geo.analysis.classify import classify
 from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS, commune_indicators
-from tests.test_webmap import styler_colors
+from tests.helpers import styler_colors
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -101,13 +101,13 @@ def test_no_commune_selected_prompts_to_click():
     assert len(at.dataframe) == 0
 
 
-def test_filters_change_the_detail_table(ds):
+def test_filters_change_the_detail_table(hostile_store, hostile_ds):
     at = map_page("en")
     at.selectbox(key="map_commune").set_value("03390").run()
     assert not at.exception
     assert "Thị trấn Tam Đường" in [h.value for h in at.main.subheader]
     projects = at.dataframe[0].value
-    mine = ds.projects[ds.projects["commune_code"] == "03390"]
+    mine = hostile_ds.projects[hostile_ds.projects["commune_code"] == "03390"]
     assert sorted(projects["Code"]) == sorted(mine.loc[mine["status"] != "cancelled", "project_id"])
     # The hostile project name is a plain cell value (st.dataframe renders text, never HTML).
     assert "<img src=x onerror=alert(1)>" in projects["Project"].tolist()

@@ -200,9 +200,9 @@ def test_bad_targets_fail_clearly(ds):
         pitch.Target("theme", theme=11)
 
 
-def test_html_in_a_project_name_stays_text_in_the_pdf(ds):
-    pack = pitch.build_pack(ds, pitch.Target("theme", theme=10), lang="en", top=10)
+def test_html_in_a_project_name_stays_text_in_the_pdf(hostile_ds):
+    pack = pitch.build_pack(hostile_ds, pitch.Target("theme", theme=10), lang="en", top=10)
     xss = [o for o in pack.opportunities if o.key == "TD-XSS"]
-    assert xss, "the bundled HTML-named project should be a communication-area opportunity"
+    assert xss, "the HTML-named test project should be a communication-area opportunity"
     text = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, xss[0], deck.TINY_PNG))).pages[0].extract_text()
     assert "<img src=x onerror=alert(1)>" in text

@@ -92,7 +92,7 @@ def _blank_png() -> bytes:
 def test_pitch_page_builds_a_2025_pack_with_2025_maps(spy, ds):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pitch_page import APP
+    from tests.helpers import APP
 
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in {"lang": "en", "units_kept": "2025", "pack_kind": "theme", "pack_theme": 6, "pack_top": 1}.items():

@@ -105,7 +105,7 @@ def test_a_layer_with_overlaps_is_still_simplified_polygon_by_polygon():
 
 
 def test_map_sends_simplified_rounded_geometry_but_indicators_use_full_geometry(cov1k):
-    from geo.storage.store import Dataset
+    from geo.model.dataset import Dataset
 
     p, f = synthetic.projects(cov1k, 300, seed=4)
     metric_area = cov1k.to_crs(synthetic.METRIC).area.to_numpy() / 1e6

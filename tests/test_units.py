@@ -267,7 +267,7 @@ def test_new_only_code_without_unit_version_is_refused_with_a_hint(tmp_path):
     with pytest.raises(DataError) as err:
         load_dataset(d)
     (problem,) = [q for q in err.value.problems if q.column == "commune_code"]
-    assert problem.file == "projects.csv" and problem.row == 61
+    assert problem.file == "projects.csv" and problem.row == 60  # the row after the 59 shipped projects
     assert "03408" in problem.message and "unit_version" in problem.message and "2025" in problem.message
 
 
