@@ -15,17 +15,15 @@ import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-from geo.output.maps import details
-from geo.ingest import donors
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.output.pitch import pack as pitch
-from geo.output.maps import render
-from geo.output.maps import webmap
-from geo.cli.main import main
 from geo.analysis.indicators import INDICATORS, commune_indicators
-from geo.storage.store import BundledStore
+from geo.cli.main import main
+from geo.ingest import donors, layer_import
 from geo.ingest.validate import DataError, NoteError
+from geo.output.maps import details, render, webmap
+from geo.output.pitch import pack as pitch
+from geo.storage import layer_commit
+from geo.storage.store import BundledStore
+from geo.text import i18n
 from tests.test_bad_inputs import PROV
 from tests.test_bilingual_errors import assert_bilingual
 from tests.test_imports import csv_text, row
@@ -120,7 +118,7 @@ def test_crs_notes_and_commit_summary_are_keyed(store):
         vi, en = n.text("vi"), n.text("en")
         assert vi != en and en not in vi
     assert "EPSG:6960" in li.notes[1].text("vi")
-    summary = layer_import.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
+    summary = layer_commit.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
                                         quality="official")
     # two of 13 boundaries replaced: the layer stays as good as its weakest commune
     assert summary.text("en") == "13 features stored in commune boundaries (approximate)"

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from geo.ingest import donors
-from geo.storage import gpkg
+from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.storage import gpkg
+from geo.storage.donors import load_profiles
 from geo.storage.gpkg_store import SCHEMA_VERSION, ConflictError, GpkgStore
 from geo.storage.store import BundledStore
-from geo.ingest.validate import DataError
 
 
 def test_starter_list_is_valid_illustrative_and_has_no_usaid():
@@ -54,7 +55,7 @@ def test_donor_edit_is_audited_and_survives_reload(store):
     assert entry.user == "Lò Thị Lan" and entry.action == "donor-update"
     assert entry.before["priority_health"] == 3 and entry.after["priority_health"] == 1
     assert any(e.action == "donor-update" for e in store.audit_log())
-    assert [p.weight(7) for p in donors.load_profiles(store) if p.donor_id == "koica"] == [1]
+    assert [p.weight(7) for p in load_profiles(store) if p.donor_id == "koica"] == [1]
 
 
 def test_confirming_priorities_records_who_and_when(store):
@@ -118,8 +119,8 @@ def test_a_schema_1_store_is_migrated_keeping_user_data(store):
 
 def test_other_stores_fall_back_to_the_bundled_list_read_only():
     bundled = BundledStore()
-    assert not donors.is_editable(bundled)
-    assert [p.donor_id for p in donors.load_profiles(bundled)] == list(donors.bundled_frame()["donor_id"])
+    assert not bundled.editable
+    assert [p.donor_id for p in load_profiles(bundled)] == list(donors.bundled_frame()["donor_id"])
 
 
 def test_bad_csv_names_row_and_column(tmp_path):
