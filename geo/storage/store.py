@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from geo.ingest import donors, layers
 from geo.ingest.atlas_toml import load_config
 from geo.model.config import BUNDLED_DATA_DIR
 from geo.model.dataset import Dataset
-from geo.storage.interface import Store
+from geo.storage.interface import ReadOnlyStore, Store
 from geo.storage.records import DonorRecord
 
 __all__ = ["BUNDLED_DATA_DIR", "BundledStore", "Dataset", "Store", "default_store", "load_dataset"]
@@ -98,3 +99,8 @@ def default_store() -> Store:
     from geo.storage.gpkg_store import open_default
 
     return open_default()
+
+
+if TYPE_CHECKING:  # the type checker holds BundledStore to the read-only interface (default_store does GpkgStore)
+    _read_only: ReadOnlyStore = BundledStore()
+
