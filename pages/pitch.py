@@ -18,7 +18,8 @@ from geo.model.donors import DonorProfile
 from geo.output.pitch import deck, explain, onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
-from geo.storage.gpkg_store import ConflictError
+from geo.storage.donors import load_profiles
+from geo.storage.records import ConflictError
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
@@ -37,7 +38,7 @@ PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_com
 # --- cached computations (keyed on the data version and inputs) ---------------------------------------
 @st.cache_data(show_spinner=False, max_entries=8)
 def profiles(version: str) -> list[DonorProfile]:
-    return donors.load_profiles(default_store())
+    return load_profiles(default_store())
 
 
 @st.cache_data(show_spinner=False)
@@ -208,7 +209,7 @@ if st.session_state.get("present"):
 st.title(t("pitch.heading", lang))
 st.caption(t("pitch.intro", lang))
 _shared.provenance_banner(ds, lang)
-editable = donors.is_editable(store)
+editable = store.editable
 tab_profiles, tab_match, tab_pack = st.tabs(
     [t("pitch.tab_profiles", lang), t("pitch.tab_matching", lang), t("pitch.tab_pack", lang)])
 

@@ -15,16 +15,14 @@ import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-from geo.output.maps import details
-from geo.ingest import donors
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.output.pitch import pack as pitch
-from geo.output.maps import render
-from geo.output.maps import webmap
-from geo.cli.main import main
 from geo.analysis.indicators import INDICATORS, commune_indicators
+from geo.cli.main import main
+from geo.ingest import donors, layer_import
 from geo.ingest.validate import DataError, NoteError
+from geo.output.maps import details, render, webmap
+from geo.output.pitch import pack as pitch
+from geo.storage import layer_commit
+from geo.text import i18n
 from tests.helpers import PROV, assert_bilingual, bundled_dataset, csv_text, row
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -116,7 +114,7 @@ def test_crs_notes_and_commit_summary_are_keyed(store):
         vi, en = n.text("vi"), n.text("en")
         assert vi != en and en not in vi
     assert "EPSG:6960" in li.notes[1].text("vi")
-    summary = layer_import.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
+    summary = layer_commit.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
                                         quality="official")
     # two of 13 boundaries replaced: the layer stays as good as its weakest commune
     assert summary.text("en") == "13 features stored in commune boundaries (approximate)"

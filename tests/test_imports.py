@@ -8,10 +8,10 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
-from geo.ingest import imports
-from geo.model import schema
 from geo.cli.main import main
+from geo.ingest import imports
 from geo.ingest.imports import encode_cp1258, preview_projects
+from geo.model import schema
 from tests.helpers import EN, VI, csv_text, row
 
 
@@ -95,7 +95,7 @@ def test_import_updates_existing_projects_with_audit_and_conflict_check(store):
     assert pre.changed_ids == ["TD-001"]
     # Someone edits TD-001 between preview and confirm: the import must not overwrite it.
     store.update_project("TD-001", dict(rec.project, donor="khác"), rec.funding, rec.revision, "Minh")
-    from geo.storage.gpkg_store import ConflictError
+    from geo.storage.records import ConflictError
 
     with pytest.raises(ConflictError):
         store.apply_projects(pre.records, pre.base_revisions, "Lan")

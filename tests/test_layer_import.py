@@ -11,10 +11,11 @@ import pytest
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import box
 
-from geo.ingest import layer_import
-from geo.model import schema
 from geo.cli.main import main
-from geo.ingest.layer_import import commit_layer, preview_layer
+from geo.ingest import layer_import
+from geo.ingest.layer_import import preview_layer
+from geo.model import schema
+from geo.storage.layer_commit import commit_layer
 
 GEOD = Geod(ellps="WGS84")
 PROV = dict(source="Sở TN&MT Lai Châu, bản đồ địa giới", licence="nội bộ", date="2025-06-30", quality="official")

@@ -24,13 +24,14 @@ from geo.ingest.validate import NoteError
 from geo.model import schema
 from geo.output.pitch import deck, onepager
 from geo.output.pitch import pack as pitch
+from geo.storage.donors import load_profiles
 from geo.storage.store import default_store
 from geo.text import i18n
 
 
 def _donors(args: argparse.Namespace) -> int:
     lang = args.lang
-    for p in donors.load_profiles(default_store()):
+    for p in load_profiles(default_store()):
         kind = schema.DONOR_TYPE_BY_KEY[p.donor_type](lang)
         print(f"{p.donor_id}\t{p.label(lang)}\t{kind}\t{donors.quality_text(p.priorities_quality, lang)}")
     return 0
@@ -38,7 +39,8 @@ def _donors(args: argparse.Namespace) -> int:
 
 def _fail(lang: str, err: Exception) -> int:
     """Print ``err`` in ``lang`` (keyed errors are translated; others as raised) and return status 2."""
-    text = err.text(lang) if callable(getattr(err, "text", None)) else str(err)
+    in_lang = getattr(err, "text", None)
+    text = in_lang(lang) if callable(in_lang) else str(err)
     print(i18n.t("err.cli_error", lang, text=text), file=sys.stderr)
     return 2
 
@@ -64,7 +66,7 @@ def _pitch(args: argparse.Namespace) -> int:
     ds = store.load()
     try:
         if args.donor:
-            profiles = donors.by_id(donors.load_profiles(store))
+            profiles = donors.by_id(load_profiles(store))
             if args.donor not in profiles:
                 return _fail(lang, NoteError("err.unknown_donor_id", did=args.donor, valid=", ".join(profiles)))
             target = pitch.Target("donor", donor=profiles[args.donor])

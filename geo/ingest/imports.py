@@ -2,7 +2,7 @@
 
 :func:`preview_projects` turns an uploaded file into a :class:`ProjectImport`: the
 parsed projects with their funding lines, every problem by row and column, and
-the commune-name matching for review. Only :meth:`geo.storage.gpkg_store.GpkgStore.apply_projects`
+the commune-name matching for review. Only :meth:`geo.storage.interface.ProjectStore.apply_projects`
 writes, in one transaction, after the user confirmed.
 
 The table is "long": one row per project × funding source; project fields repeat

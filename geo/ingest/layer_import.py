@@ -3,8 +3,8 @@
 :func:`preview_layer` reads GeoJSON, zipped Shapefile, GeoPackage or KML bytes,
 settles the coordinate reference system, checks and repairs geometries and,
 for commune boundaries, matches every feature to a GSO code. It writes nothing;
-:func:`commit_layer` stores the result in one transaction with the provenance
-the user gave.
+:func:`geo.storage.layer_commit.commit_layer` stores the result in one transaction with the
+provenance the user gave (:func:`make_provenance`).
 
 CRS rules
     * A file with no CRS is never guessed: coordinates that can only be VN-2000
@@ -56,7 +56,6 @@ import shapely
 
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
-from geo.ingest.records import frame_to_records
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
 from geo.model.dataset import Dataset
@@ -515,43 +514,3 @@ def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: st
     return schema.Provenance(layer=layer, title=old.title, source=nfc(source.strip()), licence=nfc(licence.strip()),
                              date=date.strip(), quality=schema.Quality(quality), method=nfc(method.strip()),
                              notes={})
-
-
-def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str, date: str, quality: str,
-                 method: str = "", user: str = "") -> Note:
-    """Store a checked import (one transaction) and return a one-line summary (``text(lang)``)."""
-    if not li.ok:
-        raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])
-    if li.kind == "project-locations":
-        make_provenance(ds, "projects", source, licence, date, quality, method, li.file)  # still required
-        records = frame_to_records(ds.projects, ds.funding)
-        revisions = store.project_revisions()
-        changed = []
-        for r in li.matches.to_dict("records"):
-            p, lines = records[r["project_id"]]
-            changed.append((dict(p, lon=r["lon"], lat=r["lat"]), lines))
-        counts = store.apply_projects(changed, {p["project_id"]: revisions.get(p["project_id"]) for p, _ in changed},
-                                      user, note=f"locations from {li.file} ({source}, {date})",
-                                      allow_overcommit=True)
-        return Note.of("data.stored_locations", updated=counts["updated"], unchanged=counts["unchanged"])
-    layer = KINDS[li.kind]
-    prov = make_provenance(ds, layer, source, licence, date, quality, method, li.file)
-    gdf = li.gdf.copy()
-    if layer == "communes":
-        replaced = gdf["boundary_quality"] == "__new__"
-        gdf.loc[replaced, "boundary_quality"] = prov.quality.value
-        if prov.method:
-            gdf.loc[replaced, "method"] = prov.method
-        if not replaced.all():  # partly replaced: the layer is as good as its weakest commune
-            old = ds.provenance["communes"]
-            order = [schema.Quality.ILLUSTRATIVE, schema.Quality.APPROXIMATE, schema.Quality.OFFICIAL]
-            weakest = min((schema.Quality(q) for q in gdf["boundary_quality"]), key=order.index)
-            prov = schema.Provenance(
-                layer=layer, title=old.title, quality=weakest, licence=f"{prov.licence}; others: {old.licence}",
-                source=f"{prov.source} ({int(replaced.sum())} of {len(gdf)} communes); others: {old.source}",
-                date=prov.date, method=prov.method or old.method, notes={})
-    else:
-        gdf["quality"] = prov.quality.value
-    store.replace_layer(layer, gdf, prov, user=user, note=f"from {li.file}")
-    return Note.of("data.stored_layer", n=len(gdf), layer=catalog_label(f"map.short_{layer}"),
-                   quality=schema.Label(*schema.QUALITY_LABELS[prov.quality]))
