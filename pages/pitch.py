@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
-import zipfile
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +13,7 @@ from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.donors import DonorProfile
-from geo.output.pitch import deck, explain, onepager
+from geo.output.pitch import build, explain
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
 from geo.storage.gpkg_store import ConflictError
@@ -28,7 +26,6 @@ lang = _shared.lang()
 ds = _shared.dataset()
 store = default_store()
 VERSION = store.version()
-MAP_DPI = 150
 NEW = "__new__"
 #: The pitch-pack widgets; presentation mode reads them from ``present_args`` (they are not drawn there).
 PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_communes", "pack_top", "pack_lang")
@@ -66,13 +63,9 @@ def pack_files(version: str, target: pitch.Target, filters: funding.Filters, lan
                units: str) -> tuple[bytes, bytes]:
     """(deck .pptx, zip of one-pager PDFs)."""
     pack = pack_for(version, target, filters, lang, top, units)
-    render = lambda spec: map_png(version, spec, pack.filters, lang, MAP_DPI)  # noqa: E731
-    slides = deck.build_deck(pack, render)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for opp in pack.opportunities:
-            z.writestr(onepager.file_name(opp), onepager.build_onepager(pack, opp, render(opp.map)))
-    return slides, buf.getvalue()
+    files = build.build_files(_shared.dataset(), pack,
+                              render=lambda spec: map_png(version, spec, pack.filters, lang, build.DEFAULT_DPI))
+    return files.deck, files.onepagers_zip()
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -182,7 +175,7 @@ def presentation(profs: dict[str, DonorProfile], filters: funding.Filters, units
                 f"{html.escape(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html.escape(opp.subtitle)}</div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
-    left.image(map_png(VERSION, opp.map, pack.filters, plang, MAP_DPI), width="stretch")
+    left.image(map_png(VERSION, opp.map, pack.filters, plang, build.DEFAULT_DPI), width="stretch")
     with right:
         total = opp.sources.iloc[-1]
         big = [(t("common.need", plang), fmt.vnd_short(total["need"], plang)),
