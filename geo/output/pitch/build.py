@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from geo.analysis import funding
 from geo.model.dataset import Dataset
+from geo.model.donors import DonorProfile
 from geo.output.pitch import deck, onepager
-from geo.output.pitch.pack import MapSpec, PitchPack, render_png
+from geo.output.pitch.pack import MapSpec, PitchPack, Target, render_png
 
 DEFAULT_DPI = 150
 
@@ -73,3 +76,16 @@ def build_files(ds: Dataset, pack: PitchPack, *, render: deck.MapRenderer | None
     pdfs = {onepager.file_name(o): onepager.build_onepager(pack, o, render(o.map))
             for o in pack.opportunities} if onepagers else {}
     return PackFiles(slides, pdfs)
+
+
+def target_from(settings: Mapping[str, Any], profiles: Mapping[str, DonorProfile]) -> Target | None:
+    """The target the pack settings name (``pack_kind`` and ``pack_donor`` / ``pack_theme`` / ``pack_communes``),
+    or None while they name none (an unknown donor, no commune chosen)."""
+    kind = settings.get("pack_kind", "donor")
+    if kind == "donor":
+        donor = profiles.get(settings.get("pack_donor", ""))
+        return Target("donor", donor=donor) if donor is not None else None
+    if kind == "theme":
+        return Target("theme", theme=int(settings.get("pack_theme", 1)))
+    codes = tuple(settings.get("pack_communes") or ())
+    return Target("communes", communes=codes) if codes else None
