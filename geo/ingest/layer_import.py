@@ -46,6 +46,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -79,7 +80,7 @@ class CRSNeeded(DataError):
 
     def __init__(self, file: str, key: str, suggestions: list[str], **params: object):
         self.suggestions = suggestions
-        super().__init__([Problem.of(file, key, **params)])
+        super().__init__([Problem.of(file, key, None, None, **params)])
 
 
 @dataclass
@@ -391,7 +392,9 @@ def _communes(gdf, file, ds):
         return (fold(col) in _CODE_FIELDS, hits)
 
     order = sorted(fields, key=score, reverse=True)
-    problems, rows, seen = [], [], {}
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, rec in enumerate(gdf.drop(columns="geometry").to_dict("records")):
         row = i + 1
         match, used = None, order[0]
@@ -414,12 +417,13 @@ def _communes(gdf, file, ds):
             continue
         how = "code" if re.fullmatch(r"\d{1,5}(\.0)?", str(match.query)) else ("name" if match.exact else "name (fuzzy)")
         value = rec[used]
-        rows.append({"row": row, "field": used, "value": str(value), "code": match.code,
-                     "name": idx.display.get(match.code, ""), "how": how})
-        if match.code in seen:
-            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=match.code,
-                                             first=seen[match.code], second=row))
-        seen.setdefault(match.code, row)
+        code = match.code or ""  # set: only matches were kept
+        rows.append({"row": row, "field": used, "value": str(value), "code": code,
+                     "name": idx.display.get(code, ""), "how": how})
+        if code in seen:
+            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=code,
+                                             first=seen[code], second=row))
+        seen.setdefault(code, row)
     matches = pd.DataFrame(rows, columns=["row", "field", "value", "code", "name", "how"])
     if problems:
         return None, problems, matches
@@ -481,7 +485,9 @@ def _locations(gdf, file, ds):
     if col is None:
         return None, [Problem.of(file, "err.missing_project_field")], pd.DataFrame()
     known = set(ds.projects["project_id"])
-    problems, rows, seen = [], [], {}
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, (pid, g) in enumerate(zip(gdf[col].astype(str).str.strip(), gdf.geometry)):
         row = i + 1
         if pid not in known:
