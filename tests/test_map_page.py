@@ -12,7 +12,7 @@ from geo.output.maps import webmap
 from geo.analysis.classify import classify
 from geo.output.i18n import t
 from geo.analysis.indicators import INDICATORS, commune_indicators
-from tests.helpers import styler_colors
+from tests.helpers import XSS, styler_colors
 
 
 def map_args(at: AppTest) -> dict:
@@ -99,8 +99,11 @@ def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
     projects = at.dataframe[0].value
     mine = hostile_ds.projects[hostile_ds.projects["commune_code"] == "03390"]
     assert sorted(projects["Code"]) == sorted(mine.loc[mine["status"] != "cancelled", "project_id"])
-    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML).
-    assert "<img src=x onerror=alert(1)>" in projects["Project"].tolist()
+    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML)...
+    assert XSS in projects["Project"].tolist()
+    # ...and nothing renders it as HTML (markdown with HTML allowed, st.html), where it would become an <img>.
+    assert not any(XSS in m.value for m in at.markdown if m.proto.allow_html)
+    assert not any(XSS in h.proto.body for h in at.get("html"))
 
     at.sidebar.multiselect(key="f_statuses").set_value(["idea"]).run()
     narrowed = at.dataframe[0].value
