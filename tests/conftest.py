@@ -166,7 +166,7 @@ def app_page():
     """
     from streamlit.testing.v1 import AppTest
 
-    def run(page: str | None = None, lang: str = "vi", *, timeout: float = 60, **state) -> AppTest:
+    def run(page: str | None = None, lang: str = "vi", *, timeout: float = 120, **state) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=timeout)
         at.session_state["lang"] = lang
         for key, value in state.items():

@@ -7,13 +7,11 @@ that say "1 event" but "2 events" in English.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
-from streamlit.testing.v1 import AppTest
 
 from geo.analysis.indicators import INDICATORS, commune_indicators
 from geo.cli.main import main
@@ -24,8 +22,6 @@ from geo.output.pitch import pack as pitch
 from geo.storage import layer_commit
 from geo.text import i18n
 from tests.helpers import PROV, assert_bilingual, bundled_dataset, csv_text, row
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def no_english_in_vi(problems) -> None:
@@ -165,11 +161,8 @@ def test_data_cli_lines_follow_lang(tmp_path, store, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(lang, store):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    at.run()
+def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(app_page, lang, store):
+    at = app_page("pages/data.py", lang)
     at.selectbox(key="layer_crs").set_value("EPSG:4756")
     at.file_uploader(key="data_layer_upload").set_value(("two.geojson", two_communes_geojson(),
                                                          "application/geo+json")).run()

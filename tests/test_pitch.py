@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from pathlib import Path
 
 import pandas as pd
 import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from streamlit.testing.v1 import AppTest
 
 from geo.output.pitch import deck
 from geo.ingest import donors
@@ -24,7 +22,6 @@ from geo.output.reports import report
 from geo.analysis.funding import Filters
 from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FILTERS = Filters(content_areas=(3, 4))  # what a user might narrow the funding page to
 
 
@@ -119,13 +116,10 @@ def test_opportunity_table_sums_the_projects_funding_lines(en_deck, ds):
     assert digits(rows[-1][3]) == int((lines["need"] - lines["committed"]).clip(lower=0).sum())
 
 
-def test_the_funding_page_shows_the_same_totals_as_the_deck(en_deck):
+def test_the_funding_page_shows_the_same_totals_as_the_deck(app_page, en_deck):
     _, prs = en_deck
     deck_total = [digits(c) for c in table_of(list(prs.slides)[2])[-1][1:]]
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/funding.py")
-    at.run()
+    at = app_page("pages/funding.py", "en")
     at.multiselect(key="f_areas").set_value(list(FILTERS.content_areas)).run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if t("gaps.col.committed_per_person", "en") in d.value.columns)

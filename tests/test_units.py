@@ -333,12 +333,9 @@ def test_units_geojson_lists_unallocated_projects(tmp_path):
 
 # --- the switch on the overview -----------------------------------------------------------
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_overview_switch_shows_six_units_with_partial_note(lang, tmp_path, monkeypatch):
+def test_overview_switch_shows_six_units_with_partial_note(app_page, lang, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/overview.py")
-    at.run()
+    at = app_page("pages/overview.py", lang)
     assert len(at.dataframe[0].value) == 13
     metrics_before = [m.value for m in at.metric]
     switch = next(r for r in at.sidebar.radio if r.key == "units")
@@ -355,7 +352,7 @@ def test_overview_switch_shows_six_units_with_partial_note(lang, tmp_path, monke
     assert [m.value for m in at.metric] == metrics_before  # same district totals
 
 
-def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, monkeypatch):
+def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(app_page, tmp_path, monkeypatch):
     from geo.storage.store import BundledStore
     from pages import _shared
 
@@ -363,10 +360,7 @@ def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, 
     d = data_copy(tmp_path, [p], [f])
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "store"))
     monkeypatch.setattr(_shared, "default_store", lambda: BundledStore(d))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/overview.py")
-    at.run()
+    at = app_page("pages/overview.py", "en")
     assert not at.exception
     assert t("units.unallocated_heading", "en") in [h.value for h in at.subheader]
     stuck = at.dataframe[1].value
