@@ -40,8 +40,8 @@ from shapely.geometry import LineString, Polygon, box
 from geo.ingest import imports
 from geo.ingest.imports import COLUMN_LABELS
 from geo.ingest.validate import Problem
-from geo.text import i18n
 from geo.storage.store import BUNDLED_DATA_DIR, BundledStore, Dataset
+from geo.text import i18n
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XSS = "<img src=x onerror=alert(1)>"

@@ -16,15 +16,11 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from streamlit.testing.v1 import AppTest
 
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.ingest import layers
-from geo.ingest import names
-from geo.ingest import records
-from geo.ingest import validate
 from geo.cli.main import main
+from geo.ingest import layer_import, layers, names, records, validate
 from geo.ingest.imports import COLUMN_LABELS, preview_projects
 from geo.ingest.validate import DataError, Problem
+from geo.text import i18n
 from tests.helpers import CASES, PROV, P, assert_bilingual, csv_text, row
 
 HANOI_VI = "Không tìm thấy xã/thị trấn 'Hà Nội'"

@@ -7,7 +7,6 @@ that say "1 event" but "2 events" in English.
 
 from __future__ import annotations
 
-
 import geopandas as gpd
 import pandas as pd
 import pytest

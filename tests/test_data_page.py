@@ -8,8 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.text.i18n import t
 from geo.ingest.imports import COLUMN_LABELS
+from geo.text.i18n import t
 from tests.helpers import csv_text, row
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS
+from geo.text.i18n import t
 from tests.helpers import OfflineBrowser, wait_app_idle
 
 pytestmark = pytest.mark.browser

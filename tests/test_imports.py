@@ -41,7 +41,7 @@ def test_every_supported_encoding_imports_with_nfc_names(store, code_of, encodin
 
 def test_windows_1258_really_uses_combining_tone_marks():
     raw = encode_cp1258("Hồ")
-    assert raw != "Hồ".encode("utf-8") and len(raw) == 3  # H, ô, combining grave
+    assert raw != "Hồ".encode() and len(raw) == 3  # H, ô, combining grave
 
 
 def test_english_headers_semicolons_and_bom_are_accepted(store):

@@ -8,10 +8,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.output.maps import webmap
 from geo.analysis.classify import classify
-from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS, commune_indicators
+from geo.output.maps import webmap
+from geo.text.i18n import t
 from tests.helpers import XSS, styler_colors
 
 

@@ -6,20 +6,18 @@ import io
 import re
 import unicodedata
 
-import pandas as pd
 import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from geo.output.pitch import deck
-from geo.ingest import donors
-from geo.text import fmt
 from geo.analysis import funding
-from geo.output.pitch import onepager
+from geo.analysis.funding import Filters
+from geo.ingest import donors
+from geo.output.pitch import deck, onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
-from geo.analysis.funding import Filters
+from geo.text import fmt
 from geo.text.i18n import t
 
 FILTERS = Filters(content_areas=(3, 4))  # what a user might narrow the funding page to

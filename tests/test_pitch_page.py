@@ -3,7 +3,6 @@ presentation mode without editing controls."""
 
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 

@@ -7,12 +7,12 @@ import io
 import pytest
 from pptx import Presentation
 
+from geo.analysis.funding import Filters
+from geo.cli.main import main
+from geo.model import schema
+from geo.output.maps import render
 from geo.output.pitch import deck
 from geo.output.pitch import pack as pitch
-from geo.output.maps import render
-from geo.model import schema
-from geo.cli.main import main
-from geo.analysis.funding import Filters
 from geo.text.i18n import t
 
 

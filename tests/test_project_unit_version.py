@@ -18,13 +18,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from geo.output.exports import export_data
-from geo.ingest import imports
-from geo.model import schema
 from geo.analysis import units
+from geo.ingest import imports
+from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.output.exports import export_data
 from geo.storage.gpkg_store import SCHEMA_VERSION, GpkgStore
 from geo.text.i18n import t
-from geo.ingest.validate import DataError
 
 SHARED = "03405"  # old Giang Ma, new Tả Lèng
 NEW_ONLY = "03408"  # Phường Tân Phong: a 2025 code only

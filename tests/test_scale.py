@@ -144,7 +144,7 @@ def test_aggregation_matches_brute_force_including_points_on_borders():
         home[pid] = next((code for code, g in order if g.intersects(pt)), None)
     assert home["OUT"] is None
     expected = {code: {"n_projects": 0, "need": 0, "committed": 0, "disbursed": 0, "gap": 0} for code, _ in order}
-    for pid, code in home.items():
+    for code in home.values():
         if code:
             expected[code]["n_projects"] += 1
     for rec in f.to_dict("records"):

@@ -15,14 +15,14 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from geo.model import schema
 from geo.analysis import units
-from geo.cli.main import main
-from geo.output.exports.exporting import provenance_header, with_unit_notes
 from geo.analysis.funding import Filters
-from geo.text.i18n import t
-from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.cli.main import main
 from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.output.exports.exporting import provenance_header, with_unit_notes
+from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.text.i18n import t
 
 DATA = Path(BUNDLED_DATA_DIR)
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -18,13 +18,13 @@ from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo.text import fmt
-from geo.output.maps import render
-from geo.output.reports import report
 from geo.analysis.classify import classify
 from geo.cli.main import main
-from geo.text.i18n import t
+from geo.output.maps import render
+from geo.output.reports import report
 from geo.storage.store import BUNDLED_DATA_DIR, BundledStore, load_dataset
+from geo.text import fmt
+from geo.text.i18n import t
 
 # New unit ← former communes, as the resolution states it.
 REFORM = {

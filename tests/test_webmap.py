@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from geo.analysis.classify import PALETTES, classify
 from geo.model import schema
 from geo.output.maps import webmap
-from geo.analysis.classify import PALETTES, classify
 from tests.helpers import styler_colors
 
 ROOT = Path(__file__).resolve().parent.parent
