@@ -99,7 +99,7 @@ def _enum(pairs: list[tuple[object, tuple[str, ...]]]) -> dict[str, object]:
 
 _STATUS = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.STATUSES])
 _SOURCE = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.FUNDING_SOURCES])
-_QUALITY = _enum([(q.value, (q.value, *schema.QUALITY_LABELS[q])) for q in schema.Quality])
+_QUALITY = _enum([(q.value, (q.value, schema.QUALITY_LABELS[q].vi, schema.QUALITY_LABELS[q].en)) for q in schema.Quality])
 _AREA = _enum([(a.code, (str(a.code), a.key, a.vi, a.en)) for a in schema.CONTENT_AREAS.values()])
 _UNIT_VERSION = _enum([(k, (k, v.vi, v.en)) for k, v in schema.UNIT_VERSIONS.items()])
 _ENUMS = {"status": _STATUS, "source": _SOURCE, "quality": _QUALITY, "content_area": _AREA,
@@ -452,7 +452,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "name_en": "Example: village water supply (delete this row)", "description": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
-        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL][0],
+        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL].vi,
         "unit_version": schema.DEFAULT_UNIT_VERSION,
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }
@@ -481,7 +481,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         + f" (blank = {schema.DEFAULT_UNIT_VERSION})",
         "content_area": "1–10 hoặc tên nội dung / 1–10 or the label (below)",
         "status": ", ".join(s.vi for s in schema.STATUSES) + " / " + ", ".join(s.key for s in schema.STATUSES),
-        "quality": ", ".join(f"{v[0]} / {q.value}" for q, v in schema.QUALITY_LABELS.items()),
+        "quality": ", ".join(f"{v.vi} / {q.value}" for q, v in schema.QUALITY_LABELS.items()),
         "source": "xem bên dưới / see below",
         "start_year": f"{schema.SANE_YEARS[0]}–{schema.SANE_YEARS[1]}",
         "end_year": f"{schema.SANE_YEARS[0]}–{schema.SANE_YEARS[1]}, ≥ năm bắt đầu / ≥ start year",

@@ -1,52 +1,189 @@
-"""Number and money formatting, the Vietnamese way in Vietnamese and the English way in English.
+"""One formatter per kind of figure, the Vietnamese way in Vietnamese and the English way in English.
+
+Web map, print map, detail panel, tables, decks and one-pagers all call these, so a figure reads the
+same wherever it is shown. Digits come from Babel (CLDR locales ``vi_VN`` and ``en``): Vietnamese groups
+with ``.`` and writes decimals with ``,``. Unit names come from :data:`geo.model.schema.UNITS`.
+
+Decimals, one rule per kind:
+
+========================  ============================  =================================
+kind                      decimals                      example (vi / en)
+========================  ============================  =================================
+money, full (:func:`vnd`) none (whole đồng)             ``1.234.567.890 ₫`` / ``VND 1,234,567,890``
+money, short              exactly one                   ``931,0 triệu ₫`` / ``VND 931.0 million``
+hectares, km², percent    at most one (``15 ha``)       ``812,3 ha``, ``41,2 km²``, ``12,5%``
+counts                    none                          ``3 dự án`` / ``3 projects``
+plain numbers             as the caller asks            ``1.234,5`` / ``1,234.5``
+========================  ============================  =================================
+
+Spaces are ordinary spaces (Babel's no-break spaces are replaced), so copied text, CSV cells and
+searches match what is typed.
 
 Examples
 --------
->>> vnd(1234567890, "vi")
-'1.234.567.890 ₫'
->>> vnd(1234567890, "en")
-'VND 1,234,567,890'
+>>> vnd(1234567890, "vi"), vnd(1234567890, "en")
+('1.234.567.890 ₫', 'VND 1,234,567,890')
+>>> vnd_short(931_000_000, "vi"), vnd_short(931_000_000, "en")
+('931,0 triệu ₫', 'VND 931.0 million')
 >>> vnd_short(12_500_000_000, "vi"), vnd_short(12_500_000_000, "en")
-('12,5 tỷ ₫', 'VND 12.5 bn')
->>> number(1234.5, "vi", 1)
-'1.234,5'
+('12,5 tỷ ₫', 'VND 12.5 billion')
+>>> hectares(812.34, "vi"), hectares(15.0, "en"), km2(41.25, "en"), percent(0.125, "vi"), percent(0.15, "en")
+('812,3 ha', '15 ha', '41.2 km²', '12,5%', '15%')
+>>> count(3, "dự án", "vi"), number(1234.5, "vi", 1), number(1234.5, "en", 1)
+('3 dự án', '1.234,5', '1,234.5')
 >>> usd(2_600_000_000, 26_000, "vi"), usd(2_600_000_000, 26_000, "en")
 ('100.000 USD', 'USD 100,000')
 >>> usd_short(650_000_000_000, 26_000, "vi"), usd_short(650_000_000_000, 26_000, "en")
-('25,0 triệu USD', 'USD 25.0 m')
+('25,0 triệu USD', 'USD 25.0 million')
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-import pandas as pd
+from babel import Locale
+from babel.numbers import format_decimal, format_percent, get_currency_symbol
+
+from geo.model import schema
+
+#: CLDR locale of each interface language.
+LOCALES: dict[str, str] = {"vi": "vi_VN", "en": "en"}
+#: Shown for a missing figure (NaN, None, pd.NA).
+MISSING = "–"
+#: At most this many decimals for measured quantities (hectares, km², percent).
+MEASURE_DECIMALS = 1
+#: Exactly this many decimals in short money (tỷ/triệu, billion/million).
+SHORT_DECIMALS = 1
+
+
+def _locale(lang: str) -> str:
+    if lang not in LOCALES:
+        raise ValueError(f"unknown language {lang!r}; the atlas speaks {' and '.join(LOCALES)}")
+    return LOCALES[lang]
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pd.NA: a figure that is not known."""
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(float(value)))
+    except (TypeError, ValueError):  # pd.NA and anything that is not a number
+        return True
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def _pattern(decimals: int, fixed: bool) -> str:
+    return "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals > 0 else "")
+
+
+def _digits(value: float, lang: str, decimals: int, fixed: bool = True) -> str:
+    value = float(value)
+    if round(value, decimals) == 0:
+        value = 0.0  # never "-0"
+    return _spaces(format_decimal(value, format=_pattern(decimals, fixed), locale=_locale(lang)))
 
 
 def number(value: float, lang: str, decimals: int = 0) -> str:
-    """Thousands and decimal separators by language (vi: ``1.234,5``; en: ``1,234.5``)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
+    """A plain number with exactly ``decimals`` decimals (vi: ``1.234,5``; en: ``1,234.5``)."""
+    if is_missing(value):
+        return MISSING
+    return _digits(value, lang, decimals)
+
+
+def count(value: float, unit: str, lang: str) -> str:
+    """A whole count and its unit noun, e.g. ``Indicator.unit_for(value, lang)``: ``3 dự án``, ``1 event``."""
+    if is_missing(value):
+        return MISSING
+    return f"{_digits(value, lang, 0)} {unit}"
+
+
+def _measure(value: float, unit_key: str, lang: str, unit: bool) -> str:
+    if is_missing(value):
+        return MISSING
+    digits = _digits(value, lang, MEASURE_DECIMALS, fixed=False)
+    return f"{digits} {schema.UNITS[unit_key](lang)}" if unit else digits
+
+
+def hectares(value: float, lang: str, unit: bool = True) -> str:
+    """Hectares, at most one decimal: ``812,3 ha``; ``unit=False`` for a column already headed "(ha)"."""
+    return _measure(value, "ha", lang, unit)
+
+
+def km2(value: float, lang: str, unit: bool = True) -> str:
+    """Square kilometres, at most one decimal: ``41,2 km²``; ``unit=False`` under a "(km²)" header."""
+    return _measure(value, "km2", lang, unit)
+
+
+def percent(share: float, lang: str, unit: bool = True) -> str:
+    """A share (0.125 for 12.5 %) as a percentage, at most one decimal: ``12,5%`` / ``12.5%``.
+
+    ``unit=False`` gives the number of percent alone (``12,5``), for a column headed "(%)".
+    """
+    if is_missing(share):
+        return MISSING
+    if not unit:
+        return _digits(float(share) * 100, lang, MEASURE_DECIMALS, fixed=False)
+    if round(float(share) * 100, MEASURE_DECIMALS) == 0:
+        share = 0.0
+    return _spaces(format_percent(float(share), format=_pattern(MEASURE_DECIMALS, False) + "%", locale=_locale(lang)))
+
+
+def _scale_word(power: int, lang: str) -> str:
+    """CLDR's long name of 10**power in ``lang``: ``triệu``/``million`` for 6, ``tỷ``/``billion`` for 9."""
+    forms = Locale.parse(_locale(lang)).compact_decimal_formats["long"]
+    pattern = forms.get("other", next(iter(forms.values())))[str(10**power)]
+    return str(pattern.suffix[0]).strip()
+
+
+def _money(digits: str, code: str, lang: str) -> str:
+    """Vietnamese: ``931,0 triệu ₫`` (symbol after); English: ``VND 931.0 million`` (ISO code first)."""
     if lang == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return f"{code} {digits}"
+    symbol = get_currency_symbol(code, locale=_locale(lang)) if code == schema.CURRENCY else code
+    return f"{digits} {symbol}"
+
+
+def money_scale(top: float, lang: str, code: str = schema.CURRENCY) -> tuple[float, str]:
+    """Divisor and unit for showing amounts up to ``top`` in billions or millions (legends, chart axes).
+
+    >>> money_scale(12e9, "vi"), money_scale(950e6, "en")
+    ((1000000000.0, 'tỷ ₫'), (1000000.0, 'VND million'))
+    """
+    power = 9 if abs(top) >= 1e9 else 6
+    word = _scale_word(power, lang)
+    unit = f"{code} {word}" if lang == "en" else _money(word, code, lang)
+    return 10.0**power, unit
+
+
+def _short(amount: float, code: str, lang: str, powers: tuple[int, ...]) -> str:
+    power = next((p for p in powers if abs(amount) >= 10**p), powers[-1])
+    digits = f"{_digits(amount / 10**power, lang, SHORT_DECIMALS)} {_scale_word(power, lang)}"
+    return _money(digits, code, lang)
 
 
 def vnd(amount: float, lang: str) -> str:
-    """A whole VND amount with its currency."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    return f"{number(round(amount), lang)} ₫" if lang != "en" else f"VND {number(round(amount), lang)}"
+    """A whole VND amount with its currency: ``1.234.567.890 ₫`` / ``VND 1,234,567,890``."""
+    if is_missing(amount):
+        return MISSING
+    return _money(_digits(round(float(amount)), lang, 0), schema.CURRENCY, lang)
 
 
 def vnd_short(amount: float, lang: str) -> str:
-    """Billions (tỷ) or millions (triệu) with one decimal, for legends and metrics."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    if abs(amount) >= 1e9:
-        return f"{number(amount / 1e9, lang, 1)} tỷ ₫" if lang != "en" else f"VND {number(amount / 1e9, lang, 1)} bn"
-    return f"{number(amount / 1e6, lang, 1)} triệu ₫" if lang != "en" else f"VND {number(amount / 1e6, lang, 1)} m"
+    """Billions (tỷ) or millions (triệu) with one decimal, for legends, labels and metrics."""
+    if is_missing(amount):
+        return MISSING
+    return _short(float(amount), schema.CURRENCY, lang, (9, 6))
+
+
+def _dollars(amount_vnd: float, rate: float) -> float | None:
+    if not rate or rate <= 0 or math.isnan(rate):
+        raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
+    return None if is_missing(amount_vnd) else float(amount_vnd) / rate
 
 
 def usd(amount_vnd: float, rate: float, lang: str) -> str:
@@ -54,22 +191,11 @@ def usd(amount_vnd: float, rate: float, lang: str) -> str:
 
     The rate is the user's, not a market feed; pages print it next to every USD figure.
     """
-    if not rate or rate <= 0 or math.isnan(rate):
-        raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
-    if amount_vnd is None or amount_vnd is pd.NA or (isinstance(amount_vnd, float) and math.isnan(amount_vnd)):
-        return "–"
-    dollars = number(round(amount_vnd / rate), lang)
-    return f"USD {dollars}" if lang == "en" else f"{dollars} USD"
+    dollars = _dollars(amount_vnd, rate)
+    return MISSING if dollars is None else _money(_digits(round(dollars), lang, 0), "USD", lang)
 
 
 def usd_short(amount_vnd: float, rate: float, lang: str) -> str:
     """Millions (or thousands) of USD with one decimal at the user's rate, for metrics."""
-    text = usd(amount_vnd, rate, lang)  # validates the rate
-    if text == "–":
-        return text
-    dollars = amount_vnd / rate
-    if abs(dollars) >= 1e6:
-        value, vi_unit, en_unit = dollars / 1e6, "triệu USD", "m"
-    else:
-        value, vi_unit, en_unit = dollars / 1e3, "nghìn USD", "k"
-    return f"USD {number(value, lang, 1)} {en_unit}" if lang == "en" else f"{number(value, lang, 1)} {vi_unit}"
+    dollars = _dollars(amount_vnd, rate)
+    return MISSING if dollars is None else _short(dollars, "USD", lang, (6, 3))
