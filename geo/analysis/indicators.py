@@ -24,7 +24,6 @@ from geo.analysis import funding, joins
 from geo.model import schema
 from geo.model.dataset import Dataset
 
-
 #: What kind of figure an indicator is; each kind has one formatter in :mod:`geo.text.fmt`.
 Kind = Literal["money", "count", "hectares", "percent"]
 
