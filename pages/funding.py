@@ -93,7 +93,7 @@ def cell_text(value: object, kind: str) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return t("gaps.unknown", lang) if kind in ("pct", "num") else (None if kind == "int" else "")
     if kind == "pct":
-        return f"{fmt.number(float(value) * 100, lang, 1)} %"
+        return fmt.percent(float(value), lang)
     if kind == "num":
         return fmt.number(value, lang)
     if kind == "dec":
@@ -179,7 +179,7 @@ with tab_gaps:
 
     measure = st.radio(t("gaps.measure", lang), MEASURES, format_func=lambda m: t(f"common.{m}", lang),
                        horizontal=True, key="gap_measure")
-    unit = t("gaps.unit_bn", lang)
+    _, unit = fmt.money_scale(SCALE, lang)
     stacked = frames["stacked"].assign(value=lambda d: d[measure] / SCALE)
     stacked["amount"] = stacked[measure].map(money)
     order = [s(lang) for s in schema.FUNDING_SOURCES]
@@ -206,7 +206,7 @@ with tab_gaps:
     heat["area_label"] = heat["area"].map(lambda c: schema.content_area_label(c, lang))
     is_share = heat_measure == "share_covered"
     heat["value"] = heat["v"] * 100 if is_share else heat["v"] / SCALE
-    heat_unit = "%" if is_share else unit
+    heat_unit = schema.UNITS["percent"](lang) if is_share else unit
     if not is_share:
         heat.loc[heat["v"] == 0, "value"] = None  # no project: blank, not a pale "0"
     heat["label"] = [fmt.number(v, lang, 0 if is_share else 1) if pd.notna(v) else "" for v in heat["value"]]
@@ -363,9 +363,9 @@ with tab_prio:
             "gap": t("priority.in_gap", lang, gap=money(f["gap"]), top=money(max_gap)),
             "risk": t("priority.in_risk", lang,
                       zone=schema.RISK_LEVELS[f["zone_level"]](lang) if f["zone_level"] else t("priority.no_zone", lang),
-                      share=fmt.number(f["commune_risk_share"], lang, 1), top=fmt.number(max_share, lang, 1)),
+                      share=fmt.percent(f["commune_risk_share"] / 100, lang), top=fmt.percent(max_share / 100, lang)),
             "crop_fit": t("priority.in_crop", lang, area=schema.content_area_label(f["content_area"], lang),
-                          ha=fmt.number(f["crop_ha"], lang, 0)),
+                          ha=fmt.hectares(f["crop_ha"], lang)),
             "readiness": t("priority.in_ready", lang, status=schema.STATUS_BY_KEY[f["status"]](lang),
                            rank=schema.status_rank(f["status"]), top=priority.READY_RANK),
         }
@@ -409,7 +409,7 @@ with tab_report:
                      format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k], horizontal=True, key="report_lang")
     ratios_now = ratios  # the Counterpart tab's inputs
     st.caption(t("report.ratios_used", lang, ratios="; ".join(
-        f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.number(v * 100, lang, 0)} %" for k, v in ratios_now.items())))
+        f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.percent(v, lang)}" for k, v in ratios_now.items())))
     try:
         start, end = report.check_period(int(start), int(end))
     except ValueError:

@@ -85,8 +85,8 @@ def donor_label(p: DonorProfile) -> str:
     return p.label(lang)
 
 
-def pct(value: float) -> str:
-    return fmt.number(float(value) * 100, lang, 0)
+def pct(value: float) -> str:  # under a "(%)" header
+    return fmt.percent(float(value), lang, unit=False)
 
 
 def why_list(lines: list[str], size: str = "1rem") -> None:
