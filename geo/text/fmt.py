@@ -65,12 +65,18 @@ def _locale(lang: str) -> str:
 
 def is_missing(value: Any) -> bool:
     """True for None, NaN and pd.NA: a figure that is not known."""
+    return _num(value) is None
+
+
+def _num(value: Any) -> float | None:
+    """``value`` as a float, or None when it is not a known number."""
     if value is None:
-        return True
+        return None
     try:
-        return bool(math.isnan(float(value)))
+        v = float(value)
     except (TypeError, ValueError):  # pd.NA and anything that is not a number
-        return True
+        return None
+    return None if math.isnan(v) else v
 
 
 def _spaces(text: str) -> str:
@@ -82,55 +88,54 @@ def _pattern(decimals: int, fixed: bool) -> str:
 
 
 def _digits(value: float, lang: str, decimals: int, fixed: bool = True) -> str:
-    value = float(value)
     if round(value, decimals) == 0:
         value = 0.0  # never "-0"
     return _spaces(format_decimal(value, format=_pattern(decimals, fixed), locale=_locale(lang)))
 
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
+def number(value: float | None, lang: str, decimals: int = 0) -> str:
     """A plain number with exactly ``decimals`` decimals (vi: ``1.234,5``; en: ``1,234.5``)."""
-    if is_missing(value):
-        return MISSING
-    return _digits(value, lang, decimals)
+    v = _num(value)
+    return MISSING if v is None else _digits(v, lang, decimals)
 
 
-def count(value: float, unit: str, lang: str) -> str:
+def count(value: float | None, unit: str, lang: str) -> str:
     """A whole count and its unit noun, e.g. ``Indicator.unit_for(value, lang)``: ``3 dự án``, ``1 event``."""
-    if is_missing(value):
-        return MISSING
-    return f"{_digits(value, lang, 0)} {unit}"
+    v = _num(value)
+    return MISSING if v is None else f"{_digits(v, lang, 0)} {unit}"
 
 
-def _measure(value: float, unit_key: str, lang: str, unit: bool) -> str:
-    if is_missing(value):
+def _measure(value: float | None, unit_key: str, lang: str, unit: bool) -> str:
+    v = _num(value)
+    if v is None:
         return MISSING
-    digits = _digits(value, lang, MEASURE_DECIMALS, fixed=False)
+    digits = _digits(v, lang, MEASURE_DECIMALS, fixed=False)
     return f"{digits} {schema.UNITS[unit_key](lang)}" if unit else digits
 
 
-def hectares(value: float, lang: str, unit: bool = True) -> str:
+def hectares(value: float | None, lang: str, unit: bool = True) -> str:
     """Hectares, at most one decimal: ``812,3 ha``; ``unit=False`` for a column already headed "(ha)"."""
     return _measure(value, "ha", lang, unit)
 
 
-def km2(value: float, lang: str, unit: bool = True) -> str:
+def km2(value: float | None, lang: str, unit: bool = True) -> str:
     """Square kilometres, at most one decimal: ``41,2 km²``; ``unit=False`` under a "(km²)" header."""
     return _measure(value, "km2", lang, unit)
 
 
-def percent(share: float, lang: str, unit: bool = True) -> str:
+def percent(share: float | None, lang: str, unit: bool = True) -> str:
     """A share (0.125 for 12.5 %) as a percentage, at most one decimal: ``12,5%`` / ``12.5%``.
 
     ``unit=False`` gives the number of percent alone (``12,5``), for a column headed "(%)".
     """
-    if is_missing(share):
+    v = _num(share)
+    if v is None:
         return MISSING
     if not unit:
-        return _digits(float(share) * 100, lang, MEASURE_DECIMALS, fixed=False)
-    if round(float(share) * 100, MEASURE_DECIMALS) == 0:
-        share = 0.0
-    return _spaces(format_percent(float(share), format=_pattern(MEASURE_DECIMALS, False) + "%", locale=_locale(lang)))
+        return _digits(v * 100, lang, MEASURE_DECIMALS, fixed=False)
+    if round(v * 100, MEASURE_DECIMALS) == 0:
+        v = 0.0  # never "-0%"
+    return _spaces(format_percent(v, format=_pattern(MEASURE_DECIMALS, False) + "%", locale=_locale(lang)))
 
 
 def _scale_word(power: int, lang: str) -> str:
@@ -166,27 +171,26 @@ def _short(amount: float, code: str, lang: str, powers: tuple[int, ...]) -> str:
     return _money(digits, code, lang)
 
 
-def vnd(amount: float, lang: str) -> str:
+def vnd(amount: float | None, lang: str) -> str:
     """A whole VND amount with its currency: ``1.234.567.890 ₫`` / ``VND 1,234,567,890``."""
-    if is_missing(amount):
-        return MISSING
-    return _money(_digits(round(float(amount)), lang, 0), schema.CURRENCY, lang)
+    v = _num(amount)
+    return MISSING if v is None else _money(_digits(round(v), lang, 0), schema.CURRENCY, lang)
 
 
-def vnd_short(amount: float, lang: str) -> str:
+def vnd_short(amount: float | None, lang: str) -> str:
     """Billions (tỷ) or millions (triệu) with one decimal, for legends, labels and metrics."""
-    if is_missing(amount):
-        return MISSING
-    return _short(float(amount), schema.CURRENCY, lang, (9, 6))
+    v = _num(amount)
+    return MISSING if v is None else _short(v, schema.CURRENCY, lang, (9, 6))
 
 
-def _dollars(amount_vnd: float, rate: float) -> float | None:
+def _dollars(amount_vnd: float | None, rate: float) -> float | None:
     if not rate or rate <= 0 or math.isnan(rate):
         raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
-    return None if is_missing(amount_vnd) else float(amount_vnd) / rate
+    v = _num(amount_vnd)
+    return None if v is None else v / rate
 
 
-def usd(amount_vnd: float, rate: float, lang: str) -> str:
+def usd(amount_vnd: float | None, rate: float, lang: str) -> str:
     """A VND amount shown in US dollars at a user-set ``rate`` (VND per USD), whole dollars.
 
     The rate is the user's, not a market feed; pages print it next to every USD figure.
@@ -195,7 +199,7 @@ def usd(amount_vnd: float, rate: float, lang: str) -> str:
     return MISSING if dollars is None else _money(_digits(round(dollars), lang, 0), "USD", lang)
 
 
-def usd_short(amount_vnd: float, rate: float, lang: str) -> str:
+def usd_short(amount_vnd: float | None, rate: float, lang: str) -> str:
     """Millions (or thousands) of USD with one decimal at the user's rate, for metrics."""
     dollars = _dollars(amount_vnd, rate)
     return MISSING if dollars is None else _short(dollars, "USD", lang, (6, 3))
