@@ -1,8 +1,11 @@
 """The translation catalog: every UI and export string, Vietnamese first, English for donors.
 
 Pages and exports call :func:`t`; no user-facing sentence is written anywhere
-else. Labels of schema enums (content areas, sources, statuses) live on the enums
-in :mod:`geo.model.schema`. Add new keys in the section of the feature that uses them.
+else. Names of enumeration members (qualities, content areas, sources, statuses, crops,
+units) are :class:`geo.model.schema.Label` objects on the model, called as ``label(lang)``:
+those two are the only bilingual mechanisms. Figures inside a sentence arrive already
+formatted by :mod:`geo.text.fmt` (``{share}`` is ``"12,5%"``), so a catalogue string never
+writes its own unit or separator. Add new keys in the section of the feature that uses them.
 
 Examples
 --------
