@@ -39,11 +39,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 from babel import Locale
-from babel.numbers import format_decimal, format_percent, get_currency_symbol
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 from geo.model import schema
 
@@ -57,10 +58,23 @@ MEASURE_DECIMALS = 1
 SHORT_DECIMALS = 1
 
 
-def _locale(lang: str) -> str:
+# Babel's format_decimal/format_percent parse the locale and the pattern on every call (~100 µs); a map
+# of 10,000 communes formats tens of thousands of figures, so both are parsed once and applied directly.
+@functools.cache
+def _locale(lang: str) -> Locale:
     if lang not in LOCALES:
         raise ValueError(f"unknown language {lang!r}; the atlas speaks {' and '.join(LOCALES)}")
-    return LOCALES[lang]
+    return Locale.parse(LOCALES[lang])
+
+
+@functools.cache
+def _compiled(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+def _apply(value: float, pattern: str, lang: str) -> str:
+    """``format_decimal``/``format_percent`` with a cached locale and pattern; ordinary spaces."""
+    return _spaces(_compiled(pattern).apply(value, _locale(lang)))
 
 
 def is_missing(value: Any) -> bool:
@@ -90,7 +104,7 @@ def _pattern(decimals: int, fixed: bool) -> str:
 def _digits(value: float, lang: str, decimals: int, fixed: bool = True) -> str:
     if round(value, decimals) == 0:
         value = 0.0  # never "-0"
-    return _spaces(format_decimal(value, format=_pattern(decimals, fixed), locale=_locale(lang)))
+    return _apply(value, _pattern(decimals, fixed), lang)
 
 
 def number(value: float | None, lang: str, decimals: int = 0) -> str:
@@ -135,22 +149,25 @@ def percent(share: float | None, lang: str, unit: bool = True) -> str:
         return _digits(v * 100, lang, MEASURE_DECIMALS, fixed=False)
     if round(v * 100, MEASURE_DECIMALS) == 0:
         v = 0.0  # never "-0%"
-    return _spaces(format_percent(v, format=_pattern(MEASURE_DECIMALS, False) + "%", locale=_locale(lang)))
+    return _apply(v, _pattern(MEASURE_DECIMALS, False) + "%", lang)
 
 
+@functools.cache
 def _scale_word(power: int, lang: str) -> str:
     """CLDR's long name of 10**power in ``lang``: ``triệu``/``million`` for 6, ``tỷ``/``billion`` for 9."""
-    forms = Locale.parse(_locale(lang)).compact_decimal_formats["long"]
+    forms = _locale(lang).compact_decimal_formats["long"]
     pattern = forms.get("other", next(iter(forms.values())))[str(10**power)]
     return str(pattern.suffix[0]).strip()
 
 
+@functools.cache
+def _symbol(code: str, lang: str) -> str:
+    return get_currency_symbol(code, locale=_locale(lang)) if code == schema.CURRENCY else code
+
+
 def _money(digits: str, code: str, lang: str) -> str:
     """Vietnamese: ``931,0 triệu ₫`` (symbol after); English: ``VND 931.0 million`` (ISO code first)."""
-    if lang == "en":
-        return f"{code} {digits}"
-    symbol = get_currency_symbol(code, locale=_locale(lang)) if code == schema.CURRENCY else code
-    return f"{digits} {symbol}"
+    return f"{code} {digits}" if lang == "en" else f"{digits} {_symbol(code, lang)}"
 
 
 def money_scale(top: float, lang: str, code: str = schema.CURRENCY) -> tuple[float, str]:
