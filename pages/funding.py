@@ -209,7 +209,8 @@ with tab_gaps:
     heat_unit = schema.UNITS["percent"](lang) if is_share else unit
     if not is_share:
         heat.loc[heat["v"] == 0, "value"] = None  # no project: blank, not a pale "0"
-    heat["label"] = [fmt.number(v, lang, 0 if is_share else 1) if pd.notna(v) else "" for v in heat["value"]]
+    heat["label"] = [("" if pd.isna(v) else fmt.percent(v / 100, lang, unit=False) if is_share
+                      else fmt.number(v, lang, 1)) for v in heat["value"]]
     heat["amount"] = [cell_text(v, "pct") if is_share else money(v) for v in heat["v"]]
     area_order = [schema.content_area_label(c, lang) for c in schema.CONTENT_AREAS]
     heat_title = t("gaps.col.share_covered", lang) if is_share else t(f"common.{heat_measure}", lang)
