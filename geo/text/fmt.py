@@ -4,17 +4,13 @@ Web map, print map, detail panel, tables, decks and one-pagers all call these, s
 same wherever it is shown. Digits come from Babel (CLDR locales ``vi_VN`` and ``en``): Vietnamese groups
 with ``.`` and writes decimals with ``,``. Unit names come from :data:`geo.model.schema.UNITS`.
 
-Decimals, one rule per kind:
+Decimals, one rule per kind (Excel cells in :mod:`geo.output.reports.report` use matching format codes):
 
-========================  ============================  =================================
-kind                      decimals                      example (vi / en)
-========================  ============================  =================================
-money, full (:func:`vnd`) none (whole đồng)             ``1.234.567.890 ₫`` / ``VND 1,234,567,890``
-money, short              exactly one                   ``931,0 triệu ₫`` / ``VND 931.0 million``
-hectares, km², percent    at most one (``15 ha``)       ``812,3 ha``, ``41,2 km²``, ``12,5%``
-counts                    none                          ``3 dự án`` / ``3 projects``
-plain numbers             as the caller asks            ``1.234,5`` / ``1,234.5``
-========================  ============================  =================================
+- money, full (:func:`vnd`): none, whole đồng: ``1.234.567.890 ₫`` / ``VND 1,234,567,890``
+- money, short (:func:`vnd_short`, :func:`money_scale`): exactly one: ``931,0 triệu ₫`` / ``VND 931.0 million``
+- hectares, km², percent: at most one, so round figures read round: ``812,3 ha``, ``15 ha``, ``12,5%``
+- counts (:func:`count`): none: ``3 dự án`` / ``3 projects``
+- plain numbers (:func:`number`): as the caller asks: ``1.234,5`` / ``1,234.5``
 
 Spaces are ordinary spaces (Babel's no-break spaces are replaced), so copied text, CSV cells and
 searches match what is typed.
