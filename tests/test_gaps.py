@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from geo.text import fmt
 from geo.analysis import gaps
 from geo.analysis.funding import Filters, apply_filters
+from geo.text import fmt
 
 
 @pytest.fixture

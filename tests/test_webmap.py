@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from geo.analysis.classify import PALETTES, classify
 from geo.model import schema
 from geo.output.maps import webmap
-from geo.analysis.classify import PALETTES, classify
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=alert(1)>"
