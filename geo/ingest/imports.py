@@ -41,9 +41,10 @@ import pandas as pd
 
 from geo.ingest.names import NameIndex, fold, nfc
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
-from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.ingest.validate import DataError, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.text import fmt
 
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE_ID = "VD-001"
@@ -129,7 +130,7 @@ def encode_cp1258(text: str) -> bytes:
 def check_size(data: bytes, file: str) -> None:
     """Refuse files over :data:`MAX_BYTES` before parsing anything."""
     if len(data) > MAX_BYTES:
-        raise DataError([Problem.of(file, "err.file_too_big_split", mb=f"{len(data) / 2**20:.1f}",
+        raise DataError([Problem.of(file, "err.file_too_big_split", mb=per_language(lambda lang: fmt.number(len(data) / 2**20, lang, 1)),
                                           limit=MAX_BYTES // 2**20)])
 
 
