@@ -17,17 +17,13 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from streamlit.testing.v1 import AppTest
 
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.ingest import layers
-from geo.ingest import names
-from geo.ingest import records
-from geo.ingest import validate
 from geo.cli.main import main
+from geo.ingest import layer_import, layers, names, records, validate
 from geo.ingest.imports import COLUMN_LABELS, preview_projects
-from geo.storage.store import BundledStore
 from geo.ingest.validate import DataError, Problem
-from tests.test_bad_inputs import CASES, P, PROV
+from geo.storage.store import BundledStore
+from geo.text import i18n
+from tests.test_bad_inputs import CASES, PROV, P
 from tests.test_imports import csv_text, row
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
