@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,6 +31,16 @@ Param = tuple[str, object]
 def _localise(value: object, lang: str) -> object:
     """A bilingual param (a :class:`geo.model.schema.Label`) in ``lang``; anything else unchanged."""
     return value(lang) if isinstance(value, schema.Label) else value
+
+
+def per_language(write: Callable[[str], str]) -> schema.Label:
+    """A param written in each language, such as a figure: ``per_language(lambda l: fmt.number(x, l, 1))``.
+
+    >>> from geo.text import fmt
+    >>> per_language(lambda lang: fmt.number(2.5, lang, 1))
+    Label(vi='2,5', en='2.5')
+    """
+    return schema.Label(write("vi"), write("en"))
 
 
 def catalog_label(key: str) -> schema.Label:

@@ -30,7 +30,7 @@ PAGE_LAYERS: tuple[str, ...] = ("projects", "funding", "donors")
 
 def pct(value: float, lang: str) -> str:
     """A 0–1 part as a whole percentage number (the header says %)."""
-    return fmt.number(float(value) * 100, lang, 0)
+    return fmt.percent(float(value), lang, unit=False)
 
 
 def score(value: float, lang: str) -> str:
