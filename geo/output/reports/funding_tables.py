@@ -8,7 +8,7 @@ Examples
 --------
 >>> money = Money("en")
 >>> money.full(1_500_000_000), money.short(1_500_000_000)
-('VND 1,500,000,000', 'VND 1.5 bn')
+('VND 1,500,000,000', 'VND 1.5 billion')
 >>> cell_text(0.25, "pct", money), cell_text(None, "pct", money)
 ('25.0 %', 'unknown')
 """
