@@ -10,7 +10,7 @@ Examples
 >>> money.full(1_500_000_000), money.short(1_500_000_000)
 ('VND 1,500,000,000', 'VND 1.5 billion')
 >>> cell_text(0.25, "pct", money), cell_text(None, "pct", money)
-('25.0 %', 'unknown')
+('25%', 'unknown')
 """
 
 from __future__ import annotations
