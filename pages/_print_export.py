@@ -25,27 +25,27 @@ DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
 @st.cache_data(show_spinner=False, max_entries=16)
 def render_cached(version: str, _ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
                   layers: tuple[str, ...], scheme: str, paper: str, orientation: str, fmt: str, dpi: int,
-                  units: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
+                  unit_version: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
     """The rendered file, once per (data version, map inputs, paper, format, dpi, unit version)."""
     return render.render_bytes(_ds, indicator, fmt=fmt, dpi=dpi, filters=filters, lang=lang, layers=layers,
-                               scheme=scheme, paper=paper, orientation=orientation, units=units)
+                               scheme=scheme, paper=paper, orientation=orientation, unit_version=unit_version)
 
 
 def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int,
-              units: str = schema.DEFAULT_UNIT_VERSION) -> str:
-    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats; ``-units2025`` for the new units).
+              unit_version: str = schema.DEFAULT_UNIT_VERSION) -> str:
+    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats; ``-units2025`` for the new unit_version).
 
     >>> file_name("funding_gap", "A3", "portrait", "pdf", 300, "2025")
     'tam-duong-gap-units2025-A3-portrait.pdf'
     """
     res = f"-{dpi}dpi" if fmt == "png" else ""
-    new = "-units2025" if units == "2025" else ""
+    new = "-units2025" if unit_version == "2025" else ""
     return f"tam-duong-{render.resolve_indicator(indicator)}{new}-{paper}-{orientation}{res}.{fmt}"
 
 
 def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
                        layers: Iterable[str] = (), scheme: str = "quantiles",
-                       units: str = schema.DEFAULT_UNIT_VERSION) -> None:
+                       unit_version: str = schema.DEFAULT_UNIT_VERSION) -> None:
     """Paper / orientation / format / dpi choices and a download button for the rendered map."""
     layers = tuple(layers)
     with st.expander(t("print.heading", lang), icon=":material/print:"):
@@ -61,11 +61,11 @@ def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, la
             st.caption(t("print.size", lang, w=round(w * dpi), h=round(h * dpi), dpi=dpi))
         else:
             st.caption(t("print.vector", lang, paper=paper))
-        st.caption(unit_version_line(units, lang))  # printed in the map's footer too
+        st.caption(unit_version_line(unit_version, lang))  # printed in the map's footer too
         version = default_store().version()
-        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi), units)
+        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi), unit_version)
         st.download_button(
             t("print.download", lang, fmt=fmt.upper()), data=lambda: render_cached(*args),
-            file_name=file_name(indicator, paper, orientation, fmt, int(dpi), units), mime=render.MIME[fmt],
+            file_name=file_name(indicator, paper, orientation, fmt, int(dpi), unit_version), mime=render.MIME[fmt],
             icon=":material/download:", key="print_download", on_click="ignore",
         )

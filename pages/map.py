@@ -96,7 +96,7 @@ with left:
     unit_layer = _shared.unit_view(filters, unit_version)
     _shared.partial_units_note(unit_layer, lang)
     shown_layers = tuple(k for k in ("crop_zones", "risk_zones", "landslide_events", "projects") if on[k])
-    _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, units=unit_version)
+    _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, unit_version=unit_version)
 
 names = dict(zip(unit_layer["code"], unit_layer["full_name"]))
 clicked = webmap.selected_code((out or {}).get("last_active_drawing"), set(names))

@@ -47,23 +47,23 @@ def candidates(version: str, filters: funding.Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def pack_for(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
-             units: str) -> pitch.PitchPack:
+             unit_version: str) -> pitch.PitchPack:
     eff = pitch.target_filters(target, filters)
-    return pitch.build_pack(_shared.dataset(), target, filters, lang=lang, top=top, unit_version=units,
+    return pitch.build_pack(_shared.dataset(), target, filters, lang=lang, top=top, unit_version=unit_version,
                             indicator_table=_shared.indicator_table(eff))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_png(version: str, spec: pitch.MapSpec, filters: funding.Filters, lang: str, dpi: int) -> bytes:
-    table = _shared.indicator_table(filters) if spec.units == "2021" else None  # the renderer sums 2025 units
+    table = _shared.indicator_table(filters) if spec.unit_version == "2021" else None  # the renderer sums 2025 units
     return pitch.render_png(_shared.dataset(), spec, filters, lang, dpi, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def pack_files(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
-               units: str) -> tuple[bytes, bytes]:
+               unit_version: str) -> tuple[bytes, bytes]:
     """(deck .pptx, zip of one-pager PDFs)."""
-    pack = pack_for(version, target, filters, lang, top, units)
+    pack = pack_for(version, target, filters, lang, top, unit_version)
     files = build.build_files(_shared.dataset(), pack,
                               render=lambda spec: map_png(version, spec, pack.filters, lang, build.DEFAULT_DPI))
     return files.deck, files.onepagers_zip()
@@ -113,7 +113,7 @@ HIDE_CHROME = """
 
 
 def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filters: funding.Filters,
-                 units: str) -> None:
+                 unit_version: str) -> None:
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
     args = st.session_state.get("present_args", {})
     target = build.target_from(args, profs)
@@ -121,7 +121,7 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
     if target is None:
         st.session_state["present"] = False
         st.rerun()
-    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), units)
+    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), unit_version)
     n = len(pack.opportunities)
     i = min(max(int(st.session_state.get("present_i", 0)), 0), max(n - 1, 0))
     st.session_state["present_i"] = i
@@ -165,12 +165,12 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
 
 
 # --- page --------------------------------------------------------------------------------------------------
-units = _shared.unit_version_switch(lang)
+unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
 profs = {p.donor_id: p for p in profiles(VERSION)}
 
 if st.session_state.get("present"):
-    presentation(VERSION, lang, profs, filters, units)
+    presentation(VERSION, lang, profs, filters, unit_version)
     st.stop()
 
 st.title(t("pitch.heading", lang))
@@ -333,15 +333,15 @@ with tab_pack:
                           disabled=kind == "communes")
     plang = c4.radio(t("pitch.pack_lang", lang), list(("en", "vi")), key="pack_lang", horizontal=True,
                      format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k])
-    st.caption(t("pitch.units_used", lang, units=schema.UNIT_VERSIONS[units](lang)))
+    st.caption(t("pitch.units_used", lang, units=schema.UNIT_VERSIONS[unit_version](lang)))
     target = build.target_from(st.session_state, profs)
     if target is None:
         st.info(t("pitch.pick_target", lang))
     else:
-        pack = pack_for(VERSION, target, filters, plang, int(top), units)
+        pack = pack_for(VERSION, target, filters, plang, int(top), unit_version)
         st.markdown(tables.pack_summary(pack, lang))
         st.dataframe(tables.opportunities_table(pack, lang), hide_index=True, width="stretch")
-        key = (VERSION, target, filters, plang, int(top), units)
+        key = (VERSION, target, filters, plang, int(top), unit_version)
         b1, b2 = st.columns(2)
         if b1.button(t("pitch.build", lang), type="primary", icon=":material/slideshow:", key="pack_build"):
             with st.spinner(t("pitch.building", lang)):
@@ -362,4 +362,4 @@ with tab_pack:
             d2.download_button(t("pitch.download_pdfs", lang, n=len(pack.opportunities)), pdfs,
                                f"pitch-{target.slug()}-{plang}-onepagers.zip", "application/zip", key="dl_pdfs",
                                icon=":material/download:", on_click="ignore")
-        illustrative_caption(ds, lang, t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[units](lang)))
+        illustrative_caption(ds, lang, t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[unit_version](lang)))

@@ -32,7 +32,7 @@ def spy(monkeypatch):
 
     def recording(*args, **kwargs):
         fig = real(*args, **kwargs)
-        drawn.append((kwargs.get("units", schema.DEFAULT_UNIT_VERSION), _label_count(fig), _footer(fig)))
+        drawn.append((kwargs.get("unit_version", schema.DEFAULT_UNIT_VERSION), _label_count(fig), _footer(fig)))
         return fig
 
     monkeypatch.setattr(render, "render_map", recording)
@@ -48,7 +48,7 @@ def _n_units(ds, version: str) -> int:
 def test_every_map_of_a_deck_uses_the_pack_units(ds, spy, version):
     pack = pitch.build_pack(ds, pitch.Target("theme", theme=3), Filters(), lang="en", top=2, unit_version=version)
     specs = [pack.context_map, pack.gap_map, *(o.map for o in pack.opportunities)]
-    assert {s.units for s in specs} == {version}
+    assert {s.unit_version for s in specs} == {version}
     codes = set(ds.communes["code"]) if version == "2021" else set(ds.units_2025["code"])
     assert all(s.highlight in codes for s in specs if s.highlight is not None)
     assert any(s.highlight is not None for s in specs)  # the opportunity maps zoom to their unit

@@ -191,7 +191,7 @@ def footer_text(fig) -> str:
 
 
 def test_print_map_in_2025_mode_draws_the_six_new_units(ds):
-    fig = render.render_map(ds, "gap", lang="en", units="2025", date="2026-01-02")
+    fig = render.render_map(ds, "gap", lang="en", unit_version="2025", date="2026-01-02")
     (coll,) = [a for a in fig.findobj() if a.get_gid() == "choropleth"]
     assert len(coll.get_paths()) == 6
     labels = {a.get_gid()[len("label-"):]: a.get_text() for a in fig.findobj()
@@ -215,8 +215,8 @@ def test_print_map_footer_states_old_units_and_refuses_codes_of_the_other_versio
     fig = render.render_map(ds, "gap", lang="vi", date="2026-01-02")
     assert "Đơn vị 2021–2025" in footer_text(fig)
     with pytest.raises(ValueError, match="03412"):
-        render.render_map(ds, "gap", units="2025", highlight="03412")  # old TT Tam Đường is no new unit
-    fig = render.render_map(ds, "gap", lang="en", units="2025", highlight="03408")
+        render.render_map(ds, "gap", unit_version="2025", highlight="03412")  # old TT Tam Đường is no new unit
+    fig = render.render_map(ds, "gap", lang="en", unit_version="2025", highlight="03408")
     box = next(a.get_text() for a in fig.texts if a.get_gid() == "highlight_name")
     assert box == "Phường Tân Phong"
 

@@ -173,8 +173,8 @@ def codes_in_2021(projects: pd.DataFrame, crosswalk: pd.DataFrame, units_2025: p
     return projects["commune_code"].astype(object).where(~new, placed)
 
 
-def unit_codes(projects: pd.DataFrame, ds: Dataset, version: str) -> pd.Series:
-    """The unit code of each project under ``version`` (``"2021"`` or ``"2025"``).
+def unit_codes(projects: pd.DataFrame, ds: Dataset, unit_version: str) -> pd.Series:
+    """The unit code of each project under ``unit_version`` (``"2021"`` or ``"2025"``).
 
     ``"2025"``: old codes through the crosswalk, new codes as they are. ``"2021"``: the old
     code, or NA for a new-code project that fits no single old commune (it is *unallocated*:
@@ -187,9 +187,9 @@ def unit_codes(projects: pd.DataFrame, ds: Dataset, version: str) -> pd.Series:
     >>> list(zip(p["commune_code"], unit_codes(p, ds, "2025")))
     [('03412', '03390'), ('03427', '03424')]
     """
-    check_unit_version(version)
+    check_unit_version(unit_version)
     cw = crosswalk_of(ds)
-    if version == "2025":
+    if unit_version == "2025":
         return codes_in_2025(projects, cw)
     return codes_in_2021(projects, cw, ds.units_2025)
 

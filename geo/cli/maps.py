@@ -96,7 +96,7 @@ def _common(p: argparse.ArgumentParser, default_dpi: int) -> None:
     p.add_argument("--scheme", choices=list(SCHEMES), default="quantiles", help="class breaks (default quantiles)")
     p.add_argument("--layers", type=_choices(list(render.MAP_LAYERS), "layer"), default=(),
                    help=f"comma-separated layers over the choropleth: {', '.join(render.MAP_LAYERS)}")
-    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+    p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="administrative units: 2021 = the 13 units before 1/7/2025, 2025 = the units from "
                    "1/7/2025 (dissolved former communes; default 2021)")
     g = p.add_argument_group("project filters (as in the app's sidebar)")
@@ -133,7 +133,7 @@ def _export_map(args: argparse.Namespace) -> int:
         fig = render.render_map(ds, args.indicator, filters=filters, lang=_lang(args), layers=args.layers,
                                 scheme=args.scheme, paper=args.paper, orientation=args.orientation,
                                 highlight=args.commune, title=args.title, subtitle=args.subtitle,
-                                units=args.units)
+                                unit_version=args.unit_version)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -167,22 +167,22 @@ def _atlas(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    shapes = units.shapes(ds, args.units)
-    table = units.indicators(ds, args.units, filters, shapes if args.units == "2025" else None)  # once for all pages
+    shapes = units.shapes(ds, args.unit_version)
+    table = units.indicators(ds, args.unit_version, filters, shapes if args.unit_version == "2025" else None)  # once for all pages
     out.mkdir(parents=True, exist_ok=True)
-    unit_list = units.unit_table(ds, args.units).sort_index()
+    unit_list = units.unit_table(ds, args.unit_version).sort_index()
     pages = [(None, f"{args.indicator}-00000-district.{args.format}", "district")] + [
         (code, atlas_filename(args.indicator, code, row.name_ascii, args.format), row.full_name)
         for code, row in zip(unit_list.index, unit_list.itertuples())
     ]
     bar = Progress(len(pages))
     opts = dict(filters=filters, lang=lang, layers=args.layers, scheme=args.scheme, paper=args.paper,
-                orientation=args.orientation, table=table, units=args.units)
+                orientation=args.orientation, table=table, unit_version=args.unit_version)
     for code, name, label in pages:
         fig = render.render_map(ds, args.indicator, highlight=code, **opts)
         render.save_map(fig, out / name, args.format, args.dpi, metadata=render.map_metadata(fig))
         bar.step(label)
-    print(f"wrote {len(pages)} maps to {out} ({schema.UNIT_VERSIONS[args.units](lang)})")
+    print(f"wrote {len(pages)} maps to {out} ({schema.UNIT_VERSIONS[args.unit_version](lang)})")
     return 0
 
 

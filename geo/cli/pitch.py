@@ -78,7 +78,7 @@ def _pitch(args: argparse.Namespace) -> int:
             target = pitch.Target("theme", theme=args.theme)
         else:
             target = pitch.Target("communes", communes=_communes(args.communes, ds))
-        pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.units)
+        pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.unit_version)
     except ValueError as err:
         return _fail(lang, err)
     out = Path(args.out or f"pitch-{target.slug()}-{lang}.pptx")
@@ -90,7 +90,7 @@ def _pitch(args: argparse.Namespace) -> int:
     files = build.build_files(ds, pack, dpi=args.dpi, onepagers=pdf_dir is not None)
     out.write_bytes(files.deck)
     print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=5 + len(pack.opportunities),
-                 opps=len(pack.opportunities), language=lang, units=args.units))
+                 opps=len(pack.opportunities), language=lang, units=args.unit_version))
     if not pack.opportunities:
         print(i18n.t("err.cli_note", lang, text=i18n.t("pitch.no_opportunities", lang)), file=sys.stderr)
     if pdf_dir is not None:
@@ -114,7 +114,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None, help="PPTX file to write (default pitch-<target>-<lang>.pptx)")
     p.add_argument("--pdf", default=None, metavar="DIR", help="also write one PDF one-pager per opportunity here")
     p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
-    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+    p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")
     p.add_argument("--dpi", type=int, default=build.DEFAULT_DPI, help=f"map resolution (default {build.DEFAULT_DPI})")
     p.set_defaults(func=_pitch)

@@ -48,9 +48,9 @@ def _run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"error: folder {out.parent} does not exist", file=sys.stderr)
         return 2
-    data = build_report(default_store().load(), start, end, lang, ratios, unit_version=args.units)
+    data = build_report(default_store().load(), start, end, lang, ratios, unit_version=args.unit_version)
     out.write_bytes(data)
-    print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.units](lang)})")
+    print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.unit_version](lang)})")
     return 0
 
 
@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="language of sheet names and headers (default vi)")
     p.add_argument("--ratio", action="append", type=_ratio, metavar="SOURCE=RATIO",
                    help="counterpart ratio for an international source, e.g. oda_grant=0.12 (repeatable)")
-    p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+    p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="administrative units of the by-commune sheet: 2021 = the 13 units before 1/7/2025, "
                    "2025 = the units from 1/7/2025 (default 2021)")
     p.add_argument("--out", default=None, help="file to write (default bao-cao-FROM-TO.xlsx)")

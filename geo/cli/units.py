@@ -26,19 +26,19 @@ LAYERS: tuple[str, ...] = (
 )
 
 
-def units_geojson(ds: Dataset, version: str, lang: str) -> dict:
-    """The GeoJSON document (a dict) for ``version``, with provenance and the version stated."""
-    layer = with_unit_notes(units.view(ds, version), lang)
-    label = units.version_label(version, lang)
-    stuck = units.unallocated_projects(ds) if version == "2021" else None
+def units_geojson(ds: Dataset, unit_version: str, lang: str) -> dict:
+    """The GeoJSON document (a dict) for ``unit_version``, with provenance and the unit_version stated."""
+    layer = with_unit_notes(units.view(ds, unit_version), lang)
+    label = units.version_label(unit_version, lang)
+    stuck = units.unallocated_projects(ds) if unit_version == "2021" else None
     features = json.loads(layer.to_crs(schema.GEOGRAPHIC_CRS).to_json(drop_id=True, na="null"))["features"]
     present = [i for i in LAYERS if i in ds.provenance]
     return {
         "type": "FeatureCollection",
-        "name": f"tam_duong_units_{version}",
+        "name": f"tam_duong_units_{unit_version}",
         "unit_version": {
-            "key": version, "label": label, "statement": unit_version_line(version, lang),
-            "legal_source": schema.REFORM_LEGAL_SOURCE if version == "2025" else "",
+            "key": unit_version, "label": label, "statement": unit_version_line(unit_version, lang),
+            "legal_source": schema.REFORM_LEGAL_SOURCE if unit_version == "2025" else "",
         },
         "provenance": {
             "quality": ds.quality_of(*present).value,
@@ -56,7 +56,7 @@ def units_geojson(ds: Dataset, version: str, lang: str) -> dict:
 
 
 def _units(args: argparse.Namespace) -> int:
-    doc = units_geojson(default_store().load(), args.version, args.lang)
+    doc = units_geojson(default_store().load(), args.unit_version, args.lang)
     text = json.dumps(doc, ensure_ascii=False)
     if not args.out:
         sys.stdout.write(text + "\n")
@@ -74,7 +74,7 @@ def _units(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("units", help="write the unit layer (2021 or 2025 units) with indicators as GeoJSON")
-    p.add_argument("--version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
+    p.add_argument("--version", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="2021: the 13 units before 1/7/2025; 2025: the units from 1/7/2025 (default 2021)")
     p.add_argument("--out", help="GeoJSON file to write (default: standard output)")
     p.set_defaults(func=_units)

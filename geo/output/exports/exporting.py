@@ -28,10 +28,10 @@ def neutralise(value: object) -> object:
     return value
 
 
-def unit_version_line(version: str, lang: str) -> str:
+def unit_version_line(unit_version: str, lang: str) -> str:
     """The line every export carries to say which administrative units its figures use."""
-    label = schema.UNIT_VERSIONS[version](lang)
-    if version == "2025":
+    label = schema.UNIT_VERSIONS[unit_version](lang)
+    if unit_version == "2025":
         return i18n.t("units.version_line_2025", lang, label=label,
                       source=schema.REFORM_LEGAL_SOURCE_LABEL(lang))
     return i18n.t("units.version_line", lang, label=label)

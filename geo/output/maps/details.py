@@ -102,14 +102,14 @@ def source_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.D
 
 
 def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
-                   filters: funding.Filters = funding.Filters(), version: str = "2021",
+                   filters: funding.Filters = funding.Filters(), unit_version: str = "2021",
                    layer: gpd.GeoDataFrame | None = None) -> CommuneDetail:
     """The detail panel of unit ``code``: indicators from ``table`` (see
     :func:`geo.analysis.indicators.commune_indicators`, or :func:`geo.analysis.units.view` for either unit
     version), its projects matching ``filters``, funding by source, crop hectares, reported
     landslides and provenance.
 
-    With ``version="2025"`` pass the new-unit ``layer`` of :func:`geo.analysis.units.view`: projects are
+    With ``unit_version="2025"`` pass the new-unit ``layer`` of :func:`geo.analysis.units.view`: projects are
     placed through the reform crosswalk and events located in the dissolved polygons.
     """
     shapes_ = ds.communes if layer is None else layer
@@ -123,8 +123,8 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
 
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
     keyed_2025 = projects.get("unit_version", pd.Series(dtype=str)).eq("2025").any()
-    if version == "2025" or keyed_2025:  # place projects through the reform crosswalk
-        mine = projects[units.unit_codes(projects, ds, version).eq(code).fillna(False).to_numpy()]
+    if unit_version == "2025" or keyed_2025:  # place projects through the reform crosswalk
+        mine = projects[units.unit_codes(projects, ds, unit_version).eq(code).fillna(False).to_numpy()]
     else:
         mine = projects[projects["commune_code"] == code]
     my_lines = lines[lines["project_id"].isin(mine["project_id"])]

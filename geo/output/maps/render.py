@@ -7,7 +7,7 @@ legend with class intervals and units, a scale bar and north arrow computed in
 EPSG:9205 (metres, never degrees), a locator inset and a footer naming every
 source, the data quality, the date and the CRS. :func:`save_map` writes it.
 
-``units="2025"`` draws the units from 1 July 2025 instead of the 13 old ones: the dissolved
+``unit_version="2025"`` draws the units from 1 July 2025 instead of the 13 old ones: the dissolved
 polygons labelled with the new names, indicators re-summed from the projects
 (:mod:`geo.analysis.units`); units that also hold land outside the old district carry ``*`` and a
 footer note. The footer always states which administrative units the map uses.
@@ -180,10 +180,10 @@ def filters_summary(filters: funding.Filters, lang: str) -> str:
     return " · ".join(parts) if parts else t("print.all_projects", lang)
 
 
-def used_layers(indicator: str, layers: Iterable[str], units: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:
+def used_layers(indicator: str, layers: Iterable[str], unit_version: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:
     """Provenance layer ids behind a map: communes, the indicator's sources and the shown layers
     (and the crosswalk when the map is by the units from 1/7/2025)."""
-    reform_layers = ["crosswalk_2025"] if units == "2025" else []
+    reform_layers = ["crosswalk_2025"] if unit_version == "2025" else []
     return tuple(dict.fromkeys(["communes", *INDICATORS[indicator].layers, *reform_layers, *layers]))
 
 
@@ -205,7 +205,7 @@ def unit_notes(shapes: pd.DataFrame, stuck: pd.DataFrame, lang: str) -> list[str
 
 
 def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
-                 units: str | None = None, notes: Iterable[str] = ()) -> list[str]:
+                 unit_version: str | None = None, notes: Iterable[str] = ()) -> list[str]:
     """Footer text: what is not official (first), each source, the unit version and ``notes``
     (when given), then CRS and date."""
     provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance]
@@ -218,8 +218,8 @@ def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
     if sources:
         sources[0] = f"{t('print.sources', lang)}: {sources[0]}"
     lines += sources
-    if units is not None:
-        lines.append(unit_version_line(units, lang))
+    if unit_version is not None:
+        lines.append(unit_version_line(unit_version, lang))
     lines += list(notes)
     lines.append(f"{t('print.crs', lang)} · {t('print.made', lang, date=date)} · {t('app.title', lang)}")
     return lines
@@ -308,7 +308,7 @@ def render_map(
     subtitle: str | None = None,
     table: pd.DataFrame | None = None,
     date: str | None = None,
-    units: str = schema.DEFAULT_UNIT_VERSION,
+    unit_version: str = schema.DEFAULT_UNIT_VERSION,
 ) -> Figure:
     """Draw one print page of ``indicator`` per unit and return the matplotlib Figure.
 
@@ -324,7 +324,7 @@ def render_map(
     paper, orientation
         ``"A4"``/``"A3"`` and ``"landscape"``/``"portrait"``; sets the figure size in inches.
     highlight : str, optional
-        GSO code of a unit (of ``units``) to emphasise (atlas page): the map zooms to it and a box
+        GSO code of a unit (of ``unit_version``) to emphasise (atlas page): the map zooms to it and a box
         lists its figures.
     title, subtitle : str, optional
         Override the default title (indicator label) and subtitle (district and filters).
@@ -332,7 +332,7 @@ def render_map(
         A precomputed ``geo.analysis.units.indicators(ds, units, filters)`` (saves time in batches).
     date : str, optional
         Date printed in the footer (default: today, ISO format).
-    units : str
+    unit_version : str
         ``"2021"`` (the 13 units before 1/7/2025, default) or ``"2025"`` (the units from 1/7/2025).
 
     Examples
@@ -341,7 +341,7 @@ def render_map(
     >>> fig = render_map(BundledStore().load(), "gap", lang="en")
     >>> sorted(a.get_gid() for a in fig.findobj() if a.get_gid() in ("legend", "scalebar", "footer"))
     ['footer', 'legend', 'scalebar']
-    >>> fig = render_map(BundledStore().load(), "gap", lang="en", units="2025")
+    >>> fig = render_map(BundledStore().load(), "gap", lang="en", unit_version="2025")
     >>> len([a for a in fig.findobj() if str(a.get_gid()).startswith("label-")])
     6
     """
@@ -350,27 +350,27 @@ def render_map(
     unknown = [lyr for lyr in layers if lyr not in MAP_LAYERS]
     if unknown:
         raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(MAP_LAYERS)}")
-    shapes = reform.shapes(ds, units)
+    shapes = reform.shapes(ds, unit_version)
     if highlight is not None and highlight not in set(shapes["code"]):
-        raise ValueError(f"unknown unit code '{highlight}' for {reform.version_label(units, 'en')}; "
+        raise ValueError(f"unknown unit code '{highlight}' for {reform.version_label(unit_version, 'en')}; "
                          f"valid: {', '.join(shapes['code'])}")
     if table is None:
-        table = reform.indicators(ds, units, filters, shapes if units == "2025" else None)
-    stuck = reform.unallocated_projects(ds, filters) if units == "2021" else pd.DataFrame()
+        table = reform.indicators(ds, unit_version, filters, shapes if unit_version == "2025" else None)
+    stuck = reform.unallocated_projects(ds, filters) if unit_version == "2021" else pd.DataFrame()
     date = date or _dt.date.today().isoformat()
     with mpl.rc_context(RC):
         return _Page(ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
-                     title, subtitle, table, date, units, shapes, stuck).draw()
+                     title, subtitle, table, date, unit_version, shapes, stuck).draw()
 
 
 class _Page:
     """Layout and drawing of one page; sizes in inches, scaled with the paper."""
 
     def __init__(self, ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
-                 title, subtitle, table, date, units, shapes, stuck):
+                 title, subtitle, table, date, unit_version, shapes, stuck):
         self.ds, self.key, self.filters, self.lang, self.layers = ds, key, filters, lang, layers
         self.scheme, self.highlight, self.table, self.date = scheme, highlight, table, date
-        self.units, self.stuck = units, stuck
+        self.unit_version, self.stuck = unit_version, stuck
         self.W, self.H = paper_size(paper, orientation)
         self.portrait = orientation == "portrait"
         self.s = min(self.W, self.H) / 8.27  # 1 on A4, √2 on A3
@@ -432,7 +432,7 @@ class _Page:
             else:
                 self.title = ind.label(lang)
         if self.subtitle is None:
-            new = f" · {reform.version_label(self.units, lang)}" if self.units == "2025" else ""
+            new = f" · {reform.version_label(self.unit_version, lang)}" if self.unit_version == "2025" else ""
             self.subtitle = f"{t('print.district', lang)}{new} · {filters_summary(self.filters, lang)}"
         y = self.H - m
         tt = self.fig.text(m / self.W, y / self.H, self.title, fontsize=self.pt(17), fontweight="bold",
@@ -444,8 +444,8 @@ class _Page:
         return m + 0.75 * self.s
 
     def footer(self, m: float) -> float:
-        lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers, self.units), self.date,
-                             self.units, unit_notes(self.communes, self.stuck, self.lang))
+        lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers, self.unit_version), self.date,
+                             self.unit_version, unit_notes(self.communes, self.stuck, self.lang))
         size = self.pt(6.2)
         chars = (self.W - 2 * m) * 72 / size  # characters of one em per line
         honesty = lines[0].startswith(t("print.not_official", self.lang))
@@ -602,7 +602,7 @@ class _Page:
                             t("print.projects", self.lang, n=n, total=total) + qual("projects")))
         if self.highlight:
             entries.append((Patch(facecolor="none", edgecolor=HIGHLIGHT, linewidth=2.0),
-                            t("units.highlighted" if self.units == "2025" else "print.highlighted", self.lang)))
+                            t("units.highlighted" if self.unit_version == "2025" else "print.highlighted", self.lang)))
         headers = []
         if entries:
             headers.append(len(handles))

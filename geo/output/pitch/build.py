@@ -58,7 +58,7 @@ def map_renderer(ds: Dataset, filters: funding.Filters, lang: str, dpi: int = DE
 
     def render(spec: MapSpec) -> bytes:
         if spec not in maps:
-            maps[spec] = render_png(ds, spec, filters, lang, dpi, table if spec.units == "2021" else None)
+            maps[spec] = render_png(ds, spec, filters, lang, dpi, table if spec.unit_version == "2021" else None)
         return maps[spec]
 
     return render

@@ -112,7 +112,7 @@ class MapSpec:
     indicator: str = "gap"
     layers: tuple[str, ...] = ()
     highlight: str | None = None
-    units: str = schema.DEFAULT_UNIT_VERSION
+    unit_version: str = schema.DEFAULT_UNIT_VERSION
 
 
 @dataclass
@@ -269,7 +269,7 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
     illustrative = report.is_illustrative(ds, layers) or (target.kind == "donor" and not target.the_donor.is_confirmed)
     made = (today or date.today()).isoformat()
     for o in opps:  # every map in the pack's units, zoomed to the opportunity's unit there
-        o.map = dataclasses.replace(o.map, units=unit_version,
+        o.map = dataclasses.replace(o.map, unit_version=unit_version,
                                     highlight=_unit_of(ds, o, projects, unit_version))
     return PitchPack(
         target=target, lang=lang, filters=eff, unit_version=unit_version, made=made,
@@ -278,8 +278,8 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         context=_context(ds, table, projects, lang),
         provenance=_provenance(ds, target, eff, unit_version, layers, ratios, weights, made, lang),
         illustrative=illustrative,
-        context_map=MapSpec("n_projects", ("crop_zones", "risk_zones"), units=unit_version),
-        gap_map=MapSpec("gap", ("projects",), units=unit_version),
+        context_map=MapSpec("n_projects", ("crop_zones", "risk_zones"), unit_version=unit_version),
+        gap_map=MapSpec("gap", ("projects",), unit_version=unit_version),
     )
 
 
@@ -422,14 +422,14 @@ def render_png(ds: Dataset, spec: MapSpec, filters: funding.Filters, lang: str, 
                table: pd.DataFrame | None = None) -> bytes:
     """A map page (A4 landscape, :func:`geo.output.maps.render.render_map`) as a compact PNG (palette, ≤256 colours).
 
-    ``table``: a precomputed ``geo.analysis.units.indicators(ds, spec.units, filters)``, or None.
+    ``table``: a precomputed ``geo.analysis.units.indicators(ds, spec.unit_version, filters)``, or None.
     """
     from PIL import Image
 
     from geo.output.maps import render
 
     fig = render.render_map(ds, spec.indicator, filters=filters, lang=lang, layers=spec.layers,
-                            highlight=spec.highlight, table=table, units=spec.units)
+                            highlight=spec.highlight, table=table, unit_version=spec.unit_version)
     buf = io.BytesIO()
     render.save_map(fig, buf, "png", dpi)
     img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
