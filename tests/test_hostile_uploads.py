@@ -342,3 +342,21 @@ def test_a_clean_geopackage_and_geojson_still_import(tmp_path):
     assert li.ok, li.problems
     gj = gpd.GeoDataFrame({"crop": ["tea"]}, geometry=[box(103.6, 22.3, 103.61, 22.31)], crs="EPSG:4326").to_json()
     assert preview_layer("crops", gj.encode(), "vung.json", DS).ok
+
+
+@pytest.mark.parametrize("layer_file", ["communes.geojson", "crop_zones.geojson"])
+def test_a_data_folder_layer_that_is_a_vrt_is_refused_by_name(layer_file, tmp_path, secret, web):
+    """A manifest may name any file: the data folder's layers go through the same checks as uploads."""
+    import shutil
+
+    from geo.model.config import BUNDLED_DATA_DIR
+    from geo.storage.store import load_dataset
+
+    folder = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, folder)
+    (folder / layer_file).write_bytes(vrt_csv(secret, web))
+    with pytest.raises(DataError) as refused:
+        load_dataset(folder)
+    text = "\n".join(p.text(lang) for p in refused.value.problems for lang in ("vi", "en"))
+    assert layer_file in text and "OGR VRT" in text
+    assert MARKER not in text

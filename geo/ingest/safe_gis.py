@@ -256,3 +256,18 @@ def _read_layers(target: Path, fmt: str, file: str, layers, opts) -> gpd.GeoData
 
 def _gdal_message(err: Exception) -> str:
     return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+
+
+def read_local(path: Path) -> gpd.GeoDataFrame:
+    """A layer file of a data folder, checked like an upload (a manifest may name any file)."""
+    path = Path(path)
+    file = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError([Problem.of(file, "err.cannot_read", error=str(err)[:200])]) from None
+    fmt = check_content(data, file, path.suffix)
+    if fmt not in DRIVER_OF:  # a zip is for uploads; a data folder holds the files themselves
+        raise DataError([Problem.of(file, "err.layer_wrong_content", member="", found=_found(fmt),
+                                    expected=_found("geojson"))])
+    return read_checked(path, fmt, file)
