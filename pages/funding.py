@@ -16,6 +16,7 @@ from geo.output.reports.report import Column
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import md_text
 from pages import _shared
 
 lang = _shared.lang()
@@ -140,7 +141,7 @@ def fit_height(rows: int) -> int | str:
 
 def illustrative_caption() -> None:
     prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, LAYERS) else ""
-    st.caption(prefix + " · ".join(ds.provenance_lines(lang, ("projects", "funding"))))
+    st.caption(prefix + " · ".join(md_text(line) for line in ds.provenance_lines(lang, ("projects", "funding"))))
 
 
 def chart_title(text: str) -> alt.TitleParams:

@@ -64,14 +64,15 @@ def test_md_text_has_no_line_break_or_control_character(text):
 
 
 def test_plain_vietnamese_is_unchanged():
-    assert safe.md_text("Xã Bản Bo, huyện Tam Đường") == r"Xã Bản Bo\, huyện Tam Đường"
+    assert safe.md_text("Xã Bản Bo, huyện Tam Đường: EPSG:9205, 2025-06-30") == \
+        "Xã Bản Bo, huyện Tam Đường: EPSG:9205, 2025-06-30"
     assert rendered_text(safe.md_text("Xã Bản Bo, huyện Tam Đường")) == "Xã Bản Bo, huyện Tam Đường"
 
 
 def test_md_fill_escapes_values_and_keeps_the_catalogue_sentence():
     out = safe.md_fill("data.preview_summary", "en", file="![x](http://evil/x.png).csv", enc="utf-8", n=1, new=1,
                        changed=0)
-    assert r"\!\[x\]\(http\:\/\/evil\/x\.png\)\.csv" in out
+    assert r"\!\[x\]\(http\://evil/x.png\).csv" in out
     assert "<img" not in MD.render(out) and "<a " not in MD.render(out)
 
 
@@ -85,3 +86,12 @@ def test_html_text_inside_an_html_block_stays_literal(text):
 
 def test_none_is_empty_text():
     assert safe.md_text(None) == "" and safe.html_text(None) == ""
+
+
+@pytest.mark.parametrize("text, broken", [
+    ("see http://evil/x", "http\\://"), ("see https://evil/x", "https\\://"), ("see www.evil.com", "www\\."),
+    ("mail a@evil.com", "a\\@evil"),
+])
+def test_autolink_literals_are_broken(text, broken):
+    """GFM (which Streamlit uses) links bare URLs, www. names and e-mails; the escape breaks each."""
+    assert broken in safe.md_text(text)
