@@ -19,6 +19,7 @@ from geo.model.dataset import Dataset
 from geo.model.schema import Quality
 from geo.text import i18n
 from geo.text.i18n import t
+from geo.text.safe import one_line
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,7 +57,8 @@ def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_v
     With ``unit_version`` the first line says which administrative units the figures use.
     """
     lines = [unit_version_line(unit_version, lang)] if unit_version else []
-    return "".join(f"# {line}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
+    # one_line: a line break planted in a source or licence must not start an uncommented line (a formula).
+    return "".join(f"# {one_line(line)}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
 
 
 def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None,
