@@ -90,8 +90,8 @@ def provenance_banner(ds: Dataset, lang: str) -> None:
 def show_data_error(err: Exception, lang: str) -> None:
     """List every problem of a DataError (file, row, column) in ``lang``; other errors as their text."""
     problems = getattr(err, "problems", None)
-    lines = [p.text(lang) for p in problems] if problems is not None else [str(err)]
-    st.error(t("common.data_error", lang) + "\n\n" + "\n".join(f"- {md_text(line)}" for line in lines))
+    lines = [p.text(lang, quote=md_text) for p in problems] if problems is not None else [md_text(err)]
+    st.error(t("common.data_error", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
 
 def commune_names(ds: Dataset, lang: str) -> dict[str, str]:

@@ -54,7 +54,7 @@ def field_errors(problems, provenance: bool = False) -> None:
         where = t("data.field", lang, field=label)
         if p.row:
             where += f" ({t('data.line', lang, n=p.row)})"
-        lines.append(f"- {where}: {md_text(p.sentence(lang))}")  # sentences quote user values
+        lines.append(f"- {where}: {p.sentence(lang, quote=md_text)}")  # sentences quote user values
     st.error(t("data.invalid", lang) + "\n\n" + "\n".join(lines))
 
 
@@ -270,7 +270,7 @@ with tab_import:
                                                   allow_overcommit=over_ok)
                     st.session_state["data_import_done"] = (True, t("data.imported", lang, **counts))
                 except DataError as err:
-                    st.session_state["data_import_done"] = (False, md_text(err.text(lang)))
+                    st.session_state["data_import_done"] = (False, err.text(lang, quote=md_text))
                 except ConflictError as err:
                     st.session_state["data_import_done"] = (False, md_text(err))
                 st.session_state.pop("data_import", None)
@@ -302,12 +302,12 @@ with tab_layer:
         try:
             li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
         except layer_import.CRSNeeded as err:
-            st.warning(t("data.crs_needed", lang) + " " + " ".join(md_text(p.sentence(lang)) for p in err.problems))
+            st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang, quote=md_text) for p in err.problems))
         except DataError as err:
             show_problems(err.problems, "data.problems", labels=False)
         if li is not None:
             for note in li.notes:
-                st.info(md_text(note.text(lang)))  # notes quote the file's CRS name
+                st.info(note.text(lang, quote=md_text))  # notes quote the file's CRS name
             if li.repairs:
                 st.warning(t("data.repairs", lang))
                 st.dataframe(imports.problems_frame(li.repairs, lang), hide_index=True, width="stretch")
@@ -321,8 +321,8 @@ with tab_layer:
                 if st.button(t("data.confirm_layer", lang), type="primary", key="confirm_layer"):
                     try:
                         summary = layer_import.commit_layer(store, li, ds, src, lic, when, qual, method, user)
-                        st.session_state["data_layer_done"] = md_fill("data.layer_done", lang,
-                                                                        summary=summary.text(lang))
+                        st.session_state["data_layer_done"] = t("data.layer_done", lang,
+                                                                  summary=summary.text(lang, quote=md_text))
                         st.rerun()
                     except DataError as err:
                         field_errors(err.problems, provenance=True)
