@@ -360,3 +360,21 @@ def test_a_data_folder_layer_that_is_a_vrt_is_refused_by_name(layer_file, tmp_pa
     text = "\n".join(p.text(lang) for p in refused.value.problems for lang in ("vi", "en"))
     assert layer_file in text and "OGR VRT" in text
     assert MARKER not in text
+
+
+def test_an_empty_prj_is_treated_as_missing_not_as_hostile(tmp_path):
+    from geo.ingest.layer_import import CRSNeeded
+
+    parts = _shapefile_parts(tmp_path)
+    parts = {n: d for n, d in parts.items() if not n.endswith(".prj")} | {"ranh_gioi.prj": b""}
+    data = _zip({n: d for n, d in parts.items()})
+    with pytest.raises(CRSNeeded):
+        preview_layer("crops", data, "vung.zip", DS)
+
+
+def test_a_prj_that_is_a_vrt_is_refused_naming_the_member(tmp_path, secret, web):
+    parts = _shapefile_parts(tmp_path) | {"ranh_gioi.prj": vrt_csv(secret, web)}
+    with pytest.raises(DataError) as refused:
+        preview_layer("crops", _zip(parts), "vung.zip", DS)
+    text = refused.value.text("en")
+    assert "vung.zip" in text and "'ranh_gioi.prj'" in text and "OGR VRT" in text and MARKER not in text

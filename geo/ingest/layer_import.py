@@ -161,6 +161,8 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
         ext = name[len(stem):].lower()
         if name[:len(stem)] == stem and ext in safe_gis.SHAPEFILE_PARTS:
             part = zf.read(name)
+            if ext in (".prj", ".cpg") and not part.strip():
+                continue  # an empty sidecar says nothing: the same as none (a missing .prj asks for the CRS)
             safe_gis.check_content(part, file, ext, member=name)
             (tmpdir / f"layer{ext}").write_bytes(part)  # our names: nothing of the member's path reaches GDAL
     return tmpdir / "layer.shp", "shp"
