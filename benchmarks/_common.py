@@ -86,7 +86,7 @@ def bundle_env(bundle: Path | None) -> dict[str, str]:
 @contextmanager
 def streamlit(env: dict[str, str]) -> Iterator[tuple[str, int]]:
     """``streamlit run app.py`` on a free loopback port; yields (url, pid). Stopped on exit."""
-    from tests.browser import streamlit_process
+    from tests.helpers import streamlit_process
 
     CACHE.mkdir(parents=True, exist_ok=True)
     # The last server's output stays in the cache folder, to diagnose errors.

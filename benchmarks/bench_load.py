@@ -53,7 +53,7 @@ async def _action_time(page, act) -> float | None:
 
 
 async def session(browser, url: str, seconds: float, seed: int, out: dict) -> None:
-    from tests.browser import is_loopback
+    from tests.helpers import is_loopback
 
     rng = random.Random(seed)
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -118,7 +118,7 @@ async def session(browser, url: str, seconds: float, seed: int, out: dict) -> No
 async def run(url: str, sessions: int, seconds: float) -> dict:
     from playwright.async_api import async_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
     out = {"times": [], "by_kind": {}, "errors": [], "no_rerun": 0, "blocked": []}
     async with async_playwright() as pw:

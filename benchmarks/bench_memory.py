@@ -20,7 +20,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 def measure(bundle, label: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import OfflineBrowser, wait_app_idle
+    from tests.helpers import OfflineBrowser, wait_app_idle
 
     with streamlit(bundle_env(bundle)) as (url, pid):
         idle = vm_status(pid)

@@ -6,7 +6,7 @@ indicator table; timings are medians over ``--runs`` runs in this one process.
 
 * matplotlib: :func:`geo.output.maps.render.render_map` + :func:`geo.output.maps.render.save_map` to PNG in memory.
 * browser: build the folium map, save it as HTML, load it in an already-running headless Chromium
-  (``/usr/bin/chromium``, offline flags of ``tests/browser.py``), wait for the 13 polygons, screenshot to PNG.
+  (``/usr/bin/chromium``, offline flags of ``tests/helpers.py``), wait for the 13 polygons, screenshot to PNG.
   The browser launch is timed separately (once) and *not* included, which favours the browser.
 
 Offline: folium's default scripts point at CDNs. Leaflet is taken from the npm package instead
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 3 if args.quick else args.runs
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM_ARGS
+    from tests.helpers import CHROMIUM_ARGS
 
     ds = default_store().load()
     table = commune_indicators(ds)

@@ -426,12 +426,6 @@ SPECS: tuple[Spec, ...] = (
          "Promoting the Tam Đường tea brand to foreign investors",
          "Ý tưởng làm phim, ấn phẩm song ngữ và tham gia hội chợ để quảng bá sản phẩm chè của huyện.",
          ("oda_grant", 800), ((SB_, 0.20),)),
-    # ---- test row: proves the UI escapes user text -------------------------------------------
-    Spec("TD-XSS", TT, 10, "idea", 2026, 2026, VH_TT, "",
-         "<img src=x onerror=alert(1)>",
-         "<img src=x onerror=alert(1)>",
-         "Hàng kiểm thử: tên chứa HTML phải hiển thị như văn bản",
-         ("oda_grant", 200)),
 )
 
 

@@ -16,7 +16,8 @@ from geo.ingest.records import blank_project, validate_record
 from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.output.exports import export_data
-from geo.storage.gpkg_store import ConflictError, default_user
+from geo.storage.layer_commit import commit_layer
+from geo.storage.records import ConflictError, default_user
 from geo.storage.store import default_store
 from geo.text.i18n import t
 from geo.text.safe import md_fill, md_text
@@ -27,7 +28,7 @@ ds = _shared.dataset()
 store = default_store()
 
 st.title(t("data.heading", lang))
-st.caption(md_fill("data.intro", lang, path=str(store.path)))
+st.caption(md_fill("data.intro", lang, path=store.location()))
 _shared.provenance_banner(ds, lang)
 user = st.sidebar.text_input(t("data.user", lang), key="data_user", placeholder=default_user()).strip()
 names = _shared.commune_names(ds, lang)
@@ -320,7 +321,7 @@ with tab_layer:
                 st.info(t("data.nothing_written", lang))
                 if st.button(t("data.confirm_layer", lang), type="primary", key="confirm_layer"):
                     try:
-                        summary = layer_import.commit_layer(store, li, ds, src, lic, when, qual, method, user)
+                        summary = commit_layer(store, li, ds, src, lic, when, qual, method, user)
                         st.session_state["data_layer_done"] = t("data.layer_done", lang,
                                                                   summary=summary.text(lang, quote=md_text))
                         st.rerun()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
@@ -13,11 +10,12 @@ from geo.analysis import funding, matching
 from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
-from geo.output.pitch import deck, explain, onepager
+from geo.output.pitch import build, explain, tables
 from geo.output.pitch import pack as pitch
-from geo.output.reports import report
-from geo.storage.gpkg_store import ConflictError
+from geo.storage.donors import load_profiles
+from geo.storage.records import ConflictError
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
@@ -28,7 +26,6 @@ lang = _shared.lang()
 ds = _shared.dataset()
 store = default_store()
 VERSION = store.version()
-MAP_DPI = 150
 NEW = "__new__"
 #: The pitch-pack widgets; presentation mode reads them from ``present_args`` (they are not drawn there).
 PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_communes", "pack_top", "pack_lang")
@@ -37,7 +34,7 @@ PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_com
 # --- cached computations (keyed on the data version and inputs) ---------------------------------------
 @st.cache_data(show_spinner=False, max_entries=8)
 def profiles(version: str) -> list[DonorProfile]:
-    return donors.load_profiles(default_store())
+    return load_profiles(default_store())
 
 
 @st.cache_data(show_spinner=False)
@@ -66,51 +63,19 @@ def pack_files(version: str, target: pitch.Target, filters: funding.Filters, lan
                units: str) -> tuple[bytes, bytes]:
     """(deck .pptx, zip of one-pager PDFs)."""
     pack = pack_for(version, target, filters, lang, top, units)
-    render = lambda spec: map_png(version, spec, pack.filters, lang, MAP_DPI)  # noqa: E731
-    slides = deck.build_deck(pack, render)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for opp in pack.opportunities:
-            z.writestr(onepager.file_name(opp), onepager.build_onepager(pack, opp, render(opp.map)))
-    return slides, buf.getvalue()
+    files = build.build_files(_shared.dataset(), pack,
+                              render=lambda spec: map_png(version, spec, pack.filters, lang, build.DEFAULT_DPI))
+    return files.deck, files.onepagers_zip()
 
 
 # --- helpers --------------------------------------------------------------------------------------------
-def illustrative_caption(extra: str = "") -> None:
-    prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, ("projects", "funding", "donors")) else ""
-    lines = [*ds.provenance_lines(lang, ("projects", "funding", "donors")), *([extra] if extra else [])]
-    st.caption(prefix + " · ".join(md_text(line) for line in lines))  # sources are user text
-
-
-def donor_label(p: DonorProfile) -> str:
-    return p.label(lang)
-
-
-def pct(value: float) -> str:
-    return fmt.number(float(value) * 100, lang, 0)
+def illustrative_caption(ds: Dataset, lang: str, extra: str = "") -> None:
+    st.caption(tables.provenance_caption(ds, lang, extra))
 
 
 def why_list(lines: list[str], size: str = "1rem") -> None:
     items = "".join(f"<li>{html_text(x)}</li>" for x in lines)  # project names are user text
     st.markdown(f"<ul style='font-size:{size};margin:0'>{items}</ul>", unsafe_allow_html=True)
-
-
-def project_label(cands: pd.DataFrame, pid: str) -> str:
-    row = cands.loc[pid]
-    name = row["name_en"] if lang == "en" and row["name_en"] else row["name_vi"]
-    return f"{pid} · {name}"
-
-
-def target_from_state(profs: dict[str, DonorProfile], state=None) -> pitch.Target | None:
-    state = st.session_state if state is None else state
-    kind = state.get("pack_kind", "donor")
-    if kind == "donor":
-        did = state.get("pack_donor")
-        return pitch.Target("donor", donor=profs[did]) if did in profs else None
-    if kind == "theme":
-        return pitch.Target("theme", theme=int(state.get("pack_theme", 1)))
-    codes = tuple(state.get("pack_communes") or ())
-    return pitch.Target("communes", communes=codes) if codes else None
 
 
 # --- presentation mode ----------------------------------------------------------------------------------
@@ -146,15 +111,16 @@ HIDE_CHROME = """
 """
 
 
-def presentation(profs: dict[str, DonorProfile], filters: funding.Filters, units: str) -> None:
+def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filters: funding.Filters,
+                 units: str) -> None:
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
     args = st.session_state.get("present_args", {})
-    target = target_from_state(profs, args)
+    target = build.target_from(args, profs)
     plang = args.get("pack_lang", lang)
     if target is None:
         st.session_state["present"] = False
         st.rerun()
-    pack = pack_for(VERSION, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), units)
+    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), units)
     n = len(pack.opportunities)
     i = min(max(int(st.session_state.get("present_i", 0)), 0), max(n - 1, 0))
     st.session_state["present_i"] = i
@@ -183,7 +149,7 @@ def presentation(profs: dict[str, DonorProfile], filters: funding.Filters, units
                 f"{html_text(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html_text(opp.subtitle)}</div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
-    left.image(map_png(VERSION, opp.map, pack.filters, plang, MAP_DPI), width="stretch")
+    left.image(map_png(version, opp.map, pack.filters, plang, build.DEFAULT_DPI), width="stretch")
     with right:
         total = opp.sources.iloc[-1]
         big = [(t("common.need", plang), fmt.vnd_short(total["need"], plang)),
@@ -203,27 +169,19 @@ filters = _shared.sidebar_filters(ds, lang)
 profs = {p.donor_id: p for p in profiles(VERSION)}
 
 if st.session_state.get("present"):
-    presentation(profs, filters, units)
+    presentation(VERSION, lang, profs, filters, units)
     st.stop()
 
 st.title(t("pitch.heading", lang))
 st.caption(t("pitch.intro", lang))
 _shared.provenance_banner(ds, lang)
-editable = donors.is_editable(store)
+editable = store.editable
 tab_profiles, tab_match, tab_pack = st.tabs(
     [t("pitch.tab_profiles", lang), t("pitch.tab_matching", lang), t("pitch.tab_pack", lang)])
 
 with tab_profiles:
     st.markdown(t("pitch.profiles_explain", lang))
-    table = pd.DataFrame([{
-        t("pitch.col_id", lang): p.donor_id,
-        t("pitch.col_name", lang): p.label(lang),
-        t("pitch.col_type", lang): schema.DONOR_TYPE_BY_KEY[p.donor_type](lang),
-        t("pitch.col_instruments", lang): ", ".join(schema.INSTRUMENTS[i](lang) for i in p.instruments),
-        t("pitch.col_priorities", lang): donors.top_areas(p, lang),
-        t("pitch.col_ticket", lang): f"{fmt.vnd_short(p.ticket_min, lang)} – {fmt.vnd_short(p.ticket_max, lang)}",
-        t("pitch.col_quality", lang): donors.quality_text(p.priorities_quality, lang),
-    } for p in profs.values()])
+    table = tables.profiles_table(profs.values(), lang)
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(md_text(ds.provenance["donors"].label(lang)) if "donors" in ds.provenance else "")
     if not editable:
@@ -307,10 +265,7 @@ with tab_profiles:
             entries = store.donor_history(pick)
             with st.expander(t("pitch.history", lang)):
                 if entries:
-                    st.dataframe(pd.DataFrame([{"#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
-                                                t("data.col_action", lang): e.action, "rev": e.revision,
-                                                t("data.col_note", lang): e.note} for e in entries]),
-                                 hide_index=True, width="stretch")
+                    st.dataframe(tables.history_table(entries, lang), hide_index=True, width="stretch")
                 else:
                     st.caption(t("pitch.no_history", lang))
 
@@ -331,57 +286,30 @@ with tab_match:
         if matches.empty:
             st.info(t("pitch.no_matches", lang))
         else:
-            shown = pd.DataFrame({
-                "#": range(1, len(matches) + 1),
-                t("gaps.col.project_id", lang): matches.index,
-                t("gaps.col.project", lang): [project_label(cands, p).split(" · ", 1)[1] for p in matches.index],
-                t("common.commune", lang): matches["commune_code"].map(names),
-                t("gaps.col.content_area", lang): matches["content_area"].map(lambda c: schema.content_area_label(c, lang)),
-                t("pitch.ask", lang): matches["ask"].map(lambda v: fmt.vnd(v, lang)),
-                t("pitch.col_area_fit", lang): matches["area_fit"].map(pct),
-                t("pitch.col_instrument", lang): matches["instrument"].map(lambda k: schema.INSTRUMENTS[k](lang)),
-                t("pitch.col_size_fit", lang): matches["size_fit"].map(pct),
-                t("pitch.col_fit", lang): matches["fit"].map(pct),
-                t("priority.col.score", lang): matches["score"].map(lambda v: fmt.number(v * 100, lang, 1)),
-                t("pitch.col_match", lang): matches["match"].map(lambda v: fmt.number(v * 100, lang, 1)),
-            })
+            shown = tables.donor_matches_table(matches, cands, names, lang)
             st.dataframe(shown, hide_index=True, width="stretch")
-            illustrative_caption()
+            illustrative_caption(ds, lang)
             pid = st.selectbox(t("pitch.why_pick", lang), list(matches.index), key="match_why",
-                               format_func=lambda p: project_label(cands, p))
+                               format_func=lambda p: tables.project_label(cands, p, lang))
             why_list(explain.explain(matches.loc[pid], donor, lang))
             st.markdown("**" + t("pitch.by_commune", lang) + "**")
-            communes = matching.commune_matches(matches).reset_index()
-            st.dataframe(pd.DataFrame({
-                t("common.commune", lang): communes["commune_code"].map(names),
-                t("gaps.col.n_projects", lang): communes["n_projects"],
-                t("pitch.ask", lang): communes["ask"].map(lambda v: fmt.vnd(v, lang)),
-                t("pitch.col_best", lang): communes["best_match"].map(lambda v: fmt.number(v * 100, lang, 1)),
-            }), hide_index=True, width="stretch")
+            st.dataframe(tables.commune_matches_table(matches, names, lang), hide_index=True, width="stretch")
     st.subheader(t("pitch.for_a_project", lang))
     if cands.empty:
         st.info(t("pitch.no_matches", lang))
     else:
         pid = st.selectbox(t("pitch.pick_project", lang), list(cands.index), key="match_project",
-                           format_func=lambda p: project_label(cands, p))
+                           format_func=lambda p: tables.project_label(cands, p, lang))
         fits = matching.match_project(profs.values(), cands.loc[pid])
         if fits.empty:
             st.info(t("pitch.no_donor_fits", lang))
         else:
-            st.dataframe(pd.DataFrame({
-                t("pitch.col_name", lang): [profs[d].label(lang) for d in fits.index],
-                t("pitch.col_area_fit", lang): fits["area_fit"].map(pct),
-                t("pitch.col_instrument", lang): fits["instrument"].map(lambda k: schema.INSTRUMENTS[k](lang)),
-                t("pitch.col_size_fit", lang): fits["size_fit"].map(pct),
-                t("pitch.col_fit", lang): fits["fit"].map(pct),
-                t("pitch.col_match", lang): fits["match"].map(lambda v: fmt.number(v * 100, lang, 1)),
-                t("pitch.col_quality", lang): [donors.quality_text(profs[d].priorities_quality, lang) for d in fits.index],
-            }), hide_index=True, width="stretch")
+            st.dataframe(tables.donor_fits_table(fits, profs, lang), hide_index=True, width="stretch")
             best = fits.index[0]
             st.markdown("**" + md_fill("pitch.why_best", lang, donor=profs[best].label(lang)) + "**")
             row = pd.concat([cands.loc[pid], fits.loc[best]])
             why_list(explain.explain(row, profs[best], lang))
-        illustrative_caption()
+        illustrative_caption(ds, lang)
 
 with tab_pack:
     st.markdown(t("pitch.pack_explain", lang))
@@ -405,18 +333,13 @@ with tab_pack:
     plang = c4.radio(t("pitch.pack_lang", lang), list(("en", "vi")), key="pack_lang", horizontal=True,
                      format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k])
     st.caption(t("pitch.units_used", lang, units=schema.UNIT_VERSIONS[units](lang)))
-    target = target_from_state(profs)
+    target = build.target_from(st.session_state, profs)
     if target is None:
         st.info(t("pitch.pick_target", lang))
     else:
         pack = pack_for(VERSION, target, filters, plang, int(top), units)
-        st.markdown(f"**{md_text(pack.subtitle)}** — " + t("pitch.pack_summary", lang, n=len(pack.opportunities),
-                    slides=5 + len(pack.opportunities), gap=fmt.vnd(pack.totals["gap"], lang)))
-        st.dataframe(pd.DataFrame({
-            "#": range(1, len(pack.opportunities) + 1),
-            t("pitch.col_opportunity", lang): [o.title for o in pack.opportunities],
-            t("pitch.ask", lang): [fmt.vnd(o.ask, lang) for o in pack.opportunities],
-        }), hide_index=True, width="stretch")
+        st.markdown(tables.pack_summary(pack, lang))
+        st.dataframe(tables.opportunities_table(pack, lang), hide_index=True, width="stretch")
         key = (VERSION, target, filters, plang, int(top), units)
         b1, b2 = st.columns(2)
         if b1.button(t("pitch.build", lang), type="primary", icon=":material/slideshow:", key="pack_build"):
@@ -438,4 +361,4 @@ with tab_pack:
             d2.download_button(t("pitch.download_pdfs", lang, n=len(pack.opportunities)), pdfs,
                                f"pitch-{target.slug()}-{plang}-onepagers.zip", "application/zip", key="dl_pdfs",
                                icon=":material/download:", on_click="ignore")
-        illustrative_caption(t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[units](lang)))
+        illustrative_caption(ds, lang, t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[units](lang)))

@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled dataset and tiny hand-made layers with known answers."""
+"""Shared fixtures: the bundled dataset (and a copy with a hostile project name), tiny hand-made layers with
+known answers, a page of the app in a language (AppTest), a real browser. Helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ import pytest
 from shapely.geometry import box
 
 from geo.storage.store import BundledStore, Dataset
+from tests.helpers import APP, bundled_dataset, hostile_bundle
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns groups into node-id suffixes
+def pytest_collection_modifyitems(config, items):
+    """Under ``pytest -n`` (``--dist loadgroup``), a browser module runs on one worker, so its
+    module-scoped server and warm-up start once; every other test is spread one by one."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +56,33 @@ def store(atlas_data_dir):
 
 @pytest.fixture(scope="session")
 def ds() -> Dataset:
-    """The bundled dataset, loaded once."""
-    return BundledStore().load()
+    """The bundled dataset, loaded once per process (shared with helpers that need it)."""
+    return bundled_dataset()
+
+
+# --- a hostile project name (never in the shipped data) ----------------------------------------
+@pytest.fixture(scope="session")
+def hostile_bundle_dir(tmp_path_factory):
+    """A copy of the bundled data folder with project TD-XSS, named ``tests.helpers.XSS``."""
+    return hostile_bundle(tmp_path_factory.mktemp("atlas-hostile-bundle"))
+
+
+@pytest.fixture(scope="session")
+def hostile_ds(hostile_bundle_dir) -> Dataset:
+    """The hostile bundle, loaded once."""
+    return BundledStore(hostile_bundle_dir).load()
+
+
+@pytest.fixture
+def hostile_store(hostile_bundle_dir, atlas_data_dir, monkeypatch):
+    """The test's store (and the app's, in AppTest) seeded from the hostile bundle via $ATLAS_BUNDLE_DIR."""
+    from geo.storage.gpkg_store import STORE_FILE, open_default
+
+    monkeypatch.setenv("ATLAS_BUNDLE_DIR", str(hostile_bundle_dir))
+    (atlas_data_dir / STORE_FILE).unlink()  # seeded from the plain bundle; re-seed from the hostile one
+    store = open_default()
+    store.load()
+    return store
 
 
 @pytest.fixture
@@ -85,7 +121,7 @@ def tiny_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of the app served by ``streamlit run`` on a free port, with a throw-away data dir."""
-    from tests.browser import require_browser, streamlit_server
+    from tests.helpers import require_browser, streamlit_server
 
     require_browser()
     data_dir = tmp_path_factory.mktemp("atlas-data")
@@ -93,12 +129,23 @@ def app_url(tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="session")
+def hostile_app_url(tmp_path_factory, hostile_bundle_dir):
+    """Like ``app_url``, but the store is seeded from the hostile bundle."""
+    from tests.helpers import require_browser, streamlit_server
+
+    require_browser()
+    data_dir = tmp_path_factory.mktemp("atlas-data")
+    with streamlit_server(env={"ATLAS_DATA_DIR": str(data_dir), "ATLAS_BUNDLE_DIR": str(hostile_bundle_dir)}) as url:
+        yield url
+
+
 @pytest.fixture
 def offline_browser():
-    """Headless Chromium that may only reach loopback; see tests/browser.py."""
+    """Headless Chromium that may only reach loopback; see tests/helpers.py."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import OfflineBrowser, require_browser
+    from tests.helpers import OfflineBrowser, require_browser
 
     require_browser()
     with sync_playwright() as pw:
@@ -110,6 +157,27 @@ def offline_browser():
 
 
 # --- Streamlit AppTest ------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def app_page():
+    """``app_page(page, lang, **state)``: app.py with ``page`` (e.g. "pages/map.py"; None = the start page)
+    in language ``lang`` and extra session state, already run once; returns the AppTest.
+
+    Session-scoped (it holds no state) so module-scoped page fixtures can use it too.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str | None = None, lang: str = "vi", *, timeout: float = 120, **state) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=timeout)
+        at.session_state["lang"] = lang
+        for key, value in state.items():
+            at.session_state[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _apptest_like_a_running_server(monkeypatch):
     """Make every AppTest run behave like a server after its first page load.

@@ -1,21 +1,11 @@
 """The app starts on the bundled data and its pages render in both languages (Streamlit AppTest)."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.model import schema
 from geo.text.i18n import t
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def run_page(page: str, lang: str = "vi") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page(page)
-    return at.run()
+from tests.helpers import APP
 
 
 def test_app_starts_on_bundled_data():
@@ -29,8 +19,8 @@ def test_app_starts_on_bundled_data():
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_overview_shows_totals_and_13_communes(lang):
-    at = run_page("pages/overview.py", lang)
+def test_overview_shows_totals_and_13_communes(app_page, lang):
+    at = app_page("pages/overview.py", lang)
     assert not at.exception
     assert at.title[0].value == t("app.title", lang)
     labels = [m.label for m in at.metric]
@@ -47,8 +37,8 @@ def test_language_switch_changes_labels():
     assert any("ILLUSTRATIVE" in w.value for w in at.warning)
 
 
-def test_sources_page_lists_every_layer_with_quality():
-    at = run_page("pages/sources.py", "en")
+def test_sources_page_lists_every_layer_with_quality(app_page):
+    at = app_page("pages/sources.py", "en")
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == len(schema.LAYER_IDS)

@@ -9,7 +9,6 @@ page (AppTest) and on ``python -m geo --lang vi import-projects``.
 from __future__ import annotations
 
 import string
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -17,39 +16,16 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 from streamlit.testing.v1 import AppTest
 
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.ingest import layers
-from geo.ingest import names
-from geo.ingest import records
-from geo.ingest import validate
 from geo.cli.main import main
+from geo.ingest import layer_import, layers, names, records, validate
 from geo.ingest.imports import COLUMN_LABELS, preview_projects
-from geo.storage.store import BundledStore
 from geo.ingest.validate import DataError, Problem
-from tests.test_bad_inputs import CASES, P, PROV
-from tests.test_imports import csv_text, row
+from geo.text import i18n
+from tests.helpers import CASES, PROV, P, assert_bilingual, csv_text, row
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-DS = BundledStore().load()
-CODES = DS.communes["code"].tolist()
 HANOI_VI = "Không tìm thấy xã/thị trấn 'Hà Nội'"
 HANOI_EN = "Unknown commune 'Hà Nội'"
 
-
-def assert_bilingual(problems: list[Problem]) -> None:
-    """Keyed, translated, and the location (row, column) survives in both languages."""
-    assert problems
-    for p in problems:
-        assert p.key in i18n.CATALOG, p
-        vi, en = p.text("vi"), p.text("en")
-        assert vi != en and p.sentence("vi") != p.sentence("en"), p
-        assert vi.startswith(f"tệp {p.file}") and en.startswith(p.file), (vi, en)
-        if p.row is not None:
-            assert f"dòng {p.row}" in vi and f"row {p.row}" in en, (vi, en)
-        if p.column:
-            assert f"cột '{p.column}'" in vi and f"column '{p.column}'" in en, (vi, en)
-        assert str(p) == en  # logs stay English, as before
 
 
 # --- the Problem type ---------------------------------------------------------------------------------
@@ -198,7 +174,7 @@ def test_form_record_problems_keep_their_key_when_rewrapped():
     assert over.sentence("vi") == "vốn cam kết (150) vượt nhu cầu (100); đánh dấu ô xác nhận nếu số liệu này đúng"
 
 
-def test_import_warnings_and_layer_repairs_are_bilingual(store):
+def test_import_warnings_and_layer_repairs_are_bilingual(store, ds):
     data = csv_text([row(commune="xa ban bo", need="10", committed="20")]).encode()
     text = data.decode().replace("Mã dự án", "Mã dự án,Ghi chú riêng", 1).replace("IM-1,", "IM-1,x,", 1)
     pre = preview_projects(text.encode(), "p.csv", store.load(), store.project_revisions())
@@ -206,7 +182,7 @@ def test_import_warnings_and_layer_repairs_are_bilingual(store):
     assert {"err.unknown_column_ignored", "err.overcommit", "err.read_as"} <= {w.key for w in pre.warnings}
     assert_bilingual(pre.warnings)
 
-    c = DS.communes.geometry.iloc[0].representative_point()
+    c = ds.communes.geometry.iloc[0].representative_point()
     x0, y0, d = c.x - 0.005, c.y - 0.005, 0.01
     w = d / 200
     loop = Polygon([(x0, y0), (x0 + d, y0), (x0 + d, y0 + d), (x0, y0 + d), (x0 + w, y0 - w), (x0 - w, y0 + w)])
@@ -218,9 +194,9 @@ def test_import_warnings_and_layer_repairs_are_bilingual(store):
     assert any("Point trong khi cần vùng (polygon)" in p.text("vi") for p in problems)
 
 
-def test_layer_provenance_problems_are_bilingual():
+def test_layer_provenance_problems_are_bilingual(ds):
     with pytest.raises(DataError) as err:
-        layer_import.make_provenance(DS, "crop_zones", "", "CC-BY", "30/6/2025", "guess", file="z.geojson")
+        layer_import.make_provenance(ds, "crop_zones", "", "CC-BY", "30/6/2025", "guess", file="z.geojson")
     assert {p.key for p in err.value.problems} == {"err.provenance_required", "err.bad_date", "err.bad_quality"}
     assert_bilingual(err.value.problems)
 
@@ -268,18 +244,16 @@ def test_cli_in_vietnamese_prints_vietnamese_and_english_by_default(tmp_path, ca
     assert err.startswith("error: ") and f"bad.csv, row 2, column 'Xã, thị trấn': {HANOI_EN}" in err
 
 
-def page(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    at.run()
+def page(app_page, lang: str) -> AppTest:
+    """The data page (``app_page`` fixture), which must render without an exception."""
+    at = app_page("pages/data.py", lang)
     assert not at.exception, at.exception
     return at
 
 
 @pytest.mark.parametrize("lang, expected, other", [("vi", HANOI_VI, HANOI_EN), ("en", HANOI_EN, HANOI_VI)])
-def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(lang, expected, other, store):
-    at = page(lang)
+def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(app_page, lang, expected, other, store):
+    at = page(app_page, lang)
     bad = csv_text([row(commune="Hà Nội")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
@@ -289,8 +263,8 @@ def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(lang, exp
     assert expected in shown and other not in shown
 
 
-def test_data_page_form_errors_are_vietnamese_in_vietnamese(store):
-    at = page("vi")
+def test_data_page_form_errors_are_vietnamese_in_vietnamese(app_page, store):
+    at = page(app_page, "vi")
     label = lambda c: COLUMN_LABELS[c]("vi")  # noqa: E731
     next(e for e in at.text_input if e.label == label("project_id")).set_value("NEW-9")
     next(e for e in at.number_input if e.label == label("start_year")).set_value(2025)

@@ -7,31 +7,20 @@ that say "1 event" but "2 events" in English.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
-from streamlit.testing.v1 import AppTest
 
-from geo.output.maps import details
-from geo.ingest import donors
-from geo.text import i18n
-from geo.ingest import layer_import
-from geo.output.pitch import pack as pitch
-from geo.output.maps import render
-from geo.output.maps import webmap
-from geo.cli.main import main
 from geo.analysis.indicators import INDICATORS, commune_indicators
-from geo.storage.store import BundledStore
+from geo.cli.main import main
+from geo.ingest import donors, layer_import
 from geo.ingest.validate import DataError, NoteError
-from tests.test_bad_inputs import PROV
-from tests.test_bilingual_errors import assert_bilingual
-from tests.test_imports import csv_text, row
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-DS = BundledStore().load()
+from geo.output.maps import details, render, webmap
+from geo.output.pitch import pack as pitch
+from geo.storage import layer_commit
+from geo.text import i18n
+from tests.helpers import PROV, assert_bilingual, bundled_dataset, csv_text, row
 
 
 def no_english_in_vi(problems) -> None:
@@ -76,13 +65,13 @@ def test_donor_csv_file_problems_read_in_vietnamese(tmp_path):
 
 
 # --- 2. pitch targets ---------------------------------------------------------------------------------
-def test_unknown_commune_codes_in_a_pitch_target_are_bilingual():
+def test_unknown_commune_codes_in_a_pitch_target_are_bilingual(ds):
     with pytest.raises(NoteError) as err:
-        pitch.check_communes(DS, ("99999",))
+        pitch.check_communes(ds, ("99999",))
     vi, en = err.value.text("vi"), err.value.text("en")
     assert str(err.value) == en and en.startswith("unknown commune code(s) 99999")
     assert vi.startswith("không có mã xã 99999") and "unknown" not in vi and "valid" not in vi
-    assert DS.communes["full_name"].iloc[0] in vi  # the valid list is still there
+    assert ds.communes["full_name"].iloc[0] in vi  # the valid list is still there
 
 
 @pytest.mark.parametrize("argv, vi_text, en_text", [
@@ -107,7 +96,7 @@ def test_pitch_cli_missing_folder_is_vietnamese(tmp_path, capsys):
 
 # --- 3/4. layer-import notes, summaries and the data CLI ----------------------------------------------
 def two_communes_geojson() -> bytes:
-    return DS.communes.iloc[:2][["code", "geometry"]].to_json().encode()
+    return bundled_dataset().communes.iloc[:2][["code", "geometry"]].to_json().encode()
 
 
 def test_crs_notes_and_commit_summary_are_keyed(store):
@@ -120,7 +109,7 @@ def test_crs_notes_and_commit_summary_are_keyed(store):
         vi, en = n.text("vi"), n.text("en")
         assert vi != en and en not in vi
     assert "EPSG:6960" in li.notes[1].text("vi")
-    summary = layer_import.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
+    summary = layer_commit.commit_layer(store, li, ds, source="Sở TN&MT", licence="nội bộ", date="2025-06-30",
                                         quality="official")
     # two of 13 boundaries replaced: the layer stays as good as its weakest commune
     assert summary.text("en") == "13 features stored in commune boundaries (approximate)"
@@ -138,8 +127,8 @@ def test_match_table_translates_headers_and_how_but_keeps_the_machine_frame():
     assert list(m.columns) == ["row", "field", "value", "code", "name", "how"]
 
 
-def test_mixed_geometry_counts_name_the_types_in_each_language():
-    c = DS.communes.geometry.iloc[0].representative_point()
+def test_mixed_geometry_counts_name_the_types_in_each_language(ds):
+    c = ds.communes.geometry.iloc[0].representative_point()
     gdf = gpd.GeoDataFrame(geometry=[box(c.x, c.y, c.x + 0.01, c.y + 0.01), box(c.x, c.y, c.x + 0.02, c.y + 0.02),
                                      Point(c.x, c.y)], crs="EPSG:4326")
     _, problems, _ = layer_import.check_geometries(gdf, "z.geojson", "polygon")
@@ -171,11 +160,8 @@ def test_data_cli_lines_follow_lang(tmp_path, store, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(lang, store):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    at.run()
+def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(app_page, lang, store):
+    at = app_page("pages/data.py", lang)
     at.selectbox(key="layer_crs").set_value("EPSG:4756")
     at.file_uploader(key="data_layer_upload").set_value(("two.geojson", two_communes_geojson(),
                                                          "application/geo+json")).run()
@@ -207,12 +193,12 @@ def test_counted_units_are_singular_for_one_in_english():
     assert INDICATORS["ha_tea"].unit_for(1, "en") == "ha"  # only counted units inflect
 
 
-def test_detail_panel_and_legend_say_1_event():
-    table = commune_indicators(DS)
+def test_detail_panel_and_legend_say_1_event(ds):
+    table = commune_indicators(ds)
     one = table.index[table["n_events"] == 1] if "code" not in table.columns else \
         table.loc[table["n_events"] == 1, "code"]
     code = list(one)[0]
-    figures = dict(details.commune_detail(DS, table, code, "en").figures)
+    figures = dict(details.commune_detail(ds, table, code, "en").figures)
     assert figures[INDICATORS["n_events"].label("en")] == "1 event"
     from geo.analysis.classify import classify
     rows = webmap.legend_rows(classify([1, 2, 3, 4], "equal_interval", k=3), "n_events", "en")

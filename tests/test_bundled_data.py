@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.model import schema
 from geo.analysis.indicators import INDICATORS, commune_indicators
+from geo.model import schema
 from geo.storage.store import BUNDLED_DATA_DIR
 
 DATA = Path(BUNDLED_DATA_DIR)

@@ -48,9 +48,8 @@ def test_intervals_chain():
 
 
 def test_screen_and_print_use_the_same_palette_per_indicator():
-    from geo.output.maps import render
-    from geo.output.maps import webmap
     from geo.analysis.indicators import INDICATORS
+    from geo.output.maps import render, webmap
 
     for key in INDICATORS:
         assert webmap.INDICATOR_PALETTES[key] == render.palette_for(key) == INDICATORS[key].palette

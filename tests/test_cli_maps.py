@@ -8,8 +8,8 @@ import sys
 import pytest
 from PIL import Image
 
-from geo.cli.main import main
 from geo.analysis.indicators import INDICATORS
+from geo.cli.main import main
 
 
 def test_export_map_writes_a_png_of_the_requested_size_and_dpi(tmp_path, capsys):

@@ -7,8 +7,8 @@ import io
 import pypdf
 from pptx import Presentation
 
-from geo.ingest import donors
 from geo.cli.main import main
+from geo.ingest import donors
 
 
 def test_donors_lists_ids_and_names(capsys):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pandas.testing import assert_frame_equal
 
-from tests.test_imports import csv_text, row
+from tests.helpers import csv_text, row
 
 ROOT = Path(__file__).resolve().parent.parent
 

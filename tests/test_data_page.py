@@ -4,23 +4,18 @@ writing, conflicts show both versions, history restores."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.text.i18n import t
 from geo.ingest.imports import COLUMN_LABELS
-from tests.test_imports import csv_text, row
+from geo.text.i18n import t
+from tests.helpers import csv_text, row
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-
-def page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    at.run()
+def page(app_page, lang: str = "en") -> AppTest:
+    """The data page (``app_page`` fixture), which must render without an exception."""
+    at = app_page("pages/data.py", lang)
     assert not at.exception, at.exception
     return at
 
@@ -34,17 +29,17 @@ def save(at: AppTest) -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_page_renders_with_tabs_and_honesty_banner(lang):
-    at = page(lang)
+def test_page_renders_with_tabs_and_honesty_banner(app_page, lang):
+    at = page(app_page, lang)
     assert at.title[0].value == t("data.heading", lang)
     assert len(at.tabs) == 5
     assert any(t("common.notice_illustrative", lang, layers="")[:20] in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_validation_error_names_the_field_and_writes_nothing(lang, store):
+def test_validation_error_names_the_field_and_writes_nothing(app_page, lang, store):
     v0 = store.version()
-    at = page(lang)
+    at = page(app_page, lang)
     by_label(at.text_input, COLUMN_LABELS["project_id"](lang)).set_value("NEW-9")
     # name left empty; end year before start year
     by_label(at.number_input, COLUMN_LABELS["start_year"](lang)).set_value(2025)
@@ -57,8 +52,8 @@ def test_validation_error_names_the_field_and_writes_nothing(lang, store):
     assert store.version() == v0 and store.get_project("NEW-9") is None
 
 
-def test_new_project_is_saved_and_logged_with_the_typed_user(store):
-    at = page("en")
+def test_new_project_is_saved_and_logged_with_the_typed_user(app_page, store):
+    at = page(app_page, "en")
     at.sidebar.text_input[0].set_value("Nguyễn Thị Lan")
     by_label(at.text_input, "Project ID").set_value("NEW-9")
     by_label(at.text_input, "Name (Vietnamese)").set_value("<b>Nhà</b> văn hóa bản")
@@ -71,8 +66,8 @@ def test_new_project_is_saved_and_logged_with_the_typed_user(store):
     assert not any("<b>Nhà</b>" in m.value for m in at.markdown)
 
 
-def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(store):
-    at = page("en")
+def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(app_page, store):
+    at = page(app_page, "en")
     at.selectbox(key="data_pid").set_value("TD-001").run()
     by_label(at.text_input, "Donor").set_value("Mine")
     # Meanwhile another session saves TD-001.
@@ -88,10 +83,10 @@ def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(store):
     assert store.get_project("TD-001").project["donor"] == "Mine"
 
 
-def test_history_restores_an_earlier_version(store):
+def test_history_restores_an_earlier_version(app_page, store):
     rec = store.get_project("TD-004")
     store.update_project("TD-004", dict(rec.project, name_vi="Tên sai"), rec.funding, rec.revision, "Lan")
-    at = page("en")
+    at = page(app_page, "en")
     at.selectbox(key="data_pid").set_value("TD-004").run()
     at.selectbox(key="restore_pick_TD-004_2").set_value(store.versions("TD-004")[0][:2]).run()
     at = by_label(at.button, t("data.restore", "en")).click().run()
@@ -100,9 +95,9 @@ def test_history_restores_an_earlier_version(store):
     assert [e.action for e in store.history("TD-004")] == ["update", "update"]
 
 
-def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(store):
+def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(app_page, store):
     v0 = store.version()
-    at = page("en")
+    at = page(app_page, "en")
     bad = csv_text([row(pid="IM-1", commune="Hà Nội"), row(pid="IM-2", need="-5")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
@@ -114,8 +109,8 @@ def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(stor
     assert store.version() == v0
 
 
-def test_import_writes_only_after_confirm(store):
-    at = page("en")
+def test_import_writes_only_after_confirm(app_page, store):
+    at = page(app_page, "en")
     good = csv_text([row(pid="IM-1"), row(pid="IM-2", commune="Nà Tăm")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
     assert not at.exception and not at.error
@@ -127,9 +122,9 @@ def test_import_writes_only_after_confirm(store):
     assert any("2 created" in s.value for s in at.success)
 
 
-def test_layer_upload_without_crs_asks_for_the_grid(store):
+def test_layer_upload_without_crs_asks_for_the_grid(app_page, store):
     ds = store.load()
-    at = page("en")
+    at = page(app_page, "en")
     metric = ds.communes[["code", "geometry"]].to_crs("EPSG:9205")
     # GeoJSON in metres without a "crs" member: readers assume degrees, which is wrong.
     data = json.dumps(json.loads(metric.to_json()) | {"crs": None}).encode()
@@ -141,15 +136,15 @@ def test_layer_upload_without_crs_asks_for_the_grid(store):
     assert any(b.label == t("data.confirm_layer", "en") for b in at.button)
 
 
-def test_export_tab_offers_a_download():
-    at = page("en")
+def test_export_tab_offers_a_download(app_page):
+    at = page(app_page, "en")
     assert not at.exception
     assert any(d.label == t("data.download", "en") for d in at.get("download_button"))
 
 
-def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(store):
+def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(app_page, store):
     """Someone else creates the same project between preview and confirm: the import is refused."""
-    at = page("en")
+    at = page(app_page, "en")
     good = csv_text([row(pid="IM-9")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
     rec = row(pid="IM-9")

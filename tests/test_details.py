@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geo.output.maps import details
-from geo.model import schema
 from geo.analysis.funding import Filters
 from geo.analysis.indicators import commune_indicators
-from geo.storage.store import Dataset
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.output.maps import details
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -1,19 +1,21 @@
-"""Donor profiles: the bundled starter list, the store's audited donors table, the schema migration."""
+"""Donor profiles: the bundled starter list, the read-only bundled store, the GeoPackage schema migration.
+
+Editing profiles in a store (revisions, conflicts, audit) is in tests/test_store_contract.py.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
-import pandas as pd
 import pytest
 
 from geo.ingest import donors
-from geo.storage import gpkg
-from geo.model import schema
-from geo.storage.gpkg_store import SCHEMA_VERSION, ConflictError, GpkgStore
-from geo.storage.store import BundledStore
 from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.storage import gpkg
+from geo.storage.donors import load_profiles
+from geo.storage.gpkg_store import SCHEMA_VERSION
+from geo.storage.store import BundledStore
 
 
 def test_starter_list_is_valid_illustrative_and_has_no_usaid():
@@ -34,65 +36,6 @@ def test_donor_provenance_is_illustrative_and_cited(ds):
     prov = ds.provenance["donors"]
     assert prov.quality is schema.Quality.ILLUSTRATIVE
     assert "SOURCES.md" in prov.source
-
-
-def test_seeded_store_holds_the_starter_list(store):
-    ours = store.list_donors()
-    bundled = donors.bundled_frame()
-    pd.testing.assert_frame_equal(ours[list(schema.DONOR_COLUMNS)], bundled)
-    assert (ours["revision"] == 1).all()
-
-
-def test_donor_edit_is_audited_and_survives_reload(store):
-    rec = store.get_donor("koica")
-    edited = dict(rec.donor, contact_notes="Chị Hoa, văn phòng Hà Nội", priority_health=1)
-    saved = store.save_donor(edited, rec.revision, user="Lò Thị Lan")
-    assert saved.revision == rec.revision + 1
-    again = GpkgStore(store.path).get_donor("koica")  # a new process / app restart
-    assert again.donor["contact_notes"] == "Chị Hoa, văn phòng Hà Nội" and again.donor["priority_health"] == 1
-    (entry,) = store.donor_history("koica")
-    assert entry.user == "Lò Thị Lan" and entry.action == "donor-update"
-    assert entry.before["priority_health"] == 3 and entry.after["priority_health"] == 1
-    assert any(e.action == "donor-update" for e in store.audit_log())
-    assert [p.weight(7) for p in donors.load_profiles(store) if p.donor_id == "koica"] == [1]
-
-
-def test_confirming_priorities_records_who_and_when(store):
-    rec = store.get_donor("jica")
-    out = store.confirm_donor("jica", rec.revision, "Lan", on=date(2026, 5, 4))
-    assert out.donor["priorities_quality"] == "confirmed by Lan on 2026-05-04"
-    profile = donors.DonorProfile.from_record(out.donor)
-    assert profile.is_confirmed
-    assert donors.quality_text(profile.priorities_quality, "vi") == "đã xác nhận bởi Lan ngày 2026-05-04"
-    assert store.donor_history("jica")[-1].note.endswith("priorities confirmed")
-
-
-def test_stale_revision_conflicts_instead_of_overwriting(store):
-    rec = store.get_donor("eu")
-    store.save_donor(dict(rec.donor, contact_notes="first"), rec.revision, "A")
-    with pytest.raises(ConflictError, match="donor eu was changed"):
-        store.save_donor(dict(rec.donor, contact_notes="second"), rec.revision, "B")
-    assert store.get_donor("eu").donor["contact_notes"] == "first"
-
-
-def test_bad_fields_are_named_and_nothing_changes(store):
-    v0 = store.version()
-    rec = store.get_donor("undp")
-    with pytest.raises(DataError) as err:
-        store.save_donor(dict(rec.donor, ticket_max=1, priority_gender=9, instruments="gift"), rec.revision, "A")
-    assert {p.column for p in err.value.problems} == {"ticket_max", "priority_gender", "instruments"}
-    assert store.version() == v0 and store.get_donor("undp").revision == rec.revision
-
-
-def test_create_and_delete_are_audited(store):
-    new = dict(donors.blank_donor(), donor_id="sakura-tea", name="Sakura Tea Co.", donor_type="foreign_business",
-               instruments="grant", priority_value_chain=3, ticket_min=500_000_000, ticket_max=5_000_000_000)
-    store.save_donor(new, None, "Lan")
-    with pytest.raises(DataError, match="already exists"):
-        store.save_donor(new, None, "Lan")
-    store.delete_donor("sakura-tea", 1, "Lan")
-    assert store.get_donor("sakura-tea") is None
-    assert [e.action for e in store.donor_history("sakura-tea")] == ["donor-create", "donor-delete"]
 
 
 def test_a_schema_1_store_is_migrated_keeping_user_data(store):
@@ -118,8 +61,27 @@ def test_a_schema_1_store_is_migrated_keeping_user_data(store):
 
 def test_other_stores_fall_back_to_the_bundled_list_read_only():
     bundled = BundledStore()
-    assert not donors.is_editable(bundled)
-    assert [p.donor_id for p in donors.load_profiles(bundled)] == list(donors.bundled_frame()["donor_id"])
+    assert not bundled.editable
+    assert [p.donor_id for p in load_profiles(bundled)] == list(donors.bundled_frame()["donor_id"])
+    # read like any store's: the same columns and records, every profile at revision 1
+    frame = bundled.list_donors()
+    assert list(frame.columns) == [*schema.DONOR_COLUMNS, "revision"] and (frame["revision"] == 1).all()
+    rec = bundled.get_donor("koica")
+    assert rec.revision == 1 and rec.donor == dict(donors.bundled_frame().set_index("donor_id").loc["koica"],
+                                                  donor_id="koica")
+    assert bundled.get_donor("nobody") is None
+
+
+def test_a_data_folder_with_its_own_donor_list_is_read_from_there(tmp_path):
+    import shutil
+
+    from geo.storage.store import BUNDLED_DATA_DIR
+
+    d = tmp_path / "bundle"
+    shutil.copytree(BUNDLED_DATA_DIR, d)
+    frame = donors.bundled_frame().head(2)
+    frame.to_csv(d / donors.DONOR_FILE, index=False)
+    assert list(BundledStore(d).list_donors()["donor_id"]) == list(frame["donor_id"])
 
 
 def test_bad_csv_names_row_and_column(tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import wait_app_idle
+from tests.helpers import wait_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
 
 def test_bookmarked_page_as_first_request_keeps_navigation(offline_browser, tmp_path):
     """A deep link hit first after a restart still runs through app.py (language switch present)."""
-    from tests.browser import require_browser, streamlit_server
+    from tests.helpers import require_browser, streamlit_server
 
     require_browser()
     with streamlit_server(env={"ATLAS_DATA_DIR": str(tmp_path)}) as fresh_url:

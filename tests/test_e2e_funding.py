@@ -3,7 +3,7 @@
 import openpyxl
 import pytest
 
-from tests.browser import wait_app_idle
+from tests.helpers import wait_app_idle
 
 pytestmark = pytest.mark.browser
 

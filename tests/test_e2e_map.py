@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS
-from tests.browser import OfflineBrowser, wait_app_idle
+from geo.text.i18n import t
+from tests.helpers import OfflineBrowser, wait_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,9 @@ MAP_READY = """() => !!window.map && document.querySelectorAll('path.td-commune'
 
 
 @pytest.fixture(scope="module")
-def warm_app(app_url):
-    """Serve one session before the tests. Streamlit runs the very first script run of a server in its
+def warm_app(hostile_app_url):
+    """The app with a hostile project name in Thị trấn Tam Đường (tests/helpers.py), served one session
+    before the tests. Streamlit runs the very first script run of a server in its
     legacy ``pages/`` directory mode, which drops the first widget change of that session (a known
     foundation issue, reported); users reaching a running server are not affected."""
     from playwright.sync_api import sync_playwright
@@ -28,11 +29,11 @@ def warm_app(app_url):
     with sync_playwright() as pw:
         b = OfflineBrowser(pw)
         try:
-            b.page.goto(app_url)
+            b.page.goto(hostile_app_url)
             wait_app_idle(b.page)
         finally:
             b.close()
-    return app_url
+    return hostile_app_url
 
 
 def open_map(page, url: str):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import wait_app_idle
+from tests.helpers import wait_app_idle
 
 pytestmark = pytest.mark.browser
 H1 = "[data-testid='stMarkdownContainer'] h1"  # the opportunity's title in presentation mode

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.browser import require_browser, streamlit_server, wait_app_idle
+from tests.helpers import require_browser, streamlit_server, wait_app_idle
 
 pytestmark = pytest.mark.browser
 

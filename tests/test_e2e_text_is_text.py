@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from tests.browser import streamlit_server, wait_app_idle
+from tests.helpers import streamlit_server, wait_app_idle
 from tests.test_hostile_uploads import vrt_csv
 from tests.test_text_is_text import IMAGE, TAG, plant
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def planted_app(store, atlas_data_dir):
-    from tests.browser import require_browser
+    from tests.helpers import require_browser
 
     require_browser()
     plant(store)

@@ -5,7 +5,7 @@ import pytest
 
 from geo.output.exports.exporting import unit_version_line
 from geo.text.i18n import t
-from tests.browser import wait_app_idle
+from tests.helpers import wait_app_idle
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from openpyxl import load_workbook
 
-from geo.output.exports import export_data
 from geo.cli.main import main
 from geo.ingest.imports import preview_projects
+from geo.output.exports import export_data
 
 EVIL = {"project_id": "EV-1", "name_vi": "=1+2 <b>đậm</b>", "name_en": "@SUM(A1)", "description": "-x",
         "commune_code": "03424", "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from geo.output.exports import export_data
-from geo.model import schema
 from geo.cli.main import main
+from geo.model import schema
+from geo.output.exports import export_data
 
 EVIL_NOTES = "=HYPERLINK(\"http://x\",\"bấm\")"
 

@@ -1,6 +1,5 @@
 """The Funding gaps page (Streamlit AppTest): tabs, weights that reorder, ratios that change totals, USD view."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,28 +7,19 @@ from streamlit.testing.v1 import AppTest
 from geo.text import fmt
 from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def run_page(lang: str = "vi") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/funding.py")
-    return at.run()
-
 
 def frame_with(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 @pytest.fixture(scope="module")
-def page_vi():
-    return run_page("vi")
+def page_vi(app_page):
+    return app_page("pages/funding.py", "vi")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_page_renders_tabs_and_illustrative_labels(lang):
-    at = run_page(lang)
+def test_page_renders_tabs_and_illustrative_labels(app_page, lang):
+    at = app_page("pages/funding.py", lang)
     assert not at.exception
     assert [tab.label for tab in at.tabs] == [t(f"gaps.tab_{k}", lang) for k in
                                               ("gaps", "counterpart", "priorities", "report")]
@@ -75,8 +65,8 @@ def test_moving_a_weight_slider_changes_the_ranking(ds, page_vi):
     assert first == "implementing"  # readiness alone puts the furthest-along open project first
 
 
-def test_counterpart_total_follows_the_ratio(ds):
-    at = run_page("vi")
+def test_counterpart_total_follows_the_ratio(app_page, ds):
+    at = app_page("pages/funding.py", "vi")
     required_col = t("counterpart.col.required", "vi")
 
     def total_required():
@@ -94,8 +84,8 @@ def test_counterpart_total_follows_the_ratio(ds):
     assert total_required() == expected(0.30) != expected(0.15)
 
 
-def test_usd_view_shows_the_rate():
-    at = run_page("en")
+def test_usd_view_shows_the_rate(app_page):
+    at = app_page("pages/funding.py", "en")
     at.toggle(key="usd_on").set_value(True).run()
     at.number_input(key="usd_rate").set_value(20_000).run()
     assert not at.exception
@@ -105,8 +95,8 @@ def test_usd_view_shows_the_rate():
     assert at.metric[0].value.startswith("USD ") and at.metric[0].value.endswith(" m")
 
 
-def test_reversed_report_period_shows_an_error():
-    at = run_page("en")
+def test_reversed_report_period_shows_an_error(app_page):
+    at = app_page("pages/funding.py", "en")
     at.number_input(key="report_from").set_value(2026)
     at.number_input(key="report_to").set_value(2021).run()
     assert any("2026" in e.value and "2021" in e.value for e in at.error)

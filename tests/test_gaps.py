@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from geo.text import fmt
 from geo.analysis import gaps
 from geo.analysis.funding import Filters, apply_filters
+from geo.text import fmt
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ def test_total_row_is_the_sum_and_per_person_only_when_complete(lines3):
 
 def test_filters_flow_through(lines3):
     projects, lines = lines3
-    p, l = apply_filters(projects, lines, Filters(content_areas=(3,)))
-    t = gaps.commune_gaps(p, l, POP)
+    p, fl = apply_filters(projects, lines, Filters(content_areas=(3,)))
+    t = gaps.commune_gaps(p, fl, POP)
     assert t.loc["00001", "need"] == 500 and t.loc["00002", "need"] == 400
 
 

@@ -29,7 +29,11 @@ from geo.cli.main import main
 from geo.ingest import safe_gis
 from geo.ingest.layer_import import preview_layer
 from geo.ingest.validate import DataError
-from tests.test_bad_inputs import DS, PROV, fingerprint
+from geo.storage.store import BundledStore
+from tests.helpers import PROV
+from tests.test_bad_inputs import fingerprint
+
+DS = BundledStore().load()
 
 MARKER = f"ATLAS-SECRET-{uuid.uuid4().hex[:12]}"
 # A polygon inside Tam Đường, so a leaked row would pass the CRS checks and show in the match table.

@@ -8,32 +8,11 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
-from geo.ingest import imports
-from geo.model import schema
 from geo.cli.main import main
-from geo.ingest.imports import COLUMN_LABELS, encode_cp1258, preview_projects
-
-VI = [COLUMN_LABELS[c].vi for c in imports.IMPORT_COLUMNS]
-EN = [COLUMN_LABELS[c].en for c in imports.IMPORT_COLUMNS]
-
-
-def row(pid="IM-1", name="Nước sạch bản Nà Bỏ", commune="Bản Bo", source="ngo", need="1.000.000",
-        committed="0", disbursed="0", **kw) -> dict:
-    base = {"project_id": pid, "name_vi": name, "name_en": "", "description": "", "commune_code": commune,
-            "content_area": "1", "status": "idea", "start_year": "2024", "end_year": "2025", "lead_agency": "",
-            "donor": "", "lon": "", "lat": "", "quality": "official", "unit_version": "", "source": source, "need": need,
-            "committed": committed, "disbursed": disbursed}
-    base.update(kw)
-    return base
-
-
-def csv_text(rows: list[dict], headers: list[str] = VI, sep: str = ",") -> str:
-    def q(v):
-        v = str(v)
-        return '"' + v.replace('"', '""') + '"' if sep in v or '"' in v else v
-    lines = [sep.join(q(h) for h in headers)]
-    lines += [sep.join(q(r[c]) for c in imports.IMPORT_COLUMNS) for r in rows]
-    return "\n".join(lines) + "\n"
+from geo.ingest import imports
+from geo.ingest.imports import encode_cp1258, preview_projects
+from geo.model import schema
+from tests.helpers import EN, VI, csv_text, row
 
 
 @pytest.fixture
@@ -62,7 +41,7 @@ def test_every_supported_encoding_imports_with_nfc_names(store, code_of, encodin
 
 def test_windows_1258_really_uses_combining_tone_marks():
     raw = encode_cp1258("Hồ")
-    assert raw != "Hồ".encode("utf-8") and len(raw) == 3  # H, ô, combining grave
+    assert raw != "Hồ".encode() and len(raw) == 3  # H, ô, combining grave
 
 
 def test_english_headers_semicolons_and_bom_are_accepted(store):
@@ -116,7 +95,7 @@ def test_import_updates_existing_projects_with_audit_and_conflict_check(store):
     assert pre.changed_ids == ["TD-001"]
     # Someone edits TD-001 between preview and confirm: the import must not overwrite it.
     store.update_project("TD-001", dict(rec.project, donor="khác"), rec.funding, rec.revision, "Minh")
-    from geo.storage.gpkg_store import ConflictError
+    from geo.storage.records import ConflictError
 
     with pytest.raises(ConflictError):
         store.apply_projects(pre.records, pre.base_revisions, "Lan")

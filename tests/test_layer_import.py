@@ -11,13 +11,12 @@ import pytest
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import box
 
-from geo.ingest import layer_import
-from geo.model import schema
 from geo.cli.main import main
-from geo.ingest.layer_import import commit_layer, preview_layer
-from geo.storage.store import BundledStore
+from geo.ingest import layer_import
+from geo.ingest.layer_import import preview_layer
+from geo.model import schema
+from geo.storage.layer_commit import commit_layer
 
-DS = BundledStore().load()
 GEOD = Geod(ellps="WGS84")
 PROV = dict(source="Sở TN&MT Lai Châu, bản đồ địa giới", licence="nội bộ", date="2025-06-30", quality="official")
 
@@ -57,35 +56,35 @@ def test_official_shift_matches_epsg_6960_and_differs_from_ballpark():
     assert 150 < shift < 400  # the few hundred metres a missing TOWGS84 costs
 
 
-def test_prj_without_towgs84_lands_where_epsg_9205_says(tmp_path):
+def test_prj_without_towgs84_lands_where_epsg_9205_says(tmp_path, ds):
     # The true (official) position of every commune, written to VN-2000 metres with a TOWGS84-less .prj.
-    metric = DS.communes[["code", "geometry"]].to_crs("EPSG:9205")
+    metric = ds.communes[["code", "geometry"]].to_crs("EPSG:9205")
     data = _zip_shp(metric, tmp_path, prj=ESRI_PRJ)
-    li = preview_layer("communes", data, "ranh_gioi.zip", DS)
+    li = preview_layer("communes", data, "ranh_gioi.zip", ds)
     assert li.ok, li.problems
     assert any("EPSG:6960" in str(n) for n in li.notes)
     got = li.gdf.set_index("code").to_crs(schema.METRIC_CRS).centroid.to_crs(schema.GEOGRAPHIC_CRS)
-    want = DS.communes.set_index("code").to_crs(schema.METRIC_CRS).centroid.to_crs(schema.GEOGRAPHIC_CRS)
+    want = ds.communes.set_index("code").to_crs(schema.METRIC_CRS).centroid.to_crs(schema.GEOGRAPHIC_CRS)
     for code in want.index:
         assert GEOD.inv(got[code].x, got[code].y, want[code].x, want[code].y)[2] < 1.0
 
 
-def test_no_prj_asks_for_the_grid_then_imports_with_the_confirmed_crs(tmp_path):
-    metric = DS.communes[["code", "geometry"]].to_crs("EPSG:9205")
+def test_no_prj_asks_for_the_grid_then_imports_with_the_confirmed_crs(tmp_path, ds):
+    metric = ds.communes[["code", "geometry"]].to_crs("EPSG:9205")
     data = _zip_shp(metric, tmp_path)
     with pytest.raises(layer_import.CRSNeeded) as err:
-        preview_layer("communes", data, "x.zip", DS)
+        preview_layer("communes", data, "x.zip", ds)
     assert err.value.suggestions == ["EPSG:9205", "EPSG:3405"]
-    li = preview_layer("communes", data, "x.zip", DS, crs="EPSG:9205")
+    li = preview_layer("communes", data, "x.zip", ds, crs="EPSG:9205")
     assert li.ok
     # EPSG:3405 would put the district ~200 km east: refused as a wrong CRS.
     with pytest.raises(layer_import.DataError, match="wrong CRS"):
-        preview_layer("communes", data, "x.zip", DS, crs="EPSG:3405")
+        preview_layer("communes", data, "x.zip", ds, crs="EPSG:3405")
 
 
-def test_official_boundaries_replace_approximate_ones_with_provenance(tmp_path, store):
-    metric = DS.communes[["name", "geometry"]].to_crs("EPSG:9205").rename(columns={"name": "TEN"})
-    metric["TEN"] = ["Xa " + n for n in DS.communes["name_ascii"]]  # names without diacritics, with prefix
+def test_official_boundaries_replace_approximate_ones_with_provenance(tmp_path, store, ds):
+    metric = ds.communes[["name", "geometry"]].to_crs("EPSG:9205").rename(columns={"name": "TEN"})
+    metric["TEN"] = ["Xa " + n for n in ds.communes["name_ascii"]]  # names without diacritics, with prefix
     metric["geometry"] = metric.geometry.buffer(-20)  # "surveyed" shapes differ from the approximate ones
     data = _zip_shp(metric, tmp_path, prj=CRS("EPSG:9205").to_wkt("WKT1_ESRI"))
     ds = store.load()

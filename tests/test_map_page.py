@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.output.maps import webmap
 from geo.analysis.classify import classify
-from geo.text.i18n import t
 from geo.analysis.indicators import INDICATORS, commune_indicators
-from tests.test_webmap import styler_colors
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def map_page(lang: str = "vi") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/map.py")
-    return at.run()
+from geo.output.maps import webmap
+from geo.text.i18n import t
+from tests.helpers import XSS, styler_colors
 
 
 def map_args(at: AppTest) -> dict:
@@ -47,8 +37,8 @@ def expected_colors(ds, indicator: str, scheme: str = "quantiles") -> dict[str, 
     return {code: c.color_of(v) for code, v in table[indicator].items()}
 
 
-def test_changing_the_indicator_changes_the_colours_sent_to_the_map(ds):
-    at = map_page()
+def test_changing_the_indicator_changes_the_colours_sent_to_the_map(app_page, ds):
+    at = app_page("pages/map.py")
     assert not at.exception
     before = map_args(at)
     colors = sent_colors(before)
@@ -62,15 +52,15 @@ def test_changing_the_indicator_changes_the_colours_sent_to_the_map(ds):
     assert in_js(INDICATORS["n_events"].label("vi"), after["script"])  # the legend title follows
 
 
-def test_changing_the_scheme_changes_the_classes(ds):
-    at = map_page("en")
+def test_changing_the_scheme_changes_the_classes(app_page, ds):
+    at = app_page("pages/map.py", "en")
     at.radio(key="map_scheme_en").set_value("equal_interval").run()
     colors = sent_colors(map_args(at))
     assert {k: v for k, v in expected_colors(ds, "gap", "equal_interval").items() if k in colors} == colors
 
 
-def test_every_script_and_stylesheet_of_the_map_is_local():
-    args = map_args(map_page())
+def test_every_script_and_stylesheet_of_the_map_is_local(app_page):
+    args = map_args(app_page("pages/map.py"))
     links = args["js_links"] + args["css_links"]
     assert links and all(webmap.is_local(u) for u in links), links
     assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
@@ -79,8 +69,8 @@ def test_every_script_and_stylesheet_of_the_map_is_local():
         assert "cdn" not in args[part].lower(), part
 
 
-def test_layer_toggles_reach_the_map():
-    at = map_page()
+def test_layer_toggles_reach_the_map(app_page):
+    at = app_page("pages/map.py")
     assert "crop_zones" in map_args(at)["script"] or "CZ-" in map_args(at)["script"]
     at.toggle(key="map_layer_crop_zones").set_value(False).run()
     assert "CZ-03424-tea" not in map_args(at)["script"]
@@ -89,28 +79,31 @@ def test_layer_toggles_reach_the_map():
     assert "tile.openstreetmap.org" in map_args(at)["script"]
 
 
-def test_map_carries_the_provenance_note():
-    script = map_args(map_page("en"))["script"]
+def test_map_carries_the_provenance_note(app_page):
+    script = map_args(app_page("pages/map.py", "en"))["script"]
     assert in_js(t("map.note_title", "en"), script)
     assert in_js("APPROXIMATE: commune boundaries", script) and in_js("ILLUSTRATIVE: projects", script)
 
 
-def test_no_commune_selected_prompts_to_click():
-    at = map_page("en")
+def test_no_commune_selected_prompts_to_click(app_page):
+    at = app_page("pages/map.py", "en")
     assert any(t("map.click_prompt", "en") in i.value for i in at.info)
     assert len(at.dataframe) == 0
 
 
-def test_filters_change_the_detail_table(ds):
-    at = map_page("en")
+def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
+    at = app_page("pages/map.py", "en")
     at.selectbox(key="map_commune").set_value("03390").run()
     assert not at.exception
     assert "Thị trấn Tam Đường" in [h.value for h in at.main.subheader]
     projects = at.dataframe[0].value
-    mine = ds.projects[ds.projects["commune_code"] == "03390"]
+    mine = hostile_ds.projects[hostile_ds.projects["commune_code"] == "03390"]
     assert sorted(projects["Code"]) == sorted(mine.loc[mine["status"] != "cancelled", "project_id"])
-    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML).
-    assert "<img src=x onerror=alert(1)>" in projects["Project"].tolist()
+    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML)...
+    assert XSS in projects["Project"].tolist()
+    # ...and nothing renders it as HTML (markdown with HTML allowed, st.html), where it would become an <img>.
+    assert not any(XSS in m.value for m in at.markdown if m.proto.allow_html)
+    assert not any(XSS in h.proto.body for h in at.get("html"))
 
     at.sidebar.multiselect(key="f_statuses").set_value(["idea"]).run()
     narrowed = at.dataframe[0].value
@@ -118,8 +111,8 @@ def test_filters_change_the_detail_table(ds):
     assert len(narrowed) < len(projects)
 
 
-def test_detail_figures_match_the_indicator_table(ds):
-    at = map_page("en")
+def test_detail_figures_match_the_indicator_table(app_page, ds):
+    at = app_page("pages/map.py", "en")
     at.selectbox(key="map_commune").set_value("03424").run()
     figures = at.table[0].value
     ha = commune_indicators(ds).loc["03424", "ha_tea"]
@@ -129,9 +122,9 @@ def test_detail_figures_match_the_indicator_table(ds):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_choices_survive_a_language_switch(lang):
+def test_choices_survive_a_language_switch(app_page, lang):
     other = "en" if lang == "vi" else "vi"
-    at = map_page(lang)
+    at = app_page("pages/map.py", lang)
     at.selectbox(key=f"map_indicator_{lang}").set_value("ha_tea").run()
     at.session_state["lang"] = other  # what the sidebar language radio sets
     at.run()
@@ -140,10 +133,10 @@ def test_choices_survive_a_language_switch(lang):
     assert in_js(INDICATORS["ha_tea"].label(other), map_args(at)["script"])
 
 
-def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(ds):
+def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(app_page, ds):
     from geo.analysis import funding
 
-    at = map_page("en")
+    at = app_page("pages/map.py", "en")
     at.sidebar.radio(key="units").set_value("2025").run()
     assert not at.exception
     script = map_args(at)["script"]

@@ -8,8 +8,8 @@ import pytest
 
 from geo.analysis import matching
 from geo.analysis.matching import LOAN_MIN_ASK
-from geo.ingest.donors import DonorProfile
 from geo.model import schema
+from geo.model.donors import DonorProfile
 from geo.output.pitch import explain
 
 BN = 1_000_000_000

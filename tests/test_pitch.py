@@ -5,26 +5,21 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from pathlib import Path
 
-import pandas as pd
 import pypdf
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from streamlit.testing.v1 import AppTest
 
-from geo.output.pitch import deck
-from geo.ingest import donors
-from geo.text import fmt
 from geo.analysis import funding
-from geo.output.pitch import onepager
+from geo.analysis.funding import Filters
+from geo.ingest import donors
+from geo.output.pitch import deck, onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
-from geo.analysis.funding import Filters
+from geo.text import fmt
 from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FILTERS = Filters(content_areas=(3, 4))  # what a user might narrow the funding page to
 
 
@@ -119,13 +114,10 @@ def test_opportunity_table_sums_the_projects_funding_lines(en_deck, ds):
     assert digits(rows[-1][3]) == int((lines["need"] - lines["committed"]).clip(lower=0).sum())
 
 
-def test_the_funding_page_shows_the_same_totals_as_the_deck(en_deck):
+def test_the_funding_page_shows_the_same_totals_as_the_deck(app_page, en_deck):
     _, prs = en_deck
     deck_total = [digits(c) for c in table_of(list(prs.slides)[2])[-1][1:]]
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/funding.py")
-    at.run()
+    at = app_page("pages/funding.py", "en")
     at.multiselect(key="f_areas").set_value(list(FILTERS.content_areas)).run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if t("gaps.col.committed_per_person", "en") in d.value.columns)
@@ -200,9 +192,9 @@ def test_bad_targets_fail_clearly(ds):
         pitch.Target("theme", theme=11)
 
 
-def test_html_in_a_project_name_stays_text_in_the_pdf(ds):
-    pack = pitch.build_pack(ds, pitch.Target("theme", theme=10), lang="en", top=10)
+def test_html_in_a_project_name_stays_text_in_the_pdf(hostile_ds):
+    pack = pitch.build_pack(hostile_ds, pitch.Target("theme", theme=10), lang="en", top=10)
     xss = [o for o in pack.opportunities if o.key == "TD-XSS"]
-    assert xss, "the bundled HTML-named project should be a communication-area opportunity"
+    assert xss, "the HTML-named test project should be a communication-area opportunity"
     text = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, xss[0], deck.TINY_PNG))).pages[0].extract_text()
     assert "<img src=x onerror=alert(1)>" in text

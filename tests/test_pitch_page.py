@@ -3,8 +3,6 @@ presentation mode without editing controls."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,18 +11,8 @@ from geo.output.pitch import pack as pitch
 from geo.storage.gpkg_store import open_default
 from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 INPUTS = ("selectbox", "multiselect", "text_input", "text_area", "number_input", "slider", "select_slider", "radio",
           "checkbox", "toggle", "date_input", "color_picker")
-
-
-def run_page(lang: str = "vi", **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = lang
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.switch_page("pages/pitch.py")
-    return at.run()
 
 
 def frame_with(at: AppTest, column: str):
@@ -32,8 +20,8 @@ def frame_with(at: AppTest, column: str):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_page_renders_tabs_profiles_and_illustrative_labels(lang):
-    at = run_page(lang)
+def test_page_renders_tabs_profiles_and_illustrative_labels(app_page, lang):
+    at = app_page("pages/pitch.py", lang)
     assert not at.exception
     assert [tab.label for tab in at.tabs] == [t(f"pitch.tab_{k}", lang) for k in ("profiles", "matching", "pack")]
     profiles = frame_with(at, t("pitch.col_quality", lang))
@@ -42,8 +30,8 @@ def test_page_renders_tabs_profiles_and_illustrative_labels(lang):
     assert any(t("gaps.illustrative_tag", lang) in c.value for c in at.caption)
 
 
-def test_matching_ranking_follows_the_chosen_donor():
-    at = run_page("en")
+def test_matching_ranking_follows_the_chosen_donor(app_page):
+    at = app_page("pages/pitch.py", "en")
     col, match = t("gaps.col.project_id", "en"), t("pitch.col_match", "en")
 
     def ranking():
@@ -62,8 +50,8 @@ def test_matching_ranking_follows_the_chosen_donor():
     assert area in (5, 7, 8)
 
 
-def test_confirming_priorities_on_the_page_is_audited():
-    at = run_page("en", pitch_user="Lò Thị Lan")
+def test_confirming_priorities_on_the_page_is_audited(app_page):
+    at = app_page("pages/pitch.py", "en", pitch_user="Lò Thị Lan")
     at.selectbox(key="edit_donor").set_value("ifad").run()
     at.button(key="confirm_ifad_1").click().run()
     assert not at.exception
@@ -73,8 +61,8 @@ def test_confirming_priorities_on_the_page_is_audited():
     assert any("confirmed by Lò Thị Lan" in s.value for s in at.success)
 
 
-def test_pack_is_built_only_on_click_and_offers_both_downloads():
-    at = run_page("en", pack_kind="theme", pack_theme=6, pack_top=1)
+def test_pack_is_built_only_on_click_and_offers_both_downloads(app_page):
+    at = app_page("pages/pitch.py", "en", pack_kind="theme", pack_theme=6, pack_top=1)
     assert not at.exception
     assert "pack_built" not in at.session_state
     at.button(key="pack_build").click().run()
@@ -85,9 +73,9 @@ def test_pack_is_built_only_on_click_and_offers_both_downloads():
         t("pitch.download_deck", "en"), t("pitch.download_pdfs", "en", n=1)]
 
 
-def test_presentation_mode_has_only_navigation_and_steps_through():
+def test_presentation_mode_has_only_navigation_and_steps_through(app_page):
     args = {"pack_kind": "donor", "pack_donor": "jica", "pack_top": 3, "pack_lang": "en"}
-    at = run_page("vi", present=True, present_i=0, present_args=args)
+    at = app_page("pages/pitch.py", "vi", present=True, present_i=0, present_args=args)
     assert not at.exception
     for kind in INPUTS:
         assert len(at.main.get(kind)) == 0, kind
@@ -102,10 +90,10 @@ def test_presentation_mode_has_only_navigation_and_steps_through():
     assert at.session_state["pack_donor"] == "jica"  # the pack settings came back
 
 
-def test_presentation_uses_the_same_opportunities_as_the_deck(ds):
+def test_presentation_uses_the_same_opportunities_as_the_deck(app_page, ds):
     jica = donors.by_id(donors.profiles_from_frame(donors.bundled_frame()))["jica"]
     pack = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang="en", top=3)
     args = {"pack_kind": "donor", "pack_donor": "jica", "pack_top": 3, "pack_lang": "en"}
-    at = run_page("en", present=True, present_i=2, present_args=args)
+    at = app_page("pages/pitch.py", "en", present=True, present_i=2, present_args=args)
     heading = next(m.value for m in at.markdown if "<h1" in m.value)
     assert f"3. {pack.opportunities[2].title}" in heading

@@ -7,12 +7,12 @@ import io
 import pytest
 from pptx import Presentation
 
+from geo.analysis.funding import Filters
+from geo.cli.main import main
+from geo.model import schema
+from geo.output.maps import render
 from geo.output.pitch import deck
 from geo.output.pitch import pack as pitch
-from geo.output.maps import render
-from geo.model import schema
-from geo.cli.main import main
-from geo.analysis.funding import Filters
 from geo.text.i18n import t
 
 
@@ -89,16 +89,8 @@ def _blank_png() -> bytes:
     return buf.getvalue()
 
 
-def test_pitch_page_builds_a_2025_pack_with_2025_maps(spy, ds):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.test_pitch_page import APP
-
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in {"lang": "en", "units_kept": "2025", "pack_kind": "theme", "pack_theme": 6, "pack_top": 1}.items():
-        at.session_state[k] = v
-    at.switch_page("pages/pitch.py")
-    at.run()
+def test_pitch_page_builds_a_2025_pack_with_2025_maps(app_page, spy, ds):
+    at = app_page("pages/pitch.py", "en", units_kept="2025", pack_kind="theme", pack_theme=6, pack_top=1)
     at.button(key="pack_build").click().run()
     assert not at.exception
     assert "pack_built" in at.session_state

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.text.i18n import t
 
+
 def pixel_size(caption: str) -> tuple[int, int]:
     w, h = re.match(r"(\d+) × (\d+)", caption).groups()
     return int(w), int(h)

@@ -18,15 +18,14 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from geo.output.exports import export_data
-from geo.ingest import imports
-from geo.model import schema
 from geo.analysis import units
+from geo.ingest import imports
+from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.output.exports import export_data
 from geo.storage.gpkg_store import SCHEMA_VERSION, GpkgStore
 from geo.text.i18n import t
-from geo.ingest.validate import DataError
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHARED = "03405"  # old Giang Ma, new Tả Lèng
 NEW_ONLY = "03408"  # Phường Tân Phong: a 2025 code only
 LINES = [{"source": "ngo", "need": 7_000_000, "committed": 1_000_000, "disbursed": 0}]
@@ -223,11 +222,8 @@ def _select(at: AppTest, label: str):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_data_page_saves_a_project_in_a_new_unit(store, lang):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    at.run()
+def test_data_page_saves_a_project_in_a_new_unit(app_page, store, lang):
+    at = app_page("pages/data.py", lang)
     version = _select(at, imports.field_label("unit_version", lang))
     assert version.options == [v(lang) for v in schema.UNIT_VERSIONS.values()]
     ds = store.load()

@@ -24,9 +24,9 @@ from geo.model.schema import (  # noqa: E402
     STATUS_BY_KEY,
     Quality,
 )
+from tests.helpers import XSS, XSS_ID  # noqa: E402
 
 DATA = ROOT / "data"
-XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +47,6 @@ def units() -> pd.DataFrame:
     return pd.read_csv(DATA / "units.csv", dtype=str)
 
 
-@pytest.fixture(scope="module")
-def real(projects: pd.DataFrame) -> pd.DataFrame:
-    """The pipeline without the HTML-escaping test row."""
-    return projects[projects["project_id"] != "TD-XSS"]
-
-
 def test_columns_match_schema(projects, funding):
     assert list(projects.columns) == list(PROJECT_COLUMNS)
     assert list(funding.columns) == list(FUNDING_COLUMNS)
@@ -62,22 +56,22 @@ def test_required_fields_present_and_ids_unique(projects):
     for col in PROJECT_REQUIRED:
         assert (projects[col].str.strip() != "").all(), col
     assert projects["project_id"].is_unique
-    assert projects["project_id"].str.fullmatch(r"TD-(\d{3}|XSS)").all()
+    assert projects["project_id"].str.fullmatch(r"TD-\d{3}").all()
 
 
-def test_project_count(real):
-    assert 48 <= len(real) <= 60
+def test_project_count(projects):
+    assert 48 <= len(projects) <= 60
 
 
-def test_every_content_area_has_three_projects(real):
-    counts = real["content_area"].astype(int).value_counts()
+def test_every_content_area_has_three_projects(projects):
+    counts = projects["content_area"].astype(int).value_counts()
     for code in CONTENT_AREAS:
         assert counts.get(code, 0) >= 3, f"content area {code} has {counts.get(code, 0)} projects"
     assert set(counts.index) <= set(CONTENT_AREAS)
 
 
-def test_every_commune_has_two_projects(real, units):
-    counts = real["commune_code"].value_counts()
+def test_every_commune_has_two_projects(projects, units):
+    counts = projects["commune_code"].value_counts()
     for code in units["code"]:
         assert counts.get(code, 0) >= 2, f"commune {code} has {counts.get(code, 0)} projects"
 
@@ -87,9 +81,9 @@ def test_commune_codes_exist(projects, units):
     assert set(projects["commune_code"]) <= set(units["code"])
 
 
-def test_statuses_valid_and_all_present(real, projects):
+def test_statuses_valid_and_all_present(projects):
     assert set(projects["status"]) <= set(STATUS_BY_KEY)
-    assert set(real["status"]) == set(STATUS_BY_KEY)
+    assert set(projects["status"]) == set(STATUS_BY_KEY)
 
 
 def test_sources_valid(funding):
@@ -168,15 +162,21 @@ def test_projects_mix_international_and_counterpart(funding):
     assert per_project.map(lambda g: g == {"international", "counterpart"}).mean() >= 0.8
 
 
-def test_xss_row(projects, funding):
-    row = projects[projects["project_id"] == "TD-XSS"]
+def test_hostile_name_only_in_the_test_fixture(projects, funding, ds, hostile_ds):
+    """The HTML-named test project is never shipped (it would count in totals); tests add it themselves."""
+    assert not projects["project_id"].str.contains("XSS").any() and not (funding["project_id"] == XSS_ID).any()
+    for col in ("name_vi", "name_en", "description", "lead_agency"):
+        assert not projects[col].str.contains("[<>]").any(), col
+    # The fixture is the bundle plus exactly that row, read by the app's own loader.
+    assert len(hostile_ds.projects) == len(ds.projects) + 1
+    row = hostile_ds.projects[hostile_ds.projects["project_id"] == XSS_ID]
     assert len(row) == 1
     r = row.iloc[0]
     assert r["name_vi"] == XSS and r["name_en"] == XSS
-    assert r["content_area"] == "10" and r["status"] == "idea"
+    assert int(r["content_area"]) == 10 and r["status"] == "idea"
     assert r["quality"] == Quality.ILLUSTRATIVE.value
     assert r["description"] == "Hàng kiểm thử: tên chứa HTML phải hiển thị như văn bản"
-    assert (funding["project_id"] == "TD-XSS").sum() >= 1
+    assert (hostile_ds.funding["project_id"] == XSS_ID).sum() >= 1
 
 
 def test_files_sorted_and_unix_newlines():

@@ -12,11 +12,11 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 from pypdf import PdfReader
 
-from geo.text import fmt
-from geo.output.maps import render
-from geo.model import schema
 from geo.analysis.classify import classify
 from geo.analysis.funding import Filters
+from geo.model import schema
+from geo.output.maps import render
+from geo.text import fmt
 
 VIETNAMESE = "Đường Hồ Thầu Nùng Nàng Tả Lèng Sơn Bình ỹ ữ ặ ẵ ẫ ỗ ợ ự ỷ ỳ Ỵ"
 

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from geo.analysis import counterpart
-from geo.output.reports import report
 from geo.cli.main import main
+from geo.output.reports import report
 from geo.text.i18n import t
 
 PERIOD = (2021, 2025)

@@ -105,7 +105,7 @@ def test_a_layer_with_overlaps_is_still_simplified_polygon_by_polygon():
 
 
 def test_map_sends_simplified_rounded_geometry_but_indicators_use_full_geometry(cov1k):
-    from geo.storage.store import Dataset
+    from geo.model.dataset import Dataset
 
     p, f = synthetic.projects(cov1k, 300, seed=4)
     metric_area = cov1k.to_crs(synthetic.METRIC).area.to_numpy() / 1e6
@@ -144,7 +144,7 @@ def test_aggregation_matches_brute_force_including_points_on_borders():
         home[pid] = next((code for code, g in order if g.intersects(pt)), None)
     assert home["OUT"] is None
     expected = {code: {"n_projects": 0, "need": 0, "committed": 0, "disbursed": 0, "gap": 0} for code, _ in order}
-    for pid, code in home.items():
+    for code in home.values():
         if code:
             expected[code]["n_projects"] += 1
     for rec in f.to_dict("records"):
@@ -255,17 +255,11 @@ def test_benchmark_harness_imports_and_lists_its_benchmarks(capsys):
         assert name in out
 
 
-def test_map_page_shows_the_other_district_from_its_config(other_bundle):
+def test_map_page_shows_the_other_district_from_its_config(app_page, other_bundle):
     import json
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
 
     _, communes, _, _ = other_bundle
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/map.py")
-    at.run()
+    at = app_page("pages/map.py", "en")
     assert not at.exception
     assert at.title[0].value == "Demo District Investment Atlas"
     (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
@@ -273,15 +267,8 @@ def test_map_page_shows_the_other_district_from_its_config(other_bundle):
     assert all(code in script for code in communes["code"]) and "03390" not in script  # not Tam Đường
 
 
-def test_overview_and_banner_speak_of_the_other_district_and_its_own_data_quality(other_bundle):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/overview.py")
-    at.run()
+def test_overview_and_banner_speak_of_the_other_district_and_its_own_data_quality(app_page, other_bundle):
+    at = app_page("pages/overview.py", "en")
     assert not at.exception
     assert at.title[0].value == "Demo District Investment Atlas"
     assert "Demo district, Demo province" in at.caption[0].value and "Tam Đường" not in at.caption[0].value

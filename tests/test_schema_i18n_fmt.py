@@ -1,8 +1,7 @@
 import string
 
-from geo.text import fmt
-from geo.text import i18n
 from geo.model import schema
+from geo.text import fmt, i18n
 
 
 def test_ten_content_areas_bilingual():

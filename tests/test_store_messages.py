@@ -10,7 +10,8 @@ import pytest
 
 from geo.ingest import indicator_csv, names
 from geo.ingest.validate import DataError
-from geo.storage.gpkg_store import ConflictError, GpkgStore
+from geo.storage.gpkg_store import GpkgStore
+from geo.storage.records import ConflictError
 from geo.text.i18n import CATALOG
 
 

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.cli.main import main
-from geo.ingest.layer_import import commit_layer, preview_layer
+from geo.ingest.layer_import import preview_layer
+from geo.storage.layer_commit import commit_layer
 from geo.storage.store import BundledStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

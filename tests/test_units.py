@@ -15,14 +15,14 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from geo.model import schema
 from geo.analysis import units
-from geo.cli.main import main
-from geo.output.exports.exporting import provenance_header, with_unit_notes
 from geo.analysis.funding import Filters
-from geo.text.i18n import t
-from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.cli.main import main
 from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.output.exports.exporting import provenance_header, with_unit_notes
+from geo.storage.store import BUNDLED_DATA_DIR, Dataset, load_dataset
+from geo.text.i18n import t
 
 DATA = Path(BUNDLED_DATA_DIR)
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -267,7 +267,7 @@ def test_new_only_code_without_unit_version_is_refused_with_a_hint(tmp_path):
     with pytest.raises(DataError) as err:
         load_dataset(d)
     (problem,) = [q for q in err.value.problems if q.column == "commune_code"]
-    assert problem.file == "projects.csv" and problem.row == 61
+    assert problem.file == "projects.csv" and problem.row == 60  # the row after the 59 shipped projects
     assert "03408" in problem.message and "unit_version" in problem.message and "2025" in problem.message
 
 
@@ -333,12 +333,9 @@ def test_units_geojson_lists_unallocated_projects(tmp_path):
 
 # --- the switch on the overview -----------------------------------------------------------
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_overview_switch_shows_six_units_with_partial_note(lang, tmp_path, monkeypatch):
+def test_overview_switch_shows_six_units_with_partial_note(app_page, lang, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/overview.py")
-    at.run()
+    at = app_page("pages/overview.py", lang)
     assert len(at.dataframe[0].value) == 13
     metrics_before = [m.value for m in at.metric]
     switch = next(r for r in at.sidebar.radio if r.key == "units")
@@ -355,7 +352,7 @@ def test_overview_switch_shows_six_units_with_partial_note(lang, tmp_path, monke
     assert [m.value for m in at.metric] == metrics_before  # same district totals
 
 
-def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, monkeypatch):
+def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(app_page, tmp_path, monkeypatch):
     from geo.storage.store import BundledStore
     from pages import _shared
 
@@ -363,10 +360,7 @@ def test_overview_old_view_lists_unplaceable_project_and_keeps_totals(tmp_path, 
     d = data_copy(tmp_path, [p], [f])
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "store"))
     monkeypatch.setattr(_shared, "default_store", lambda: BundledStore(d))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/overview.py")
-    at.run()
+    at = app_page("pages/overview.py", "en")
     assert not at.exception
     assert t("units.unallocated_heading", "en") in [h.value for h in at.subheader]
     stuck = at.dataframe[1].value

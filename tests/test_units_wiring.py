@@ -18,15 +18,14 @@ from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from geo.text import fmt
-from geo.output.maps import render
-from geo.output.reports import report
 from geo.analysis.classify import classify
 from geo.cli.main import main
-from geo.text.i18n import t
+from geo.output.maps import render
+from geo.output.reports import report
 from geo.storage.store import BUNDLED_DATA_DIR, BundledStore, load_dataset
+from geo.text import fmt
+from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 # New unit ← former communes, as the resolution states it.
 REFORM = {
     "03390": {"03390", "03412", "03413"}, "03405": {"03400", "03405", "03406"}, "03424": {"03424", "03427"},
@@ -70,17 +69,14 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 # --- funding page --------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_funding_page_switches_to_six_units_with_the_same_totals(lang, tmp_path, monkeypatch):
+def test_funding_page_switches_to_six_units_with_the_same_totals(app_page, lang, tmp_path, monkeypatch):
     from pages import _shared
 
     d = data_with_new_code_project(tmp_path)
     monkeypatch.setattr(_shared, "default_store", lambda: BundledStore(d))
     ds = load_dataset(d)
     lines = live_lines(ds)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/funding.py")
-    at.run()
+    at = app_page("pages/funding.py", lang)
     assert not at.exception
     need, unit = t("common.need", lang), t("units.unit", lang)
 
@@ -119,12 +115,9 @@ def test_funding_page_switches_to_six_units_with_the_same_totals(lang, tmp_path,
     assert by_unit[t("gaps.col.n_projects", lang)].sum() == len(prio)
 
 
-def test_unit_choice_made_on_the_overview_holds_on_the_funding_page(tmp_path, monkeypatch):
+def test_unit_choice_made_on_the_overview_holds_on_the_funding_page(app_page, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.switch_page("pages/overview.py")
-    at.run()
+    at = app_page("pages/overview.py", "en")
     next(r for r in at.sidebar.radio if r.key == "units").set_value("2025").run()
     at.switch_page("pages/funding.py")
     at.run()

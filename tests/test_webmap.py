@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -13,9 +12,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from geo.analysis.classify import PALETTES, classify
 from geo.model import schema
 from geo.output.maps import webmap
-from geo.analysis.classify import PALETTES, classify
+from tests.helpers import styler_colors
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = "<img src=x onerror=alert(1)>"
@@ -49,18 +49,6 @@ def overlays() -> webmap.Overlays:
                           "committed": [0, 50], "disbursed": [0, 0]})
     return webmap.Overlays(crops, risk, events, webmap.project_points(projects, lines, "en"))
 
-
-def styler_colors(page: str) -> dict[str, dict[str, str]]:
-    """Feature id → fillColor from each GeoJSON styler in rendered map JavaScript, per layer variable."""
-    out: dict[str, dict[str, str]] = {}
-    for name, body in re.findall(r"function (geo_json_\w+)_styler\(feature\) \{(.*?)\n\s*\}\n", page, flags=re.S):
-        colors: dict[str, str] = {}
-        for ids, style in re.findall(r"((?:case \"[^\"]+\": )+)\s*return (\{.*?\});", body, flags=re.S):
-            for fid in re.findall(r'case "([^"]+)"', ids):
-                colors[fid] = json.loads(style)["fillColor"]
-        default = re.search(r"default:\s*return (\{.*?\});", body, flags=re.S)
-        out[name] = {"default": json.loads(default.group(1))["fillColor"], **colors}
-    return out
 
 
 def test_each_commune_gets_the_colour_of_its_class(communes):

@@ -139,13 +139,12 @@ def size_fit(ask: float, lo: float, hi: float) -> float:
     return 1.0
 
 
-def fit_parts(donor: DonorProfile, area: int, ask: int) -> dict[str, object]:
+def fit_parts(donor: DonorProfile, area: int, ask: int) -> dict[str, float | str]:
     """The three parts, the instrument that suits and their product ``fit``."""
     inst_value, inst = instrument_fit(donor, area, ask)
-    parts = {"area_fit": area_fit(donor, area), "instrument_fit": inst_value, "instrument": inst,
-             "size_fit": size_fit(ask, donor.ticket_min, donor.ticket_max)}
-    parts["fit"] = parts["area_fit"] * parts["instrument_fit"] * parts["size_fit"]
-    return parts
+    area_value, size_value = area_fit(donor, area), size_fit(ask, donor.ticket_min, donor.ticket_max)
+    return {"area_fit": area_value, "instrument_fit": inst_value, "instrument": inst, "size_fit": size_value,
+            "fit": area_value * inst_value * size_value}
 
 
 # --- matching ---------------------------------------------------------------------------------------
@@ -166,7 +165,7 @@ def match_project(donors: Iterable[DonorProfile], cand: pd.Series, only_fitting:
     rows = []
     for d in donors:
         parts = fit_parts(d, cand["content_area"], cand["ask"])
-        rows.append({"donor_id": d.donor_id, **parts, "match": parts["fit"] * float(cand["score"])})
+        rows.append({"donor_id": d.donor_id, **parts, "match": float(parts["fit"]) * float(cand["score"])})
     out = pd.DataFrame(rows, columns=["donor_id", *PARTS, "instrument", "fit", "match"]).set_index("donor_id")
     if only_fitting:
         out = out[out["fit"] > 0]

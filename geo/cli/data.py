@@ -19,7 +19,8 @@ from pathlib import Path
 from geo.ingest import imports, layer_import
 from geo.ingest.validate import DataError, Problem
 from geo.output.exports import export_data
-from geo.storage.gpkg_store import ConflictError, default_user
+from geo.storage.layer_commit import commit_layer
+from geo.storage.records import ConflictError, default_user
 from geo.storage.store import default_store
 from geo.text.i18n import t
 
@@ -75,8 +76,8 @@ def _import_layer(args: argparse.Namespace) -> int:
         print(layer_import.match_table(li.matches, args.lang).to_string(index=False))
     if not li.ok:
         raise DataError(li.problems)
-    summary = layer_import.commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
-                                        args.quality or "", args.method or "", args.user or default_user())
+    summary = commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
+                           args.quality or "", args.method or "", args.user or default_user())
     print(t("data.cli_written_layer", args.lang, summary=summary.text(args.lang)))
     return 0
 

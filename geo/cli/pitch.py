@@ -22,15 +22,16 @@ from pathlib import Path
 from geo.ingest import donors, names, validate
 from geo.ingest.validate import NoteError
 from geo.model import schema
-from geo.output.pitch import deck, onepager
+from geo.output.pitch import build
 from geo.output.pitch import pack as pitch
+from geo.storage.donors import load_profiles
 from geo.storage.store import default_store
 from geo.text import i18n
 
 
 def _donors(args: argparse.Namespace) -> int:
     lang = args.lang
-    for p in donors.load_profiles(default_store()):
+    for p in load_profiles(default_store()):
         kind = schema.DONOR_TYPE_BY_KEY[p.donor_type](lang)
         print(f"{p.donor_id}\t{p.label(lang)}\t{kind}\t{donors.quality_text(p.priorities_quality, lang)}")
     return 0
@@ -38,7 +39,8 @@ def _donors(args: argparse.Namespace) -> int:
 
 def _fail(lang: str, err: Exception) -> int:
     """Print ``err`` in ``lang`` (keyed errors are translated; others as raised) and return status 2."""
-    text = err.text(lang) if callable(getattr(err, "text", None)) else str(err)
+    in_lang = getattr(err, "text", None)
+    text = in_lang(lang) if callable(in_lang) else str(err)
     print(i18n.t("err.cli_error", lang, text=text), file=sys.stderr)
     return 2
 
@@ -64,7 +66,7 @@ def _pitch(args: argparse.Namespace) -> int:
     ds = store.load()
     try:
         if args.donor:
-            profiles = donors.by_id(donors.load_profiles(store))
+            profiles = donors.by_id(load_profiles(store))
             if args.donor not in profiles:
                 return _fail(lang, NoteError("err.unknown_donor_id", did=args.donor, valid=", ".join(profiles)))
             target = pitch.Target("donor", donor=profiles[args.donor])
@@ -85,22 +87,16 @@ def _pitch(args: argparse.Namespace) -> int:
     pdf_dir = Path(args.pdf) if args.pdf else None
     if pdf_dir is not None:
         pdf_dir.mkdir(parents=True, exist_ok=True)
-    maps: dict[pitch.MapSpec, bytes] = {}
-
-    def render(spec: pitch.MapSpec) -> bytes:
-        if spec not in maps:
-            maps[spec] = pitch.render_png(ds, spec, pack.filters, lang, args.dpi)
-        return maps[spec]
-
-    out.write_bytes(deck.build_deck(pack, render))
+    files = build.build_files(ds, pack, dpi=args.dpi, onepagers=pdf_dir is not None)
+    out.write_bytes(files.deck)
     print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=5 + len(pack.opportunities),
                  opps=len(pack.opportunities), language=lang, units=args.units))
     if not pack.opportunities:
         print(i18n.t("err.cli_note", lang, text=i18n.t("pitch.no_opportunities", lang)), file=sys.stderr)
     if pdf_dir is not None:
-        for opp in pack.opportunities:
-            path = pdf_dir / onepager.file_name(opp)
-            path.write_bytes(onepager.build_onepager(pack, opp, render(opp.map)))
+        for name, pdf in files.onepagers.items():
+            path = pdf_dir / name
+            path.write_bytes(pdf)
             print(i18n.t("pitch.cli_wrote", lang, path=path))
     return 0
 
@@ -120,5 +116,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
     p.add_argument("--units", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")
-    p.add_argument("--dpi", type=int, default=150, help="map resolution (default 150)")
+    p.add_argument("--dpi", type=int, default=build.DEFAULT_DPI, help=f"map resolution (default {build.DEFAULT_DPI})")
     p.set_defaults(func=_pitch)

@@ -64,7 +64,7 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
     return AtlasConfig(
         id=cid, name=_label(district, "name", DEFAULT.name), province=_label(district, "province", DEFAULT.province),
         title=_label(labels, "title", DEFAULT.title), metric_crs=metric,
-        bbox=tuple(float(v) for v in bbox) if bbox is not None else None, detail_zooms=zooms,
+        bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])) if bbox is not None else None, detail_zooms=zooms,
         manifest=str(lay.get("manifest", DEFAULT.manifest)),
     )
 

@@ -6,9 +6,9 @@ in VND, contact notes and the quality of its priorities (``illustrative`` until 
 confirms them). :class:`DonorProfile` is the typed, hashable form used by matching and
 the pitch pack; records (plain dicts) are what the store and the edit form exchange.
 
-The default store keeps profiles in its ``donors`` table (edited with an audit trail,
-:mod:`geo.storage.gpkg_store`); any other store falls back to the bundled ``data/donors.csv``,
-read-only (:func:`load_profiles`).
+Stores hand profiles out (:class:`geo.storage.interface.DonorReader`; the GeoPackage store keeps
+them in its ``donors`` table, edited with an audit trail, the bundled store reads ``donors.csv``
+read-only); :func:`geo.storage.donors.load_profiles` turns them into profiles.
 
 Examples
 --------
@@ -151,22 +151,6 @@ def profiles_from_frame(frame: pd.DataFrame) -> list[DonorProfile]:
 def bundled_frame() -> pd.DataFrame:
     """The starter list shipped in ``data/donors.csv``."""
     return read_donor_csv(BUNDLED_DATA_DIR / DONOR_FILE)
-
-
-def load_frame(store: object) -> pd.DataFrame:
-    """The store's donor table, or the bundled starter list for stores without one (read-only)."""
-    lister = getattr(store, "list_donors", None)
-    return lister() if callable(lister) else bundled_frame()
-
-
-def load_profiles(store: object) -> list[DonorProfile]:
-    """Every donor profile of ``store`` (see :func:`load_frame`)."""
-    return profiles_from_frame(load_frame(store))
-
-
-def is_editable(store: object) -> bool:
-    """True when the store can save donor profiles."""
-    return callable(getattr(store, "save_donor", None))
 
 
 def confirmed_quality(user: str, on: date | None = None) -> str:

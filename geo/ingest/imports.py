@@ -2,7 +2,7 @@
 
 :func:`preview_projects` turns an uploaded file into a :class:`ProjectImport`: the
 parsed projects with their funding lines, every problem by row and column, and
-the commune-name matching for review. Only :meth:`geo.storage.gpkg_store.GpkgStore.apply_projects`
+the commune-name matching for review. Only :meth:`geo.storage.interface.ProjectStore.apply_projects`
 writes, in one transaction, after the user confirmed.
 
 The table is "long": one row per project × funding source; project fields repeat
@@ -36,6 +36,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -321,7 +322,7 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
     indexes = {v: commune_index(ds, v) for v in schema.UNIT_VERSIONS}
     known = ds.communes["code"].tolist()
     known_2025 = ds.units_2025["code"].tolist()
-    matches = []
+    matches: list[dict[str, Any]] = []
     projects: dict[str, dict] = {}
     first_row: dict[str, int] = {}
     lines: dict[str, list[tuple[int, dict]]] = {}
@@ -332,7 +333,7 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         flagged.add((row, col))
 
     for n, cells in raw.rows:
-        rec = {key: _unneutralise(nfc(cells[j]).strip()) if j < len(cells) else "" for j, key in cols.items()}
+        rec: dict[str, Any] = {key: _unneutralise(nfc(cells[j]).strip()) if j < len(cells) else "" for j, key in cols.items()}
         pid = rec.get("project_id", "")
         if pid == EXAMPLE_ID:
             problem(n, "project_id", "err.template_example_row")
@@ -340,18 +341,18 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         for col, table in _ENUMS.items():
             val = rec.get(col, "")
             if val:
-                key = table.get(fold(val))
-                if key is None and col == "content_area":
+                value: object = table.get(fold(val))
+                if value is None and col == "content_area":
                     lead = re.match(r"\s*(\d+)", val)
-                    key = int(lead.group(1)) if lead and int(lead.group(1)) in schema.CONTENT_AREAS else None
-                if key is None and col == "unit_version":
+                    value = int(lead.group(1)) if lead and int(lead.group(1)) in schema.CONTENT_AREAS else None
+                if value is None and col == "unit_version":
                     continue  # validation names the allowed versions (err.bad_unit_version)
-                if key is None:
+                if value is None:
                     label = COLUMN_LABELS[col]
                     problem(n, col, "err.not_valid_value", value=val,
                             what=schema.Label(label.vi.lower(), label.en.lower()))
                 else:
-                    rec[col] = key
+                    rec[col] = value
         commune = rec.get("commune_code", "")
         if commune:
             # the cell is read in the row's unit version (some codes name two units)
@@ -370,8 +371,9 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                 if other is not None:
                     rec["commune_code"] = other
                 else:
-                    key, params = m.problem_key()
-                    problem(n, "commune_code", key, **params)
+                    unmatched = m.problem_key()
+                    assert unmatched is not None  # m.code is None here
+                    problem(n, "commune_code", unmatched[0], **unmatched[1])
         project = {c: rec.get(c, "") for c in schema.ALL_PROJECT_COLUMNS}
         if pid in projects:
             base = projects[pid]
@@ -404,10 +406,11 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                 out.overcommitted.append(pid)
         if project["lon"] not in ("", None) and project["lat"] not in ("", None):
             try:
-                lon, lat = float(project["lon"]), float(project["lat"])
+                point: tuple[float, float] | None = (float(project["lon"]), float(project["lat"]))
             except ValueError:
-                lon = lat = None
-            if lon is not None:
+                point = None
+            if point is not None:
+                lon, lat = point
                 minx, miny, maxx, maxy = ds.communes.total_bounds
                 if not (minx - 0.05 <= lon <= maxx + 0.05 and miny - 0.05 <= lat <= maxy + 0.05):
                     problem(row0, "lon", "err.point_outside", lon=lon, lat=lat)
@@ -427,10 +430,10 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             out.new_ids.append(pid)
         elif record_json(*existing[pid]) != record_json(p, ls):
             out.changed_ids.append(pid)
-    for m in matches:
-        if m["code"] and not m["exact"]:
-            out.warnings.append(Problem.of(file, "err.read_as", m["row"], hdr("commune_code"),
-                                           value=m["value"], name=m["name"], code=m["code"]))
+    for hit in matches:
+        if hit["code"] and not hit["exact"]:
+            out.warnings.append(Problem.of(file, "err.read_as", hit["row"], hdr("commune_code"),
+                                           value=hit["value"], name=hit["name"], code=hit["code"]))
     return out
 
 

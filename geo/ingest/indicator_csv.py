@@ -32,22 +32,24 @@ def parse_indicator(table: pd.DataFrame, file: str, index: NameIndex) -> pd.Seri
     for i, (key, raw) in enumerate(zip(table[key_col], table[value_col])):
         row = i + 2
         m = index.match(key)
-        if m.code is None:
-            key, params = m.problem_key()
+        found = m.problem_key()
+        if found is not None or m.code is None:
+            key, params = found or ("err.unknown_commune", {"name": str(key)})
             problems.append(Problem.of(file, key, row, str(key_col), **params))
             continue
-        if m.code in values:
-            problems.append(Problem.of(file, "err.commune_twice", row, str(key_col), code=m.code))
+        code = m.code
+        if code in values:
+            problems.append(Problem.of(file, "err.commune_twice", row, str(key_col), code=code))
             continue
         text = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw).strip()
         if text == "":
-            values[m.code] = np.nan
+            values[code] = np.nan
             continue
         number = _parse_number(text)
         if number is None:
             problems.append(Problem.of(file, "err.not_number", row, str(value_col), value=text))
             continue
-        values[m.code] = number
+        values[code] = number
     if problems:
         raise DataError(problems)
     return pd.Series(values, dtype="float64")

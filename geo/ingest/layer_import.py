@@ -3,8 +3,8 @@
 :func:`preview_layer` reads GeoJSON, zipped Shapefile, GeoPackage or KML bytes,
 settles the coordinate reference system, checks and repairs geometries and,
 for commune boundaries, matches every feature to a GSO code. It writes nothing;
-:func:`commit_layer` stores the result in one transaction with the provenance
-the user gave.
+:func:`geo.storage.layer_commit.commit_layer` stores the result in one transaction with the
+provenance the user gave (:func:`make_provenance`).
 
 CRS rules
     * A file with no CRS is never guessed: coordinates that can only be VN-2000
@@ -46,6 +46,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -56,7 +57,6 @@ import shapely
 from geo.ingest import safe_gis
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
-from geo.ingest.records import frame_to_records
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
 from geo.model.dataset import Dataset
@@ -80,7 +80,7 @@ class CRSNeeded(DataError):
 
     def __init__(self, file: str, key: str, suggestions: list[str], **params: object):
         self.suggestions = suggestions
-        super().__init__([Problem.of(file, key, **params)])
+        super().__init__([Problem.of(file, key, None, None, **params)])
 
 
 @dataclass
@@ -388,7 +388,9 @@ def _communes(gdf, file, ds):
         return (fold(col) in _CODE_FIELDS, hits)
 
     order = sorted(fields, key=score, reverse=True)
-    problems, rows, seen = [], [], {}
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, rec in enumerate(gdf.drop(columns="geometry").to_dict("records")):
         row = i + 1
         match, used = None, order[0]
@@ -411,12 +413,13 @@ def _communes(gdf, file, ds):
             continue
         how = "code" if re.fullmatch(r"\d{1,5}(\.0)?", str(match.query)) else ("name" if match.exact else "name (fuzzy)")
         value = rec[used]
-        rows.append({"row": row, "field": used, "value": str(value), "code": match.code,
-                     "name": idx.display.get(match.code, ""), "how": how})
-        if match.code in seen:
-            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=match.code,
-                                             first=seen[match.code], second=row))
-        seen.setdefault(match.code, row)
+        code = match.code or ""  # set: only matches were kept
+        rows.append({"row": row, "field": used, "value": str(value), "code": code,
+                     "name": idx.display.get(code, ""), "how": how})
+        if code in seen:
+            problems.append(Problem.of(file, "err.duplicate_commune_feature", row, used, code=code,
+                                             first=seen[code], second=row))
+        seen.setdefault(code, row)
     matches = pd.DataFrame(rows, columns=["row", "field", "value", "code", "name", "how"])
     if problems:
         return None, problems, matches
@@ -478,7 +481,9 @@ def _locations(gdf, file, ds):
     if col is None:
         return None, [Problem.of(file, "err.missing_project_field")], pd.DataFrame()
     known = set(ds.projects["project_id"])
-    problems, rows, seen = [], [], {}
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, (pid, g) in enumerate(zip(gdf[col].astype(str).str.strip(), gdf.geometry)):
         row = i + 1
         if pid not in known:
@@ -511,43 +516,3 @@ def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: st
     return schema.Provenance(layer=layer, title=old.title, source=nfc(source.strip()), licence=nfc(licence.strip()),
                              date=date.strip(), quality=schema.Quality(quality), method=nfc(method.strip()),
                              notes={})
-
-
-def commit_layer(store, li: LayerImport, ds: Dataset, source: str, licence: str, date: str, quality: str,
-                 method: str = "", user: str = "") -> Note:
-    """Store a checked import (one transaction) and return a one-line summary (``text(lang)``)."""
-    if not li.ok:
-        raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])
-    if li.kind == "project-locations":
-        make_provenance(ds, "projects", source, licence, date, quality, method, li.file)  # still required
-        records = frame_to_records(ds.projects, ds.funding)
-        revisions = store.project_revisions()
-        changed = []
-        for r in li.matches.to_dict("records"):
-            p, lines = records[r["project_id"]]
-            changed.append((dict(p, lon=r["lon"], lat=r["lat"]), lines))
-        counts = store.apply_projects(changed, {p["project_id"]: revisions.get(p["project_id"]) for p, _ in changed},
-                                      user, note=f"locations from {li.file} ({source}, {date})",
-                                      allow_overcommit=True)
-        return Note.of("data.stored_locations", updated=counts["updated"], unchanged=counts["unchanged"])
-    layer = KINDS[li.kind]
-    prov = make_provenance(ds, layer, source, licence, date, quality, method, li.file)
-    gdf = li.gdf.copy()
-    if layer == "communes":
-        replaced = gdf["boundary_quality"] == "__new__"
-        gdf.loc[replaced, "boundary_quality"] = prov.quality.value
-        if prov.method:
-            gdf.loc[replaced, "method"] = prov.method
-        if not replaced.all():  # partly replaced: the layer is as good as its weakest commune
-            old = ds.provenance["communes"]
-            order = [schema.Quality.ILLUSTRATIVE, schema.Quality.APPROXIMATE, schema.Quality.OFFICIAL]
-            weakest = min((schema.Quality(q) for q in gdf["boundary_quality"]), key=order.index)
-            prov = schema.Provenance(
-                layer=layer, title=old.title, quality=weakest, licence=f"{prov.licence}; others: {old.licence}",
-                source=f"{prov.source} ({int(replaced.sum())} of {len(gdf)} communes); others: {old.source}",
-                date=prov.date, method=prov.method or old.method, notes={})
-    else:
-        gdf["quality"] = prov.quality.value
-    store.replace_layer(layer, gdf, prov, user=user, note=f"from {li.file}")
-    return Note.of("data.stored_layer", n=len(gdf), layer=catalog_label(f"map.short_{layer}"),
-                   quality=schema.Label(*schema.QUALITY_LABELS[prov.quality]))

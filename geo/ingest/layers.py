@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -122,7 +123,7 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def read_projects(path: Path, commune_codes: list[str], unit_codes_2025: list[str] = ()) -> pd.DataFrame:
+def read_projects(path: Path, commune_codes: list[str], unit_codes_2025: Sequence[str] = ()) -> pd.DataFrame:
     """Read and validate the project table against known commune codes (and 2025 unit codes)."""
     df = read_table(path)
     problems = validate_projects(df, Path(path).name, commune_codes, unit_codes_2025)

@@ -58,7 +58,7 @@ def clean_value(column: str, value: object) -> object:
         parsed = parse_int(value)
         return parsed if parsed is not None else value
     try:
-        return float(value)
+        return float(value)  # type: ignore[arg-type]  # anything float() refuses is kept as typed
     except (TypeError, ValueError):
         return value
 
@@ -73,7 +73,7 @@ def clean_lines(lines: Iterable[dict]) -> list[dict]:
     out = []
     order = [s.key for s in schema.FUNDING_SOURCES]
     for line in lines:
-        rec = {"source": str(line.get("source") or "").strip()}
+        rec: dict[str, object] = {"source": str(line.get("source") or "").strip()}
         for col in schema.MONEY_COLUMNS:
             v = line.get(col)
             blank = v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
@@ -109,6 +109,7 @@ def validate_records(
     cleaned = [(clean_project(p), clean_lines(lines)) for p, lines in items]
     frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned])
     for x in validate_projects(frame, file, commune_codes, unit_codes_2025):
+        assert x.row is not None  # every project problem names its row
         out[x.row - 2].append(replace(x, file=file, row=None))
     where: list[tuple[int, int]] = []
     rows = []
@@ -130,6 +131,7 @@ def validate_records(
                 out[i].append(Problem.of(file, "err.overcommit", j, "committed", c=c, n=n))
     if rows:
         for x in validate_funding(pd.DataFrame(rows), file):
+            assert x.row is not None  # every funding problem names its row
             i, j = where[x.row - 2]
             out[i].append(replace(x, file=file, row=j))
     return out

@@ -1,6 +1,6 @@
 """The district's own data: one GeoPackage file, edited with an audit trail.
 
-:class:`GpkgStore` implements :class:`geo.storage.store.Store` over a single GeoPackage
+:class:`GpkgStore` implements :class:`geo.storage.interface.Store` over a single GeoPackage
 (SQLite) file in WAL mode. On first use the file is seeded from the bundled
 ``data/``; after that it is never overwritten (app upgrades keep user data; the
 ``atlas_meta`` table carries a schema version for future migrations).
@@ -43,12 +43,11 @@ Examples
 >>> store.update_project("TD-001", p, rec.funding, rec.revision, user="Minh")
 Traceback (most recent call last):
 ...
-geo.storage.gpkg_store.ConflictError: project TD-001 was changed by someone else (you read revision 1, it is now 2)
+geo.storage.records.ConflictError: project TD-001 was changed by someone else (you read revision 1, it is now 2)
 """
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -59,9 +58,9 @@ import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -74,14 +73,15 @@ from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.storage import gpkg
+from geo.storage.records import AuditEntry, ConflictError, DonorRecord, ProjectRecord, default_user, utc_now
 from geo.storage.store import load_dataset
-from geo.text.i18n import t
 
 SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
 APP_DIR = "tam-duong-atlas"
 FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
 PAUSE_ENV = "ATLAS_PAUSE_IN_WRITE"
+_R = TypeVar("_R", ProjectRecord, DonorRecord)
 
 
 def data_dir() -> Path:
@@ -101,78 +101,6 @@ def data_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     return base / APP_DIR
-
-
-def default_user() -> str:
-    """The OS user name, used when nobody typed a name."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers, services)
-        return "unknown"
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class ProjectRecord:
-    """A project as stored: its fields, its funding lines, and the revision it was read at."""
-
-    project: dict
-    funding: list[dict]
-    revision: int
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit trail. ``before``/``after`` are ``{"project":…, "funding":[…]}`` or None."""
-
-    id: int
-    ts: str
-    user: str
-    action: str
-    project_id: str | None
-    revision: int | None
-    before: dict | None
-    after: dict | None
-    note: str
-
-    @property
-    def state(self) -> dict | None:
-        """The version this entry can restore: after the change, or before a delete."""
-        return self.after if self.after is not None else self.before
-
-
-class ConflictError(Exception):
-    """Someone else changed the project (or donor profile) since it was read. Carries both versions.
-
-    ``str()`` is English (logs); show users :meth:`text`.
-    """
-
-    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
-                 mine: dict | None = None, kind: str = "project"):
-        self.project_id = project_id
-        self.expected = expected
-        self.theirs = theirs
-        self.mine = mine
-        self.kind = kind
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str) -> str:
-        """What happened, in ``lang``."""
-        now = (t("err.conflict_now", lang, rev=self.theirs.revision) if self.theirs
-               else t("err.conflict_deleted", lang))
-        return t("err.conflict", lang, kind=t(f"err.conflict.{self.kind}", lang), pid=self.project_id,
-                 expected=self.expected, now=now)
-
-
-@dataclass(frozen=True)
-class DonorRecord:
-    """A donor profile as stored (every :data:`geo.model.schema.DONOR_COLUMNS` field) and its revision."""
-
-    donor: dict
-    revision: int
 
 
 class GpkgStore:
@@ -308,7 +236,14 @@ class GpkgStore:
         finally:
             con.close()
 
-    # --- Store protocol ------------------------------------------------------------------
+    # --- reading (DatasetReader) ------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return True
+
+    def location(self) -> str:
+        return str(self.path)
+
     def load(self) -> Dataset:
         with self._read() as con:
             prov = _read_provenance(con)
@@ -354,7 +289,7 @@ class GpkgStore:
                 raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
             _insert(con, p, lines, 1)
             _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
-            return _get(con, p["project_id"])
+            return _written(_get(con, p["project_id"]))
 
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
                        user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
@@ -370,7 +305,7 @@ class GpkgStore:
             _insert(con, p, lines, cur.revision + 1)
             _audit(con, user, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
                    record_json(p, lines), note)
-            return _get(con, project_id)
+            return _written(_get(con, project_id))
 
     def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
         """Delete a project and its funding lines, if unchanged since ``expected_revision``."""
@@ -502,14 +437,14 @@ class GpkgStore:
                     raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
                 _insert_donor(con, rec, 1)
                 _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
-                return _get_donor(con, did)
+                return _written(_get_donor(con, did))
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(did, expected_revision, cur, rec, kind="donor")
             con.execute("DELETE FROM donors WHERE donor_id=?", (did,))
             _insert_donor(con, rec, cur.revision + 1)
             _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
                    _donor_note(did, note))
-            return _get_donor(con, did)
+            return _written(_get_donor(con, did))
 
     def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
         """Mark a profile's priorities as confirmed by ``user`` today (an audited update)."""
@@ -555,6 +490,12 @@ class GpkgStore:
 
 
 # --- helpers (all run inside a caller's transaction) ----------------------------------------------
+def _written(rec: _R | None) -> _R:
+    """A record read back inside the transaction that just wrote it (so it exists)."""
+    assert rec is not None
+    return rec
+
+
 def _write_layer(con: sqlite3.Connection, layer: str, gdf: gpd.GeoDataFrame, prov: schema.Provenance) -> None:
     gpkg.write_table(con, layer, gdf, prov.title("en"), f"{prov.title('vi')} — {prov.quality.value}")
 

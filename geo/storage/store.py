@@ -1,9 +1,10 @@
-"""The one storage interface every page, CLI command and export reads through.
+"""Which store the app uses, and the read-only store over the shipped files.
 
 :class:`Dataset` is an immutable bundle of all layers plus their provenance.
-A :class:`Store` hands out the current dataset; :class:`BundledStore` reads the
-files shipped in ``data/``. Pages never open files themselves, so a GeoPackage
-or server store can replace the bundled one without touching them.
+:func:`default_store` hands out the app's :class:`geo.storage.interface.Store` (every page, CLI
+command and export goes through that interface); :class:`BundledStore` reads the files shipped
+in ``data/`` (a :class:`geo.storage.interface.ReadOnlyStore`). Pages never open files
+themselves, so a GeoPackage or server store can replace the bundled one without touching them.
 
 Examples
 --------
@@ -17,22 +18,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from geo.ingest import layers
+import pandas as pd
+
+from geo.ingest import donors, layers
 from geo.ingest.atlas_toml import load_config
 from geo.model.config import BUNDLED_DATA_DIR
 from geo.model.dataset import Dataset
+from geo.storage.interface import ReadOnlyStore, Store
+from geo.storage.records import DonorRecord
 
-
-class Store(Protocol):
-    """Anything that can hand out the current :class:`Dataset`."""
-
-    def load(self) -> Dataset: ...
-
-    def version(self) -> str:
-        """Changes whenever the data changes; used as a cache key."""
-        ...
+__all__ = ["BUNDLED_DATA_DIR", "BundledStore", "Dataset", "Store", "default_store", "load_dataset"]
 
 
 def load_dataset(data_dir: Path) -> Dataset:
@@ -70,8 +67,22 @@ class BundledStore:
 
     data_dir: Path = BUNDLED_DATA_DIR
 
+    @property
+    def editable(self) -> bool:
+        return False
+
     def load(self) -> Dataset:
         return load_dataset(self.data_dir)
+
+    def list_donors(self) -> pd.DataFrame:
+        """The folder's ``donors.csv`` (else the bundled starter list), every profile at revision 1."""
+        path = self.data_dir / donors.DONOR_FILE
+        frame = donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
+        return frame.assign(revision=1)
+
+    def get_donor(self, donor_id: str) -> DonorRecord | None:
+        rows = [r for r in self.list_donors().to_dict("records") if r["donor_id"] == donor_id]
+        return DonorRecord({k: v for k, v in rows[0].items() if k != "revision"}, 1) if rows else None
 
     def version(self) -> str:
         stamps = sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
@@ -88,3 +99,8 @@ def default_store() -> Store:
     from geo.storage.gpkg_store import open_default
 
     return open_default()
+
+
+if TYPE_CHECKING:  # the type checker holds BundledStore to the read-only interface (default_store does GpkgStore)
+    _read_only: ReadOnlyStore = BundledStore()
+

@@ -40,6 +40,7 @@ from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import neutralise, provenance_header
 from geo.storage import gpkg
+from geo.storage.interface import ReadOnlyStore
 from geo.text import i18n
 
 FORMATS = ("gpkg", "geojson", "csv", "xlsx")
@@ -247,8 +248,6 @@ def export(ds: Dataset, fmt: str, path: Path | str, lang: str = "vi", hxl: bool 
     raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
 
 
-def export_store(store: object, fmt: str, path: Path | str, lang: str = "vi", hxl: bool = False) -> Path:
-    """Export a store's dataset and its donor profiles (:func:`geo.ingest.donors.load_frame`)."""
-    from geo.ingest.donors import load_frame
-
-    return export(store.load(), fmt, path, lang, hxl, load_frame(store))
+def export_store(store: ReadOnlyStore, fmt: str, path: Path | str, lang: str = "vi", hxl: bool = False) -> Path:
+    """Export a store's dataset and its donor profiles."""
+    return export(store.load(), fmt, path, lang, hxl, store.list_donors())

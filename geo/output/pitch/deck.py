@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation as Deck
 from pptx.util import Emu, Inches, Pt
 
 from geo.analysis import counterpart
@@ -77,7 +78,7 @@ def build_deck(pack: PitchPack, render: MapRenderer) -> bytes:
 
 
 # --- building blocks ----------------------------------------------------------------------------------
-def _slide(prs: Presentation, pack: PitchPack, title: str, subtitle: str = ""):
+def _slide(prs: Deck, pack: PitchPack, title: str, subtitle: str = ""):
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
     ph = slide.shapes.title
     ph.left, ph.top, ph.width, ph.height = Inches(0.5), Inches(0.25), Inches(9.4), Inches(0.85)

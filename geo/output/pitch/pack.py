@@ -74,19 +74,33 @@ class Target:
         if self.kind == "communes" and not self.communes:
             raise ValueError("a communes target needs at least one commune code")
 
+    @property
+    def the_donor(self) -> DonorProfile:
+        """The donor of a donor target (``__post_init__`` guarantees it is set)."""
+        if self.donor is None:
+            raise ValueError("not a donor target")
+        return self.donor
+
+    @property
+    def the_theme(self) -> int:
+        """The content area of a theme target (``__post_init__`` guarantees it is set)."""
+        if self.theme is None:
+            raise ValueError("not a theme target")
+        return self.theme
+
     def slug(self) -> str:
         """A file-name part: ``jica``, ``theme-3``, ``communes-03424-03427``."""
         if self.kind == "donor":
-            return self.donor.donor_id
+            return self.the_donor.donor_id
         if self.kind == "theme":
             return f"theme-{self.theme}"
         return "communes-" + "-".join(self.communes[:4]) + ("-etc" if len(self.communes) > 4 else "")
 
     def label(self, lang: str, names: Mapping[str, str]) -> str:
         if self.kind == "donor":
-            return t("pitch.for_donor", lang, donor=self.donor.label(lang))
+            return t("pitch.for_donor", lang, donor=self.the_donor.label(lang))
         if self.kind == "theme":
-            return t("pitch.for_theme", lang, theme=schema.content_area_label(self.theme, lang))
+            return t("pitch.for_theme", lang, theme=schema.content_area_label(self.the_theme, lang))
         return t("pitch.for_communes", lang, communes=", ".join(names.get(c, c) for c in self.communes))
 
 
@@ -146,7 +160,7 @@ class PitchPack:
 def target_filters(target: Target, filters: funding.Filters) -> funding.Filters:
     """The user's filters, narrowed to the theme for a theme target."""
     if target.kind == "theme":
-        return dataclasses.replace(filters, content_areas=(target.theme,))
+        return dataclasses.replace(filters, content_areas=(target.the_theme,))
     return filters
 
 
@@ -247,12 +261,12 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         opps = [_commune_opportunity(ds, code, projects, lines, cands, names, unit_version, lang)
                 for code in target.communes]
     else:
-        chosen = matching.match_donor(target.donor, cands) if target.kind == "donor" else cands
+        chosen = matching.match_donor(target.the_donor, cands) if target.kind == "donor" else cands
         opps = [_project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang)
                 for pid, row in chosen.head(top).iterrows()]
     cp, cp_totals = _counterpart(ds, opps, projects, lines, ratios, lang)
     layers = PACK_LAYERS + (("donors",) if target.kind == "donor" else ())
-    illustrative = report.is_illustrative(ds, layers) or (target.kind == "donor" and not target.donor.is_confirmed)
+    illustrative = report.is_illustrative(ds, layers) or (target.kind == "donor" and not target.the_donor.is_confirmed)
     made = (today or date.today()).isoformat()
     for o in opps:  # every map in the pack's units, zoomed to the opportunity's unit there
         o.map = dataclasses.replace(o.map, units=unit_version,

@@ -1,0 +1,143 @@
+"""The storage interface: what pages, CLI commands and exports may ask of a store.
+
+Split by concern so a caller can say what it needs (an export only reads; the pitch page
+edits donors), and combined in :class:`Store`, which :func:`geo.storage.store.default_store`
+returns. Implementations satisfy these protocols structurally (no inheritance):
+:class:`geo.storage.gpkg_store.GpkgStore` (all of :class:`Store`) and
+:class:`geo.storage.store.BundledStore` (:class:`ReadOnlyStore`: the shipped files).
+``tests/test_store_contract.py`` holds every implementation of :class:`Store` to the same behaviour.
+
+Every write is all or nothing: a refused write (:class:`geo.ingest.validate.DataError` for bad
+fields, :class:`geo.storage.records.ConflictError` for a stale revision) changes nothing, and
+every accepted one changes :meth:`DatasetReader.version`.
+
+Examples
+--------
+>>> from geo.storage.store import BundledStore
+>>> reader: ReadOnlyStore = BundledStore()
+>>> reader.editable, len(reader.load().communes)
+(False, 13)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.model import schema
+from geo.model.dataset import Dataset
+from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord
+
+#: One project as a form or an import hands it over: its fields and its funding lines.
+ProjectInput = tuple[dict, list[dict]]
+
+
+class DatasetReader(Protocol):
+    """The current data as one :class:`Dataset`, and a version that says when it changed."""
+
+    def load(self) -> Dataset:
+        """Every layer and its provenance."""
+        ...
+
+    def version(self) -> str:
+        """Changes whenever the data changes (and only then); pages use it as a cache key."""
+        ...
+
+
+class DonorReader(Protocol):
+    """Donor profiles, read-only; :attr:`editable` says whether the store also is a :class:`DonorStore`."""
+
+    @property
+    def editable(self) -> bool:
+        """True when profiles can be saved (the pitch page shows its edit form)."""
+        ...
+
+    def list_donors(self) -> pd.DataFrame:
+        """Every profile: :data:`geo.model.schema.DONOR_COLUMNS` + ``revision``, in stored order."""
+        ...
+
+    def get_donor(self, donor_id: str) -> DonorRecord | None: ...
+
+
+class ReadOnlyStore(DatasetReader, DonorReader, Protocol):
+    """Everything exports and read-only views need."""
+
+
+class ProjectStore(Protocol):
+    """Projects with revisions: writes pass the revision they read, else :class:`ConflictError`."""
+
+    def get_project(self, project_id: str) -> ProjectRecord | None: ...
+
+    def project_revisions(self) -> dict[str, int]:
+        """The current revision of every project, by id (an import's preview keeps them)."""
+        ...
+
+    def create_project(self, project: dict, funding: list[dict], user: str = "",
+                       allow_overcommit: bool = False, note: str = "") -> ProjectRecord: ...
+
+    def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
+                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord: ...
+
+    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None: ...
+
+    def apply_projects(self, records: list[ProjectInput], base_revisions: dict[str, int | None],
+                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+        """Create or update many projects, all or nothing; counts ``created``/``updated``/``unchanged``."""
+        ...
+
+    def history(self, project_id: str) -> list[AuditEntry]:
+        """Every change of one project, oldest first."""
+        ...
+
+    def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
+        """Every restorable version: ``(entry_id, "before"|"after", state)``, oldest first."""
+        ...
+
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+                which: str = "after") -> ProjectRecord:
+        """Make a recorded version current again (a new, audited change)."""
+        ...
+
+    def commune_codes(self) -> list[str]: ...
+
+    def unit_codes_2025(self) -> list[str]: ...
+
+
+class DonorStore(DonorReader, Protocol):
+    """Donor profiles with revisions and an audit trail, like projects."""
+
+    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "",
+                   note: str = "") -> DonorRecord:
+        """Create (``expected_revision=None``) or update a profile."""
+        ...
+
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "",
+                      on: date | None = None) -> DonorRecord: ...
+
+    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None: ...
+
+    def donor_history(self, donor_id: str) -> list[AuditEntry]: ...
+
+
+class LayerStore(Protocol):
+    """Whole feature layers, replaced together with their provenance."""
+
+    def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
+                      user: str = "", note: str = "") -> None: ...
+
+
+class AuditLog(Protocol):
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        """The latest changes of any kind, newest first."""
+        ...
+
+
+class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, AuditLog, Protocol):
+    """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
+
+    def location(self) -> str:
+        """Where the data lives, for the user (a file path, a server and database name)."""
+        ...

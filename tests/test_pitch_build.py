@@ -1,0 +1,69 @@
+"""The pitch-pack files the page and the CLI share (geo.output.pitch.build), and the page's pitch tables."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pypdf
+import pytest
+from pptx import Presentation
+
+from geo.analysis import funding, matching
+from geo.analysis.indicators import commune_indicators
+from geo.ingest import donors
+from geo.output.pitch import build, deck, onepager, tables
+from geo.output.pitch import pack as pitch
+from geo.text.i18n import t
+
+PROFILES = donors.by_id(donors.profiles_from_frame(donors.bundled_frame()))
+
+
+def test_files_hold_the_deck_and_one_pager_per_opportunity(ds):
+    pack = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang="vi", top=2)
+    files = build.build_files(ds, pack, render=lambda spec: deck.TINY_PNG)
+    assert len(Presentation(io.BytesIO(files.deck)).slides) == 5 + 2
+    assert list(files.onepagers) == [onepager.file_name(o) for o in pack.opportunities]
+    with zipfile.ZipFile(io.BytesIO(files.onepagers_zip())) as z:
+        assert z.namelist() == list(files.onepagers)
+        first = pypdf.PdfReader(io.BytesIO(z.read(z.namelist()[0])))
+    assert pack.opportunities[0].title in first.pages[0].extract_text()
+    assert build.build_files(ds, pack, render=lambda spec: deck.TINY_PNG, onepagers=False).onepagers == {}
+
+
+def test_each_map_is_drawn_once(ds):
+    pack = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang="en", top=1)
+    render = build.map_renderer(ds, pack.filters, "en", dpi=20)
+    png = render(pack.opportunities[0].map)
+    assert png[:4] == b"\x89PNG"
+    assert render(pack.opportunities[0].map) is png  # the one-pager reuses the deck's map
+
+
+def test_target_from_the_pack_settings():
+    assert build.target_from({"pack_kind": "donor", "pack_donor": "jica"}, PROFILES).slug() == "jica"
+    assert build.target_from({"pack_kind": "donor", "pack_donor": "usaid"}, PROFILES) is None
+    assert build.target_from({"pack_kind": "theme", "pack_theme": 6}, PROFILES) == pitch.Target("theme", theme=6)
+    assert build.target_from({"pack_kind": "communes", "pack_communes": []}, PROFILES) is None
+    assert build.target_from({"pack_kind": "communes", "pack_communes": ["03424"]}, PROFILES).communes == ("03424",)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_donor_match_table_columns_and_order(ds, lang):
+    cands = matching.candidates(ds.projects, ds.funding, commune_indicators(ds, funding.Filters()), ds.risk_zones)
+    matches = matching.match_donor(PROFILES["unicef"], cands)
+    names = dict(zip(ds.communes["code"], ds.communes["full_name"]))
+    shown = tables.donor_matches_table(matches, cands, names, lang)
+    assert list(shown.columns) == ["#", t("gaps.col.project_id", lang), t("gaps.col.project", lang),
+                                   t("common.commune", lang), t("gaps.col.content_area", lang), t("pitch.ask", lang),
+                                   t("pitch.col_area_fit", lang), t("pitch.col_instrument", lang),
+                                   t("pitch.col_size_fit", lang), t("pitch.col_fit", lang),
+                                   t("priority.col.score", lang), t("pitch.col_match", lang)]
+    assert shown["#"].tolist() == list(range(1, len(matches) + 1))
+    assert shown[t("gaps.col.project_id", lang)].tolist() == list(matches.index)  # best match first
+
+
+def test_opportunities_table_follows_the_deck(ds):
+    pack = pitch.build_pack(ds, pitch.Target("donor", donor=PROFILES["jica"]), lang="en", top=3)
+    shown = tables.opportunities_table(pack, "en")
+    assert shown[t("pitch.col_opportunity", "en")].tolist() == [o.title for o in pack.opportunities]
+    assert "JICA" in tables.pack_summary(pack, "en")
