@@ -109,3 +109,16 @@ def test_bundled_provenance_header_is_unchanged_by_the_fix():
     ds = BundledStore().load()
     head = provenance_header(ds, "en", ("communes", "projects"))
     assert head.count("\n") == 2 and all(ln.startswith("# ") for ln in head.splitlines())
+
+
+def test_a_typed_indicator_name_is_a_literal_slider_label(store):
+    """Widget labels are Markdown too: the name a user gives an added indicator must not render."""
+    ds = store.load()
+    at = page("pages/funding.py")
+    at.text_input(key="extra_name").set_value(f"{IMAGE}{TAG}")
+    csv_bytes = ("code,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(ds.communes["code"]))).encode()
+    at.file_uploader(key="extra_upload").set_value(("chi_so.csv", csv_bytes, "text/csv")).run()
+    assert not at.exception, at.exception
+    label = at.slider(key="w_extra").label
+    assert IMAGE_ESCAPED in label and TAG_ESCAPED in label
+    assert_literal([label])
