@@ -382,3 +382,19 @@ def test_a_prj_that_is_a_vrt_is_refused_naming_the_member(tmp_path, secret, web)
         preview_layer("crops", _zip(parts), "vung.zip", DS)
     text = refused.value.text("en")
     assert "vung.zip" in text and "'ranh_gioi.prj'" in text and "OGR VRT" in text and MARKER not in text
+
+
+@pytest.mark.parametrize("type_first", [True, False])
+def test_a_big_geojson_is_sniffed_by_its_head_or_tail(type_first):
+    """Over MAX_JSON_PARSE bytes the JSON is not parsed in Python (memory); "type" may come first or last."""
+    feature = {"type": "Feature", "properties": {"a": "x" * 100}, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    features = [feature] * (safe_gis.MAX_JSON_PARSE // 150)
+    obj = {"type": "FeatureCollection", "features": features} if type_first else \
+        {"features": features, "type": "FeatureCollection"}
+    data = json.dumps(obj).encode()
+    assert len(data) > safe_gis.MAX_JSON_PARSE
+    assert safe_gis.sniff(data) == "geojson"
+    crs = json.dumps({"type": "FeatureCollection", "crs": {"type": "link", "properties": {"href": "http://x/"}},
+                      "features": features}).encode()
+    with pytest.raises(DataError, match="CRS as a link"):
+        safe_gis.check_content(crs, "big.geojson", ".geojson")

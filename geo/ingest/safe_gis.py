@@ -61,6 +61,12 @@ GDAL_CONFIG = {
 }
 #: Format names (``sniff`` results) that make GDAL open other files or URLs.
 REFERENCING = {"vrt", "gdalg", "kml-link"}
+#: Bigger JSON is not parsed in Python to sniff it (memory); its head says what it is.
+MAX_JSON_PARSE = 4 * 1024 * 1024
+_TOP_TYPE = re.compile(r'^\s*\{[^\[]*?"type"\s*:\s*"(FeatureCollection|Feature)"')
+_TAIL_TYPE = re.compile(r'"type"\s*:\s*"FeatureCollection"\s*\}\s*$')
+_CRS_MEMBER = re.compile(r'"crs"\s*:\s*\{')
+_CRS_TYPE = re.compile(r'"type"\s*:\s*"([^"]*)"')
 _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString",
                   "Polygon", "MultiPolygon", "GeometryCollection"}
 _EXPECTED = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".gpkg": "gpkg", ".zip": "zip",
@@ -139,12 +145,16 @@ def sniff(data: bytes) -> str:
 
 
 def _sniff_json(data: bytes) -> str:
+    head = _text_start(data, 65536)
+    if "gdal_streamed_alg" in head:
+        return "gdalg"
+    if len(data) > MAX_JSON_PARSE:  # a big file is judged by its head (GDAL opens it with the GeoJSON driver only)
+        tail = data[-4096:].decode("utf-8", errors="replace")
+        return "geojson" if _TOP_TYPE.search(head) or _TAIL_TYPE.search(tail) else "json"
     try:
         obj = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        return "gdalg" if "gdal_streamed_alg" in _text_start(data, 65536) else "json"
-    if isinstance(obj, dict) and obj.get("type") == "gdal_streamed_alg":
-        return "gdalg"
+        return "json"
     if isinstance(obj, dict) and obj.get("type") in _GEOJSON_TYPES:
         return "geojson"
     return "json"
@@ -191,11 +201,16 @@ def check_content(data: bytes, file: str, ext: str, member: str | None = None) -
 
 
 def _check_geojson_crs(data: bytes, file: str) -> None:
-    obj = json.loads(data.decode("utf-8-sig"))
-    crs = obj.get("crs") if isinstance(obj, dict) else None
-    kind = crs.get("type") if isinstance(crs, dict) else None
-    if crs is not None and str(kind).lower() not in ("name", "epsg"):  # "link"/"url" would be fetched
-        raise DataError([Problem.of(file, "err.geojson_crs_link", kind=str(kind))])
+    """Refuse a ``crs`` member of any type but ``name``/``EPSG``: GDAL fetches a ``link``'s address.
+
+    Searched in the text (no parse: a 50 MB GeoJSON parsed in Python takes ten times that in memory).
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    for m in _CRS_MEMBER.finditer(text):
+        kind = _CRS_TYPE.search(text, m.end(), m.end() + 400)
+        name = kind.group(1) if kind else "?"
+        if name.lower() not in ("name", "epsg"):
+            raise DataError([Problem.of(file, "err.geojson_crs_link", kind=name)])
 
 
 # --- GeoPackage: nothing in it may run ----------------------------------------------------------------
