@@ -130,7 +130,7 @@ def sniff(data: bytes) -> str:
     if text.startswith("{"):
         return _sniff_json(data)
     if text.startswith("<"):
-        return _sniff_xml(_text_start(data, len(data)) if "kml" in text[:1024] else text)
+        return _sniff_xml(text, data)
     if _WKT.match(text):
         return "prj"
     if data[0] in _DBF_VERSIONS and len(data) >= 32 and data[2] <= 12 and data[3] <= 31:
@@ -160,7 +160,7 @@ def _sniff_json(data: bytes) -> str:
     return "json"
 
 
-def _sniff_xml(text: str) -> str:
+def _sniff_xml(text: str, data: bytes) -> str:
     """``vrt``, ``kml``, ``kml-link`` (a KML that loads another file or URL), ``xml-dtd`` or ``xml``."""
     rest = text[_XML_PROLOG.match(text).end():]  # type: ignore[union-attr]  # the pattern matches ""
     m = re.match(r"<([A-Za-z_][\w.:-]*)", rest)
@@ -170,7 +170,7 @@ def _sniff_xml(text: str) -> str:
     if rest.startswith("<!") or "<!ENTITY" in text:  # a DTD can pull in other files
         return "xml-dtd"
     if root == "kml":
-        return "kml-link" if re.search(r"<(\w+:)?NetworkLink\b", text) else "kml"
+        return "kml-link" if re.search(rb"<(\w+:)?NetworkLink\b", data) else "kml"  # bytes: no 50 MB decode
     return "xml"
 
 
