@@ -36,12 +36,14 @@ def test_planted_markdown_shows_as_text_and_requests_nothing(planted_app, offlin
     page.on("request", lambda r: requests.append(r.url))
     page.goto(planted_app + "/overview")
     wait_app_idle(page)
+    page.locator('[data-testid="stCaptionContainer"]').first.wait_for()
+    assert page.locator('[data-testid="stMain"] img[src*="evil"], [data-testid="stMain"] img[src="x"]').count() == 0
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in offline_browser.blocked if "evil" in u], offline_browser.blocked
+    assert not [u for u in requests if "evil" in u or u.rstrip("/").endswith("/x")], requests
     page.get_by_text(IMAGE, exact=False).first.wait_for()  # the characters themselves are on the page
     body = page.inner_text("body")
     assert IMAGE in body and TAG in body
-    assert page.locator('[data-testid="stMain"] img[src*="evil"], [data-testid="stMain"] img[src="x"]').count() == 0
-    assert not [u for u in offline_browser.blocked if "evil" in u], offline_browser.blocked
-    assert not [u for u in requests if "evil" in u or u.rstrip("/").endswith("/x")], requests
 
 
 def test_disguised_vrt_upload_is_refused_in_the_browser(planted_app, offline_browser, tmp_path):
