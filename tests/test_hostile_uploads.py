@@ -398,3 +398,25 @@ def test_a_big_geojson_is_sniffed_by_its_head_or_tail(type_first):
                       "features": features}).encode()
     with pytest.raises(DataError, match="CRS as a link"):
         safe_gis.check_content(crs, "big.geojson", ".geojson")
+
+
+@pytest.mark.parametrize("cid", ["vrt-csv-as-geojson", "gdalg-csv-as-zip-shp", "gpkg-virtualogr", "kml-entity-file"])
+def test_python_m_geo_import_layer_refuses_in_a_fresh_process(cid, tmp_path, secret, web, store, atlas_data_dir):
+    """The real command in its own process: GDAL is locked down there too, from its first read."""
+    import os
+    import subprocess
+    import sys
+
+    case = next(c for c in CASES if c[0] == cid)
+    data, member, expected = _build(case, tmp_path, secret, web)
+    path = tmp_path / case[2]
+    path.write_bytes(data)
+    store.load()
+    before, hits = fingerprint(store), len(_Counter.hits)
+    run = subprocess.run([sys.executable, "-m", "geo", "import-layer", case[1], str(path), *PROV],
+                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
+                         env={**os.environ, "ATLAS_DATA_DIR": str(atlas_data_dir)})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr.startswith(f"error: {case[2]}: ") and expected in run.stderr, run.stderr
+    assert "Traceback" not in run.stdout + run.stderr and MARKER not in run.stdout + run.stderr
+    assert _Counter.hits[hits:] == [] and fingerprint(store) == before
