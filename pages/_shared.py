@@ -100,7 +100,7 @@ def commune_names(ds: Dataset, lang: str) -> dict[str, str]:
 
 
 def quality_label(quality: schema.Quality, lang: str) -> str:
-    return schema.QUALITY_LABELS[quality][1 if lang == "en" else 0]
+    return schema.QUALITY_LABELS[quality](lang)
 
 
 def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:

@@ -128,7 +128,7 @@ with tab_gaps:
 
     measure = st.radio(t("gaps.measure", lang), tables.MEASURES, format_func=lambda m: t(f"common.{m}", lang),
                        horizontal=True, key="gap_measure")
-    unit = t("gaps.unit_bn", lang)
+    _, unit = fmt.money_scale(tables.SCALE, lang)
     stacked = tables.stacked_chart_frame(frames["stacked"], measure, money)
     order = [s(lang) for s in schema.FUNDING_SOURCES]
     commune_order = list(unit_names.values())
@@ -151,7 +151,7 @@ with tab_gaps:
     heat = tables.heat_chart_frame(heat_frame(VERSION, filters, heat_measure, unit_version), unit_names,
                                    heat_measure, money)
     is_share = heat_measure == "share_covered"
-    heat_unit = "%" if is_share else unit
+    heat_unit = schema.UNITS["percent"](lang) if is_share else unit
     area_order = [schema.content_area_label(c, lang) for c in schema.CONTENT_AREAS]
     heat_title = t("gaps.col.share_covered", lang) if is_share else t(f"common.{heat_measure}", lang)
     base = alt.Chart(heat, title=chart_title(view, t("gaps.chart_heat", lang, measure=f"{heat_title} ({heat_unit})")))

@@ -39,7 +39,7 @@ for col in money:
     shown[col] = shown[col].map(lambda v: fmt.vnd(v, lang))
 for col in ("area_km2", "official_area_km2"):
     if col in shown:
-        shown[col] = shown[col].map(lambda v: fmt.number(v, lang, 2))
+        shown[col] = shown[col].map(lambda v: fmt.km2(v, lang, unit=False))  # header says (km²)
 shown["population"] = shown["population"].map(lambda v: fmt.number(v, lang))
 # The note goes next to the name: it must not scroll out of sight on a laptop screen.
 extra_before = ["former_names", "note"] if new_units else []

@@ -273,3 +273,11 @@ def test_data_page_form_errors_are_vietnamese_in_vietnamese(app_page, store):
     text = " ".join(e.value for e in at.error)
     assert "năm kết thúc trước năm bắt đầu" in text and "thiếu giá trị bắt buộc" in text
     assert "end year before start year" not in text and "required value is empty" not in text
+
+
+def test_figures_in_refusals_use_the_readers_separators():
+    with pytest.raises(DataError) as err:
+        layer_import.read_layer(b"x" * (layer_import.MAX_LAYER_BYTES + 2**19), "big.geojson")
+    mb = (layer_import.MAX_LAYER_BYTES + 2**19) / 2**20
+    assert f"{mb:.1f}".replace(".", ",") + " MB" in err.value.text("vi")
+    assert f"{mb:.1f} MB" in err.value.text("en") and f"{mb:.1f} MB" in str(err.value)

@@ -92,7 +92,7 @@ def test_usd_view_shows_the_rate(app_page):
     assert any("1 USD = VND 20,000" in c.value for c in at.caption)
     by_area = frame_with(at, t("gaps.col.content_area", "en"))
     assert all(v.startswith("USD ") for v in by_area[t("common.need", "en")])
-    assert at.metric[0].value.startswith("USD ") and at.metric[0].value.endswith(" m")
+    assert at.metric[0].value.startswith("USD ") and at.metric[0].value.endswith(" million")
 
 
 def test_reversed_report_period_shows_an_error(app_page):

@@ -115,7 +115,7 @@ def test_totals_row_sums_money_and_leaves_per_source_project_counts_blank():
     total = shown.iloc[-1]
     assert total[t("gaps.col.source", "en")] == t("report.total", "en")
     assert total[t("common.need", "en")] == "VND 400"
-    assert total[t("gaps.col.share_covered", "en")] == "37.5 %"  # recomputed from the sums, not added
+    assert total[t("gaps.col.share_covered", "en")] == "37.5%"  # recomputed from the sums, not added
     assert pd.isna(total[t("gaps.col.n_projects", "en")])  # blank: a project with two sources would count twice
 
 

@@ -94,7 +94,7 @@ def test_filters_flow_through(lines3):
 def test_usd_uses_the_users_rate():
     assert fmt.usd(2_500_000, 25_000, "en") == "USD 100"
     assert fmt.usd(1_234_567_890, 24_691.3578, "vi") == "50.000 USD"
-    assert fmt.usd_short(2_500_000_000_000, 25_000, "en") == "USD 100.0 m"
+    assert fmt.usd_short(2_500_000_000_000, 25_000, "en") == "USD 100.0 million"
     assert fmt.usd_short(25_000_000, 25_000, "vi") == "1,0 nghìn USD"
     assert fmt.usd(float("nan"), 25_000, "en") == "–"
     with pytest.raises(ValueError):

@@ -82,7 +82,7 @@ def test_explanation_names_each_part_with_its_numbers():
     assert len(lines) == 4
     assert "priority 1 of 3" in lines[0] and "0.33" in lines[0]
     assert "grant" in lines[1].lower()
-    assert "below" in lines[2] and "VND 2.0 bn" in lines[2] and "0.50" in lines[2]
+    assert "below" in lines[2] and "VND 2.0 billion" in lines[2] and "0.50" in lines[2]
     assert "match 13.3" in lines[3]
     vi = explain.explain(m.loc["EDU"], FARM, "vi")
     assert "thấp hơn" in vi[2] and "0,50" in vi[2]

@@ -94,7 +94,7 @@ def test_legend_scale_bar_north_arrow_inset_and_footer_exist(ds, district_fig):
     gaps = gap_by_commune(ds)
     labels = [tx.get_text() for tx in legend.get_texts()]
     assert labels[-1].endswith(fmt.number(gaps.max() / 1e9, "en", 1))
-    assert "VND bn" in legend.get_title().get_text()
+    assert "VND billion" in legend.get_title().get_text()
     # Every commune is labelled with its Vietnamese name.
     names = {a.get_text() for a in district_fig.findobj() if str(a.get_gid()).startswith("label-")}
     assert names == set(ds.communes["name"])
@@ -105,9 +105,8 @@ def test_footer_states_quality_sources_crs_and_date(ds, lang):
     fig = render.render_map(ds, "gap", lang=lang, layers=("risk_zones",), date="2026-01-02")
     text = " ".join(a.get_text().replace("\n", " ") for a in fig.texts
                     if a.get_gid() in ("footer", "footer_quality"))
-    q = 1 if lang == "en" else 0
-    assert schema.QUALITY_LABELS[schema.Quality.APPROXIMATE][q] in text   # boundaries
-    assert schema.QUALITY_LABELS[schema.Quality.ILLUSTRATIVE][q] in text  # projects, risk zones
+    assert schema.QUALITY_LABELS[schema.Quality.APPROXIMATE](lang) in text   # boundaries
+    assert schema.QUALITY_LABELS[schema.Quality.ILLUSTRATIVE](lang) in text  # projects, risk zones
     for layer in ("communes", "projects", "funding", "risk_zones"):
         assert ds.provenance[layer].title(lang) in text
     assert "EPSG:9205" in text and "2026-01-02" in text
@@ -207,7 +206,7 @@ def test_bad_inputs_are_refused_with_the_valid_choices(ds):
 def test_legend_labels_per_language_from_hand_made_classes():
     c = classify([0, 500_000_000, 2_000_000_000, 4_000_000_000], "equal_interval", k=2)
     assert render.legend_labels(c, "gap", "vi") == ("Vốn còn thiếu (tỷ ₫)", ["0,0 – 2,0", "2,0 – 4,0"])
-    assert render.legend_labels(c, "gap", "en") == ("Funding gap (VND bn)", ["0.0 – 2.0", "2.0 – 4.0"])
+    assert render.legend_labels(c, "gap", "en") == ("Funding gap (VND billion)", ["0.0 – 2.0", "2.0 – 4.0"])
     small = classify([0, 100_000_000, 800_000_000], "equal_interval", k=2)
     assert render.legend_labels(small, "need", "en")[1] == ["0.0 – 400.0", "400.0 – 800.0"]
-    assert render.legend_labels(small, "need", "en")[0] == "Funding need (VND m)"
+    assert render.legend_labels(small, "need", "en")[0] == "Funding need (VND million)"

@@ -38,3 +38,4 @@ def test_money_formats():
     assert fmt.vnd(1234567890, "vi") == "1.234.567.890 ₫"
     assert fmt.vnd(1234567890, "en") == "VND 1,234,567,890"
     assert fmt.vnd_short(950_000_000, "vi") == "950,0 triệu ₫"
+    assert fmt.vnd_short(950_000_000, "en") == "VND 950.0 million"  # donors read words, not "m"

@@ -70,7 +70,7 @@ def test_missing_values_are_grey_and_in_the_legend(communes):
     assert webmap.commune_colors(m)["00002"] == "#d9d9d9"
     rows = webmap.legend_rows(c, "risk_share", "vi")
     assert rows[-1] == ("#d9d9d9", "không có số liệu")
-    assert all(label.endswith(" %") for _, label in rows[:-1])
+    assert all(label.endswith("%") and " %" not in label for _, label in rows[:-1])  # "12,5%", as on paper
 
 
 def test_legend_labels_follow_language_and_unit():
@@ -78,7 +78,7 @@ def test_legend_labels_follow_language_and_unit():
     vi = webmap.legend_rows(c, "gap", "vi")
     en = webmap.legend_rows(c, "gap", "en")
     assert [r[1] for r in vi] == ["0,0 triệu ₫ – 1,5 tỷ ₫", "1,5 tỷ ₫ – 3,0 tỷ ₫"]
-    assert [r[1] for r in en] == ["VND 0.0 m – VND 1.5 bn", "VND 1.5 bn – VND 3.0 bn"]
+    assert [r[1] for r in en] == ["VND 0.0 million – VND 1.5 billion", "VND 1.5 billion – VND 3.0 billion"]
     assert [r[0] for r in vi] == list(c.colors)
 
 

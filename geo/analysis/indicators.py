@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -23,10 +24,13 @@ from geo.analysis import funding, joins
 from geo.model import schema
 from geo.model.dataset import Dataset
 
+#: What kind of figure an indicator is; each kind has one formatter in :mod:`geo.text.fmt`.
+Kind = Literal["money", "count", "hectares", "percent"]
+
 
 @dataclass(frozen=True)
 class Indicator:
-    """A mappable per-commune figure."""
+    """A mappable per-commune figure. ``percent`` values are percentage points (12.5 for 12.5 %)."""
 
     key: str
     label: schema.Label
@@ -34,6 +38,7 @@ class Indicator:
     layers: tuple[str, ...]  # provenance of the layers it derives from
     palette: str = "reds"  # geo.analysis.classify.PALETTES key: the same on screen and on paper
     unit_one: str = ""  # English singular of a counted unit ("event"); Vietnamese nouns do not inflect
+    kind: Kind = "count"
 
     def unit_for(self, value: float, lang: str) -> str:
         """The unit to write after ``value`` in ``lang``: singular for exactly one in English.
@@ -47,23 +52,26 @@ class Indicator:
         return self.unit(lang)
 
 
+_VND, _HA, _PCT = schema.UNITS["vnd"], schema.UNITS["ha"], schema.UNITS["percent"]
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in [
-        Indicator("gap", schema.Label("Vốn còn thiếu", "Funding gap"), schema.Label("VND", "VND"), ("projects", "funding")),
-        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), schema.Label("VND", "VND"), ("projects", "funding"), "oranges"),
-        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), schema.Label("VND", "VND"), ("projects", "funding"),
-                  "greens"),
-        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), schema.Label("VND", "VND"), ("projects", "funding"),
-                  "blues"),
+        Indicator("gap", schema.Label("Vốn còn thiếu", "Funding gap"), _VND, ("projects", "funding"), kind="money"),
+        Indicator("need", schema.Label("Nhu cầu vốn", "Funding need"), _VND, ("projects", "funding"), "oranges",
+                  kind="money"),
+        Indicator("committed", schema.Label("Vốn đã cam kết", "Committed"), _VND, ("projects", "funding"), "greens",
+                  kind="money"),
+        Indicator("disbursed", schema.Label("Vốn đã giải ngân", "Disbursed"), _VND, ("projects", "funding"), "blues",
+                  kind="money"),
         Indicator("n_projects", schema.Label("Số dự án", "Number of projects"), schema.Label("dự án", "projects"), ("projects",),
                   "purples", unit_one="project"),
         *[
-            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} (ha)", f"{label.en} (ha)"), schema.Label("ha", "ha"), ("crop_zones",), "greens")
+            Indicator(f"ha_{crop}", schema.Label(f"{label.vi} ({_HA.vi})", f"{label.en} ({_HA.en})"), _HA, ("crop_zones",),
+                      "greens", kind="hectares")
             for crop, label in schema.CROPS.items()
         ],
         Indicator("risk_share", schema.Label("Tỷ lệ diện tích nguy cơ sạt lở cao", "Share of area at high landslide risk"),
-                  schema.Label("%", "%"), ("risk_zones",)),
+                  _PCT, ("risk_zones",), kind="percent"),
         Indicator("n_events", schema.Label("Số vụ sạt lở đã báo cáo", "Reported landslide events"),
                   schema.Label("vụ", "events"), ("landslide_events",), "purples", unit_one="event"),
     ]

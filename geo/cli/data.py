@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 
 from geo.ingest import imports, layer_import
-from geo.ingest.validate import DataError, Problem
+from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, default_user
 from geo.storage.store import default_store
+from geo.text import fmt
 from geo.text.i18n import t
 
 
@@ -30,7 +31,8 @@ def _read(path: str, limit: int) -> bytes:
     if not p.is_file():
         raise DataError([Problem.of(p.name, "err.file_not_found", path=path)])
     if p.stat().st_size > limit:  # refuse before reading it into memory
-        raise DataError([Problem.of(p.name, "err.file_too_big", mb=f"{p.stat().st_size / 2**20:.1f}",
+        size = p.stat().st_size / 2**20
+        raise DataError([Problem.of(p.name, "err.file_too_big", mb=per_language(lambda lang: fmt.number(size, lang, 1)),
                                             limit=limit // 2**20)])
     return p.read_bytes()
 

@@ -42,9 +42,10 @@ import pandas as pd
 
 from geo.ingest.names import NameIndex, fold, nfc
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
-from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.ingest.validate import DataError, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.text import fmt
 
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE_ID = "VD-001"
@@ -100,7 +101,7 @@ def _enum(pairs: list[tuple[object, tuple[str, ...]]]) -> dict[str, object]:
 
 _STATUS = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.STATUSES])
 _SOURCE = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.FUNDING_SOURCES])
-_QUALITY = _enum([(q.value, (q.value, *schema.QUALITY_LABELS[q])) for q in schema.Quality])
+_QUALITY = _enum([(q.value, (q.value, schema.QUALITY_LABELS[q].vi, schema.QUALITY_LABELS[q].en)) for q in schema.Quality])
 _AREA = _enum([(a.code, (str(a.code), a.key, a.vi, a.en)) for a in schema.CONTENT_AREAS.values()])
 _UNIT_VERSION = _enum([(k, (k, v.vi, v.en)) for k, v in schema.UNIT_VERSIONS.items()])
 _ENUMS = {"status": _STATUS, "source": _SOURCE, "quality": _QUALITY, "content_area": _AREA,
@@ -130,7 +131,7 @@ def encode_cp1258(text: str) -> bytes:
 def check_size(data: bytes, file: str) -> None:
     """Refuse files over :data:`MAX_BYTES` before parsing anything."""
     if len(data) > MAX_BYTES:
-        raise DataError([Problem.of(file, "err.file_too_big_split", mb=f"{len(data) / 2**20:.1f}",
+        raise DataError([Problem.of(file, "err.file_too_big_split", mb=per_language(lambda lang: fmt.number(len(data) / 2**20, lang, 1)),
                                           limit=MAX_BYTES // 2**20)])
 
 
@@ -455,7 +456,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "name_en": "Example: village water supply (delete this row)", "description": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
-        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL][0],
+        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL].vi,
         "unit_version": schema.DEFAULT_UNIT_VERSION,
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }
@@ -484,7 +485,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         + f" (blank = {schema.DEFAULT_UNIT_VERSION})",
         "content_area": "1–10 hoặc tên nội dung / 1–10 or the label (below)",
         "status": ", ".join(s.vi for s in schema.STATUSES) + " / " + ", ".join(s.key for s in schema.STATUSES),
-        "quality": ", ".join(f"{v[0]} / {q.value}" for q, v in schema.QUALITY_LABELS.items()),
+        "quality": ", ".join(f"{v.vi} / {q.value}" for q, v in schema.QUALITY_LABELS.items()),
         "source": "xem bên dưới / see below",
         "start_year": f"{schema.SANE_YEARS[0]}–{schema.SANE_YEARS[1]}",
         "end_year": f"{schema.SANE_YEARS[0]}–{schema.SANE_YEARS[1]}, ≥ năm bắt đầu / ≥ start year",

@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tempfile
@@ -57,10 +58,10 @@ import shapely
 from geo.ingest import safe_gis
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
-from geo.ingest.validate import DataError, Note, Problem, catalog_label
+from geo.ingest.validate import DataError, Note, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
-from geo.text import i18n
+from geo.text import fmt, i18n
 
 #: Official VN-2000 → WGS 84 shift (EPSG:6960, Decision 05/2007/QĐ-BTNMT), as PROJ ``+towgs84``.
 #: EPSG gives it in the coordinate-frame convention; ``+towgs84`` uses position-vector,
@@ -106,7 +107,7 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
     """Read GeoJSON, zipped Shapefile, GeoPackage or KML bytes into a frame with the file's own CRS (or none)."""
     file = Path(filename).name
     if len(data) > MAX_LAYER_BYTES:
-        raise DataError([Problem.of(file, "err.file_too_big", mb=f"{len(data) / 2**20:.1f}",
+        raise DataError([Problem.of(file, "err.file_too_big", mb=per_language(lambda lang: fmt.number(len(data) / 2**20, lang, 1)),
                                           limit=MAX_LAYER_BYTES // 2**20)])
     ext = Path(filename).suffix.lower()
     if ext == ".shp":
@@ -274,7 +275,7 @@ def check_geometries(gdf: gpd.GeoDataFrame, file: str, family: str) -> tuple[gpd
             if fixed is not None and change < MAX_REPAIR_CHANGE:
                 geoms[i] = fixed
                 repairs.append(Problem.of(file, "err.polygon_repaired", row, "geometry", reason=reason,
-                                          pct=f"{change * 100:.2f}"))
+                                          pct=per_language(functools.partial(fmt.number, change * 100, decimals=2))))
             else:
                 limit = f"{MAX_REPAIR_CHANGE * 100:.0f}"
                 if np.isfinite(change):

@@ -38,6 +38,16 @@ def _localise(value: object, lang: str, quote: Quote | None = None) -> object:
     return quote(value) if quote is not None and isinstance(value, str) else value
 
 
+def per_language(write: Callable[[str], str]) -> schema.Label:
+    """A param written in each language, such as a figure: ``per_language(lambda l: fmt.number(x, l, 1))``.
+
+    >>> from geo.text import fmt
+    >>> per_language(lambda lang: fmt.number(2.5, lang, 1))
+    Label(vi='2,5', en='2.5')
+    """
+    return schema.Label(write("vi"), write("en"))
+
+
 def catalog_label(key: str) -> schema.Label:
     """Catalog entry ``key`` as a bilingual label, to pass as a :class:`Problem` param."""
     vi, en = i18n.CATALOG[key]

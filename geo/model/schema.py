@@ -41,22 +41,28 @@ class Quality(str, Enum):  # noqa: UP042 -- StrEnum would change str() of member
     ILLUSTRATIVE = "illustrative"
 
 
-QUALITY_LABELS: dict[Quality, tuple[str, str]] = {
-    Quality.OFFICIAL: ("chính thức", "official"),
-    Quality.APPROXIMATE: ("gần đúng", "approximate"),
-    Quality.ILLUSTRATIVE: ("minh họa", "illustrative"),
-}
-
-
 @dataclass(frozen=True)
 class Label:
-    """A bilingual label. ``vi`` is shown first; ``en`` for donors."""
+    """A bilingual name. ``vi`` is shown first; ``en`` for donors.
+
+    The atlas has two bilingual mechanisms and no third: a ``Label`` names one member of an
+    enumeration or registry in this model layer (quality, content area, source, status, crop, unit),
+    called as ``label(lang)``; every sentence, heading and message is a key of the catalogue
+    (:func:`geo.text.i18n.t`). Nothing picks a language by indexing a pair.
+    """
 
     vi: str
     en: str
 
     def __call__(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
+
+
+QUALITY_LABELS: dict[Quality, Label] = {
+    Quality.OFFICIAL: Label("chính thức", "official"),
+    Quality.APPROXIMATE: Label("gần đúng", "approximate"),
+    Quality.ILLUSTRATIVE: Label("minh họa", "illustrative"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,10 +141,18 @@ def status_rank(key: str) -> int:
     return STATUS_BY_KEY[key].rank
 
 
-# --- money -------------------------------------------------------------------
+# --- money and units ------------------------------------------------------------
 #: Amount columns of the funding table, VND integers, one row per project × source.
 MONEY_COLUMNS: tuple[str, ...] = ("need", "committed", "disbursed")
 CURRENCY = "VND"
+#: Units of measured figures, written after a number by :mod:`geo.text.fmt` and named in
+#: indicator units and column headers. Money is formatted from :data:`CURRENCY` (Babel's symbol).
+UNITS: dict[str, Label] = {
+    "ha": Label("ha", "ha"),
+    "km2": Label("km²", "km²"),
+    "percent": Label("%", "%"),
+    "vnd": Label("₫", "VND"),
+}
 
 # --- table columns -------------------------------------------------------------
 PROJECT_COLUMNS: dict[str, str] = {
@@ -311,7 +325,7 @@ class Provenance:
 
     def label(self, lang: str) -> str:
         """One line for a footer: ``Title — quality — source (licence, date)``."""
-        q = QUALITY_LABELS[self.quality][1 if lang == "en" else 0]
+        q = QUALITY_LABELS[self.quality](lang)
         return f"{self.title(lang)}: {q} — {self.source_in(lang)} ({self.licence}, {self.date})"
 
     @property

@@ -59,4 +59,4 @@ def commit_layer(store: ProjectLayerStore, li: LayerImport, ds: Dataset, source:
         gdf["quality"] = prov.quality.value
     store.replace_layer(layer, gdf, prov, user=user, note=f"from {li.file}")
     return Note.of("data.stored_layer", n=len(gdf), layer=catalog_label(f"map.short_{layer}"),
-                   quality=schema.Label(*schema.QUALITY_LABELS[prov.quality]))
+                   quality=schema.QUALITY_LABELS[prov.quality])

@@ -1,75 +1,218 @@
-"""Number and money formatting, the Vietnamese way in Vietnamese and the English way in English.
+"""One formatter per kind of figure, the Vietnamese way in Vietnamese and the English way in English.
+
+Web map, print map, detail panel, tables, decks and one-pagers all call these, so a figure reads the
+same wherever it is shown. Digits come from Babel (CLDR locales ``vi_VN`` and ``en``): Vietnamese groups
+with ``.`` and writes decimals with ``,``. Unit names come from :data:`geo.model.schema.UNITS`.
+
+Decimals, one rule per kind (Excel cells in :mod:`geo.output.reports.report` use matching format codes):
+
+- money, full (:func:`vnd`): none, whole đồng: ``1.234.567.890 ₫`` / ``VND 1,234,567,890``
+- money, short (:func:`vnd_short`, :func:`money_scale`): exactly one: ``931,0 triệu ₫`` / ``VND 931.0 million``
+- hectares, km², percent: at most one, so round figures read round: ``812,3 ha``, ``15 ha``, ``12,5%``
+- counts (:func:`count`): none: ``3 dự án`` / ``3 projects``
+- plain numbers (:func:`number`): as the caller asks: ``1.234,5`` / ``1,234.5``
+
+Spaces are ordinary spaces (Babel's no-break spaces are replaced), so copied text, CSV cells and
+searches match what is typed.
 
 Examples
 --------
->>> vnd(1234567890, "vi")
-'1.234.567.890 ₫'
->>> vnd(1234567890, "en")
-'VND 1,234,567,890'
+>>> vnd(1234567890, "vi"), vnd(1234567890, "en")
+('1.234.567.890 ₫', 'VND 1,234,567,890')
+>>> vnd_short(931_000_000, "vi"), vnd_short(931_000_000, "en")
+('931,0 triệu ₫', 'VND 931.0 million')
 >>> vnd_short(12_500_000_000, "vi"), vnd_short(12_500_000_000, "en")
-('12,5 tỷ ₫', 'VND 12.5 bn')
->>> number(1234.5, "vi", 1)
-'1.234,5'
+('12,5 tỷ ₫', 'VND 12.5 billion')
+>>> hectares(812.34, "vi"), hectares(15.0, "en"), km2(41.25, "en"), percent(0.125, "vi"), percent(0.15, "en")
+('812,3 ha', '15 ha', '41.2 km²', '12,5%', '15%')
+>>> count(3, "dự án", "vi"), number(1234.5, "vi", 1), number(1234.5, "en", 1)
+('3 dự án', '1.234,5', '1,234.5')
 >>> usd(2_600_000_000, 26_000, "vi"), usd(2_600_000_000, 26_000, "en")
 ('100.000 USD', 'USD 100,000')
 >>> usd_short(650_000_000_000, 26_000, "vi"), usd_short(650_000_000_000, 26_000, "en")
-('25,0 triệu USD', 'USD 25.0 m')
+('25,0 triệu USD', 'USD 25.0 million')
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import Any
 
-import pandas as pd
+from babel import Locale
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
+from geo.model import schema
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """Thousands and decimal separators by language (vi: ``1.234,5``; en: ``1,234.5``)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def vnd(amount: float, lang: str) -> str:
-    """A whole VND amount with its currency."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    return f"{number(round(amount), lang)} ₫" if lang != "en" else f"VND {number(round(amount), lang)}"
+#: CLDR locale of each interface language.
+LOCALES: dict[str, str] = {"vi": "vi_VN", "en": "en"}
+#: Shown for a missing figure (NaN, None, pd.NA).
+MISSING = "–"
+#: At most this many decimals for measured quantities (hectares, km², percent).
+MEASURE_DECIMALS = 1
+#: Exactly this many decimals in short money (tỷ/triệu, billion/million).
+SHORT_DECIMALS = 1
 
 
-def vnd_short(amount: float, lang: str) -> str:
-    """Billions (tỷ) or millions (triệu) with one decimal, for legends and metrics."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    if abs(amount) >= 1e9:
-        return f"{number(amount / 1e9, lang, 1)} tỷ ₫" if lang != "en" else f"VND {number(amount / 1e9, lang, 1)} bn"
-    return f"{number(amount / 1e6, lang, 1)} triệu ₫" if lang != "en" else f"VND {number(amount / 1e6, lang, 1)} m"
+# Babel's format_decimal/format_percent parse the locale and the pattern on every call (~100 µs); a map
+# of 10,000 communes formats tens of thousands of figures, so both are parsed once and applied directly.
+@functools.cache
+def _locale(lang: str) -> Locale:
+    if lang not in LOCALES:
+        raise ValueError(f"unknown language {lang!r}; the atlas speaks {' and '.join(LOCALES)}")
+    return Locale.parse(LOCALES[lang])
 
 
-def usd(amount_vnd: float, rate: float, lang: str) -> str:
+@functools.cache
+def _compiled(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+def _apply(value: float, pattern: str, lang: str) -> str:
+    """``format_decimal``/``format_percent`` with a cached locale and pattern; ordinary spaces."""
+    return _spaces(_compiled(pattern).apply(value, _locale(lang)))
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pd.NA: a figure that is not known."""
+    return _num(value) is None
+
+
+def _num(value: Any) -> float | None:
+    """``value`` as a float, or None when it is not a known number."""
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):  # pd.NA and anything that is not a number
+        return None
+    return None if math.isnan(v) else v
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def _pattern(decimals: int, fixed: bool) -> str:
+    return "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals > 0 else "")
+
+
+def _digits(value: float, lang: str, decimals: int, fixed: bool = True) -> str:
+    if round(value, decimals) == 0:
+        value = 0.0  # never "-0"
+    return _apply(value, _pattern(decimals, fixed), lang)
+
+
+def number(value: float | None, lang: str, decimals: int = 0) -> str:
+    """A plain number with exactly ``decimals`` decimals (vi: ``1.234,5``; en: ``1,234.5``)."""
+    v = _num(value)
+    return MISSING if v is None else _digits(v, lang, decimals)
+
+
+def count(value: float | None, unit: str, lang: str) -> str:
+    """A whole count and its unit noun, e.g. ``Indicator.unit_for(value, lang)``: ``3 dự án``, ``1 event``."""
+    v = _num(value)
+    return MISSING if v is None else f"{_digits(v, lang, 0)} {unit}"
+
+
+def _measure(value: float | None, unit_key: str, lang: str, unit: bool) -> str:
+    v = _num(value)
+    if v is None:
+        return MISSING
+    digits = _digits(v, lang, MEASURE_DECIMALS, fixed=False)
+    return f"{digits} {schema.UNITS[unit_key](lang)}" if unit else digits
+
+
+def hectares(value: float | None, lang: str, unit: bool = True) -> str:
+    """Hectares, at most one decimal: ``812,3 ha``; ``unit=False`` for a column already headed "(ha)"."""
+    return _measure(value, "ha", lang, unit)
+
+
+def km2(value: float | None, lang: str, unit: bool = True) -> str:
+    """Square kilometres, at most one decimal: ``41,2 km²``; ``unit=False`` under a "(km²)" header."""
+    return _measure(value, "km2", lang, unit)
+
+
+def percent(share: float | None, lang: str, unit: bool = True) -> str:
+    """A share (0.125 for 12.5 %) as a percentage, at most one decimal: ``12,5%`` / ``12.5%``.
+
+    ``unit=False`` gives the number of percent alone (``12,5``), for a column headed "(%)".
+    """
+    v = _num(share)
+    if v is None:
+        return MISSING
+    if not unit:
+        return _digits(v * 100, lang, MEASURE_DECIMALS, fixed=False)
+    if round(v * 100, MEASURE_DECIMALS) == 0:
+        v = 0.0  # never "-0%"
+    return _apply(v, _pattern(MEASURE_DECIMALS, False) + "%", lang)
+
+
+@functools.cache
+def _scale_word(power: int, lang: str) -> str:
+    """CLDR's long name of 10**power in ``lang``: ``triệu``/``million`` for 6, ``tỷ``/``billion`` for 9."""
+    forms = _locale(lang).compact_decimal_formats["long"]
+    pattern = forms.get("other", next(iter(forms.values())))[str(10**power)]
+    return str(pattern.suffix[0]).strip()
+
+
+@functools.cache
+def _symbol(code: str, lang: str) -> str:
+    return get_currency_symbol(code, locale=_locale(lang)) if code == schema.CURRENCY else code
+
+
+def _money(digits: str, code: str, lang: str) -> str:
+    """Vietnamese: ``931,0 triệu ₫`` (symbol after); English: ``VND 931.0 million`` (ISO code first)."""
+    return f"{code} {digits}" if lang == "en" else f"{digits} {_symbol(code, lang)}"
+
+
+def money_scale(top: float, lang: str, code: str = schema.CURRENCY) -> tuple[float, str]:
+    """Divisor and unit for showing amounts up to ``top`` in billions or millions (legends, chart axes).
+
+    >>> money_scale(12e9, "vi"), money_scale(950e6, "en")
+    ((1000000000.0, 'tỷ ₫'), (1000000.0, 'VND million'))
+    """
+    power = 9 if abs(top) >= 1e9 else 6
+    word = _scale_word(power, lang)
+    unit = f"{code} {word}" if lang == "en" else _money(word, code, lang)
+    return 10.0**power, unit
+
+
+def _short(amount: float, code: str, lang: str, powers: tuple[int, ...]) -> str:
+    power = next((p for p in powers if abs(amount) >= 10**p), powers[-1])
+    digits = f"{_digits(amount / 10**power, lang, SHORT_DECIMALS)} {_scale_word(power, lang)}"
+    return _money(digits, code, lang)
+
+
+def vnd(amount: float | None, lang: str) -> str:
+    """A whole VND amount with its currency: ``1.234.567.890 ₫`` / ``VND 1,234,567,890``."""
+    v = _num(amount)
+    return MISSING if v is None else _money(_digits(round(v), lang, 0), schema.CURRENCY, lang)
+
+
+def vnd_short(amount: float | None, lang: str) -> str:
+    """Billions (tỷ) or millions (triệu) with one decimal, for legends, labels and metrics."""
+    v = _num(amount)
+    return MISSING if v is None else _short(v, schema.CURRENCY, lang, (9, 6))
+
+
+def _dollars(amount_vnd: float | None, rate: float) -> float | None:
+    if not rate or rate <= 0 or math.isnan(rate):
+        raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
+    v = _num(amount_vnd)
+    return None if v is None else v / rate
+
+
+def usd(amount_vnd: float | None, rate: float, lang: str) -> str:
     """A VND amount shown in US dollars at a user-set ``rate`` (VND per USD), whole dollars.
 
     The rate is the user's, not a market feed; pages print it next to every USD figure.
     """
-    if not rate or rate <= 0 or math.isnan(rate):
-        raise ValueError(f"exchange rate must be a positive number of VND per USD, got {rate!r}")
-    if amount_vnd is None or amount_vnd is pd.NA or (isinstance(amount_vnd, float) and math.isnan(amount_vnd)):
-        return "–"
-    dollars = number(round(amount_vnd / rate), lang)
-    return f"USD {dollars}" if lang == "en" else f"{dollars} USD"
+    dollars = _dollars(amount_vnd, rate)
+    return MISSING if dollars is None else _money(_digits(round(dollars), lang, 0), "USD", lang)
 
 
-def usd_short(amount_vnd: float, rate: float, lang: str) -> str:
+def usd_short(amount_vnd: float | None, rate: float, lang: str) -> str:
     """Millions (or thousands) of USD with one decimal at the user's rate, for metrics."""
-    text = usd(amount_vnd, rate, lang)  # validates the rate
-    if text == "–":
-        return text
-    dollars = amount_vnd / rate
-    if abs(dollars) >= 1e6:
-        value, vi_unit, en_unit = dollars / 1e6, "triệu USD", "m"
-    else:
-        value, vi_unit, en_unit = dollars / 1e3, "nghìn USD", "k"
-    return f"USD {number(value, lang, 1)} {en_unit}" if lang == "en" else f"{number(value, lang, 1)} {vi_unit}"
+    dollars = _dollars(amount_vnd, rate)
+    return MISSING if dollars is None else _short(dollars, "USD", lang, (6, 3))

@@ -1,8 +1,11 @@
 """The translation catalog: every UI and export string, Vietnamese first, English for donors.
 
 Pages and exports call :func:`t`; no user-facing sentence is written anywhere
-else. Labels of schema enums (content areas, sources, statuses) live on the enums
-in :mod:`geo.model.schema`. Add new keys in the section of the feature that uses them.
+else. Names of enumeration members (qualities, content areas, sources, statuses, crops,
+units) are :class:`geo.model.schema.Label` objects on the model, called as ``label(lang)``:
+those two are the only bilingual mechanisms. Figures inside a sentence arrive already
+formatted by :mod:`geo.text.fmt` (``{share}`` is ``"12,5%"``), so a catalogue string never
+writes its own unit or separator. Add new keys in the section of the feature that uses them.
 
 Examples
 --------
@@ -176,7 +179,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "gaps.measure": ("Số liệu trên biểu đồ cột", "Bar chart shows"),
     "gaps.heat_measure": ("Số liệu trên bản đồ nhiệt", "Heat map shows"),
-    "gaps.unit_bn": ("tỷ ₫", "VND bn"),
     "gaps.chart_stacked": ("{measure} theo xã và nguồn vốn", "{measure} by commune and funding source"),
     "gaps.chart_heat": ("{measure}: xã × nội dung thu hút", "{measure}: commune × content area"),
     "gaps.heat_blank": ("Ô trống: không có dự án, hoặc giá trị bằng 0.", "Blank cell: no project, or a value of 0."),
@@ -212,10 +214,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Counterpart required = Σ (committed international funds × counterpart ratio); shortfall = max(required − committed, 0) per project.",
     ),
     "counterpart.assumption_note": (
-        "Tỷ lệ đối ứng mặc định là GIẢ ĐỊNH để lập kế hoạch (viện trợ ODA 15 %, vốn vay ưu đãi 20 %, NGO 10 %, "
-        "doanh nghiệp nước ngoài 0 %), không phải quy định. Tỷ lệ thực tế theo từng hiệp định tài trợ; hãy nhập lại.",
-        "The default counterpart ratios are planning ASSUMPTIONS (ODA grant 15 %, concessional loan 20 %, NGO 10 %, "
-        "foreign business 0 %), not rules. Real ratios are set in each financing agreement; enter them here.",
+        "Tỷ lệ đối ứng mặc định là GIẢ ĐỊNH để lập kế hoạch (viện trợ ODA 15%, vốn vay ưu đãi 20%, NGO 10%, "
+        "doanh nghiệp nước ngoài 0%), không phải quy định. Tỷ lệ thực tế theo từng hiệp định tài trợ; hãy nhập lại.",
+        "The default counterpart ratios are planning ASSUMPTIONS (ODA grant 15%, concessional loan 20%, NGO 10%, "
+        "foreign business 0%), not rules. Real ratios are set in each financing agreement; enter them here.",
     ),
     "counterpart.by_source": ("Vốn đối ứng theo nguồn vốn quốc tế", "Counterpart by international source"),
     "counterpart.by_project": ("Vốn đối ứng theo dự án", "Counterpart by project"),
@@ -296,11 +298,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "priority.col.points": ("Điểm đóng góp", "Points"),
     "priority.in_gap": ("còn thiếu {gap} / lớn nhất {top}", "gap {gap} / largest {top}"),
     "priority.in_risk": (
-        "vị trí: {zone}; xã có {share} % diện tích nguy cơ cao (lớn nhất {top} %)",
-        "location: {zone}; commune {share} % of area at high risk (largest {top} %)",
+        "vị trí: {zone}; xã có {share} diện tích nguy cơ cao (lớn nhất {top})",
+        "location: {zone}; commune {share} of area at high risk (largest {top})",
     ),
     "priority.no_zone": ("ngoài vùng nguy cơ hoặc chưa có tọa độ", "outside risk zones or no coordinates"),
-    "priority.in_crop": ("{area}; xã có {ha} ha vùng cây trồng chủ lực", "{area}; commune has {ha} ha of plan crop zones"),
+    "priority.in_crop": ("{area}; xã có {ha} vùng cây trồng chủ lực", "{area}; commune has {ha} of plan crop zones"),
     "priority.in_ready": ("{status}: bậc {rank}/{top}", "{status}: rank {rank}/{top}"),
     "priority.in_extra": ("giá trị của xã: {value}", "commune value: {value}"),
     "priority.sum_line": (

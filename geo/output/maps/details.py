@@ -1,6 +1,7 @@
 """Everything the map's detail panel shows for one commune, as plain tables.
 
-Tables hold text already formatted per language (money via :mod:`geo.text.fmt`), so a
+Tables hold text already formatted per language (:mod:`geo.text.fmt`, indicators by
+:func:`geo.output.figures.indicator_value` as on the maps, money in whole VND), so a
 page only lays them out. Project names stay plain text: pages show them with
 ``st.dataframe``, which never interprets HTML.
 
@@ -27,6 +28,7 @@ from geo.analysis.indicators import INDICATORS
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note
+from geo.output.figures import indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -113,8 +115,8 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
     shapes_ = ds.communes if layer is None else layer
     unit = shapes_.set_index("code").loc[code]
     row = table.loc[code]
-    figures = [(INDICATORS[k].label(lang), _format(k, row[k], lang)) for k in INDICATORS]
-    figures += [(t("common.area_km2", lang), fmt.number(row["area_km2"], lang, 2)),
+    figures = [(INDICATORS[k].label(lang), indicator_value(k, row[k], lang, short=False)) for k in INDICATORS]
+    figures += [(t("common.area_km2", lang), fmt.km2(row["area_km2"], lang, unit=False)),
                 (t("common.population", lang), fmt.number(row["population"], lang))]
     if "partial" in unit and bool(unit["partial"]):
         figures.append((t("map.detail_note", lang), unit_note(True, lang)))
@@ -129,7 +131,7 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
 
     crops = pd.DataFrame({
         t("map.col_crop", lang): [label(lang) for label in schema.CROPS.values()],
-        t("map.col_ha", lang): [fmt.number(row[f"ha_{c}"], lang, 1) for c in schema.CROPS],
+        t("map.col_ha", lang): [fmt.hectares(row[f"ha_{c}"], lang, unit=False) for c in schema.CROPS],
     })
 
     ev = ds.landslide_events
@@ -149,11 +151,3 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
         crops=crops, events=events, provenance=ds.provenance_lines(lang, DETAIL_LAYERS),
     )
 
-
-def _format(key: str, value: float, lang: str) -> str:
-    if pd.isna(value):
-        return t("map.no_data", lang)
-    if INDICATORS[key].unit.en == "VND":
-        return fmt.vnd(value, lang)
-    decimals = 0 if float(value).is_integer() else 1
-    return f"{fmt.number(float(value), lang, decimals)} {INDICATORS[key].unit_for(float(value), lang)}"

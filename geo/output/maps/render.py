@@ -23,7 +23,7 @@ Examples
 >>> resolve_indicator("funding_gap")
 'gap'
 >>> legend_labels(classify([0, 2e9, 4e9, 6e9], "equal_interval", k=2), "gap", "en")
-('Funding gap (VND bn)', ['0.0 – 3.0', '3.0 – 6.0'])
+('Funding gap (VND billion)', ['0.0 – 3.0', '3.0 – 6.0'])
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import textwrap
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -52,6 +52,7 @@ from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea
 from matplotlib.patches import Patch, PathPatch, Polygon
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
@@ -62,6 +63,7 @@ from geo.analysis.indicators import INDICATORS
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note, unit_version_line
+from geo.output.figures import indicator_number, indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -87,7 +89,7 @@ CROP_COLORS: dict[str, str] = {
     "banana": "#8c6d00", "temperate_fruit": "#2166ac",
 }
 FONT = "DejaVu Sans"  # ships with matplotlib and covers every Vietnamese letter
-RC = {"font.family": FONT, "pdf.fonttype": 42, "svg.fonttype": "path", "hatch.linewidth": 0.7}
+RC: dict[RcKeyType, Any] = {"font.family": FONT, "pdf.fonttype": 42, "svg.fonttype": "path", "hatch.linewidth": 0.7}
 INK = "#222222"
 HIGHLIGHT = "#08306b"
 PROJECT_COLOR = "#08306b"
@@ -134,61 +136,28 @@ def palette_for(key: str) -> str:
     return PALETTE_OF.get(key, "reds")
 
 
-def _is_money(key: str) -> bool:
-    return INDICATORS[key].unit.en == schema.CURRENCY
-
-
-def _decimals(key: str, top: float) -> int:
-    unit = INDICATORS[key].unit.en
-    if unit == "%":
-        return 1
-    if unit == "ha":
-        return 0 if top >= 100 else 1
-    return 0
-
-
-def _money_scale(top: float, lang: str) -> tuple[float, str]:
-    if top >= 1e9:
-        return 1e9, "tỷ ₫" if lang != "en" else "VND bn"
-    return 1e6, "triệu ₫" if lang != "en" else "VND m"
-
-
 def legend_labels(c: Classification, key: str, lang: str) -> tuple[str, list[str]]:
     """Legend title (label and unit) and one ``lower – upper`` label per class, formatted per language.
+
+    Numbers follow :func:`geo.output.figures.indicator_number` (money scaled to tỷ/triệu in the title).
 
     >>> legend_labels(classify([1.5, 2.5, 10.25], "equal_interval", k=2), "risk_share", "vi")
     ('Tỷ lệ diện tích nguy cơ sạt lở cao (%)', ['1,5 – 5,9', '5,9 – 10,2'])
     """
     ind = INDICATORS[key]
     top = max(abs(c.lower), *(abs(u) for u in c.upper_bounds))
-    if _is_money(key):
-        scale, unit = _money_scale(top, lang)
-        decimals = 1
-    else:
-        scale, unit, decimals = 1.0, ind.unit(lang), _decimals(key, top)
+    scale, unit = fmt.money_scale(top, lang) if ind.kind == "money" else (1.0, ind.unit(lang))
     label = ind.label(lang)
     title = label if label.endswith(f"({unit})") else f"{label} ({unit})"
     labels = []
     for lo, hi in c.intervals():
-        a, b = fmt.number(lo / scale, lang, decimals), fmt.number(hi / scale, lang, decimals)
+        a, b = indicator_number(key, lo / scale, lang), indicator_number(key, hi / scale, lang)
         labels.append(a if a == b else f"{a} – {b}")
     return title, labels
 
 
-def format_value(key: str, value: float, lang: str) -> str:
-    """One indicator value with its unit, for labels and the highlight box.
-
-    >>> format_value("gap", 12_500_000_000, "vi"), format_value("ha_tea", 812.34, "en")
-    ('12,5 tỷ ₫', '812 ha')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if _is_money(key):
-        return fmt.vnd_short(value, lang)
-    unit = INDICATORS[key].unit_for(value, lang)
-    sep = "" if unit == "%" else " "
-    decimals = 0 if value == 0 else _decimals(key, abs(value))
-    return f"{fmt.number(value, lang, decimals)}{sep}{unit}"
+#: One indicator value with its unit, for labels and the highlight box: the web map's function.
+format_value = indicator_value
 
 
 def filters_summary(filters: funding.Filters, lang: str) -> str:
@@ -241,11 +210,10 @@ def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
     (when given), then CRS and date."""
     provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance]
     weak = [p for p in provs if not p.is_official]
-    q = 1 if lang == "en" else 0
     lines = []
     if weak:
         lines.append(t("print.not_official", lang) + ": "
-                     + "; ".join(f"{p.title(lang)} — {schema.QUALITY_LABELS[p.quality][q]}" for p in weak))
+                     + "; ".join(f"{p.title(lang)} — {schema.QUALITY_LABELS[p.quality](lang)}" for p in weak))
     sources = [f"{p.title(lang)}: {p.source_in(lang)} ({p.licence}, {p.date})" for p in provs]
     if sources:
         sources[0] = f"{t('print.sources', lang)}: {sources[0]}"
@@ -407,7 +375,7 @@ class _Page:
         self.portrait = orientation == "portrait"
         self.s = min(self.W, self.H) / 8.27  # 1 on A4, √2 on A3
         self.fig = Figure(figsize=(self.W, self.H))
-        FigureCanvasAgg(self.fig)  # a renderer to measure the legend; no GUI backend
+        self.canvas = FigureCanvasAgg(self.fig)  # a renderer to measure the legend; no GUI backend
         self.fig.patch.set_facecolor("white")
         self.communes = _metric(shapes).merge(table[[key]].reset_index(), on="code", how="left")
         self.district = self.communes.geometry.union_all()
@@ -420,15 +388,15 @@ class _Page:
         self.n_projects = (0, 0)
 
     # layout helpers
-    def frac(self, x: float, y: float, w: float, h: float) -> list[float]:
-        return [x / self.W, y / self.H, w / self.W, h / self.H]
+    def frac(self, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return x / self.W, y / self.H, w / self.W, h / self.H
 
     def pt(self, size: float) -> float:
         return size * self.s
 
     def inches(self, artist) -> tuple[float, float, float, float]:
         """Bounding box of a drawn artist in inches from the page's lower-left corner."""
-        bb = artist.get_window_extent(self.fig.canvas.get_renderer())
+        bb = artist.get_window_extent(self.canvas.get_renderer())
         d = self.fig.dpi
         return bb.x0 / d, bb.y0 / d, bb.x1 / d, bb.y1 / d
 
@@ -611,11 +579,9 @@ class _Page:
         if any(cl == -1 for cl in self.c.classes):
             handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#555555", linewidth=0.5))
             texts.append(t("print.no_data", self.lang))
-        q = 1 if self.lang == "en" else 0
-
         def qual(layer: str) -> str:
             p = self.ds.provenance.get(layer)
-            return f" ({schema.QUALITY_LABELS[p.quality][q]})" if p and not p.is_official else ""
+            return f" ({schema.QUALITY_LABELS[p.quality](self.lang)})" if p and not p.is_official else ""
 
         entries: list[tuple[object, str]] = []
         if "crop_zones" in self.layers and len(self.ds.crop_zones):
@@ -699,7 +665,7 @@ class _Page:
                                                  format_value(self.key, row[self.key], lang))]
         lines += [(t(f"common.{col}", lang), fmt.vnd(row[col], lang)) for col in money]
         lines.append((t("overview.metric_projects", lang), fmt.number(row["n_projects"], lang)))
-        lines.append((t("common.area_km2", lang), fmt.number(row["area_km2"], lang, 1)))
+        lines.append((t("common.area_km2", lang), fmt.km2(row["area_km2"], lang, unit=False)))
         if not pd.isna(row.get("population")):
             lines.append((t("common.population", lang), fmt.number(row["population"], lang)))
         lines.append((INDICATORS["risk_share"].label(lang), format_value("risk_share", row["risk_share"], lang)))
@@ -711,7 +677,7 @@ class _Page:
         width = max(22, int(w * 72 / (size * 0.6)) - 4)
         body = "\n".join(textwrap.fill(f"{label}: {value}", width, subsequent_indent="   ")
                          for label, value in lines)
-        q = schema.QUALITY_LABELS[self.ds.quality_of("projects", "funding")][1 if lang == "en" else 0]
+        q = schema.QUALITY_LABELS[self.ds.quality_of("projects", "funding")](lang)
         body += "\n" + textwrap.fill(t("print.box_quality", lang, quality=q), width)
         if unit["partial"]:
             body += "\n" + textwrap.fill("* " + unit_note(True, lang), width)
@@ -761,7 +727,7 @@ class _Page:
         lon0, lat0 = back.transform(ext[0], ext[1])
         lon1, lat1 = back.transform(ext[2], ext[3])
         step = 0.5
-        style = dict(fontsize=self.pt(5), color="#5a7290", clip_on=True)
+        style: dict[str, Any] = dict(fontsize=self.pt(5), color="#5a7290", clip_on=True)
         for lon in np.arange(math.ceil(lon0 / step) * step, lon1, step):
             xs, ys = fwd.transform(np.full(20, lon), np.linspace(lat0 - 0.2, lat1 + 0.2, 20))
             ax.plot(xs, ys, color="#b0c4de", linewidth=0.4, zorder=0)
@@ -795,7 +761,7 @@ def save_map(fig: Figure, target: str | Path | BinaryIO, fmt: str | None = None,
         if allowed is None or k in allowed:
             meta[k] = v
     # zlib level 1: much faster than the default 6 on flat map colours, files ~10% larger
-    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+    extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
     with mpl.rc_context(RC):
         fig.savefig(target, format=fmt, dpi=dpi, facecolor="white", metadata=meta, **extra)
 

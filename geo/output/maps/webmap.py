@@ -47,6 +47,7 @@ from folium.template import Template
 from geo.analysis import funding, indicators
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.model import schema
+from geo.output.figures import indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -147,21 +148,8 @@ def non_local_links(m: folium.Map) -> list[str]:
 
 
 # --- values and labels -----------------------------------------------------------------
-def format_value(indicator: str, value: float | None, lang: str) -> str:
-    """An indicator value with its unit, per language.
-
-    >>> format_value("gap", 1_260_000_000, "vi"), format_value("ha_tea", 812.34, "en")
-    ('1,3 tỷ ₫', '812.3 ha')
-    >>> format_value("risk_share", 12.5, "vi"), format_value("n_projects", 3, "en")
-    ('12,5 %', '3 projects')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return t("map.no_data", lang)
-    ind = indicators.INDICATORS[indicator]
-    if ind.unit.en == "VND":
-        return fmt.vnd_short(value, lang)
-    decimals = 0 if float(value).is_integer() else 1
-    return f"{fmt.number(float(value), lang, decimals)} {ind.unit_for(float(value), lang)}"
+#: An indicator value with its unit, per language: the print map's function, so both read alike.
+format_value = indicator_value
 
 
 def legend_rows(c: Classification, indicator: str, lang: str) -> list[tuple[str, str]]:
@@ -191,7 +179,7 @@ def provenance_note(provenance: Mapping[str, schema.Provenance], layer_ids: tupl
         if p is not None and not p.is_official:
             by_quality.setdefault(p.quality, []).append(t(f"map.short_{layer}", lang))
     order = [schema.Quality.APPROXIMATE, schema.Quality.ILLUSTRATIVE]
-    return [f"{schema.QUALITY_LABELS[q][1 if lang == 'en' else 0].upper()}: {', '.join(by_quality[q])}"
+    return [f"{schema.QUALITY_LABELS[q](lang).upper()}: {', '.join(by_quality[q])}"
             for q in order if q in by_quality]
 
 
@@ -340,7 +328,8 @@ class _GeoJson(folium.GeoJson):
 
     def render(self, **kwargs):
         if getattr(self, "_styled", False):
-            self.parent_map = folium.utilities.get_obj_in_upper_tree(self, folium.Map)
+            # folium declares parent_map as None and sets it to the map in render(), as here
+            self.parent_map = folium.utilities.get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
             return super(folium.GeoJson, self).render(**kwargs)
         super().render(**kwargs)
         self._styled = True
@@ -588,7 +577,7 @@ def build_map(
             "crop": crops["crop"].to_numpy(),
             "crop_label": [_e(schema.CROPS[c](lang) if c in schema.CROPS else c) for c in crops["crop"]],
             "commune": [_e(names.get(c, "")) for c in crops["commune_code"]],
-            "reported": [_e(format_value("ha_tea", a, lang) if pd.notna(a) else t("map.not_reported", lang))
+            "reported": [_e(fmt.hectares(a, lang) if pd.notna(a) else t("map.not_reported", lang))
                          for a in crops["area_ha_reported"]],
             "quality": _e(t("map.shape_invented", lang)),
         })
@@ -624,7 +613,7 @@ def build_map(
 
     pts = overlays.projects
     if layers.projects and pts is not None and len(pts) > MAX_POINTS:
-        note = [*(note or []), t("map.points_hidden", lang, n=fmt.number(len(pts), lang, 0), max=MAX_POINTS)]
+        note = [*(note or []), t("map.points_hidden", lang, n=fmt.number(len(pts), lang), max=fmt.number(MAX_POINTS, lang))]
     elif layers.projects and pts is not None and len(pts):
         pprops = pd.DataFrame({
             "code": pts["commune_code"].astype(str).to_numpy(),

@@ -202,8 +202,7 @@ def _title_slide(prs, pack: PitchPack) -> None:
         t("print.district", lang),
         f"{t('common.need', lang)}: {fmt.vnd(tot['need'], lang)} · {t('common.committed', lang)}: "
         f"{fmt.vnd(tot['committed'], lang)} · {t('common.gap', lang)}: {fmt.vnd(tot['gap'], lang)}",
-        t("pitch.title_counts", lang, n=tot["n_projects"], covered="–" if share is None else
-          f"{fmt.number(share * 100, lang, 1)} %", opps=len(pack.opportunities)),
+        t("pitch.title_counts", lang, n=tot["n_projects"], covered=fmt.percent(share, lang), opps=len(pack.opportunities)),
         t("pitch.made", lang, date=pack.made),
     ]
     _text(slide, Inches(0.8), Inches(4.2), Inches(11.7), Inches(2.2), lines, size=16, name="key_figures")
@@ -259,7 +258,7 @@ def _counterpart_slide(prs, pack: PitchPack) -> None:
         t("pitch.cp_district", lang, required=fmt.vnd(d["required"], lang), committed=fmt.vnd(d["counterpart_committed"], lang),
           shortfall=fmt.vnd(d["shortfall"], lang)),
         t("pitch.cp_ratios", lang, ratios="; ".join(
-            f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.number(v * 100, lang, 0)} %" for k, v in pack.ratios.items()
+            f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.percent(v, lang)}" for k, v in pack.ratios.items()
             if k in counterpart.INTERNATIONAL)),
         t("counterpart.assumption_note", lang),
     ]

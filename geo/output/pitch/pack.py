@@ -385,16 +385,16 @@ def _context(ds: Dataset, table: pd.DataFrame, projects: pd.DataFrame, lang: str
     high = float((table["risk_share"].fillna(0) * table["area_km2"]).sum() / area) if area else 0.0
     out = [
         (t("pitch.ctx_units", lang), fmt.number(len(table), lang)),
-        (t("pitch.ctx_area", lang), f"{fmt.number(area, lang, 0)} km²"),
+        (t("pitch.ctx_area", lang), fmt.km2(area, lang)),
         (t("pitch.ctx_population", lang), t("pitch.ctx_population_value", lang, pop=fmt.number(pop.sum(), lang),
                                            n=int(pop.notna().sum()), total=len(pop))),
-        (t("pitch.ctx_risk", lang), f"{fmt.number(high, lang, 1)} %"),
+        (t("pitch.ctx_risk", lang), fmt.percent(high / 100, lang)),  # risk_share is in points
         (t("pitch.ctx_events", lang), fmt.number(int(table["n_events"].sum()), lang)),
     ]
     for crop, label in schema.CROPS.items():
         ha = float(table[f"ha_{crop}"].sum())
         if ha > 0:
-            out.append((f"{label(lang)} (ha)", fmt.number(ha, lang, 0)))
+            out.append((label(lang), fmt.hectares(ha, lang)))
     out.append((t("pitch.ctx_projects", lang), fmt.number(len(projects), lang)))
     return out
 
@@ -410,7 +410,7 @@ def _provenance(ds, target, filters, unit_version, layers, ratios, weights, made
                        quality=quality_text(target.donor.priorities_quality, lang)))
     lines.append(f"{t('pitch.filters', lang)}: {filters_summary(filters, lang)}")
     lines.append(t("pitch.ratios_line", lang, ratios="; ".join(
-        f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.number(v * 100, lang, 0)} %" for k, v in ratios.items())))
+        f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.percent(v, lang)}" for k, v in ratios.items())))
     lines.append(t("pitch.weights_line", lang, weights="; ".join(
         f"{t(f'priority.comp.{k}', lang)} {fmt.number(v, lang)}" for k, v in weights.items())))
     lines.append(t("pitch.made", lang, date=made))

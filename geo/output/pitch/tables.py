@@ -4,7 +4,7 @@ opportunities. The page only places them; what each column says (and in which or
 Examples
 --------
 >>> pct(0.256, "en"), score(0.256, "vi")
-('26', '25,6')
+('25.6', '25,6')
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ PAGE_LAYERS: tuple[str, ...] = ("projects", "funding", "donors")
 
 
 def pct(value: float, lang: str) -> str:
-    """A 0–1 part as a whole percentage number (the header says %)."""
-    return fmt.number(float(value) * 100, lang, 0)
+    """A 0–1 part as a percentage, at most one decimal like every share (the header says %)."""
+    return fmt.percent(float(value), lang, unit=False)
 
 
 def score(value: float, lang: str) -> str:

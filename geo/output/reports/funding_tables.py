@@ -8,9 +8,9 @@ Examples
 --------
 >>> money = Money("en")
 >>> money.full(1_500_000_000), money.short(1_500_000_000)
-('VND 1,500,000,000', 'VND 1.5 bn')
+('VND 1,500,000,000', 'VND 1.5 billion')
 >>> cell_text(0.25, "pct", money), cell_text(None, "pct", money)
-('25.0 %', 'unknown')
+('25%', 'unknown')
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def cell_text(value: Any, kind: str, money: Money) -> object:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return t("gaps.unknown", lang) if kind in ("pct", "num") else (None if kind == "int" else "")
     if kind == "pct":
-        return f"{fmt.number(float(value) * 100, lang, 1)} %"
+        return fmt.percent(float(value), lang)
     if kind == "num":
         return fmt.number(value, lang)
     if kind == "dec":
@@ -161,7 +161,8 @@ def heat_chart_frame(wide: pd.DataFrame, unit_names: Mapping[str, str], measure:
     heat["value"] = heat["v"] * 100 if is_share else heat["v"] / SCALE
     if not is_share:
         heat.loc[heat["v"] == 0, "value"] = None  # no project: blank, not a pale "0"
-    heat["label"] = [fmt.number(v, lang, 0 if is_share else 1) if pd.notna(v) else "" for v in heat["value"]]
+    heat["label"] = [("" if pd.isna(v) else fmt.percent(v / 100, lang, unit=False) if is_share
+                      else fmt.number(v, lang, 1)) for v in heat["value"]]
     heat["amount"] = [cell_text(v, "pct", money) if is_share else money.full(v) for v in heat["v"]]
     return heat
 
@@ -193,7 +194,7 @@ def counterpart_projects(per_project: pd.DataFrame, projects: pd.DataFrame, unit
 
 def ratios_text(ratios: Mapping[str, float], lang: str) -> str:
     """``"ODA grant 15 %; …"``: the counterpart ratios a report uses."""
-    return "; ".join(f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.number(v * 100, lang, 0)} %" for k, v in ratios.items())
+    return "; ".join(f"{schema.SOURCE_BY_KEY[k](lang)} {fmt.percent(v, lang)}" for k, v in ratios.items())
 
 
 # --- priorities --------------------------------------------------------------------------------------------
@@ -269,10 +270,10 @@ def component_inputs(project: pd.Series, features: pd.DataFrame, money: Money,
         "gap": t("priority.in_gap", lang, gap=money.full(f["gap"]), top=money.full(features["gap"].max())),
         "risk": t("priority.in_risk", lang,
                   zone=schema.RISK_LEVELS[f["zone_level"]](lang) if f["zone_level"] else t("priority.no_zone", lang),
-                  share=fmt.number(f["commune_risk_share"], lang, 1),
-                  top=fmt.number(features["commune_risk_share"].max(), lang, 1)),
+                  share=fmt.percent(f["commune_risk_share"] / 100, lang),
+                  top=fmt.percent(features["commune_risk_share"].max() / 100, lang)),
         "crop_fit": t("priority.in_crop", lang, area=schema.content_area_label(f["content_area"], lang),
-                      ha=fmt.number(f["crop_ha"], lang, 0)),
+                      ha=fmt.hectares(f["crop_ha"], lang)),
         "readiness": t("priority.in_ready", lang, status=schema.STATUS_BY_KEY[f["status"]](lang),
                        rank=schema.status_rank(f["status"]), top=priority.READY_RANK),
     }

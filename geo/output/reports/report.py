@@ -33,6 +33,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -73,8 +74,12 @@ class Column:
         return self.label or t(self.header, lang)
 
 
+# Workbook cells hold numbers with Excel format codes, not text from geo.text.fmt: Excel then sums and
+# sorts them, and shows the separators of the reader's own Excel locale. The codes follow fmt's rules
+# (whole VND, "₫" after / "VND" before; counts whole) except that percent keeps one fixed decimal:
+# Excel has no "at most one decimal" code ("0.#%" prints "15.%").
 def money_format(lang: str) -> str:
-    """Excel number format for VND (the separators follow the reader's Excel locale)."""
+    """Excel number format for VND, the cell counterpart of :func:`geo.text.fmt.vnd`."""
     return '#,##0 "₫"' if lang != "en" else '"VND "#,##0'
 
 
@@ -292,7 +297,7 @@ def write_table(ws: Worksheet, row: int, frame: pd.DataFrame, layout: list[Colum
     return row
 
 
-def _put(cell, value: object, col: Column, lang: str) -> None:
+def _put(cell, value: Any, col: Column, lang: str) -> None:  # value: a frame cell (number, text or NA)
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         cell.value = None  # unknown stays blank, never 0
         return
@@ -368,7 +373,7 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for p in ds.provenance.values():
         row += 1
-        quality = schema.QUALITY_LABELS[p.quality][1 if lang == "en" else 0]
+        quality = schema.QUALITY_LABELS[p.quality](lang)
         for j, value in enumerate([p.title(lang), quality, p.source_in(lang), p.licence, p.date, p.method_in(lang)], start=1):
             ws.cell(row=row, column=j, value=neutralise(value))
     row += 2
