@@ -16,6 +16,7 @@ from geo.output.exports.exporting import unit_note
 from geo.storage.store import default_store
 from geo.text import fmt, i18n
 from geo.text.i18n import t
+from geo.text.safe import md_text
 
 
 def run_through_navigation() -> None:
@@ -82,14 +83,14 @@ def page_title() -> str:
 
 def provenance_banner(ds: Dataset, lang: str) -> None:
     """A visible warning naming every layer that is not official (nothing when all are)."""
-    if notice := exporting.quality_notice(ds, lang):
+    if notice := exporting.quality_notice(ds, lang, quote=md_text):  # titles come from the data folder
         st.warning(notice, icon="⚠️")
 
 
 def show_data_error(err: Exception, lang: str) -> None:
     """List every problem of a DataError (file, row, column) in ``lang``; other errors as their text."""
     problems = getattr(err, "problems", None)
-    lines = [p.text(lang) for p in problems] if problems is not None else [str(err)]
+    lines = [p.text(lang, quote=md_text) for p in problems] if problems is not None else [md_text(err)]
     st.error(t("common.data_error", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
 
 
@@ -191,7 +192,7 @@ def partial_units_note(layer: pd.DataFrame, lang: str) -> None:
     """Name the new units only partly shown (they also hold territory outside the old district)."""
     partial = layer[layer["partial"].astype(bool)] if "partial" in layer else layer.iloc[0:0]
     if len(partial):
-        st.info(f"{', '.join(partial['full_name'])}: {unit_note(True, lang)}.", icon=":material/info:")
+        st.info(f"{md_text(', '.join(partial['full_name']))}: {unit_note(True, lang)}.", icon=":material/info:")
 
 
 def unallocated_notice(stuck: pd.DataFrame, lang: str) -> None:

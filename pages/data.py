@@ -20,6 +20,7 @@ from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, default_user
 from geo.storage.store import default_store
 from geo.text.i18n import t
+from geo.text.safe import md_fill, md_text
 from pages import _shared
 
 lang = _shared.lang()
@@ -27,7 +28,7 @@ ds = _shared.dataset()
 store = default_store()
 
 st.title(t("data.heading", lang))
-st.caption(t("data.intro", lang, path=store.location()))
+st.caption(md_fill("data.intro", lang, path=store.location()))
 _shared.provenance_banner(ds, lang)
 user = st.sidebar.text_input(t("data.user", lang), key="data_user", placeholder=default_user()).strip()
 names = _shared.commune_names(ds, lang)
@@ -54,7 +55,7 @@ def field_errors(problems, provenance: bool = False) -> None:
         where = t("data.field", lang, field=label)
         if p.row:
             where += f" ({t('data.line', lang, n=p.row)})"
-        lines.append(f"- {where}: {p.sentence(lang)}")
+        lines.append(f"- {where}: {p.sentence(lang, quote=md_text)}")  # sentences quote user values
     st.error(t("data.invalid", lang) + "\n\n" + "\n".join(lines))
 
 
@@ -157,7 +158,8 @@ with tab_projects:
                 else:
                     saved = store.update_project(pid, project, new_lines, rev, user, allow_over)
                 st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rec": saved}
-                st.session_state["data_flash"] = t("data.saved", lang, pid=saved.project["project_id"], rev=saved.revision)
+                st.session_state["data_flash"] = md_fill("data.saved", lang, pid=saved.project["project_id"],
+                                                           rev=saved.revision)
                 if rec is None:
                     st.session_state["data_pid_next"] = saved.project["project_id"]
                 st.rerun()
@@ -197,7 +199,7 @@ with tab_projects:
             if st.button(t("data.delete", lang), disabled=not sure, key=f"del_{k}"):
                 try:
                     store.delete_project(pid, rev, user)
-                    st.session_state["data_flash"] = t("data.deleted", lang, pid=pid)
+                    st.session_state["data_flash"] = md_fill("data.deleted", lang, pid=pid)
                     st.session_state["data_opened"] = {}
                     st.rerun()
                 except ConflictError as err:
@@ -247,7 +249,7 @@ with tab_import:
                 pre = imports.ProjectImport(upload.name, "?", problems=err.problems)
             st.session_state["data_import"] = (upload.file_id, pre)
         pre = st.session_state["data_import"][1]
-        st.write(t("data.preview_summary", lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+        st.write(md_fill("data.preview_summary", lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
                    new=len(pre.new_ids), changed=len(pre.changed_ids)))
         if pre.problems:
             show_problems(pre.problems, "data.problems", labels=False)
@@ -269,9 +271,9 @@ with tab_import:
                                                   allow_overcommit=over_ok)
                     st.session_state["data_import_done"] = (True, t("data.imported", lang, **counts))
                 except DataError as err:
-                    st.session_state["data_import_done"] = (False, err.text(lang))
+                    st.session_state["data_import_done"] = (False, err.text(lang, quote=md_text))
                 except ConflictError as err:
-                    st.session_state["data_import_done"] = (False, str(err))
+                    st.session_state["data_import_done"] = (False, md_text(err))
                 st.session_state.pop("data_import", None)
                 st.rerun()
     if done := st.session_state.pop("data_import_done", None):
@@ -301,12 +303,12 @@ with tab_layer:
         try:
             li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
         except layer_import.CRSNeeded as err:
-            st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang) for p in err.problems))
+            st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang, quote=md_text) for p in err.problems))
         except DataError as err:
             show_problems(err.problems, "data.problems", labels=False)
         if li is not None:
             for note in li.notes:
-                st.info(note.text(lang))
+                st.info(note.text(lang, quote=md_text))  # notes quote the file's CRS name
             if li.repairs:
                 st.warning(t("data.repairs", lang))
                 st.dataframe(imports.problems_frame(li.repairs, lang), hide_index=True, width="stretch")
@@ -315,12 +317,13 @@ with tab_layer:
             if li.problems:
                 show_problems(li.problems, "data.problems", labels=False)
             else:
-                st.write(t("data.layer_ready", lang, n=len(li.gdf), crs=li.source_crs or crs))
+                st.write(md_fill("data.layer_ready", lang, n=len(li.gdf), crs=li.source_crs or crs))
                 st.info(t("data.nothing_written", lang))
                 if st.button(t("data.confirm_layer", lang), type="primary", key="confirm_layer"):
                     try:
                         summary = commit_layer(store, li, ds, src, lic, when, qual, method, user)
-                        st.session_state["data_layer_done"] = t("data.layer_done", lang, summary=summary.text(lang))
+                        st.session_state["data_layer_done"] = t("data.layer_done", lang,
+                                                                  summary=summary.text(lang, quote=md_text))
                         st.rerun()
                     except DataError as err:
                         field_errors(err.problems, provenance=True)
@@ -344,7 +347,7 @@ with tab_export:
     st.download_button(t("data.download", lang), _export_bytes(store.version(), fmt, lang, hxl),
                        f"tam_duong_atlas.{ext}", key="export_download")
     st.caption(t("data.export_note", lang))
-    st.caption(" · ".join(ds.provenance_lines(lang)))
+    st.caption(" · ".join(md_text(line) for line in ds.provenance_lines(lang)))
 
 # --- change log -------------------------------------------------------------------------------------------
 with tab_log:

@@ -17,6 +17,7 @@ from geo.output.reports.report import Column
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import md_text
 from pages import _shared
 
 lang = _shared.lang()
@@ -244,7 +245,7 @@ with tab_prio:
     extra_key = priority.EXTRA_PREFIX + extra_name
     if values.notna().any():
         comps = priority.add_indicator(comps, features, extra_name, values, higher)
-        weights[extra_key] = cols[-1].slider(extra_name, 0, 100, 20, key="w_extra")
+        weights[extra_key] = cols[-1].slider(md_text(extra_name), 0, 100, 20, key="w_extra")  # labels are Markdown
         if values.isna().any():
             st.caption(t("priority.extra_unknown", lang))
 

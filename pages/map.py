@@ -12,6 +12,7 @@ from geo.output.maps import webmap
 from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
 from geo.text.i18n import t
+from geo.text.safe import md_text
 from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
@@ -62,7 +63,7 @@ def _static_url() -> str:
 
 lang = _shared.lang()
 ds = _shared.dataset()
-st.title(ds.config.title(lang))  # the data folder's atlas.toml names the district
+st.title(md_text(ds.config.title(lang)))  # the data folder's atlas.toml names the district
 _shared.provenance_banner(ds, lang)
 unit_version = _shared.unit_version_switch(lang)
 filters = _shared.sidebar_filters(ds, lang)
@@ -117,7 +118,7 @@ with right:
         table = unit_layer.set_index("code")
         d = commune_detail(ds, table, code, lang, filters, unit_version,
                            unit_layer if unit_version == "2025" else None)
-        st.subheader(d.name)
+        st.subheader(md_text(d.name))
         st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
                               index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))
         st.markdown(f"#### {t('map.detail_projects', lang)}")
@@ -136,4 +137,4 @@ with right:
             st.dataframe(d.events, hide_index=True, width="stretch")
         with st.expander(t("map.detail_provenance", lang)):
             for line in d.provenance:
-                st.caption(line)
+                st.caption(md_text(line))

@@ -7,13 +7,14 @@ from geo.model import schema
 from geo.output.exports import exporting
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import md_fill, md_text
 from pages import _shared
 
 lang = _shared.lang()
 ds = _shared.dataset()
 
-st.title(ds.config.title(lang))  # the data folder's atlas.toml names the district
-st.caption(t("app.subtitle", lang, district=ds.config.name(lang), province=ds.config.province(lang)))
+st.title(md_text(ds.config.title(lang)))  # the data folder's atlas.toml names the district
+st.caption(md_fill("app.subtitle", lang, district=ds.config.name(lang), province=ds.config.province(lang)))
 _shared.provenance_banner(ds, lang)
 
 unit_version = _shared.unit_version_switch(lang)
@@ -63,4 +64,5 @@ st.dataframe(
         columns={"label": t("overview.by_area", lang), **money, "n_projects": t("overview.metric_projects", lang)}),
     hide_index=True, width="stretch",
 )
-st.caption(" · ".join(ds.provenance_lines(lang, ("communes", "projects", "funding", "crosswalk_2025"))))
+st.caption(" · ".join(md_text(line) for line in ds.provenance_lines(
+    lang, ("communes", "projects", "funding", "crosswalk_2025"))))

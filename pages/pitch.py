@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
@@ -21,6 +19,7 @@ from geo.storage.records import ConflictError
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import html_text, md_fill, md_text
 from pages import _shared
 
 lang = _shared.lang()
@@ -75,7 +74,7 @@ def illustrative_caption(ds: Dataset, lang: str, extra: str = "") -> None:
 
 
 def why_list(lines: list[str], size: str = "1rem") -> None:
-    items = "".join(f"<li>{html.escape(x)}</li>" for x in lines)  # project names are user text
+    items = "".join(f"<li>{html_text(x)}</li>" for x in lines)  # project names are user text
     st.markdown(f"<ul style='font-size:{size};margin:0'>{items}</ul>", unsafe_allow_html=True)
 
 
@@ -132,7 +131,7 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
     if c2.button(t("pitch.next", plang) + " ▶", key="present_next", disabled=i >= n - 1, width="stretch"):
         st.session_state["present_i"] = i + 1
         st.rerun()
-    c3.markdown(f"<div style='font-size:1.1rem;color:#555;padding-top:.4rem'>{html.escape(pack.subtitle)} · "
+    c3.markdown(f"<div style='font-size:1.1rem;color:#555;padding-top:.4rem'>{html_text(pack.subtitle)} · "
                 f"{t('pitch.step', plang, i=i + 1 if n else 0, n=n)}</div>", unsafe_allow_html=True)
     if c4.button(t("pitch.exit", plang), key="present_exit", icon=":material/close:", width="stretch"):
         st.session_state["present"] = False
@@ -141,13 +140,13 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
     if pack.illustrative:
         st.markdown(f"<div style='background:#fff3cd;border:1px solid #8b0000;color:#8b0000;font-weight:700;"
                     f"font-size:1.2rem;padding:.3rem .8rem;border-radius:4px'>"
-                    f"{html.escape(t('pitch.illustrative_label', plang))}</div>", unsafe_allow_html=True)
+                    f"{html_text(t('pitch.illustrative_label', plang))}</div>", unsafe_allow_html=True)
     if not n:
         st.info(t("pitch.no_opportunities", plang))
         return
     opp = pack.opportunities[i]
     st.markdown(f"<h1 data-testid='presentation-title' style='font-size:2.6rem;margin:.4rem 0 0 0'>{i + 1}. "
-                f"{html.escape(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html.escape(opp.subtitle)}</div>",
+                f"{html_text(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html_text(opp.subtitle)}</div>",
                 unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     left.image(map_png(version, opp.map, pack.filters, plang, build.DEFAULT_DPI), width="stretch")
@@ -157,11 +156,11 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
                (t("common.committed", plang), fmt.vnd_short(total["committed"], plang)),
                (t("pitch.ask", plang), fmt.vnd_short(opp.ask, plang))]
         st.markdown("".join(
-            f"<div style='font-size:1.15rem;color:#555'>{html.escape(k)}</div>"
-            f"<div style='font-size:2.3rem;font-weight:700;margin-bottom:.4rem'>{html.escape(v)}</div>"
+            f"<div style='font-size:1.15rem;color:#555'>{html_text(k)}</div>"
+            f"<div style='font-size:2.3rem;font-weight:700;margin-bottom:.4rem'>{html_text(v)}</div>"
             for k, v in big), unsafe_allow_html=True)
         why_list(opp.why, "1.2rem")
-    st.caption(" · ".join(pack.provenance[:2] + [t("pitch.made", plang, date=pack.made)]))
+    st.caption(" · ".join(md_text(line) for line in [*pack.provenance[:2], t("pitch.made", plang, date=pack.made)]))
 
 
 # --- page --------------------------------------------------------------------------------------------------
@@ -184,7 +183,7 @@ with tab_profiles:
     st.markdown(t("pitch.profiles_explain", lang))
     table = tables.profiles_table(profs.values(), lang)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(ds.provenance["donors"].label(lang) if "donors" in ds.provenance else "")
+    st.caption(md_text(ds.provenance["donors"].label(lang)) if "donors" in ds.provenance else "")
     if not editable:
         st.info(t("pitch.read_only", lang))
     else:
@@ -233,14 +232,14 @@ with tab_profiles:
                    "ticket_max": round(hi * 1e9), "contact_notes": notes, "priorities_basis": basis}
             try:
                 out = store.save_donor(new, rec.revision if rec else None, user)
-                st.session_state["pitch_flash"] = t("pitch.saved", lang, donor=out.donor["donor_id"])
+                st.session_state["pitch_flash"] = md_fill("pitch.saved", lang, donor=out.donor["donor_id"])
                 st.session_state["edit_donor_next"] = out.donor["donor_id"]
                 profiles.clear()
                 st.rerun()
             except DataError as err:
                 _shared.show_data_error(err, lang)
             except ConflictError as err:
-                st.error(t("pitch.conflict", lang, error=err.text(lang)))
+                st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
         if rec is not None:
             c1, c2 = st.columns(2)
             if c1.button(t("pitch.confirm", lang), key=f"confirm_{k}", icon=":material/verified:",
@@ -251,18 +250,18 @@ with tab_profiles:
                     profiles.clear()
                     st.rerun()
                 except ConflictError as err:
-                    st.error(t("pitch.conflict", lang, error=err.text(lang)))
+                    st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
             with c2.expander(t("pitch.delete", lang)):
                 sure = st.checkbox(t("pitch.delete_confirm", lang), key=f"del_sure_{k}")
                 if st.button(t("pitch.delete", lang), disabled=not sure, key=f"del_{k}"):
                     try:
                         store.delete_donor(pick, rec.revision, user)
-                        st.session_state["pitch_flash"] = t("pitch.deleted", lang, donor=pick)
+                        st.session_state["pitch_flash"] = md_fill("pitch.deleted", lang, donor=pick)
                         st.session_state["edit_donor_next"] = NEW
                         profiles.clear()
                         st.rerun()
                     except ConflictError as err:
-                        st.error(t("pitch.conflict", lang, error=err.text(lang)))
+                        st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
             entries = store.donor_history(pick)
             with st.expander(t("pitch.history", lang)):
                 if entries:
@@ -281,7 +280,7 @@ with tab_match:
         did = st.selectbox(t("pitch.pick_donor", lang), list(profs), key="match_donor",
                            format_func=lambda d: profs[d].label(lang))
         donor = profs[did]
-        st.caption(t("pitch.donor_quality", lang, donor=donor.label(lang),
+        st.caption(md_fill("pitch.donor_quality", lang, donor=donor.label(lang),
                      quality=donors.quality_text(donor.priorities_quality, lang)))
         matches = matching.match_donor(donor, cands)
         if matches.empty:
@@ -307,7 +306,7 @@ with tab_match:
         else:
             st.dataframe(tables.donor_fits_table(fits, profs, lang), hide_index=True, width="stretch")
             best = fits.index[0]
-            st.markdown("**" + t("pitch.why_best", lang, donor=profs[best].label(lang)) + "**")
+            st.markdown("**" + md_fill("pitch.why_best", lang, donor=profs[best].label(lang)) + "**")
             row = pd.concat([cands.loc[pid], fits.loc[best]])
             why_list(explain.explain(row, profs[best], lang))
         illustrative_caption(ds, lang)

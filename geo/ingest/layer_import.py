@@ -52,10 +52,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import pyproj
 import shapely
 
+from geo.ingest import safe_gis
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
 from geo.ingest.validate import DataError, Note, Problem, catalog_label, per_language
@@ -110,39 +110,23 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
         raise DataError([Problem.of(file, "err.file_too_big", mb=per_language(lambda lang: fmt.number(len(data) / 2**20, lang, 1)),
                                           limit=MAX_LAYER_BYTES // 2**20)])
     ext = Path(filename).suffix.lower()
+    if ext == ".shp":
+        raise DataError([Problem.of(file, "err.shp_not_zipped")])
+    if ext not in (".zip", ".kmz", ".geojson", ".json", ".gpkg", ".kml"):
+        raise DataError([Problem.of(file, "err.unsupported_layer", ext=ext)])
+    fmt = safe_gis.check_content(data, file, ext)  # what it really is, before GDAL sees a byte
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        if ext in (".zip", ".kmz"):
-            target = _unzip(data, file, tmpdir)
-        elif ext in (".geojson", ".json", ".gpkg", ".kml"):
+        if fmt == "zip":
+            target, fmt = _unzip(data, file, tmpdir)
+        else:
             target = tmpdir / f"upload{ext}"
             target.write_bytes(data)
-        elif ext == ".shp":
-            raise DataError([Problem.of(file, "err.shp_not_zipped")])
-        else:
-            raise DataError([Problem.of(file, "err.unsupported_layer", ext=ext)])
-        try:
-            layers = pyogrio.list_layers(target)
-        except Exception as err:
-            raise DataError([Problem.of(file, "err.not_gis", error=_gdal_message(err))]) from None
-        spatial = [str(name) for name, gtype in layers if gtype is not None]
-        if not spatial:
-            raise DataError([Problem.of(file, "err.no_spatial_layer")])
-        if len(spatial) > 1 and ext != ".kml":
-            raise DataError([Problem.of(file, "err.several_layers", layers=", ".join(spatial))])
-        try:
-            frames = [gpd.read_file(target, layer=name) for name in spatial]
-        except Exception as err:
-            raise DataError([Problem.of(file, "err.cannot_read", error=_gdal_message(err))]) from None
-        gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
+        return safe_gis.read_checked(target, fmt, file)
 
 
-def _gdal_message(err: Exception) -> str:
-    return str(err).splitlines()[0][:200]
-
-
-def _unzip(data: bytes, file: str, tmpdir: Path) -> Path:
+def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
+    """Extract the one Shapefile (its known parts only) or KML, each part checked for what it is."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = zf.namelist()
@@ -151,6 +135,11 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> Path:
         raise DataError([Problem.of(file, "err.bad_zip", error=str(err))]) from None
     if bad:
         raise DataError([Problem.of(file, "err.damaged_zip", member=bad)])
+    for name in names:  # a VRT/GDALG beside the layer is refused even if nothing would open it
+        if name.lower().endswith((".vrt", ".gdalg.json", ".gdalg")):
+            kind = "vrt" if name.lower().endswith(".vrt") else "gdalg"
+            raise DataError([Problem.of(file, "err.zip_member_is_reference", member=name,
+                                        found=catalog_label(f"err.fmt.{kind}"))])
     kml = [n for n in names if n.lower().endswith(".kml")]
     shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
     if not shps and kml:
@@ -160,17 +149,24 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> Path:
     if len(shps) > 1:
         raise DataError([Problem.of(file, "err.zip_several", layers=", ".join(shps))])
     stem = shps[0][:-4]
-    if shps[0].lower().endswith(".shp"):
-        lower = {n.lower() for n in names}
-        missing = [ext for ext in (".dbf", ".shx") if (stem + ext).lower() not in lower]
-        if missing:
-            raise DataError([Problem.of(file, "err.shp_incomplete", name=shps[0],
-                                              missing=", ".join(missing))])
+    if shps[0].lower().endswith(".kml"):
+        part = zf.read(shps[0])
+        safe_gis.check_content(part, file, ".kml", member=shps[0])
+        (tmpdir / "layer.kml").write_bytes(part)
+        return tmpdir / "layer.kml", "kml"
+    lower = {n.lower() for n in names}
+    missing = [ext for ext in (".dbf", ".shx") if (stem + ext).lower() not in lower]
+    if missing:
+        raise DataError([Problem.of(file, "err.shp_incomplete", name=shps[0], missing=", ".join(missing))])
     for name in names:
-        if name.startswith(stem) or name == shps[0]:
-            dest = tmpdir / Path(name).name
-            dest.write_bytes(zf.read(name))
-    return tmpdir / Path(shps[0]).name
+        ext = name[len(stem):].lower()
+        if name[:len(stem)] == stem and ext in safe_gis.SHAPEFILE_PARTS:
+            part = zf.read(name)
+            if ext in (".prj", ".cpg") and not part.strip():
+                continue  # an empty sidecar says nothing: the same as none (a missing .prj asks for the CRS)
+            safe_gis.check_content(part, file, ext, member=name)
+            (tmpdir / f"layer{ext}").write_bytes(part)  # our names: nothing of the member's path reaches GDAL
+    return tmpdir / "layer.shp", "shp"
 
 
 # --- CRS ----------------------------------------------------------------------------------------------

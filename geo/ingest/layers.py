@@ -21,6 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.ingest import safe_gis
 from geo.ingest.names import nfc
 from geo.ingest.validate import (
     DataError,
@@ -75,7 +76,7 @@ def _text(series: pd.Series) -> pd.Series:
 def read_communes(path: Path) -> gpd.GeoDataFrame:
     """Commune polygons with text codes, NFC names, in EPSG:4326."""
     file = Path(path).name
-    gdf = gpd.read_file(path)
+    gdf = safe_gis.read_local(path)
     gdf = to_geographic(gdf, file)
     if "code" in gdf.columns:
         gdf["code"] = gdf["code"].astype(str).str.strip().str.zfill(5)
@@ -163,7 +164,7 @@ def read_crosswalk(path: Path, old_codes: list[str], units_2025: pd.DataFrame) -
 def read_vector(path: Path) -> gpd.GeoDataFrame:
     """Any vector layer (zones, points) in EPSG:4326, empty geometries dropped with an error."""
     file = Path(path).name
-    gdf = to_geographic(gpd.read_file(path), file)
+    gdf = to_geographic(safe_gis.read_local(path), file)
     bad = [Problem.of(file, "err.empty_geometry", i + 2, "geometry")
            for i, g in enumerate(gdf.geometry) if g is None or g.is_empty]
     if bad:

@@ -26,11 +26,16 @@ from geo.model import schema
 from geo.text import i18n
 
 Param = tuple[str, object]
+Quote = Callable[[str], str]
 
 
-def _localise(value: object, lang: str) -> object:
-    """A bilingual param (a :class:`geo.model.schema.Label`) in ``lang``; anything else unchanged."""
-    return value(lang) if isinstance(value, schema.Label) else value
+def _localise(value: object, lang: str, quote: Quote | None = None) -> object:
+    """A bilingual param (a :class:`geo.model.schema.Label`) in ``lang``; anything else unchanged.
+
+    ``quote`` (e.g. :func:`geo.text.safe.md_text`) is applied to text values: they may be user or file text.
+    """
+    value = value(lang) if isinstance(value, schema.Label) else value
+    return quote(value) if quote is not None and isinstance(value, str) else value
 
 
 def per_language(write: Callable[[str], str]) -> schema.Label:
@@ -79,24 +84,28 @@ class Problem:
         items = tuple(params.items())
         return cls(file, i18n.t(key, "en", **{k: _localise(v, "en") for k, v in items}), row, column, key, items)
 
-    def sentence(self, lang: str) -> str:
-        """What is wrong, in ``lang``, without the location."""
+    def sentence(self, lang: str, quote: Quote | None = None) -> str:
+        """What is wrong, in ``lang``, without the location (text values passed through ``quote``)."""
         if self.key is None or self.key not in i18n.CATALOG:
-            return self.message
-        return i18n.t(self.key, lang, **{k: _localise(v, lang) for k, v in self.params})
+            return quote(self.message) if quote else self.message
+        return i18n.t(self.key, lang, **{k: _localise(v, lang, quote) for k, v in self.params})
 
-    def where(self, lang: str) -> str:
-        """File, row and column in ``lang``."""
-        parts = [i18n.t("err.loc.file", lang, file=self.file)]
+    def where(self, lang: str, quote: Quote | None = None) -> str:
+        """File, row and column in ``lang`` (file and column names passed through ``quote``)."""
+        q = quote or str
+        parts = [i18n.t("err.loc.file", lang, file=q(self.file))]
         if self.row is not None:
             parts.append(i18n.t("err.loc.row", lang, row=self.row))
         if self.column:
-            parts.append(i18n.t("err.loc.column", lang, column=self.column))
+            parts.append(i18n.t("err.loc.column", lang, column=q(self.column)))
         return ", ".join(parts)
 
-    def text(self, lang: str) -> str:
-        """The whole problem for a reader of ``lang``: location, then the sentence."""
-        return f"{self.where(lang)}: {self.sentence(lang)}"
+    def text(self, lang: str, quote: Quote | None = None) -> str:
+        """The whole problem for a reader of ``lang``: location, then the sentence.
+
+        ``quote`` makes the file's and user's text inert where it is shown, e.g. ``md_text`` for Markdown.
+        """
+        return f"{self.where(lang, quote)}: {self.sentence(lang, quote)}"
 
     def __str__(self) -> str:
         where = self.file
@@ -124,8 +133,8 @@ class Note:
         i18n.CATALOG[key]  # an unknown key is a bug: fail where the note is made
         return cls(key, tuple(params.items()))
 
-    def text(self, lang: str) -> str:
-        return i18n.t(self.key, lang, **{k: _localise(v, lang) for k, v in self.params})
+    def text(self, lang: str, quote: Quote | None = None) -> str:
+        return i18n.t(self.key, lang, **{k: _localise(v, lang, quote) for k, v in self.params})
 
     def __str__(self) -> str:
         return self.text("en")
@@ -138,8 +147,8 @@ class NoteError(ValueError):
         self.note = Note.of(key, **params)
         super().__init__(str(self.note))
 
-    def text(self, lang: str) -> str:
-        return self.note.text(lang)
+    def text(self, lang: str, quote: Quote | None = None) -> str:
+        return self.note.text(lang, quote)
 
 
 class DataError(ValueError):
@@ -149,9 +158,9 @@ class DataError(ValueError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, quote: Quote | None = None) -> str:
         """Every problem in ``lang``, one per line."""
-        return "\n".join(p.text(lang) for p in self.problems)
+        return "\n".join(p.text(lang, quote) for p in self.problems)
 
 
 def _blank(value: object) -> bool:

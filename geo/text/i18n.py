@@ -912,6 +912,61 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the file holds several layers ({layers}); export the one to import into its own file",
     ),
     "err.cannot_read": ("không đọc được: {error}", "cannot be read: {error}"),
+    # uploads are sniffed before GDAL sees them (geo.ingest.safe_gis)
+    "err.layer_is_reference": (
+        "bị từ chối: nội dung là {found}, loại tệp khiến phần mềm GIS mở tệp khác hoặc địa chỉ web; "
+        "hãy tải lên chính lớp dữ liệu (GeoJSON, GeoPackage, KML hoặc Shapefile nén .zip)",
+        "refused: its content is {found}, a kind of file that makes GIS software open other files or web "
+        "addresses; upload the layer itself (GeoJSON, GeoPackage, KML or a zipped Shapefile)",
+    ),
+    "err.layer_wrong_content": (
+        "không đọc được như {expected}: nội dung là {found}; chỉ đọc GeoJSON, GeoPackage, KML và Shapefile "
+        "nén .zip; hãy lưu lại lớp ở một trong các dạng đó",
+        "cannot be read as {expected}: its content is {found}; only GeoJSON, GeoPackage, KML and zipped "
+        "Shapefiles are read; save the layer again in one of them",
+    ),
+    "err.zip_member_is_reference": (
+        "tệp '{member}' trong tệp nén bị từ chối: nội dung là {found}, loại tệp khiến phần mềm GIS mở tệp khác "
+        "hoặc địa chỉ web; hãy nén chính các tệp Shapefile (.shp, .shx, .dbf, .prj)",
+        "archive member '{member}' refused: its content is {found}, a kind of file that makes GIS software open "
+        "other files or web addresses; zip the Shapefile's own files (.shp, .shx, .dbf, .prj)",
+    ),
+    "err.zip_member_wrong_content": (
+        "tệp '{member}' trong tệp nén không đọc được như {expected}: nội dung là {found}",
+        "archive member '{member}' cannot be read as {expected}: its content is {found}",
+    ),
+    "err.geojson_crs_link": (
+        "GeoJSON khai báo hệ tọa độ bằng liên kết (kiểu '{kind}'), liên kết không được mở; hãy bỏ mục \"crs\" "
+        "hoặc ghi tên hệ tọa độ (ví dụ EPSG:4326)",
+        "the GeoJSON gives its CRS as a link (type '{kind}'), which is not followed; remove the \"crs\" member "
+        "or name the CRS (e.g. EPSG:4326)",
+    ),
+    "err.gpkg_active_content": (
+        "GeoPackage chứa nội dung có thể tự chạy truy vấn hoặc mở tệp khác ({names}); chỉ đọc GeoPackage không có "
+        "view, trigger hay bảng ảo ngoài chỉ mục không gian; hãy xuất lớp ra một GeoPackage mới",
+        "the GeoPackage holds content that can run queries or open other files ({names}); only GeoPackages "
+        "without views, triggers or virtual tables besides the spatial index are read; export the layer to a "
+        "new GeoPackage",
+    ),
+    "err.gpkg_unreadable": ("không đọc được GeoPackage ({error})", "the GeoPackage cannot be read ({error})"),
+    "err.fmt.vrt": ("một OGR VRT (tệp trỏ tới tệp khác)", "an OGR VRT (a file pointing at other files)"),
+    "err.fmt.gdalg": ("một chuỗi lệnh GDALG (tệp chạy lệnh GDAL)", "a GDALG pipeline (a file that runs GDAL commands)"),
+    "err.fmt.kml-link": ("KML có NetworkLink (nạp tệp hoặc địa chỉ web khác)",
+                         "a KML with a NetworkLink (loading another file or web address)"),
+    "err.fmt.json": ("JSON không phải GeoJSON", "JSON that is not GeoJSON"),
+    "err.fmt.xml": ("XML không phải KML", "XML that is not KML"),
+    "err.fmt.xml-dtd": ("XML có khai báo DTD/ENTITY", "XML with a DTD or entity declarations"),
+    "err.fmt.sqlite": ("cơ sở dữ liệu SQLite không phải GeoPackage", "an SQLite database that is not a GeoPackage"),
+    "err.fmt.text": ("văn bản thường", "plain text"),
+    "err.fmt.empty": ("rỗng", "empty"),
+    "err.fmt.unknown": ("không nhận ra", "not recognised"),
+    "err.fmt.zip": ("tệp nén zip", "a zip archive"),
+    "err.fmt.gpkg": ("GeoPackage", "GeoPackage"),
+    "err.fmt.geojson": ("GeoJSON", "GeoJSON"),
+    "err.fmt.kml": ("KML", "KML"),
+    "err.fmt.shp": ("hình học Shapefile (.shp/.shx)", "Shapefile geometry (.shp/.shx)"),
+    "err.fmt.dbf": ("bảng thuộc tính dBase (.dbf)", "a dBase attribute table (.dbf)"),
+    "err.fmt.prj": ("hệ tọa độ dạng WKT (.prj)", "a WKT coordinate system (.prj)"),
     "err.bad_zip": ("không phải tệp zip hợp lệ ({error})", "not a valid zip file ({error})"),
     "err.damaged_zip": ("tệp zip bị hỏng (tệp '{member}' bên trong)", "the zip file is damaged (member '{member}')"),
     "err.zip_no_shp": (

@@ -12,11 +12,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.schema import Quality
 from geo.text import i18n
 from geo.text.i18n import t
+from geo.text.safe import one_line
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,10 +57,12 @@ def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_v
     With ``unit_version`` the first line says which administrative units the figures use.
     """
     lines = [unit_version_line(unit_version, lang)] if unit_version else []
-    return "".join(f"# {line}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
+    # one_line: a line break planted in a source or licence must not start an uncommented line (a formula).
+    return "".join(f"# {one_line(line)}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
 
 
-def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None) -> str | None:
+def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None,
+                   quote: Callable[[str], str] = str) -> str | None:
     """The honesty banner: which layers are illustrative, which approximate (None when all official).
 
     Built from the layers' own provenance, so a user's official files silence it layer by layer
@@ -71,7 +76,7 @@ def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = N
     parts = []
     for quality, key in ((Quality.ILLUSTRATIVE, "common.notice_illustrative"),
                          (Quality.APPROXIMATE, "common.notice_approximate")):
-        titles = [p.title(lang) for p in provs if p.quality is quality]
+        titles = [quote(p.title(lang)) for p in provs if p.quality is quality]  # quote: md_text for Markdown
         if titles:
             parts.append(t(key, lang, layers="; ".join(titles)))
     return " ".join([*parts, t("common.notice_replace", lang)]) if parts else None

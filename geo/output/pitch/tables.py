@@ -23,6 +23,7 @@ from geo.output.pitch.pack import PitchPack
 from geo.output.reports import report
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import md_text
 
 #: Layers whose provenance the page's captions print.
 PAGE_LAYERS: tuple[str, ...] = ("projects", "funding", "donors")
@@ -39,9 +40,11 @@ def score(value: float, lang: str) -> str:
 
 
 def provenance_caption(ds: Dataset, lang: str, extra: str = "") -> str:
-    """"Illustrative" first when the projects, funding or donor profiles are, then their sources."""
+    """"Illustrative" first when the projects, funding or donor profiles are, then their sources (Markdown;
+    the sources are user text, escaped)."""
     prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, PAGE_LAYERS) else ""
-    return prefix + " · ".join([*ds.provenance_lines(lang, PAGE_LAYERS), *([extra] if extra else [])])
+    return prefix + " · ".join(md_text(line) for line in [*ds.provenance_lines(lang, PAGE_LAYERS),
+                                                          *([extra] if extra else [])])
 
 
 def project_label(cands: pd.DataFrame, pid: str, lang: str) -> str:
@@ -117,10 +120,9 @@ def opportunities_table(pack: PitchPack, lang: str) -> pd.DataFrame:
 
 
 def pack_summary(pack: PitchPack, lang: str) -> str:
-    """``"**for …** — n opportunities, slides, gap"`` above the opportunities (markdown; the subtitle escaped)."""
-    import html
-
-    return f"**{html.escape(pack.subtitle)}** — " + t("pitch.pack_summary", lang, n=len(pack.opportunities),
+    """``"**for …** — n opportunities, slides, gap"`` above the opportunities (markdown; the subtitle escaped:
+    ``html.escape`` would leave ``![](…)`` live)."""
+    return f"**{md_text(pack.subtitle)}** — " + t("pitch.pack_summary", lang, n=len(pack.opportunities),
                                                        slides=5 + len(pack.opportunities),
                                                        gap=fmt.vnd(pack.totals["gap"], lang))
 

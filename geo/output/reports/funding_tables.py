@@ -28,6 +28,7 @@ from geo.output.reports import report
 from geo.output.reports.report import Column
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.safe import md_text
 
 #: The measures a user can chart (the heat map adds the share covered).
 MEASURES: tuple[str, ...] = ("need", "committed", "disbursed", "gap")
@@ -108,9 +109,10 @@ def shown_table(frame: pd.DataFrame, layout: Sequence[Column], money: Money, tot
 
 def provenance_caption(ds: Dataset, layers: Sequence[str], lang: str, shown: tuple[str, ...] = ("projects", "funding"),
                        extra: str = "") -> str:
-    """The caption under a table or chart: "Illustrative" first when ``layers`` are, then the sources."""
+    """The caption under a table or chart (Markdown): "Illustrative" first when ``layers`` are, then the sources
+    (user text, escaped with :func:`geo.text.safe.md_text`)."""
     prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, layers) else ""
-    return prefix + " · ".join([*ds.provenance_lines(lang, shown), *([extra] if extra else [])])
+    return prefix + " · ".join(md_text(line) for line in [*ds.provenance_lines(lang, shown), *([extra] if extra else [])])
 
 
 def unit_title(unit_version: str, lang: str) -> str:

@@ -1,0 +1,124 @@
+"""Text is text (issue 13): file names and provenance a user typed show literally on the pages, and a
+line break planted in a layer's source cannot start a live formula line in the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.cli.main import main
+from geo.ingest.layer_import import preview_layer
+from geo.storage.layer_commit import commit_layer
+from geo.storage.store import BundledStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+IMAGE = "![x](http://evil.example/x.png)"
+TAG = "<img src=x onerror=alert(1)>"
+LINK = "[click](http://evil.example/)"
+SOURCE = f"Sở TN&MT {IMAGE} {TAG}\n=HYPERLINK(\"http://evil.example/\",\"ok\")"
+LICENCE = f"{LINK}\r\n@SUM(1+1)*cmd|' /C calc'!A0"
+# What the Markdown source must hold instead (md_text's escapes), so the browser shows the characters.
+IMAGE_ESCAPED = r"\!\[x\]\(http\://evil.example/x.png\)"
+TAG_ESCAPED = r"\<img src=x onerror=alert\(1\)\>"
+LINK_ESCAPED = r"\[click\]\(http\://evil.example/\)"
+
+
+def plant(store) -> None:
+    """Official commune boundaries imported with a hostile source and licence, as a user could type them."""
+    ds = store.load()
+    data = ds.communes[["code", "geometry"]].to_json().encode()
+    li = preview_layer("communes", data, "ranh_gioi.geojson", ds)
+    assert li.ok, li.problems
+    commit_layer(store, li, ds, SOURCE, LICENCE, "2025-06-30", "official", "", "tester")
+    assert store.load().provenance["communes"].source.startswith("Sở TN&MT ![x]")
+
+
+def page(path: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def bodies(at: AppTest) -> list[str]:
+    """Every Markdown source the page sent (markdown, captions, alerts)."""
+    out = [e.value for e in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error, *at.success]]
+    return [str(v) for v in out]
+
+
+def assert_literal(texts: list[str]) -> None:
+    joined = "\n".join(texts)
+    assert IMAGE not in joined and TAG not in joined and LINK not in joined, joined
+    assert not re.search(r"(?<!\\)\]\(|(?<!\\)<img|(?<!\\)!\[", joined), joined  # nothing left unescaped
+
+
+@pytest.mark.parametrize("path", ["pages/data.py", "pages/overview.py"])
+def test_planted_provenance_is_shown_escaped(path, store):
+    plant(store)
+    at = page(path)
+    texts = bodies(at)
+    assert any(IMAGE_ESCAPED in t and TAG_ESCAPED in t for t in texts), texts
+    assert any(LINK_ESCAPED in t for t in texts), texts
+    assert_literal(texts)
+
+
+def test_uploaded_file_name_is_shown_escaped(store):
+    at = page("pages/data.py")
+    name = f"![x](evil.png){TAG}.csv"  # a browser sends no "/" in a file name
+    at.file_uploader(key="data_table_upload").set_value((name, b"project_id\n", "text/csv")).run()
+    assert not at.exception
+    texts = bodies(at)
+    assert any(r"\!\[x\]\(evil.png\)" + TAG_ESCAPED in t for t in texts), texts
+    assert not any(name in t for t in texts)
+    assert_literal(texts)
+
+
+def test_sources_page_shows_provenance_as_table_text(store):
+    plant(store)
+    at = page("pages/sources.py")
+    table = at.dataframe[0].value
+    assert any(IMAGE in str(v) and TAG in str(v) for v in table.to_numpy().ravel())  # cells are text, verbatim
+    assert_literal(bodies(at))
+
+
+def test_csv_export_has_no_line_starting_with_a_formula(store, tmp_path, capsys):
+    plant(store)
+    out = tmp_path / "atlas.csv"
+    assert main(["export", "--format", "csv", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    for line in text.splitlines():
+        assert not line.startswith(("=", "+", "-", "@")), line
+    comments = [ln for ln in text.splitlines() if ln.startswith("#")]
+    assert any("=HYPERLINK" in ln and "Sở TN&MT" in ln for ln in comments)  # kept, as text, on its line
+    # And it still reads back as a table: the comment lines are skipped, the header comes next.
+    rows = list(csv.reader(io.StringIO("\n".join(ln for ln in text.splitlines() if not ln.startswith("#")))))
+    assert rows[0][0] and all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_bundled_provenance_header_is_unchanged_by_the_fix():
+    """Ordinary provenance lines come out as before: one ``# `` line per layer."""
+    from geo.output.exports.exporting import provenance_header
+
+    ds = BundledStore().load()
+    head = provenance_header(ds, "en", ("communes", "projects"))
+    assert head.count("\n") == 2 and all(ln.startswith("# ") for ln in head.splitlines())
+
+
+def test_a_typed_indicator_name_is_a_literal_slider_label(store):
+    """Widget labels are Markdown too: the name a user gives an added indicator must not render."""
+    ds = store.load()
+    at = page("pages/funding.py")
+    at.text_input(key="extra_name").set_value(f"{IMAGE}{TAG}")
+    csv_bytes = ("code,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(ds.communes["code"]))).encode()
+    at.file_uploader(key="extra_upload").set_value(("chi_so.csv", csv_bytes, "text/csv")).run()
+    assert not at.exception, at.exception
+    label = at.slider(key="w_extra").label
+    assert IMAGE_ESCAPED in label and TAG_ESCAPED in label
+    assert_literal([label])
