@@ -13,6 +13,7 @@ from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
 from geo.output.exports import exporting
 from geo.output.exports.exporting import unit_note
+from geo.storage.records import StoreUnavailable
 from geo.storage.store import default_store
 from geo.text import fmt, i18n
 from geo.text.i18n import t
@@ -48,6 +49,15 @@ def language_switch() -> str:
         key="lang", horizontal=True,
     )
     return lang()
+
+
+def require_store(lang: str) -> None:
+    """Stop the page with a clear message (which server, how to fix it) when the store cannot be opened."""
+    try:
+        default_store()
+    except StoreUnavailable as err:
+        st.error(err.text(lang))
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
