@@ -49,8 +49,15 @@ from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, _donor_provenance
-from geo.storage.records import (AuditEntry, ConflictError, DonorRecord, ProjectRecord, StoreUnavailable,
-                                 default_user, utc_now)
+from geo.storage.records import (
+    AuditEntry,
+    ConflictError,
+    DonorRecord,
+    ProjectRecord,
+    StoreUnavailable,
+    default_user,
+    utc_now,
+)
 from geo.storage.store import load_dataset
 
 SRID = 4326
@@ -292,7 +299,7 @@ class PostgisStore:
 
     def version(self) -> str:
         with self._read() as con:
-            meta = dict(con.execute(text("SELECT key, value FROM atlas_meta")).tuples().all())
+            meta = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
         where = hashlib.sha1(redact(self.url).encode()).hexdigest()[:6]
         return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
 
@@ -303,7 +310,7 @@ class PostgisStore:
 
     def project_revisions(self) -> dict[str, int]:
         with self._read() as con:
-            return dict(con.execute(text("SELECT project_id, revision FROM projects")).tuples().all())
+            return dict(con.execute(text("SELECT project_id, revision FROM projects")).all())
 
     def create_project(self, project: dict, funding: list[dict], user: str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
@@ -341,13 +348,13 @@ class PostgisStore:
     def history(self, project_id: str) -> list[AuditEntry]:
         with self._read() as con:
             rows = con.execute(text(f"SELECT {_AUDIT_COLS} FROM atlas_audit WHERE project_id=:id ORDER BY id"),
-                               {"id": project_id}).tuples().all()
+                               {"id": project_id}).all()
         return [_entry(r) for r in rows]
 
     def audit_log(self, limit: int = 200) -> list[AuditEntry]:
         with self._read() as con:
             rows = con.execute(text(f"SELECT {_AUDIT_COLS} FROM atlas_audit ORDER BY id DESC LIMIT :n"),
-                               {"n": limit}).tuples().all()
+                               {"n": limit}).all()
         return [_entry(r) for r in rows]
 
     def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
@@ -473,7 +480,7 @@ class PostgisStore:
         with self._read() as con:
             rows = con.execute(text(
                 f"SELECT {_AUDIT_COLS} FROM atlas_audit WHERE action LIKE 'donor-%' AND "
-                "(coalesce(after, before)::jsonb ->> 'donor_id') = :id ORDER BY id"), {"id": donor_id}).tuples().all()
+                "(coalesce(after, before)::jsonb ->> 'donor_id') = :id ORDER BY id"), {"id": donor_id}).all()
         return [_entry(r) for r in rows]
 
     # --- layers ----------------------------------------------------------------------------------
