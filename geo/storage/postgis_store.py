@@ -249,14 +249,14 @@ class PostgisStore:
         con.execute(text("CREATE INDEX atlas_audit_project ON atlas_audit (project_id)"))
         for layer in FEATURE_LAYERS:
             write_table(con, layer, getattr(ds, layer))
-        write_table(con, "projects", ds.projects, "revision integer NOT NULL DEFAULT 1")
+        write_table(con, "projects", ds.projects, "revision bigint NOT NULL DEFAULT 1")
         con.execute(text("CREATE UNIQUE INDEX projects_id ON projects (project_id)"))
         write_table(con, "funding", ds.funding)
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
         write_table(con, "units_2025", ds.units_2025)
         path = self.seed_dir / donors.DONOR_FILE
         frame = donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
-        write_table(con, "donors", frame[list(schema.DONOR_COLUMNS)], "revision integer NOT NULL DEFAULT 1")
+        write_table(con, "donors", frame[list(schema.DONOR_COLUMNS)], "revision bigint NOT NULL DEFAULT 1")
         con.execute(text("CREATE UNIQUE INDEX donors_id ON donors (donor_id)"))
         prov = dict(ds.provenance)
         prov.setdefault("donors", _donor_provenance(self.seed_dir))
@@ -299,7 +299,7 @@ class PostgisStore:
 
     def version(self) -> str:
         with self._read() as con:
-            meta = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
+            meta: dict[str, str] = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
         where = hashlib.sha1(redact(self.url).encode()).hexdigest()[:6]
         return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
 
