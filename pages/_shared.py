@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo.analysis import funding, indicators, units
 from geo.ingest import atlas_toml
+from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
@@ -52,11 +53,15 @@ def language_switch() -> str:
 
 
 def require_store(lang: str) -> None:
-    """Stop the page with a clear message (which server, how to fix it) when the store cannot be opened."""
+    """Stop the page with a clear message when the store cannot be opened (which server and how to fix it;
+    a database written by a newer app)."""
     try:
         default_store()
     except StoreUnavailable as err:
         st.error(err.text(lang))
+        st.stop()
+    except DataError as err:
+        show_data_error(err, lang)
         st.stop()
 
 

@@ -78,6 +78,46 @@ def test_a_url_that_is_not_postgresql_is_explained(monkeypatch):
     assert vi != en and "postgresql://" in en and "s3cret-pw" not in vi + en
 
 
+def test_app_on_the_shared_server_shows_an_edit_made_elsewhere_on_the_next_rerun(app_page, monkeypatch, postgis_url):
+    from geo.storage.postgis_store import PostgisStore
+
+    monkeypatch.setenv("ATLAS_DATABASE_URL", postgis_url)
+    at = app_page("pages/overview.py", lang="en")
+    assert not at.exception and not at.error
+
+    def projects_shown() -> int:
+        (metric,) = [m for m in at.metric if m.label == "Projects"]
+        return int(str(metric.value).replace(",", "").replace(".", ""))
+
+    n = projects_shown()
+    other = PostgisStore(postgis_url)  # another app process's store on the same database
+    other.delete_project("TD-004", other.get_project("TD-004").revision, "Minh")
+    at.run()
+    assert not at.exception and projects_shown() == n - 1
+
+
+def test_a_server_lost_mid_session_gives_the_same_message_and_the_store_recovers(tmp_path):
+    from geo.storage import postgis_store
+    from tests import pg_cluster
+
+    cluster = pg_cluster.start_cluster()  # its own server: this test stops it
+    try:
+        url = cluster.url(cluster.new_database(), password="s3cret-pw")  # trust auth: the password is not checked
+        store = postgis_store.PostgisStore(url)
+        n = len(store.load().projects)
+        cluster.stop()
+        with pytest.raises(StoreUnavailable) as err:
+            store.load()
+        assert url.replace("s3cret-pw", "***") in err.value.text("vi") and "s3cret-pw" not in err.value.text("en")
+        cluster.restart()
+        assert len(store.load().projects) == n  # same store object, no app restart
+        rec = store.get_project("TD-001")
+        assert store.update_project("TD-001", rec.project, [], rec.revision, "Lan").revision == rec.revision + 1
+    finally:
+        postgis_store.dispose(url)
+        pg_cluster.remove(cluster)
+
+
 # --- the database itself --------------------------------------------------------------------------------
 def _sql(url: str, statement: str) -> list[tuple]:
     import psycopg

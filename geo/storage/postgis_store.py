@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import tomllib
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from geo.ingest.atlas_toml import parse_config, to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
@@ -68,7 +69,8 @@ MIGRATIONS: dict[int, Callable[[Connection], str]] = {}
 
 _SQL_TYPES = {"bool": "boolean", "int32": "integer", "int": "bigint", "float": "double precision", "str": "text"}
 _ENGINES: dict[str, Engine] = {}
-_READY: set[str] = set()
+_READY: set[str] = set()  # URLs this process has checked (seeded, schema known) since the last lost connection
+_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 
 
 def driver_url(url: str) -> URL:
@@ -95,16 +97,18 @@ def redact(url: str) -> str:
 
 def engine(url: str) -> Engine:
     """One pooled engine per URL and process (pages open a store object per call)."""
-    if url not in _ENGINES:
-        _ENGINES[url] = create_engine(driver_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4,
-                                      connect_args={"connect_timeout": 5, "application_name": "tam-duong-atlas"})
-    return _ENGINES[url]
+    with _LOCK:
+        if url not in _ENGINES:  # pre-ping: a connection the server dropped is replaced, not reused
+            _ENGINES[url] = create_engine(driver_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4,
+                                          connect_args={"connect_timeout": 5, "application_name": "tam-duong-atlas"})
+        return _ENGINES[url]
 
 
 def dispose(url: str) -> None:
     """Close this process's connections to ``url`` (before the database is dropped or used as a template)."""
-    eng = _ENGINES.pop(url, None)
-    _READY.discard(url)
+    with _LOCK:
+        eng = _ENGINES.pop(url, None)
+        _READY.discard(url)
     if eng is not None:
         eng.dispose()
 
@@ -207,11 +211,7 @@ class PostgisStore:
                 con.execute(text("SELECT 1"))
         except DBAPIError as err:
             dispose(self.url)
-            reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
-            pw = make_url(self.url).password
-            if pw:
-                reason = reason.replace(str(pw), "***")
-            raise StoreUnavailable("err.db_unreachable", url=redact(self.url), reason=reason) from None
+            raise self._unavailable(err) from None
         with engine(self.url).begin() as con:
             con.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK})
             if con.execute(text("SELECT to_regclass('atlas_meta')")).scalar() is None:
@@ -221,8 +221,27 @@ class PostgisStore:
                 raise DataError([Problem.of(redact(self.url), "err.store_newer", found=found)])
             if found < SCHEMA_VERSION:
                 self._migrate(con, found)
-        _READY.add(self.url)
+        with _LOCK:
+            _READY.add(self.url)
         return self
+
+    def _unavailable(self, err: DBAPIError) -> StoreUnavailable:
+        """The server's reason, password removed, in the keyed message that names the URL."""
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+        password = make_url(self.url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        return StoreUnavailable("err.db_unreachable", url=redact(self.url), reason=reason)
+
+    @contextmanager
+    def _connection_lost(self) -> Iterator[None]:
+        """A server gone mid-session: the same clear message, and the next open checks the server again."""
+        try:
+            yield
+        except OperationalError as err:
+            with _LOCK:
+                _READY.discard(self.url)
+            raise self._unavailable(err) from None
 
     def _migrate(self, con: Connection, found: int) -> None:
         """Run the numbered steps ``found+1 … SCHEMA_VERSION`` (same transaction as the caller's lock)."""
@@ -265,7 +284,7 @@ class PostgisStore:
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         self.open()
-        with engine(self.url).connect() as con:
+        with self._connection_lost(), engine(self.url).connect() as con:
             con = con.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for every table read
             with con.begin():
                 yield con
@@ -274,7 +293,7 @@ class PostgisStore:
     def _write(self) -> Iterator[Connection]:
         """One transaction; writers queue on the data_version row, taken first (no deadlocks between edits)."""
         self.open()
-        with engine(self.url).begin() as con:
+        with self._connection_lost(), engine(self.url).begin() as con:
             _bump(con)
             yield con
 
