@@ -137,17 +137,19 @@ def test_layers_are_epsg4326_geometries_with_a_spatial_index(postgis_url):
     assert set(FEATURE_LAYERS) <= gist
 
 
-def test_a_database_of_a_newer_schema_is_refused_and_kept(postgis_url):
+@pytest.mark.parametrize("found", ["99", "1"])
+def test_a_database_of_a_schema_it_cannot_use_is_refused_and_kept(postgis_url, found):
     from geo.storage import postgis_store
 
     postgis_store.PostgisStore(postgis_url).load()
-    _sql(postgis_url, "UPDATE atlas_meta SET value='99' WHERE key='schema_version'")
+    _sql(postgis_url, f"UPDATE atlas_meta SET value='{found}' WHERE key='schema_version'")
     postgis_store.dispose(postgis_url)  # as a new app process would
     with pytest.raises(DataError) as err:
         postgis_store.PostgisStore(postgis_url).load()
     (p,) = err.value.problems
-    assert "99" in p.text("vi") and "99" in p.text("en") and p.text("vi") != p.text("en")
+    assert found in p.text("vi") and found in p.text("en") and p.text("vi") != p.text("en")
     assert _sql(postgis_url, "SELECT count(*) FROM projects")[0][0] > 0  # never recreated
+    assert _sql(postgis_url, "SELECT value FROM atlas_meta WHERE key='schema_version'") == [(found,)]
 
 
 def test_geopackage_content_moves_to_postgis_unchanged(store, postgis_url):

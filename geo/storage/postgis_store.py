@@ -16,9 +16,10 @@
   checks the revision it read with ``UPDATE … WHERE id = :id AND revision = :rev`` (row count
   checked; else :class:`ConflictError`), then writes the audit rows. A refused write rolls back.
 - Schema versions are those of :data:`geo.storage.gpkg_store.SCHEMA_VERSION`. A PostGIS database
-  starts at version 3 (the first one with a PostGIS store); later versions add a numbered step to
-  :data:`MIGRATIONS`, run in one transaction on open and logged as ``migrate``. A database of a
-  newer schema is refused.
+  starts at version 3 (the first one with a PostGIS store); each later version adds its numbered step
+  to :data:`MIGRATIONS` (as :meth:`GpkgStore._migrate` gains one), run in one transaction on open and
+  logged as ``migrate``, user data kept. A database of a newer schema, or of one no step leads from, is
+  refused with a message; it is never recreated.
 """
 
 from __future__ import annotations
@@ -219,6 +220,9 @@ class PostgisStore:
             found = int(con.execute(text("SELECT value FROM atlas_meta WHERE key='schema_version'")).scalar_one())
             if found > SCHEMA_VERSION:
                 raise DataError([Problem.of(redact(self.url), "err.store_newer", found=found)])
+            if found < FIRST_SCHEMA or any(n not in MIGRATIONS for n in range(found + 1, SCHEMA_VERSION + 1)):
+                raise DataError([Problem.of(redact(self.url), "err.db_schema_unknown", found=found,
+                                            expected=SCHEMA_VERSION)])
             if found < SCHEMA_VERSION:
                 self._migrate(con, found)
         with _LOCK:
@@ -245,7 +249,7 @@ class PostgisStore:
 
     def _migrate(self, con: Connection, found: int) -> None:
         """Run the numbered steps ``found+1 … SCHEMA_VERSION`` (same transaction as the caller's lock)."""
-        steps = [MIGRATIONS[n](con) for n in range(max(found, FIRST_SCHEMA) + 1, SCHEMA_VERSION + 1)]
+        steps = [MIGRATIONS[n](con) for n in range(found + 1, SCHEMA_VERSION + 1)]
         con.execute(text("UPDATE atlas_meta SET value=:v WHERE key='schema_version'"), {"v": str(SCHEMA_VERSION)})
         _bump(con)
         _audit(con, "atlas", "migrate", None, None, None, None,

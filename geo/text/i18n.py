@@ -1035,6 +1035,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         " and accepts connections, then check host, port, database name, user and password in ATLAS_DATABASE_URL;"
         " or unset ATLAS_DATABASE_URL to use the GeoPackage file on this computer.",
     ),
+    "err.db_schema_unknown": (
+        "cơ sở dữ liệu có lược đồ {found}, ứng dụng này không nâng cấp được lên lược đồ {expected};"
+        " hãy dùng một cơ sở dữ liệu trống hoặc cơ sở dữ liệu do ứng dụng này tạo",
+        "the database has schema {found}, which this app cannot upgrade to schema {expected};"
+        " use an empty database or one this app created",
+    ),
     "err.db_bad_url": (
         "ATLAS_DATABASE_URL '{url}' không phải địa chỉ PostgreSQL; hãy dùng dạng"
         " postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl, hoặc bỏ biến này để dùng tệp GeoPackage.",
