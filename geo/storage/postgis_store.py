@@ -50,7 +50,7 @@ from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
-from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, _donor_provenance
+from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
 from geo.storage.records import (
     AuditEntry,
     ConflictError,
@@ -100,6 +100,10 @@ def engine(url: str) -> Engine:
     """One pooled engine per URL and process (pages open a store object per call)."""
     with _LOCK:
         if url not in _ENGINES:  # pre-ping: a connection the server dropped is replaced, not reused
+            try:
+                import psycopg  # noqa: F401  (SQLAlchemy would only fail at the first query)
+            except ImportError:
+                raise StoreUnavailable("err.db_driver_missing") from None
             _ENGINES[url] = create_engine(driver_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4,
                                           connect_args={"connect_timeout": 5, "application_name": "tam-duong-atlas"})
         return _ENGINES[url]
@@ -257,8 +261,6 @@ class PostgisStore:
 
     def _seed(self, con: Connection) -> None:
         """Create every table from the bundle (what :meth:`GpkgStore.seed` writes), in the caller's transaction."""
-        from geo.ingest import donors
-
         if con.execute(text("SELECT 1 FROM pg_extension WHERE extname='postgis'")).first() is None:
             con.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
         ds = load_dataset(self.seed_dir)
@@ -277,12 +279,11 @@ class PostgisStore:
         write_table(con, "funding", ds.funding)
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
         write_table(con, "units_2025", ds.units_2025)
-        path = self.seed_dir / donors.DONOR_FILE
-        frame = donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
-        write_table(con, "donors", frame[list(schema.DONOR_COLUMNS)], "revision bigint NOT NULL DEFAULT 1")
+        write_table(con, "donors", donor_seed(self.seed_dir)[list(schema.DONOR_COLUMNS)],
+                    "revision bigint NOT NULL DEFAULT 1")
         con.execute(text("CREATE UNIQUE INDEX donors_id ON donors (donor_id)"))
         prov = dict(ds.provenance)
-        prov.setdefault("donors", _donor_provenance(self.seed_dir))
+        prov.setdefault("donors", donor_provenance(self.seed_dir))
         _write_provenance(con, prov)
 
     @contextmanager

@@ -1041,6 +1041,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the database has schema {found}, which this app cannot upgrade to schema {expected};"
         " use an empty database or one this app created",
     ),
+    "err.db_driver_missing": (
+        "ATLAS_DATABASE_URL được đặt nhưng thiếu thư viện PostgreSQL; hãy chạy: pip install -r requirements.txt",
+        "ATLAS_DATABASE_URL is set but the PostgreSQL library is missing; run: pip install -r requirements.txt",
+    ),
     "err.db_bad_url": (
         "ATLAS_DATABASE_URL '{url}' không phải địa chỉ PostgreSQL; hãy dùng dạng"
         " postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl, hoặc bỏ biến này để dùng tệp GeoPackage.",
