@@ -103,6 +103,9 @@ def provenance_banner(ds: Dataset, lang: str) -> None:
 
 def show_data_error(err: Exception, lang: str) -> None:
     """List every problem of a DataError (file, row, column) in ``lang``; other errors as their text."""
+    if isinstance(err, StoreUnavailable):  # the server went away mid-session: its own sentence, no list
+        st.error(err.text(lang))
+        return
     problems = getattr(err, "problems", None)
     lines = [p.text(lang) for p in problems] if problems is not None else [str(err)]
     st.error(t("common.data_error", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
