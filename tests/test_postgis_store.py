@@ -246,3 +246,31 @@ def test_writers_in_several_processes_lose_no_update(postgis_url):
         updates = [e for e in store.history(pid) if e.action == "update"]
         assert [e.after["project"]["donor"] for e in updates] == [d for _, d in mine]
     assert store.version() != v0  # and every process's cache key moved
+
+
+def _open_and_count(url: str, start: float) -> tuple[str, int, int]:
+    from geo.storage.postgis_store import PostgisStore
+
+    time.sleep(max(0.0, start - time.time()))
+    store = PostgisStore(url)
+    return store.version(), len(store.load().projects), len(store.list_donors())
+
+
+def test_app_servers_starting_together_on_an_empty_database_seed_it_once(postgis_cluster):
+    from geo.storage.store import BundledStore
+
+    db = f"atlas_empty_{os.getpid()}"
+    postgis_cluster.sql(f"CREATE DATABASE {db}")  # no PostGIS extension, no tables: a fresh `createdb`
+    url = postgis_cluster.url(db)
+    try:
+        start = time.time() + 3
+        with multiprocessing.get_context("spawn").Pool(3) as pool:
+            seen = pool.starmap(_open_and_count, [(url, start)] * 3)
+        bundled = BundledStore()
+        assert len({v for v, _, _ in seen}) == 1  # one store, seeded once (same id, same data version)
+        assert {(n, d) for _, n, d in seen} == {(len(bundled.load().projects), len(bundled.list_donors()))}
+        assert _sql(url, "SELECT count(*) FROM atlas_meta WHERE key='store_id'") == [(1,)]
+        assert _sql(url, "SELECT extname FROM pg_extension WHERE extname='postgis'") == [("postgis",)]
+    finally:
+        postgis_cluster.drop_database(db)
+
