@@ -7,6 +7,7 @@ from pages import _shared
 
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")
 lang = _shared.language_switch()
+_shared.require_store(lang)  # a shared server that is down: one clear message, no traceback
 
 pages = [
     st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),

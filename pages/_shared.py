@@ -8,11 +8,13 @@ import streamlit as st
 
 from geo.analysis import funding, indicators, units
 from geo.ingest import atlas_toml
+from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
 from geo.output.exports import exporting
 from geo.output.exports.exporting import unit_note
+from geo.storage.records import StoreUnavailable
 from geo.storage.store import default_store
 from geo.text import fmt, i18n
 from geo.text.i18n import t
@@ -49,6 +51,19 @@ def language_switch() -> str:
         key="lang", horizontal=True,
     )
     return lang()
+
+
+def require_store(lang: str) -> None:
+    """Stop the page with a clear message when the store cannot be opened (which server and how to fix it;
+    a database written by a newer app)."""
+    try:
+        default_store()
+    except StoreUnavailable as err:
+        st.error(err.text(lang))
+        st.stop()
+    except DataError as err:
+        show_data_error(err, lang)
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,6 +104,9 @@ def provenance_banner(ds: Dataset, lang: str) -> None:
 
 def show_data_error(err: Exception, lang: str) -> None:
     """List every problem of a DataError (file, row, column) in ``lang``; other errors as their text."""
+    if isinstance(err, StoreUnavailable):  # the server went away mid-session: its own sentence, no list
+        st.error(err.text(lang))
+        return
     problems = getattr(err, "problems", None)
     lines = [p.text(lang, quote=md_text) for p in problems] if problems is not None else [md_text(err)]
     st.error(t("common.data_error", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))

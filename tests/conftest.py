@@ -46,6 +46,29 @@ def atlas_data_dir(tmp_path_factory, seeded_store_file, monkeypatch):
     return d
 
 
+@pytest.fixture(scope="session")
+def postgis_cluster():
+    """A throwaway PostgreSQL + PostGIS server for this test process (tests/pg_cluster.py), stopped at the end.
+    Skips when the server is not installed, fails instead with ATLAS_REQUIRE_POSTGIS=1 (CI)."""
+    from tests import pg_cluster
+
+    cluster = pg_cluster.start_cluster()
+    yield cluster
+    pg_cluster.remove(cluster)
+
+
+@pytest.fixture
+def postgis_url(postgis_cluster):
+    """A fresh database holding the seeded store, private to the test (dropped after it)."""
+    from geo.storage import postgis_store
+
+    db = postgis_cluster.new_database()
+    url = postgis_cluster.url(db)
+    yield url
+    postgis_store.dispose(url)
+    postgis_cluster.drop_database(db)
+
+
 @pytest.fixture
 def store(atlas_data_dir):
     """The test's own store (what default_store() returns)."""

@@ -1,8 +1,9 @@
 """Every store behaves the same behind :class:`geo.storage.interface.Store`.
 
-Each test runs once per implementation in :data:`BACKENDS`. A new implementation (PostGIS,
-issue 14) joins the suite by adding its name there and a branch in :func:`backend` that opens a
-store seeded from the bundled data; nothing else changes. What only the GeoPackage file does
+Each test runs once per implementation in :data:`BACKENDS`: the GeoPackage file and a real PostGIS
+server (a throwaway cluster, tests/pg_cluster.py; skipped when PostgreSQL is not installed, a failure
+with ``ATLAS_REQUIRE_POSTGIS=1`` as in CI). A new implementation joins the suite by adding its name
+there and a branch in :func:`backend` that opens a store seeded from the bundled data. What only the GeoPackage file does
 (WAL, seeding a missing file, schema migration) is in tests/test_gpkg_store.py and
 tests/test_donors_store.py.
 """
@@ -27,7 +28,7 @@ from geo.storage.interface import Store
 from geo.storage.records import ConflictError, default_user
 from geo.storage.store import BundledStore
 
-BACKENDS = ["gpkg"]
+BACKENDS = ["gpkg", "postgis"]
 FEATURE_LAYERS = ("communes", "crop_zones", "risk_zones", "landslide_events")
 TABLES = ("projects", "funding", "units_2025")
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,11 @@ def backend(request, atlas_data_dir) -> Backend:
         from geo.storage.gpkg_store import STORE_FILE, GpkgStore
 
         return Backend("gpkg", lambda: GpkgStore(atlas_data_dir / STORE_FILE))
+    if request.param == "postgis":
+        from geo.storage.postgis_store import PostgisStore
+
+        url = request.getfixturevalue("postgis_url")
+        return Backend("postgis", lambda: PostgisStore(url))
     raise AssertionError(f"no fixture for store {request.param}")
 
 
@@ -445,7 +451,7 @@ def test_replace_layer_is_one_transaction_with_provenance(any_store):
 # --- callers use the interface --------------------------------------------------------------------------
 def test_pages_and_app_never_import_a_store_implementation():
     # import-linter guards geo/ (pyproject.toml); pages/ and app.py are not a package, so check them here.
-    pattern = re.compile(r"^\s*(from|import)\s+geo\.storage\.gpkg_store\b", re.M)
+    pattern = re.compile(r"^\s*(from|import)\s+geo\.storage\.(gpkg|postgis)_store\b", re.M)
     files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
     assert len(files) > 5
     offenders = [f.name for f in files if pattern.search(f.read_text(encoding="utf-8"))]

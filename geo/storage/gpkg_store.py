@@ -140,7 +140,7 @@ class GpkgStore:
                 if found < 2:
                     _write_donors(con, self._donor_seed())
                     prov = _read_provenance(con)
-                    prov["donors"] = _donor_provenance(self.seed_dir)
+                    prov["donors"] = donor_provenance(self.seed_dir)
                     _write_provenance(con, prov)
                     steps.append("donor profiles added from the bundled starter list")
                 if found < 3:
@@ -156,10 +156,7 @@ class GpkgStore:
             raise
 
     def _donor_seed(self) -> pd.DataFrame:
-        from geo.ingest import donors
-
-        path = self.seed_dir / donors.DONOR_FILE
-        return donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
+        return donor_seed(self.seed_dir)
 
     def seed(self) -> None:
         """Create the store from the bundled data. Never replaces an existing file."""
@@ -191,7 +188,7 @@ class GpkgStore:
             gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
             _write_donors(con, self._donor_seed())
             prov = dict(ds.provenance)
-            prov.setdefault("donors", _donor_provenance(self.seed_dir))
+            prov.setdefault("donors", donor_provenance(self.seed_dir))
             _write_provenance(con, prov)
             con.execute("COMMIT")
             con.close()
@@ -573,7 +570,15 @@ def _write_donors(con: sqlite3.Connection, frame: pd.DataFrame) -> None:
     con.execute("CREATE UNIQUE INDEX donors_id ON donors(donor_id)")
 
 
-def _donor_provenance(seed_dir: Path) -> schema.Provenance:
+def donor_seed(seed_dir: Path) -> pd.DataFrame:
+    """The donor profiles a new store starts with: the bundle's ``donors.csv``, else the bundled starter list."""
+    from geo.ingest import donors
+
+    path = seed_dir / donors.DONOR_FILE
+    return donors.read_donor_csv(path if path.exists() else BUNDLED_DATA_DIR / donors.DONOR_FILE)
+
+
+def donor_provenance(seed_dir: Path) -> schema.Provenance:
     from geo.ingest.layers import read_manifest
 
     for d in (seed_dir, BUNDLED_DATA_DIR):

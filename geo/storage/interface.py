@@ -3,7 +3,8 @@
 Split by concern so a caller can say what it needs (an export only reads; the pitch page
 edits donors), and combined in :class:`Store`, which :func:`geo.storage.store.default_store`
 returns. Implementations satisfy these protocols structurally (no inheritance):
-:class:`geo.storage.gpkg_store.GpkgStore` (all of :class:`Store`) and
+:class:`geo.storage.gpkg_store.GpkgStore` and :class:`geo.storage.postgis_store.PostgisStore`
+(all of :class:`Store`: the local file, the shared server) and
 :class:`geo.storage.store.BundledStore` (:class:`ReadOnlyStore`: the shipped files).
 ``tests/test_store_contract.py`` holds every implementation of :class:`Store` to the same behaviour.
 

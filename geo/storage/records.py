@@ -12,6 +12,7 @@ import getpass
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from geo.ingest.validate import DataError, Note
 from geo.text.i18n import t
 
 
@@ -85,3 +86,21 @@ class DonorRecord:
 
     donor: dict
     revision: int
+
+
+class StoreUnavailable(DataError):
+    """The store cannot be opened (server unreachable, bad URL): one keyed sentence that says how to fix it.
+
+    A :class:`DataError` so every command already exits non-zero with it; ``str()`` is English.
+    """
+
+    def __init__(self, key: str, **params: object):
+        self.note = Note.of(key, **params)
+        super().__init__([])
+        self.args = (str(self.note),)
+
+    def text(self, lang: str) -> str:
+        return self.note.text(lang)
+
+    def __str__(self) -> str:
+        return str(self.note)

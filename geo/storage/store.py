@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ from geo.model.config import BUNDLED_DATA_DIR
 from geo.model.dataset import Dataset
 from geo.storage.interface import ReadOnlyStore, Store
 from geo.storage.records import DonorRecord
+
+DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 
 __all__ = ["BUNDLED_DATA_DIR", "BundledStore", "Dataset", "Store", "default_store", "load_dataset"]
 
@@ -91,16 +94,24 @@ class BundledStore:
 
 
 def default_store() -> Store:
-    """The store the app and CLI use: the user's GeoPackage (see :mod:`geo.storage.gpkg_store`).
+    """The store the app and CLI use: the shared database named by ``$ATLAS_DATABASE_URL``
+    (:mod:`geo.storage.postgis_store`), else the user's GeoPackage (:mod:`geo.storage.gpkg_store`).
 
-    It lives in ``$ATLAS_DATA_DIR`` (or the per-user data folder) and is seeded from the
-    bundled data on first use; :class:`BundledStore` stays available for read-only use.
+    The GeoPackage lives in ``$ATLAS_DATA_DIR`` (or the per-user data folder); either store is
+    seeded from the bundled data on first use. A database that cannot be reached raises
+    :class:`geo.storage.records.StoreUnavailable` (a keyed, password-free sentence).
+    :class:`BundledStore` stays available for read-only use.
     """
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        from geo.storage.postgis_store import open_url
+
+        return open_url(url)
     from geo.storage.gpkg_store import open_default
 
     return open_default()
 
 
-if TYPE_CHECKING:  # the type checker holds BundledStore to the read-only interface (default_store does GpkgStore)
+if TYPE_CHECKING:  # the type checker holds BundledStore to the read-only interface
     _read_only: ReadOnlyStore = BundledStore()
 

@@ -1083,6 +1083,31 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tệp dữ liệu được ghi bởi phiên bản mới hơn của ứng dụng (lược đồ {found}); hãy cập nhật ứng dụng",
         "written by a newer version of the atlas (schema {found}); update the app",
     ),
+    # the shared PostGIS store (geo/storage/postgis_store.py), opened at start
+    "err.db_unreachable": (
+        "Không kết nối được máy chủ cơ sở dữ liệu {url} ({reason}). Cách sửa: kiểm tra máy chủ PostgreSQL đang chạy"
+        " và nhận kết nối, rồi kiểm tra máy, cổng, tên cơ sở dữ liệu, người dùng và mật khẩu trong ATLAS_DATABASE_URL;"
+        " hoặc bỏ ATLAS_DATABASE_URL để dùng tệp GeoPackage trên máy này.",
+        "Cannot connect to the database server {url} ({reason}). To fix: check that the PostgreSQL server is running"
+        " and accepts connections, then check host, port, database name, user and password in ATLAS_DATABASE_URL;"
+        " or unset ATLAS_DATABASE_URL to use the GeoPackage file on this computer.",
+    ),
+    "err.db_schema_unknown": (
+        "cơ sở dữ liệu có lược đồ {found}, ứng dụng này không nâng cấp được lên lược đồ {expected};"
+        " hãy dùng một cơ sở dữ liệu trống hoặc cơ sở dữ liệu do ứng dụng này tạo",
+        "the database has schema {found}, which this app cannot upgrade to schema {expected};"
+        " use an empty database or one this app created",
+    ),
+    "err.db_driver_missing": (
+        "ATLAS_DATABASE_URL được đặt nhưng thiếu thư viện PostgreSQL; hãy chạy: pip install -r requirements.txt",
+        "ATLAS_DATABASE_URL is set but the PostgreSQL library is missing; run: pip install -r requirements.txt",
+    ),
+    "err.db_bad_url": (
+        "ATLAS_DATABASE_URL '{url}' không phải địa chỉ PostgreSQL; hãy dùng dạng"
+        " postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl, hoặc bỏ biến này để dùng tệp GeoPackage.",
+        "ATLAS_DATABASE_URL '{url}' is not a PostgreSQL address; use the form"
+        " postgresql://user:password@host:5432/database, or unset it to use the GeoPackage file.",
+    ),
     "err.project_exists": ("mã dự án '{pid}' đã có", "project_id '{pid}' already exists"),
     "err.project_id_fixed": (
         "không thể đổi mã dự án; hãy tạo dự án mới", "the project id cannot be changed; create a new project instead",

@@ -1,0 +1,636 @@
+"""The shared store: one PostGIS database that several app processes read and edit.
+
+:class:`PostgisStore` implements :class:`geo.storage.interface.Store` like
+:class:`geo.storage.gpkg_store.GpkgStore`, over SQLAlchemy 2 Core and psycopg 3. It is chosen by
+``ATLAS_DATABASE_URL=postgresql://user:password@host:port/database`` (see
+:func:`geo.storage.store.default_store`).
+
+- On first open the database gets the ``postgis`` extension (if missing) and is seeded from the
+  bundle exactly as a new GeoPackage is (:func:`geo.storage.store.load_dataset`, the donors csv,
+  ``layers.json`` provenance, ``atlas.toml`` config), in one transaction under an advisory lock,
+  so two processes opening an empty database seed it once.
+- Feature layers keep their geometry in EPSG:4326 (``geometry(Geometry, 4326)``, written and read
+  as WKB) with a GiST index; areas are computed by :mod:`geo.analysis` in the district's metric CRS.
+- Every write is one transaction: it first bumps ``atlas_meta.data_version`` (so writers queue on
+  that row, and :meth:`PostgisStore.version` is a database-side counter every process sees), then
+  checks the revision it read with ``UPDATE … WHERE id = :id AND revision = :rev`` (row count
+  checked; else :class:`ConflictError`), then writes the audit rows. A refused write rolls back.
+- Schema versions are those of :data:`geo.storage.gpkg_store.SCHEMA_VERSION`. A PostGIS database
+  starts at version 3 (the first one with a PostGIS store); each later version adds its numbered step
+  to :data:`MIGRATIONS` (as :meth:`GpkgStore._migrate` gains one), run in one transaction on open and
+  logged as ``migrate``, user data kept. A database of a newer schema, or of one no step leads from, is
+  refused with a message; it is never recreated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import tomllib
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from geo.ingest.atlas_toml import parse_config, to_toml
+from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.model import schema
+from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
+from geo.model.config import DEFAULT as DEFAULT_CONFIG
+from geo.model.dataset import Dataset
+from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
+from geo.storage.records import (
+    AuditEntry,
+    ConflictError,
+    DonorRecord,
+    ProjectRecord,
+    StoreUnavailable,
+    default_user,
+    utc_now,
+)
+from geo.storage.store import load_dataset
+
+SRID = 4326
+FIRST_SCHEMA = 3  # the schema a new PostGIS database is created at
+_SEED_LOCK = 0x41544C53  # advisory lock key ("ATLS"): one seeding process at a time
+#: Numbered steps from schema ``n - 1`` to ``n`` (run in order, in one transaction): ``n -> step(con) -> log line``.
+MIGRATIONS: dict[int, Callable[[Connection], str]] = {}
+
+_SQL_TYPES = {"bool": "boolean", "int32": "integer", "int": "bigint", "float": "double precision", "str": "text"}
+_ENGINES: dict[str, Engine] = {}
+_READY: set[str] = set()  # URLs this process has checked (seeded, schema known) since the last lost connection
+_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
+
+
+def driver_url(url: str) -> URL:
+    """``postgresql://…`` as SQLAlchemy's psycopg 3 URL; :class:`StoreUnavailable` if it is not one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable("err.db_bad_url", url=redact(url)) from None
+    if parsed.drivername in ("postgresql", "postgres", "postgis"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername != "postgresql+psycopg":
+        raise StoreUnavailable("err.db_bad_url", url=redact(url))
+    return parsed
+
+
+def redact(url: str) -> str:
+    """The URL as users may see it: the password replaced by ``***``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url.split("@")[-1]
+    return parsed.render_as_string(hide_password=True)
+
+
+def engine(url: str) -> Engine:
+    """One pooled engine per URL and process (pages open a store object per call)."""
+    with _LOCK:
+        if url not in _ENGINES:  # pre-ping: a connection the server dropped is replaced, not reused
+            try:
+                import psycopg  # noqa: F401  (SQLAlchemy would only fail at the first query)
+            except ImportError:
+                raise StoreUnavailable("err.db_driver_missing") from None
+            _ENGINES[url] = create_engine(driver_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4,
+                                          connect_args={"connect_timeout": 5, "application_name": "tam-duong-atlas"})
+        return _ENGINES[url]
+
+
+def dispose(url: str) -> None:
+    """Close this process's connections to ``url`` (before the database is dropped or used as a template)."""
+    with _LOCK:
+        eng = _ENGINES.pop(url, None)
+        _READY.discard(url)
+    if eng is not None:
+        eng.dispose()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _kind(dtype: object) -> str:
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int32" if str(dtype).lower() == "int32" else "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    return "str"
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _series(values: list, sql_type: str) -> pd.Series:
+    """A column read back with the pandas dtype it was written from (as :func:`geo.storage.gpkg.read_table`)."""
+    if sql_type == "boolean":
+        s = pd.Series(values, dtype=object)
+        return s.astype("boolean").astype(bool) if s.notna().all() else s.astype("boolean")
+    if sql_type in ("integer", "bigint"):
+        s = pd.Series(values, dtype=object)
+        dtype = "int32" if sql_type == "integer" else "int64"
+        return s.astype(dtype) if s.notna().all() else s.astype(dtype.capitalize())
+    if sql_type == "double precision":
+        return pd.Series(values, dtype="float64")
+    return pd.Series(values, dtype="str")
+
+
+def write_table(con: Connection, name: str, df: pd.DataFrame, extra_columns: str = "") -> None:
+    """(Re)create table ``name`` from ``df`` inside the caller's transaction; a GeoDataFrame gets ``geom``."""
+    con.execute(text(f"DROP TABLE IF EXISTS {_q(name)}"))
+    spatial = isinstance(df, gpd.GeoDataFrame)
+    attrs = pd.DataFrame(df.drop(columns=df.geometry.name)) if spatial else df
+    cols = [f"{_q(c)} {_SQL_TYPES[_kind(attrs[c].dtype)]}" for c in attrs.columns]
+    if spatial:
+        cols.insert(0, f"geom geometry(Geometry, {SRID})")
+    if extra_columns:
+        cols.append(extra_columns)
+    con.execute(text(f"CREATE TABLE {_q(name)} (fid bigserial PRIMARY KEY, {', '.join(cols)})"))
+    names = list(attrs.columns)
+    params = [f"p{i}" for i in range(len(names))]
+    rows = [dict(zip(params, (_cell(v) for v in row))) for row in attrs.itertuples(index=False, name=None)]
+    columns, values = [_q(n) for n in names], [f":{p}" for p in params]
+    if spatial:
+        geoms = df.to_crs(SRID).geometry.to_numpy() if df.crs is not None else df.geometry.to_numpy()
+        wkbs = shapely.to_wkb(geoms, byte_order=1, output_dimension=2)
+        for row, wkb in zip(rows, wkbs):
+            row["g"] = None if wkb is None else bytes(wkb)
+        columns.insert(0, "geom")
+        values.insert(0, f"ST_GeomFromWKB(:g, {SRID})")
+        con.execute(text(f"CREATE INDEX {_q(name + '_geom')} ON {_q(name)} USING GIST (geom)"))
+    if rows:
+        con.execute(text(f"INSERT INTO {_q(name)} ({', '.join(columns)}) VALUES ({', '.join(values)})"), rows)
+
+
+def read_table(con: Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> pd.DataFrame:
+    """Read a table written by :func:`write_table` with its pandas dtypes restored (geometry last, EPSG:4326)."""
+    info = con.execute(text(
+        "SELECT column_name, data_type, udt_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = :t ORDER BY ordinal_position"), {"t": name}).all()
+    columns = [(c, udt if dt == "USER-DEFINED" else dt) for c, dt, udt in info if c not in skip]
+    select = [f"ST_AsBinary({_q(c)})" if t == "geometry" else _q(c) for c, t in columns]
+    rows = con.execute(text(f"SELECT {', '.join(select)} FROM {_q(name)} ORDER BY fid")).all()
+    data = {c: _series([r[i] for r in rows], t) for i, (c, t) in enumerate(columns) if t != "geometry"}
+    df = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    geom = [i for i, (_, t) in enumerate(columns) if t == "geometry"]
+    if not geom:
+        return df
+    wkbs = np.array([None if r[geom[0]] is None else bytes(r[geom[0]]) for r in rows], dtype=object)
+    geoms = shapely.from_wkb(wkbs) if rows else np.array([], dtype=object)
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRID}")
+
+
+class PostgisStore:
+    """Store over one PostGIS database; seeded from ``seed_dir`` on first open of an empty database."""
+
+    def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
+        self.url = url
+        self.seed_dir = Path(seed_dir)
+
+    # --- opening, seeding, migrating -----------------------------------------------------------
+    def open(self) -> PostgisStore:
+        """Connect, seed or migrate if needed; :class:`StoreUnavailable` if the server cannot be reached."""
+        if self.url in _READY:
+            return self
+        try:
+            with engine(self.url).connect() as con:
+                con.execute(text("SELECT 1"))
+        except DBAPIError as err:
+            dispose(self.url)
+            raise self._unavailable(err) from None
+        with engine(self.url).begin() as con:
+            con.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK})
+            if con.execute(text("SELECT to_regclass('atlas_meta')")).scalar() is None:
+                self._seed(con)
+            found = int(con.execute(text("SELECT value FROM atlas_meta WHERE key='schema_version'")).scalar_one())
+            if found > SCHEMA_VERSION:
+                raise DataError([Problem.of(redact(self.url), "err.store_newer", found=found)])
+            if found < FIRST_SCHEMA or any(n not in MIGRATIONS for n in range(found + 1, SCHEMA_VERSION + 1)):
+                raise DataError([Problem.of(redact(self.url), "err.db_schema_unknown", found=found,
+                                            expected=SCHEMA_VERSION)])
+            if found < SCHEMA_VERSION:
+                self._migrate(con, found)
+        with _LOCK:
+            _READY.add(self.url)
+        return self
+
+    def _unavailable(self, err: DBAPIError) -> StoreUnavailable:
+        """The server's reason, password removed, in the keyed message that names the URL."""
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+        password = make_url(self.url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        return StoreUnavailable("err.db_unreachable", url=redact(self.url), reason=reason)
+
+    @contextmanager
+    def _connection_lost(self) -> Iterator[None]:
+        """A server gone mid-session: the same clear message, and the next open checks the server again."""
+        try:
+            yield
+        except OperationalError as err:
+            with _LOCK:
+                _READY.discard(self.url)
+            raise self._unavailable(err) from None
+
+    def _migrate(self, con: Connection, found: int) -> None:
+        """Run the numbered steps ``found+1 … SCHEMA_VERSION`` (same transaction as the caller's lock)."""
+        steps = [MIGRATIONS[n](con) for n in range(found + 1, SCHEMA_VERSION + 1)]
+        con.execute(text("UPDATE atlas_meta SET value=:v WHERE key='schema_version'"), {"v": str(SCHEMA_VERSION)})
+        _bump(con)
+        _audit(con, "atlas", "migrate", None, None, None, None,
+               f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(steps))
+
+    def _seed(self, con: Connection) -> None:
+        """Create every table from the bundle (what :meth:`GpkgStore.seed` writes), in the caller's transaction."""
+        if con.execute(text("SELECT 1 FROM pg_extension WHERE extname='postgis'")).first() is None:
+            con.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        ds = load_dataset(self.seed_dir)
+        con.execute(text("CREATE TABLE atlas_meta (key text PRIMARY KEY, value text NOT NULL)"))
+        con.execute(text("INSERT INTO atlas_meta VALUES (:k, :v)"), [{"k": k, "v": v} for k, v in [
+            ("schema_version", str(FIRST_SCHEMA)), ("data_version", "1"), ("store_id", uuid.uuid4().hex),
+            ("created", utc_now()), ("seeded_from", "bundled data"), ("config", to_toml(ds.config))]])
+        con.execute(text("""CREATE TABLE atlas_audit (id bigserial PRIMARY KEY, ts text NOT NULL,
+            "user" text NOT NULL, action text NOT NULL, project_id text, revision integer,
+            before text, after text, note text NOT NULL DEFAULT '')"""))
+        con.execute(text("CREATE INDEX atlas_audit_project ON atlas_audit (project_id)"))
+        for layer in FEATURE_LAYERS:
+            write_table(con, layer, getattr(ds, layer))
+        write_table(con, "projects", ds.projects, "revision bigint NOT NULL DEFAULT 1")
+        con.execute(text("CREATE UNIQUE INDEX projects_id ON projects (project_id)"))
+        write_table(con, "funding", ds.funding)
+        con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
+        write_table(con, "units_2025", ds.units_2025)
+        write_table(con, "donors", donor_seed(self.seed_dir)[list(schema.DONOR_COLUMNS)],
+                    "revision bigint NOT NULL DEFAULT 1")
+        con.execute(text("CREATE UNIQUE INDEX donors_id ON donors (donor_id)"))
+        prov = dict(ds.provenance)
+        prov.setdefault("donors", donor_provenance(self.seed_dir))
+        _write_provenance(con, prov)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        self.open()
+        with self._connection_lost(), engine(self.url).connect() as con:
+            con = con.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for every table read
+            with con.begin():
+                yield con
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One transaction; writers queue on the data_version row, taken first (no deadlocks between edits)."""
+        self.open()
+        with self._connection_lost(), engine(self.url).begin() as con:
+            _bump(con)
+            yield con
+
+    # --- reading ---------------------------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return True
+
+    def location(self) -> str:
+        return redact(self.url)
+
+    def load(self) -> Dataset:
+        with self._read() as con:
+            projects = read_table(con, "projects", skip=("fid", "revision"))[list(schema.ALL_PROJECT_COLUMNS)]
+            layers = {name: read_table(con, name) for name in FEATURE_LAYERS}
+            return Dataset(
+                communes=layers["communes"], projects=projects, funding=read_table(con, "funding"),
+                crop_zones=layers["crop_zones"], risk_zones=layers["risk_zones"],
+                landslide_events=layers["landslide_events"], units_2025=read_table(con, "units_2025"),
+                provenance=_read_provenance(con), config=_read_config(con),
+            )
+
+    def version(self) -> str:
+        with self._read() as con:
+            meta: dict[str, str] = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
+        where = hashlib.sha1(redact(self.url).encode()).hexdigest()[:6]
+        return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
+
+    # --- projects --------------------------------------------------------------------------------
+    def get_project(self, project_id: str) -> ProjectRecord | None:
+        with self._read() as con:
+            return _get(con, project_id)
+
+    def project_revisions(self) -> dict[str, int]:
+        with self._read() as con:
+            return dict(con.execute(text("SELECT project_id, revision FROM projects")).all())
+
+    def create_project(self, project: dict, funding: list[dict], user: str = "",
+                       allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        p, lines = self._checked(project, funding, allow_overcommit)
+        with self._write() as con:
+            if _get(con, p["project_id"]) is not None:
+                raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
+            _insert(con, p, lines, 1)
+            _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
+            return _written(_get(con, p["project_id"]))
+
+    def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
+                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        p, lines = self._checked(project, funding, allow_overcommit)
+        if p["project_id"] != project_id:
+            raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
+        with self._write() as con:
+            cur = _get(con, project_id)
+            _update(con, cur, project_id, expected_revision, p, lines)
+            assert cur is not None
+            _audit(con, user, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
+                   record_json(p, lines), note)
+            return _written(_get(con, project_id))
+
+    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+        with self._write() as con:
+            cur = _get(con, project_id)
+            n = con.execute(text("DELETE FROM projects WHERE project_id=:id AND revision=:rev"),
+                            {"id": project_id, "rev": expected_revision}).rowcount
+            if n != 1 or cur is None:
+                raise ConflictError(project_id, expected_revision, cur)
+            con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": project_id})
+            _audit(con, user, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
+
+    def history(self, project_id: str) -> list[AuditEntry]:
+        with self._read() as con:
+            rows = con.execute(text(f"SELECT {_AUDIT_COLS} FROM atlas_audit WHERE project_id=:id ORDER BY id"),
+                               {"id": project_id}).all()
+        return [_entry(r) for r in rows]
+
+    def audit_log(self, limit: int = 200) -> list[AuditEntry]:
+        with self._read() as con:
+            rows = con.execute(text(f"SELECT {_AUDIT_COLS} FROM atlas_audit ORDER BY id DESC LIMIT :n"),
+                               {"n": limit}).all()
+        return [_entry(r) for r in rows]
+
+    def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
+        out: list[tuple[int, str, dict]] = []
+        for i, e in enumerate(self.history(project_id)):
+            if e.before is not None and (i == 0 or e.action == "delete"):
+                out.append((e.id, "before", e.before))
+            if e.after is not None:
+                out.append((e.id, "after", e.after))
+        return out
+
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+                which: str = "after") -> ProjectRecord:
+        entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
+        state = None if entry is None else (entry.before if which == "before" else entry.state)
+        if state is None:
+            raise DataError([Problem.of("history", "err.no_version", id=entry_id, pid=project_id,
+                                        which=catalog_label(f"err.version.{'before' if which == 'before' else 'after'}"))])
+        note = f"restored version #{entry_id}" + (" (before)" if which == "before" else "")
+        if expected_revision is None:
+            return self.create_project(state["project"], state["funding"], user, allow_overcommit=True, note=note)
+        return self.update_project(project_id, state["project"], state["funding"], expected_revision, user,
+                                   allow_overcommit=True, note=note)
+
+    def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
+                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+        checked = self._checked_many(records, allow_overcommit)
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._write() as con:
+            for p, lines in checked:
+                pid = p["project_id"]
+                cur = _get(con, pid)
+                base = base_revisions.get(pid)
+                if (cur.revision if cur else None) != base:
+                    raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
+                if cur is None:
+                    _insert(con, p, lines, 1)
+                    _audit(con, user, "create", pid, 1, None, record_json(p, lines), note)
+                    counts["created"] += 1
+                elif record_json(cur.project, cur.funding) == record_json(p, lines):
+                    counts["unchanged"] += 1
+                else:
+                    _update(con, cur, pid, cur.revision, p, lines)
+                    _audit(con, user, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
+                           record_json(p, lines), note)
+                    counts["updated"] += 1
+        return counts
+
+    def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:
+        return self._checked_many([(project, funding)], allow_overcommit)[0]
+
+    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
+        problems = validate_records(records, self.commune_codes(), allow_overcommit,
+                                    unit_codes_2025=self.unit_codes_2025())
+        found = [x for per in problems for x in per]
+        if found:
+            raise DataError(found)
+        return [(clean_project(p), clean_lines(lines)) for p, lines in records]
+
+    def commune_codes(self) -> list[str]:
+        with self._read() as con:
+            return list(con.execute(text("SELECT code FROM communes ORDER BY code COLLATE \"C\"")).scalars())
+
+    def unit_codes_2025(self) -> list[str]:
+        with self._read() as con:
+            return list(con.execute(text("SELECT code FROM units_2025 ORDER BY code COLLATE \"C\"")).scalars())
+
+    # --- donor profiles --------------------------------------------------------------------------
+    def list_donors(self) -> pd.DataFrame:
+        with self._read() as con:
+            return read_table(con, "donors").reset_index(drop=True)
+
+    def get_donor(self, donor_id: str) -> DonorRecord | None:
+        with self._read() as con:
+            return _get_donor(con, donor_id)
+
+    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "", note: str = "") -> DonorRecord:
+        from geo.ingest.donors import clean_donor
+
+        rec = clean_donor(donor)
+        did = rec["donor_id"]
+        cols = list(schema.DONOR_COLUMNS)
+        with self._write() as con:
+            cur = _get_donor(con, did)
+            if expected_revision is None:
+                if cur is not None:
+                    raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
+                con.execute(text(f"INSERT INTO donors ({', '.join(_q(c) for c in cols)}, revision) "
+                                 f"VALUES ({', '.join(f':p{i}' for i in range(len(cols)))}, 1)"),
+                            {f"p{i}": _cell(rec[c]) for i, c in enumerate(cols)})
+                _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
+                return _written(_get_donor(con, did))
+            sets = ", ".join(f"{_q(c)}=:p{i}" for i, c in enumerate(cols))
+            n = con.execute(text(f"UPDATE donors SET {sets}, revision=revision+1 WHERE donor_id=:id AND revision=:rev"),
+                            {**{f"p{i}": _cell(rec[c]) for i, c in enumerate(cols)},
+                             "id": did, "rev": expected_revision}).rowcount
+            if n != 1 or cur is None:
+                raise ConflictError(did, expected_revision, cur, rec, kind="donor")
+            _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
+                   _donor_note(did, note))
+            return _written(_get_donor(con, did))
+
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
+        from geo.ingest.donors import confirmed_quality
+
+        cur = self.get_donor(donor_id)
+        if cur is None:
+            raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
+        who = (user or "").strip() or default_user()
+        rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
+        return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
+
+    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+        with self._write() as con:
+            cur = _get_donor(con, donor_id)
+            n = con.execute(text("DELETE FROM donors WHERE donor_id=:id AND revision=:rev"),
+                            {"id": donor_id, "rev": expected_revision}).rowcount
+            if n != 1 or cur is None:
+                raise ConflictError(donor_id, expected_revision, cur, kind="donor")
+            _audit(con, user, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
+
+    def donor_history(self, donor_id: str) -> list[AuditEntry]:
+        with self._read() as con:
+            rows = con.execute(text(
+                f"SELECT {_AUDIT_COLS} FROM atlas_audit WHERE action LIKE 'donor-%' AND "
+                "(coalesce(after, before)::jsonb ->> 'donor_id') = :id ORDER BY id"), {"id": donor_id}).all()
+        return [_entry(r) for r in rows]
+
+    # --- layers ----------------------------------------------------------------------------------
+    def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
+                      user: str = "", note: str = "") -> None:
+        if layer not in FEATURE_LAYERS:
+            raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
+        with self._write() as con:
+            write_table(con, layer, gdf)
+            prov = _read_provenance(con)
+            prov[layer] = provenance
+            _write_provenance(con, prov)
+            _audit(con, user, "replace-layer", None, None, None,
+                   json.dumps({"layer": layer, "features": len(gdf), "source": provenance.source,
+                               "quality": provenance.quality.value}, ensure_ascii=False), note)
+
+
+# --- helpers (inside a caller's transaction) --------------------------------------------------------
+_AUDIT_COLS = 'id, ts, "user", action, project_id, revision, before, after, note'
+
+
+def _written(rec: Any) -> Any:
+    assert rec is not None
+    return rec
+
+
+def _bump(con: Connection) -> None:
+    con.execute(text("UPDATE atlas_meta SET value = (value::bigint + 1)::text WHERE key='data_version'"))
+
+
+def _get(con: Connection, project_id: str) -> ProjectRecord | None:
+    cols = list(schema.ALL_PROJECT_COLUMNS)
+    row = con.execute(text(f"SELECT {', '.join(_q(c) for c in cols)}, revision FROM projects WHERE project_id=:id"),
+                      {"id": project_id}).first()
+    if row is None:
+        return None
+    lines = [dict(zip(LINE_COLUMNS, r)) for r in con.execute(text(
+        f"SELECT {', '.join(_q(c) for c in LINE_COLUMNS)} FROM funding WHERE project_id=:id ORDER BY fid"),
+        {"id": project_id})]
+    return ProjectRecord(clean_project(dict(zip(cols, row[:-1]))), clean_lines(lines), int(row[-1]))
+
+
+def _insert_lines(con: Connection, pid: str, lines: list[dict]) -> None:
+    if lines:
+        con.execute(text(f"INSERT INTO funding (project_id, {', '.join(_q(c) for c in LINE_COLUMNS)}) "
+                         f"VALUES (:pid, {', '.join(f':p{i}' for i in range(len(LINE_COLUMNS)))})"),
+                    [{"pid": pid, **{f"p{i}": _cell(line[c]) for i, c in enumerate(LINE_COLUMNS)}} for line in lines])
+
+
+def _insert(con: Connection, p: dict, lines: list[dict], revision: int) -> None:
+    cols = list(schema.ALL_PROJECT_COLUMNS)
+    con.execute(text(f"INSERT INTO projects ({', '.join(_q(c) for c in cols)}, revision) "
+                     f"VALUES ({', '.join(f':p{i}' for i in range(len(cols)))}, :rev)"),
+                {**{f"p{i}": _cell(p[c]) for i, c in enumerate(cols)}, "rev": revision})
+    _insert_lines(con, p["project_id"], lines)
+
+
+def _update(con: Connection, cur: ProjectRecord | None, pid: str, expected: int, p: dict, lines: list[dict]) -> None:
+    """Write ``p`` over revision ``expected`` (row count checked), then its funding lines."""
+    cols = list(schema.ALL_PROJECT_COLUMNS)
+    sets = ", ".join(f"{_q(c)}=:p{i}" for i, c in enumerate(cols))
+    n = con.execute(text(f"UPDATE projects SET {sets}, revision=revision+1 WHERE project_id=:id AND revision=:rev"),
+                    {**{f"p{i}": _cell(p[c]) for i, c in enumerate(cols)}, "id": pid, "rev": expected}).rowcount
+    if n != 1 or cur is None:
+        raise ConflictError(pid, expected, cur, {"project": p, "funding": lines})
+    con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": pid})
+    _insert_lines(con, pid, lines)
+
+
+def _audit(con: Connection, user: str, action: str, project_id: str | None, revision: int | None,
+           before: str | None, after: str | None, note: str = "") -> None:
+    con.execute(text('INSERT INTO atlas_audit (ts, "user", action, project_id, revision, before, after, note) '
+                     "VALUES (:ts, :user, :action, :pid, :rev, :before, :after, :note)"),
+                {"ts": utc_now(), "user": (user or "").strip() or default_user(), "action": action, "pid": project_id,
+                 "rev": revision, "before": before, "after": after, "note": note})
+
+
+def _entry(row: tuple) -> AuditEntry:
+    i, ts, user, action, pid, rev, before, after, note = row
+    return AuditEntry(int(i), ts, user, action, pid, rev, json.loads(before) if before else None,
+                      json.loads(after) if after else None, note or "")
+
+
+def _write_provenance(con: Connection, prov: dict[str, schema.Provenance]) -> None:
+    rows = [{"layer": p.layer, "title_vi": p.title.vi, "title_en": p.title.en, "source": p.source,
+             "licence": p.licence, "date": p.date, "quality": p.quality.value, "method": p.method,
+             "notes": json.dumps(p.notes, ensure_ascii=False)} for p in prov.values()]
+    write_table(con, "atlas_provenance", pd.DataFrame(rows, dtype="str"))
+
+
+def _read_provenance(con: Connection) -> dict[str, schema.Provenance]:
+    out = {}
+    for r in read_table(con, "atlas_provenance").to_dict("records"):
+        out[r["layer"]] = schema.Provenance(
+            layer=r["layer"], title=schema.Label(r["title_vi"], r["title_en"]), source=r["source"],
+            licence=r["licence"], date=r["date"], quality=schema.Quality(r["quality"]), method=r["method"],
+            notes=json.loads(r["notes"] or "{}"),
+        )
+    return out
+
+
+def _read_config(con: Connection) -> AtlasConfig:
+    value = con.execute(text("SELECT value FROM atlas_meta WHERE key='config'")).scalar()
+    return parse_config(tomllib.loads(value), "atlas_meta") if value else DEFAULT_CONFIG
+
+
+def _get_donor(con: Connection, donor_id: str) -> DonorRecord | None:
+    cols = list(schema.DONOR_COLUMNS)
+    row = con.execute(text(f"SELECT {', '.join(_q(c) for c in cols)}, revision FROM donors WHERE donor_id=:id"),
+                      {"id": donor_id}).first()
+    if row is None:
+        return None
+    rec = {c: ("" if v is None and schema.DONOR_COLUMNS[c] == "str" else v) for c, v in zip(cols, row[:-1])}
+    return DonorRecord(rec, int(row[-1]))
+
+
+def _donor_json(rec: dict) -> str:
+    return json.dumps({c: rec[c] for c in schema.DONOR_COLUMNS}, ensure_ascii=False, sort_keys=True)
+
+
+def _donor_note(donor_id: str, note: str) -> str:
+    return f"donor {donor_id}" + (f": {note}" if note else "")
+
+
+def open_url(url: str) -> PostgisStore:
+    """The store at ``url``, seeded on first use from the bundle (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
+    from geo.ingest.atlas_toml import bundle_dir
+
+    return PostgisStore(url, seed_dir=bundle_dir()).open()
