@@ -12,7 +12,7 @@ import getpass
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from geo.ingest.validate import DataError, Note
+from geo.ingest.validate import DataError, Note, Quote
 from geo.text.i18n import t
 
 
@@ -99,8 +99,8 @@ class StoreUnavailable(DataError):
         super().__init__([])
         self.args = (str(self.note),)
 
-    def text(self, lang: str) -> str:
-        return self.note.text(lang)
+    def text(self, lang: str, quote: Quote | None = None) -> str:
+        return self.note.text(lang, quote)
 
     def __str__(self) -> str:
         return str(self.note)
