@@ -114,15 +114,15 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
         raise DataError([Problem.of(file, "err.shp_not_zipped")])
     if ext not in (".zip", ".kmz", ".geojson", ".json", ".gpkg", ".kml"):
         raise DataError([Problem.of(file, "err.unsupported_layer", ext=ext)])
-    fmt = safe_gis.check_content(data, file, ext)  # what it really is, before GDAL sees a byte
+    real = safe_gis.check_content(data, file, ext)  # what it really is, before GDAL sees a byte
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        if fmt == "zip":
-            target, fmt = _unzip(data, file, tmpdir)
+        if real == "zip":
+            target, real = _unzip(data, file, tmpdir)
         else:
             target = tmpdir / f"upload{ext}"
             target.write_bytes(data)
-        return safe_gis.read_checked(target, fmt, file)
+        return safe_gis.read_checked(target, real, file)
 
 
 def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
