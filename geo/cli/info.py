@@ -1,0 +1,41 @@
+"""``info`` and ``indicators``: what the store holds, and the per-commune indicator table as CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.analysis.indicators import commune_indicators
+from geo.output.exports.exporting import provenance_header
+from geo.storage.store import default_store
+
+
+def _info(args: argparse.Namespace) -> int:
+    ds = default_store().load()
+    print(f"{len(ds.communes)} communes, {len(ds.projects)} projects, {len(ds.funding)} funding lines")
+    for line in ds.provenance_lines(args.lang):
+        print(f"- {line}")
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    ds = default_store().load()
+    table = commune_indicators(ds)
+    table.insert(0, "name", ds.communes.set_index("code")["name"])
+    text = provenance_header(ds, args.lang, ("communes", "projects", "funding", "crop_zones", "risk_zones"), "2021")
+    text += table.to_csv(lineterminator="\n")
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("info", help="summarise the data and its provenance")
+    p.set_defaults(func=_info)
+    p = sub.add_parser("indicators", help="write the per-commune indicator table as CSV")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.set_defaults(func=_indicators)
