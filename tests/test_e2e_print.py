@@ -25,6 +25,7 @@ def test_download_button_serves_the_print_png(panel_url, offline_browser):
     page.goto(panel_url)
     wait_app_idle(page)
     page.get_by_text("Print-quality map").click()
+    wait_app_idle(page)  # a rerun still in flight would replace the button and swallow the click
     button = page.get_by_role("button", name="Download PNG map")
     button.wait_for()
     with page.expect_download(timeout=120_000) as info:
