@@ -3,7 +3,7 @@
 Subpackages are layers; each may import only the ones below it (checked by import-linter, see
 ``pyproject.toml`` and ``docs/ARCHITECTURE.md``)::
 
-    cli      the ``atlas`` / ``python -m geo`` commands
+    cli      the ``python -m geo`` commands
     output   web map, print maps, reports, pitch decks and one-pagers, data exports
     storage  the storage interface and its implementations (GeoPackage)
     ingest   reading files, validation, name matching, project and layer import
