@@ -17,4 +17,8 @@ pages = [
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
     st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+try:
+    page.run()
+except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through; anything else: a message, no traceback
+    _shared.unexpected_error(err, lang, page.url_path or "map")

@@ -12,6 +12,7 @@ from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
+from geo.output import incident
 from geo.output.exports import exporting
 from geo.output.exports.exporting import unit_note
 from geo.storage.records import StoreUnavailable
@@ -51,6 +52,12 @@ def language_switch() -> str:
         key="lang", horizontal=True,
     )
     return lang()
+
+
+def unexpected_error(err: Exception, lang: str, where: str) -> None:
+    """A page failed in a way we did not foresee: a sentence and a reference, the traceback only in the log."""
+    ref = incident.log_incident(err, where)
+    st.error(t("err.unexpected", lang, ref=ref), icon=":material/error:")
 
 
 def require_store(lang: str) -> None:

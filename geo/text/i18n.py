@@ -1084,6 +1084,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "written by a newer version of the atlas (schema {found}); update the app",
     ),
     # the shared PostGIS store (geo/storage/postgis_store.py), opened at start
+    "err.unexpected": (
+        "Trang này gặp lỗi không lường trước. Hãy thử lại; nếu lỗi lặp lại, gửi mã {ref} cho người quản trị "
+        "(mã này có trong nhật ký máy chủ, kèm chi tiết lỗi).",
+        "This page hit an unexpected error. Try again; if it happens again, send the reference {ref} to the "
+        "administrator (the server log holds the details under it).",
+    ),
     "err.db_unreachable": (
         "Không kết nối được máy chủ cơ sở dữ liệu {url} ({reason}). Cách sửa: kiểm tra máy chủ PostgreSQL đang chạy"
         " và nhận kết nối, rồi kiểm tra máy, cổng, tên cơ sở dữ liệu, người dùng và mật khẩu trong ATLAS_DATABASE_URL;"
