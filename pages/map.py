@@ -76,7 +76,7 @@ with c1:
 with c2:
     scheme = _pick(st.radio, "map_scheme", t("map.scheme", lang), list(SCHEMES), lambda k: SCHEMES[k](lang),
                    horizontal=True)
-toggles = st.columns(6)
+toggles = [*st.columns(3), *st.columns(3)]  # two rows of three: six in one row cut the labels off at 1024 px
 layer_keys = ("crop_zones", "risk_zones", "landslide_events", "projects", "labels")
 on = {k: col.toggle(t(f"map.layer_{k}", lang), value=True, key=f"map_layer_{k}") for k, col in zip(layer_keys, toggles)}
 online = toggles[5].toggle(t("map.online_basemap", lang), value=False, key="map_online",

@@ -101,3 +101,30 @@ def open_map_frame(page):
     frame = next(f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached())
     frame.wait_for_function(MAP_READY)
     return page.frame_locator(MAP_FRAME), frame
+
+
+# A label is cut when its text runs past a clipping ancestor (Streamlit ends it with "…").
+CUT_TOGGLES = """() => [...document.querySelectorAll('[data-testid="stCheckbox"]')].map(box => {
+    const p = box.querySelector('[data-testid="stMarkdownContainer"] p') || box.querySelector('p');
+    const r = p.getBoundingClientRect();
+    let cut = p.scrollWidth > p.clientWidth + 1;
+    for (let a = p.parentElement; a && a !== box.parentElement; a = a.parentElement) {
+        if (getComputedStyle(a).overflow !== 'visible' && r.right > a.getBoundingClientRect().right + 1) cut = true;
+    }
+    return [p.innerText.trim(), cut]; })"""
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (1400, 1000)])
+def test_layer_switch_labels_are_whole_on_a_laptop_screen(warm_app, offline_browser, width, height):
+    page = offline_browser.page
+    page.set_viewport_size({"width": width, "height": height})
+    open_map(page, warm_app)
+    for lang in ("vi", "en"):
+        if lang == "en":
+            page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+            wait_app_idle(page)
+        shown = dict(page.evaluate(CUT_TOGGLES))
+        keys = ("crop_zones", "risk_zones", "landslide_events", "projects", "labels")
+        expected = [t(f"map.layer_{k}", lang) for k in keys] + [t("map.online_basemap", lang)]
+        assert set(expected) <= set(shown), (lang, shown)
+        assert not [label for label in expected if shown[label]], (lang, width, shown)  # none ends in "…"

@@ -87,10 +87,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "map.layer_landslide_events": ("Sạt lở đã báo cáo", "Reported landslides"),
     "map.layer_projects": ("Dự án có tọa độ", "Projects with a location"),
     "map.layer_labels": ("Tên xã", "Commune names"),
-    "map.online_basemap": ("Nền OSM (trực tuyến)", "OSM basemap (online)"),
+    "map.online_basemap": ("Nền trực tuyến", "Online basemap"),  # short: it shares a row of three at 1024 px
     "map.online_help": (
-        "Chỉ bật khi có Internet. Khi không có mạng, bản đồ vẫn đọc được nhờ ranh giới và tên xã.",
-        "Switch on only with internet. Offline the map stays readable from outlines and names.",
+        "Nền OpenStreetMap, chỉ bật khi có Internet. Khi không có mạng, bản đồ vẫn đọc được nhờ ranh giới và tên xã.",
+        "OpenStreetMap tiles: switch on only with internet. Offline the map stays readable from outlines and names.",
     ),
     "map.legend_title": ("Chú giải", "Legend"),
     "map.legend_risk": ("Vùng nguy cơ sạt lở (minh họa)", "Landslide risk zones (illustrative)"),
