@@ -122,6 +122,8 @@ def test_layer_switch_labels_are_whole_on_a_laptop_screen(warm_app, offline_brow
     for lang in ("vi", "en"):
         if lang == "en":
             page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+            page.get_by_role("heading", name=t("map.heading", "en")).wait_for()
+            page.get_by_text(t("map.online_basemap", "en"), exact=True).wait_for()
             wait_app_idle(page)
         shown = dict(page.evaluate(CUT_TOGGLES))
         keys = ("crop_zones", "risk_zones", "landslide_events", "projects", "labels")
