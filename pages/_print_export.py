@@ -33,7 +33,7 @@ def render_cached(version: str, _ds: Dataset, indicator: str, filters: funding.F
 
 def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int,
               unit_version: str = schema.DEFAULT_UNIT_VERSION) -> str:
-    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats; ``-units2025`` for the new unit_version).
+    """``tam-duong-gap-A4-landscape-300dpi.png`` (no dpi for vector formats; ``-units2025`` for the units from 1/7/2025).
 
     >>> file_name("funding_gap", "A3", "portrait", "pdf", 300, "2025")
     'tam-duong-gap-units2025-A3-portrait.pdf'
