@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.storage.common import column_kind, plain_value
+
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300  # GeoPackage 1.3
 GEOM_COLUMN = "geom"
@@ -110,24 +112,6 @@ def decode(blobs: list[bytes | None]) -> np.ndarray:
     return shapely.from_wkb(np.array(wkbs, dtype=object))
 
 
-def _kind(dtype: object) -> str:
-    if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int32" if str(dtype).lower() == "int32" else "int"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float"
-    return "str"
-
-
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -151,13 +135,13 @@ def write_table(
     drop_table(con, name)
     spatial = isinstance(df, gpd.GeoDataFrame)
     attrs = df.drop(columns=df.geometry.name) if spatial else df
-    cols = [f"{_quote(c)} {_SQL_TYPES[_kind(attrs[c].dtype)]}" for c in attrs.columns]
+    cols = [f"{_quote(c)} {_SQL_TYPES[column_kind(attrs[c].dtype)]}" for c in attrs.columns]
     if spatial:
         cols.insert(0, f"{GEOM_COLUMN} GEOMETRY")
     if extra_columns:
         cols.append(extra_columns)
     con.execute(f"CREATE TABLE {_quote(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, {', '.join(cols)})")
-    records = [[_cell(v) for v in row] for row in attrs.itertuples(index=False, name=None)]
+    records = [[plain_value(v) for v in row] for row in attrs.itertuples(index=False, name=None)]
     names = list(attrs.columns)
     if spatial:
         geoms = df.to_crs(SRS_ID).geometry.to_numpy() if df.crs is not None else df.geometry.to_numpy()
@@ -175,7 +159,7 @@ def write_table(
         con.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change,"
             " min_x, min_y, max_x, max_y, srs_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (name, "features", ident, description, _now(), _cell(minx), _cell(miny), _cell(maxx), _cell(maxy),
+            (name, "features", ident, description, _now(), plain_value(minx), plain_value(miny), plain_value(maxx), plain_value(maxy),
              SRS_ID),
         )
         types = set(valid.geom_type)

@@ -66,13 +66,14 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.ingest.atlas_toml import bundle_dir, load_config, parse_config, to_toml
-from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
 from geo.ingest.validate import DataError, Problem, catalog_label
 from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.storage import gpkg
+from geo.storage.common import checked_records
 from geo.storage.records import AuditEntry, ConflictError, DonorRecord, ProjectRecord, default_user, utc_now
 from geo.storage.store import load_dataset
 
@@ -390,12 +391,7 @@ class GpkgStore:
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        problems = validate_records(records, self.commune_codes(), allow_overcommit,
-                                    unit_codes_2025=self.unit_codes_2025())
-        found = [x for per in problems for x in per]
-        if found:
-            raise DataError(found)
-        return [(clean_project(p), clean_lines(lines)) for p, lines in records]
+        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:

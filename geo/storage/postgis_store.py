@@ -44,12 +44,13 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from geo.ingest.atlas_toml import parse_config, to_toml
-from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
 from geo.ingest.validate import DataError, Problem, catalog_label
 from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
+from geo.storage.common import checked_records, column_kind, plain_value
 from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
 from geo.storage.records import (
     AuditEntry,
@@ -122,24 +123,6 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _kind(dtype: object) -> str:
-    if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int32" if str(dtype).lower() == "int32" else "int"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float"
-    return "str"
-
-
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _series(values: list, sql_type: str) -> pd.Series:
     """A column read back with the pandas dtype it was written from (as :func:`geo.storage.gpkg.read_table`)."""
     if sql_type == "boolean":
@@ -159,7 +142,7 @@ def write_table(con: Connection, name: str, df: pd.DataFrame, extra_columns: str
     con.execute(text(f"DROP TABLE IF EXISTS {_q(name)}"))
     spatial = isinstance(df, gpd.GeoDataFrame)
     attrs = pd.DataFrame(df.drop(columns=df.geometry.name)) if spatial else df
-    cols = [f"{_q(c)} {_SQL_TYPES[_kind(attrs[c].dtype)]}" for c in attrs.columns]
+    cols = [f"{_q(c)} {_SQL_TYPES[column_kind(attrs[c].dtype)]}" for c in attrs.columns]
     if spatial:
         cols.insert(0, f"geom geometry(Geometry, {SRID})")
     if extra_columns:
@@ -167,7 +150,7 @@ def write_table(con: Connection, name: str, df: pd.DataFrame, extra_columns: str
     con.execute(text(f"CREATE TABLE {_q(name)} (fid bigserial PRIMARY KEY, {', '.join(cols)})"))
     names = list(attrs.columns)
     params = [f"p{i}" for i in range(len(names))]
-    rows = [dict(zip(params, (_cell(v) for v in row))) for row in attrs.itertuples(index=False, name=None)]
+    rows = [dict(zip(params, (plain_value(v) for v in row))) for row in attrs.itertuples(index=False, name=None)]
     columns, values = [_q(n) for n in names], [f":{p}" for p in params]
     if spatial:
         geoms = df.to_crs(SRID).geometry.to_numpy() if df.crs is not None else df.geometry.to_numpy()
@@ -431,12 +414,7 @@ class PostgisStore:
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        problems = validate_records(records, self.commune_codes(), allow_overcommit,
-                                    unit_codes_2025=self.unit_codes_2025())
-        found = [x for per in problems for x in per]
-        if found:
-            raise DataError(found)
-        return [(clean_project(p), clean_lines(lines)) for p, lines in records]
+        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
@@ -468,12 +446,12 @@ class PostgisStore:
                     raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
                 con.execute(text(f"INSERT INTO donors ({', '.join(_q(c) for c in cols)}, revision) "
                                  f"VALUES ({', '.join(f':p{i}' for i in range(len(cols)))}, 1)"),
-                            {f"p{i}": _cell(rec[c]) for i, c in enumerate(cols)})
+                            {f"p{i}": plain_value(rec[c]) for i, c in enumerate(cols)})
                 _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
                 return _written(_get_donor(con, did))
             sets = ", ".join(f"{_q(c)}=:p{i}" for i, c in enumerate(cols))
             n = con.execute(text(f"UPDATE donors SET {sets}, revision=revision+1 WHERE donor_id=:id AND revision=:rev"),
-                            {**{f"p{i}": _cell(rec[c]) for i, c in enumerate(cols)},
+                            {**{f"p{i}": plain_value(rec[c]) for i, c in enumerate(cols)},
                              "id": did, "rev": expected_revision}).rowcount
             if n != 1 or cur is None:
                 raise ConflictError(did, expected_revision, cur, rec, kind="donor")
@@ -551,14 +529,14 @@ def _insert_lines(con: Connection, pid: str, lines: list[dict]) -> None:
     if lines:
         con.execute(text(f"INSERT INTO funding (project_id, {', '.join(_q(c) for c in LINE_COLUMNS)}) "
                          f"VALUES (:pid, {', '.join(f':p{i}' for i in range(len(LINE_COLUMNS)))})"),
-                    [{"pid": pid, **{f"p{i}": _cell(line[c]) for i, c in enumerate(LINE_COLUMNS)}} for line in lines])
+                    [{"pid": pid, **{f"p{i}": plain_value(line[c]) for i, c in enumerate(LINE_COLUMNS)}} for line in lines])
 
 
 def _insert(con: Connection, p: dict, lines: list[dict], revision: int) -> None:
     cols = list(schema.ALL_PROJECT_COLUMNS)
     con.execute(text(f"INSERT INTO projects ({', '.join(_q(c) for c in cols)}, revision) "
                      f"VALUES ({', '.join(f':p{i}' for i in range(len(cols)))}, :rev)"),
-                {**{f"p{i}": _cell(p[c]) for i, c in enumerate(cols)}, "rev": revision})
+                {**{f"p{i}": plain_value(p[c]) for i, c in enumerate(cols)}, "rev": revision})
     _insert_lines(con, p["project_id"], lines)
 
 
@@ -567,7 +545,7 @@ def _update(con: Connection, cur: ProjectRecord | None, pid: str, expected: int,
     cols = list(schema.ALL_PROJECT_COLUMNS)
     sets = ", ".join(f"{_q(c)}=:p{i}" for i, c in enumerate(cols))
     n = con.execute(text(f"UPDATE projects SET {sets}, revision=revision+1 WHERE project_id=:id AND revision=:rev"),
-                    {**{f"p{i}": _cell(p[c]) for i, c in enumerate(cols)}, "id": pid, "rev": expected}).rowcount
+                    {**{f"p{i}": plain_value(p[c]) for i, c in enumerate(cols)}, "id": pid, "rev": expected}).rowcount
     if n != 1 or cur is None:
         raise ConflictError(pid, expected, cur, {"project": p, "funding": lines})
     con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": pid})
