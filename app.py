@@ -6,6 +6,7 @@ from geo.text.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")
+_shared.load_view_from_url()  # a shared link opens its view (language, filters, commune …)
 lang = _shared.language_switch()
 _shared.require_store(lang)  # a shared server that is down: one clear message, no traceback
 
@@ -22,3 +23,5 @@ try:
     page.run()
 except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through; anything else: a message, no traceback
     _shared.unexpected_error(err, lang, page.url_path or "map")
+finally:
+    _shared.sync_url()  # the address bar always holds the link to this view

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
@@ -19,8 +20,9 @@ _RECORD = threading.local()
 
 
 def _recording_component(**kwargs):
-    if getattr(_RECORD, "on", False):
+    if getattr(_RECORD, "on", False):  # record the arguments only; folium_once renders
         _RECORD.kwargs = kwargs
+        return None
     return _COMPONENT(**kwargs)
 
 
@@ -28,16 +30,35 @@ _recording_component.atlas_original = _COMPONENT
 streamlit_folium._component_func = _recording_component
 
 
-def folium_once(m, sent: dict, **kwargs):
-    """``st_folium(m, **kwargs)``, rendering ``m`` only the first time; hold the map's lock around it."""
-    if "args" in sent:
-        return _COMPONENT(**sent["args"])
-    _RECORD.on = True
-    _RECORD.kwargs = None
-    try:
-        out = st_folium(m, **kwargs)
-    finally:
-        _RECORD.on = False
-    if _RECORD.kwargs is not None:  # if streamlit-folium ever stops calling the shim, just render each time
+def _layer_js(fg: folium.FeatureGroup | None) -> str | None:
+    """A feature group as the script the component swaps in without redrawing the map.
+
+    Rendered against a throwaway map: streamlit-folium adds the group to the map it is given,
+    and the cached map is shared and must not change.
+    """
+    if fg is None:
+        return None
+    return streamlit_folium._get_feature_group_string(fg, folium.Map(tiles=None))
+
+
+def folium_once(m, sent: dict, overlay: folium.FeatureGroup | None = None,
+                view: tuple[list[float], int] | None = None, **kwargs):
+    """``st_folium(m, **kwargs)``, rendering ``m`` only the first time; hold the map's lock around it.
+
+    ``overlay`` (the selected commune) and ``view`` (centre and zoom) change per session and rerun;
+    they go to the component as its own arguments, so the map's bytes stay the same.
+    """
+    if "args" not in sent:
+        _RECORD.on = True
+        _RECORD.kwargs = None
+        try:
+            st_folium(m, **kwargs)
+        finally:
+            _RECORD.on = False
+        if _RECORD.kwargs is None:  # if streamlit-folium ever stops calling the shim, just render each time
+            return st_folium(m, **kwargs)
         sent["args"] = _RECORD.kwargs
-    return out
+    args = dict(sent["args"], feature_group=_layer_js(overlay))
+    if view is not None:
+        args.update(center=view[0], zoom=view[1])
+    return _COMPONENT(**args)

@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import funding, indicators, units
+from geo.analysis.classify import SCHEMES
+from geo.analysis.indicators import INDICATORS
 from geo.ingest import atlas_toml
 from geo.ingest.validate import DataError
-from geo.model import schema
+from geo.model import schema, view
 from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
 from geo.output import incident
@@ -17,7 +19,7 @@ from geo.output.exports import exporting
 from geo.output.exports.exporting import unit_note
 from geo.storage.records import StoreUnavailable
 from geo.storage.store import default_store
-from geo.text import fmt, i18n
+from geo.text import filters_text, fmt, i18n
 from geo.text.i18n import t
 from geo.text.safe import md_text
 
@@ -129,34 +131,153 @@ def quality_label(quality: schema.Quality, lang: str) -> str:
 
 
 def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
-    """The one filter panel (content area, source, status, years, donor); returns a hashable Filters."""
+    """The one filter panel (content area, source, status, years, donor); returns a hashable Filters.
+
+    The choices are kept (:func:`kept_widget`), so every page shows the same filters, and the last
+    Filters are remembered for the link (:func:`sync_url`).
+    """
     sb = st.sidebar
     sb.subheader(t("filters.heading", lang))
     areas = sb.multiselect(
         t("filters.content_area", lang), options=list(schema.CONTENT_AREAS),
-        format_func=lambda c: schema.content_area_label(c, lang), key="f_areas",
-        placeholder=t("filters.all", lang),
+        format_func=lambda c: schema.content_area_label(c, lang), placeholder=t("filters.all", lang),
+        **kept_widget("f_areas", []),
     )
     sources = sb.multiselect(
         t("filters.source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
-        format_func=lambda k: schema.SOURCE_BY_KEY[k](lang), key="f_sources", placeholder=t("filters.all", lang),
+        format_func=lambda k: schema.SOURCE_BY_KEY[k](lang), placeholder=t("filters.all", lang),
+        **kept_widget("f_sources", []),
     )
     statuses = sb.multiselect(
         t("filters.status", lang), options=[s.key for s in schema.STATUSES],
-        format_func=lambda k: schema.STATUS_BY_KEY[k](lang), key="f_statuses",
-        placeholder=t("filters.all_but_cancelled", lang),
+        format_func=lambda k: schema.STATUS_BY_KEY[k](lang), placeholder=t("filters.all_but_cancelled", lang),
+        **kept_widget("f_statuses", []),
     )
     lo = int(ds.projects["start_year"].min())
     hi = int(ds.projects["end_year"].max())
-    years = sb.slider(t("filters.years", lang), min_value=lo, max_value=hi, value=(lo, hi), key="f_years")
+    want = _kept().get("f_years") or (lo, hi)  # a link's years are clamped to the data's
+    years_now = (min(max(int(want[0]), lo), hi), max(min(int(want[1]), hi), lo))
+    years = sb.slider(t("filters.years", lang), min_value=lo, max_value=hi,
+                      **kept_widget("f_years", (lo, hi), value=years_now))
     donors = sorted(d for d in ds.projects["donor"].unique() if d)
-    chosen_donors = sb.multiselect(t("filters.donor", lang), options=donors, key="f_donors",
-                                   placeholder=t("filters.all", lang))
-    return funding.Filters(
+    chosen_donors = sb.multiselect(
+        t("filters.donor", lang), options=donors, placeholder=t("filters.all", lang),
+        **kept_widget("f_donors", [], value=[d for d in _kept().get("f_donors", []) if d in donors]),
+    )
+    filters = funding.Filters(
         content_areas=tuple(sorted(areas)), sources=tuple(sources), statuses=tuple(statuses),
         years=None if tuple(years) == (lo, hi) else (int(years[0]), int(years[1])),
         donors=tuple(chosen_donors),
     )
+    st.session_state[_FILTERS] = filters
+    return filters
+
+
+def filters_caption(filters: funding.Filters, lang: str) -> None:
+    """One line under a panel or chart saying which filters it shows (nothing when none is on)."""
+    if filters_text.is_filtered(filters):
+        st.caption(md_text(t('view.filtered', lang, filters=filters_text.filters_line(filters, lang))))
+
+
+# --- one view state, kept across pages and mirrored in the link (issue 18) ------------------
+_KEPT = "_view_kept"  # widget key -> value; Streamlit drops a widget's state on a page without it
+_FILTERS = "_view_filters"  # the last Filters a page computed
+_WRITTEN = "_view_written"  # the query string this session last wrote (to tell a new link from our own)
+
+
+def _kept() -> dict:
+    return st.session_state.setdefault(_KEPT, {})
+
+
+def _keep(key: str, then=None) -> None:
+    _kept()[key] = st.session_state[key]
+    if then is not None:
+        then()
+
+
+_UNSET = object()
+
+
+def kept_value(key: str, default: object = None) -> object:
+    """The kept value of a widget (also when this page does not draw it)."""
+    return _kept().get(key, default)
+
+
+def remember(key: str, value: object) -> None:
+    """Set a kept widget's value from code (a map click choosing the commune); call before it is drawn."""
+    _kept()[key] = value
+
+
+def kept_widget(key: str, default: object, value: object = _UNSET, on_change=None) -> dict:
+    """Keyword arguments that make a widget keep its value across pages: write the kept value (or
+    ``value``, a cleaned-up one) into the widget before it is drawn, keep each change in a callback
+    (callbacks run before the page, so the page sees the new value)."""
+    chosen = _kept().get(key, default) if value is _UNSET else value
+    st.session_state[key] = chosen
+    _kept()[key] = chosen
+    return {"key": key, "on_change": _keep, "args": (key, on_change)}
+
+
+def _query_now() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _canonical(q: dict) -> dict[str, list[str]]:
+    return {k: [v] if isinstance(v, str) else list(v) for k, v in q.items()}
+
+
+def load_view_from_url() -> None:
+    """Open the view a link asks for: on a session's first run, and whenever the link in the address bar
+    is not the one this session wrote (a pasted link, back/forward). Parts not understood are named."""
+    incoming = _query_now()
+    if not incoming or incoming == st.session_state.get(_WRITTEN):
+        return
+    v, ignored = view.from_query(incoming, indicators=INDICATORS, schemes=SCHEMES)
+    st.session_state["lang"] = v.lang
+    st.session_state["units_kept"] = v.unit_version
+    f = v.filters
+    kept = _kept()
+    kept.update(f_areas=list(f.content_areas), f_sources=list(f.sources), f_statuses=list(f.statuses),
+                f_donors=list(f.donors), map_commune=v.commune, map_online=v.online_basemap)
+    kept["f_years"] = f.years  # None: the data's whole range
+    for layer in view.LAYERS:
+        kept[f"map_layer_{layer}"] = layer not in v.hidden_layers
+    for key, value in (("map_indicator", v.indicator), ("map_scheme", v.scheme)):
+        if value is not None:
+            st.session_state[key] = value
+    st.session_state["_map_zoom_to"] = v.commune
+    st.session_state[_FILTERS] = f
+    st.session_state[_WRITTEN] = incoming
+    if ignored:
+        st.toast(t("view.link_ignored", v.lang, parts=", ".join(ignored)), icon=":material/link_off:")
+
+
+def current_view() -> view.ViewState:
+    """The view this session shows now, from the kept choices."""
+    kept = _kept()
+    return view.ViewState(
+        lang=st.session_state.get("lang", i18n.DEFAULT_LANG),
+        unit_version=st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION),
+        filters=st.session_state.get(_FILTERS, funding.Filters()),
+        commune=kept.get("map_commune"),
+        # the map's first choices are its defaults: a link leaves them out
+        indicator=_unless_first(st.session_state.get("map_indicator"), INDICATORS),
+        scheme=_unless_first(st.session_state.get("map_scheme"), SCHEMES),
+        hidden_layers=tuple(k for k in view.LAYERS if kept.get(f"map_layer_{k}", True) is False),
+        online_basemap=bool(kept.get("map_online", False)),
+    )
+
+
+def _unless_first(value: str | None, options: dict) -> str | None:
+    return None if value == next(iter(options)) else value
+
+
+def sync_url() -> None:
+    """Mirror the current view in the address bar, so the link reopens it (only when it changed)."""
+    q = _canonical(view.to_query(current_view()))
+    if q != _query_now():
+        st.query_params.from_dict(q)
+    st.session_state[_WRITTEN] = q
 
 
 # --- 2025 units (issue 8) -------------------------------------------------------------

@@ -119,6 +119,7 @@ tab_gaps, tab_cp, tab_prio, tab_report = st.tabs(
     [t("gaps.tab_gaps", lang), t("gaps.tab_counterpart", lang), t("gaps.tab_priorities", lang), t("gaps.tab_report", lang)])
 
 with tab_gaps:
+    _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
     head = tables.headline(frames["by_commune"])
     cols = st.columns(4)
     for col, key in zip(cols, ("need", "committed", "gap")):
@@ -187,6 +188,7 @@ with tab_gaps:
                    t("gaps.detail", lang), "commune")
 
 with tab_cp:
+    _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
     st.markdown(t("counterpart.explain", lang))
     st.info(t("counterpart.assumption_note", lang), icon=":material/info:")
     cols = st.columns(len(counterpart.INTERNATIONAL))
@@ -211,6 +213,7 @@ with tab_cp:
                "project_id", counterpart.COLUMNS)
 
 with tab_prio:
+    _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
     st.markdown(t("priority.formula", lang))
     all_features = priority_features(VERSION, filters)
     features = all_features[priority.rankable(all_features)]
@@ -285,6 +288,7 @@ with tab_prio:
         illustrative_caption(view)
 
 with tab_report:
+    _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
     st.markdown(t("report.explain", lang))
     lo, hi = schema.SANE_YEARS
     c1, c2, c3 = st.columns(3)

@@ -8,6 +8,7 @@ import streamlit as st
 from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
 from geo.analysis.indicators import INDICATORS
+from geo.model import view
 from geo.output.maps import webmap
 from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
@@ -50,10 +51,16 @@ def _pick(widget, state: str, label: str, options: list, fmt, **kw):
     """A choice that survives a language switch. Streamlit keeps a widget's value as its displayed text,
     which changes with the language, so the widget key carries the language and the chosen value is
     kept under a language-free key."""
-    value = st.session_state.get(state, options[0])
+    value = st.session_state.get(state)
+    value = value if value in options else options[0]
     chosen = widget(label, options=options, index=options.index(value), format_func=fmt, key=f"{state}_{lang}", **kw)
     st.session_state[state] = chosen
     return chosen
+
+
+def _zoom_to_choice() -> None:
+    """A commune chosen from the list: the map zooms to it (a click on the map does not move it)."""
+    st.session_state["_map_zoom_to"] = st.session_state.get("map_commune")
 
 
 def _static_url() -> str:
@@ -77,41 +84,52 @@ with c2:
     scheme = _pick(st.radio, "map_scheme", t("map.scheme", lang), list(SCHEMES), lambda k: SCHEMES[k](lang),
                    horizontal=True)
 toggles = [*st.columns(3), *st.columns(3)]  # two rows of three: six in one row cut the labels off at 1024 px
-layer_keys = ("crop_zones", "risk_zones", "landslide_events", "projects", "labels")
-on = {k: col.toggle(t(f"map.layer_{k}", lang), value=True, key=f"map_layer_{k}") for k, col in zip(layer_keys, toggles)}
-online = toggles[5].toggle(t("map.online_basemap", lang), value=False, key="map_online",
-                           help=t("map.online_help", lang))
+layer_keys = view.LAYERS
+on = {k: col.toggle(t(f"map.layer_{k}", lang), **_shared.kept_widget(f"map_layer_{k}", True))
+      for k, col in zip(layer_keys, toggles)}
+online = toggles[5].toggle(t("map.online_basemap", lang), help=t("map.online_help", lang),
+                           **_shared.kept_widget("map_online", False))
 layers = webmap.MapLayers(**on, online_basemap=online)
+
+unit_layer = _shared.unit_view(filters, unit_version)
+names = dict(zip(unit_layer["code"], unit_layer["full_name"]))
+# The map's last answer is in session state before the page runs (its callback), so a click is
+# known before the map is drawn and the outline follows it in the same run.
+answer = st.session_state.get("atlas_map") or {}
+clicked = webmap.selected_code(answer.get("last_active_drawing"), set(names))
+stamp = (clicked, str(answer.get("last_object_clicked")))
+if clicked and st.session_state.get("_map_last_click") != stamp:
+    # A new click wins over the list; the same click seen again on a rerun does not.
+    st.session_state["_map_last_click"] = stamp
+    _shared.remember("map_commune", clicked)
+kept_code = _shared.kept_value("map_commune")
+selected = kept_code if kept_code in names else None  # another unit version's code (or a stale link): none
+display = _display(default_store().version(), unit_version)
+zoom_to = st.session_state.get("_map_zoom_to")
+if zoom_to in names:  # chosen from the list or opened from a link: keep showing it until the next choice
+    st.session_state["_map_view"] = webmap.view_for(display, zoom_to, MAP_HEIGHT)
+    st.session_state["_map_zoom_to"] = None
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
     m, legend, (n_located, n_total), lock, sent = _map(default_store().version(), indicator, scheme, filters, lang,
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
-        out = _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_active_drawing", "last_object_clicked"])
+        _folium.folium_once(m, sent, overlay=webmap.selection_layer(display, selected) if selected else None,
+                            view=st.session_state.get("_map_view"), key="atlas_map", height=MAP_HEIGHT,
+                            use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"])
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
         st.caption(t("map.located", lang, n=n_located, total=n_total))
-    st.caption(_shared.units_caption(unit_version, lang))
-    unit_layer = _shared.unit_view(filters, unit_version)
+    _shared.units_caption(unit_version, lang)  # it writes the caption itself
     _shared.partial_units_note(unit_layer, lang)
     shown_layers = tuple(k for k in ("crop_zones", "risk_zones", "landslide_events", "projects") if on[k])
     _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, unit_version=unit_version)
 
-names = dict(zip(unit_layer["code"], unit_layer["full_name"]))
-clicked = webmap.selected_code((out or {}).get("last_active_drawing"), set(names))
-stamp = (clicked, str((out or {}).get("last_object_clicked")))
-if clicked and st.session_state.get("_map_last_click") != stamp:
-    # A new click wins over the list; the same click seen again on a rerun does not.
-    st.session_state["_map_last_click"] = stamp
-    st.session_state["map_commune"] = clicked
-
 with right:
-    if st.session_state.get("map_commune") not in names:  # the unit version changed under the selection
-        st.session_state["map_commune"] = None
-    code = st.selectbox(t("map.choose", lang), options=list(names), index=None, format_func=names.get,
-                        placeholder=t("map.choose_none", lang), key="map_commune")
+    code = st.selectbox(t("map.choose", lang), options=list(names), format_func=names.get,
+                        placeholder=t("map.choose_none", lang),
+                        **_shared.kept_widget("map_commune", None, value=selected, on_change=_zoom_to_choice))
     if code is None:
         st.info(t("map.click_prompt", lang))
     else:
@@ -119,6 +137,7 @@ with right:
         d = commune_detail(ds, table, code, lang, filters, unit_version,
                            unit_layer if unit_version == "2025" else None)
         st.subheader(md_text(d.name))
+        _shared.filters_caption(filters, lang)  # the figures below count only the filtered projects
         st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
                               index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))
         st.markdown(f"#### {t('map.detail_projects', lang)}")

@@ -28,6 +28,14 @@ def test_components_by_hand():
     assert c["readiness"].tolist() == pytest.approx([3 / 5, 5 / 5, 1 / 5])
 
 
+def test_filters_that_leave_no_project_give_an_empty_ranking_not_an_error():
+    # Funding page with content area 3 and source NGO on the bundled data crashed here.
+    none = FEATURES.iloc[0:0].astype({"status": "str"})
+    c = priority.components(none)
+    assert c.empty and list(c.columns) == ["gap", "risk", "crop_fit", "readiness"]
+    assert priority.rank(c, {"gap": 1}).empty
+
+
 def test_weights_decide_the_order():
     c = priority.components(FEATURES)
     assert priority.rank(c, {"gap": 1}).index.tolist() == ["P", "Q", "R"]

@@ -110,7 +110,8 @@ def components(features: pd.DataFrame) -> pd.DataFrame:
     """The four built-in components (0–1) from :func:`project_features`."""
     zone = features["zone_level"].map(ZONE_SCORE).fillna(0.0)
     share = _scaled(features["commune_risk_share"].astype("float64"))
-    ranks = features["status"].map(lambda s: schema.status_rank(s))
+    # float even when no project is left (an empty map keeps the string dtype of its input)
+    ranks = features["status"].map(lambda s: schema.status_rank(s)).astype("float64")
     return pd.DataFrame({
         "gap": _scaled(features["gap"].astype("float64")),
         "risk": np.maximum(zone, share),

@@ -61,6 +61,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "filters.donor": ("Nhà tài trợ", "Donor"),
     "filters.all": ("Tất cả", "All"),
     "filters.all_but_cancelled": ("Tất cả (trừ đã hủy)", "All (except cancelled)"),
+    "view.filtered": ("Đang lọc: {filters}", "Filtered: {filters}"),
+    "view.link_ignored": ("Một phần của liên kết không hiểu được nên đã bỏ qua: {parts}",
+                          "Part of the link was not understood and was ignored: {parts}"),
     # --- overview page ------------------------------------------------------------------
     "overview.heading": ("Tổng quan huyện", "District overview"),
     "overview.metric_need": ("Tổng nhu cầu vốn", "Total need"),

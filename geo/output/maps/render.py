@@ -65,6 +65,7 @@ from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note, unit_version_line
 from geo.output.figures import indicator_number, indicator_value
 from geo.text import fmt
+from geo.text.filters_text import filters_line
 from geo.text.i18n import t
 
 #: Paper sizes in millimetres (portrait width, height).
@@ -160,24 +161,8 @@ def legend_labels(c: Classification, key: str, lang: str) -> tuple[str, list[str
 format_value = indicator_value
 
 
-def filters_summary(filters: funding.Filters, lang: str) -> str:
-    """Short text of the active project filters, for the subtitle.
-
-    >>> filters_summary(funding.Filters(content_areas=(3,), years=(2022, 2024)), "en")
-    'Content area: 3 · Years 2022–2024'
-    """
-    parts = []
-    if filters.content_areas:
-        parts.append(f"{t('filters.content_area', lang)}: {', '.join(str(a) for a in filters.content_areas)}")
-    if filters.sources:
-        parts.append(f"{t('filters.source', lang)}: {', '.join(schema.SOURCE_BY_KEY[s](lang) for s in filters.sources)}")
-    if filters.statuses:
-        parts.append(f"{t('filters.status', lang)}: {', '.join(schema.STATUS_BY_KEY[s](lang) for s in filters.statuses)}")
-    if filters.years:
-        parts.append(t("print.years", lang, lo=filters.years[0], hi=filters.years[1]))
-    if filters.donors:
-        parts.append(f"{t('filters.donor', lang)}: {', '.join(filters.donors)}")
-    return " · ".join(parts) if parts else t("print.all_projects", lang)
+#: The active filters in one line (one wording for panels, prints and exports).
+filters_summary = filters_line
 
 
 def used_layers(indicator: str, layers: Iterable[str], unit_version: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:

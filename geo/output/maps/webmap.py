@@ -711,3 +711,41 @@ __all__ = [
     "commune_colors", "layer_names", "overlay_legend", "legend_html", "fit_zoom", "display_tolerance",
     "lean_geometry", "lean_communes", "DISPLAY_DECIMALS", "MAX_POINTS",
 ]
+
+
+# --- the selected commune (issue 18) ----------------------------------------------------------
+SELECTION_STYLE = {"color": "#111111", "weight": 4, "opacity": 1.0, "fill": False}
+
+
+def selection_layer(display: gpd.GeoSeries, code: str) -> folium.FeatureGroup | None:
+    """The selected commune's outline, drawn above every layer; ``None`` if ``code`` is not shown.
+
+    Not interactive, so a click on it reaches the commune underneath (its tooltip and the panel).
+    It is a separate layer the browser swaps in place: the cached map itself never changes.
+    """
+    if code not in display.index:
+        return None
+    fg = folium.FeatureGroup(name="selection", control=False)
+    geom = shapely.set_precision(display.loc[code], 10.0 ** -DISPLAY_DECIMALS, mode="pointwise")
+    folium.GeoJson(json.loads(shapely.to_geojson(geom)), style_function=lambda _f: SELECTION_STYLE,
+                   interactive=False, class_name="atlas-selected").add_to(fg)
+    return fg
+
+
+def view_for(display: gpd.GeoSeries, code: str, height_px: int = 600) -> tuple[list[float], int] | None:
+    """Centre ``[lat, lon]`` and the closest zoom that shows all of commune ``code`` in ``height_px``.
+
+    >>> import shapely.geometry as sg
+    >>> s = gpd.GeoSeries([sg.box(103.5, 22.3, 103.65, 22.45)], index=["03322"], crs="EPSG:4326")
+    >>> view_for(s, "03322")
+    ([22.375, 103.575], 11)
+    """
+    if code not in display.index:
+        return None
+    x0, y0, x1, y1 = display.loc[code].bounds
+    span = max(x1 - x0, y1 - y0, 1e-4)
+    # at zoom z a degree spans 256·2^z/360 px; fit the commune in 360 px, which the map's
+    # width leaves at 1024 px, and in two thirds of its height
+    fit_px = min(height_px * 2 / 3, 360)
+    zoom = int(math.floor(math.log2(fit_px * 360 / (256 * span))))
+    return [round((y0 + y1) / 2, 6), round((x0 + x1) / 2, 6)], max(6, min(zoom, 16))

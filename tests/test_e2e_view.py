@@ -1,0 +1,84 @@
+"""End-to-end: the selected commune is outlined on the map and the map goes to it; the address bar is a
+link that reopens the view, also after a page change (real headless Chromium, no internet)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.helpers import wait_app_idle
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_READY = "() => !!window.map && document.querySelectorAll('path.td-commune').length > 0"
+
+
+def _map(page):
+    page.locator(MAP_FRAME).wait_for()
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(MAP_READY)
+    return frame
+
+
+def _outlined(frame) -> int:
+    return frame.evaluate("() => document.querySelectorAll('path.atlas-selected').length")
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_a_link_opens_the_commune_outlined_and_in_view(app_url, offline_browser):
+    page = offline_browser.page
+    page.goto(f"{app_url}/?lang=en&commune=03424&area=3")
+    wait_app_idle(page)
+    frame = _map(page)
+    frame.wait_for_function("() => document.querySelectorAll('path.atlas-selected').length === 1")
+    # The outline is drawn above the communes (last in the SVG) and lets clicks through.
+    assert frame.evaluate("""() => { const p = document.querySelector('path.atlas-selected');
+        return getComputedStyle(p).pointerEvents === 'none' && !p.nextElementSibling; }""")
+    # The map went to Bản Bo: its centre lies inside the commune's bounds.
+    inside = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    assert 22.2 < inside[0] < 22.45 and 103.55 < inside[1] < 103.8 and inside[2] >= 11
+    assert page.get_by_text("Filtered: Content area: 3").first.is_visible()
+    assert page.get_by_role("heading", name="Xã Bản Bo").is_visible()
+
+
+def test_choosing_from_the_list_moves_the_outline_and_the_link(app_url, offline_browser):
+    page = offline_browser.page
+    page.goto(f"{app_url}/?lang=en&commune=03424")
+    wait_app_idle(page)
+    frame = _map(page)
+    frame.wait_for_function("() => document.querySelectorAll('path.atlas-selected').length === 1")
+    before = frame.evaluate("() => document.querySelector('path.atlas-selected').getAttribute('d')")
+    centre_before = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Commune shown")
+    box.click()
+    page.keyboard.type("Thèn Sin")
+    page.keyboard.press("Enter")
+    wait_app_idle(page)
+    page.get_by_role("heading", name="Xã Thèn Sin").wait_for()
+    frame.wait_for_function(f"""() => {{ const p = document.querySelectorAll('path.atlas-selected');
+        return p.length === 1 && p[0].getAttribute('d') !== {before!r}; }}""", timeout=20_000)
+    frame.wait_for_function(f"() => window.map.getCenter().lat !== {centre_before[0]}", timeout=20_000)
+    assert _query(page)["commune"] == ["03394"]  # the link now opens Thèn Sin
+
+
+def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
+    page = offline_browser.page
+    page.goto(f"{app_url}/?lang=en&area=3&source=ngo")
+    wait_app_idle(page)
+    page.get_by_role("link", name="Overview").click()
+    wait_app_idle(page)
+    page.get_by_text("Filtered: Content area: 3").first.wait_for()
+    q = _query(page)
+    assert urlparse(page.url).path.endswith("/overview")
+    assert q["area"] == ["3"] and q["source"] == ["ngo"] and q["lang"] == ["en"]
+    # Opening that address in a fresh tab shows the same filters.
+    fresh = offline_browser.context.new_page()
+    fresh.goto(page.url)
+    wait_app_idle(fresh)
+    fresh.get_by_text("Filtered: Content area: 3").first.wait_for()
+    assert urlparse(fresh.url).path.endswith("/overview") and _query(fresh) == q
