@@ -173,6 +173,14 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
     return filters
 
 
+def metrics_row(items: list[tuple[str, str, str | None]]) -> None:
+    """Headline figures ``(label, value, help)`` side by side, each as wide as its text: on a narrow screen
+    they wrap to a second row instead of being cut to "658,8 …" (columns of a quarter width cut them)."""
+    row = st.container(horizontal=True, gap="large")
+    for label, value, help_text in items:
+        row.metric(label, value, help=help_text, width="content")
+
+
 def filters_caption(filters: funding.Filters, lang: str) -> None:
     """One line under a panel or chart saying which filters it shows (nothing when none is on)."""
     if filters_text.is_filtered(filters):

@@ -77,16 +77,16 @@ def downloads(view: tables.View, frame: pd.DataFrame, layout: list[Column], key:
               total: bool) -> None:
     """CSV and Excel buttons; files are built only when clicked (no cost on every rerun, no rerun on click)."""
     ds, lang, layers, units_now = view.ds, view.lang, view.layers, view.unit_version
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("gaps.download_csv", lang),
+    row = st.container(horizontal=True)  # buttons as wide as their labels, wrapping when the page is narrow
+    row.download_button(t("gaps.download_csv", lang),
                        lambda: report.table_csv(ds, frame, layout, lang, layers, title, units_now),
                        file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:",
-                       on_click="ignore")
-    c2.download_button(t("gaps.download_xlsx", lang),
+                       on_click="ignore", width="content")
+    row.download_button(t("gaps.download_xlsx", lang),
                        lambda: report.table_xlsx(ds, frame, layout, lang, layers, title, total=total,
                                                  unit_version=units_now),
                        file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       width="content", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def fit_height(rows: int) -> int | str:
@@ -121,10 +121,9 @@ tab_gaps, tab_cp, tab_prio, tab_report = st.tabs(
 with tab_gaps:
     _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
     head = tables.headline(frames["by_commune"])
-    cols = st.columns(4)
-    for col, key in zip(cols, ("need", "committed", "gap")):
-        col.metric(t(f"common.{key}", lang), money.short(head[key]), help=money.full(head[key]))
-    cols[3].metric(t("gaps.col.share_covered", lang), tables.cell_text(head["share_covered"], "pct", money))
+    _shared.metrics_row([*[(t(f"common.{key}", lang), money.short(head[key]), money.full(head[key]))
+                           for key in ("need", "committed", "gap")],
+                         (t("gaps.col.share_covered", lang), tables.cell_text(head["share_covered"], "pct", money), None)])
     st.markdown(t("gaps.measures_explained", lang))
 
     measure = st.radio(t("gaps.measure", lang), tables.MEASURES, format_func=lambda m: t(f"common.{m}", lang),
@@ -200,9 +199,8 @@ with tab_cp:
     lines = frames["lines"]
     per_project = counterpart.by_project(lines, ratios)
     totals = counterpart.totals(per_project)
-    cols = st.columns(4)
-    for col, key in zip(cols, counterpart.COLUMNS):
-        col.metric(t(f"counterpart.col.{key}", lang), money.short(totals[key]), help=money.full(totals[key]))
+    _shared.metrics_row([(t(f"counterpart.col.{key}", lang), money.short(totals[key]), money.full(totals[key]))
+                         for key in counterpart.COLUMNS])
     st.subheader(t("counterpart.by_source", lang))
     show_table(view, tables.counterpart_sources(lines, ratios, lang), report.LAYOUTS["counterpart_sources"],
                "counterpart_by_source", t("counterpart.by_source", lang), "label", ("committed", "required"))

@@ -24,11 +24,12 @@ stuck = _shared.unallocated(filters, unit_version)
 totals = units.district_totals(layer, stuck)
 st.subheader(t("overview.heading", lang))
 _shared.filters_caption(filters, lang)
-cols = st.columns(4)
-cols[0].metric(t("overview.metric_need", lang), fmt.vnd_short(totals["need"], lang))
-cols[1].metric(t("overview.metric_committed", lang), fmt.vnd_short(totals["committed"], lang))
-cols[2].metric(t("overview.metric_gap", lang), fmt.vnd_short(totals["gap"], lang))
-cols[3].metric(t("overview.metric_projects", lang), int(totals["n_projects"]))
+_shared.metrics_row([
+    (t("overview.metric_need", lang), fmt.vnd_short(totals["need"], lang), fmt.vnd(totals["need"], lang)),
+    (t("overview.metric_committed", lang), fmt.vnd_short(totals["committed"], lang), fmt.vnd(totals["committed"], lang)),
+    (t("overview.metric_gap", lang), fmt.vnd_short(totals["gap"], lang), fmt.vnd(totals["gap"], lang)),
+    (t("overview.metric_projects", lang), fmt.number(int(totals["n_projects"]), lang, 0), None),
+])
 
 new_units = unit_version == "2025"
 st.subheader(t("units.table_2025" if new_units else "overview.table", lang))
