@@ -121,7 +121,7 @@ class GpkgStore:
         self.seed_dir = Path(seed_dir)
 
     # --- opening and seeding ------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, write: bool = True) -> sqlite3.Connection:
         if not self.path.exists():
             self.seed()
         try:
@@ -134,7 +134,16 @@ class GpkgStore:
             row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as err:
             con.close()
-            raise store_error(self.path, err) from None
+            problem = store_error(self.path, err)
+            if write or problem.note.key != "err.store_readonly" or Path(f"{self.path}-wal").exists():
+                raise problem from None
+            # a read-only folder (a mounted backup, a CD): reads still work from the checkpointed file
+            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            try:
+                row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+            except sqlite3.DatabaseError:
+                con.close()
+                raise problem from None
         found = int(row[0]) if row else 0
         if found > SCHEMA_VERSION:
             con.close()
@@ -237,7 +246,7 @@ class GpkgStore:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+        con = self._connect(write=False)
         try:
             con.execute("BEGIN")  # one snapshot for every table read
             yield con
