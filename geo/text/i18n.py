@@ -1132,10 +1132,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         " backup (python -m geo store restore FILE), or move this file away and the app creates a new one.",
     ),
     "err.store_damaged": (
-        "tệp dữ liệu {path} bị hỏng ({reason}). Cách sửa: chạy python -m geo store check để xem chi tiết, rồi khôi phục"
-        " bản sao lưu (python -m geo store restore TỆP).",
-        "the store file {path} is damaged ({reason}). To fix: run python -m geo store check for details, then restore"
-        " a backup (python -m geo store restore FILE).",
+        "tệp dữ liệu {path} bị hỏng ({reason}); không sửa gì trong đó. Cách sửa: khôi phục bản sao lưu"
+        " (python -m geo store restore TỆP), hoặc chuyển tệp này đi chỗ khác để ứng dụng tạo tệp mới từ dữ liệu kèm theo.",
+        "the store file {path} is damaged ({reason}); nothing in it was changed. To fix: restore a backup"
+        " (python -m geo store restore FILE), or move this file away and the app creates a new one from the bundled data.",
     ),
     "err.store_foreign": (
         "{path} là một GeoPackage khác, không phải tệp dữ liệu của ứng dụng (các bảng: {tables}); không sửa gì trong đó."
