@@ -64,20 +64,13 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    safety = None if args.no_safety_backup else Path(args.safety_dir) if args.safety_dir else _safety_dir(store)
+    safety = None if args.no_safety_backup else Path(args.safety_dir) if args.safety_dir else transfer.safety_dir(store)
     made, saved = transfer.restore(Path(args.file), store, safety)
     if saved is not None:
         print(t("store.restore_safety", args.lang, path=saved))
     print(t("store.restore_done", args.lang, file=args.file, dst=store.location(), tables=len(made),
             rows=_rows(args, made)))
     return 0
-
-
-def _safety_dir(store: Store) -> Path:
-    from geo.storage.gpkg_store import data_dir
-
-    loc = Path(store.location())
-    return (loc.parent if loc.suffix == ".gpkg" else data_dir()) / "backups"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -139,6 +139,13 @@ def backup(store: Store, out: Path, replace: bool = False) -> list[TableSummary]
     return made
 
 
+def safety_dir(store: Store) -> Path:
+    """Where ``restore`` keeps the data it replaces: ``backups/`` beside a store file, else in the data folder."""
+    from geo.storage.gpkg_store import GpkgStore, data_dir
+
+    return (store.path.parent if isinstance(store, GpkgStore) else data_dir()) / "backups"
+
+
 def restore(snapshot: Path, store: Store, safety_dir: Path | None = None) -> tuple[list[TableSummary], Path | None]:
     """Make ``store`` hold exactly the snapshot (a GeoPackage made by :func:`backup` or any atlas store file).
 
