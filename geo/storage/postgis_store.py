@@ -778,13 +778,14 @@ def create_table(con: Connection, table) -> None:
                                 else repr(c.default))
         defs.append(d)
     con.execute(text(f"CREATE TABLE {_q(table.name)} ({', '.join(defs)})"))
-    params = [f"p{i}" for i in range(len(table.columns))]
-    values = [f"ST_GeomFromWKB(:{p}, {SRID})" if c.kind == "geometry" else f":{p}"
-              for p, c in zip(params, table.columns)]
-    if table.rows:
-        con.execute(text(f"INSERT INTO {_q(table.name)} ({', '.join(_q(c.name) for c in table.columns)}) "
-                         f"VALUES ({', '.join(values)})"),
-                    [dict(zip(params, (_cell(v, c.kind) for v, c in zip(r, table.columns)))) for r in table.rows])
+    if table.rows:  # COPY: an order of magnitude faster than INSERTs for a province's funding lines
+        geo_idx = [i for i, c in enumerate(table.columns) if c.kind == "geometry"]
+        hexes = {i: _ewkb_hex([r[i] for r in table.rows]) for i in geo_idx}
+        kinds = [c.kind for c in table.columns]
+        cur = con.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cur.copy(f"COPY {_q(table.name)} ({', '.join(_q(c.name) for c in table.columns)}) FROM STDIN") as out:
+            for n, row in enumerate(table.rows):
+                out.write_row([hexes[i][n] if i in hexes else _cell(v, kinds[i]) for i, v in enumerate(row)])
     key = table.key
     if key is not None and key.kind in ("int", "int32"):
         con.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, :c), "
@@ -796,6 +797,14 @@ def create_table(con: Connection, table) -> None:
     for iname, cols, unique in table.indexes:
         con.execute(text(f"CREATE {'UNIQUE ' if unique else ''}INDEX {_q(iname)} ON {_q(table.name)} "
                          f"({', '.join(_q(c) for c in cols)})"))
+
+
+def _ewkb_hex(wkbs: list) -> list[str | None]:
+    """WKB → hex EWKB carrying SRID 4326 (what a ``geometry(Geometry, 4326)`` column takes as text)."""
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
+    geoms = shapely.set_srid(geoms, SRID)
+    return [None if g is None else str(g) for g in shapely.to_wkb(geoms, hex=True, include_srid=True,
+                                                                   byte_order=1, output_dimension=2)]
 
 
 def _cell(value: object, kind: str) -> object:
