@@ -350,3 +350,26 @@ def test_a_write_while_the_server_is_down_says_so_and_the_next_one_works():
     finally:
         postgis_store.dispose(url)
         pg_cluster.remove(cluster)
+
+
+def test_the_project_form_on_a_read_only_folder_says_the_save_was_refused(tmpfs, monkeypatch, seeded_store_file,
+                                                                           app_page):
+    import shutil
+
+    from geo.storage.gpkg_store import STORE_FILE
+    from geo.text.i18n import t
+
+    point = tmpfs()
+    shutil.copyfile(seeded_store_file, point / STORE_FILE)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(point))
+    _remount_read_only(point)
+    data = (point / STORE_FILE).read_bytes()
+    at = app_page("pages/data.py", "en")
+    assert not at.exception and not at.error  # reading works
+    next(e for e in at.text_input if e.label == "Project ID").set_value("NEW-9")
+    next(e for e in at.text_input if e.label == "Name (Vietnamese)").set_value("Nhà văn hóa bản")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "read-only" in error.value and "not saved" in error.value and str(point / STORE_FILE) in error.value
+    assert (point / STORE_FILE).read_bytes() == data
