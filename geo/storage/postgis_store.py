@@ -733,9 +733,11 @@ def dump_table(con: Connection, name: str):
     for col, dt, udt, nullable, default in info:
         kind = _KIND_OF_SQL.get(udt if dt == "USER-DEFINED" else dt, "str")
         columns.append(Column(col, kind, nullable == "NO", _default(default), col in pk))
-    key = next((c.name for c in columns if c.primary), None)
+    key = next((c for c in columns if c.primary), None)
     select = [f"ST_AsBinary({_q(c.name)})" if c.kind == "geometry" else _q(c.name) for c in columns]
-    order = f" ORDER BY {_q(key)}" if key else ""
+    # text keys in byte order, as SQLite sorts them, whatever the server's locale (checksums compare rows in order)
+    collate = ' COLLATE "C"' if key is not None and key.kind == "str" else ""
+    order = f" ORDER BY {_q(key.name)}{collate}" if key else ""
     rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r)
             for r in con.execute(text(f"SELECT {', '.join(select)} FROM {_q(name)}{order}")).all()]
     if any(c.kind == "geometry" for c in columns) and rows:
