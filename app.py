@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.storage.records import StoreUnavailable
 from geo.text.i18n import t
 from pages import _shared
 
@@ -21,6 +22,8 @@ pages = [
 page = st.navigation(pages)
 try:
     page.run()
+except StoreUnavailable as err:  # the store refused or went away mid-page (full disk, read-only, server lost)
+    st.error(err.text(lang))
 except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through; anything else: a message, no traceback
     _shared.unexpected_error(err, lang, page.url_path or "map")
 finally:

@@ -64,9 +64,9 @@ def unexpected_error(err: Exception, lang: str, where: str) -> None:
 
 def require_store(lang: str) -> None:
     """Stop the page with a clear message when the store cannot be opened (which server and how to fix it;
-    a database written by a newer app)."""
+    a database written by a newer app; a store file that is empty, damaged, foreign or in an unusable folder)."""
     try:
-        default_store()
+        default_store().version()  # opens the file too: a GeoPackage store is only opened by its first read
     except StoreUnavailable as err:
         st.error(err.text(lang))
         st.stop()

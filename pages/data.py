@@ -165,8 +165,11 @@ with tab_projects:
                 st.rerun()
             except ConflictError as err:
                 st.session_state["data_conflict"] = err
-            except DataError as err:
-                field_errors(err.problems)
+            except DataError as err:  # a bad field, or a store that refused the write (full disk, read-only)
+                if err.problems:
+                    field_errors(err.problems)
+                else:
+                    _shared.show_data_error(err, lang)
     conflict = st.session_state.get("data_conflict")
     if conflict is not None and conflict.project_id == pid:
         st.warning(t("data.conflict", lang))

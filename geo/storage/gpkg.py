@@ -199,3 +199,119 @@ def read_table(con: sqlite3.Connection, name: str, skip: tuple[str, ...] = ("fid
         return df
     geoms = decode([r[geom_cols[0]] for r in rows]) if rows else np.array([], dtype=object)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRS_ID}")
+
+
+# --- whole tables, for copies and backups (geo/storage/tables.py) ------------------------------------------
+_KIND_OF_SQL = {"BOOLEAN": "bool", "MEDIUMINT": "int32", "INTEGER": "int", "INT": "int", "SMALLINT": "int32",
+                "TINYINT": "int32", "DOUBLE": "float", "REAL": "float", "FLOAT": "float", "TEXT": "str"}
+_SYSTEM_PREFIXES = ("gpkg_", "sqlite_", "rtree_")
+
+
+def store_tables(con: sqlite3.Connection) -> list[str]:
+    """Every table of the file that is not GeoPackage or SQLite bookkeeping, by name."""
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    return [n for n in names if not n.startswith(_SYSTEM_PREFIXES)]
+
+
+def _default(text: str | None) -> int | float | str | None:
+    if text is None or text.upper() == "NULL":
+        return None
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None  # an expression (e.g. a timestamp): the writer always supplies the value
+
+
+def dump_table(con: sqlite3.Connection, name: str):
+    """Table ``name`` as a :class:`geo.storage.tables.Table`: every column (key included), rows in key order."""
+    from geo.storage.tables import Column, Table
+
+    info = con.execute(f"PRAGMA table_info({_quote(name)})").fetchall()
+    geom_cols = {r[0] for r in con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name=?",
+                                           (name,))}
+    columns = []
+    for _, col, sql_type, notnull, default, pk in info:
+        t = (sql_type or "TEXT").upper()
+        kind = "geometry" if (col in geom_cols or t == "GEOMETRY") else _KIND_OF_SQL.get(t, "str")
+        columns.append(Column(col, kind, bool(notnull), _default(default), bool(pk)))
+    key = next((c.name for c in columns if c.primary), None)
+    order = f" ORDER BY {_quote(key)}" if key else " ORDER BY rowid"
+    rows = con.execute(f"SELECT {', '.join(_quote(c.name) for c in columns)} FROM {_quote(name)}{order}").fetchall()
+    geo_idx = [i for i, c in enumerate(columns) if c.kind == "geometry"]
+    if geo_idx and rows:
+        from geo.storage.tables import to_wkb
+
+        rows = [list(r) for r in rows]
+        for i in geo_idx:
+            wkbs = to_wkb(list(decode([r[i] for r in rows])))
+            for r, w in zip(rows, wkbs):
+                r[i] = w
+        rows = [tuple(r) for r in rows]
+    indexes = []
+    for _, iname, unique, origin, _partial in con.execute(f"PRAGMA index_list({_quote(name)})").fetchall():
+        if origin == "c":
+            cols = tuple(r[2] for r in con.execute(f"PRAGMA index_info({_quote(iname)})"))
+            indexes.append((iname, cols, bool(unique)))
+    return Table(name, tuple(columns), rows, sorted(indexes))
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def create_table(con: sqlite3.Connection, table, identifier: str | None = None, description: str = "") -> None:
+    """(Re)create ``table`` (a :class:`geo.storage.tables.Table`) with its rows and indexes, registered in the
+    GeoPackage contents, inside the caller's transaction."""
+    drop_table(con, table.name)
+    sql = {"bool": "BOOLEAN", "int32": "MEDIUMINT", "int": "INTEGER", "float": "DOUBLE", "str": "TEXT",
+           "geometry": "GEOMETRY"}
+    defs = []
+    for c in table.columns:
+        d = f"{_quote(c.name)} {sql[c.kind]}"
+        if c.primary:
+            d += " PRIMARY KEY AUTOINCREMENT" if c.kind in ("int", "int32") else " PRIMARY KEY"
+        if c.notnull and not c.primary:
+            d += " NOT NULL"
+        if c.default is not None:
+            d += f" DEFAULT {_literal(c.default)}"
+        defs.append(d.replace("MEDIUMINT PRIMARY KEY AUTOINCREMENT", "INTEGER PRIMARY KEY AUTOINCREMENT"))
+    con.execute(f"CREATE TABLE {_quote(table.name)} ({', '.join(defs)})")
+    rows = table.rows
+    geo_idx = [i for i, c in enumerate(table.columns) if c.kind == "geometry"]
+    geoms = None
+    if geo_idx:
+        i = geo_idx[0]
+        geoms = shapely.from_wkb(np.array([r[i] for r in rows], dtype=object)) if rows else np.array([], dtype=object)
+        blobs = encode(geoms)
+        rows = [tuple(b if j == i else v for j, v in enumerate(r)) for r, b in zip(rows, blobs)]
+    names = ", ".join(_quote(c.name) for c in table.columns)
+    con.executemany(f"INSERT INTO {_quote(table.name)} ({names}) VALUES ({','.join('?' * len(table.columns))})",
+                    rows)
+    for iname, cols, unique in table.indexes:
+        con.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {_quote(iname)} ON {_quote(table.name)} "
+                    f"({', '.join(_quote(c) for c in cols)})")
+    ident = identifier or table.name
+    if geoms is not None:
+        present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))] if len(geoms) else geoms
+        minx, miny, maxx, maxy = (shapely.total_bounds(present) if len(present) else [None] * 4)
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change,"
+            " min_x, min_y, max_x, max_y, srs_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (table.name, "features", ident, description, _now(), plain_value(minx), plain_value(miny),
+             plain_value(maxx), plain_value(maxy), SRS_ID))
+        types = set(shapely.get_type_id(present).tolist()) if len(present) else set()
+        kinds = {0: "POINT", 1: "LINESTRING", 3: "POLYGON", 4: "MULTIPOINT", 5: "MULTILINESTRING",
+                 6: "MULTIPOLYGON", 7: "GEOMETRYCOLLECTION"}
+        name = kinds.get(types.pop(), "GEOMETRY") if len(types) == 1 else "GEOMETRY"
+        col = table.columns[geo_idx[0]].name
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (table.name, col, name, SRS_ID))
+    else:
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+                    " VALUES (?,?,?,?,?)", (table.name, "attributes", ident, description, _now()))

@@ -67,15 +67,24 @@ import pandas as pd
 
 from geo.ingest.atlas_toml import bundle_dir, load_config, parse_config, to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
-from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.storage import gpkg
 from geo.storage.common import checked_records
-from geo.storage.records import AuditEntry, ConflictError, DonorRecord, ProjectRecord, default_user, utc_now
+from geo.storage.records import (
+    AuditEntry,
+    ConflictError,
+    DonorRecord,
+    ProjectRecord,
+    StoreUnavailable,
+    default_user,
+    utc_now,
+)
 from geo.storage.store import load_dataset
+from geo.storage.tables import Table, new_data_version
 
 SCHEMA_VERSION = 3
 STORE_FILE = "atlas.gpkg"
@@ -112,13 +121,29 @@ class GpkgStore:
         self.seed_dir = Path(seed_dir)
 
     # --- opening and seeding ------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, write: bool = True) -> sqlite3.Connection:
         if not self.path.exists():
             self.seed()
-        con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        con.execute("PRAGMA busy_timeout=30000")
-        con.execute("PRAGMA synchronous=FULL")
-        row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.DatabaseError as err:
+            raise store_error(self.path, err) from None
+        try:
+            con.execute("PRAGMA busy_timeout=30000")
+            con.execute("PRAGMA synchronous=FULL")
+            row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as err:
+            con.close()
+            problem = store_error(self.path, err)
+            if write or problem.note.key != "err.store_readonly" or Path(f"{self.path}-wal").exists():
+                raise problem from None
+            # a read-only folder (a mounted backup, a CD): reads still work from the checkpointed file
+            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            try:
+                row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+            except sqlite3.DatabaseError:
+                con.close()
+                raise problem from None
         found = int(row[0]) if row else 0
         if found > SCHEMA_VERSION:
             con.close()
@@ -126,6 +151,9 @@ class GpkgStore:
         if 1 <= found < SCHEMA_VERSION:
             try:
                 self._migrate(con)
+            except sqlite3.DatabaseError as err:
+                con.close()
+                raise store_error(self.path, err) from None
             except BaseException:
                 con.close()
                 raise
@@ -160,8 +188,20 @@ class GpkgStore:
         return donor_seed(self.seed_dir)
 
     def seed(self) -> None:
-        """Create the store from the bundled data. Never replaces an existing file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Create the store from the bundled data. Never replaces an existing file.
+
+        A folder that cannot hold it (read-only, a file, a full disk) raises :class:`StoreUnavailable`
+        naming it; nothing is left behind."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise store_error(self.path, err) from None
+        try:
+            self._seed_file()
+        except (OSError, sqlite3.DatabaseError) as err:
+            raise store_error(self.path, err) from None
+
+    def _seed_file(self) -> None:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.seed")
         try:
             ds = load_dataset(self.seed_dir)
@@ -206,11 +246,13 @@ class GpkgStore:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+        con = self._connect(write=False)
         try:
             con.execute("BEGIN")  # one snapshot for every table read
             yield con
             con.execute("COMMIT")
+        except sqlite3.DatabaseError as err:  # a damaged file found while reading
+            raise store_error(self.path, err) from None
         finally:
             con.close()
 
@@ -227,9 +269,10 @@ class GpkgStore:
                 while True:  # a test kills us here, inside the open transaction
                     time.sleep(0.05)
             con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
+        except BaseException as err:
+            _rollback(con)
+            if isinstance(err, sqlite3.DatabaseError):  # a full disk, a read-only file: nothing was written
+                raise store_error(self.path, err) from None
             raise
         finally:
             con.close()
@@ -482,6 +525,138 @@ class GpkgStore:
                                "quality": provenance.quality.value}, ensure_ascii=False), note)
 
 
+    # --- the whole store at once: copies, backups, checks (geo/storage/transfer.py, check.py) ----------
+    def is_empty(self) -> bool:
+        """True when there is nothing here yet (no file, a 0-byte file, or a GeoPackage without tables).
+        Creates and seeds nothing; a file that is not a database raises :class:`StoreUnavailable`."""
+        if not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0):
+            return True
+        con = self._raw()
+        try:
+            return not gpkg.store_tables(con)
+        except sqlite3.DatabaseError as err:
+            raise store_error(self.path, err) from None
+        finally:
+            con.close()
+
+    def _raw(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise StoreUnavailable("err.store_not_database", path=str(self.path))
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            con.execute("PRAGMA busy_timeout=30000")
+            return con
+        except sqlite3.DatabaseError as err:
+            raise store_error(self.path, err) from None
+
+    def dump_tables(self) -> list[Table]:
+        """Every table, read in one snapshot (the store must exist: nothing is seeded)."""
+        if not self.path.exists():
+            raise StoreUnavailable("err.store_missing", path=str(self.path))
+        with self._read() as con:
+            return [gpkg.dump_table(con, name) for name in gpkg.store_tables(con)]
+
+    def replace_tables(self, tables: list[Table]) -> None:
+        """Make the store hold exactly ``tables`` (all or nothing; other processes see the old or the new).
+
+        A new file is built beside the target and moved into place; an existing one is rewritten in one
+        SQLite transaction. The data version keeps counting up from the old one."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._replace_new(tables)
+            except (OSError, sqlite3.DatabaseError) as err:
+                raise store_error(self.path, err) from None
+            return
+        con = self._raw()
+        try:
+            con.execute("PRAGMA synchronous=FULL")
+            if not _has_table(con, "gpkg_contents"):  # executescript would commit: outside the transaction
+                gpkg.init(con)
+            con.execute("BEGIN IMMEDIATE")
+            old = _data_version(con)
+            for name in gpkg.store_tables(con):
+                gpkg.drop_table(con, name)
+            if _has_table(con, "sqlite_sequence"):
+                con.execute("DELETE FROM sqlite_sequence")
+            _create_all(con, new_data_version(tables, old))
+            con.execute("COMMIT")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException as err:
+            _rollback(con)
+            if isinstance(err, sqlite3.DatabaseError):
+                raise store_error(self.path, err) from None
+            raise
+        finally:
+            con.close()
+
+    def _replace_new(self, tables: list[Table]) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.copy")
+        try:
+            con = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                gpkg.init(con)
+                con.execute("BEGIN")
+                _create_all(con, new_data_version(tables, 0))
+                con.execute("COMMIT")
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+            if self.path.exists():  # a 0-byte file
+                os.replace(tmp, self.path)
+            else:
+                try:
+                    os.link(tmp, self.path)  # never overwrites a store another process just made
+                except FileExistsError:
+                    raise StoreUnavailable("err.store_appeared", path=str(self.path)) from None
+                except OSError:
+                    os.replace(tmp, self.path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
+
+    def backup_to(self, out: Path) -> None:
+        """A consistent snapshot of the store in ``out`` (SQLite's online backup: other processes may keep
+        writing), written beside ``out`` and moved into place."""
+        out = Path(out)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.backup")
+        try:
+            with self._read() as src:
+                dst = sqlite3.connect(tmp)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    dst.close()
+            os.replace(tmp, out)
+        except (OSError, sqlite3.DatabaseError) as err:
+            raise store_error(out, err) from None
+        finally:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
+
+    def integrity_problems(self) -> list[Note]:
+        """SQLite's own checks of the file (``integrity_check``, ``foreign_key_check``) and invalid geometries."""
+        import shapely
+
+        out: list[Note] = []
+        with self._read() as con:
+            for (line,) in con.execute("PRAGMA integrity_check").fetchall():
+                if line != "ok":
+                    out.append(Note.of("check.sqlite_integrity", detail=line))
+            for row in con.execute("PRAGMA foreign_key_check").fetchall():
+                out.append(Note.of("check.foreign_key", table=row[0], row=row[1], parent=row[2]))
+            for layer in FEATURE_LAYERS:
+                if _has_table(con, layer):
+                    frame = gpkg.read_table(con, layer, skip=())
+                    bad = frame[~shapely.is_valid(frame.geometry.to_numpy()) & frame.geometry.notna().to_numpy()]
+                    for fid, geom in zip(bad["fid"], bad.geometry):
+                        out.append(Note.of("check.invalid_geometry", layer=layer, fid=int(fid),
+                                           reason=shapely.is_valid_reason(geom)))
+        return out
+
+
 # --- helpers (all run inside a caller's transaction) ----------------------------------------------
 def _written(rec: _R | None) -> _R:
     """A record read back inside the transaction that just wrote it (so it exists)."""
@@ -626,3 +801,99 @@ def open_default() -> GpkgStore:
     (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
     seed = bundle_dir()
     return GpkgStore(data_dir() / store_file(load_config(seed)), seed_dir=seed)
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    try:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+    except sqlite3.DatabaseError:  # SQLite already rolled back (a full disk)
+        pass
+
+
+def _has_table(con: sqlite3.Connection, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+def _data_version(con: sqlite3.Connection) -> int:
+    if not _has_table(con, "atlas_meta"):
+        return 0
+    row = con.execute("SELECT value FROM atlas_meta WHERE key='data_version'").fetchone()
+    try:
+        return int(row[0]) if row else 0
+    except ValueError:
+        return 0
+
+
+def _create_all(con: sqlite3.Connection, tables: list[Table]) -> None:
+    """Write every table, each registered under the title its provenance gives it (as a seeded store does)."""
+    titles: dict[str, tuple[str, str]] = {}
+    prov = next((t for t in tables if t.name == "atlas_provenance"), None)
+    if prov is not None:
+        for layer, en, vi, quality in zip(prov.column("layer"), prov.column("title_en"), prov.column("title_vi"),
+                                          prov.column("quality")):
+            titles[layer] = (en, f"{vi} — {quality}")
+    used: set[str] = set()
+    for table in tables:
+        ident, desc = titles.get(table.name, (table.name, ""))
+        if ident in used:
+            ident = table.name
+        used.add(ident)
+        gpkg.create_table(con, table, ident, desc)
+
+
+def store_error(path: Path, err: BaseException) -> StoreUnavailable:
+    """What went wrong with the store file at ``path``, as one sentence that names it and says what to do."""
+    where = str(path)
+    reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if isinstance(err, StoreUnavailable):
+        return err
+    if isinstance(err, OSError):
+        import errno
+
+        folder = str(path.parent)
+        if err.errno == errno.ENOSPC:
+            return StoreUnavailable("err.store_disk_full", path=where)
+        if isinstance(err, (FileExistsError, NotADirectoryError)) or err.errno in (errno.EEXIST, errno.ENOTDIR):
+            blocker = next((p for p in [path.parent, *path.parent.parents] if p.exists()), path.parent)
+            return StoreUnavailable("err.store_path_not_folder", path=str(blocker))
+        if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return StoreUnavailable("err.store_folder_readonly", path=folder)
+        return StoreUnavailable("err.store_damaged", path=where, reason=reason)
+    text = reason.lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreUnavailable("err.store_disk_full", path=where)
+    if "readonly" in text or "read-only" in text:
+        return StoreUnavailable("err.store_readonly", path=where)
+    if "unable to open database file" in text:
+        if not path.exists():
+            parent = path.parent
+            if not os.access(parent, os.W_OK) or _read_only_fs(parent):
+                return StoreUnavailable("err.store_folder_readonly", path=str(parent))
+        return StoreUnavailable("err.store_readonly", path=where)
+    if path.exists() and path.is_file() and path.stat().st_size == 0:
+        return StoreUnavailable("err.store_empty_file", path=where)
+    if "no such table" in text:
+        return StoreUnavailable("err.store_foreign", path=where, tables=_tables_of(path))
+    if "not a database" in text:
+        return StoreUnavailable("err.store_not_database", path=where)
+    return StoreUnavailable("err.store_damaged", path=where, reason=reason)
+
+
+def _read_only_fs(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _tables_of(path: Path) -> str:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = gpkg.store_tables(con)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return "?"
+    return ", ".join(names[:6]) + (" …" if len(names) > 6 else "") if names else "—"

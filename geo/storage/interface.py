@@ -28,9 +28,11 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
+from geo.ingest.validate import Note
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord
+from geo.storage.tables import Table
 
 #: One project as a form or an import hands it over: its fields and its funding lines.
 ProjectInput = tuple[dict, list[dict]]
@@ -136,7 +138,29 @@ class AuditLog(Protocol):
         ...
 
 
-class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, AuditLog, Protocol):
+class StoreTransfer(Protocol):
+    """The whole store at once, for ``python -m geo store copy|backup|restore|check`` (geo/storage/transfer.py).
+
+    None of these seeds an empty store. Cannot-open problems raise :class:`geo.storage.records.StoreUnavailable`."""
+
+    def is_empty(self) -> bool:
+        """True when nothing is stored here yet (no file, a 0-byte file, a database without tables)."""
+        ...
+
+    def dump_tables(self) -> list[Table]:
+        """Every table (key columns included, rows in key order), read in one snapshot."""
+        ...
+
+    def replace_tables(self, tables: list[Table]) -> None:
+        """Hold exactly ``tables`` afterwards, all or nothing (whatever was here before is dropped)."""
+        ...
+
+    def integrity_problems(self) -> list[Note]:
+        """What the backend's own checks find (SQLite integrity check, invalid geometries…); empty when sound."""
+        ...
+
+
+class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, AuditLog, StoreTransfer, Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

@@ -45,7 +45,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from geo.ingest.atlas_toml import parse_config, to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
-from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
@@ -62,6 +62,7 @@ from geo.storage.records import (
     utc_now,
 )
 from geo.storage.store import load_dataset
+from geo.storage.tables import Table, new_data_version
 
 SRID = 4326
 FIRST_SCHEMA = 3  # the schema a new PostGIS database is created at
@@ -226,13 +227,27 @@ class PostgisStore:
 
     @contextmanager
     def _connection_lost(self) -> Iterator[None]:
-        """A server gone mid-session: the same clear message, and the next open checks the server again."""
+        """A server gone mid-session: the same clear message, and the next open checks the server again.
+        A role that may only read, or a server out of disk space: a sentence saying nothing was saved."""
         try:
             yield
-        except OperationalError as err:
+        except DBAPIError as err:
+            refused = self._refused(err)
+            if refused is not None:
+                raise refused from None
+            if not isinstance(err, OperationalError):
+                raise
             with _LOCK:
                 _READY.discard(self.url)
             raise self._unavailable(err) from None
+
+    def _refused(self, err: DBAPIError) -> StoreUnavailable | None:
+        state = getattr(err.orig, "sqlstate", None) or ""
+        if state in ("42501", "25006"):  # insufficient privilege; read-only transaction
+            return StoreUnavailable("err.db_readonly", url=redact(self.url), user=make_url(self.url).username or "")
+        if state == "53100":  # disk full
+            return StoreUnavailable("err.db_disk_full", url=redact(self.url))
+        return None
 
     def _migrate(self, con: Connection, found: int) -> None:
         """Run the numbered steps ``found+1 … SCHEMA_VERSION`` (same transaction as the caller's lock)."""
@@ -500,6 +515,65 @@ class PostgisStore:
                                "quality": provenance.quality.value}, ensure_ascii=False), note)
 
 
+    # --- the whole store at once: copies, backups, checks (geo/storage/transfer.py, check.py) ----------
+    def _bare(self) -> Connection:
+        """A connection that seeds nothing (:class:`StoreUnavailable` when the server cannot be reached)."""
+        try:
+            return engine(self.url).connect()
+        except DBAPIError as err:
+            dispose(self.url)
+            raise self._unavailable(err) from None
+
+    def is_empty(self) -> bool:
+        """True when the database holds no table yet (PostGIS's own aside). Creates and seeds nothing."""
+        with self._connection_lost(), self._bare() as con:
+            return not store_tables(con)
+
+    def dump_tables(self) -> list[Table]:
+        """Every table, read in one snapshot (the database must hold a store: nothing is seeded)."""
+        if self.is_empty():
+            raise StoreUnavailable("err.db_empty", url=redact(self.url))
+        with self._read() as con:
+            return [dump_table(con, name) for name in store_tables(con)]
+
+    def replace_tables(self, tables: list[Table]) -> None:
+        """Make the database hold exactly ``tables``, in one transaction (other sessions see the old content
+        or the new); the data version keeps counting up from the old one."""
+        with self._connection_lost(), self._bare() as con, con.begin():
+            if con.execute(text("SELECT 1 FROM pg_extension WHERE extname='postgis'")).first() is None:
+                con.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            con.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK})
+            old = 0
+            if con.execute(text("SELECT to_regclass('atlas_meta')")).scalar() is not None:
+                con.execute(text("LOCK TABLE atlas_meta IN ACCESS EXCLUSIVE MODE"))  # writers wait, then see the new
+                value = con.execute(text("SELECT value FROM atlas_meta WHERE key='data_version'")).scalar()
+                old = int(value) if value and str(value).isdigit() else 0
+            for name in store_tables(con):
+                con.execute(text(f"DROP TABLE IF EXISTS {_q(name)} CASCADE"))
+            for table in new_data_version(tables, old):
+                create_table(con, table)
+        with _LOCK:
+            _READY.discard(self.url)  # the next read checks the schema of what was copied in
+
+    def integrity_problems(self) -> list[Note]:
+        """What PostGIS itself finds: invalid geometries (``ST_IsValid``), geometries not in EPSG:4326."""
+        out: list[Note] = []
+        with self._read() as con:
+            present = set(store_tables(con))
+            for layer in FEATURE_LAYERS:
+                if layer not in present:
+                    continue
+                for fid, reason in con.execute(text(
+                        f"SELECT fid, ST_IsValidReason(geom) FROM {_q(layer)} "
+                        "WHERE geom IS NOT NULL AND NOT ST_IsValid(geom) ORDER BY fid")).all():
+                    out.append(Note.of("check.invalid_geometry", layer=layer, fid=int(fid), reason=reason))
+                for fid, srid in con.execute(text(
+                        f"SELECT fid, ST_SRID(geom) FROM {_q(layer)} WHERE geom IS NOT NULL AND ST_SRID(geom) <> {SRID}"
+                        " ORDER BY fid")).all():
+                    out.append(Note.of("check.wrong_srid", layer=layer, fid=int(fid), srid=int(srid)))
+        return out
+
+
 # --- helpers (inside a caller's transaction) --------------------------------------------------------
 _AUDIT_COLS = 'id, ts, "user", action, project_id, revision, before, after, note'
 
@@ -612,3 +686,132 @@ def open_url(url: str) -> PostgisStore:
     from geo.ingest.atlas_toml import bundle_dir
 
     return PostgisStore(url, seed_dir=bundle_dir()).open()
+
+
+# --- whole tables, for copies and backups (geo/storage/tables.py) ------------------------------------------
+_KIND_OF_SQL = {"boolean": "bool", "integer": "int32", "smallint": "int32", "bigint": "int",
+                "double precision": "float", "real": "float", "text": "str", "character varying": "str",
+                "geometry": "geometry"}
+_SQL_OF_KIND = {**_SQL_TYPES, "geometry": f"geometry(Geometry, {SRID})"}
+#: Tables PostGIS itself keeps in the schema (never the atlas's).
+_POSTGIS_TABLES = {"spatial_ref_sys", "topology", "layer"}
+
+
+def store_tables(con: Connection) -> list[str]:
+    """Every table of the database's current schema that is not PostGIS's own, by name."""
+    names = con.execute(text("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                             " AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE \"C\"")).scalars()
+    return [n for n in names if n not in _POSTGIS_TABLES]
+
+
+def _default(expr: str | None) -> int | float | str | None:
+    if expr is None or expr.startswith("nextval("):
+        return None
+    value = expr.split("::")[0]
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return None
+
+
+def dump_table(con: Connection, name: str):
+    """Table ``name`` as a :class:`geo.storage.tables.Table` (key included, rows in key order, WKB geometry)."""
+    from geo.storage.tables import Column, Table
+
+    info = con.execute(text(
+        "SELECT column_name, data_type, udt_name, is_nullable, column_default FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = :t ORDER BY ordinal_position"), {"t": name}).all()
+    pk = set(con.execute(text(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+        "WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary"), {"t": _q(name)}).scalars())
+    columns = []
+    for col, dt, udt, nullable, default in info:
+        kind = _KIND_OF_SQL.get(udt if dt == "USER-DEFINED" else dt, "str")
+        columns.append(Column(col, kind, nullable == "NO", _default(default), col in pk))
+    key = next((c for c in columns if c.primary), None)
+    select = [f"ST_AsBinary({_q(c.name)})" if c.kind == "geometry" else _q(c.name) for c in columns]
+    # text keys in byte order, as SQLite sorts them, whatever the server's locale (checksums compare rows in order)
+    collate = ' COLLATE "C"' if key is not None and key.kind == "str" else ""
+    order = f" ORDER BY {_q(key.name)}{collate}" if key else ""
+    rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r)
+            for r in con.execute(text(f"SELECT {', '.join(select)} FROM {_q(name)}{order}")).all()]
+    if any(c.kind == "geometry" for c in columns) and rows:
+        from geo.storage.tables import to_wkb
+
+        geo_idx = [i for i, c in enumerate(columns) if c.kind == "geometry"]
+        rows = [list(r) for r in rows]  # type: ignore[misc]
+        for i in geo_idx:
+            wkbs = to_wkb(list(shapely.from_wkb(np.array([r[i] for r in rows], dtype=object))))
+            for r, w in zip(rows, wkbs):
+                r[i] = w  # type: ignore[index]
+        rows = [tuple(r) for r in rows]
+    idx = con.execute(text(
+        "SELECT c.relname, i.indisunique, array_agg(a.attname ORDER BY k.n) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+        "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+        "WHERE i.indrelid = CAST(:t AS regclass) AND NOT i.indisprimary AND am.amname = 'btree' "
+        "GROUP BY c.relname, i.indisunique"), {"t": _q(name)}).all()
+    indexes = sorted((n, tuple(cols), bool(u)) for n, u, cols in idx)
+    return Table(name, tuple(columns), rows, indexes)
+
+
+def create_table(con: Connection, table) -> None:
+    """(Re)create ``table`` with its rows (ids kept, sequence moved past them) and indexes, in the caller's
+    transaction; geometry gets a GiST index as every layer does."""
+    con.execute(text(f"DROP TABLE IF EXISTS {_q(table.name)} CASCADE"))
+    defs = []
+    for c in table.columns:
+        if c.primary and c.kind in ("int", "int32"):
+            defs.append(f"{_q(c.name)} {'bigserial' if c.kind == 'int' else 'serial'} PRIMARY KEY")
+            continue
+        d = f"{_q(c.name)} {_SQL_OF_KIND[c.kind]}"
+        if c.primary:
+            d += " PRIMARY KEY"
+        elif c.notnull:
+            d += " NOT NULL"
+        if c.default is not None:
+            d += " DEFAULT " + ("'" + c.default.replace("'", "''") + "'" if isinstance(c.default, str)
+                                else repr(c.default))
+        defs.append(d)
+    con.execute(text(f"CREATE TABLE {_q(table.name)} ({', '.join(defs)})"))
+    if table.rows:  # COPY: an order of magnitude faster than INSERTs for a province's funding lines
+        geo_idx = [i for i, c in enumerate(table.columns) if c.kind == "geometry"]
+        hexes = {i: _ewkb_hex([r[i] for r in table.rows]) for i in geo_idx}
+        kinds = [c.kind for c in table.columns]
+        cur = con.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cur.copy(f"COPY {_q(table.name)} ({', '.join(_q(c.name) for c in table.columns)}) FROM STDIN") as out:
+            for n, row in enumerate(table.rows):
+                out.write_row([hexes[i][n] if i in hexes else _cell(v, kinds[i]) for i, v in enumerate(row)])
+    key = table.key
+    if key is not None and key.kind in ("int", "int32"):
+        con.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, :c), "
+                         f"coalesce((SELECT max({_q(key.name)}) FROM {_q(table.name)}), 0) + 1, false)"),
+                    {"t": _q(table.name), "c": key.name})
+    for c in table.columns:
+        if c.kind == "geometry":
+            con.execute(text(f"CREATE INDEX {_q(table.name + '_' + c.name)} ON {_q(table.name)} USING GIST ({_q(c.name)})"))
+    for iname, cols, unique in table.indexes:
+        con.execute(text(f"CREATE {'UNIQUE ' if unique else ''}INDEX {_q(iname)} ON {_q(table.name)} "
+                         f"({', '.join(_q(c) for c in cols)})"))
+
+
+def _ewkb_hex(wkbs: list) -> list[str | None]:
+    """WKB → hex EWKB carrying SRID 4326 (what a ``geometry(Geometry, 4326)`` column takes as text)."""
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
+    geoms = shapely.set_srid(geoms, SRID)
+    return [None if g is None else str(g) for g in shapely.to_wkb(geoms, hex=True, include_srid=True,
+                                                                   byte_order=1, output_dimension=2)]
+
+
+def _cell(value: object, kind: str) -> object:
+    if value is None:
+        return None
+    if kind == "bool":
+        return bool(value)
+    return value

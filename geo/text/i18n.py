@@ -1117,6 +1117,116 @@ CATALOG: dict[str, tuple[str, str]] = {
         "ATLAS_DATABASE_URL '{url}' is not a PostgreSQL address; use the form"
         " postgresql://user:password@host:5432/database, or unset it to use the GeoPackage file.",
     ),
+    # a store that explains itself (geo/storage/gpkg_store.store_error, postgis_store, transfer.py)
+    "err.store_missing": (
+        "không có tệp dữ liệu {path}; hãy kiểm tra đường dẫn",
+        "there is no store file at {path}; check the path",
+    ),
+    "err.store_empty_file": (
+        "tệp dữ liệu {path} trống (0 byte), có thể do một lần sao chép bị ngắt. Cách sửa: khôi phục bản sao lưu"
+        " (python -m geo store restore TỆP), hoặc chuyển tệp này đi chỗ khác để ứng dụng tạo tệp mới từ dữ liệu kèm theo.",
+        "the store file {path} is empty (0 bytes), perhaps from an interrupted copy. To fix: restore a backup"
+        " (python -m geo store restore FILE), or move this file away and the app creates a new one from the bundled data.",
+    ),
+    "err.store_not_database": (
+        "{path} không phải tệp dữ liệu của ứng dụng (không phải GeoPackage/SQLite, hoặc phần đầu tệp bị hỏng). Cách sửa:"
+        " khôi phục bản sao lưu (python -m geo store restore TỆP), hoặc chuyển tệp này đi chỗ khác để tạo tệp mới.",
+        "{path} is not an atlas store (not a GeoPackage/SQLite file, or its start is damaged). To fix: restore a"
+        " backup (python -m geo store restore FILE), or move this file away and the app creates a new one.",
+    ),
+    "err.store_damaged": (
+        "tệp dữ liệu {path} bị hỏng ({reason}); không sửa gì trong đó. Cách sửa: khôi phục bản sao lưu"
+        " (python -m geo store restore TỆP), hoặc chuyển tệp này đi chỗ khác để ứng dụng tạo tệp mới từ dữ liệu kèm theo.",
+        "the store file {path} is damaged ({reason}); nothing in it was changed. To fix: restore a backup"
+        " (python -m geo store restore FILE), or move this file away and the app creates a new one from the bundled data.",
+    ),
+    "err.store_foreign": (
+        "{path} là một GeoPackage khác, không phải tệp dữ liệu của ứng dụng (các bảng: {tables}); không sửa gì trong đó."
+        " Cách sửa: đặt ATLAS_DATA_DIR sang thư mục khác, hoặc chuyển tệp này đi chỗ khác.",
+        "{path} is some other GeoPackage, not an atlas store (its tables: {tables}); nothing in it was changed."
+        " To fix: point ATLAS_DATA_DIR at another folder, or move this file away.",
+    ),
+    "err.store_folder_readonly": (
+        "không ghi được vào thư mục dữ liệu {path} (chỉ đọc). Cách sửa: cấp quyền ghi cho thư mục này, hoặc đặt"
+        " ATLAS_DATA_DIR sang một thư mục ghi được.",
+        "cannot write in the data folder {path} (it is read-only). To fix: make it writable, or point ATLAS_DATA_DIR"
+        " at a folder you can write to.",
+    ),
+    "err.store_readonly": (
+        "tệp dữ liệu {path} chỉ đọc: thay đổi chưa được lưu, dữ liệu giữ nguyên. Cách sửa: cấp quyền ghi cho tệp"
+        " và thư mục chứa nó.",
+        "the store file {path} is read-only: the change was not saved and the data is as it was. To fix: make the"
+        " file and its folder writable.",
+    ),
+    "err.store_path_not_folder": (
+        "thư mục dữ liệu không tạo được vì {path} là một tệp, không phải thư mục. Cách sửa: đặt ATLAS_DATA_DIR sang"
+        " một thư mục, hoặc đổi tên tệp đó.",
+        "the data folder cannot be made because {path} is a file, not a folder. To fix: point ATLAS_DATA_DIR at a"
+        " folder, or rename that file.",
+    ),
+    "err.store_disk_full": (
+        "ổ đĩa chứa {path} đã đầy: không có gì được lưu, dữ liệu giữ nguyên. Cách sửa: giải phóng dung lượng rồi thử lại.",
+        "the disk holding {path} is full: nothing was saved and the data is as it was. To fix: free some space, then"
+        " try again.",
+    ),
+    "err.store_appeared": (
+        "trong lúc sao chép, một tệp dữ liệu khác vừa được tạo tại {path}; không ghi đè. Hãy chạy lại lệnh với --replace.",
+        "while copying, another store was created at {path}; it was not overwritten. Run the command again with --replace.",
+    ),
+    "err.db_readonly": (
+        "người dùng '{user}' chỉ được đọc cơ sở dữ liệu {url}: thay đổi chưa được lưu (xem vẫn được). Cách sửa: nhờ người"
+        " quản trị cấp quyền ghi (GRANT INSERT, UPDATE, DELETE), hoặc dùng người dùng khác trong ATLAS_DATABASE_URL.",
+        "the user '{user}' may only read the database {url}: the change was not saved (reading still works). To fix:"
+        " ask the administrator for write rights (GRANT INSERT, UPDATE, DELETE), or use another user in ATLAS_DATABASE_URL.",
+    ),
+    "err.db_disk_full": (
+        "máy chủ cơ sở dữ liệu {url} hết dung lượng đĩa: không có gì được lưu. Cách sửa: nhờ người quản trị giải phóng"
+        " dung lượng rồi thử lại.",
+        "the database server {url} is out of disk space: nothing was saved. To fix: ask the administrator to free"
+        " space, then try again.",
+    ),
+    "err.db_empty": (
+        "cơ sở dữ liệu {url} chưa có dữ liệu của ứng dụng; tạo bằng: python -m geo store init URL",
+        "the database {url} holds no atlas store yet; create one with: python -m geo store init URL",
+    ),
+    # python -m geo store … (geo/cli/store.py, geo/storage/transfer.py, check.py)
+    "store.same": ("nguồn và đích là cùng một kho {src}; không sao chép gì", "source and target are the same store {src}; nothing was copied"),
+    "store.source_empty": ("{src} không chứa dữ liệu của ứng dụng; không sao chép gì", "{src} holds no atlas store; nothing was copied"),
+    "store.target_not_empty": (
+        "{dst} đã có dữ liệu; không sao chép gì. Muốn ghi đè thì thêm --replace (dữ liệu hiện có sẽ mất; hãy sao lưu"
+        " trước: python -m geo store backup --out TỆP).",
+        "{dst} already holds data; nothing was copied. To overwrite it add --replace (what it holds now is lost;"
+        " back it up first: python -m geo store backup --out FILE).",
+    ),
+    "store.verify_missing": ("bản sao trong {dst} thiếu bảng {table} (hoặc có bảng thừa)", "the copy in {dst} lacks table {table} (or has it in excess)"),
+    "store.verify_rows": ("bảng {table} trong {dst} có {found} dòng, nguồn có {expected}", "table {table} in {dst} has {found} rows, the source {expected}"),
+    "store.verify_checksum": ("nội dung bảng {table} trong {dst} khác nguồn (tổng kiểm không khớp)", "the content of table {table} in {dst} differs from the source (checksum mismatch)"),
+    "store.verify_backup": ("bản sao lưu {out} không qua được kiểm tra ({detail}); không ghi", "the backup {out} failed its check ({detail}); not written"),
+    "store.out_exists": ("{out} đã có; không ghi gì. Chọn tệp khác hoặc thêm --replace", "{out} already exists; nothing was written. Choose another file or add --replace"),
+    "store.copied": ("đã sao chép {tables} bảng ({rows} dòng) từ {src} sang {dst}; số dòng và tổng kiểm từng bảng khớp",
+                     "copied {tables} tables ({rows} rows) from {src} to {dst}; row counts and checksums match table by table"),
+    "store.table_line": ("  {table}: {rows} dòng, tổng kiểm {checksum}", "  {table}: {rows} rows, checksum {checksum}"),
+    "store.init_done": ("đã tạo kho {dst} từ dữ liệu kèm theo (lược đồ {schema})", "created the store {dst} from the bundled data (schema {schema})"),
+    "store.init_exists": ("{dst} đã là kho dữ liệu của ứng dụng (lược đồ {schema}); không thay đổi gì", "{dst} already holds an atlas store (schema {schema}); nothing changed"),
+    "store.check_head": ("kho {loc}: lược đồ {schema} (ứng dụng này: {app})", "store {loc}: schema {schema} (this app: {app})"),
+    "store.check_ok": ("không thấy lỗi nào", "no problems found"),
+    "store.check_problems": ("thấy {n} lỗi:", "{n} problems found:"),
+    "store.backup_done": ("đã sao lưu {src} vào {out} ({tables} bảng, {rows} dòng, đã kiểm tra)", "backed up {src} to {out} ({tables} tables, {rows} rows, checked)"),
+    "store.restore_done": ("đã khôi phục {file} vào {dst} ({tables} bảng, {rows} dòng); số dòng và tổng kiểm khớp",
+                           "restored {file} into {dst} ({tables} tables, {rows} rows); row counts and checksums match"),
+    "store.restore_safety": ("dữ liệu trước khi khôi phục được giữ ở {path}", "the data as it was before the restore is kept in {path}"),
+    "check.missing_table": ("thiếu bảng {table}", "table {table} is missing"),
+    "check.no_schema": ("không có phiên bản lược đồ trong atlas_meta", "atlas_meta has no schema version"),
+    "check.schema_differs": ("lược đồ {found} khác lược đồ của ứng dụng ({app})", "schema {found} differs from this app's ({app})"),
+    "check.sqlite_integrity": ("SQLite báo tệp hỏng: {detail}", "SQLite reports damage: {detail}"),
+    "check.foreign_key": ("bảng {table} dòng {row} trỏ tới dòng không có trong {parent}", "table {table} row {row} points to a missing row of {parent}"),
+    "check.invalid_geometry": ("lớp {layer}, đối tượng {fid}: hình học không hợp lệ ({reason})", "layer {layer}, feature {fid}: invalid geometry ({reason})"),
+    "check.wrong_srid": ("lớp {layer}, đối tượng {fid}: hệ tọa độ {srid}, không phải 4326", "layer {layer}, feature {fid}: SRID {srid}, not 4326"),
+    "check.orphan_funding": ("{n} dòng vốn thuộc dự án không có: {pids}", "{n} funding lines belong to no project: {pids}"),
+    "check.revision_unaudited": ("dự án {pid} ở phiên bản {rev} nhưng nhật ký không ghi thay đổi nào", "project {pid} is at revision {rev} but the audit trail records no change"),
+    "check.revision_audit": ("dự án {pid} ở phiên bản {rev}, nhật ký ghi lần cuối '{action}' phiên bản {audited}",
+                             "project {pid} is at revision {rev}, the audit trail last records '{action}' at revision {audited}"),
+    "check.audit_no_project": ("nhật ký ghi '{action}' cho dự án {pid} nhưng dự án không có", "the audit trail records '{action}' for project {pid}, which does not exist"),
     "err.project_exists": ("mã dự án '{pid}' đã có", "project_id '{pid}' already exists"),
     "err.project_id_fixed": (
         "không thể đổi mã dự án; hãy tạo dự án mới", "the project id cannot be changed; create a new project instead",
