@@ -168,7 +168,7 @@ with tab_gaps:
         x=alt.X("commune:N", sort=commune_order), y=alt.Y("area_label:N", sort=area_order), text="label:N",
         color=alt.condition(alt.datum.value > heat["value"].max() * 0.6, alt.value("white"), alt.value("black")))
     st.altair_chart((rects + labels).properties(height=alt.Step(34)), width="stretch")
-    st.caption(t("gaps.heat_blank", lang))
+    st.caption(tables.heat_caption(heat_measure, lang))
     illustrative_caption(view)
 
     st.subheader(t("gaps.by_commune", lang))

@@ -152,7 +152,12 @@ def stacked_chart_frame(stacked: pd.DataFrame, measure: str, money: Money) -> pd
 
 def heat_chart_frame(wide: pd.DataFrame, unit_names: Mapping[str, str], measure: str, money: Money) -> pd.DataFrame:
     """The heat map's cells: ``commune``, ``area``, ``area_label``, ``value`` (% or billions VND; blank where no
-    project), the cell ``label`` and the tooltip ``amount``."""
+    project), the cell ``label`` and the tooltip ``amount``.
+
+    What :func:`heat_caption` says holds: a money cell is blank exactly when its sum is 0 (no matching project,
+    or projects summing to 0 ₫), and a non-zero amount too small for one decimal reads "<0,1", never "0,0". A
+    share cell is blank only without need; a share of 0 reads "0".
+    """
     lang = money.lang
     heat = wide.rename(index=unit_names).stack(future_stack=True).rename("v").reset_index()
     heat.columns = ["commune", "area", "v"]
@@ -161,10 +166,25 @@ def heat_chart_frame(wide: pd.DataFrame, unit_names: Mapping[str, str], measure:
     heat["value"] = heat["v"] * 100 if is_share else heat["v"] / SCALE
     if not is_share:
         heat.loc[heat["v"] == 0, "value"] = None  # no project: blank, not a pale "0"
+    smallest = 10 ** -fmt.SHORT_DECIMALS  # 0.1 tỷ: below it one decimal would print a misleading "0,0"
     heat["label"] = [("" if pd.isna(v) else fmt.percent(v / 100, lang, unit=False) if is_share
-                      else fmt.number(v, lang, 1)) for v in heat["value"]]
+                      else "<" + fmt.number(smallest, lang, fmt.SHORT_DECIMALS) if abs(v) < smallest / 2
+                      else fmt.number(v, lang, fmt.SHORT_DECIMALS)) for v in heat["value"]]
     heat["amount"] = [cell_text(v, "pct", money) if is_share else money.full(v) for v in heat["v"]]
     return heat
+
+
+def heat_caption(measure: str, lang: str) -> str:
+    """What a blank cell of the heat map means for ``measure`` (see :func:`heat_chart_frame`).
+
+    >>> heat_caption("gap", "en")
+    'Blank cell: no project, or VND 0. A cell below VND 100.0 million reads <0.1.'
+    """
+    if measure == "share_covered":
+        return t("gaps.heat_blank_share", lang)
+    return t("gaps.heat_blank", lang, zero=fmt.vnd(0, lang),
+             small=fmt.vnd_short(10 ** -fmt.SHORT_DECIMALS * SCALE, lang),
+             label="<" + fmt.number(10 ** -fmt.SHORT_DECIMALS, lang, fmt.SHORT_DECIMALS))
 
 
 def headline(by_commune: pd.DataFrame) -> dict[str, object]:
