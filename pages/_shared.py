@@ -152,10 +152,11 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
     donors = sorted(d for d in ds.projects["donor"].unique() if d)
     chosen_donors = sb.multiselect(t("filters.donor", lang), options=donors, key="f_donors",
                                    placeholder=t("filters.all", lang))
+    high_risk = sb.checkbox(t("filters.high_risk", lang), key="f_risk", help=t("filters.high_risk_help", lang))
     return funding.Filters(
         content_areas=tuple(sorted(areas)), sources=tuple(sources), statuses=tuple(statuses),
         years=None if tuple(years) == (lo, hi) else (int(years[0]), int(years[1])),
-        donors=tuple(chosen_donors),
+        donors=tuple(chosen_donors), high_risk=bool(high_risk),
     )
 
 

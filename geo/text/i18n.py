@@ -59,7 +59,30 @@ CATALOG: dict[str, tuple[str, str]] = {
     "filters.status": ("Trạng thái", "Status"),
     "filters.years": ("Năm thực hiện", "Years"),
     "filters.donor": ("Nhà tài trợ", "Donor"),
+    "filters.high_risk": ("Chỉ dự án trong vùng nguy cơ sạt lở cao", "Only projects in a high landslide-risk zone"),
+    "filters.high_risk_help": (
+        "Dự án có tọa độ nằm trong vùng nguy cơ sạt lở cao; dự án chưa có tọa độ bị loại ra.",
+        "Projects whose coordinates lie inside a high landslide-risk zone; projects without coordinates are left out.",
+    ),
+    "filters.high_risk_short": ("Trong vùng nguy cơ sạt lở cao", "In a high landslide-risk zone"),
     "filters.all": ("Tất cả", "All"),
+    # --- landslide-risk exposure (issue 18) -----------------------------------------------
+    "exposure.heading": ("Dự án trong vùng nguy cơ sạt lở", "Projects in landslide-risk zones"),
+    "exposure.col.level": ("Mức nguy cơ", "Risk class"),
+    "exposure.col.count": ("Số dự án", "Projects"),
+    "exposure.col.names": ("Tên dự án", "Project names"),
+    "exposure.col.n_high": ("Dự án trong vùng nguy cơ cao", "Projects in high-risk zones"),
+    "exposure.col.n_medium": ("Dự án trong vùng nguy cơ trung bình", "Projects in medium-risk zones"),
+    "exposure.col.projects_high": ("Tên dự án (nguy cơ cao)", "Project names (high risk)"),
+    "exposure.col.projects_medium": ("Tên dự án (nguy cơ trung bình)", "Project names (medium risk)"),
+    "exposure.method": (
+        "Một dự án nằm trong một vùng khi tọa độ của nó nằm trong vùng đó; nơi các vùng chồng nhau, tính mức cao hơn. "
+        "{n} dự án chưa có tọa độ không được tính.",
+        "A project is in a zone when its coordinates lie inside it; where zones overlap, the higher class counts. "
+        "{n} projects without coordinates are not counted.",
+    ),
+    "exposure.none": ("Không có dự án có tọa độ nào nằm trong vùng nguy cơ sạt lở.",
+                      "No project with coordinates lies in a landslide-risk zone."),
     "filters.all_but_cancelled": ("Tất cả (trừ đã hủy)", "All (except cancelled)"),
     # --- overview page ------------------------------------------------------------------
     "overview.heading": ("Tổng quan huyện", "District overview"),
@@ -347,6 +370,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.sheet.by_source": ("Theo nguồn vốn", "By funding source"),
     "report.sheet.projects": ("Danh sách dự án", "Projects"),
     "report.sheet.counterpart": ("Vốn đối ứng", "Counterpart funds"),
+    "report.sheet.exposure": ("Dự án vùng nguy cơ sạt lở", "Landslide-risk exposure"),
     "report.sheet.provenance": ("Nguồn dữ liệu", "Data provenance"),
     "report.total": ("Tổng cộng", "Total"),
     "report.period": ("Kỳ báo cáo", "Period"),

@@ -177,6 +177,8 @@ def filters_summary(filters: funding.Filters, lang: str) -> str:
         parts.append(t("print.years", lang, lo=filters.years[0], hi=filters.years[1]))
     if filters.donors:
         parts.append(f"{t('filters.donor', lang)}: {', '.join(filters.donors)}")
+    if filters.high_risk:
+        parts.append(t("filters.high_risk_short", lang))
     return " · ".join(parts) if parts else t("print.all_projects", lang)
 
 
@@ -528,7 +530,7 @@ class _Page:
                            edgecolors="white", linewidths=0.8, zorder=9)
 
     def project_points(self) -> gpd.GeoDataFrame:
-        projects, _ = funding.apply_filters(self.ds.projects, self.ds.funding, self.filters)
+        projects, _ = funding.apply_filters(self.ds.projects, self.ds.funding, self.filters, self.ds.risk_zones)
         has = projects[projects["lon"].notna() & projects["lat"].notna()]
         self.n_projects = (len(has), len(projects))
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(has["lon"], has["lat"]), crs=schema.GEOGRAPHIC_CRS)

@@ -24,6 +24,7 @@ import pandas as pd
 from geo.analysis import counterpart, funding, gaps, priority, units
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.output.exports.exporting import quality_notice
 from geo.output.reports import report
 from geo.output.reports.report import Column
 from geo.text import fmt
@@ -60,6 +61,8 @@ class View:
     ds: Dataset
     money: Money
     unit_version: str = schema.DEFAULT_UNIT_VERSION
+    #: Layers some tables add (the risk zones behind the exposure tables), so their banners name them too.
+    extra_layers: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:
@@ -67,8 +70,8 @@ class View:
 
     @property
     def layers(self) -> tuple[str, ...]:
-        """Layers behind the figures (:func:`geo.output.reports.report.report_layers`)."""
-        return report.report_layers(self.unit_version)
+        """Layers behind the figures (:func:`geo.output.reports.report.report_layers`, plus ``extra_layers``)."""
+        return tuple(dict.fromkeys([*report.report_layers(self.unit_version), *self.extra_layers]))
 
     @property
     def illustrative(self) -> bool:
@@ -124,18 +127,29 @@ def unit_title(unit_version: str, lang: str) -> str:
 def gap_frames(ds: Dataset, filters: funding.Filters, lang: str, unit_version: str) -> dict[str, pd.DataFrame]:
     """:func:`geo.output.reports.report.gap_tables`, the funding by unit and source for the stacked chart
     (``stacked``) and the filtered ``projects`` (keyed by unit) and funding ``lines``."""
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     tables = report.gap_tables(ds, projects, lines, lang, unit_version)
     projects = report.keyed_by_unit(ds, projects, unit_version)
     stacked = gaps.long_by_source(projects, lines)
     stacked["commune"] = stacked["commune_code"].map(report.unit_names(ds, unit_version, lang))
     stacked["source_label"] = stacked["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
-    return {**tables, "stacked": stacked, "projects": projects, "lines": lines}
+    raw, _ = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
+    risk = report.exposure_tables(ds, raw, lines, lang, unit_version)
+    return {**tables, "stacked": stacked, "projects": projects, "lines": lines, **risk}
+
+
+def exposure_caption(ds: Dataset, by_unit: pd.DataFrame, lang: str) -> str:
+    """The caption under the exposure tables (Markdown): the risk zones' quality notice first (they are
+    illustrative until replaced), the counting rule, then the sources."""
+    notice = quality_notice(ds, lang, report.EXPOSURE_LAYERS, quote=md_text) or ""
+    method = report.exposure_method(by_unit.attrs.get("unlocated", 0), lang)
+    sources = " · ".join(md_text(line) for line in ds.provenance_lines(lang, ("risk_zones",)))
+    return " ".join(x for x in (notice, md_text(method), sources) if x)
 
 
 def heat_matrix(ds: Dataset, filters: funding.Filters, measure: str, unit_version: str) -> pd.DataFrame:
     """Unit × content area values of ``measure`` (plus the unallocated row when a project fits no unit)."""
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     projects = report.keyed_by_unit(ds, projects, unit_version)
     codes = units.unit_table(ds, unit_version).index.tolist()
     if (projects["commune_code"] == report.UNALLOCATED).any():
