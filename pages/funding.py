@@ -185,7 +185,7 @@ with tab_gaps:
     st.subheader(t("exposure.heading", lang))
     exposure_view = tables.View(ds, money, unit_version, extra_layers=("risk_zones",))
     st.warning(tables.exposure_caption(ds, frames["exposure_by_unit"], lang), icon=":material/landslide:")
-    show_table(exposure_view, frames["exposure_by_unit"], report.layout("exposure_by_unit", unit_version),
+    show_table(exposure_view, frames["exposure_by_unit"], report.layout("exposure_counts", unit_version),
                "exposure_by_unit", t("exposure.heading", lang), "label", exposure.LEVELS)
     if frames["exposure_projects"].empty:
         st.info(t("exposure.none", lang))

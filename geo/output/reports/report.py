@@ -281,6 +281,9 @@ LAYOUTS: dict[str, list[Column]] = {
     "exposure_by_unit": [Column("commune_code", "common.code"), Column("label", "common.commune"),
                          *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS],
                          *[Column(f"{lvl}_projects", f"exposure.col.projects_{lvl}") for lvl in exposure.LEVELS]],
+    # The page shows the counts; the names are in the project list beside them (a names column would be cut).
+    "exposure_counts": [Column("commune_code", "common.code"), Column("label", "common.commune"),
+                        *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS]],
     "exposure_projects": [Column("project_id", "gaps.col.project_id"), Column("name", "gaps.col.project"),
                           Column("commune", "common.commune"), Column("risk_label", "exposure.col.level"),
                           Column("status_label", "gaps.col.status"), Column("gap", "common.gap", "money")],
