@@ -117,3 +117,11 @@ def test_map_detail_panel_shows_the_exposure_table(app_page, ds):
     table = next(d.value for d in at.dataframe if t("exposure.col.level", "vi") in d.value.columns)
     assert table[t("exposure.col.count", "vi")].sum() >= 1
     assert any(ds.provenance["risk_zones"].title("vi") in c.value and "MINH HỌA" in c.value for c in at.caption)
+
+
+def test_print_map_command_takes_the_high_risk_filter():
+    from geo.cli.main import build_parser
+    from geo.cli.maps import filters_from_args
+
+    argv = ["export-map", "--indicator", "gap", "--high-risk", "--out", "x.png"]
+    assert filters_from_args(build_parser(argv).parse_args(argv)) == Filters(high_risk=True)

@@ -77,7 +77,7 @@ def filters_from_args(args: argparse.Namespace) -> funding.Filters:
             raise ValueError(f"--from {lo} is after --to {hi}")
         years = (lo, hi)
     return funding.Filters(content_areas=args.content_area, sources=args.source, statuses=args.status,
-                           years=years, donors=args.donor)
+                           years=years, donors=args.donor, high_risk=args.high_risk)
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -113,6 +113,8 @@ def _common(p: argparse.ArgumentParser, default_dpi: int) -> None:
                    help="projects running in or after this year")
     g.add_argument("--to", dest="year_to", type=int, default=None, metavar="YEAR",
                    help="projects running in or before this year")
+    g.add_argument("--high-risk", action="store_true",
+                   help="only projects whose coordinates lie in a high landslide-risk zone (illustrative zones)")
 
 
 def _epilog() -> str:
