@@ -164,10 +164,12 @@ def sidebar_filters(ds: Dataset, lang: str) -> funding.Filters:
         t("filters.donor", lang), options=donors, placeholder=t("filters.all", lang),
         **kept_widget("f_donors", [], value=[d for d in _kept().get("f_donors", []) if d in donors]),
     )
+    high_risk = sb.checkbox(t("filters.high_risk", lang), help=t("filters.high_risk_help", lang),
+                            **kept_widget("f_risk", False))
     filters = funding.Filters(
         content_areas=tuple(sorted(areas)), sources=tuple(sources), statuses=tuple(statuses),
         years=None if tuple(years) == (lo, hi) else (int(years[0]), int(years[1])),
-        donors=tuple(chosen_donors),
+        donors=tuple(chosen_donors), high_risk=bool(high_risk),
     )
     st.session_state[_FILTERS] = filters
     return filters
@@ -246,7 +248,7 @@ def load_view_from_url() -> None:
     f = v.filters
     kept = _kept()
     kept.update(f_areas=list(f.content_areas), f_sources=list(f.sources), f_statuses=list(f.statuses),
-                f_donors=list(f.donors), map_commune=v.commune, map_online=v.online_basemap)
+                f_donors=list(f.donors), f_risk=f.high_risk, map_commune=v.commune, map_online=v.online_basemap)
     kept["f_years"] = f.years  # None: the data's whole range
     for layer in view.LAYERS:
         kept[f"map_layer_{layer}"] = layer not in v.hidden_layers

@@ -132,7 +132,7 @@ with tab_projects:
         f["lat"] = c2.text_input(imports.field_label("lat", lang), "" if base["lat"] is None else str(base["lat"]))
         qualities = [q.value for q in schema.Quality]
         f["quality"] = c2.selectbox(imports.field_label("quality", lang), qualities,
-                                    index=qualities.index(base["quality"]) if base["quality"] in qualities else 0,
+                                    index=qualities.index(base["quality"] if base["quality"] in qualities else schema.NEW_PROJECT_QUALITY.value),
                                     format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
         st.markdown(f"**{t('data.lines', lang)}**")
         edited = st.data_editor(

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import counterpart, funding, priority, units
+from geo.analysis import counterpart, exposure, funding, priority, units
 from geo.ingest import indicator_csv, names
 from geo.ingest.validate import DataError
 from geo.model import schema
@@ -41,7 +41,7 @@ def heat_frame(version: str, filters: funding.Filters, measure: str, unit_versio
 @st.cache_data(show_spinner=False)
 def priority_features(version: str, filters: funding.Filters) -> pd.DataFrame:
     data = _shared.dataset()
-    projects, lines = funding.apply_filters(data.projects, data.funding, filters)
+    projects, lines = funding.apply_filters(data.projects, data.funding, filters, data.risk_zones)
     return priority.project_features(projects, lines, _shared.indicator_table(filters), data.risk_zones)
 
 
@@ -168,7 +168,7 @@ with tab_gaps:
         x=alt.X("commune:N", sort=commune_order), y=alt.Y("area_label:N", sort=area_order), text="label:N",
         color=alt.condition(alt.datum.value > heat["value"].max() * 0.6, alt.value("white"), alt.value("black")))
     st.altair_chart((rects + labels).properties(height=alt.Step(34)), width="stretch")
-    st.caption(t("gaps.heat_blank", lang))
+    st.caption(tables.heat_caption(heat_measure, lang))
     illustrative_caption(view)
 
     st.subheader(t("gaps.by_commune", lang))
@@ -182,6 +182,16 @@ with tab_gaps:
     st.subheader(t("gaps.by_source", lang))
     show_table(view, frames["by_source"], report.LAYOUTS["by_source"], "gaps_by_source", t("gaps.by_source", lang),
                "label")
+    st.subheader(t("exposure.heading", lang))
+    exposure_view = tables.View(ds, money, unit_version, extra_layers=("risk_zones",))
+    st.warning(tables.exposure_caption(ds, frames["exposure_by_unit"], lang), icon=":material/landslide:")
+    show_table(exposure_view, frames["exposure_by_unit"], report.layout("exposure_counts", unit_version),
+               "exposure_by_unit", t("exposure.heading", lang), "label", exposure.LEVELS)
+    if frames["exposure_projects"].empty:
+        st.info(t("exposure.none", lang))
+    else:
+        show_table(exposure_view, frames["exposure_projects"], report.layout("exposure_projects", unit_version),
+                   "exposure_projects", t("exposure.heading", lang), None)
     with st.expander(t("gaps.detail", lang)):
         show_table(view, frames["detail"], report.layout("detail", unit_version), "gaps_detail",
                    t("gaps.detail", lang), "commune")

@@ -35,7 +35,7 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     ds = _shared.dataset()
     communes = _shared.unit_view(filters, unit_version)
     c = classify(communes[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
                                webmap.project_points(projects, lines, lang))
     note = webmap.provenance_note(ds.provenance, webmap.shown_layers(indicator, layers), lang)
@@ -145,6 +145,9 @@ with right:
             st.caption(t("map.no_projects", lang))
         else:
             st.dataframe(d.projects, hide_index=True, width="stretch", key="map_detail_projects")
+        st.markdown(f"#### {t('exposure.heading', lang)}")
+        st.dataframe(d.exposure, hide_index=True, width="stretch", key="map_detail_exposure")
+        st.caption(md_text(d.exposure_note))  # names the risk zones' quality (illustrative until replaced)
         st.markdown(f"#### {t('map.detail_by_source', lang)}")
         st.dataframe(d.by_source, hide_index=True, width="stretch")
         st.markdown(f"#### {t('map.detail_crops', lang)}")

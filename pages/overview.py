@@ -56,7 +56,7 @@ st.dataframe(shown, hide_index=True, width="stretch",
 _shared.unallocated_notice(stuck, lang)
 
 st.subheader(t("overview.by_area", lang))
-projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
 by_area = funding.totals_by(projects, lines, ["content_area"]).reset_index()
 for col in ("need", "committed", "gap"):
     by_area[col] = by_area[col].map(lambda v: fmt.vnd(v, lang))

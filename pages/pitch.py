@@ -40,7 +40,7 @@ def profiles(version: str) -> list[DonorProfile]:
 @st.cache_data(show_spinner=False)
 def candidates(version: str, filters: funding.Filters) -> pd.DataFrame:
     data = _shared.dataset()
-    projects, lines = funding.apply_filters(data.projects, data.funding, filters)
+    projects, lines = funding.apply_filters(data.projects, data.funding, filters, data.risk_zones)
     return matching.candidates(projects, lines, _shared.indicator_table(filters), data.risk_zones)
 
 

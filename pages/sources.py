@@ -1,9 +1,10 @@
-"""Every layer's source, licence, date and quality."""
+"""Every layer's source, licence, date and quality: one card per layer, so nothing needs horizontal scrolling
+(a wide table put licence and date off-screen at 1024 px)."""
 
-import pandas as pd
 import streamlit as st
 
 from geo.text.i18n import t
+from geo.text.safe import md_text
 from pages import _shared
 
 lang = _shared.lang()
@@ -12,15 +13,11 @@ ds = _shared.dataset()
 st.title(t("sources.heading", lang))
 st.write(t("sources.intro", lang))
 _shared.provenance_banner(ds, lang)
-rows = [
-    {
-        t("common.layer", lang): p.title(lang),
-        t("common.quality", lang): _shared.quality_label(p.quality, lang),
-        t("common.source", lang): p.source_in(lang),
-        t("common.licence", lang): p.licence,
-        t("common.date", lang): p.date,
-        t("common.method", lang): p.method_in(lang),
-    }
-    for p in ds.provenance.values()
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+for layer_id, p in ds.provenance.items():
+    with st.container(border=True, key=f"source_{layer_id}"):
+        st.markdown(f"**{md_text(p.title(lang))}**")
+        facts = [(t("common.quality", lang), _shared.quality_label(p.quality, lang)),
+                 (t("common.licence", lang), p.licence), (t("common.date", lang), p.date)]
+        st.markdown("  \n".join(f"{md_text(label)}: {md_text(value)}" for label, value in facts))
+        st.caption(f"{md_text(t('common.source', lang))}: {md_text(p.source_in(lang))}")
+        st.caption(f"{md_text(t('common.method', lang))}: {md_text(p.method_in(lang))}")

@@ -37,9 +37,12 @@ def test_language_switch_changes_labels():
     assert any("ILLUSTRATIVE" in w.value for w in at.warning)
 
 
-def test_sources_page_lists_every_layer_with_quality(app_page):
+def test_sources_page_lists_every_layer_with_quality(app_page, ds):
     at = app_page("pages/sources.py", "en")
     assert not at.exception
-    table = at.dataframe[0].value
-    assert len(table) == len(schema.LAYER_IDS)
-    assert set(table["Data quality"]) == {"official", "approximate", "illustrative"}
+    cards = [m.value.split("  \n") for m in at.markdown if m.value.startswith("Data quality: ")]
+    assert len(cards) == len(schema.LAYER_IDS)
+    assert {c[0].removeprefix("Data quality: ") for c in cards} == {"official", "approximate", "illustrative"}
+    # Licence and date of every layer, in its card (text, not a wide table's off-screen columns).
+    assert all(c[1].startswith("Licence: ") and c[1] != "Licence: " and c[2].startswith("Date: ") for c in cards)
+    assert {c[2].removeprefix("Date: ") for c in cards} == {p.date for p in ds.provenance.values()}

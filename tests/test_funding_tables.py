@@ -124,3 +124,18 @@ def test_heat_cells_blank_where_no_project():
     heat = tables.heat_chart_frame(wide, UNIT_NAMES, "gap", tables.Money("vi"))
     assert heat["label"].tolist() == ["2,0", ""]
     assert heat["commune"].tolist() == ["Xã Một", "Xã Hai"]
+
+
+def test_heat_map_caption_is_true_of_its_cells():
+    # "Blank cell: no project, or 0": no cell reads 0,0 (a 30 million gap is not 0), every 0 is blank.
+    wide = pd.DataFrame({3: [30e6, 1.26e9], 5: [0.0, 49e6], 7: [51e6, 0.0]}, index=["c1", "c2"])
+    heat = tables.heat_chart_frame(wide, UNIT_NAMES, "gap", tables.Money("vi"))
+    assert heat["label"].tolist() == ["<0,1", "", "0,1", "1,3", "<0,1", ""]
+    assert heat.loc[heat["v"] == 0, "value"].isna().all() and heat.loc[heat["v"] > 0, "value"].notna().all()
+    caption = tables.heat_caption("gap", "vi")
+    assert "0 ₫" in caption and "<0,1" in caption
+    # Share covered: blank only without need; a real 0 % is shown as 0 and the caption says so.
+    share = pd.DataFrame({3: [0.0, float("nan")]}, index=["c1", "c2"])
+    cells = tables.heat_chart_frame(share, UNIT_NAMES, "share_covered", tables.Money("en"))
+    assert cells["label"].tolist() == ["0", ""]
+    assert "0" in tables.heat_caption("share_covered", "en")

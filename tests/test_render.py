@@ -204,9 +204,11 @@ def test_bad_inputs_are_refused_with_the_valid_choices(ds):
 
 
 def test_legend_labels_per_language_from_hand_made_classes():
-    c = classify([0, 500_000_000, 2_000_000_000, 4_000_000_000], "equal_interval", k=2)
-    assert render.legend_labels(c, "gap", "vi") == ("Vốn còn thiếu (tỷ ₫)", ["0,0 – 2,0", "2,0 – 4,0"])
-    assert render.legend_labels(c, "gap", "en") == ("Funding gap (VND billion)", ["0.0 – 2.0", "2.0 – 4.0"])
-    small = classify([0, 100_000_000, 800_000_000], "equal_interval", k=2)
-    assert render.legend_labels(small, "need", "en")[1] == ["0.0 – 400.0", "400.0 – 800.0"]
+    c = classify([0, 500_000_000, 1_000_000_000, 2_000_000_000, 4_000_000_000], "equal_interval", k=2)
+    assert render.legend_labels(c, "gap", "vi") == ("Vốn còn thiếu (tỷ ₫)", ["0 hoặc không có dự án", "0,5 – 2,0", "2,0 – 4,0"])
+    assert render.legend_labels(c, "gap", "en") == ("Funding gap (VND billion)", ["0 or no project", "0.5 – 2.0", "2.0 – 4.0"])
+    small = classify([0, 100_000_000, 800_000_000], "equal_interval", k=2)  # two values: a class each
+    assert render.legend_labels(small, "need", "en")[1] == ["0 or no project", "100.0", "800.0"]
     assert render.legend_labels(small, "need", "en")[0] == "Funding need (VND million)"
+    tea = classify([0, 0, 0, 812.3, float("nan")], "quantiles")
+    assert render.legend_labels(tea, "ha_tea", "vi")[1] == ["0", "812,3", "Không có số liệu"]  # tooltips' wording

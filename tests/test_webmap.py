@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from geo.analysis.classify import PALETTES, classify
+from geo.analysis.classify import PALETTES, ZERO_COLOR, classify
 from geo.model import schema
 from geo.output.maps import webmap
 from tests.helpers import styler_colors
@@ -55,8 +55,8 @@ def test_each_commune_gets_the_colour_of_its_class(communes):
     c = classify(communes["gap"], scheme="equal_interval", k=2, palette="reds")
     m = webmap.build_map(communes, "gap", c, "en")
     light, dark = PALETTES["reds"][0], PALETTES["reds"][-1]
-    # Equal interval over 0..30 in two classes: 0 and 10 are in the lower half, 20 and 30 in the upper.
-    assert webmap.commune_colors(m) == {"00001": light, "00002": light, "00003": dark, "00004": dark}
+    # 0 is a class of its own; the other three (10, 20, 30) are one class each (few values: classes follow them).
+    assert webmap.commune_colors(m) == {"00001": ZERO_COLOR, "00002": light, "00003": c.colors[1], "00004": dark}
     # ... and those are the colours the browser receives.
     page = m.get_root().render()
     layer = next(v for v in styler_colors(page).values() if "00001" in v or "00003" in v)
@@ -77,9 +77,12 @@ def test_legend_labels_follow_language_and_unit():
     c = classify([0, 1_500_000_000, 3_000_000_000], scheme="equal_interval", k=2)
     vi = webmap.legend_rows(c, "gap", "vi")
     en = webmap.legend_rows(c, "gap", "en")
-    assert [r[1] for r in vi] == ["0,0 triệu ₫ – 1,5 tỷ ₫", "1,5 tỷ ₫ – 3,0 tỷ ₫"]
-    assert [r[1] for r in en] == ["VND 0.0 million – VND 1.5 billion", "VND 1.5 billion – VND 3.0 billion"]
-    assert [r[0] for r in vi] == list(c.colors)
+    # Zero is its own class (not a range starting at "0,0 triệu ₫"); two values, one class each.
+    assert [r[1] for r in vi] == ["0 ₫ hoặc không có dự án", "1,5 tỷ ₫", "3,0 tỷ ₫"]
+    assert [r[1] for r in en] == ["VND 0 or no project", "VND 1.5 billion", "VND 3.0 billion"]
+    assert [r[0] for r in vi] == [ZERO_COLOR, *c.colors]
+    many = webmap.legend_rows(classify([0, 2e8, 9e8, 1.5e9, 2e9, 2.6e9, 3e9], "equal_interval", k=3), "gap", "vi")
+    assert many[0][1] == "0 ₫ hoặc không có dự án" and many[1][1].startswith("200,0 triệu ₫ – ")
 
 
 def test_user_text_is_escaped_in_tooltips_and_never_raw_in_the_page(communes, overlays):

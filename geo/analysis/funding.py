@@ -17,19 +17,25 @@ Examples
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 
+from geo.analysis import exposure
 from geo.model import schema
 from geo.model.filters import Filters
 
 MONEY = list(schema.MONEY_COLUMNS)
 
 
-def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters,
+                  risk_zones: gpd.GeoDataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Projects and funding lines matching ``f``.
 
     A project matches the year range when its years overlap it. Filtering by
     source keeps only those sources' lines (and projects having at least one).
+    ``f.high_risk`` keeps projects whose point lies in a high-risk zone of ``risk_zones``
+    (:func:`geo.analysis.exposure.zone_levels`); it needs ``risk_zones`` (``ds.risk_zones``), and a
+    caller that forgets them gets an error rather than an unfiltered answer.
     """
     keep = pd.Series(True, index=projects.index)
     if f.content_areas:
@@ -43,6 +49,10 @@ def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters) -> 
         keep &= (projects["start_year"] <= hi) & (projects["end_year"] >= lo)
     if f.donors:
         keep &= projects["donor"].isin(f.donors)
+    if f.high_risk:
+        if risk_zones is None:
+            raise ValueError("the high-risk filter needs the risk zones: apply_filters(..., risk_zones=ds.risk_zones)")
+        keep &= exposure.zone_levels(projects, risk_zones) == exposure.HIGH
     lines = funding[funding["project_id"].isin(projects.loc[keep, "project_id"])]
     if f.sources:
         lines = lines[lines["source"].isin(f.sources)]

@@ -87,7 +87,7 @@ def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()
     """
     communes = ds.communes
     codes = pd.Index(communes["code"], name="code")
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     projects = projects[funding.unit_version_of(projects) == "2021"]
     money = funding.totals_by(projects, lines, ["commune_code"]).rename_axis("code")
     table = pd.DataFrame(index=codes)

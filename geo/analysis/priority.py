@@ -47,7 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis import funding, joins
+from geo.analysis import exposure, funding
 from geo.model import schema
 
 COMPONENTS: tuple[str, ...] = ("gap", "risk", "crop_fit", "readiness")
@@ -76,14 +76,7 @@ def project_features(
     gap = funding.project_totals(lines)["gap"].reindex(p.index, fill_value=0)
     crop_cols = [f"ha_{c}" for c in schema.CROPS if f"ha_{c}" in indicator_table.columns]
     crop_ha = indicator_table[crop_cols].sum(axis=1) if crop_cols else pd.Series(0.0, index=indicator_table.index)
-    zone = pd.Series("", index=p.index, dtype="object")
-    has_point = p["lon"].notna() & p["lat"].notna()
-    if has_point.any() and len(risk_zones):
-        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(p.loc[has_point, "lon"], p.loc[has_point, "lat"]),
-                               index=p.index[has_point], crs=schema.GEOGRAPHIC_CRS)
-        for level in ("medium", "high"):  # high last, so it wins where zones overlap
-            inside = joins.points_in_zones(pts, risk_zones[risk_zones["risk_level"] == level])
-            zone.loc[inside[inside].index] = level
+    zone = exposure.zone_levels(p, risk_zones)  # high wins where zones overlap
     return pd.DataFrame({
         "commune_code": p["commune_code"],
         "gap": gap.astype("int64"),

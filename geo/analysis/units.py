@@ -235,7 +235,7 @@ def unallocated_projects(ds: Dataset, filters: Filters = Filters()) -> pd.DataFr
     the money columns and gap of the filtered funding lines. Empty when every project is placeable.
     """
     cw = crosswalk_of(ds)
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     stuck = projects[codes_in_2021(projects, cw, ds.units_2025).isna()]
     cols = UNALLOCATED_COLUMNS
     if stuck.empty:
@@ -277,7 +277,7 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
     cw = crosswalk_of(ds)
     layer = dissolve_to_2025(ds.communes, cw, ds.units_2025, metric_crs=ds.metric_crs) if layer is None else layer
     codes = pd.Index(layer["code"], name="code")
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     projects = projects.assign(unit_code=codes_in_2025(projects, cw))
     stray = sorted(set(projects["unit_code"].dropna()) - set(codes))
     if stray:

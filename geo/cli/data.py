@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from geo.cli.commands import help_of
 from geo.ingest import imports, layer_import
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
@@ -97,14 +98,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-projects", help="import projects from CSV/Excel (all or nothing)")
+    p = sub.add_parser("import-projects", help=help_of("import-projects"))
     p.add_argument("file")
     p.add_argument("--user", help="your name, for the audit trail (default: OS user)")
     p.add_argument("--yes", action="store_true", help="write without asking")
     p.add_argument("--allow-overcommit", action="store_true", help="accept committed > need")
     p.set_defaults(func=_import_projects)
 
-    p = sub.add_parser("import-layer", help="import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)")
+    p = sub.add_parser("import-layer", help=help_of("import-layer"))
     p.add_argument("kind", choices=list(layer_import.KINDS))
     p.add_argument("file")
     p.add_argument("--crs", help="CRS of the coordinates when the file has none, e.g. EPSG:9205")
@@ -116,11 +117,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", help="your name, for the audit trail")
     p.set_defaults(func=_import_layer)
 
-    p = sub.add_parser("template", help="write the Excel template for project imports")
+    p = sub.add_parser("template", help=help_of("template"))
     p.add_argument("--out", required=True)
     p.set_defaults(func=_template)
 
-    p = sub.add_parser("export", help="export the data (gpkg, geojson zip, csv, xlsx)")
+    p = sub.add_parser("export", help=help_of("export"))
     p.add_argument("--format", required=True, choices=list(export_data.FORMATS))
     p.add_argument("--out", required=True)
     p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")

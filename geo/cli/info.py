@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.analysis.indicators import commune_indicators
+from geo.cli.commands import help_of
 from geo.output.exports.exporting import provenance_header
 from geo.storage.store import default_store
 
@@ -34,8 +35,8 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("info", help="summarise the data and its provenance")
+    p = sub.add_parser("info", help=help_of("info"))
     p.set_defaults(func=_info)
-    p = sub.add_parser("indicators", help="write the per-commune indicator table as CSV")
+    p = sub.add_parser("indicators", help=help_of("indicators"))
     p.add_argument("--out", help="file to write (default: standard output)")
     p.set_defaults(func=_indicators)

@@ -18,6 +18,7 @@ from pathlib import Path
 from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
+from geo.cli.commands import help_of
 from geo.model import schema
 from geo.output.maps import render
 from geo.storage.store import default_store
@@ -76,7 +77,7 @@ def filters_from_args(args: argparse.Namespace) -> funding.Filters:
             raise ValueError(f"--from {lo} is after --to {hi}")
         years = (lo, hi)
     return funding.Filters(content_areas=args.content_area, sources=args.source, statuses=args.status,
-                           years=years, donors=args.donor)
+                           years=years, donors=args.donor, high_risk=args.high_risk)
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -112,6 +113,8 @@ def _common(p: argparse.ArgumentParser, default_dpi: int) -> None:
                    help="projects running in or after this year")
     g.add_argument("--to", dest="year_to", type=int, default=None, metavar="YEAR",
                    help="projects running in or before this year")
+    g.add_argument("--high-risk", action="store_true",
+                   help="only projects whose coordinates lie in a high landslide-risk zone (illustrative zones)")
 
 
 def _epilog() -> str:
@@ -188,7 +191,7 @@ def _atlas(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("export-map", help="write one print-quality map (PNG, PDF or SVG)", epilog=_epilog(),
+    p = sub.add_parser("export-map", help=help_of("export-map"), epilog=_epilog(),
                        formatter_class=fmt, description="Render a map of one indicator per commune for print: "
                        "legend, scale bar, north arrow, locator, sources and data quality.")
     _common(p, default_dpi=300)
@@ -200,7 +203,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subtitle", default=None, help="subtitle (default: district and filters)")
     p.set_defaults(func=_export_map)
 
-    p = sub.add_parser("atlas", help="write the district map plus one highlighted map per commune",
+    p = sub.add_parser("atlas", help=help_of("atlas"),
                        epilog=_epilog(), formatter_class=fmt,
                        description="Write an atlas: the district map and one page per commune with that commune "
                        "highlighted and its figures listed (14 files for the 13 communes; 7 with --units 2025).")

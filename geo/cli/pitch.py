@@ -19,6 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from geo.cli.commands import help_of
 from geo.ingest import donors, names, validate
 from geo.ingest.validate import NoteError
 from geo.model import schema
@@ -102,9 +103,9 @@ def _pitch(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("donors", help="list donor profile ids and names")
+    p = sub.add_parser("donors", help=help_of("donors"))
     p.set_defaults(func=_donors)
-    p = sub.add_parser("pitch", help="build a pitch deck (PPTX) and one-pagers (PDF) for a donor, theme or communes")
+    p = sub.add_parser("pitch", help=help_of("pitch"))
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--donor", help="donor id (see `python -m geo donors`)")
     who.add_argument("--theme", type=int, help="content area 1–10")

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from geo.analysis import counterpart
+from geo.cli.commands import help_of
 from geo.model import schema
 from geo.output.reports.report import build_report, check_period
 from geo.storage.store import default_store
@@ -56,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     lo, hi = schema.PLAN_YEARS
-    p = sub.add_parser("report", help="write the periodic report (sơ kết / tổng kết) as an Excel workbook")
+    p = sub.add_parser("report", help=help_of("report"))
     p.add_argument("--from", dest="start", type=int, default=lo, help=f"first year of the period (default {lo})")
     p.add_argument("--to", dest="end", type=int, default=hi, help=f"last year of the period (default {hi})")
     p.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None,

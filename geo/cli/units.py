@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from geo.analysis import units
+from geo.cli.commands import help_of
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_version_line, with_unit_notes
@@ -73,7 +74,7 @@ def _units(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("units", help="write the unit layer (2021 or 2025 units) with indicators as GeoJSON")
+    p = sub.add_parser("units", help=help_of("units"))
     p.add_argument("--version", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="2021: the 13 units before 1/7/2025; 2025: the units from 1/7/2025 (default 2021)")
     p.add_argument("--out", help="GeoJSON file to write (default: standard output)")

@@ -456,7 +456,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "name_en": "Example: village water supply (delete this row)", "description": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
-        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.Quality.OFFICIAL].vi,
+        "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
         "unit_version": schema.DEFAULT_UNIT_VERSION,
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }

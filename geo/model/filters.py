@@ -1,4 +1,5 @@
-"""What the user narrowed the view to (:class:`Filters`): content areas, sources, statuses, years, donors.
+"""What the user narrowed the view to (:class:`Filters`): content areas, sources, statuses, years, donors,
+projects in a high landslide-risk zone.
 
 Model layer: a frozen value, hashable so it can key a cache and travel in a URL. Applying it is
 :func:`geo.analysis.funding.apply_filters`.
@@ -19,3 +20,5 @@ class Filters:
     years: tuple[int, int] | None = None
     donors: tuple[str, ...] = ()
     include_cancelled: bool = False
+    #: Only projects whose point lies in a high landslide-risk zone (:mod:`geo.analysis.exposure`).
+    high_risk: bool = False

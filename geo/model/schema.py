@@ -41,6 +41,11 @@ class Quality(str, Enum):  # noqa: UP042 -- StrEnum would change str() of member
     ILLUSTRATIVE = "illustrative"
 
 
+#: The quality a new project starts with in the form and the import template: never "official" unless the
+#: user says so (an unchecked entry is not an official figure).
+NEW_PROJECT_QUALITY = Quality.APPROXIMATE
+
+
 @dataclass(frozen=True)
 class Label:
     """A bilingual name. ``vi`` is shown first; ``en`` for donors.

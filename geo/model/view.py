@@ -71,6 +71,8 @@ def to_query(view: ViewState) -> dict[str, str | list[str]]:
         q["years"] = f"{f.years[0]}-{f.years[1]}"
     if f.donors:
         q["donor"] = list(f.donors)
+    if f.high_risk:
+        q["risk"] = "high"
     for name in ("commune", "indicator", "scheme"):
         if (value := getattr(view, name)) is not None:
             q[name] = value
@@ -133,8 +135,10 @@ def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] |
         content_areas=tuple(sorted(keep("area", schema.CONTENT_AREAS, int))),
         sources=tuple(keep("source", schema.SOURCE_BY_KEY)),
         statuses=tuple(keep("status", schema.STATUS_BY_KEY)),
-        years=years, donors=tuple(dict.fromkeys(donors)),
+        years=years, donors=tuple(dict.fromkeys(donors)), high_risk=one("risk") == "high",
     )
+    if (risk := one("risk")) not in (None, "high"):
+        ignored.append(f"risk={risk[:40]}")
     commune = one("commune")
     if commune is not None and not _CODE.match(commune):
         ignored.append(f"commune={commune[:40]}")
@@ -154,7 +158,7 @@ def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] |
         filters=filters, commune=commune, indicator=picked["indicator"], scheme=picked["scheme"],
         hidden_layers=tuple(keep("hide", LAYERS)), online_basemap=online == "1",
     )
-    known = {"lang", "units", "area", "source", "status", "years", "donor", "commune", "indicator", "scheme",
+    known = {"lang", "units", "area", "source", "status", "years", "donor", "risk", "commune", "indicator", "scheme",
              "hide", "online"}
     ignored += [f"{k}={one(k) or ''}"[:60] for k in query if k not in known]
     return view, ignored

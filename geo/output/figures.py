@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from geo.analysis.classify import LegendClass
 from geo.analysis.indicators import INDICATORS
 from geo.text import fmt
 from geo.text.i18n import t
@@ -31,7 +32,7 @@ def indicator_value(key: str, value: float | None, lang: str, *, short: bool = T
     ind = INDICATORS[key]
     v = float(value)
     if ind.kind == "money":
-        return fmt.vnd_short(v, lang) if short else fmt.vnd(v, lang)
+        return fmt.vnd_short(v, lang) if short and v != 0 else fmt.vnd(v, lang)  # "0 ₫", not "0,0 triệu ₫"
     if ind.kind == "hectares":
         return fmt.hectares(v, lang)
     if ind.kind == "percent":
@@ -58,3 +59,30 @@ def indicator_number(key: str, value: float | None, lang: str) -> str:
     if kind == "percent":
         return fmt.percent(v / 100, lang, unit=False)
     return fmt.number(v, lang)
+
+
+def class_label(key: str, cls: LegendClass, lang: str, *, scale: float | None = None) -> str:
+    """Legend text of one class of :meth:`geo.analysis.classify.Classification.legend_classes`.
+
+    With units (the web map), or, with ``scale``, the number alone divided by ``scale`` (the print map,
+    whose legend title names the unit). Zero reads "0" (for money: "0 ₫ or no project", since a commune
+    without a matching project sums to 0), one value reads as itself, no data as in every tooltip.
+
+    >>> from geo.analysis.classify import classify
+    >>> [class_label("gap", c, "en") for c in classify([0, 2e9, 4e9, float("nan")]).legend_classes()]
+    ['VND 0 or no project', 'VND 2.0 billion', 'VND 4.0 billion', 'no data']
+    >>> [class_label("ha_tea", c, "vi", scale=1) for c in classify([0, 812.34]).legend_classes()]
+    ['0', '812,3']
+    """
+    if cls.kind == "no_data" or cls.lower is None or cls.upper is None:
+        return t("map.no_data", lang)
+    money = INDICATORS[key].kind == "money"
+    if cls.kind == "zero":
+        zero = fmt.number(0, lang) if scale is not None else indicator_value(key, 0, lang)
+        return t("legend.zero_no_project", lang, zero=zero) if money else zero
+
+    def text(v: float) -> str:
+        return indicator_number(key, v / scale, lang) if scale is not None else indicator_value(key, v, lang)
+
+    lo, hi = text(cls.lower), text(cls.upper)
+    return lo if cls.kind == "value" or lo == hi else f"{lo} – {hi}"

@@ -29,6 +29,8 @@ def filters_line(filters: Filters, lang: str) -> str:
         parts.append(t("print.years", lang, lo=filters.years[0], hi=filters.years[1]))
     if filters.donors:
         parts.append(f"{t('filters.donor', lang)}: {', '.join(filters.donors)}")
+    if filters.high_risk:
+        parts.append(t("filters.high_risk_short", lang))
     return " · ".join(parts) if parts else t("print.all_projects", lang)
 
 

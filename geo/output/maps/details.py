@@ -18,16 +18,17 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis import funding, joins, units
+from geo.analysis import exposure, funding, joins, units
 from geo.analysis.indicators import INDICATORS
 from geo.model import schema
 from geo.model.dataset import Dataset
-from geo.output.exports.exporting import unit_note
+from geo.output.exports.exporting import quality_notice, unit_note
 from geo.output.figures import indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
@@ -48,6 +49,10 @@ class CommuneDetail:
     crops: pd.DataFrame
     events: pd.DataFrame
     provenance: list[str]
+    #: Projects (matching the filters) inside each landslide-risk class: one row per class, count and names.
+    exposure: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    #: What the exposure rests on: the risk zones' quality (illustrative until replaced) and the counting rule.
+    exposure_note: str = ""
 
 
 def _money(frame: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -101,6 +106,36 @@ def source_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.D
     return by[["label", *money]].rename(columns={"label": t("filters.source", lang), **money})
 
 
+def exposure_table(projects: pd.DataFrame, risk_zones: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """One row per risk class (highest first): the number of ``projects`` whose point lies in it, and their names.
+
+    >>> from shapely.geometry import box
+    >>> zones = gpd.GeoDataFrame({"risk_level": ["high"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> p = pd.DataFrame({"project_id": ["A", "B"], "name_vi": ["Đường", "Trường"], "name_en": ["Road", ""],
+    ...     "lon": [0.5, 3.0], "lat": [0.5, 3.0]})
+    >>> exposure_table(p, zones, "en").to_dict("records")[0]
+    {'Risk class': 'High', 'Projects': 1, 'Project names': 'Road'}
+    """
+    hits = exposure.exposed(projects, risk_zones)
+    names = (hits["name_en"].where(hits["name_en"].fillna("") != "", hits["name_vi"]) if lang == "en"
+             else hits["name_vi"]) if len(hits) else pd.Series(dtype=str)
+    return pd.DataFrame({
+        t("exposure.col.level", lang): [schema.RISK_LEVELS[lvl](lang) for lvl in exposure.LEVELS],
+        t("exposure.col.count", lang): [int((hits["risk_level"] == lvl).sum()) if len(hits) else 0
+                                       for lvl in exposure.LEVELS],
+        t("exposure.col.names", lang): ["; ".join(names[hits["risk_level"] == lvl]) if len(hits) else ""
+                                       for lvl in exposure.LEVELS],
+    })
+
+
+def exposure_note(ds: Dataset, projects: pd.DataFrame, lang: str) -> str:
+    """The sentence under every exposure figure: the risk zones' (and projects') quality when not official, and
+    the counting rule with the number of ``projects`` that have no coordinates."""
+    unlocated = int((projects["lon"].isna() | projects["lat"].isna()).sum())
+    notice = quality_notice(ds, lang, ("risk_zones", "projects"))
+    return " ".join(x for x in (notice, t("exposure.method", lang, n=unlocated)) if x)
+
+
 def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
                    filters: funding.Filters = funding.Filters(), unit_version: str = "2021",
                    layer: gpd.GeoDataFrame | None = None) -> CommuneDetail:
@@ -121,7 +156,7 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
     if "partial" in unit and bool(unit["partial"]):
         figures.append((t("map.detail_note", lang), unit_note(True, lang)))
 
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     keyed_2025 = projects.get("unit_version", pd.Series(dtype=str)).eq("2025").any()
     if unit_version == "2025" or keyed_2025:  # place projects through the reform crosswalk
         mine = projects[units.unit_codes(projects, ds, unit_version).eq(code).fillna(False).to_numpy()]
@@ -149,5 +184,6 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
         code=code, name=str(unit["full_name"]), figures=figures,
         projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
         crops=crops, events=events, provenance=ds.provenance_lines(lang, DETAIL_LAYERS),
+        exposure=exposure_table(mine, ds.risk_zones, lang), exposure_note=exposure_note(ds, mine, lang),
     )
 

@@ -23,7 +23,7 @@ Examples
 >>> resolve_indicator("funding_gap")
 'gap'
 >>> legend_labels(classify([0, 2e9, 4e9, 6e9], "equal_interval", k=2), "gap", "en")
-('Funding gap (VND billion)', ['0.0 – 3.0', '3.0 – 6.0'])
+('Funding gap (VND billion)', ['0 or no project', '2.0 – 3.0', '3.0 – 6.0'])
 """
 
 from __future__ import annotations
@@ -58,12 +58,12 @@ from pyproj import Transformer
 
 from geo.analysis import funding
 from geo.analysis import units as reform  # "units" is render_map's parameter
-from geo.analysis.classify import NO_DATA_COLOR, Classification, classify
+from geo.analysis.classify import Classification, classify
 from geo.analysis.indicators import INDICATORS
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note, unit_version_line
-from geo.output.figures import indicator_number, indicator_value
+from geo.output.figures import class_label, indicator_value
 from geo.text import fmt
 from geo.text.filters_text import filters_line
 from geo.text.i18n import t
@@ -138,23 +138,23 @@ def palette_for(key: str) -> str:
 
 
 def legend_labels(c: Classification, key: str, lang: str) -> tuple[str, list[str]]:
-    """Legend title (label and unit) and one ``lower – upper`` label per class, formatted per language.
+    """Legend title (label and unit) and one label per class of
+    :meth:`~geo.analysis.classify.Classification.legend_classes` (zero, ranges or values, no data), per language.
 
     Numbers follow :func:`geo.output.figures.indicator_number` (money scaled to tỷ/triệu in the title).
 
     >>> legend_labels(classify([1.5, 2.5, 10.25], "equal_interval", k=2), "risk_share", "vi")
     ('Tỷ lệ diện tích nguy cơ sạt lở cao (%)', ['1,5 – 5,9', '5,9 – 10,2'])
+    >>> legend_labels(classify([0, 3, float("nan")]), "n_events", "en")[1]
+    ['0', '3', 'No data']
     """
     ind = INDICATORS[key]
-    top = max(abs(c.lower), *(abs(u) for u in c.upper_bounds))
+    top = max([abs(c.lower), *(abs(u) for u in c.upper_bounds)])
     scale, unit = fmt.money_scale(top, lang) if ind.kind == "money" else (1.0, ind.unit(lang))
     label = ind.label(lang)
     title = label if label.endswith(f"({unit})") else f"{label} ({unit})"
-    labels = []
-    for lo, hi in c.intervals():
-        a, b = indicator_number(key, lo / scale, lang), indicator_number(key, hi / scale, lang)
-        labels.append(a if a == b else f"{a} – {b}")
-    return title, labels
+    labels = [class_label(key, cls, lang, scale=scale) for cls in c.legend_classes()]
+    return title, [text[:1].upper() + text[1:] for text in labels]  # a legend row starts with a capital
 
 
 #: One indicator value with its unit, for labels and the highlight box: the web map's function.
@@ -513,7 +513,7 @@ class _Page:
                            edgecolors="white", linewidths=0.8, zorder=9)
 
     def project_points(self) -> gpd.GeoDataFrame:
-        projects, _ = funding.apply_filters(self.ds.projects, self.ds.funding, self.filters)
+        projects, _ = funding.apply_filters(self.ds.projects, self.ds.funding, self.filters, self.ds.risk_zones)
         has = projects[projects["lon"].notna() & projects["lat"].notna()]
         self.n_projects = (len(has), len(projects))
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(has["lon"], has["lat"]), crs=schema.GEOGRAPHIC_CRS)
@@ -559,11 +559,9 @@ class _Page:
     # --- side panel: legend, highlight box, locator inset ---------------------------------------
     def legend_entries(self) -> tuple[list, list[str], list[int]]:
         title, labels = legend_labels(self.c, self.key, self.lang)
-        handles: list = [Patch(facecolor=c, edgecolor="#555555", linewidth=0.5) for c in self.c.colors]
+        handles: list = [Patch(facecolor=cls.color, edgecolor="#555555", linewidth=0.5)
+                         for cls in self.c.legend_classes()]
         texts = list(labels)
-        if any(cl == -1 for cl in self.c.classes):
-            handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#555555", linewidth=0.5))
-            texts.append(t("print.no_data", self.lang))
         def qual(layer: str) -> str:
             p = self.ds.provenance.get(layer)
             return f" ({schema.QUALITY_LABELS[p.quality](self.lang)})" if p and not p.is_official else ""

@@ -16,13 +16,13 @@ Examples
 --------
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
->>> from geo.analysis.classify import classify
+>>> from geo.analysis.classify import ZERO_COLOR, classify
 >>> communes = gpd.GeoDataFrame({"code": ["00001", "00002"], "name": ["Một", "Hai"],
 ...     "gap": [0, 5_000_000_000]}, geometry=[box(103.5, 22.3, 103.6, 22.4),
 ...     box(103.6, 22.3, 103.7, 22.4)], crs="EPSG:4326")
 >>> c = classify(communes["gap"], "equal_interval", k=2)
 >>> m = build_map(communes, "gap", c, "en")
->>> commune_colors(m) == {"00001": c.colors[0], "00002": c.colors[1]}
+>>> commune_colors(m) == {"00001": ZERO_COLOR, "00002": c.colors[0]}
 True
 >>> non_local_links(m)
 []
@@ -47,7 +47,7 @@ from folium.template import Template
 from geo.analysis import funding, indicators
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.model import schema
-from geo.output.figures import indicator_value
+from geo.output.figures import class_label, indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -153,17 +153,16 @@ format_value = indicator_value
 
 
 def legend_rows(c: Classification, indicator: str, lang: str) -> list[tuple[str, str]]:
-    """``(colour, "low – high unit")`` for each class, plus a no-data row when some value is missing.
+    """``(colour, label)`` per class of :meth:`~geo.analysis.classify.Classification.legend_classes`: zero,
+    each range (or value), no data: the same rows as the print legend.
 
     >>> from geo.analysis.classify import classify
-    >>> legend_rows(classify([0, 10, 20, 30], "equal_interval", k=2), "ha_tea", "en")
-    [('#fee5d9', '0 ha – 15 ha'), ('#a50f15', '15 ha – 30 ha')]
+    >>> legend_rows(classify([1, 10, 20, 30], "equal_interval", k=2), "ha_tea", "en")
+    [('#fee5d9', '1 ha – 15.5 ha'), ('#a50f15', '15.5 ha – 30 ha')]
+    >>> [label for _, label in legend_rows(classify([0, 0, 800.4]), "ha_tea", "vi")]
+    ['0 ha', '800,4 ha']
     """
-    rows = [(color, f"{format_value(indicator, lo, lang)} – {format_value(indicator, hi, lang)}")
-            for color, (lo, hi) in zip(c.colors, c.intervals())]
-    if -1 in c.classes:
-        rows.append((NO_DATA_COLOR, t("map.no_data", lang)))
-    return rows
+    return [(cls.color, class_label(indicator, cls, lang)) for cls in c.legend_classes()]
 
 
 def provenance_note(provenance: Mapping[str, schema.Provenance], layer_ids: tuple[str, ...], lang: str) -> list[str]:

@@ -171,7 +171,7 @@ def old_codes(ds: Dataset, projects: pd.DataFrame) -> pd.Series:
 
 def scope(ds: Dataset, target: Target, filters: funding.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Projects and funding lines the pack covers (a communes target keeps only those communes)."""
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, target_filters(target, filters))
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, target_filters(target, filters), ds.risk_zones)
     if target.kind == "communes":
         projects = projects[old_codes(ds, projects).isin(target.communes)]
         lines = lines[lines["project_id"].isin(projects["project_id"])]

@@ -24,6 +24,7 @@ import pandas as pd
 from geo.analysis import counterpart, funding, gaps, priority, units
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.output.exports.exporting import quality_notice
 from geo.output.reports import report
 from geo.output.reports.report import Column
 from geo.text import fmt
@@ -60,6 +61,8 @@ class View:
     ds: Dataset
     money: Money
     unit_version: str = schema.DEFAULT_UNIT_VERSION
+    #: Layers some tables add (the risk zones behind the exposure tables), so their banners name them too.
+    extra_layers: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:
@@ -67,8 +70,8 @@ class View:
 
     @property
     def layers(self) -> tuple[str, ...]:
-        """Layers behind the figures (:func:`geo.output.reports.report.report_layers`)."""
-        return report.report_layers(self.unit_version)
+        """Layers behind the figures (:func:`geo.output.reports.report.report_layers`, plus ``extra_layers``)."""
+        return tuple(dict.fromkeys([*report.report_layers(self.unit_version), *self.extra_layers]))
 
     @property
     def illustrative(self) -> bool:
@@ -124,18 +127,29 @@ def unit_title(unit_version: str, lang: str) -> str:
 def gap_frames(ds: Dataset, filters: funding.Filters, lang: str, unit_version: str) -> dict[str, pd.DataFrame]:
     """:func:`geo.output.reports.report.gap_tables`, the funding by unit and source for the stacked chart
     (``stacked``) and the filtered ``projects`` (keyed by unit) and funding ``lines``."""
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     tables = report.gap_tables(ds, projects, lines, lang, unit_version)
     projects = report.keyed_by_unit(ds, projects, unit_version)
     stacked = gaps.long_by_source(projects, lines)
     stacked["commune"] = stacked["commune_code"].map(report.unit_names(ds, unit_version, lang))
     stacked["source_label"] = stacked["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang))
-    return {**tables, "stacked": stacked, "projects": projects, "lines": lines}
+    raw, _ = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
+    risk = report.exposure_tables(ds, raw, lines, lang, unit_version)
+    return {**tables, "stacked": stacked, "projects": projects, "lines": lines, **risk}
+
+
+def exposure_caption(ds: Dataset, by_unit: pd.DataFrame, lang: str) -> str:
+    """The caption under the exposure tables (Markdown): the risk zones' quality notice first (they are
+    illustrative until replaced), the counting rule, then the sources."""
+    notice = quality_notice(ds, lang, report.EXPOSURE_LAYERS, quote=md_text) or ""
+    method = report.exposure_method(by_unit.attrs.get("unlocated", 0), lang)
+    sources = " · ".join(md_text(line) for line in ds.provenance_lines(lang, ("risk_zones",)))
+    return " ".join(x for x in (notice, md_text(method), sources) if x)
 
 
 def heat_matrix(ds: Dataset, filters: funding.Filters, measure: str, unit_version: str) -> pd.DataFrame:
     """Unit × content area values of ``measure`` (plus the unallocated row when a project fits no unit)."""
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters)
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     projects = report.keyed_by_unit(ds, projects, unit_version)
     codes = units.unit_table(ds, unit_version).index.tolist()
     if (projects["commune_code"] == report.UNALLOCATED).any():
@@ -152,7 +166,12 @@ def stacked_chart_frame(stacked: pd.DataFrame, measure: str, money: Money) -> pd
 
 def heat_chart_frame(wide: pd.DataFrame, unit_names: Mapping[str, str], measure: str, money: Money) -> pd.DataFrame:
     """The heat map's cells: ``commune``, ``area``, ``area_label``, ``value`` (% or billions VND; blank where no
-    project), the cell ``label`` and the tooltip ``amount``."""
+    project), the cell ``label`` and the tooltip ``amount``.
+
+    What :func:`heat_caption` says holds: a money cell is blank exactly when its sum is 0 (no matching project,
+    or projects summing to 0 ₫), and a non-zero amount too small for one decimal reads "<0,1", never "0,0". A
+    share cell is blank only without need; a share of 0 reads "0".
+    """
     lang = money.lang
     heat = wide.rename(index=unit_names).stack(future_stack=True).rename("v").reset_index()
     heat.columns = ["commune", "area", "v"]
@@ -161,10 +180,25 @@ def heat_chart_frame(wide: pd.DataFrame, unit_names: Mapping[str, str], measure:
     heat["value"] = heat["v"] * 100 if is_share else heat["v"] / SCALE
     if not is_share:
         heat.loc[heat["v"] == 0, "value"] = None  # no project: blank, not a pale "0"
+    smallest = 10 ** -fmt.SHORT_DECIMALS  # 0.1 tỷ: below it one decimal would print a misleading "0,0"
     heat["label"] = [("" if pd.isna(v) else fmt.percent(v / 100, lang, unit=False) if is_share
-                      else fmt.number(v, lang, 1)) for v in heat["value"]]
+                      else "<" + fmt.number(smallest, lang, fmt.SHORT_DECIMALS) if abs(v) < smallest / 2
+                      else fmt.number(v, lang, fmt.SHORT_DECIMALS)) for v in heat["value"]]
     heat["amount"] = [cell_text(v, "pct", money) if is_share else money.full(v) for v in heat["v"]]
     return heat
+
+
+def heat_caption(measure: str, lang: str) -> str:
+    """What a blank cell of the heat map means for ``measure`` (see :func:`heat_chart_frame`).
+
+    >>> heat_caption("gap", "en")
+    'Blank cell: no project, or VND 0. A cell below VND 100.0 million reads <0.1.'
+    """
+    if measure == "share_covered":
+        return t("gaps.heat_blank_share", lang)
+    return t("gaps.heat_blank", lang, zero=fmt.vnd(0, lang),
+             small=fmt.vnd_short(10 ** -fmt.SHORT_DECIMALS * SCALE, lang),
+             label="<" + fmt.number(10 ** -fmt.SHORT_DECIMALS, lang, fmt.SHORT_DECIMALS))
 
 
 def headline(by_commune: pd.DataFrame) -> dict[str, object]:

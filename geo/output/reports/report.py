@@ -41,7 +41,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.analysis import counterpart, funding, gaps, units
+from geo.analysis import counterpart, exposure, funding, gaps, units
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import (
@@ -55,7 +55,9 @@ from geo.text.i18n import t
 
 #: Layers every report figure derives from.
 REPORT_LAYERS: tuple[str, ...] = ("communes", "projects", "funding")
-SHEETS: tuple[str, ...] = ("by_area", "by_commune", "by_source", "projects", "counterpart", "provenance")
+SHEETS: tuple[str, ...] = ("by_area", "by_commune", "by_source", "projects", "counterpart", "exposure", "provenance")
+#: Layers behind the risk-exposure tables: the (illustrative) risk zones as well as the projects.
+EXPOSURE_LAYERS: tuple[str, ...] = ("communes", "projects", "risk_zones")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBE3")
 
@@ -186,7 +188,7 @@ def report_tables(ds: Dataset, start: int, end: int, lang: str,
                   unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
     """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus provenance)."""
     start, end = check_period(start, end)
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)))
+    projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)), ds.risk_zones)
     tables = gap_tables(ds, projects, lines, lang, unit_version)
     projects = keyed_by_unit(ds, projects, unit_version)
     names = unit_names(ds, unit_version, lang)
@@ -204,7 +206,43 @@ def report_tables(ds: Dataset, start: int, end: int, lang: str,
     cp = cp.merge(plist[["project_id", "name", "commune"]], on="project_id", how="left")
     cp_source = counterpart.by_source(lines, ratios).reset_index()
     cp_source.insert(0, "label", cp_source["source"].map(lambda k: schema.SOURCE_BY_KEY[k](lang)))
-    return {**tables, "projects": plist, "counterpart": cp, "counterpart_sources": cp_source}
+    return {**tables, "projects": plist, "counterpart": cp, "counterpart_sources": cp_source,
+            **exposure_tables(ds, projects, lines, lang, unit_version)}
+
+
+def exposure_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: str,
+                    unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
+    """Projects inside each landslide-risk class (:mod:`geo.analysis.exposure`), for already-filtered projects:
+    ``exposure_by_unit`` (every unit of ``unit_version``: projects in high / medium zones, and their names) and
+    ``exposure_projects`` (one row per exposed project, highest class first, with its gap).
+
+    A pure spatial join of project points and ``ds.risk_zones``; projects without coordinates are in no zone
+    (their number is ``exposure_by_unit.attrs["unlocated"]``).
+    """
+    keyed = keyed_by_unit(ds, projects, unit_version)
+    names = unit_names(ds, unit_version, lang)
+    codes = units.unit_table(ds, unit_version).index.tolist()
+    if (keyed["commune_code"] == UNALLOCATED).any():
+        codes.append(UNALLOCATED)
+    hits = exposure.exposed(keyed, ds.risk_zones)
+    hits = hits.assign(name=project_name(hits, lang), commune=hits["commune_code"].map(names),
+                       risk_label=hits["risk_level"].map(lambda k: schema.RISK_LEVELS[k](lang)),
+                       status_label=hits["status"].map(lambda k: schema.STATUS_BY_KEY[k](lang)))
+    gap = funding.project_totals(lines)["gap"] if len(lines) else pd.Series(dtype="int64")
+    hits["gap"] = hits["project_id"].map(gap).fillna(0).astype("int64")
+    by_unit = exposure.counts_by_commune(keyed, ds.risk_zones, codes).reset_index()
+    by_unit.insert(1, "label", by_unit["commune_code"].map(names))
+    for level in exposure.LEVELS:
+        listed = hits[hits["risk_level"] == level].groupby("commune_code")["name"].agg("; ".join)
+        by_unit[f"{level}_projects"] = [listed.get(code, "") for code in by_unit["commune_code"]]
+    by_unit.attrs["unlocated"] = int((projects["lon"].isna() | projects["lat"].isna()).sum())
+    plist = hits[["project_id", "name", "commune_code", "commune", "risk_level", "risk_label", "status_label", "gap"]]
+    return {"exposure_by_unit": by_unit, "exposure_projects": plist.reset_index(drop=True)}
+
+
+def exposure_method(n_unlocated: int, lang: str) -> str:
+    """How a project is counted in a zone, and how many projects could not be (no coordinates)."""
+    return t("exposure.method", lang, n=n_unlocated)
 
 
 def fill_money(table: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +254,7 @@ def fill_money(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Columns a totals row sums (others stay blank or are recomputed from the sums, like share_covered).
-SUMMED: tuple[str, ...] = (*gaps.MONEY, *counterpart.COLUMNS, "n_projects", "committed", "required")
+SUMMED: tuple[str, ...] = (*gaps.MONEY, *counterpart.COLUMNS, "n_projects", "committed", "required", *exposure.LEVELS)
 MONEY_COLUMNS = [Column(c, f"common.{c}", "money") for c in gaps.MONEY]
 #: A project with several sources counts once per source row: its sum is not a project count.
 PROJECTS_PER_ROW = Column("n_projects", "gaps.col.n_projects", "int", summable=False)
@@ -240,6 +278,15 @@ LAYOUTS: dict[str, list[Column]] = {
     "detail": [Column("commune_code", "common.code"), Column("commune", "common.commune"),
                Column("area", "gaps.col.content_area"), Column("source_label", "gaps.col.source"), *MONEY_COLUMNS,
                Column("share_covered", "gaps.col.share_covered", "pct"), PROJECTS_PER_ROW],
+    "exposure_by_unit": [Column("commune_code", "common.code"), Column("label", "common.commune"),
+                         *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS],
+                         *[Column(f"{lvl}_projects", f"exposure.col.projects_{lvl}") for lvl in exposure.LEVELS]],
+    # The page shows the counts; the names are in the project list beside them (a names column would be cut).
+    "exposure_counts": [Column("commune_code", "common.code"), Column("label", "common.commune"),
+                        *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS]],
+    "exposure_projects": [Column("project_id", "gaps.col.project_id"), Column("name", "gaps.col.project"),
+                          Column("commune", "common.commune"), Column("risk_label", "exposure.col.level"),
+                          Column("status_label", "gaps.col.status"), Column("gap", "common.gap", "money")],
     "counterpart_sources": [Column("label", "gaps.col.source"), Column("committed", "counterpart.col.international_committed", "money"),
                             Column("ratio", "counterpart.col.ratio", "pct"), Column("required", "counterpart.col.required", "money")],
 }
@@ -351,6 +398,16 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     ws.cell(row=row, column=1, value=t("counterpart.assumption_note", lang)).font = Font(italic=True)
     row = write_table(ws, row + 2, tables["counterpart"], layout("counterpart", unit_version), lang, total)
     _widths(ws, [34, 48, 24, 18, 18, 18, 18])
+
+    ws = wb.create_sheet(t("report.sheet.exposure", lang)[:31])
+    exposure_layers = tuple(dict.fromkeys([*used, *EXPOSURE_LAYERS]))  # the banner names the risk zones' quality
+    row = _banner(ws, ds, lang, exposure_layers, 6, unit_version)
+    ws.cell(row=row, column=1, value=f"{title} — {t('report.sheet.exposure', lang)}").font = Font(bold=True, size=13)
+    method = exposure_method(tables["exposure_by_unit"].attrs.get("unlocated", 0), lang)
+    ws.cell(row=row + 1, column=1, value=neutralise(method)).font = Font(italic=True)
+    row = write_table(ws, row + 3, tables["exposure_by_unit"], layout("exposure_by_unit", unit_version), lang, total)
+    write_table(ws, row + 1, tables["exposure_projects"], layout("exposure_projects", unit_version), lang)
+    _widths(ws, [14, 48, 24, 18, 48, 48])
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = _banner(ws, ds, lang, used, 6, unit_version)

@@ -1,0 +1,28 @@
+"""Every sub-command of ``atlas`` / ``python -m geo``: which module of :mod:`geo.cli` registers it, and its
+one-line help. Standard library only, so ``atlas --help`` lists the commands without importing pandas,
+GeoPandas or matplotlib; :mod:`geo.cli.main` imports a command's module only when that command runs.
+"""
+
+from __future__ import annotations
+
+#: Sub-command → (module in ``geo.cli`` whose ``register(subparsers)`` adds it, help line), in help order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "info": ("info", "summarise the data and its provenance"),
+    "indicators": ("info", "write the per-commune indicator table as CSV"),
+    "units": ("units", "write the unit layer (2021 or 2025 units) with indicators as GeoJSON"),
+    "import-projects": ("data", "import projects from CSV/Excel (all or nothing)"),
+    "import-layer": ("data", "import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
+    "template": ("data", "write the Excel template for project imports"),
+    "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx)"),
+    "export-map": ("maps", "write one print-quality map (PNG, PDF or SVG)"),
+    "atlas": ("maps", "write the district map plus one highlighted map per commune"),
+    "report": ("report", "write the periodic report (sơ kết / tổng kết) as an Excel workbook"),
+    "donors": ("pitch", "list donor profile ids and names"),
+    "pitch": ("pitch", "build a pitch deck (PPTX) and one-pagers (PDF) for a donor, theme or communes"),
+    "store": ("store", "copy, create, check, back up or restore a whole store (GeoPackage or PostGIS)"),
+}
+
+
+def help_of(command: str) -> str:
+    """The help line of ``command`` (the modules use it, so the list and each command say the same)."""
+    return COMMANDS[command][1]
