@@ -1,7 +1,8 @@
 """Build the ILLUSTRATIVE project pipeline: ``data/projects.csv`` and ``data/project_funding.csv``.
 
-Every project, donor and amount here is invented to show how the atlas works. Donor names carry
-"(minh họa)" and every row has ``quality = illustrative``; nothing is a real commitment.
+Every project, donor and amount here is invented to show how the atlas works. Every row has
+``quality = illustrative`` and the layer's provenance says so wherever it is shown; nothing is a real
+commitment.
 
 The output is deterministic and byte-stable: amounts come from fixed specs plus pseudo-random
 fractions seeded by ``project_id`` and source key, rows are sorted, and lines end in ``\\n``.
@@ -73,23 +74,25 @@ TN_MT = "Phòng Tài nguyên và Môi trường"
 KT_HT = "Phòng Kinh tế và Hạ tầng"
 GDNN = "Trung tâm Giáo dục nghề nghiệp – Giáo dục thường xuyên huyện"
 
-# --- hypothetical partners (all marked "minh họa") ------------------------------------
-JICA = "JICA (minh họa)"
-KOICA = "KOICA (minh họa)"
-ADB = "ADB (minh họa)"
-IFAD = "IFAD (minh họa)"
-UNDP = "UNDP (minh họa)"
-UNICEF = "UNICEF (minh họa)"
-UN_WOMEN = "UN Women (minh họa)"
-PLAN = "Plan International (minh họa)"
-CARE = "CARE (minh họa)"
-EU = "EU (minh họa)"
-WB = "World Bank (minh họa)"
-SNV = "SNV (minh họa)"
-SAKURA = "Sakura Tea Co., Nhật Bản (minh họa)"
-GREENLEAF = "Green Leaf Tea Co., Hàn Quốc (minh họa)"
-SUNRISE = "Sunrise Fruits Pte. Ltd., Singapore (minh họa)"
-HANBIT = "Hanbit Herbal Co., Hàn Quốc (minh họa)"
+# --- hypothetical partners -------------------------------------------------------------
+# Plain names: the whole pipeline is illustrative (its provenance says so on every page and export), and a
+# Vietnamese "(minh họa)" inside a name reached English workbooks and decks untranslated.
+JICA = "JICA"
+KOICA = "KOICA"
+ADB = "ADB"
+IFAD = "IFAD"
+UNDP = "UNDP"
+UNICEF = "UNICEF"
+UN_WOMEN = "UN Women"
+PLAN = "Plan International"
+CARE = "CARE"
+EU = "EU"
+WB = "World Bank"
+SNV = "SNV"
+SAKURA = "Sakura Tea Co. (JP)"
+GREENLEAF = "Green Leaf Tea Co. (KR)"
+SUNRISE = "Sunrise Fruits Pte. Ltd. (SG)"
+HANBIT = "Hanbit Herbal Co. (KR)"
 
 # Statuses whose rows name a partner; ideas and proposals have none yet.
 STATUSES_WITH_DONOR = {"pitched", "committed", "implementing", "completed", "cancelled"}

@@ -20,6 +20,7 @@ from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, default_user
 from geo.storage.store import default_store
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 from geo.text.safe import md_fill, md_text
 from pages import _shared
 
@@ -350,7 +351,7 @@ with tab_export:
     st.download_button(t("data.download", lang), _export_bytes(store.version(), fmt, lang, hxl),
                        f"tam_duong_atlas.{ext}", key="export_download")
     st.caption(t("data.export_note", lang))
-    st.caption(" · ".join(md_text(line) for line in ds.provenance_lines(lang)))
+    st.caption(" · ".join(md_text(line) for line in provenance_lines(ds, lang)))
 
 # --- change log -------------------------------------------------------------------------------------------
 with tab_log:

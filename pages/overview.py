@@ -7,6 +7,7 @@ from geo.model import schema
 from geo.output.exports import exporting
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 from geo.text.safe import md_fill, md_text
 from pages import _shared
 
@@ -66,5 +67,5 @@ st.dataframe(
         columns={"label": t("overview.by_area", lang), **money, "n_projects": t("overview.metric_projects", lang)}),
     hide_index=True, width="stretch",
 )
-st.caption(" · ".join(md_text(line) for line in ds.provenance_lines(
+st.caption(" · ".join(md_text(line) for line in provenance_lines(ds,
     lang, ("communes", "projects", "funding", "crosswalk_2025"))))

@@ -19,6 +19,7 @@ from geo.storage.records import ConflictError
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_line
 from geo.text.safe import html_text, md_fill, md_text
 from pages import _shared
 
@@ -183,7 +184,7 @@ with tab_profiles:
     st.markdown(t("pitch.profiles_explain", lang))
     table = tables.profiles_table(profs.values(), lang)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(md_text(ds.provenance["donors"].label(lang)) if "donors" in ds.provenance else "")
+    st.caption(md_text(provenance_line(ds.provenance["donors"], lang)) if "donors" in ds.provenance else "")
     if not editable:
         st.info(t("pitch.read_only", lang))
     else:

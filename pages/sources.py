@@ -3,6 +3,7 @@
 
 import streamlit as st
 
+from geo.text import fmt
 from geo.text.i18n import t
 from geo.text.safe import md_text
 from pages import _shared
@@ -17,7 +18,7 @@ for layer_id, p in ds.provenance.items():
     with st.container(border=True, key=f"source_{layer_id}"):
         st.markdown(f"**{md_text(p.title(lang))}**")
         facts = [(t("common.quality", lang), _shared.quality_label(p.quality, lang)),
-                 (t("common.licence", lang), p.licence), (t("common.date", lang), p.date)]
+                 (t("common.licence", lang), p.licence_in(lang)), (t("common.date", lang), fmt.date(p.date, lang))]
         st.markdown("  \n".join(f"{md_text(label)}: {md_text(value)}" for label, value in facts))
         st.caption(f"{md_text(t('common.source', lang))}: {md_text(p.source_in(lang))}")
         st.caption(f"{md_text(t('common.method', lang))}: {md_text(p.method_in(lang))}")

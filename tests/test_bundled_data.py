@@ -1,5 +1,7 @@
+
 """The bundled dataset: loads through the store, carries provenance, is reproducible."""
 
+import re
 import subprocess
 import sys
 import unicodedata
@@ -10,6 +12,7 @@ import pytest
 from geo.analysis.indicators import INDICATORS, commune_indicators
 from geo.model import schema
 from geo.storage.store import BUNDLED_DATA_DIR
+from geo.text.provenance_text import provenance_line, provenance_lines
 
 DATA = Path(BUNDLED_DATA_DIR)
 
@@ -77,9 +80,21 @@ def test_provenance_reads_in_vietnamese_first_and_english_for_donors(ds):
     for p in ds.provenance.values():
         assert p.source_in("vi") != p.source_in("en"), p.layer
         assert p.method_in("vi") != p.method_in("en"), p.layer
-    line_vi = ds.provenance["projects"].label("vi")
+    line_vi = provenance_line(ds.provenance["projects"], "vi")
     assert "minh họa" in line_vi and "không phải số liệu chính thức" in line_vi
-    assert "not official figures" in ds.provenance["projects"].label("en")
+    assert "not official figures" in provenance_line(ds.provenance["projects"], "en")
+
+
+def test_vietnamese_footers_have_no_english_licence_words_and_dates_read_day_first(ds):
+    # Print-map and overview footers said "derived data CC BY 4.0", "facts from press", "2026-11-26".
+    lines_vi = provenance_lines(ds, "vi")
+    for english in ("derived data", "facts from press", "Public legal text", "Public domain"):
+        assert not any(english in line for line in lines_vi), english
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in lines_vi)
+    assert any("(MIT (vietnamadminunits); dữ liệu dẫn xuất CC BY 4.0, 26/11/2026)" in line for line in lines_vi)
+    lines_en = provenance_lines(ds, "en")
+    assert any("derived data CC BY 4.0, 26 Nov 2026)" in line for line in lines_en)
+    assert any("1 Jul 2025" in line for line in lines_en)
 
 
 def test_honesty_banner_names_each_non_official_layer_and_vanishes_when_all_official(ds):
@@ -96,3 +111,10 @@ def test_honesty_banner_names_each_non_official_layer_and_vanishes_when_all_offi
     only_boundaries = {**official, "communes": ds.provenance["communes"]}
     text = quality_notice(dataclasses.replace(ds, provenance=only_boundaries), "en")
     assert "APPROXIMATE" in text and "ILLUSTRATIVE" not in text
+
+
+def test_partner_names_read_the_same_in_both_languages(ds):
+    # "JICA (minh họa)" reached English workbooks; the layer's provenance carries "illustrative" instead.
+    donors = set(ds.projects["donor"]) - {""}
+    assert donors and not [d for d in donors if "minh họa" in d or "Hàn Quốc" in d or "Nhật Bản" in d]
+    assert ds.provenance["projects"].quality.value == "illustrative"

@@ -10,12 +10,13 @@ from geo.analysis.indicators import commune_indicators
 from geo.cli.commands import help_of
 from geo.output.exports.exporting import provenance_header
 from geo.storage.store import default_store
+from geo.text.provenance_text import provenance_lines
 
 
 def _info(args: argparse.Namespace) -> int:
     ds = default_store().load()
     print(f"{len(ds.communes)} communes, {len(ds.projects)} projects, {len(ds.funding)} funding lines")
-    for line in ds.provenance_lines(args.lang):
+    for line in provenance_lines(ds, args.lang):
         print(f"- {line}")
     return 0
 

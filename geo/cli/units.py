@@ -20,6 +20,7 @@ from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_version_line, with_unit_notes
 from geo.storage.store import default_store
 from geo.text import i18n
+from geo.text.provenance_text import provenance_lines
 
 #: Layers whose provenance a unit export states.
 LAYERS: tuple[str, ...] = (
@@ -43,7 +44,7 @@ def units_geojson(ds: Dataset, unit_version: str, lang: str) -> dict:
         },
         "provenance": {
             "quality": ds.quality_of(*present).value,
-            "lines": ds.provenance_lines(lang, tuple(present)),
+            "lines": provenance_lines(ds, lang, tuple(present)),
             "layers": [
                 {"layer": p.layer, "title": p.title(lang), "source": p.source_in(lang), "licence": p.licence,
                  "date": p.date, "quality": p.quality.value}

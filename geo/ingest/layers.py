@@ -52,7 +52,7 @@ def read_manifest(path: Path) -> dict[str, schema.Provenance]:
             date=meta.get("date", ""),
             quality=quality,
             method=meta.get("method", ""),
-            notes={k: v for k, v in meta.items() if k.startswith("file") or k in ("source_vi", "method_vi")},
+            notes={k: v for k, v in meta.items() if k.startswith("file") or k in ("source_vi", "method_vi", "licence_vi")},
         )
     return out
 

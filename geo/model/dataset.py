@@ -47,8 +47,3 @@ class Dataset:
         """The weakest quality among the named layers (illustrative < approximate < official)."""
         order = [schema.Quality.ILLUSTRATIVE, schema.Quality.APPROXIMATE, schema.Quality.OFFICIAL]
         return min((self.provenance[i].quality for i in layer_ids), key=order.index)
-
-    def provenance_lines(self, lang: str, layer_ids: tuple[str, ...] | None = None) -> list[str]:
-        """Footer lines for maps and exports, one per layer."""
-        ids = layer_ids or tuple(self.provenance)
-        return [self.provenance[i].label(lang) for i in ids if i in self.provenance]

@@ -328,10 +328,10 @@ class Provenance:
         """The method sentence in ``lang`` (``notes["method_vi"]`` for Vietnamese where one exists)."""
         return (self.notes.get("method_vi") or self.method) if lang != "en" else self.method
 
-    def label(self, lang: str) -> str:
-        """One line for a footer: ``Title — quality — source (licence, date)``."""
-        q = QUALITY_LABELS[self.quality](lang)
-        return f"{self.title(lang)}: {q} — {self.source_in(lang)} ({self.licence}, {self.date})"
+    def licence_in(self, lang: str) -> str:
+        """The licence in ``lang`` (``notes["licence_vi"]`` for Vietnamese where one exists); the footer
+        line is :func:`geo.text.provenance_text.provenance_line`."""
+        return (self.notes.get("licence_vi") or self.licence) if lang != "en" else self.licence
 
     @property
     def is_official(self) -> bool:

@@ -216,3 +216,59 @@ def usd_short(amount_vnd: float | None, rate: float, lang: str) -> str:
     """Millions (or thousands) of USD with one decimal at the user's rate, for metrics."""
     dollars = _dollars(amount_vnd, rate)
     return MISSING if dollars is None else _short(dollars, "USD", lang, (6, 3))
+
+
+# --- dates -------------------------------------------------------------------------------------
+#: Day first in Vietnamese (26/11/2026), month as a word in English (26 Nov 2026): neither can be misread.
+_DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+_TIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+
+
+def date(value: Any, lang: str) -> str:
+    """A calendar date the reader's way; text that is not an ISO date (``"2018"``, ``""``) stays as it is.
+
+    >>> date("2026-11-26", "vi"), date("2026-11-26", "en"), date("2018–2020", "en")
+    ('26/11/2026', '26 Nov 2026', '2018–2020')
+    """
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if not isinstance(value, dt.date):
+        return MISSING if is_missing(value) else str(value)
+    return format_date(value, _DATE_PATTERNS.get(lang, _DATE_PATTERNS["vi"]), locale=_locale(lang))
+
+
+def timestamp(value: Any, lang: str, tz: Any = None) -> str:
+    """A moment in local time (``tz``; the machine's zone by default) the reader's way; a stored UTC ISO
+    text is converted. Unparseable text stays as it is.
+
+    >>> import datetime as dt
+    >>> utc = dt.timezone.utc
+    >>> timestamp("2026-11-26T07:05:00+00:00", "vi", dt.timezone(dt.timedelta(hours=7)))
+    '14:05 26/11/2026'
+    >>> timestamp("2026-11-26T07:05:00Z", "en", utc)
+    '26 Nov 2026, 07:05'
+    """
+    import datetime as dt
+
+    from babel.dates import format_datetime
+
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
+        return MISSING if is_missing(value) else str(value)
+    if value.tzinfo is None:  # the stores write UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value.astimezone(tz), _TIME_PATTERNS.get(lang, _TIME_PATTERNS["vi"]),
+                           locale=_locale(lang))

@@ -42,6 +42,7 @@ from geo.output.exports.exporting import neutralise, provenance_header
 from geo.storage import gpkg
 from geo.storage.interface import ReadOnlyStore
 from geo.text import i18n
+from geo.text.provenance_text import provenance_lines
 
 FORMATS = ("gpkg", "geojson", "csv", "xlsx")
 SPATIAL_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -228,7 +229,7 @@ def export_geojson_zip(ds: Dataset, path: Path | str, lang: str = "en", donors: 
                 zf.writestr("donors.csv", donors_csv(ds, donors, lang))
                 files.append("donors.csv")
             readme = [i18n.t("data.export_readme_files", lang, files=", ".join(files)), "",
-                      *ds.provenance_lines(lang)]
+                      *provenance_lines(ds, lang)]
             zf.writestr("README.txt", "".join(f"{line}\n" for line in readme))
 
     return _atomic(Path(path), write)

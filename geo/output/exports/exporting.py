@@ -19,6 +19,7 @@ from geo.model.dataset import Dataset
 from geo.model.schema import Quality
 from geo.text import i18n
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 from geo.text.safe import one_line
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,7 +59,7 @@ def provenance_header(ds: Dataset, lang: str, layer_ids: tuple[str, ...], unit_v
     """
     lines = [unit_version_line(unit_version, lang)] if unit_version else []
     # one_line: a line break planted in a source or licence must not start an uncommented line (a formula).
-    return "".join(f"# {one_line(line)}\n" for line in [*lines, *ds.provenance_lines(lang, layer_ids)])
+    return "".join(f"# {one_line(line)}\n" for line in [*lines, *provenance_lines(ds, lang, layer_ids)])
 
 
 def quality_notice(ds: Dataset, lang: str, layer_ids: tuple[str, ...] | None = None,

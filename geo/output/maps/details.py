@@ -32,6 +32,7 @@ from geo.output.exports.exporting import quality_notice, unit_note
 from geo.output.figures import indicator_value
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 
 #: Layers whose provenance the detail panel lists.
 DETAIL_LAYERS: tuple[str, ...] = ("communes", "projects", "funding", "crop_zones", "risk_zones", "landslide_events")
@@ -183,7 +184,7 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
     return CommuneDetail(
         code=code, name=str(unit["full_name"]), figures=figures,
         projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
-        crops=crops, events=events, provenance=ds.provenance_lines(lang, DETAIL_LAYERS),
+        crops=crops, events=events, provenance=provenance_lines(ds, lang, DETAIL_LAYERS),
         exposure=exposure_table(mine, ds.risk_zones, lang), exposure_note=exposure_note(ds, mine, lang),
     )
 

@@ -199,7 +199,7 @@ def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
     if weak:
         lines.append(t("print.not_official", lang) + ": "
                      + "; ".join(f"{p.title(lang)} — {schema.QUALITY_LABELS[p.quality](lang)}" for p in weak))
-    sources = [f"{p.title(lang)}: {p.source_in(lang)} ({p.licence}, {p.date})" for p in provs]
+    sources = [f"{p.title(lang)}: {p.source_in(lang)} ({p.licence_in(lang)}, {fmt.date(p.date, lang)})" for p in provs]
     if sources:
         sources[0] = f"{t('print.sources', lang)}: {sources[0]}"
     lines += sources

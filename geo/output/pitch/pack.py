@@ -47,6 +47,7 @@ from geo.output.pitch import explain
 from geo.output.reports import report
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 
 KINDS: tuple[str, ...] = ("donor", "theme", "communes")
 DEFAULT_TOP = 5
@@ -404,7 +405,7 @@ def _provenance(ds, target, filters, unit_version, layers, ratios, weights, made
 
     lines = [unit_version_line(unit_version, lang),
              t("pitch.maps_units", lang, units=schema.UNIT_VERSIONS[unit_version](lang))]
-    lines += ds.provenance_lines(lang, layers)
+    lines += provenance_lines(ds, lang, layers)
     if target.kind == "donor":
         lines.append(t("pitch.donor_quality", lang, donor=target.donor.label(lang),
                        quality=quality_text(target.donor.priorities_quality, lang)))

@@ -23,6 +23,7 @@ from geo.output.pitch.pack import PitchPack
 from geo.output.reports import report
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 from geo.text.safe import md_text
 
 #: Layers whose provenance the page's captions print.
@@ -43,7 +44,7 @@ def provenance_caption(ds: Dataset, lang: str, extra: str = "") -> str:
     """"Illustrative" first when the projects, funding or donor profiles are, then their sources (Markdown;
     the sources are user text, escaped)."""
     prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, PAGE_LAYERS) else ""
-    return prefix + " · ".join(md_text(line) for line in [*ds.provenance_lines(lang, PAGE_LAYERS),
+    return prefix + " · ".join(md_text(line) for line in [*provenance_lines(ds, lang, PAGE_LAYERS),
                                                           *([extra] if extra else [])])
 
 

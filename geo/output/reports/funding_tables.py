@@ -29,6 +29,7 @@ from geo.output.reports import report
 from geo.output.reports.report import Column
 from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 from geo.text.safe import md_text
 
 #: The measures a user can chart (the heat map adds the share covered).
@@ -115,7 +116,7 @@ def provenance_caption(ds: Dataset, layers: Sequence[str], lang: str, shown: tup
     """The caption under a table or chart (Markdown): "Illustrative" first when ``layers`` are, then the sources
     (user text, escaped with :func:`geo.text.safe.md_text`)."""
     prefix = t("gaps.illustrative_tag", lang) + " · " if report.is_illustrative(ds, layers) else ""
-    return prefix + " · ".join(md_text(line) for line in [*ds.provenance_lines(lang, shown), *([extra] if extra else [])])
+    return prefix + " · ".join(md_text(line) for line in [*provenance_lines(ds, lang, shown), *([extra] if extra else [])])
 
 
 def unit_title(unit_version: str, lang: str) -> str:
@@ -143,7 +144,7 @@ def exposure_caption(ds: Dataset, by_unit: pd.DataFrame, lang: str) -> str:
     illustrative until replaced), the counting rule, then the sources."""
     notice = quality_notice(ds, lang, report.EXPOSURE_LAYERS, quote=md_text) or ""
     method = report.exposure_method(by_unit.attrs.get("unlocated", 0), lang)
-    sources = " · ".join(md_text(line) for line in ds.provenance_lines(lang, ("risk_zones",)))
+    sources = " · ".join(md_text(line) for line in provenance_lines(ds, lang, ("risk_zones",)))
     return " ".join(x for x in (notice, md_text(method), sources) if x)
 
 

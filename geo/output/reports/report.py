@@ -51,7 +51,9 @@ from geo.output.exports.exporting import (
     unit_version_line,
     with_unit_notes,
 )
+from geo.text import fmt
 from geo.text.i18n import t
+from geo.text.provenance_text import provenance_lines
 
 #: Layers every report figure derives from.
 REPORT_LAYERS: tuple[str, ...] = ("communes", "projects", "funding")
@@ -308,7 +310,7 @@ def _banner(ws: Worksheet, ds: Dataset, lang: str, layer_ids: Sequence[str], wid
             unit_version: str | None = None) -> int:
     """Row 1: the illustrative banner (or the provenance line when all official); row 2, with
     ``unit_version``, which administrative units the figures use. Returns the next row."""
-    text = quality_notice(ds, lang, tuple(layer_ids)) or " · ".join(ds.provenance_lines(lang, tuple(layer_ids)))
+    text = quality_notice(ds, lang, tuple(layer_ids)) or " · ".join(provenance_lines(ds, lang, tuple(layer_ids)))
     ws.cell(row=1, column=1, value=neutralise(text)).font = Font(bold=True, color="8A4B00")
     for col in range(1, max(width, 1) + 1):
         ws.cell(row=1, column=col).fill = BANNER_FILL
@@ -431,7 +433,7 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     for p in ds.provenance.values():
         row += 1
         quality = schema.QUALITY_LABELS[p.quality](lang)
-        for j, value in enumerate([p.title(lang), quality, p.source_in(lang), p.licence, p.date, p.method_in(lang)], start=1):
+        for j, value in enumerate([p.title(lang), quality, p.source_in(lang), p.licence_in(lang), fmt.date(p.date, lang), p.method_in(lang)], start=1):
             ws.cell(row=row, column=j, value=neutralise(value))
     row += 2
     ws.cell(row=row, column=1, value=t("counterpart.assumption_note", lang)).font = Font(italic=True)
@@ -477,7 +479,7 @@ def table_xlsx(ds: Dataset, frame: pd.DataFrame, layout: list[Column], lang: str
     if title:
         ws.cell(row=row, column=1, value=neutralise(title)).font = Font(bold=True, size=13)
         row += 1
-    for line in ds.provenance_lines(lang, tuple(layer_ids)):
+    for line in provenance_lines(ds, lang, tuple(layer_ids)):
         ws.cell(row=row, column=1, value=neutralise(line)).font = Font(italic=True, color="555555")
         row += 1
     write_table(ws, row + 1, frame, layout, lang, t("report.total", lang) if total else None)
