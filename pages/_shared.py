@@ -85,7 +85,9 @@ def dataset() -> Dataset:
 
 @st.cache_data(show_spinner=False)
 def _indicator_table(version: str, filters: funding.Filters) -> pd.DataFrame:
-    return indicators.commune_indicators(_dataset(version), filters)
+    # Money by commune is summed by the store (SQL), not from every funding line loaded in memory.
+    money = default_store().funding_totals_by_commune(filters, "2021")
+    return indicators.commune_indicators(_dataset(version), filters, money=money)
 
 
 def indicator_table(filters: funding.Filters = funding.Filters()) -> pd.DataFrame:

@@ -20,9 +20,11 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+from geo.analysis import funding
 from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.model.filters import Filters
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
 from geo.storage.records import ConflictError, default_user
@@ -145,6 +147,7 @@ def test_no_read_changes_the_version_and_every_kind_of_write_does(any_store):
         any_store.donor_history("jica")
         any_store.commune_codes()
         any_store.unit_codes_2025()
+        any_store.funding_totals_by_commune(Filters(sources=("ngo",)))
 
     ds = any_store.load()
     prov = dataclasses.replace(ds.provenance["risk_zones"], source="Sở TN&MT Lai Châu")
@@ -177,6 +180,50 @@ def test_a_new_store_object_sees_every_write(backend):
     assert b.version() == a.version()
     assert b.get_project("NEW-1").funding == a.get_project("NEW-1").funding
     assert b.get_donor("koica").donor["contact_notes"] == "Chị Hoa"
+
+
+#: Sidebar choices, each narrowing the projects or lines differently (and all at once).
+TOTALS_FILTERS = [
+    Filters(), Filters(include_cancelled=True), Filters(content_areas=(1, 3)), Filters(sources=("ngo", "oda_grant")),
+    Filters(statuses=("cancelled", "idea")), Filters(years=(2023, 2024)), Filters(donors=("JICA (minh họa)",)),
+    Filters(content_areas=(1, 2, 3, 4, 5), sources=("state_budget",), statuses=("implementing", "completed"),
+            years=(2021, 2023)),
+    Filters(sources=("domestic_business",), donors=("nobody",)),
+]
+
+
+def _in_memory_totals(store: Store, filters: Filters, unit_version: str = "2021") -> pd.DataFrame:
+    ds = store.load()
+    return funding.totals_by_commune(ds.projects, ds.funding, filters, unit_version)
+
+
+@pytest.mark.parametrize("filters", TOTALS_FILTERS, ids=range(len(TOTALS_FILTERS)))
+def test_funding_totals_summed_by_the_database_equal_the_in_memory_analysis(any_store, filters):
+    got = any_store.funding_totals_by_commune(filters)
+    pd.testing.assert_frame_equal(got, _in_memory_totals(any_store, filters))
+    if filters == Filters():  # the bundled data has money in every commune: the comparison is not empty
+        assert len(got) == len(any_store.commune_codes()) and (got["need"] > 0).all()
+
+
+def test_funding_totals_follow_edits_line_gaps_and_unit_versions(any_store):
+    # an over-committed line (its gap is 0, not negative), a project without lines, a project in the new units
+    any_store.create_project(_project(), [{"source": "ngo", "need": 10, "committed": 25, "disbursed": 0},
+                                          {"source": "oda_grant", "need": 10**13, "committed": 0, "disbursed": 0}],
+                             "Lan", allow_overcommit=True)
+    any_store.create_project(_project("NEW-2", commune_code="03390"), [], "Lan")
+    new_unit = any_store.unit_codes_2025()[0]
+    any_store.create_project(_project("NEW-3", commune_code=new_unit, unit_version="2025"), LINES, "Lan")
+    for filters in (Filters(), Filters(sources=("ngo",))):
+        for uv in ("2021", "2025"):
+            pd.testing.assert_frame_equal(any_store.funding_totals_by_commune(filters, uv),
+                                          _in_memory_totals(any_store, filters, uv))
+    new = any_store.funding_totals_by_commune(unit_version="2025")
+    assert new.index.tolist() == [new_unit] and new.loc[new_unit, "need"] == 1_000
+    before = BundledStore().load()
+    base = funding.totals_by_commune(before.projects, before.funding).loc["03424"]
+    now = any_store.funding_totals_by_commune().loc["03424"]
+    assert now["need"] - base["need"] == 10**13 + 10 and now["gap"] - base["gap"] == 10**13
+    assert now["n_projects"] - base["n_projects"] == 1
 
 
 # --- projects -------------------------------------------------------------------------------------------

@@ -72,8 +72,9 @@ from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
+from geo.model.filters import Filters
 from geo.storage import gpkg
-from geo.storage.common import checked_records
+from geo.storage.common import checked_records, funding_totals_sql, totals_frame
 from geo.storage.records import AuditEntry, ConflictError, DonorRecord, ProjectRecord, default_user, utc_now
 from geo.storage.store import load_dataset
 
@@ -267,6 +268,12 @@ class GpkgStore:
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             con.close()
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """:func:`geo.analysis.funding.totals_by_commune` of the stored data, summed in one SQL query."""
+        sql, params = funding_totals_sql(filters, unit_version, "max")
+        with self._read() as con:
+            return totals_frame(con.execute(sql, params).fetchall())
 
     # --- projects ------------------------------------------------------------------------
     def get_project(self, project_id: str) -> ProjectRecord | None:

@@ -50,7 +50,8 @@ from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
-from geo.storage.common import checked_records, column_kind, plain_value
+from geo.model.filters import Filters
+from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
 from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
 from geo.storage.records import (
     AuditEntry,
@@ -309,6 +310,12 @@ class PostgisStore:
             meta: dict[str, str] = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
         where = hashlib.sha1(redact(self.url).encode()).hexdigest()[:6]
         return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """:func:`geo.analysis.funding.totals_by_commune` of the stored data, summed in one SQL query."""
+        sql, params = funding_totals_sql(filters, unit_version, "greatest")
+        with self._read() as con:
+            return totals_frame(con.execute(text(sql), params).all())
 
     # --- projects --------------------------------------------------------------------------------
     def get_project(self, project_id: str) -> ProjectRecord | None:
