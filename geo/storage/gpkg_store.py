@@ -22,8 +22,9 @@ Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
 Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
 issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
 project its ``unit_version`` (:data:`geo.model.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
-``"2021"``, the units they were entered in). Opening an older store migrates it in one transaction
-(logged as ``migrate``); a newer one is refused.
+``"2021"``, the units they were entered in); 4 indexes ``communes.code``. The steps are
+:mod:`geo.storage.migrations`, shared with the PostGIS store. Opening an older store migrates it in one
+transaction (logged as ``migrate``); a newer one is refused.
 
 Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
 every write creates that file just before ``COMMIT`` and then waits forever, so a
