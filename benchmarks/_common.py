@@ -44,8 +44,10 @@ def timed(fn: Callable, runs: int = 3) -> tuple[float, object]:
 
 def synthetic_bundle(n: int, n_projects: int, seed: int = 0) -> Path:
     """A synthetic data folder with ``n`` communes (built once, reused between runs)."""
+    from dataclasses import replace
+
     from geo import synthetic
-    from geo.model.config import DEFAULT, replace
+    from geo.model.config import DEFAULT
     from geo.model.schema import Label
 
     path = CACHE / f"bundle-{n}-{n_projects}-{seed}"

@@ -87,7 +87,10 @@ def dataset() -> Dataset:
 
 @st.cache_data(show_spinner=False)
 def _indicator_table(version: str, filters: funding.Filters) -> pd.DataFrame:
-    return indicators.commune_indicators(_dataset(version), filters)
+    # Money by commune is summed by the store (SQL), not from every funding line loaded in memory;
+    # "in a high-risk zone" is a spatial test the SQL does not make, so that filter sums in memory.
+    money = None if filters.high_risk else default_store().funding_totals_by_commune(filters, "2021")
+    return indicators.commune_indicators(_dataset(version), filters, money=money)
 
 
 def indicator_table(filters: funding.Filters = funding.Filters()) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ import pytest
 TEMPLATE = "atlas_template"
 
 
-def _bin_dir() -> Path | None:
+def server_bin() -> Path | None:
+    """The bin folder of an installed PostgreSQL with PostGIS, or None (benchmarks use it without pytest)."""
     for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         version = Path(d).parent.name
         if (Path(d) / "initdb").exists() and glob.glob(f"/usr/share/postgresql/{version}/extension/postgis.control"):
@@ -33,7 +35,7 @@ def _bin_dir() -> Path | None:
 
 def require_postgis() -> Path:
     """The server's bin folder; skip (or fail in CI) when PostgreSQL with PostGIS is not installed."""
-    found = _bin_dir()
+    found = server_bin()
     if found is None:
         msg = "PostgreSQL 15 with PostGIS not installed (apt install postgresql-15 postgresql-15-postgis-3)"
         if os.environ.get("ATLAS_REQUIRE_POSTGIS") == "1":
@@ -91,14 +93,52 @@ class Cluster:
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
 
+    def kill(self) -> None:
+        """A crash: SIGKILL the postmaster and every server process (no shutdown, no checkpoint).
+        :meth:`restart` then runs crash recovery."""
+        import signal
+
+        postmaster = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:  # ppid
+                children.append(int(stat.parent.name))
+        for pid in [postmaster, *children]:  # the postmaster first, so it restarts nothing
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in [postmaster, *children]):
+            if time.monotonic() > deadline:
+                raise TimeoutError("server processes survived SIGKILL")
+            time.sleep(0.05)
+        # A dead postmaster's lock file stays; if nobody reaps it here (a zombie keeps its pid), the new server
+        # would take it for a live one. After a real crash the pid is gone and the server removes the file itself.
+        for lock in (self.root / "data" / "postmaster.pid", self.root / f".s.PGSQL.{self.port}.lock"):
+            lock.unlink(missing_ok=True)
+
     def running(self) -> bool:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         return subprocess.run([*prefix, str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "status"],
                               capture_output=True).returncode == 0
 
 
-def start_cluster() -> Cluster:
-    """A running cluster whose template database holds the seeded store (the caller stops it)."""
+def _state(pid: int) -> str:
+    try:
+        return next((line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                     if line.startswith("State:")), "").lower()
+    except OSError:
+        return "zombie"
+
+
+def start_cluster(template: bool = True) -> Cluster:
+    """A running cluster whose template database holds the seeded store (the caller stops it with :func:`remove`).
+    ``template=False``: the server alone (benchmarks seed their own databases)."""
     from geo.storage import postgis_store
 
     bin_dir = require_postgis()
@@ -108,6 +148,8 @@ def start_cluster() -> Cluster:
         os.chown(root, pw.pw_uid, pw.pw_gid)
     cluster = Cluster(bin_dir, root, free_port(), "postgres")
     cluster.start()
+    if not template:
+        return cluster
     try:
         cluster.sql(f"CREATE DATABASE {TEMPLATE}")
         url = cluster.url(TEMPLATE)

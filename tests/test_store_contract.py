@@ -20,9 +20,11 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+from geo.analysis import funding
 from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.model.filters import Filters
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
 from geo.storage.records import ConflictError, default_user
@@ -39,6 +41,10 @@ class Backend:
     name: str
     #: A new store object over the same data (what an app restart or a second process sees).
     open: Callable[[], Store]
+    #: Run SQL on the database itself, outside the store (to make it look like an older app wrote it).
+    sql: Callable[[str], list] = lambda statement: []
+    #: Forget what this process knows about the database (as a new app process would).
+    forget: Callable[[], None] = lambda: None
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,12 +53,34 @@ def backend(request, atlas_data_dir) -> Backend:
     if request.param == "gpkg":
         from geo.storage.gpkg_store import STORE_FILE, GpkgStore
 
-        return Backend("gpkg", lambda: GpkgStore(atlas_data_dir / STORE_FILE))
+        path = atlas_data_dir / STORE_FILE
+
+        def sqlite_sql(statement: str) -> list:
+            import sqlite3
+
+            con = sqlite3.connect(path)
+            try:
+                rows = con.execute(statement).fetchall()
+                con.commit()
+                return rows
+            finally:
+                con.close()
+
+        return Backend("gpkg", lambda: GpkgStore(path), sqlite_sql)
     if request.param == "postgis":
         from geo.storage.postgis_store import PostgisStore
 
         url = request.getfixturevalue("postgis_url")
-        return Backend("postgis", lambda: PostgisStore(url))
+        from geo.storage import postgis_store
+
+        def pg_sql(statement: str) -> list:
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as con:
+                cur = con.execute(statement)
+                return cur.fetchall() if cur.description else []
+
+        return Backend("postgis", lambda: PostgisStore(url), pg_sql, lambda: postgis_store.dispose(url))
     raise AssertionError(f"no fixture for store {request.param}")
 
 
@@ -145,6 +173,7 @@ def test_no_read_changes_the_version_and_every_kind_of_write_does(any_store):
         any_store.donor_history("jica")
         any_store.commune_codes()
         any_store.unit_codes_2025()
+        any_store.funding_totals_by_commune(Filters(sources=("ngo",)))
 
     ds = any_store.load()
     prov = dataclasses.replace(ds.provenance["risk_zones"], source="Sở TN&MT Lai Châu")
@@ -177,6 +206,87 @@ def test_a_new_store_object_sees_every_write(backend):
     assert b.version() == a.version()
     assert b.get_project("NEW-1").funding == a.get_project("NEW-1").funding
     assert b.get_donor("koica").donor["contact_notes"] == "Chị Hoa"
+
+
+#: Sidebar choices, each narrowing the projects or lines differently (and all at once).
+TOTALS_FILTERS = [
+    Filters(), Filters(include_cancelled=True), Filters(content_areas=(1, 3)), Filters(sources=("ngo", "oda_grant")),
+    Filters(statuses=("cancelled", "idea")), Filters(years=(2023, 2024)), Filters(donors=("JICA (minh họa)",)),
+    Filters(content_areas=(1, 2, 3, 4, 5), sources=("state_budget",), statuses=("implementing", "completed"),
+            years=(2021, 2023)),
+    Filters(sources=("domestic_business",), donors=("nobody",)),
+]
+
+
+def _in_memory_totals(store: Store, filters: Filters, unit_version: str = "2021") -> pd.DataFrame:
+    ds = store.load()
+    return funding.totals_by_commune(ds.projects, ds.funding, filters, unit_version)
+
+
+@pytest.mark.parametrize("filters", TOTALS_FILTERS, ids=range(len(TOTALS_FILTERS)))
+def test_funding_totals_summed_by_the_database_equal_the_in_memory_analysis(any_store, filters):
+    got = any_store.funding_totals_by_commune(filters)
+    pd.testing.assert_frame_equal(got, _in_memory_totals(any_store, filters))
+    if filters == Filters():  # the bundled data has money in every commune: the comparison is not empty
+        assert len(got) == len(any_store.commune_codes()) and (got["need"] > 0).all()
+
+
+def test_funding_totals_follow_edits_line_gaps_and_unit_versions(any_store):
+    # an over-committed line (its gap is 0, not negative), a project without lines, a project in the new units
+    any_store.create_project(_project(), [{"source": "ngo", "need": 10, "committed": 25, "disbursed": 0},
+                                          {"source": "oda_grant", "need": 10**13, "committed": 0, "disbursed": 0}],
+                             "Lan", allow_overcommit=True)
+    any_store.create_project(_project("NEW-2", commune_code="03390"), [], "Lan")
+    new_unit = any_store.unit_codes_2025()[0]
+    any_store.create_project(_project("NEW-3", commune_code=new_unit, unit_version="2025"), LINES, "Lan")
+    for filters in (Filters(), Filters(sources=("ngo",))):
+        for uv in ("2021", "2025"):
+            pd.testing.assert_frame_equal(any_store.funding_totals_by_commune(filters, uv),
+                                          _in_memory_totals(any_store, filters, uv))
+    new = any_store.funding_totals_by_commune(unit_version="2025")
+    assert new.index.tolist() == [new_unit] and new.loc[new_unit, "need"] == 1_000
+    before = BundledStore().load()
+    base = funding.totals_by_commune(before.projects, before.funding).loc["03424"]
+    now = any_store.funding_totals_by_commune().loc["03424"]
+    assert now["need"] - base["need"] == 10**13 + 10 and now["gap"] - base["gap"] == 10**13
+    assert now["n_projects"] - base["n_projects"] == 1
+
+
+# --- schema migrations (one list of steps, both stores) ---------------------------------------------------
+def test_a_store_written_at_schema_1_is_upgraded_on_open_with_its_data_kept(backend):
+    from geo.storage.migrations import SCHEMA_VERSION
+
+    store = backend.open()
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Irish Aid"), rec.funding, rec.revision, "Lan")
+    store.create_project(_project(), LINES, "Lan")
+    before = store.load()
+    audit = store.audit_log(10_000)
+    # What a schema-1 app left: no donors table, no unit_version column, no index on commune codes.
+    for statement in ("DROP TABLE donors", "DELETE FROM atlas_provenance WHERE layer='donors'",
+                      "ALTER TABLE projects DROP COLUMN unit_version", "DROP INDEX communes_code",
+                      "UPDATE atlas_meta SET value='1' WHERE key='schema_version'"):
+        backend.sql(statement)
+    if backend.name == "gpkg":
+        backend.sql("DELETE FROM gpkg_contents WHERE table_name='donors'")
+    backend.forget()
+
+    old = backend.open()
+    after = old.load()  # opening upgrades it
+    assert backend.sql("SELECT value FROM atlas_meta WHERE key='schema_version'") == [(str(SCHEMA_VERSION),)]
+    keep = [c for c in before.projects.columns if c != "unit_version"]
+    pd.testing.assert_frame_equal(after.projects[keep], before.projects[keep])
+    pd.testing.assert_frame_equal(after.funding, before.funding)
+    assert set(after.projects["unit_version"]) == {"2021"} and old.get_project("TD-001").project["donor"] == "Irish Aid"
+    assert [p.donor_id for p in load_profiles(old)] == list(donors.bundled_frame()["donor_id"])
+    assert "donors" in after.provenance
+    log = old.audit_log(10_000)
+    assert log[1:] == audit  # the trail is kept, and the upgrade is its newest entry
+    assert log[0].action == "migrate" and log[0].note.startswith(f"schema 1 → {SCHEMA_VERSION}: donor profiles")
+    assert "unit_version" in log[0].note and "index on code" in log[0].note
+    assert old.create_project(_project("NEW-2"), LINES, "Lan").revision == 1  # and it takes edits
+    backend.forget()
+    assert backend.open().audit_log(1)[0].action == "create"  # opened again: nothing left to upgrade
 
 
 # --- projects -------------------------------------------------------------------------------------------

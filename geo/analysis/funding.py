@@ -88,6 +88,33 @@ def totals_by(projects: pd.DataFrame, funding: pd.DataFrame, keys: list[str]) ->
     return out
 
 
+def totals_by_commune(projects: pd.DataFrame, funding: pd.DataFrame, filters: Filters = Filters(),
+                      unit_version: str = "2021", risk_zones: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Per ``commune_code`` of the projects matching ``filters`` keyed by units of ``unit_version``: need,
+    committed, disbursed and gap of their funding lines (gap per line, floored at 0) and ``n_projects``
+    (matching projects, with or without lines). Index: the codes having a matching project, sorted; int64.
+
+    A store answers the same question in SQL (``Store.funding_totals_by_commune``), with the same result.
+
+    >>> p = pd.DataFrame({"project_id": ["A", "B", "C"], "commune_code": ["02", "01", "02"],
+    ...     "status": ["idea", "idea", "cancelled"]})
+    >>> f = pd.DataFrame({"project_id": ["A", "A", "C"], "source": ["ngo", "ngo", "ngo"],
+    ...     "need": [10, 5, 9], "committed": [12, 1, 0], "disbursed": [0, 0, 0]})
+    >>> totals_by_commune(p, f).to_dict("index")["02"]
+    {'need': 15, 'committed': 13, 'disbursed': 0, 'gap': 4, 'n_projects': 1}
+    >>> totals_by_commune(p, f).index.tolist()
+    ['01', '02']
+    """
+    projects, lines = apply_filters(projects, funding, filters, risk_zones)
+    projects = projects[(unit_version_of(projects) == unit_version) & projects["commune_code"].notna()]
+    lines = lines.merge(projects[["project_id", "commune_code"]], on="project_id", how="inner")
+    money = lines.assign(gap=line_gap(lines)).groupby("commune_code")[[*MONEY, "gap"]].sum()
+    codes = pd.Index(sorted(projects["commune_code"].unique()), name="commune_code", dtype=object)
+    out = money.reindex(codes, fill_value=0).astype("int64")
+    out["n_projects"] = projects.groupby("commune_code").size().reindex(codes, fill_value=0).astype("int64")
+    return out
+
+
 def unit_version_of(projects: pd.DataFrame) -> pd.Series:
     """Which units each ``commune_code`` refers to: ``"2021"`` (old) unless the row says ``"2025"``.
 

@@ -78,22 +78,23 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
-def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()) -> pd.DataFrame:
+def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters(),
+                       money: pd.DataFrame | None = None) -> pd.DataFrame:
     """Indicator table indexed by commune code, for the projects matching ``filters``.
 
     Crop, risk and event columns do not depend on project filters. Projects keyed by a unit from
     1/7/2025 are left out (a new code may equal an unrelated old one); :func:`geo.analysis.units.view` shows
-    them, and lists those that cannot be placed in one old commune.
+    them, and lists those that cannot be placed in one old commune. ``money`` is
+    :func:`geo.analysis.funding.totals_by_commune` for ``filters`` when the caller already has it (a store
+    sums it in SQL); otherwise it is computed from ``ds``.
     """
     communes = ds.communes
     codes = pd.Index(communes["code"], name="code")
-    projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
-    projects = projects[funding.unit_version_of(projects) == "2021"]
-    money = funding.totals_by(projects, lines, ["commune_code"]).rename_axis("code")
+    if money is None:
+        money = funding.totals_by_commune(ds.projects, ds.funding, filters, "2021", ds.risk_zones)
     table = pd.DataFrame(index=codes)
-    for col in [*schema.MONEY_COLUMNS, "gap"]:
-        table[col] = money[col].reindex(codes, fill_value=0).astype("int64")
-    table["n_projects"] = projects.groupby("commune_code").size().reindex(codes, fill_value=0).astype("int64")
+    for col in [*schema.MONEY_COLUMNS, "gap", "n_projects"]:
+        table[col] = money[col].reindex(codes, fill_value=0).astype("int64").to_numpy()
 
     crops = joins.zone_hectares(ds.crop_zones, communes, "crop", ds.metric_crs) if len(ds.crop_zones) else pd.DataFrame(index=codes)
     for crop in schema.CROPS:

@@ -22,8 +22,9 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _indicators(args: argparse.Namespace) -> int:
-    ds = default_store().load()
-    table = commune_indicators(ds)
+    store = default_store()
+    ds = store.load()
+    table = commune_indicators(ds, money=store.funding_totals_by_commune())  # money summed by the store
     table.insert(0, "name", ds.communes.set_index("code")["name"])
     text = provenance_header(ds, args.lang, ("communes", "projects", "funding", "crop_zones", "risk_zones"), "2021")
     text += table.to_csv(lineterminator="\n")

@@ -1,4 +1,5 @@
-"""What every store does the same way: column kinds and cell values for SQL, and the check before a write.
+"""What every store does the same way: column kinds and cell values for SQL, the check before a write, and the
+funding totals by commune as one SQL query (:func:`funding_totals_sql`).
 
 Shared by the GeoPackage writer (:mod:`geo.storage.gpkg`), :mod:`geo.storage.gpkg_store` and
 :mod:`geo.storage.postgis_store`, so both stores refuse the same records and store the same values.
@@ -10,11 +11,15 @@ Shared by the GeoPackage writer (:mod:`geo.storage.gpkg`), :mod:`geo.storage.gpk
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from geo.ingest.records import clean_lines, clean_project, validate_records
 from geo.ingest.validate import DataError
+from geo.model import schema
+from geo.model.filters import Filters
 
 Record = tuple[dict, list[dict]]
 
@@ -47,3 +52,61 @@ def checked_records(records: list[Record], commune_codes: list[str], unit_codes_
     if found:
         raise DataError(found)
     return [(clean_project(p), clean_lines(lines)) for p, lines in records]
+
+
+#: Columns of :func:`geo.analysis.funding.totals_by_commune` (and of every store's ``funding_totals_by_commune``).
+TOTALS_COLUMNS: tuple[str, ...] = (*schema.MONEY_COLUMNS, "gap", "n_projects")
+
+
+def funding_totals_sql(filters: Filters, unit_version: str, greatest: str) -> tuple[str, dict]:
+    """SQL (``:name`` parameters, for SQLite and PostgreSQL alike) summing the funding of the projects matching
+    ``filters`` by commune, as :func:`geo.analysis.funding.totals_by_commune` does in memory: the same
+    filters (:func:`geo.analysis.funding.apply_filters`), gap per line floored at 0, projects without lines
+    counted with zero money. ``greatest`` is the dialect's two-argument maximum (``max`` / ``greatest``).
+
+    >>> sql, params = funding_totals_sql(Filters(sources=("ngo",), years=(2022, 2023)), "2021", "max")
+    >>> sorted(params.items())
+    [('hi', 2023), ('lo', 2022), ('s0', 'ngo'), ('uv', '2021')]
+    """
+    if filters.high_risk:  # a spatial test: answering without it would be a wrong total, not a slow one
+        raise ValueError("funding totals in SQL cannot apply the high-risk filter; use geo.analysis.funding")
+    params: dict = {"uv": unit_version}
+
+    def in_list(prefix: str, values: tuple) -> str:
+        names = [f"{prefix}{i}" for i in range(len(values))]
+        params.update(zip(names, values))
+        return "(" + ", ".join(f":{n}" for n in names) + ")"
+
+    where = ["commune_code IS NOT NULL", "COALESCE(NULLIF(TRIM(unit_version), ''), '2021') = :uv"]
+    if filters.content_areas:
+        where.append(f"content_area IN {in_list('a', tuple(int(a) for a in filters.content_areas))}")
+    if filters.statuses:
+        where.append(f"status IN {in_list('st', tuple(filters.statuses))}")
+    elif not filters.include_cancelled:
+        where.append("(status IS NULL OR status <> 'cancelled')")
+    if filters.years:
+        params["lo"], params["hi"] = int(filters.years[0]), int(filters.years[1])
+        where.append("start_year <= :hi AND end_year >= :lo")
+    if filters.donors:
+        where.append(f"donor IN {in_list('d', tuple(filters.donors))}")
+    line_where = ""
+    if filters.sources:
+        sources = in_list("s", tuple(filters.sources))
+        line_where = f"WHERE source IN {sources}"
+        where.append(f"project_id IN (SELECT project_id FROM funding WHERE source IN {sources})")
+    sql = f"""WITH p AS (SELECT project_id, commune_code FROM projects WHERE {' AND '.join(where)}),
+        t AS (SELECT project_id, SUM(need) AS need, SUM(committed) AS committed, SUM(disbursed) AS disbursed,
+                     SUM({greatest}(need - committed, 0)) AS gap
+              FROM funding {line_where} GROUP BY project_id)
+        SELECT p.commune_code, COALESCE(SUM(t.need), 0), COALESCE(SUM(t.committed), 0),
+               COALESCE(SUM(t.disbursed), 0), COALESCE(SUM(t.gap), 0), COUNT(*)
+        FROM p LEFT JOIN t ON t.project_id = p.project_id GROUP BY p.commune_code"""
+    return sql, params
+
+
+def totals_frame(rows: Sequence) -> pd.DataFrame:
+    """Rows of :func:`funding_totals_sql` as :func:`geo.analysis.funding.totals_by_commune` returns them."""
+    codes = pd.Index([r[0] for r in rows], name="commune_code", dtype=object)
+    out = pd.DataFrame({c: np.array([int(r[i + 1]) for r in rows], dtype="int64")
+                        for i, c in enumerate(TOTALS_COLUMNS)}, index=codes)
+    return out.sort_index()

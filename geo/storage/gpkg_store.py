@@ -22,8 +22,9 @@ Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
 Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
 issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
 project its ``unit_version`` (:data:`geo.model.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
-``"2021"``, the units they were entered in). Opening an older store migrates it in one transaction
-(logged as ``migrate``); a newer one is refused.
+``"2021"``, the units they were entered in); 4 indexes ``communes.code``. The steps are
+:mod:`geo.storage.migrations`, shared with the PostGIS store. Opening an older store migrates it in one
+transaction (logged as ``migrate``); a newer one is refused.
 
 Test hook: if the environment variable ``ATLAS_PAUSE_IN_WRITE`` names a file,
 every write creates that file just before ``COMMIT`` and then waits forever, so a
@@ -72,8 +73,9 @@ from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
-from geo.storage import gpkg
-from geo.storage.common import checked_records
+from geo.model.filters import Filters
+from geo.storage import gpkg, migrations
+from geo.storage.common import checked_records, funding_totals_sql, totals_frame
 from geo.storage.records import (
     AuditEntry,
     ConflictError,
@@ -86,7 +88,7 @@ from geo.storage.records import (
 from geo.storage.store import load_dataset
 from geo.storage.tables import Table, new_data_version
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = migrations.SCHEMA_VERSION  # the numbered steps are shared with PostGIS (geo/storage/migrations.py)
 STORE_FILE = "atlas.gpkg"
 APP_DIR = "tam-duong-atlas"
 FEATURE_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -165,19 +167,10 @@ class GpkgStore:
         try:
             found = int(con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()[0])
             if found < SCHEMA_VERSION:  # another process may have migrated while we waited for the lock
-                steps = []
-                if found < 2:
-                    _write_donors(con, self._donor_seed())
-                    prov = _read_provenance(con)
-                    prov["donors"] = donor_provenance(self.seed_dir)
-                    _write_provenance(con, prov)
-                    steps.append("donor profiles added from the bundled starter list")
-                if found < 3:
-                    steps.append(_add_optional_project_columns(con))
+                note = migrations.upgrade(_Migration(con, self.seed_dir), found)
                 con.execute("UPDATE atlas_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
                 con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
-                _audit(con, "atlas", "migrate", None, None, None, None,
-                       f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(steps))
+                _audit(con, "atlas", "migrate", None, None, None, None, note)
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
@@ -310,6 +303,12 @@ class GpkgStore:
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             con.close()
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """:func:`geo.analysis.funding.totals_by_commune` of the stored data, summed in one SQL query."""
+        sql, params = funding_totals_sql(filters, unit_version, "max")
+        with self._read() as con:
+            return totals_frame(con.execute(sql, params).fetchall())
 
     # --- projects ------------------------------------------------------------------------
     def get_project(self, project_id: str) -> ProjectRecord | None:
@@ -666,6 +665,30 @@ def _written(rec: _R | None) -> _R:
 
 def _write_layer(con: sqlite3.Connection, layer: str, gdf: gpd.GeoDataFrame, prov: schema.Provenance) -> None:
     gpkg.write_table(con, layer, gdf, prov.title("en"), f"{prov.title('vi')} — {prov.quality.value}")
+    if layer == "communes":  # a recreated table gets the index of schema 4 again
+        con.execute(migrations.CODE_INDEX)
+
+
+class _Migration:
+    """A GeoPackage write transaction as :class:`geo.storage.migrations.Target`."""
+
+    def __init__(self, con: sqlite3.Connection, seed_dir: Path):
+        self.con, self.seed_dir = con, seed_dir
+
+    def execute(self, sql: str, params: dict | None = None) -> None:
+        self.con.execute(sql, params or {})
+
+    def columns(self, table: str) -> set[str]:
+        return {r[1] for r in self.con.execute(f"PRAGMA table_info({gpkg._quote(table)})")}
+
+    def has_table(self, table: str) -> bool:
+        return self.con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone() is not None
+
+    def add_donors(self) -> None:
+        _write_donors(self.con, donor_seed(self.seed_dir))
+        prov = _read_provenance(self.con)
+        prov["donors"] = donor_provenance(self.seed_dir)
+        _write_provenance(self.con, prov)
 
 
 def _write_provenance(con: sqlite3.Connection, prov: dict[str, schema.Provenance]) -> None:
@@ -710,17 +733,6 @@ def _insert(con: sqlite3.Connection, p: dict, lines: list[dict], revision: int) 
     con.executemany(
         f"INSERT INTO funding (project_id, {', '.join(LINE_COLUMNS)}) VALUES (?{',?' * len(LINE_COLUMNS)})",
         [[p["project_id"], *(line[c] for c in LINE_COLUMNS)] for line in lines])
-
-
-def _add_optional_project_columns(con: sqlite3.Connection) -> str:
-    """Schema 3: every optional project column exists, blank cells at their default. Returns the log line."""
-    have = {r[1] for r in con.execute("PRAGMA table_info(projects)")}
-    for col, default in schema.PROJECT_DEFAULTS.items():
-        if col not in have:  # stores seeded before issue 8
-            con.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
-        # rows saved while the store dropped the column were validated as the default's codes
-        con.execute(f"UPDATE projects SET {col}=? WHERE {col} IS NULL OR trim({col})=''", (default,))
-    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
 
 
 def _delete(con: sqlite3.Connection, project_id: str) -> None:

@@ -31,6 +31,7 @@ import pandas as pd
 from geo.ingest.validate import Note
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.model.filters import Filters
 from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord
 from geo.storage.tables import Table
 
@@ -132,6 +133,15 @@ class LayerStore(Protocol):
                       user: str = "", note: str = "") -> None: ...
 
 
+class FundingTotals(Protocol):
+    """Sums the database computes itself, so a page need not load every funding line to show them."""
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """Exactly :func:`geo.analysis.funding.totals_by_commune` of the stored projects and funding lines
+        (need, committed, disbursed, gap, n_projects by ``commune_code``), summed in SQL."""
+        ...
+
+
 class AuditLog(Protocol):
     def audit_log(self, limit: int = 200) -> list[AuditEntry]:
         """The latest changes of any kind, newest first."""
@@ -160,7 +170,7 @@ class StoreTransfer(Protocol):
         ...
 
 
-class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, AuditLog, StoreTransfer, Protocol):
+class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, StoreTransfer, Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

@@ -15,11 +15,10 @@
   that row, and :meth:`PostgisStore.version` is a database-side counter every process sees), then
   checks the revision it read with ``UPDATE … WHERE id = :id AND revision = :rev`` (row count
   checked; else :class:`ConflictError`), then writes the audit rows. A refused write rolls back.
-- Schema versions are those of :data:`geo.storage.gpkg_store.SCHEMA_VERSION`. A PostGIS database
-  starts at version 3 (the first one with a PostGIS store); each later version adds its numbered step
-  to :data:`MIGRATIONS` (as :meth:`GpkgStore._migrate` gains one), run in one transaction on open and
-  logged as ``migrate``, user data kept. A database of a newer schema, or of one no step leads from, is
-  refused with a message; it is never recreated.
+- Schema versions and their numbered steps are those of :mod:`geo.storage.migrations`, shared with
+  :class:`GpkgStore`: a new database is seeded at the latest version; an older one runs the missing steps in
+  one transaction on open, logged as ``migrate``, user data kept. A database of a newer schema, or of one no
+  step leads from, is refused with a message; it is never recreated.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ import json
 import threading
 import tomllib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -50,8 +49,11 @@ from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
-from geo.storage.common import checked_records, column_kind, plain_value
-from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
+from geo.model.filters import Filters
+from geo.storage import migrations
+from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
+from geo.storage.gpkg_store import FEATURE_LAYERS, donor_provenance, donor_seed
+from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.records import (
     AuditEntry,
     ConflictError,
@@ -65,10 +67,7 @@ from geo.storage.store import load_dataset
 from geo.storage.tables import Table, new_data_version
 
 SRID = 4326
-FIRST_SCHEMA = 3  # the schema a new PostGIS database is created at
 _SEED_LOCK = 0x41544C53  # advisory lock key ("ATLS"): one seeding process at a time
-#: Numbered steps from schema ``n - 1`` to ``n`` (run in order, in one transaction): ``n -> step(con) -> log line``.
-MIGRATIONS: dict[int, Callable[[Connection], str]] = {}
 
 _SQL_TYPES = {"bool": "boolean", "int32": "integer", "int": "bigint", "float": "double precision", "str": "text"}
 _ENGINES: dict[str, Engine] = {}
@@ -208,7 +207,7 @@ class PostgisStore:
             found = int(con.execute(text("SELECT value FROM atlas_meta WHERE key='schema_version'")).scalar_one())
             if found > SCHEMA_VERSION:
                 raise DataError([Problem.of(redact(self.url), "err.store_newer", found=found)])
-            if found < FIRST_SCHEMA or any(n not in MIGRATIONS for n in range(found + 1, SCHEMA_VERSION + 1)):
+            if found < migrations.OLDEST:
                 raise DataError([Problem.of(redact(self.url), "err.db_schema_unknown", found=found,
                                             expected=SCHEMA_VERSION)])
             if found < SCHEMA_VERSION:
@@ -251,11 +250,10 @@ class PostgisStore:
 
     def _migrate(self, con: Connection, found: int) -> None:
         """Run the numbered steps ``found+1 … SCHEMA_VERSION`` (same transaction as the caller's lock)."""
-        steps = [MIGRATIONS[n](con) for n in range(found + 1, SCHEMA_VERSION + 1)]
+        note = migrations.upgrade(_Migration(con, self.seed_dir), found)
         con.execute(text("UPDATE atlas_meta SET value=:v WHERE key='schema_version'"), {"v": str(SCHEMA_VERSION)})
         _bump(con)
-        _audit(con, "atlas", "migrate", None, None, None, None,
-               f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(steps))
+        _audit(con, "atlas", "migrate", None, None, None, None, note)
 
     def _seed(self, con: Connection) -> None:
         """Create every table from the bundle (what :meth:`GpkgStore.seed` writes), in the caller's transaction."""
@@ -264,22 +262,20 @@ class PostgisStore:
         ds = load_dataset(self.seed_dir)
         con.execute(text("CREATE TABLE atlas_meta (key text PRIMARY KEY, value text NOT NULL)"))
         con.execute(text("INSERT INTO atlas_meta VALUES (:k, :v)"), [{"k": k, "v": v} for k, v in [
-            ("schema_version", str(FIRST_SCHEMA)), ("data_version", "1"), ("store_id", uuid.uuid4().hex),
+            ("schema_version", str(SCHEMA_VERSION)), ("data_version", "1"), ("store_id", uuid.uuid4().hex),
             ("created", utc_now()), ("seeded_from", "bundled data"), ("config", to_toml(ds.config))]])
         con.execute(text("""CREATE TABLE atlas_audit (id bigserial PRIMARY KEY, ts text NOT NULL,
             "user" text NOT NULL, action text NOT NULL, project_id text, revision integer,
             before text, after text, note text NOT NULL DEFAULT '')"""))
         con.execute(text("CREATE INDEX atlas_audit_project ON atlas_audit (project_id)"))
         for layer in FEATURE_LAYERS:
-            write_table(con, layer, getattr(ds, layer))
+            _write_layer(con, layer, getattr(ds, layer))
         write_table(con, "projects", ds.projects, "revision bigint NOT NULL DEFAULT 1")
         con.execute(text("CREATE UNIQUE INDEX projects_id ON projects (project_id)"))
         write_table(con, "funding", ds.funding)
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
         write_table(con, "units_2025", ds.units_2025)
-        write_table(con, "donors", donor_seed(self.seed_dir)[list(schema.DONOR_COLUMNS)],
-                    "revision bigint NOT NULL DEFAULT 1")
-        con.execute(text("CREATE UNIQUE INDEX donors_id ON donors (donor_id)"))
+        _write_donors(con, self.seed_dir)
         prov = dict(ds.provenance)
         prov.setdefault("donors", donor_provenance(self.seed_dir))
         _write_provenance(con, prov)
@@ -324,6 +320,12 @@ class PostgisStore:
             meta: dict[str, str] = dict(con.execute(text("SELECT key, value FROM atlas_meta")).all())
         where = hashlib.sha1(redact(self.url).encode()).hexdigest()[:6]
         return f"{meta['store_id'][:8]}-{meta['data_version']}-{where}"
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """:func:`geo.analysis.funding.totals_by_commune` of the stored data, summed in one SQL query."""
+        sql, params = funding_totals_sql(filters, unit_version, "greatest")
+        with self._read() as con:
+            return totals_frame(con.execute(text(sql), params).all())
 
     # --- projects --------------------------------------------------------------------------------
     def get_project(self, project_id: str) -> ProjectRecord | None:
@@ -433,11 +435,11 @@ class PostgisStore:
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
-            return list(con.execute(text("SELECT code FROM communes ORDER BY code COLLATE \"C\"")).scalars())
+            return list(con.execute(text("SELECT code FROM communes ORDER BY code COLLATE \"C\"")).scalars().all())
 
     def unit_codes_2025(self) -> list[str]:
         with self._read() as con:
-            return list(con.execute(text("SELECT code FROM units_2025 ORDER BY code COLLATE \"C\"")).scalars())
+            return list(con.execute(text("SELECT code FROM units_2025 ORDER BY code COLLATE \"C\"")).scalars().all())
 
     # --- donor profiles --------------------------------------------------------------------------
     def list_donors(self) -> pd.DataFrame:
@@ -506,7 +508,7 @@ class PostgisStore:
         if layer not in FEATURE_LAYERS:
             raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
         with self._write() as con:
-            write_table(con, layer, gdf)
+            _write_layer(con, layer, gdf)
             prov = _read_provenance(con)
             prov[layer] = provenance
             _write_provenance(con, prov)
@@ -575,6 +577,41 @@ class PostgisStore:
 
 
 # --- helpers (inside a caller's transaction) --------------------------------------------------------
+def _write_layer(con: Connection, layer: str, gdf: gpd.GeoDataFrame) -> None:
+    write_table(con, layer, gdf)
+    if layer == "communes":  # a recreated table gets the index of schema 4 again
+        con.execute(text(migrations.CODE_INDEX))
+
+
+def _write_donors(con: Connection, seed_dir: Path) -> None:
+    write_table(con, "donors", donor_seed(seed_dir)[list(schema.DONOR_COLUMNS)], "revision bigint NOT NULL DEFAULT 1")
+    con.execute(text("CREATE UNIQUE INDEX donors_id ON donors (donor_id)"))
+
+
+class _Migration:
+    """A PostGIS write transaction as :class:`geo.storage.migrations.Target`."""
+
+    def __init__(self, con: Connection, seed_dir: Path):
+        self.con, self.seed_dir = con, seed_dir
+
+    def execute(self, sql: str, params: dict | None = None) -> None:
+        self.con.execute(text(sql), params or {})
+
+    def columns(self, table: str) -> set[str]:
+        return set(self.con.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = :t"), {"t": table}).scalars().all())
+
+    def has_table(self, table: str) -> bool:
+        return self.con.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar() is not None
+
+    def add_donors(self) -> None:
+        _write_donors(self.con, self.seed_dir)
+        prov = _read_provenance(self.con)
+        prov["donors"] = donor_provenance(self.seed_dir)
+        _write_provenance(self.con, prov)
+
+
 _AUDIT_COLS = 'id, ts, "user", action, project_id, revision, before, after, note'
 
 

@@ -1,0 +1,77 @@
+"""Schema migrations: ONE list of numbered steps, run by both stores (GeoPackage and PostGIS).
+
+A store whose ``atlas_meta.schema_version`` is older than :data:`SCHEMA_VERSION` runs the steps after it, in
+order, in one transaction with the version update, and logs them as one ``migrate`` audit row
+(:func:`upgrade` returns its note). A step sees the database only through :class:`Target` (each store adapts its
+own connection), so a step is written once: plain SQL that SQLite and PostgreSQL both run, plus the few
+operations whose SQL differs (writing the donors table). Every step is idempotent (it checks what is already
+there), so a store is never recreated and no user row is lost. New databases are seeded at :data:`SCHEMA_VERSION`
+directly (their seed creates what the steps would).
+
+Versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles with revisions, audited);
+3 gives every project its ``unit_version`` (existing projects: ``"2021"``, the units they were entered in);
+4 indexes ``communes.code`` (every edit checks its commune code: in a GeoPackage the code sits after the
+geometry, so without the index each check read every boundary).
+
+>>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from geo.model import schema
+
+SCHEMA_VERSION = 4
+OLDEST = 1  # the oldest schema a step leads from
+#: The index of step 4; seeds and layer replacements of ``communes`` create it too.
+CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
+
+
+class Target(Protocol):
+    """A store's open write transaction, as the steps see it."""
+
+    def execute(self, sql: str, params: dict | None = None) -> None:
+        """Run SQL valid in SQLite and PostgreSQL (``:name`` parameters)."""
+        ...
+
+    def columns(self, table: str) -> set[str]: ...
+
+    def has_table(self, table: str) -> bool: ...
+
+    def add_donors(self) -> None:
+        """Create the ``donors`` table from the bundle's starter list, and its provenance row."""
+        ...
+
+
+def _donors(db: Target) -> str:
+    if not db.has_table("donors"):
+        db.add_donors()
+    return "donor profiles added from the bundled starter list"
+
+
+def _unit_version(db: Target) -> str:
+    have = db.columns("projects")
+    for col, default in schema.PROJECT_DEFAULTS.items():
+        if col not in have:  # stores seeded before issue 8
+            db.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
+        # rows saved while the store dropped the column were validated as the default's codes
+        db.execute(f"UPDATE projects SET {col} = :d WHERE {col} IS NULL OR trim({col}) = ''", {"d": default})
+    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
+
+
+def _code_index(db: Target) -> str:
+    db.execute(CODE_INDEX)
+    return "communes get an index on code"
+
+
+#: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
+STEPS: dict[int, Callable[[Target], str]] = {2: _donors, 3: _unit_version, 4: _code_index}
+
+
+def upgrade(db: Target, found: int) -> str:
+    """Run the steps ``found + 1 … SCHEMA_VERSION`` in the caller's transaction; the ``migrate`` audit note."""
+    lines = [STEPS[n](db) for n in range(found + 1, SCHEMA_VERSION + 1)]
+    return f"schema {found} → {SCHEMA_VERSION}: " + "; ".join(lines)
