@@ -16,6 +16,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.cli.main import main
 from geo.storage.gpkg_store import STORE_FILE
+from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.tables import content_rows
 from geo.storage.transfer import open_location
 from tests.helpers import ROOT
@@ -180,7 +181,7 @@ def test_init_creates_the_schema_and_the_bundled_data_once(capsys, empty_locatio
     from geo.storage.store import BundledStore
 
     code, out, err = run(capsys, "store", "init", empty_location)
-    assert code == 0 and "created" in out and "schema 3" in out, err
+    assert code == 0 and "created" in out and f"schema {SCHEMA_VERSION}" in out, err
     assert len(open_location(empty_location).load().projects) == len(BundledStore().load().projects)
     edit(empty_location)
     before = content(empty_location)
@@ -206,7 +207,7 @@ def test_check_reports_schema_and_counts_of_a_sound_store(capsys, location):
     edit(location)
     code, out, err = run(capsys, "store", "check", "--store", location)
     assert code == 0, out + err
-    assert "schema 3 (this app: 3)" in out and "atlas_audit: 5" in out and "no problems found" in out
+    assert f"schema {SCHEMA_VERSION} (this app: {SCHEMA_VERSION})" in out and "atlas_audit: 5" in out and "no problems found" in out
 
 
 def _sql(location: str, *statements: str) -> None:

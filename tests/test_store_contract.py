@@ -560,6 +560,7 @@ def test_replace_layer_is_one_transaction_with_provenance(any_store):
 
 # --- the whole store at once (store copy, backup, check) --------------------------------------------------
 def test_a_seeded_store_dumps_every_table_and_passes_its_own_checks(any_store):
+    from geo.storage.migrations import SCHEMA_VERSION
     from geo.storage.tables import by_name
 
     assert not any_store.is_empty()
@@ -568,7 +569,7 @@ def test_a_seeded_store_dumps_every_table_and_passes_its_own_checks(any_store):
             *FEATURE_LAYERS} <= set(tables)
     ds = any_store.load()
     assert len(tables["projects"].rows) == len(ds.projects) and len(tables["funding"].rows) == len(ds.funding)
-    assert dict(tables["atlas_meta"].rows)["schema_version"] == "3"
+    assert dict(tables["atlas_meta"].rows)["schema_version"] == str(SCHEMA_VERSION)
     assert any_store.integrity_problems() == []
 
 
