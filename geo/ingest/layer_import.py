@@ -511,14 +511,14 @@ def _zones(gdf, file, ds, key_col, labels, prefix):
     for extra in ("area_ha_reported", "area_source", "basis"):
         src = _field(gdf, extra)
         if src:
-            values: Any = gdf[src].to_numpy()
+            cells: Any = gdf[src].to_numpy()
             if extra == "area_ha_reported":
-                values, found = _hectares(values, file, src)
+                cells, found = _hectares(cells, file, src)
                 problems += found
             else:
-                for i, v in enumerate(values):
+                for i, v in enumerate(cells):
                     problems += text_problems(v, file, i + 1, src, multi_line=extra == "basis")
-            out.insert(len(out.columns) - 1, extra, values)
+            out.insert(len(out.columns) - 1, extra, cells)
     out.insert(len(out.columns) - 1, "quality", "__new__")
     return out, problems, pd.DataFrame()
 
