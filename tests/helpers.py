@@ -187,7 +187,8 @@ CASES = [
     ("template-example-row", P, "p.csv", lambda t: _csv(row(pid="VD-001")), "template's example row", []),
     ("header-only", P, "p.csv", lambda t: csv_text([]).encode(), "no data rows", []),
     ("empty-file", P, "p.csv", lambda t: b"", "no header row", []),
-    ("point-outside-district", P, "p.csv", lambda t: _csv(row(lon="105.8", lat="21.0")), "outside Tam Đường", []),
+    ("point-outside-district", P, "p.csv", lambda t: _csv(row(lon="105.8", lat="21.0")), "outside Lai Châu province", []),
+    ("point-outside-district-in-province", P, "p.csv", lambda t: _csv(row(lon="103.0", lat="22.3")), "outside Tam Đường", []),
     ("bad-source", P, "p.csv", lambda t: _csv(row(source="lottery")), "'lottery' is not a valid funding source", []),
     # --- layers ---
     ("corrupt-zip", "communes", "b.zip", lambda t: b"PK\x03\x04garbage", "not a valid zip", []),

@@ -19,6 +19,7 @@ geo.ingest.validate.DataError: atlas.toml, column 'crs.metric': EPSG:4326 is not
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pyproj
 
+from geo.ingest.textcheck import text_problems
 from geo.ingest.validate import DataError, Problem
 from geo.model import schema
 from geo.model.config import BUNDLE_ENV, BUNDLED_DATA_DIR, CONFIG_FILE, DEFAULT, AtlasConfig
@@ -56,6 +58,17 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
               and -180 <= bbox[0] < bbox[2] <= 180 and -90 <= bbox[1] < bbox[3] <= 90)
         if not ok:
             problems.append(Problem.of(file, "err.config_bbox", None, "map.bbox", value=bbox))
+    extent = view.get("extent")
+    if extent is not None:
+        ok = (isinstance(extent, list) and len(extent) == 4
+              and all(isinstance(v, int | float) and math.isfinite(v) for v in extent)
+              and -180 <= extent[0] < extent[2] <= 180 and -90 <= extent[1] < extent[3] <= 90)
+        if not ok:
+            problems.append(Problem.of(file, "err.config_extent", None, "map.extent", value=extent))
+    for section, name in ((district, "district"), (labels, "labels")):
+        for key, value in section.items():
+            if isinstance(value, str) and text_problems(value, file, None, f"{name}.{key}", legacy=False):
+                problems.append(Problem.of(file, "err.config_text", None, f"{name}.{key}"))
     zooms = view.get("detail_zooms", DEFAULT.detail_zooms)
     if not isinstance(zooms, int) or not 0 <= zooms <= 8:
         problems.append(Problem.of(file, "err.config_zooms", None, "map.detail_zooms", value=zooms))
@@ -66,6 +79,7 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
         title=_label(labels, "title", DEFAULT.title), metric_crs=metric,
         bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])) if bbox is not None else None, detail_zooms=zooms,
         manifest=str(lay.get("manifest", DEFAULT.manifest)),
+        extent=tuple(float(v) for v in extent) if extent is not None else DEFAULT.extent,  # type: ignore[arg-type]
     )
 
 
@@ -104,5 +118,7 @@ def to_toml(cfg: AtlasConfig) -> str:
              "[crs]", f"metric = {q(cfg.metric_crs)}", "", "[map]"]
     if cfg.bbox is not None:
         lines.append(f"bbox = [{', '.join(repr(float(v)) for v in cfg.bbox)}]")
+    if cfg.extent != DEFAULT.extent:
+        lines.append(f"extent = [{', '.join(repr(float(v)) for v in cfg.extent)}]")
     lines += [f"detail_zooms = {cfg.detail_zooms}", "", "[layers]", f"manifest = {q(cfg.manifest)}", ""]
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.ingest.names import nfc
+from geo.ingest.textcheck import is_multi_line, text_problems
 from geo.ingest.validate import DataError, Problem, parse_int
 from geo.model import schema
 from geo.model.config import BUNDLED_DATA_DIR
@@ -75,6 +76,12 @@ def validate_donor(raw: Mapping, file: str = "form", row: int | None = None) -> 
             rec[col] = None if _blank(value) else parse_int(value)
             if not _blank(value) and rec[col] is None:
                 bad(col, "err.donor_not_whole", value=value)
+    for col, kind in schema.DONOR_COLUMNS.items():
+        if kind == "str":
+            problems += text_problems(rec[col], file, row, col, multi_line=is_multi_line(col),
+                                      legacy=col not in ("donor_id", "priorities_quality"))
+        elif isinstance(rec[col], int) and rec[col] > schema.MAX_VND:
+            bad(col, "err.amount_too_big", value=rec[col], limit=f"{schema.MAX_VND:,}")
     for col in schema.DONOR_REQUIRED:
         if _blank(raw.get(col)):
             bad(col, "err.donor_required")

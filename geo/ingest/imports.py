@@ -32,6 +32,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -40,8 +41,10 @@ from typing import Any
 
 import pandas as pd
 
+from geo.ingest import limits, safe_gis
 from geo.ingest.names import NameIndex, fold, nfc
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.ingest.textcheck import is_multi_line, text_problems
 from geo.ingest.validate import DataError, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
@@ -136,12 +139,26 @@ def check_size(data: bytes, file: str) -> None:
 
 
 def decode_text(data: bytes, file: str = "file") -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), UTF-16 or Windows-1258; return NFC text and the encoding found."""
+    """Decode UTF-8 (with or without BOM), UTF-16 or Windows-1258; return NFC text and the encoding found.
+
+    Bytes that break the encoding the file announces (a BOM) are refused naming the line and byte.
+    """
+    def fail(encoding: str, err: UnicodeDecodeError, offset: int = 0) -> DataError:
+        pos = err.start + offset
+        line = data.count(b"\n", 0, pos) + 1 if encoding != "UTF-16" else data[:pos].decode("utf-16-le", "replace").count("\n") + 1
+        return DataError([Problem.of(file, "err.bad_text_at", encoding=encoding, line=line, pos=pos + 1)])
+
     if data.startswith(codecs.BOM_UTF8):
-        return nfc(data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")), "UTF-8 (BOM)"
+        try:
+            return nfc(data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")), "UTF-8 (BOM)"
+        except UnicodeDecodeError as err:
+            raise fail("UTF-8", err, len(codecs.BOM_UTF8)) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return nfc(data.decode("utf-16")), "UTF-16"
-    if b"\x00" in data[:2000]:
+        try:
+            return nfc(data.decode("utf-16")), "UTF-16"
+        except UnicodeDecodeError as err:
+            raise fail("UTF-16", err) from None
+    if data[:2000].count(b"\x00") * 4 >= len(data[:2000]):  # UTF-16 without BOM: every other byte is NUL
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 return nfc(data.decode(enc)), "UTF-16"
@@ -189,39 +206,126 @@ def _table(file: str, numbered: list[tuple[int, list[str]]], encoding: str) -> R
     return RawTable(file, [nfc(h).strip() for h in header], header_row, rows, encoding)
 
 
+def _misnamed(data: bytes, file: str, ext: str) -> None:
+    """Refuse content that is not what the extension says, saying what it is (an .xlsx named .csv …)."""
+    is_zip = data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+    is_ole = data.startswith(b"\xd0\xcf\x11\xe0")
+    if ext in (".xlsx", ".xlsm"):
+        if is_ole:
+            raise DataError([Problem.of(file, "err.misnamed_old_excel", ext=ext)])
+        if not is_zip and data.strip():
+            try:
+                data[:4096].decode("utf-8")
+                raise DataError([Problem.of(file, "err.misnamed_text", ext=ext)])
+            except UnicodeDecodeError:
+                pass
+        return
+    if is_zip:
+        raise DataError([Problem.of(file, "err.misnamed_excel", ext=ext)])
+    if is_ole:
+        raise DataError([Problem.of(file, "err.misnamed_old_excel", ext=ext)])
+    kind = safe_gis.sniff(data[:65536])
+    if kind in ("gpkg", "sqlite", "shp", "dbf") or data.startswith(b"%PDF"):
+        found = schema.Label("PDF", "PDF") if data.startswith(b"%PDF") else catalog_label(f"err.fmt.{kind}")
+        raise DataError([Problem.of(file, "err.misnamed_binary", found=found)])
+
+
+def _delimiter(text: str, file: str) -> str:
+    """The separator (``,`` ``;`` or tab) that splits the header line most, counted outside quotes.
+
+    Only the first line that is not a ``#`` comment is read, and at most :data:`limits.MAX_HEADER_CHARS`
+    of it, so detection takes the same time for any file (``csv.Sniffer`` is super-linear and misreads
+    a ``;`` file whose cells hold commas and quotes).
+    """
+    pos = 0
+    while True:
+        nl = text.find("\n", pos, pos + limits.MAX_HEADER_CHARS + 1)
+        line = text[pos:nl if nl >= 0 else pos + limits.MAX_HEADER_CHARS + 1]
+        if nl < 0 and len(text) - pos > limits.MAX_HEADER_CHARS:
+            raise DataError([Problem.of(file, "err.limit.header_line", limit=limits.MAX_HEADER_CHARS // 1024)])
+        if not line.lstrip().startswith("#") or nl < 0:
+            break
+        pos = nl + 1
+    counts = {d: 0 for d in ",;\t"}
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_raw(data: bytes, filename: str) -> RawTable:
-    """CSV (``,`` ``;`` or tab) or Excel ``.xlsx`` bytes → :class:`RawTable`."""
+    """CSV (``,`` ``;`` or tab) or Excel ``.xlsx`` bytes → :class:`RawTable`, within :mod:`geo.ingest.limits`."""
     file = Path(filename).name
     check_size(data, file)
     ext = Path(filename).suffix.lower()
-    if ext in (".xlsx", ".xlsm"):
-        try:
-            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object)
-        except Exception as err:  # openpyxl raises many kinds on a damaged file
-            raise DataError([Problem.of(file, "err.bad_excel", error=type(err).__name__)]) from None
-        name = TEMPLATE_SHEET if TEMPLATE_SHEET in sheets else next(iter(sheets))
-        frame = sheets[name]
-        numbered = [(i + 1, ["" if pd.isna(v) else _excel_text(v) for v in row])
-                    for i, row in enumerate(frame.itertuples(index=False, name=None))]
-        return _table(file, numbered, "Excel")
     if ext == ".xls":
         raise DataError([Problem.of(file, "err.old_xls")])
-    if ext not in (".csv", ".txt", ".tsv"):
+    if ext not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         raise DataError([Problem.of(file, "err.unsupported_table", ext=ext)])
+    _misnamed(data, file, ext)
+    if ext in (".xlsx", ".xlsm"):
+        return _table(file, read_xlsx(data, file), "Excel")
     text, encoding = decode_text(data, file)
-    sample = "\n".join(line for line in text.splitlines()[:20] if not line.startswith("#"))
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text, file), quotechar='"', doublequote=True)
     numbered = []
     try:
         for cells in reader:
+            if len(cells) > limits.MAX_COLUMNS:
+                raise DataError([Problem.of(file, "err.limit.columns", reader.line_num, n=len(cells),
+                                            limit=limits.MAX_COLUMNS)])
             numbered.append((reader.line_num, cells))
+            if len(numbered) > limits.MAX_ROWS + 1:
+                raise DataError([Problem.of(file, "err.limit.rows", limit=limits.MAX_ROWS)])
     except csv.Error as err:
         raise DataError([Problem.of(file, "err.broken_csv", reader.line_num, error=str(err))]) from None
     return _table(file, numbered, encoding)
+
+
+def read_xlsx(data: bytes, file: str) -> list[tuple[int, list[str]]]:
+    """The template sheet (else the first) of a workbook as numbered text rows, streamed read-only.
+
+    The sheet's declared dimension is checked against :data:`limits.MAX_ROWS` × :data:`limits.MAX_COLUMNS`
+    before a row is read (a 5 KB file can declare cells up to XFD1048576), and rows are read within the
+    same bounds whatever it declares. A formula cell without a saved result is refused naming the cell
+    (reading it as blank would store 0).
+    """
+    from openpyxl import load_workbook
+
+    try:
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        name = TEMPLATE_SHEET if TEMPLATE_SHEET in values.sheetnames else values.sheetnames[0]
+        ws_f, ws_v = formulas[name], values[name]
+        max_row, max_col = ws_v.max_row, ws_v.max_column
+        if (max_row or 0) > limits.MAX_ROWS + 1 or (max_col or 0) > limits.MAX_COLUMNS:
+            raise DataError([Problem.of(file, "err.limit.sheet_size", sheet=name,
+                                        cell=limits.cell_name(max_row or 1, max_col or 1), rows=max_row or 0,
+                                        cols=max_col or 0, max_rows=limits.MAX_ROWS, max_cols=limits.MAX_COLUMNS)])
+        bounds = {"max_row": limits.MAX_ROWS + 2, "max_col": limits.MAX_COLUMNS, "values_only": True}
+        numbered: list[tuple[int, list[str]]] = []
+        problems: list[Problem] = []
+        for i, (row_v, row_f) in enumerate(zip(ws_v.iter_rows(**bounds), ws_f.iter_rows(**bounds)), start=1):
+            if i > limits.MAX_ROWS + 1:
+                raise DataError([Problem.of(file, "err.limit.rows", limit=limits.MAX_ROWS)])
+            cells = []
+            for j, (v, f) in enumerate(zip(row_v, row_f), start=1):
+                formula = getattr(f, "text", f)  # an array formula is an object holding its text
+                if v is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append(Problem.of(file, "err.excel_formula", i, limits.column_letters(j),
+                                               cell=limits.cell_name(i, j), formula=formula[:60]))
+                cells.append("" if v is None else _excel_text(v))
+            numbered.append((i, cells))
+    except DataError:
+        raise
+    except Exception as err:  # openpyxl raises many kinds on a damaged file
+        raise DataError([Problem.of(file, "err.bad_excel", error=type(err).__name__)]) from None
+    if problems:
+        raise DataError(problems[:50])
+    return numbered
 
 
 def _excel_text(v: object) -> str:
@@ -335,6 +439,12 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
 
     for n, cells in raw.rows:
         rec: dict[str, Any] = {key: _unneutralise(nfc(cells[j]).strip()) if j < len(cells) else "" for j, key in cols.items()}
+        bad_text = [x for col, val in rec.items()
+                    for x in text_problems(val, file, n, hdr(col), multi_line=is_multi_line(col))]
+        if bad_text:  # refused at input, with row and column: nothing further is read from this row
+            out.problems += bad_text
+            flagged.update((n, col) for col in rec)
+            continue
         pid = rec.get("project_id", "")
         if pid == EXAMPLE_ID:
             problem(n, "project_id", "err.template_example_row")
@@ -390,7 +500,8 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
     out.matches = pd.DataFrame(matches, columns=["row", "value", "code", "name", "exact"])
 
     checked = validate_records([(project, [ln for _, ln in lines.get(pid, [])]) for pid, project in projects.items()],
-                               known, allow_overcommit=True, file=file, unit_codes_2025=known_2025)
+                               known, allow_overcommit=True, file=file, unit_codes_2025=known_2025,
+                               extent=ds.config.extent, province=ds.config.province)
     for (pid, project), found in zip(projects.items(), checked):
         numbered = lines.get(pid, [])
         row0 = first_row[pid]
@@ -410,11 +521,13 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
                 point: tuple[float, float] | None = (float(project["lon"]), float(project["lat"]))
             except ValueError:
                 point = None
-            if point is not None:
+            if point is not None and all(math.isfinite(v) for v in point) and (row0, "lon") not in flagged:
                 lon, lat = point
                 minx, miny, maxx, maxy = ds.communes.total_bounds
                 if not (minx - 0.05 <= lon <= maxx + 0.05 and miny - 0.05 <= lat <= maxy + 0.05):
                     problem(row0, "lon", "err.point_outside", lon=lon, lat=lat)
+    if not out.problems:
+        out.problems += _total_problems(file, ds, projects, lines, hdr)
     out.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     if out.problems:
         return out
@@ -436,6 +549,21 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
             out.warnings.append(Problem.of(file, "err.read_as", hit["row"], hdr("commune_code"),
                                            value=hit["value"], name=hit["name"], code=hit["code"]))
     return out
+
+
+def _total_problems(file: str, ds: Dataset, projects: dict, lines: dict, hdr) -> list[Problem]:
+    """Each amount column summed over the stored lines the import keeps and its own lines must stay within
+    :data:`schema.MAX_TOTAL_VND` (Python integers: exact, so every later int64 sum is exact too)."""
+    kept = ds.funding[~ds.funding["project_id"].astype(str).isin(set(projects))]
+    problems = []
+    for col in schema.MONEY_COLUMNS:
+        total = sum(int(v) for v in kept[col].dropna())
+        total += sum(v for ls in lines.values() for v in [clean_lines([ln])[0][col] for _, ln in ls]
+                     if isinstance(v, int))
+        if total > schema.MAX_TOTAL_VND:
+            problems.append(Problem.of(file, "err.total_too_big", None, hdr(col), what=hdr(col),
+                                       value=f"{total:,}", limit=f"{schema.MAX_TOTAL_VND:,}"))
+    return problems
 
 
 # --- the template --------------------------------------------------------------------------------

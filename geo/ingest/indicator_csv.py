@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.ingest import limits
 from geo.ingest.names import NameIndex
 from geo.ingest.validate import DataError, Problem, parse_int
 
@@ -46,6 +47,9 @@ def parse_indicator(table: pd.DataFrame, file: str, index: NameIndex) -> pd.Seri
             values[code] = np.nan
             continue
         number = _parse_number(text)
+        if number is not None and not np.isfinite(number):
+            problems.append(Problem.of(file, "err.coord_not_finite", row, str(value_col), value=text))
+            continue
         if number is None:
             problems.append(Problem.of(file, "err.not_number", row, str(value_col), value=text))
             continue
@@ -74,7 +78,11 @@ def read_indicator_csv(data: bytes, file: str) -> pd.DataFrame:
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2:
         raise DataError([Problem.of(file, "err.indicator_no_rows")])
+    if len(lines) > limits.MAX_ROWS + 1:
+        raise DataError([Problem.of(file, "err.limit.rows", limit=limits.MAX_ROWS)])
     header = lines[0]
+    if len(header) > limits.MAX_HEADER_CHARS:
+        raise DataError([Problem.of(file, "err.limit.header_line", limit=limits.MAX_HEADER_CHARS // 1024)])
     delimiter = max(";,\t", key=header.count) if any(c in header for c in ";,\t") else ","
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     width = len(rows[0])

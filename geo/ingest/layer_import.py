@@ -55,9 +55,10 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.ingest import safe_gis
+from geo.ingest import limits, safe_gis
 from geo.ingest.imports import commune_index
 from geo.ingest.names import fold, nfc
+from geo.ingest.textcheck import text_problems
 from geo.ingest.validate import DataError, Note, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
@@ -126,15 +127,18 @@ def read_layer(data: bytes, filename: str) -> gpd.GeoDataFrame:
 
 
 def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
-    """Extract the one Shapefile (its known parts only) or KML, each part checked for what it is."""
+    """Extract the one Shapefile (its known parts only) or KML, each part checked for what it is.
+
+    The directory is checked against :mod:`geo.ingest.limits` before anything is inflated, and each part
+    is streamed to disk within the unpacked-size budget (never held whole in memory).
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = zf.namelist()
-        bad = zf.testzip()
     except (zipfile.BadZipFile, EOFError, OSError) as err:
         raise DataError([Problem.of(file, "err.bad_zip", error=str(err))]) from None
-    if bad:
-        raise DataError([Problem.of(file, "err.damaged_zip", member=bad)])
+    limits.check_zip_directory(zf, file)
+    budget = [limits.MAX_UNZIPPED_BYTES]
     for name in names:  # a VRT/GDALG beside the layer is refused even if nothing would open it
         if name.lower().endswith((".vrt", ".gdalg.json", ".gdalg")):
             kind = "vrt" if name.lower().endswith(".vrt") else "gdalg"
@@ -150,10 +154,10 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
         raise DataError([Problem.of(file, "err.zip_several", layers=", ".join(shps))])
     stem = shps[0][:-4]
     if shps[0].lower().endswith(".kml"):
-        part = zf.read(shps[0])
-        safe_gis.check_content(part, file, ".kml", member=shps[0])
-        (tmpdir / "layer.kml").write_bytes(part)
-        return tmpdir / "layer.kml", "kml"
+        target = tmpdir / "layer.kml"
+        limits.extract_member(zf, shps[0], target, file, budget)
+        safe_gis.check_content(target.read_bytes(), file, ".kml", member=shps[0])
+        return target, "kml"
     lower = {n.lower() for n in names}
     missing = [ext for ext in (".dbf", ".shx") if (stem + ext).lower() not in lower]
     if missing:
@@ -161,11 +165,13 @@ def _unzip(data: bytes, file: str, tmpdir: Path) -> tuple[Path, str]:
     for name in names:
         ext = name[len(stem):].lower()
         if name[:len(stem)] == stem and ext in safe_gis.SHAPEFILE_PARTS:
-            part = zf.read(name)
+            target = tmpdir / f"layer{ext}"  # our names: nothing of the member's path reaches GDAL
+            limits.extract_member(zf, name, target, file, budget)
+            part = limits.head(target)
             if ext in (".prj", ".cpg") and not part.strip():
+                target.unlink()
                 continue  # an empty sidecar says nothing: the same as none (a missing .prj asks for the CRS)
             safe_gis.check_content(part, file, ext, member=name)
-            (tmpdir / f"layer{ext}").write_bytes(part)  # our names: nothing of the member's path reaches GDAL
     return tmpdir / "layer.shp", "shp"
 
 
@@ -200,8 +206,14 @@ def guess_crs(bounds: tuple[float, float, float, float]) -> list[str]:
     return []
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds) -> tuple[gpd.GeoDataFrame, list[Note]]:
-    """Settle the CRS (see module rules) and return the layer in EPSG:4326 plus notes for the user."""
+def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds,
+             extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT,
+             province: schema.Label = schema.Label("tỉnh Lai Châu", "Lai Châu province"),
+             ) -> tuple[gpd.GeoDataFrame, list[Note]]:
+    """Settle the CRS (see module rules) and return the layer in EPSG:4326 plus notes for the user.
+
+    The converted layer must lie inside ``extent`` (the province's plausibility box, ``AtlasConfig.extent``).
+    """
     notes: list[Note] = []
     b = shapely.bounds(gdf.geometry.to_numpy())
     with warnings.catch_warnings():
@@ -238,6 +250,11 @@ def to_wgs84(gdf: gpd.GeoDataFrame, file: str, crs: str | None, district_bounds)
             raise DataError([Problem.of(
                 file, "err.outside_district", x0=f"{gx0:.3f}", x1=f"{gx1:.3f}", y0=f"{gy0:.3f}", y1=f"{gy1:.3f}",
                 dx0=f"{minx:.2f}", dx1=f"{maxx:.2f}", dy0=f"{miny:.2f}", dy1=f"{maxy:.2f}")])
+        ex0, ey0, ex1, ey1 = extent
+        if gx0 < ex0 or gy0 < ey0 or gx1 > ex1 or gy1 > ey1:  # a world-sized "boundary" overlaps the district too
+            raise DataError([Problem.of(
+                file, "err.layer_outside_extent", x0=f"{gx0:.3f}", x1=f"{gx1:.3f}", y0=f"{gy0:.3f}", y1=f"{gy1:.3f}",
+                province=province, dx0=f"{ex0:.2f}", dx1=f"{ex1:.2f}", dy0=f"{ey0:.2f}", dy1=f"{ey1:.2f}")])
     return out, notes
 
 
@@ -357,8 +374,12 @@ def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str 
     if usable.empty:
         li.problems = [Problem.of(file, "err.empty_or_missing_geometry", i + 1, "geometry") for i in range(len(raw))]
         return li
+    li.problems = _coordinate_problems(raw, file)
+    if li.problems:  # an infinite coordinate is not a CRS question: say which feature, before any CRS check
+        return li
     # CRS first (geometry checks measure area change in metres), on the usable features only for bounds.
-    converted, li.notes = to_wgs84(raw, file, crs, ds.communes.total_bounds)
+    converted, li.notes = to_wgs84(raw, file, crs, ds.communes.total_bounds, ds.config.extent,
+                                   ds.config.province)
     checked, li.problems, li.repairs = check_geometries(converted, file, family)
     for col in checked.columns:
         if col != "geometry" and checked[col].dtype == object:
@@ -370,6 +391,21 @@ def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str 
     li.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     li.gdf = gdf if not li.problems else None
     return li
+
+
+def _coordinate_problems(gdf: gpd.GeoDataFrame, file: str) -> list[Problem]:
+    """Features with too many vertices or with infinite coordinates (NaN is reported by the geometry checks)."""
+    geoms = gdf.geometry.to_numpy()
+    counts = shapely.get_num_coordinates(geoms)
+    total = int(counts.sum())
+    if total > limits.MAX_LAYER_VERTICES:
+        return [Problem.of(file, "err.limit.layer_vertices", n=total, limit=limits.MAX_LAYER_VERTICES)]
+    problems = [Problem.of(file, "err.limit.vertices", i + 1, "geometry", n=int(n), limit=limits.MAX_VERTICES)
+                for i, n in enumerate(counts) if n > limits.MAX_VERTICES]
+    for i, g in enumerate(geoms):
+        if g is not None and not g.is_empty and np.isinf(shapely.get_coordinates(g)).any():
+            problems.append(Problem.of(file, "err.coords_not_finite", i + 1, "geometry"))
+    return problems
 
 
 def _field(gdf: gpd.GeoDataFrame, *names: str) -> str | None:
@@ -455,6 +491,9 @@ def _zones(gdf, file, ds, key_col, labels, prefix):
         values.append(k)
     id_col = _field(gdf, "zone_id", "id", "ma vung")
     ids = [str(v) for v in gdf[id_col]] if id_col else [f"{prefix}-{i + 1:03d}" for i in range(len(gdf))]
+    if id_col:
+        for i, v in enumerate(ids):
+            problems += text_problems(v, file, i + 1, id_col)
     for dup in sorted({x for x in ids if ids.count(x) > 1}):
         rows = [str(i + 1) for i, x in enumerate(ids) if x == dup]
         problems.append(Problem.of(file, "err.duplicate_id", int(rows[1]), id_col, id=dup, rows=", ".join(rows)))
@@ -472,9 +511,36 @@ def _zones(gdf, file, ds, key_col, labels, prefix):
     for extra in ("area_ha_reported", "area_source", "basis"):
         src = _field(gdf, extra)
         if src:
-            out.insert(len(out.columns) - 1, extra, gdf[src].to_numpy())
+            cells: Any = gdf[src].to_numpy()
+            if extra == "area_ha_reported":
+                cells, found = _hectares(cells, file, src)
+                problems += found
+            else:
+                for i, v in enumerate(cells):
+                    problems += text_problems(v, file, i + 1, src, multi_line=extra == "basis")
+            out.insert(len(out.columns) - 1, extra, cells)
     out.insert(len(out.columns) - 1, "quality", "__new__")
     return out, problems, pd.DataFrame()
+
+
+def _hectares(values, file: str, column: str) -> tuple[np.ndarray, list[Problem]]:
+    """Reported areas as float hectares (blank = unknown); "50 ha", inf or a negative area is a problem."""
+    out = np.full(len(values), np.nan)
+    problems = []
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            number = float(str(v).strip().replace(",", ".")) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            problems.append(Problem.of(file, "err.area_not_number", i + 1, column, value=str(v)[:60]))
+            continue
+        if not np.isfinite(number) or not 0 <= number <= schema.MAX_ZONE_HA:
+            problems.append(Problem.of(file, "err.area_range", i + 1, column, value=str(v)[:60],
+                                       limit=f"{schema.MAX_ZONE_HA:.0f}"))
+            continue
+        out[i] = number
+    return out, problems
 
 
 def _locations(gdf, file, ds):
@@ -487,7 +553,10 @@ def _locations(gdf, file, ds):
     seen: dict[str, int] = {}
     for i, (pid, g) in enumerate(zip(gdf[col].astype(str).str.strip(), gdf.geometry)):
         row = i + 1
-        if pid not in known:
+        found = text_problems(pid, file, row, col)
+        if found:
+            problems += found
+        elif pid not in known:
             problems.append(Problem.of(file, "err.unknown_project", row, col, pid=pid))
         elif pid in seen:
             problems.append(Problem.of(file, "err.duplicate_project", row, col, pid=pid, first=seen[pid],

@@ -28,6 +28,7 @@ from dataclasses import replace
 import pandas as pd
 
 from geo.ingest.names import nfc
+from geo.ingest.textcheck import is_multi_line, text_problems
 from geo.ingest.validate import Problem, parse_int, validate_funding, validate_projects
 from geo.model import schema
 
@@ -86,22 +87,26 @@ def clean_lines(lines: Iterable[dict]) -> list[dict]:
 def validate_record(
     project: dict, lines: list[dict], commune_codes: Iterable[str], allow_overcommit: bool = False,
     file: str = "form", unit_codes_2025: Iterable[str] = (),
+    extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT,
 ) -> list[Problem]:
     """Every problem of one project and its lines; ``row`` is the funding line (1-based) or None.
 
     ``commune_code`` must be one of ``commune_codes`` (``unit_version`` 2021) or of
     ``unit_codes_2025`` (``unit_version`` 2025).
     """
-    return validate_records([(project, lines)], commune_codes, allow_overcommit, file, unit_codes_2025)[0]
+    return validate_records([(project, lines)], commune_codes, allow_overcommit, file, unit_codes_2025, extent)[0]
 
 
 def validate_records(
     items: list[tuple[dict, list[dict]]], commune_codes: Iterable[str], allow_overcommit: bool = False,
     file: str = "form", unit_codes_2025: Iterable[str] = (),
+    extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT,
+    province: schema.Label = schema.Label("tỉnh Lai Châu", "Lai Châu province"),
 ) -> list[list[Problem]]:
     """:func:`validate_record` for many projects at once (one pass of the table validators).
 
-    Also flags a project id used twice among ``items``.
+    Also flags a project id used twice among ``items``. Text fields are checked by
+    :func:`geo.ingest.textcheck.text_problems`; a point must be finite and inside ``extent`` (the province).
     """
     out: list[list[Problem]] = [[] for _ in items]
     if not items:
@@ -113,12 +118,31 @@ def validate_records(
         out[x.row - 2].append(replace(x, file=file, row=None))
     where: list[tuple[int, int]] = []
     rows = []
+    x0, y0, x1, y1 = extent
     for i, (p, lines) in enumerate(cleaned):
-        for col in ("lon", "lat"):
-            if p[col] is not None and not isinstance(p[col], float):
-                out[i].append(Problem.of(file, "err.not_number", None, col, value=p[col]))
+        for col, value in p.items():
+            if schema.ALL_PROJECT_COLUMNS[col] == "str":
+                out[i] += text_problems(value, file, None, col, multi_line=is_multi_line(col))
+        pid = p["project_id"]
+        if pid and not any(x.column == "project_id" for x in out[i]) and not schema.PROJECT_ID_PATTERN.match(pid):
+            out[i].append(Problem.of(file, "err.bad_project_id", None, "project_id", value=pid))
+        ranged = True
+        for col, lo, hi in (("lon", -180, 180), ("lat", -90, 90)):
+            v = p[col]
+            if v is not None and not isinstance(v, float):
+                out[i].append(Problem.of(file, "err.not_number", None, col, value=v))
+                ranged = False
+            elif v is not None and not math.isfinite(v):
+                out[i].append(Problem.of(file, "err.coord_not_finite", None, col, value=v))
+                ranged = False
+            elif v is not None and not lo <= v <= hi:
+                out[i].append(Problem.of(file, f"err.{col}_range", None, col, value=v))
+                ranged = False
         if (p["lon"] is None) != (p["lat"] is None):
             out[i].append(Problem.of(file, "err.lon_lat_pair", None, "lat"))
+        elif ranged and p["lon"] is not None and not (x0 <= p["lon"] <= x1 and y0 <= p["lat"] <= y1):
+            out[i].append(Problem.of(file, "err.point_outside_extent", None, "lon", lon=p["lon"], lat=p["lat"],
+                                     province=province, x0=x0, x1=x1, y0=y0, y1=y1))
         seen: set[str] = set()
         for j, r in enumerate(lines, start=1):
             where.append((i, j))

@@ -38,6 +38,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.ingest import limits
 from geo.ingest.validate import DataError, Problem, catalog_label
 from geo.model import schema
 
@@ -262,10 +263,19 @@ def _read_layers(target: Path, fmt: str, file: str, layers, opts) -> gpd.GeoData
     if len(spatial) > 1 and fmt != "kml":
         raise DataError([Problem.of(file, "err.several_layers", layers=", ".join(spatial))])
     try:
+        counts = [pyogrio.read_info(target, layer=name, **opts).get("features", 0) for name in spatial]
+    except Exception as err:
+        raise DataError([Problem.of(file, "err.cannot_read", error=_gdal_message(err))]) from None
+    total = sum(max(int(c), 0) for c in counts)
+    if total > limits.MAX_FEATURES:  # before any feature is read (a count of -1 means "unknown": read, then count)
+        raise DataError([Problem.of(file, "err.limit.features", n=total, limit=limits.MAX_FEATURES)])
+    try:
         frames = [gpd.read_file(target, layer=name, **opts) for name in spatial]
     except Exception as err:
         raise DataError([Problem.of(file, "err.cannot_read", error=_gdal_message(err))]) from None
     gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(gdf) > limits.MAX_FEATURES:
+        raise DataError([Problem.of(file, "err.limit.features", n=len(gdf), limit=limits.MAX_FEATURES)])
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
 
 

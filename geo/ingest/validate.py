@@ -210,6 +210,9 @@ def validate_funding(df: pd.DataFrame, file: str) -> list[Problem]:
                 problems.append(Problem.of(file, "err.not_whole_vnd", _row(i), col, value=rec[col]))
             elif value < 0:
                 problems.append(Problem.of(file, "err.negative_amount", _row(i), col, value=value))
+            elif value > schema.MAX_VND:
+                problems.append(Problem.of(file, "err.amount_too_big", _row(i), col, value=value,
+                                           limit=f"{schema.MAX_VND:,}"))
             else:
                 amounts[col] = value
         if "disbursed" in amounts and "committed" in amounts and amounts["disbursed"] > amounts["committed"]:

@@ -30,6 +30,9 @@ class AtlasConfig:
     bbox: tuple[float, float, float, float] | None = None
     #: Display geometry stays sharp this many zoom levels past the initial view.
     detail_zooms: int = 2
+    #: Plausibility box (west, south, east, north, degrees) every imported boundary, zone and point must lie in:
+    #: the province (``[map] extent`` in ``atlas.toml``; Lai Châu by default, :data:`schema.PROVINCE_EXTENT`).
+    extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT
     manifest: str = "layers.json"
 
 

@@ -150,6 +150,11 @@ def status_rank(key: str) -> int:
 #: Amount columns of the funding table, VND integers, one row per project × source.
 MONEY_COLUMNS: tuple[str, ...] = ("need", "committed", "disbursed")
 CURRENCY = "VND"
+#: Largest amount one funding line may hold: 10^15 VND (one million billion đồng, more than a province's budget
+#: for years). A bigger figure is a typo (or not VND); the bound also keeps every sum far from int64's 9.2·10^18.
+MAX_VND: int = 10**15
+#: Largest sum of one amount column over every stored funding line (sums stay exact in int64).
+MAX_TOTAL_VND: int = 10**18
 #: Units of measured figures, written after a number by :mod:`geo.text.fmt` and named in
 #: indicator units and column headers. Money is formatted from :data:`CURRENCY` (Babel's symbol).
 UNITS: dict[str, Label] = {
@@ -240,6 +245,19 @@ RISK_LEVELS: dict[str, Label] = {
 #: Year range of the plan; projects outside 2000–2040 are rejected as typos.
 PLAN_YEARS: tuple[int, int] = (2021, 2025)
 SANE_YEARS: tuple[int, int] = (2000, 2040)
+#: Plausibility box (west, south, east, north, degrees) of Lai Châu province, which lies at about
+#: 21.7–22.8° N and 102.3–104.0° E, widened by about 0.1°: a commune boundary, zone or project point outside it
+#: is refused as a wrong file or CRS. Another province sets ``[map] extent`` in its ``atlas.toml``.
+PROVINCE_EXTENT: tuple[float, float, float, float] = (102.2, 21.6, 104.1, 22.95)
+#: Crop-zone area a file may report (ha): no zone is larger than the province (about 9,000 km²).
+MAX_ZONE_HA: float = 1_000_000.0
+#: Project IDs: letters, digits, ``-``, ``_``, ``.``; no ``/``, ``:`` or spaces (they name files, e.g. one-pagers).
+PROJECT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+#: Text columns that hold one line (the others, such as ``description`` and ``contact_notes``, may hold several).
+MULTI_LINE_COLUMNS: frozenset[str] = frozenset({"description", "contact_notes", "priorities_basis", "method"})
+#: Longest text a single-line field may hold, and a multi-line one.
+MAX_LINE_CHARS = 500
+MAX_TEXT_CHARS = 20_000
 
 # --- donors (issue 5) -----------------------------------------------------------------
 @dataclass(frozen=True)

@@ -1329,6 +1329,157 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.folder_missing": ("thư mục {folder} không tồn tại", "folder {folder} does not exist"),
     "err.top_too_small": ("--top phải từ 1 trở lên (đã nhập {top})", "--top must be at least 1, got {top}"),
     "err.geom.line": ("đường (line)", "line"),
+    # --- hardening (issue 13): limits, text is text, values are sane (geo/ingest/limits.py, textcheck.py) ----
+    "err.limit.zip_entries": (
+        "tệp nén có {n} mục; giới hạn là {limit}. Chỉ nén các tệp của lớp (.shp, .shx, .dbf, .prj, .cpg) rồi tải lại",
+        "the archive has {n} entries; the limit is {limit}. Zip only the layer's files (.shp, .shx, .dbf, .prj, .cpg) "
+        "and upload again",
+    ),
+    "err.limit.zip_member": (
+        "mục '{member}' khi giải nén nặng {mb} MB; giới hạn là {limit} MB. Hãy chia lớp thành các tệp nhỏ hơn",
+        "archive member '{member}' unpacks to {mb} MB; the limit is {limit} MB. Split the layer into smaller files",
+    ),
+    "err.limit.zip_total": (
+        "tệp nén khi giải nén nặng {mb} MB; giới hạn là {limit} MB. Hãy chia lớp thành các tệp nhỏ hơn",
+        "the archive unpacks to {mb} MB; the limit is {limit} MB. Split the layer into smaller files",
+    ),
+    "err.limit.sheet_size": (
+        "trang '{sheet}' khai báo ô đến {cell} ({rows} dòng × {cols} cột); giới hạn là {max_rows} dòng và {max_cols} cột. "
+        "Hãy xóa các dòng, cột trống bên dưới và bên phải dữ liệu (hoặc chép dữ liệu sang trang mới) rồi lưu lại",
+        "sheet '{sheet}' declares cells up to {cell} ({rows} rows × {cols} columns); the limit is {max_rows} rows and "
+        "{max_cols} columns. Delete the empty rows and columns below and right of the data (or copy the data to a new "
+        "sheet) and save again",
+    ),
+    "err.limit.rows": (
+        "tệp có hơn {limit} dòng dữ liệu; hãy chia thành các tệp nhỏ hơn",
+        "the file has more than {limit} data rows; split it into smaller files",
+    ),
+    "err.limit.columns": (
+        "có {n} cột; giới hạn là {limit}. Hãy xóa các cột không dùng",
+        "has {n} columns; the limit is {limit}. Delete the columns that are not used",
+    ),
+    "err.limit.header_line": (
+        "dòng đầu tiên dài hơn {limit} KB, không giống dòng tiêu đề của một bảng; hãy lưu dưới dạng 'CSV UTF-8' "
+        "với một dòng tiêu đề",
+        "the first line is longer than {limit} KB, which is not a table's header; save the table as 'CSV UTF-8' "
+        "with one header row",
+    ),
+    "err.limit.features": (
+        "lớp có {n} đối tượng; giới hạn là {limit}. Hãy chia lớp thành các tệp nhỏ hơn",
+        "the layer has {n} features; the limit is {limit}. Split the layer into smaller files",
+    ),
+    "err.limit.vertices": (
+        "đối tượng có {n} đỉnh; giới hạn là {limit}. Hãy đơn giản hóa hình (ví dụ QGIS Simplify, dung sai 1 m) "
+        "rồi nhập lại",
+        "the feature has {n} vertices; the limit is {limit}. Simplify it (e.g. QGIS Simplify, tolerance 1 m) and "
+        "import again",
+    ),
+    "err.limit.layer_vertices": (
+        "lớp có tổng cộng {n} đỉnh; giới hạn là {limit}. Hãy đơn giản hóa hoặc chia lớp",
+        "the layer has {n} vertices in all; the limit is {limit}. Simplify or split it",
+    ),
+    "err.limit.text_length": (
+        "dài {n} ký tự; giới hạn là {limit}", "is {n} characters long; the limit is {limit}",
+    ),
+    "err.text.control": (
+        "chứa ký tự điều khiển {code} ở vị trí {pos} (thường do chép từ chương trình khác); hãy xóa ký tự đó",
+        "contains the control character {code} at position {pos} (often copied from another program); remove it",
+    ),
+    "err.text.line_break": (
+        "có xuống dòng ở vị trí {pos}; ô này chỉ được một dòng",
+        "has a line break at position {pos}; this field must be one line",
+    ),
+    "err.text.tcvn3": (
+        "'{value}' có vẻ được gõ bằng bảng mã cũ TCVN3 (ABC) (chuyển sang Unicode sẽ là '{converted}'); hãy chuyển "
+        "tệp sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi nhập lại",
+        "'{value}' looks like text in the old TCVN3 (ABC) encoding (in Unicode it would read '{converted}'); convert "
+        "the file to Unicode (e.g. with Unikey's converter) and import again",
+    ),
+    "err.text.vni": (
+        "'{value}' có vẻ được gõ bằng bảng mã cũ VNI; hãy chuyển tệp sang Unicode (ví dụ công cụ chuyển mã của "
+        "Unikey, nguồn VNI Windows) rồi nhập lại",
+        "'{value}' looks like text in the old VNI encoding; convert the file to Unicode (e.g. with Unikey's "
+        "converter, source VNI Windows) and import again",
+    ),
+    "err.bad_project_id": (
+        "mã dự án '{value}' chỉ được gồm chữ, chữ số, '-', '_' và '.' (tối đa 40 ký tự, không có '/', ':' hay "
+        "dấu cách)",
+        "project ID '{value}' may hold only letters, digits, '-', '_' and '.' (at most 40, no '/', ':' or spaces)",
+    ),
+    "err.amount_too_big": (
+        "số tiền {value} vượt giới hạn {limit} ₫; hãy kiểm tra các chữ số (số tiền tính bằng đồng)",
+        "amount {value} is above the limit of {limit} VND; check the digits (amounts are in đồng)",
+    ),
+    "err.total_too_big": (
+        "tổng {what} của mọi dự án sẽ là {value} ₫, vượt giới hạn {limit} ₫; hãy kiểm tra số tiền",
+        "the total {what} of all projects would be {value} VND, above the limit of {limit} VND; check the amounts",
+    ),
+    "err.coord_not_finite": (
+        "'{value}' không phải một số hữu hạn", "'{value}' is not a finite number",
+    ),
+    "err.lon_range": (
+        "kinh độ {value} nằm ngoài −180…180; có nhầm kinh độ với vĩ độ, hoặc là mét (VN-2000)?",
+        "longitude {value} is outside −180…180; are longitude and latitude swapped, or is it in metres (VN-2000)?",
+    ),
+    "err.lat_range": (
+        "vĩ độ {value} nằm ngoài −90…90; có nhầm kinh độ với vĩ độ, hoặc là mét (VN-2000)?",
+        "latitude {value} is outside −90…90; are longitude and latitude swapped, or is it in metres (VN-2000)?",
+    ),
+    "err.point_outside_extent": (
+        "điểm ({lon}, {lat}) nằm ngoài {province} (kinh độ {x0}–{x1}, vĩ độ {y0}–{y1}); hãy kiểm tra tọa độ",
+        "point ({lon}, {lat}) is outside {province} (longitude {x0}–{x1}, latitude {y0}–{y1}); check the coordinates",
+    ),
+    "err.layer_outside_extent": (
+        "lớp trải từ kinh độ {x0} đến {x1}, vĩ độ {y0} đến {y1}, vượt ra ngoài {province} (kinh độ {dx0}–{dx1}, "
+        "vĩ độ {dy0}–{dy1}); ranh giới hay vùng phải nằm trong tỉnh: hãy kiểm tra tệp và hệ tọa độ của nó",
+        "the layer spans longitude {x0} to {x1}, latitude {y0} to {y1}, beyond {province} (longitude {dx0}–{dx1}, "
+        "latitude {dy0}–{dy1}); a boundary or zone must lie inside the province: check the file and its CRS",
+    ),
+    "err.coords_not_finite": (
+        "tọa độ là vô cực hoặc không phải số; hãy sửa đối tượng này trong phần mềm GIS",
+        "coordinates are infinite or not numbers; fix this feature in your GIS software",
+    ),
+    "err.area_not_number": (
+        "'{value}' không phải số héc-ta; chỉ ghi số (50, không ghi '50 ha')",
+        "'{value}' is not a number of hectares; write the number only (50, not '50 ha')",
+    ),
+    "err.area_range": (
+        "diện tích {value} ha phải từ 0 đến {limit} ha", "area {value} ha must be between 0 and {limit} ha",
+    ),
+    "err.excel_formula": (
+        "ô {cell} chứa công thức ({formula}) nhưng không có giá trị đã tính; hãy mở tệp trong Excel, để Excel tính, "
+        "lưu lại rồi nhập (hoặc dán giá trị thay cho công thức)",
+        "cell {cell} holds a formula ({formula}) with no saved result; open the file in Excel, let it calculate, "
+        "save and import again (or paste values instead of formulas)",
+    ),
+    "err.misnamed_excel": (
+        "là một sổ Excel (.xlsx) nhưng mang đuôi '{ext}'; hãy đổi tên thành .xlsx hoặc lưu dưới dạng 'CSV UTF-8'",
+        "is an Excel workbook (.xlsx) named '{ext}'; rename it to .xlsx or save it as 'CSV UTF-8'",
+    ),
+    "err.misnamed_old_excel": (
+        "là tệp Excel cũ (.xls) mang đuôi '{ext}'; hãy mở trong Excel và lưu dưới dạng .xlsx hoặc 'CSV UTF-8'",
+        "is an old Excel (.xls) file named '{ext}'; open it in Excel and save it as .xlsx or 'CSV UTF-8'",
+    ),
+    "err.misnamed_text": (
+        "là văn bản (CSV?) nhưng mang đuôi '{ext}'; hãy đổi tên thành .csv",
+        "is text (CSV?) named '{ext}'; rename it to .csv",
+    ),
+    "err.misnamed_binary": (
+        "không phải bảng tính hay văn bản CSV (có vẻ là {found}); hãy lưu bảng dưới dạng .xlsx hoặc 'CSV UTF-8'",
+        "is neither a spreadsheet nor CSV text (it looks like {found}); save the table as .xlsx or 'CSV UTF-8'",
+    ),
+    "err.bad_text_at": (
+        "không đọc được văn bản {encoding} ở dòng {line} (byte {pos}); hãy lưu tệp dưới dạng 'CSV UTF-8'",
+        "cannot be read as {encoding} text at line {line} (byte {pos}); save the file as 'CSV UTF-8'",
+    ),
+    "err.config_extent": (
+        "{value} không phải một khung hợp lệ [tây, nam, đông, bắc] theo độ",
+        "{value} is not a valid box [west, south, east, north] in degrees",
+    ),
+    "err.config_text": (
+        "chứa ký tự điều khiển hoặc xuống dòng; tên và tiêu đề chỉ được một dòng",
+        "contains a control character or line break; names and titles must be one line",
+    ),
     # --- command line ------------------------------------------------------------------------------
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",

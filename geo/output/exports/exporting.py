@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from geo.model import schema
@@ -25,10 +26,26 @@ from geo.text.safe import one_line
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Characters an XML worksheet cannot hold (openpyxl refuses the whole workbook for one of them).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def neutralise(value: object) -> object:
     """Prefix a text cell that a spreadsheet would run as a formula with ``'``."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    return value
+
+
+def xml_safe(value: object) -> object:
+    r"""A text cell any export can write: characters XML cannot hold become U+FFFD (text stored before
+    input was checked must not crash an Excel export).
+
+    >>> xml_safe("ab")
+    'a�b'
+    """
+    if isinstance(value, str) and _XML_ILLEGAL.search(value):
+        return _XML_ILLEGAL.sub("\ufffd", value)
     return value
 
 

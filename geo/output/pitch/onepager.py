@@ -18,6 +18,7 @@ b'%PDF-'
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -116,4 +117,6 @@ def file_name(opp: Opportunity) -> str:
 
     slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(opp.title).lower()).strip("-")[:40]
     key = re.sub(r"[^A-Za-z0-9_-]+", "-", opp.key)
+    if key != opp.key:  # "A/1" and "A:1" both read "A-1": a digest of the real key keeps their files apart
+        key += "-" + hashlib.sha1(opp.key.encode("utf-8")).hexdigest()[:8]
     return f"{key}.pdf" if opp.kind == "project" else f"{key}-{slug}.pdf"
