@@ -46,6 +46,17 @@ from geo.text import i18n
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ID = "TD-XSS"
+#: The password of every test account (long enough for the policy; never a shipped value).
+PASSWORD = "test-Passw0rd-long"
+
+
+def add_account(store, login: str = "admin1", role: str = "admin", communes: tuple[str, ...] = (), *,
+                display_name: str = "", by=None):
+    """An account in ``store`` (by the console unless ``by`` names an admin); returns its UserRecord."""
+    from geo.storage.accounts import console_actor
+
+    return store.add_user(login, PASSWORD, role, display_name=display_name, communes=communes,
+                          by=console_actor() if by is None else by)
 
 
 # --- data -----------------------------------------------------------------------------------------

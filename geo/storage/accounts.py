@@ -185,7 +185,7 @@ def authorize(actor: Actor, action: Action, communes: Iterable[str] = (), pid: s
 # --- the account methods of both stores ---------------------------------------------------------------------
 _SELECT = f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM atlas_users"
 #: ``atlas_users`` in SQL both SQLite and PostgreSQL accept (flags are integers in both).
-USERS_DDL = """CREATE TABLE atlas_users (login TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL,
+USERS_DDL = """CREATE TABLE IF NOT EXISTS atlas_users (login TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL,
     office TEXT NOT NULL DEFAULT '', communes TEXT NOT NULL DEFAULT '[]', password_hash TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, locked INTEGER NOT NULL DEFAULT 0,
     epoch INTEGER NOT NULL DEFAULT 1, created TEXT NOT NULL, updated TEXT NOT NULL,
