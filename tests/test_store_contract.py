@@ -23,9 +23,9 @@ from geopandas.testing import assert_geodataframe_equal
 from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.model.roles import Actor, Role
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
-from geo.model.roles import Actor, Role
 from geo.storage.records import AccountError, ConflictError, PermissionDenied, SignInRefused, default_user
 from geo.storage.store import BundledStore
 from tests.helpers import PASSWORD, XSS, add_account

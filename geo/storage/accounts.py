@@ -195,6 +195,7 @@ USERS_DDL = """CREATE TABLE IF NOT EXISTS atlas_users (login TEXT PRIMARY KEY, d
 class AccountsMixin:
     """:class:`geo.storage.interface.UserStore` written once for both stores, in SQL both speak.
 
+    Account changes do not change :meth:`DatasetReader.version` (no page cache needs reloading for them).
     A store provides ``_read()`` / ``_write(bump=…)`` (one transaction each), ``_exec(con, sql, params)``
     (named ``:params``; returns the rows of a query, or the row count of a change), ``_audit_row(con, …)``
     (its audit insert) and ``commune_codes()`` / ``unit_codes_2025()``; project, donor and layer writes call
@@ -264,7 +265,7 @@ class AccountsMixin:
                            self._communes(communes, clean_role(role)), "", "")
         check_new_password(password, name)
         row["password_hash"] = hash_password(password)
-        with self._write() as con:
+        with self._write(bump=False) as con:
             if self._account_in(con, name) is not None:
                 raise AccountError("err.account.exists", login=name)
             row["created"] = row["updated"] = utc_now()
@@ -280,7 +281,7 @@ class AccountsMixin:
                     disabled: bool | None = None) -> UserRecord:
         actor = self._acting(by, Action.MANAGE_USERS)
         name = clean_login(login)
-        with self._write() as con:
+        with self._write(bump=False) as con:
             cur = self._existing(con, name)
             new_role = clean_role(role) if role is not None else cur.role
             fields: dict[str, object] = {}
@@ -304,14 +305,14 @@ class AccountsMixin:
         name = clean_login(login)
         check_new_password(password, name)
         digest = hash_password(password)
-        with self._write() as con:
+        with self._write(bump=False) as con:
             cur = self._existing(con, name)
             return self._change(con, actor, cur, {"password_hash": digest, "failed": 0, "locked": 0},
                                 "user-reset-password", end_sessions=True)
 
     def unlock_user(self, login: str, by: Actor | str) -> UserRecord:
         actor = self._acting(by, Action.MANAGE_USERS)
-        with self._write() as con:
+        with self._write(bump=False) as con:
             cur = self._existing(con, clean_login(login))
             return self._change(con, actor, cur, {"failed": 0, "locked": 0}, "user-unlock", end_sessions=True)
 
@@ -396,3 +397,27 @@ class AccountsMixin:
         self._audit_row(con, actor.login, action, None, None, account_json(cur), account_json(rec),
                         f"account {cur.login}")
         return rec
+
+
+# --- page sessions ------------------------------------------------------------------------------------------
+def new_session(rec: UserRecord, now: float) -> dict:
+    """What a page keeps after a sign-in: the login, the account's epoch and when it was last active."""
+    return {"login": rec.login, "epoch": rec.epoch, "seen": now}
+
+
+def check_session(store: Any, session: dict | None, now: float,
+                  idle_minutes: float = roles.IDLE_MINUTES) -> tuple[UserRecord | None, str | None]:
+    """The signed-in account of ``session`` as the store knows it now, or why the session ended.
+
+    Returns ``(account, None)`` for a live session (the caller then refreshes ``seen``), ``(None, key)`` when it
+    ended (``auth.idle_out``: idle too long; ``auth.session_ended``: the account was disabled, locked, reset or
+    changed its password since), ``(None, None)`` when nobody signed in.
+    """
+    if not session or not session.get("login"):
+        return None, None
+    if now - float(session.get("seen") or 0) > idle_minutes * 60:
+        return None, "auth.idle_out"
+    rec = store.get_user(str(session["login"]))
+    if rec is None or rec.disabled or rec.locked or rec.epoch != session.get("epoch"):
+        return None, "auth.session_ended"
+    return rec, None
