@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geo.cli import data, info, maps, pitch, report, units
+from geo.cli import data, info, maps, pitch, report, units, users
 from geo.ingest.validate import DataError
 from geo.text import i18n
 
 #: Modules with a ``register(subparsers)`` function, in help order.
-COMMAND_MODULES = (info, units, data, maps, report, pitch)
+COMMAND_MODULES = (info, units, data, maps, report, pitch, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
