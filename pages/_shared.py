@@ -23,7 +23,7 @@ from geo.storage.records import KeyedRefusal, StoreUnavailable, UserRecord
 from geo.storage.store import default_store
 from geo.text import fmt, i18n
 from geo.text.i18n import t
-from geo.text.safe import md_fill, md_text
+from geo.text.safe import md_text
 
 
 def run_through_navigation() -> None:
@@ -306,8 +306,8 @@ def account_sidebar(lang: str) -> UserRecord | None:
     if flash := st.session_state.pop("auth_flash", None):
         st.sidebar.info(t(flash, lang, minutes=roles.IDLE_MINUTES) if flash == "auth.idle_out" else t(flash, lang))
     if rec is not None:
-        st.sidebar.caption(md_fill("auth.signed_in_as", lang, name=rec.display_name,
-                                        role=t(f"role.{rec.role.value}", lang)))
+        st.sidebar.caption(t("auth.signed_in_as", lang, name=md_text(rec.display_name),
+                                  role=t(f"role.{rec.role.value}", lang)))
         if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

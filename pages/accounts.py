@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.units import unit_table
 from geo.model import roles
 from geo.model.roles import Action
 from geo.storage.records import KeyedRefusal
@@ -22,8 +23,8 @@ if not _shared.may(admin, Action.MANAGE_USERS):
     st.stop()
 assert admin is not None
 ds = _shared.dataset()
-units = {**dict(zip(ds.communes["code"], ds.communes["full_name"])),
-         **dict(zip(ds.units_2025["code"], ds.units_2025["full_name"]))}
+units = {**dict(zip(ds.communes["code"], ds.communes["full_name"])),  # an editor's communes: either unit version
+         **unit_table(ds, "2025")["full_name"].to_dict()}
 
 
 def role_label(key: str) -> str:

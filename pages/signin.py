@@ -36,7 +36,7 @@ if account is None:
     st.stop()
 
 st.title(t("auth.change_heading", lang))
-st.write(md_fill("auth.signed_in_as", lang, name=account.display_name, role=t(f"role.{account.role.value}", lang)))
+st.write(t("auth.signed_in_as", lang, name=md_text(account.display_name), role=t(f"role.{account.role.value}", lang)))
 if account.communes:
     st.caption(md_fill("auth.communes_mine", lang, communes=", ".join(account.communes)))
 with st.form("change_password_form", clear_on_submit=True):

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from geo.cli.main import main
+from geo.storage.records import SignInRefused
 from geo.storage.store import default_store
 from tests.helpers import PASSWORD, ROOT, csv_text, row
 
@@ -53,7 +54,7 @@ def test_list_disable_and_reset_password(monkeypatch, capsys):
     assert run(["users", "add", "--role", "admin", "admin1"], monkeypatch, PASSWORD + "\n") == 0
     store = default_store()
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(SignInRefused):
             store.authenticate("bo1", "wrong-" + PASSWORD)
     capsys.readouterr()
     assert run(["users", "list"], monkeypatch) == 0
