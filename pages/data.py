@@ -134,6 +134,8 @@ with tab_projects:
                                              index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
                                              format_func=lambda a: schema.content_area_label(a, lang))
             statuses = [s.key for s in schema.STATUSES]
+            if mine is not None:  # commune editors propose; the district takes the later steps (the store checks)
+                statuses = [s for s in statuses if s in roles.EDITOR_STATUSES or s == base["status"]]
             f["status"] = c2.selectbox(imports.field_label("status", lang), statuses,
                                        index=statuses.index(base["status"]) if base["status"] in statuses else 0,
                                        format_func=lambda s: schema.STATUS_BY_KEY[s](lang))
@@ -159,6 +161,7 @@ with tab_projects:
                         required=True),
                     **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1, format="%d")
                        for c in schema.MONEY_COLUMNS}})
+            change_note = st.text_input(t("data.note", lang), key=f"note_{k}")
             allow_over = st.checkbox(t("data.allow_over", lang))
             submitted = st.form_submit_button(t("data.save", lang), type="primary")
     if submitted:
@@ -170,9 +173,9 @@ with tab_projects:
         else:
             try:
                 if rec is None:
-                    saved = store.create_project(project, new_lines, user, allow_over)
+                    saved = store.create_project(project, new_lines, user, allow_over, note=change_note)
                 else:
-                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over)
+                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over, note=change_note)
                 st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rec": saved}
                 st.session_state["data_flash"] = md_fill("data.saved", lang, pid=saved.project["project_id"],
                                                            rev=saved.revision)
@@ -197,10 +200,11 @@ with tab_projects:
         if can_edit and a.button(t("data.keep_mine", lang), key="keep_mine"):
             kept = conflict.mine
             if conflict.theirs is None:
-                saved = store.create_project(kept["project"], kept["funding"], user, allow_overcommit=True)
+                saved = store.create_project(kept["project"], kept["funding"], user, allow_overcommit=True,
+                                             note=st.session_state.get(f"note_{k}", ""))
             else:
                 saved = store.update_project(pid, kept["project"], kept["funding"], conflict.theirs.revision, user,
-                                             allow_overcommit=True)
+                                             allow_overcommit=True, note=st.session_state.get(f"note_{k}", ""))
             st.session_state["data_opened"] = {"pid": pid, "rec": saved}
             del st.session_state["data_conflict"]
             st.rerun()

@@ -148,6 +148,17 @@ def test_a_commune_editor_picks_only_projects_and_communes_of_their_own(app_page
     commune = next(s for s in at.selectbox if s.label == "Commune")
     assert [o.split("(")[-1].rstrip(")") for o in commune.options] == ["03427"]
     assert t("data.delete", "en") not in [e.label for e in at.get("expander")]
+    status = next(s for s in at.selectbox if s.label == "Status")
+    assert status.options == ["Idea", "Proposal"]  # editors propose; the district takes the later steps
+
+
+def test_cancelling_on_the_page_asks_for_a_note_and_writes_nothing_without_one(app_page, signed_in, store):
+    at = app_page("pages/data.py", "en", **signed_in("planner"))
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    next(s for s in at.selectbox if s.label == "Status").set_value("cancelled")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert "cancelling a project needs a note" in " ".join(e.value for e in at.error)
+    assert store.get_project("TD-004").project["status"] != "cancelled"
 
 
 def test_a_planner_downloads_the_change_log(app_page, signed_in):

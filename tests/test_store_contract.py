@@ -646,6 +646,44 @@ def test_html_in_a_display_name_is_kept_as_plain_text(any_store):
     assert any_store.get_user("xss1").display_name == XSS
 
 
+def test_commune_editors_propose_and_the_district_moves_projects_on(any_store):
+    store = _with_accounts(any_store)
+    rec = store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
+    before = snapshot(store)
+    for status in ("pitched", "committed", "cancelled"):
+        with pytest.raises(PermissionDenied) as err:
+            store.update_project("NEW-7", dict(rec.project, status=status), rec.funding, rec.revision, "bo1",
+                                 note="x")
+        assert "NEW-7" in err.value.text("en") and "Đề xuất" in err.value.text("vi")
+    with pytest.raises(PermissionDenied):  # nor create a project already committed
+        store.create_project(_project("NEW-8", status="committed"), LINES, "bo1")
+    assert_unchanged(before, store)
+    moved = store.update_project("NEW-7", dict(rec.project, status="committed"), rec.funding, rec.revision, "plan1")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):  # a committed project is the district's to edit now
+        store.update_project("NEW-7", dict(moved.project, donor="x"), moved.funding, moved.revision, "bo1")
+    assert_unchanged(before, store)
+    entry = store.history("NEW-7")[-1]
+    assert (entry.user, entry.before["project"]["status"], entry.after["project"]["status"]) == \
+        ("plan1", "proposal", "committed")
+
+
+def test_cancelling_a_project_needs_a_note_which_the_audit_trail_keeps(any_store):
+    rec = any_store.get_project("TD-004")
+    before = snapshot(any_store)
+    with pytest.raises(DataError) as err:
+        any_store.update_project("TD-004", dict(rec.project, status="cancelled"), rec.funding, rec.revision, "Lan")
+    (problem,) = err.value.problems
+    assert problem.column == "status" and "TD-004" in problem.text("vi") and "hủy" in problem.text("vi")
+    assert_unchanged(before, any_store)
+    any_store.update_project("TD-004", dict(rec.project, status="cancelled"), rec.funding, rec.revision, "Lan",
+                             note="Xã đã có nguồn vốn khác")
+    assert any_store.history("TD-004")[-1].note == "Xã đã có nguồn vốn khác"
+    with pytest.raises(DataError):  # an import cancelling projects says why too (its note names the file)
+        any_store.apply_projects([(dict(any_store.get_project("TD-002").project, status="cancelled"), [])],
+                                 {"TD-002": 1}, "Lan", note="")
+
+
 def test_audit_between_selects_by_time(any_store):
     any_store.create_project(_project("NEW-1"), LINES, "Lan")
     today = date.today().isoformat()

@@ -34,8 +34,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from geo.ingest.validate import catalog_label
-from geo.model import roles
+from geo.ingest.validate import DataError, Problem, catalog_label
+from geo.model import roles, schema
 from geo.model.roles import Action, Actor, Role
 from geo.storage.records import AccountError, PermissionDenied, SignInRefused, UserRecord, default_user, utc_now
 
@@ -180,6 +180,22 @@ def authorize(actor: Actor, action: Action, communes: Iterable[str] = (), pid: s
                                mine=", ".join(actor.communes) or "—")
     raise PermissionDenied("err.perm.role", who=actor.login, role=catalog_label(f"role.{actor.role.value}"),
                            what=catalog_label(f"perm.{action.value}"))
+
+
+def check_status_move(actor: Actor, before: dict | None, after: dict, note: str) -> None:
+    """The project workflow on every project write: who may move a project to which status, and the note a
+    cancellation needs. :class:`PermissionDenied` or :class:`DataError` (naming the status field); nothing changes.
+    """
+    old = before.get("status") if before else None
+    new = str(after.get("status") or "")
+    if not roles.may_set_status(actor, old, new):
+        raise PermissionDenied("err.perm.status", who=actor.login, pid=after.get("project_id") or "?",
+                               role=catalog_label(f"role.{actor.role.value}"),
+                               before=schema.STATUS_BY_KEY[old] if old in schema.STATUS_BY_KEY else "—",
+                               after=schema.STATUS_BY_KEY[new] if new in schema.STATUS_BY_KEY else new)
+    if roles.needs_note(old, new) and not str(note or "").strip():
+        raise DataError([Problem.of("form", "err.status_note_required", None, "status",
+                                    pid=after.get("project_id") or "?")])
 
 
 # --- the account methods of both stores ---------------------------------------------------------------------

@@ -75,7 +75,7 @@ from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.model.roles import Action, Actor
 from geo.storage import gpkg
-from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize
+from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.common import checked_records
 from geo.storage.records import AuditEntry, ConflictError, DonorRecord, ProjectRecord, default_user, utc_now
 from geo.storage.store import load_dataset
@@ -301,6 +301,7 @@ class GpkgStore(AccountsMixin):
         actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
         authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
+        check_status_move(actor, None, p, note)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
                 raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
@@ -319,6 +320,7 @@ class GpkgStore(AccountsMixin):
             cur = _get(con, project_id)
             authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
                       project_id)
+            check_status_move(actor, cur.project if cur else None, p, note)
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(project_id, expected_revision, cur, {"project": p, "funding": lines})
             _delete(con, project_id)
@@ -408,12 +410,14 @@ class GpkgStore(AccountsMixin):
                 if (cur.revision if cur else None) != base:
                     raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
                 if cur is None:
+                    check_status_move(actor, None, p, note)
                     _insert(con, p, lines, 1)
                     _audit(con, actor.login, "create", pid, 1, None, record_json(p, lines), note)
                     counts["created"] += 1
                 elif record_json(cur.project, cur.funding) == record_json(p, lines):
                     counts["unchanged"] += 1
                 else:
+                    check_status_move(actor, cur.project, p, note)
                     _delete(con, pid)
                     _insert(con, p, lines, cur.revision + 1)
                     _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),

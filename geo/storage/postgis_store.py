@@ -51,7 +51,7 @@ from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.model.roles import Action, Actor
-from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize
+from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.common import checked_records, column_kind, plain_value
 from geo.storage.gpkg_store import FEATURE_LAYERS, SCHEMA_VERSION, donor_provenance, donor_seed
 from geo.storage.records import (
@@ -342,6 +342,7 @@ class PostgisStore(AccountsMixin):
         actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
         authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
+        check_status_move(actor, None, p, note)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
                 raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
@@ -359,6 +360,7 @@ class PostgisStore(AccountsMixin):
             cur = _get(con, project_id)
             authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
                       project_id)
+            check_status_move(actor, cur.project if cur else None, p, note)
             _update(con, cur, project_id, expected_revision, p, lines)
             assert cur is not None
             _audit(con, actor.login, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
@@ -433,12 +435,14 @@ class PostgisStore(AccountsMixin):
                 if (cur.revision if cur else None) != base:
                     raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
                 if cur is None:
+                    check_status_move(actor, None, p, note)
                     _insert(con, p, lines, 1)
                     _audit(con, actor.login, "create", pid, 1, None, record_json(p, lines), note)
                     counts["created"] += 1
                 elif record_json(cur.project, cur.funding) == record_json(p, lines):
                     counts["unchanged"] += 1
                 else:
+                    check_status_move(actor, cur.project, p, note)
                     _update(con, cur, pid, cur.revision, p, lines)
                     _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)

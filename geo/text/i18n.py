@@ -1215,6 +1215,16 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{who} chỉ được sửa dự án của xã mình ({mine}); dự án {pid} thuộc {commune}. Không có gì thay đổi.",
         "{who} may only edit projects in their own communes ({mine}); project {pid} is in {commune}. Nothing was changed.",
     ),
+    "err.perm.status": (
+        "{who} ({role}) không được chuyển dự án {pid} từ '{before}' sang '{after}': cán bộ xã chỉ đề xuất "
+        "(ý tưởng, đề xuất); Phòng Tài chính – Kế hoạch và quản trị viên chuyển các bước sau. Không có gì thay đổi.",
+        "{who} ({role}) may not move project {pid} from '{before}' to '{after}': commune editors propose "
+        "(idea, proposal); the Finance–Planning Office and administrators take the later steps. Nothing was changed.",
+    ),
+    "err.status_note_required": (
+        "dự án {pid}: cần ghi lý do khi hủy dự án", "project {pid}: cancelling a project needs a note saying why",
+    ),
+    "data.note": ("Ghi chú thay đổi (bắt buộc khi hủy dự án)", "Note on this change (required to cancel a project)"),
     "err.perm.no_account": (
         "'{who}' không phải tài khoản đang hoạt động: hãy đăng nhập. Không có gì thay đổi.",
         "'{who}' is not an active account: please sign in. Nothing was changed.",
