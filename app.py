@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.model.roles import Action
 from geo.storage.records import StoreUnavailable
 from geo.text.i18n import t
 from pages import _shared
@@ -10,6 +11,7 @@ st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout=
 _shared.load_view_from_url()  # a shared link opens its view (language, filters, commune …)
 lang = _shared.language_switch()
 _shared.require_store(lang)  # a shared server that is down: one clear message, no traceback
+account = _shared.account_sidebar(lang)  # who is signed in (checked against the store on every run)
 
 pages = [
     st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),
@@ -17,8 +19,15 @@ pages = [
     st.Page("pages/funding.py", title=t("nav.funding", lang), icon=":material/account_balance:", url_path="funding"),
     st.Page("pages/pitch.py", title=t("nav.pitch", lang), icon=":material/handshake:", url_path="pitch"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
-    st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"),
 ]
+# Signed-out visitors (and everyone on a fresh install without accounts) get the read-only pages only.
+if account is not None:
+    pages.append(st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/database:", url_path="data"))
+if account is not None and _shared.may(account, Action.MANAGE_USERS):
+    pages.append(st.Page("pages/accounts.py", title=t("admin.nav", lang), icon=":material/group:",
+                         url_path="accounts"))
+pages.append(st.Page("pages/signin.py", title=t("auth.nav", lang) if account is None else t("auth.change_heading", lang),
+                     icon=":material/login:" if account is None else ":material/key:", url_path="signin"))
 page = st.navigation(pages)
 try:
     page.run()

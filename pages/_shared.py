@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -11,13 +13,15 @@ from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
 from geo.ingest import atlas_toml
 from geo.ingest.validate import DataError
-from geo.model import schema, view
+from geo.model import roles, schema, view
 from geo.model.config import AtlasConfig
 from geo.model.dataset import Dataset
+from geo.model.roles import Action, Actor, allows
 from geo.output import incident
 from geo.output.exports import exporting
 from geo.output.exports.exporting import unit_note
-from geo.storage.records import StoreUnavailable
+from geo.storage import accounts
+from geo.storage.records import KeyedRefusal, StoreUnavailable, UserRecord
 from geo.storage.store import default_store
 from geo.text import filters_text, fmt, i18n
 from geo.text.i18n import t
@@ -116,8 +120,8 @@ def provenance_banner(ds: Dataset, lang: str) -> None:
 
 def show_data_error(err: Exception, lang: str) -> None:
     """List every problem of a DataError (file, row, column) in ``lang``; other errors as their text."""
-    if isinstance(err, StoreUnavailable):  # the server went away mid-session: its own sentence, no list
-        st.error(err.text(lang))
+    if isinstance(err, KeyedRefusal):  # server gone, permission denied, account refused: one sentence, no list
+        st.error(err.text(lang, quote=md_text))
         return
     problems = getattr(err, "problems", None)
     lines = [p.text(lang, quote=md_text) for p in problems] if problems is not None else [md_text(err)]
@@ -371,3 +375,88 @@ def unallocated_notice(stuck: pd.DataFrame, lang: str) -> None:
     })
     st.dataframe(shown, hide_index=True, width="stretch")
     st.caption(t("units.unallocated_total", lang, amount=fmt.vnd(int(stuck["need"].sum()), lang), n=len(stuck)))
+
+
+# --- accounts and sign-in (issue 15) ------------------------------------------------------------------
+AUTH_KEY = "auth"
+
+
+def has_accounts() -> bool:
+    """True once the store has any account: then editing needs a sign-in (a fresh install is read-only)."""
+    return default_store().has_users()
+
+
+def signed_in() -> UserRecord | None:
+    """The signed-in account, checked against the store on every run (idle timeout, disabled, password reset)."""
+    session = st.session_state.get(AUTH_KEY)
+    if not session:
+        return None
+    rec, ended = accounts.check_session(default_store(), session, time.time())
+    if ended:
+        sign_out(ended)
+        return None
+    if rec is not None:
+        st.session_state[AUTH_KEY] = dict(session, seen=time.time())
+    return rec
+
+
+def _fresh_session_state() -> None:
+    """Drop every widget value, form and cached choice of this browser session; keep only the language."""
+    keep = st.session_state.get("lang")
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    if keep:
+        st.session_state["lang"] = keep
+
+
+def sign_in(rec: UserRecord) -> None:
+    """Start a fresh session for ``rec``: nothing of the signed-out session's state is carried over."""
+    _fresh_session_state()
+    st.session_state[AUTH_KEY] = accounts.new_session(rec, time.time())
+
+
+def sign_out(reason: str = "auth.signed_out") -> None:
+    """End the session: every widget value and form of the signed-in user is dropped, the language kept."""
+    _fresh_session_state()
+    st.session_state["auth_flash"] = reason
+
+
+def acting(rec: UserRecord | None) -> Actor | str:
+    """What page writes pass to the store: the signed-in account (a store without accounts takes no name)."""
+    return rec.actor() if rec is not None else ""
+
+
+def may(rec: UserRecord | None, action: Action) -> bool:
+    """Whether to show the controls for ``action``: signed in with a role that allows it.
+
+    The store checks again on every write; hiding a control is only for the reader's sake.
+    """
+    return rec is not None and allows(rec.actor(), action)
+
+
+def account_sidebar(lang: str) -> UserRecord | None:
+    """The sidebar's account line (who is signed in, sign-out) or a sign-in hint; returns the account."""
+    rec = signed_in()
+    if flash := st.session_state.pop("auth_flash", None):
+        st.sidebar.info(t(flash, lang, minutes=roles.IDLE_MINUTES) if flash == "auth.idle_out" else t(flash, lang))
+    if rec is not None:
+        st.sidebar.caption(t("auth.signed_in_as", lang, name=md_text(rec.display_name),
+                                  role=t(f"role.{rec.role.value}", lang)))
+        if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    return rec
+
+
+def require_editor(lang: str) -> UserRecord | None:
+    """Stop the page unless someone is signed in (once accounts exist); a store without accounts: read-only stop."""
+    if not has_accounts():
+        st.info(t("auth.no_accounts", lang))
+        st.stop()
+    rec = signed_in()
+    if rec is None:
+        st.info(t("auth.needed", lang))
+        st.page_link("pages/signin.py", label=t("auth.nav", lang), icon=":material/login:")
+        st.stop()
+    return rec
+

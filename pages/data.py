@@ -14,10 +14,11 @@ from geo.analysis import units
 from geo.ingest import imports, layer_import
 from geo.ingest.records import blank_project, validate_record
 from geo.ingest.validate import DataError
-from geo.model import schema
-from geo.output.exports import export_data
+from geo.model import roles, schema
+from geo.model.roles import Action
+from geo.output.exports import audit_export, export_data
 from geo.storage.layer_commit import commit_layer
-from geo.storage.records import ConflictError, default_user
+from geo.storage.records import ConflictError, KeyedRefusal
 from geo.storage.store import default_store
 from geo.text.i18n import t
 from geo.text.provenance_text import provenance_lines
@@ -25,14 +26,20 @@ from geo.text.safe import md_fill, md_text
 from pages import _shared
 
 lang = _shared.lang()
+account = _shared.require_editor(lang)  # once accounts exist this page needs a sign-in; a fresh install: read-only
 ds = _shared.dataset()
 store = default_store()
+user = _shared.acting(account)  # the store checks this account's role on every write, whatever is shown here
+can_edit = _shared.may(account, Action.EDIT_PROJECT)
+can_delete = _shared.may(account, Action.DELETE_PROJECT)
+mine = set(account.communes) if account is not None and account.role in roles.SCOPED_ROLES else None
 
 st.title(t("data.heading", lang))
 st.caption(md_fill("data.intro", lang, path=store.location()))
 _shared.provenance_banner(ds, lang)
-user = st.sidebar.text_input(t("data.user", lang), key="data_user", placeholder=default_user()).strip()
 names = _shared.commune_names(ds, lang)
+if not can_edit:
+    st.info(t("auth.read_only_role", lang))
 
 
 def show_problems(problems, header_key: str, labels: bool) -> None:
@@ -77,10 +84,11 @@ tab_projects, tab_import, tab_layer, tab_export, tab_log = st.tabs([
 # --- projects: form, conflict, delete, history ------------------------------------------------------
 with tab_projects:
     NEW = "__new__"
-    labels = dict(zip(ds.projects["project_id"], ds.projects["name_vi"]))
+    shown_projects = ds.projects if mine is None else ds.projects[ds.projects["commune_code"].isin(mine)]
+    labels = dict(zip(shown_projects["project_id"], shown_projects["name_vi"]))
     if nxt := st.session_state.pop("data_pid_next", None):
         st.session_state["data_pid"] = nxt
-    pid = st.selectbox(t("data.pick", lang), [NEW, *labels], key="data_pid",
+    pid = st.selectbox(t("data.pick", lang), [NEW, *labels] if can_edit else list(labels), key="data_pid",
                        format_func=lambda k: t("data.new", lang) if k == NEW else f"{k} — {labels[k]}")
     # The form shows the version the user opened (kept across reruns), so a save made meanwhile by
     # someone else is detected as a conflict instead of silently replacing the form's content.
@@ -95,57 +103,68 @@ with tab_projects:
     if rec:
         st.caption(t("data.revision", lang, rev=rev))
     k = f"{pid}_{rev}"
-    # Outside the form so that choosing a version reruns and the commune list follows it.
-    versions = list(schema.UNIT_VERSIONS)
-    version = st.selectbox(imports.field_label("unit_version", lang), versions, key=f"unit_version_{k}",
-                           index=versions.index(base["unit_version"]) if base["unit_version"] in versions else 0,
-                           format_func=lambda v: schema.UNIT_VERSIONS[v](lang), help=t("data.unit_version_help", lang))
-    old_codes, new_codes = ds.communes["code"].tolist(), ds.units_2025["code"].tolist()
-    codes = new_codes if version == "2025" else old_codes
-    unit_names = names if version == "2021" else units.unit_table(ds, version)["full_name"].to_dict()
-    with st.form(f"project_form_{k}"):
-        c1, c2 = st.columns(2)
-        f = {}
-        f["project_id"] = c1.text_input(imports.field_label("project_id", lang), base["project_id"],
-                                        disabled=rec is not None)
-        f["name_vi"] = c1.text_input(imports.field_label("name_vi", lang), base["name_vi"])
-        f["name_en"] = c1.text_input(imports.field_label("name_en", lang), base["name_en"])
-        f["description"] = c1.text_area(imports.field_label("description", lang), base["description"])
-        f["commune_code"] = c2.selectbox(imports.field_label("commune_code", lang), codes,
-                                         index=codes.index(base["commune_code"]) if base["commune_code"] in codes else 0,
-                                         format_func=lambda c: f"{unit_names.get(c, c)} ({c})")
-        areas = list(schema.CONTENT_AREAS)
-        f["content_area"] = c2.selectbox(imports.field_label("content_area", lang), areas,
-                                         index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
-                                         format_func=lambda a: schema.content_area_label(a, lang))
-        statuses = [s.key for s in schema.STATUSES]
-        f["status"] = c2.selectbox(imports.field_label("status", lang), statuses,
-                                   index=statuses.index(base["status"]) if base["status"] in statuses else 0,
-                                   format_func=lambda s: schema.STATUS_BY_KEY[s](lang))
-        lo, hi = schema.SANE_YEARS
-        f["start_year"] = c2.number_input(imports.field_label("start_year", lang), lo, hi,
-                                          base["start_year"] or schema.PLAN_YEARS[1], step=1)
-        f["end_year"] = c2.number_input(imports.field_label("end_year", lang), lo, hi,
-                                        base["end_year"] or schema.PLAN_YEARS[1], step=1)
-        f["lead_agency"] = c1.text_input(imports.field_label("lead_agency", lang), base["lead_agency"])
-        f["donor"] = c1.text_input(imports.field_label("donor", lang), base["donor"])
-        f["lon"] = c2.text_input(imports.field_label("lon", lang), "" if base["lon"] is None else str(base["lon"]))
-        f["lat"] = c2.text_input(imports.field_label("lat", lang), "" if base["lat"] is None else str(base["lat"]))
-        qualities = [q.value for q in schema.Quality]
-        f["quality"] = c2.selectbox(imports.field_label("quality", lang), qualities,
-                                    index=qualities.index(base["quality"] if base["quality"] in qualities else schema.NEW_PROJECT_QUALITY.value),
-                                    format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
-        st.markdown(f"**{t('data.lines', lang)}**")
-        edited = st.data_editor(
-            pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS]), num_rows="dynamic", width="stretch",
-            key=f"lines_{k}", column_config={
-                "source": st.column_config.SelectboxColumn(
-                    imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
-                    required=True),
-                **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1, format="%d")
-                   for c in schema.MONEY_COLUMNS}})
-        allow_over = st.checkbox(t("data.allow_over", lang))
-        submitted = st.form_submit_button(t("data.save", lang), type="primary")
+    submitted = False
+    if not can_edit:  # a viewer reads the project as a table: no edit control at all
+        if rec is not None:
+            st.dataframe(state_frame({"project": rec.project, "funding": rec.funding}), hide_index=True,
+                         width="stretch")
+    else:
+        # Outside the form so that choosing a version reruns and the commune list follows it.
+        versions = list(schema.UNIT_VERSIONS)
+        version = st.selectbox(imports.field_label("unit_version", lang), versions, key=f"unit_version_{k}",
+                               index=versions.index(base["unit_version"]) if base["unit_version"] in versions else 0,
+                               format_func=lambda v: schema.UNIT_VERSIONS[v](lang), help=t("data.unit_version_help", lang))
+        old_codes, new_codes = ds.communes["code"].tolist(), ds.units_2025["code"].tolist()
+        codes = new_codes if version == "2025" else old_codes
+        if mine is not None:  # a commune editor chooses among their own communes (the store refuses any other)
+            codes = [c for c in codes if c in mine] or codes
+        unit_names = names if version == "2021" else units.unit_table(ds, version)["full_name"].to_dict()
+        with st.form(f"project_form_{k}"):
+            c1, c2 = st.columns(2)
+            f = {}
+            f["project_id"] = c1.text_input(imports.field_label("project_id", lang), base["project_id"],
+                                            disabled=rec is not None)
+            f["name_vi"] = c1.text_input(imports.field_label("name_vi", lang), base["name_vi"])
+            f["name_en"] = c1.text_input(imports.field_label("name_en", lang), base["name_en"])
+            f["description"] = c1.text_area(imports.field_label("description", lang), base["description"])
+            f["commune_code"] = c2.selectbox(imports.field_label("commune_code", lang), codes,
+                                             index=codes.index(base["commune_code"]) if base["commune_code"] in codes else 0,
+                                             format_func=lambda c: f"{unit_names.get(c, c)} ({c})")
+            areas = list(schema.CONTENT_AREAS)
+            f["content_area"] = c2.selectbox(imports.field_label("content_area", lang), areas,
+                                             index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
+                                             format_func=lambda a: schema.content_area_label(a, lang))
+            statuses = [s.key for s in schema.STATUSES]
+            if mine is not None:  # commune editors propose; the district takes the later steps (the store checks)
+                statuses = [s for s in statuses if s in roles.EDITOR_STATUSES or s == base["status"]]
+            f["status"] = c2.selectbox(imports.field_label("status", lang), statuses,
+                                       index=statuses.index(base["status"]) if base["status"] in statuses else 0,
+                                       format_func=lambda s: schema.STATUS_BY_KEY[s](lang))
+            lo, hi = schema.SANE_YEARS
+            f["start_year"] = c2.number_input(imports.field_label("start_year", lang), lo, hi,
+                                              base["start_year"] or schema.PLAN_YEARS[1], step=1)
+            f["end_year"] = c2.number_input(imports.field_label("end_year", lang), lo, hi,
+                                            base["end_year"] or schema.PLAN_YEARS[1], step=1)
+            f["lead_agency"] = c1.text_input(imports.field_label("lead_agency", lang), base["lead_agency"])
+            f["donor"] = c1.text_input(imports.field_label("donor", lang), base["donor"])
+            f["lon"] = c2.text_input(imports.field_label("lon", lang), "" if base["lon"] is None else str(base["lon"]))
+            f["lat"] = c2.text_input(imports.field_label("lat", lang), "" if base["lat"] is None else str(base["lat"]))
+            qualities = [q.value for q in schema.Quality]
+            f["quality"] = c2.selectbox(imports.field_label("quality", lang), qualities,
+                                        index=qualities.index(base["quality"] if base["quality"] in qualities else schema.NEW_PROJECT_QUALITY.value),
+                                        format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
+            st.markdown(f"**{t('data.lines', lang)}**")
+            edited = st.data_editor(
+                pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS]), num_rows="dynamic", width="stretch",
+                key=f"lines_{k}", column_config={
+                    "source": st.column_config.SelectboxColumn(
+                        imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
+                        required=True),
+                    **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1, format="%d")
+                       for c in schema.MONEY_COLUMNS}})
+            change_note = st.text_input(t("data.note", lang), key=f"note_{k}")
+            allow_over = st.checkbox(t("data.allow_over", lang))
+            submitted = st.form_submit_button(t("data.save", lang), type="primary")
     if submitted:
         project = {**f, "lon": f["lon"] or None, "lat": f["lat"] or None, "unit_version": version}
         new_lines = [r for r in edited.to_dict("records") if r.get("source")]
@@ -155,9 +174,9 @@ with tab_projects:
         else:
             try:
                 if rec is None:
-                    saved = store.create_project(project, new_lines, user, allow_over)
+                    saved = store.create_project(project, new_lines, user, allow_over, note=change_note)
                 else:
-                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over)
+                    saved = store.update_project(pid, project, new_lines, rev, user, allow_over, note=change_note)
                 st.session_state["data_opened"] = {"pid": saved.project["project_id"], "rec": saved}
                 st.session_state["data_flash"] = md_fill("data.saved", lang, pid=saved.project["project_id"],
                                                            rev=saved.revision)
@@ -166,6 +185,8 @@ with tab_projects:
                 st.rerun()
             except ConflictError as err:
                 st.session_state["data_conflict"] = err
+            except KeyedRefusal as err:  # the store refused this account (role, commune): one sentence
+                st.error(err.text(lang, quote=md_text))
             except DataError as err:  # a bad field, or a store that refused the write (full disk, read-only)
                 if err.problems:
                     field_errors(err.problems)
@@ -180,13 +201,14 @@ with tab_projects:
         b.markdown(f"**{t('data.conflict_theirs', lang)}**")
         b.dataframe(state_frame({"project": conflict.theirs.project, "funding": conflict.theirs.funding}
                                 if conflict.theirs else None), hide_index=True, width="stretch")
-        if a.button(t("data.keep_mine", lang), key="keep_mine"):
-            mine = conflict.mine
+        if can_edit and a.button(t("data.keep_mine", lang), key="keep_mine"):
+            kept = conflict.mine
             if conflict.theirs is None:
-                saved = store.create_project(mine["project"], mine["funding"], user, allow_overcommit=True)
+                saved = store.create_project(kept["project"], kept["funding"], user, allow_overcommit=True,
+                                             note=st.session_state.get(f"note_{k}", ""))
             else:
-                saved = store.update_project(pid, mine["project"], mine["funding"], conflict.theirs.revision, user,
-                                             allow_overcommit=True)
+                saved = store.update_project(pid, kept["project"], kept["funding"], conflict.theirs.revision, user,
+                                             allow_overcommit=True, note=st.session_state.get(f"note_{k}", ""))
             st.session_state["data_opened"] = {"pid": pid, "rec": saved}
             del st.session_state["data_conflict"]
             st.rerun()
@@ -197,7 +219,7 @@ with tab_projects:
     if flash := st.session_state.pop("data_flash", None):
         st.success(flash)
 
-    if rec is not None:
+    if rec is not None and can_delete:
         with st.expander(t("data.delete", lang)):
             sure = st.checkbox(t("data.delete_confirm", lang), key=f"del_sure_{k}")
             if st.button(t("data.delete", lang), disabled=not sure, key=f"del_{k}"):
@@ -222,7 +244,7 @@ with tab_projects:
             choice = st.selectbox(t("data.restore_pick", lang), list(versions)[::-1], key=f"restore_pick_{k}",
                                   format_func=lambda v: t(f"data.version_{v[1]}", lang, id=v[0]))
             st.dataframe(state_frame(versions[choice]), hide_index=True, width="stretch")
-            if st.button(t("data.restore", lang), key=f"restore_{k}"):
+            if can_edit and st.button(t("data.restore", lang), key=f"restore_{k}"):
                 current = store.get_project(pid)
                 try:
                     saved = store.restore(pid, choice[0], current.revision if current else None, user, choice[1])
@@ -232,6 +254,8 @@ with tab_projects:
                 except ConflictError as err:
                     st.session_state["data_conflict"] = err
                     st.rerun()
+                except KeyedRefusal as err:
+                    st.error(err.text(lang, quote=md_text))
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _template_bytes(version: str) -> bytes:
@@ -240,10 +264,13 @@ def _template_bytes(version: str) -> bytes:
 
 # --- import projects ------------------------------------------------------------------------------------
 with tab_import:
+    if not can_edit:
+        st.info(t("auth.read_only_role", lang))
     st.download_button(t("data.template", lang), _template_bytes(store.version()), "mau_nhap_du_an.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.caption(t("data.template_help", lang, mb=imports.MAX_BYTES // 2**20))
-    upload = st.file_uploader(t("data.upload_table", lang), type=["csv", "txt", "xlsx"], key="data_table_upload")
+    upload = st.file_uploader(t("data.upload_table", lang), type=["csv", "txt", "xlsx"], key="data_table_upload",
+                              disabled=not can_edit)
     if upload is not None:
         cache = st.session_state.get("data_import")
         if cache is None or cache[0] != upload.file_id:
@@ -274,6 +301,8 @@ with tab_import:
                     counts = store.apply_projects(pre.records, pre.base_revisions, user, f"import {pre.file}",
                                                   allow_overcommit=over_ok)
                     st.session_state["data_import_done"] = (True, t("data.imported", lang, **counts))
+                except KeyedRefusal as err:
+                    st.session_state["data_import_done"] = (False, err.text(lang, quote=md_text))
                 except DataError as err:
                     st.session_state["data_import_done"] = (False, err.text(lang, quote=md_text))
                 except ConflictError as err:
@@ -286,10 +315,12 @@ with tab_import:
 
 # --- import a layer -----------------------------------------------------------------------------------
 with tab_layer:
+    if not _shared.may(account, Action.REPLACE_LAYER):
+        st.info(t("admin.only_layers", lang))
     kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
                         format_func=lambda k: t(f"data.kind.{k}", lang))
     layer_file = st.file_uploader(t("data.upload_layer", lang), type=["geojson", "json", "zip", "gpkg", "kml", "kmz"],
-                                  key="data_layer_upload")
+                                  key="data_layer_upload", disabled=not _shared.may(account, Action.REPLACE_LAYER))
     crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]
     crs = st.selectbox(t("data.crs", lang), crs_options, key="layer_crs",
                        format_func=lambda c: t("data.crs_auto", lang) if not c else c)
@@ -329,6 +360,8 @@ with tab_layer:
                         st.session_state["data_layer_done"] = t("data.layer_done", lang,
                                                                   summary=summary.text(lang, quote=md_text))
                         st.rerun()
+                    except KeyedRefusal as err:
+                        st.error(err.text(lang, quote=md_text))
                     except DataError as err:
                         field_errors(err.problems, provenance=True)
     if done := st.session_state.pop("data_layer_done", None):
@@ -365,9 +398,25 @@ with tab_log:
             for e in log]), hide_index=True, width="stretch")
         present = set(ds.projects["project_id"])
         gone = {e.project_id: e.id for e in log if e.action == "delete" and e.project_id not in present}
-        if gone:
+        if gone and can_edit:
             back = st.selectbox(t("data.deleted_pick", lang), list(gone), key="restore_deleted_pick")
             if st.button(t("data.restore", lang), key="restore_deleted"):
-                store.restore(back, gone[back], None, user)
-                st.session_state["data_flash"] = t("data.restored", lang, id=gone[back])
-                st.rerun()
+                try:
+                    store.restore(back, gone[back], None, user)
+                    st.session_state["data_flash"] = t("data.restored", lang, id=gone[back])
+                    st.rerun()
+                except KeyedRefusal as err:
+                    st.error(err.text(lang, quote=md_text))
+    if _shared.may(account, Action.EXPORT_AUDIT):
+        st.markdown("**" + t("audit.heading", lang) + "**")
+        a1, a2 = st.columns(2)
+        start = a1.date_input(t("audit.from", lang), value=None, key="audit_from")
+        end = a2.date_input(t("audit.to", lang), value=None, key="audit_to")
+        entries = audit_export.entries_between(store, start, end)
+        st.caption(t("audit.count", lang, n=len(entries)))
+        d1, d2 = st.columns(2)
+        d1.download_button(t("audit.download_csv", lang), audit_export.to_csv(entries, lang), "nhat_ky_thay_doi.csv",
+                           "text/csv", key="audit_csv")
+        d2.download_button(t("audit.download_xlsx", lang), audit_export.to_xlsx(entries, lang),
+                           "nhat_ky_thay_doi.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit_xlsx")

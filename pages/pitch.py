@@ -12,10 +12,11 @@ from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
+from geo.model.roles import Action
 from geo.output.pitch import build, explain, tables
 from geo.output.pitch import pack as pitch
 from geo.storage.donors import load_profiles
-from geo.storage.records import ConflictError
+from geo.storage.records import ConflictError, KeyedRefusal
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
@@ -176,7 +177,9 @@ if st.session_state.get("present"):
 st.title(t("pitch.heading", lang))
 st.caption(t("pitch.intro", lang))
 _shared.provenance_banner(ds, lang)
-editable = store.editable
+account = _shared.signed_in()
+editable = store.editable and _shared.may(account, Action.EDIT_DONORS)  # the store checks the role again
+user = _shared.acting(account)
 tab_profiles, tab_match, tab_pack = st.tabs(
     [t("pitch.tab_profiles", lang), t("pitch.tab_matching", lang), t("pitch.tab_pack", lang)])
 
@@ -185,11 +188,12 @@ with tab_profiles:
     table = tables.profiles_table(profs.values(), lang)
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(md_text(provenance_line(ds.provenance["donors"], lang)) if "donors" in ds.provenance else "")
-    if not editable:
+    if not store.editable:
         st.info(t("pitch.read_only", lang))
+    elif not editable:
+        st.caption(t("pitch.sign_in_to_edit", lang))
     else:
         st.subheader(t("pitch.edit_heading", lang))
-        user = st.text_input(t("pitch.your_name", lang), key="pitch_user", placeholder=t("pitch.your_name_hint", lang))
         if flash := st.session_state.pop("pitch_flash", None):
             st.success(flash)
         if "edit_donor_next" in st.session_state:  # set by a save/delete in the previous run
@@ -237,7 +241,7 @@ with tab_profiles:
                 st.session_state["edit_donor_next"] = out.donor["donor_id"]
                 profiles.clear()
                 st.rerun()
-            except DataError as err:
+            except DataError as err:  # a refused role too (one sentence)
                 _shared.show_data_error(err, lang)
             except ConflictError as err:
                 st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
@@ -252,6 +256,8 @@ with tab_profiles:
                     st.rerun()
                 except ConflictError as err:
                     st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
+                except KeyedRefusal as err:
+                    st.error(err.text(lang, quote=md_text))
             with c2.expander(t("pitch.delete", lang)):
                 sure = st.checkbox(t("pitch.delete_confirm", lang), key=f"del_sure_{k}")
                 if st.button(t("pitch.delete", lang), disabled=not sure, key=f"del_{k}"):
@@ -263,6 +269,8 @@ with tab_profiles:
                         st.rerun()
                     except ConflictError as err:
                         st.error(md_fill("pitch.conflict", lang, error=err.text(lang)))
+                    except KeyedRefusal as err:
+                        st.error(err.text(lang, quote=md_text))
             entries = store.donor_history(pick)
             with st.expander(t("pitch.history", lang)):
                 if entries:

@@ -179,6 +179,31 @@ def offline_browser():
             b.close()
 
 
+# --- accounts (issue 15) -----------------------------------------------------------------
+@pytest.fixture
+def signed_in(atlas_data_dir):
+    """``signed_in(role="admin", communes=(), login=None, display_name="")``: an account in the test's store
+    and the session state of a page signed in as it, for ``app_page(page, lang, **signed_in())``.
+
+    Once a store has an account, the data page and every edit control need a sign-in; this is that sign-in
+    (the sign-in page itself is tested through its form in tests/test_accounts_pages.py).
+    """
+    import time
+
+    from geo.storage.accounts import new_session
+    from geo.storage.store import default_store
+    from tests.helpers import add_account
+
+    def sign_in(role: str = "admin", communes: tuple[str, ...] = (), login: str | None = None,
+                display_name: str = "") -> dict:
+        store = default_store()
+        name = login or f"{role.replace('_', '-')}1"
+        rec = store.get_user(name) or add_account(store, name, role, communes, display_name=display_name)
+        return {"auth": new_session(rec, time.time())}
+
+    return sign_in
+
+
 # --- Streamlit AppTest ------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def app_page():

@@ -46,6 +46,17 @@ from geo.text import i18n
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ID = "TD-XSS"
+#: The password of every test account (long enough for the policy; never a shipped value).
+PASSWORD = "test-Passw0rd-long"
+
+
+def add_account(store, login: str = "admin1", role: str = "admin", communes: tuple[str, ...] = (), *,
+                display_name: str = "", by=None):
+    """An account in ``store`` (by the console unless ``by`` names an admin); returns its UserRecord."""
+    from geo.storage.accounts import console_actor
+
+    return store.add_user(login, PASSWORD, role, display_name=display_name, communes=communes,
+                          by=console_actor() if by is None else by)
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -406,3 +417,15 @@ def wait_app_idle(page, timeout: float = 60_000, settle_ms: int = 400) -> None:
         timeout=timeout,
         polling=100,
     )
+
+
+def browser_sign_in(page, base_url: str, login: str = "admin1", password: str = PASSWORD) -> None:
+    """Sign in through the Vietnamese sign-in page of a running app, as a person would (the session then lives
+    in this browser tab: move on by clicking the navigation, a new page load is a new, signed-out session)."""
+    page.goto(base_url + "/signin")
+    wait_app_idle(page)
+    page.get_by_label("Tên đăng nhập", exact=True).fill(login)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đã đăng nhập").first.wait_for()
+    wait_app_idle(page)

@@ -244,16 +244,20 @@ def test_cli_in_vietnamese_prints_vietnamese_and_english_by_default(tmp_path, ca
     assert err.startswith("error: ") and f"bad.csv, row 2, column 'Xã, thị trấn': {HANOI_EN}" in err
 
 
-def page(app_page, lang: str) -> AppTest:
-    """The data page (``app_page`` fixture), which must render without an exception."""
-    at = app_page("pages/data.py", lang)
-    assert not at.exception, at.exception
-    return at
+@pytest.fixture
+def page(app_page, signed_in):
+    """``page(lang)``: the data page signed in as an admin, which must render without an exception."""
+    def open_page(lang: str) -> AppTest:
+        at = app_page("pages/data.py", lang, **signed_in())
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
 
 
 @pytest.mark.parametrize("lang, expected, other", [("vi", HANOI_VI, HANOI_EN), ("en", HANOI_EN, HANOI_VI)])
-def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(app_page, lang, expected, other, store):
-    at = page(app_page, lang)
+def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(page, lang, expected, other, store):
+    at = page(lang)
     bad = csv_text([row(commune="Hà Nội")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
@@ -263,8 +267,8 @@ def test_data_page_import_shows_the_unknown_commune_in_the_ui_language(app_page,
     assert expected in shown and other not in shown
 
 
-def test_data_page_form_errors_are_vietnamese_in_vietnamese(app_page, store):
-    at = page(app_page, "vi")
+def test_data_page_form_errors_are_vietnamese_in_vietnamese(page, store):
+    at = page("vi")
     label = lambda c: COLUMN_LABELS[c]("vi")  # noqa: E731
     next(e for e in at.text_input if e.label == label("project_id")).set_value("NEW-9")
     next(e for e in at.number_input if e.label == label("start_year")).set_value(2025)

@@ -160,8 +160,8 @@ def test_data_cli_lines_follow_lang(tmp_path, store, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(app_page, lang, store):
-    at = app_page("pages/data.py", lang)
+def test_data_page_layer_notes_matches_and_summary_in_the_ui_language(app_page, lang, store, signed_in):
+    at = app_page("pages/data.py", lang, **signed_in())
     at.selectbox(key="layer_crs").set_value("EPSG:4756")
     at.file_uploader(key="data_layer_upload").set_value(("two.geojson", two_communes_geojson(),
                                                          "application/geo+json")).run()

@@ -13,11 +13,15 @@ from geo.text.i18n import t
 from tests.helpers import csv_text, row
 
 
-def page(app_page, lang: str = "en") -> AppTest:
-    """The data page (``app_page`` fixture), which must render without an exception."""
-    at = app_page("pages/data.py", lang)
-    assert not at.exception, at.exception
-    return at
+@pytest.fixture
+def page(app_page, signed_in):
+    """``page(lang)``: the data page signed in as an admin (``admin1``), which must render without an exception."""
+    def open_page(lang: str = "en") -> AppTest:
+        at = app_page("pages/data.py", lang, **signed_in())
+        assert not at.exception, at.exception
+        return at
+
+    return open_page
 
 
 def by_label(elements, label):
@@ -29,17 +33,17 @@ def save(at: AppTest) -> AppTest:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_page_renders_with_tabs_and_honesty_banner(app_page, lang):
-    at = page(app_page, lang)
+def test_page_renders_with_tabs_and_honesty_banner(page, lang):
+    at = page(lang)
     assert at.title[0].value == t("data.heading", lang)
     assert len(at.tabs) == 5
     assert any(t("common.notice_illustrative", lang, layers="")[:20] in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_validation_error_names_the_field_and_writes_nothing(app_page, lang, store):
+def test_validation_error_names_the_field_and_writes_nothing(page, lang, store):
     v0 = store.version()
-    at = page(app_page, lang)
+    at = page(lang)
     by_label(at.text_input, COLUMN_LABELS["project_id"](lang)).set_value("NEW-9")
     # name left empty; end year before start year
     by_label(at.number_input, COLUMN_LABELS["start_year"](lang)).set_value(2025)
@@ -52,27 +56,26 @@ def test_validation_error_names_the_field_and_writes_nothing(app_page, lang, sto
     assert store.version() == v0 and store.get_project("NEW-9") is None
 
 
-def test_new_project_is_saved_and_logged_with_the_typed_user(app_page, store):
-    at = page(app_page, "en")
-    at.sidebar.text_input[0].set_value("Nguyễn Thị Lan")
+def test_new_project_is_saved_and_logged_with_the_signed_in_account(page, store):
+    at = page("en")
     by_label(at.text_input, "Project ID").set_value("NEW-9")
     by_label(at.text_input, "Name (Vietnamese)").set_value("<b>Nhà</b> văn hóa bản")
     at = save(at)
     assert not at.exception and not at.error
     rec = store.get_project("NEW-9")
     assert rec.project["name_vi"] == "<b>Nhà</b> văn hóa bản"  # stored as typed
-    assert store.history("NEW-9")[0].user == "Nguyễn Thị Lan"
+    assert store.history("NEW-9")[0].user == "admin1"  # the signed-in account, not a typed name
     # User text is never rendered as markdown/HTML on the page.
     assert not any("<b>Nhà</b>" in m.value for m in at.markdown)
 
 
-def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(app_page, store):
-    at = page(app_page, "en")
+def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(page, store):
+    at = page("en")
     at.selectbox(key="data_pid").set_value("TD-001").run()
     by_label(at.text_input, "Donor").set_value("Mine")
     # Meanwhile another session saves TD-001.
     rec = store.get_project("TD-001")
-    store.update_project("TD-001", dict(rec.project, donor="Theirs"), rec.funding, rec.revision, "Other")
+    store.update_project("TD-001", dict(rec.project, donor="Theirs"), rec.funding, rec.revision, "admin1")
     at = save(at)
     assert any(t("data.conflict", "en") in w.value for w in at.warning)
     tables = [d.value for d in at.dataframe]
@@ -83,10 +86,10 @@ def test_conflicting_edit_shows_both_versions_and_lets_the_user_choose(app_page,
     assert store.get_project("TD-001").project["donor"] == "Mine"
 
 
-def test_history_restores_an_earlier_version(app_page, store):
+def test_history_restores_an_earlier_version(page, store):
     rec = store.get_project("TD-004")
     store.update_project("TD-004", dict(rec.project, name_vi="Tên sai"), rec.funding, rec.revision, "Lan")
-    at = page(app_page, "en")
+    at = page("en")
     at.selectbox(key="data_pid").set_value("TD-004").run()
     at.selectbox(key="restore_pick_TD-004_2").set_value(store.versions("TD-004")[0][:2]).run()
     at = by_label(at.button, t("data.restore", "en")).click().run()
@@ -95,9 +98,9 @@ def test_history_restores_an_earlier_version(app_page, store):
     assert [e.action for e in store.history("TD-004")] == ["update", "update"]
 
 
-def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(app_page, store):
+def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(page, store):
     v0 = store.version()
-    at = page(app_page, "en")
+    at = page("en")
     bad = csv_text([row(pid="IM-1", commune="Hà Nội"), row(pid="IM-2", need="-5")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
@@ -109,8 +112,8 @@ def test_import_preview_lists_problems_by_row_and_column_and_writes_nothing(app_
     assert store.version() == v0
 
 
-def test_import_writes_only_after_confirm(app_page, store):
-    at = page(app_page, "en")
+def test_import_writes_only_after_confirm(page, store):
+    at = page("en")
     good = csv_text([row(pid="IM-1"), row(pid="IM-2", commune="Nà Tăm")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
     assert not at.exception and not at.error
@@ -122,9 +125,9 @@ def test_import_writes_only_after_confirm(app_page, store):
     assert any("2 created" in s.value for s in at.success)
 
 
-def test_layer_upload_without_crs_asks_for_the_grid(app_page, store):
+def test_layer_upload_without_crs_asks_for_the_grid(page, store):
     ds = store.load()
-    at = page(app_page, "en")
+    at = page("en")
     metric = ds.communes[["code", "geometry"]].to_crs("EPSG:9205")
     # GeoJSON in metres without a "crs" member: readers assume degrees, which is wrong.
     data = json.dumps(json.loads(metric.to_json()) | {"crs": None}).encode()
@@ -136,22 +139,22 @@ def test_layer_upload_without_crs_asks_for_the_grid(app_page, store):
     assert any(b.label == t("data.confirm_layer", "en") for b in at.button)
 
 
-def test_export_tab_offers_a_download(app_page):
-    at = page(app_page, "en")
+def test_export_tab_offers_a_download(page):
+    at = page("en")
     assert not at.exception
     assert any(d.label == t("data.download", "en") for d in at.get("download_button"))
 
 
-def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(app_page, store):
+def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(page, store):
     """Someone else creates the same project between preview and confirm: the import is refused."""
-    at = page(app_page, "en")
+    at = page("en")
     good = csv_text([row(pid="IM-9")]).encode()
     at.file_uploader(key="data_table_upload").set_value(("good.csv", good, "text/csv")).run()
     rec = row(pid="IM-9")
     project = {k: rec[k] for k in ("project_id", "name_vi", "name_en", "description", "content_area", "status",
                                    "start_year", "end_year", "lead_agency", "donor", "quality")}
     project.update(commune_code="03424", content_area=1, start_year=2024, end_year=2025, lon=None, lat=None)
-    store.create_project(project, [{"source": "ngo", "need": 5, "committed": 0, "disbursed": 0}], "other")
+    store.create_project(project, [{"source": "ngo", "need": 5, "committed": 0, "disbursed": 0}], "admin1")
     v_before = store.version()
     at = by_label(at.button, t("data.confirm_import", "en")).click().run()
     assert not at.exception

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import streamlit_server, wait_app_idle
+from tests.helpers import add_account, browser_sign_in, streamlit_server, wait_app_idle
 from tests.test_hostile_uploads import vrt_csv
 from tests.test_text_is_text import IMAGE, TAG, plant
 
@@ -46,14 +46,16 @@ def test_planted_markdown_shows_as_text_and_requests_nothing(planted_app, offlin
     assert IMAGE in body and TAG in body
 
 
-def test_disguised_vrt_upload_is_refused_in_the_browser(planted_app, offline_browser, tmp_path):
+def test_disguised_vrt_upload_is_refused_in_the_browser(planted_app, offline_browser, tmp_path, store):
     marker = f"ATLAS-SECRET-{uuid.uuid4().hex[:10]}"
     secret = tmp_path / "secret.csv"
     secret.write_text(f"id,name\n1,{marker}\n")
     upload = tmp_path / "ranh_gioi.geojson"
     upload.write_bytes(vrt_csv(secret, "http://127.0.0.1:9"))
     page = offline_browser.page
-    page.goto(planted_app + "/data")
+    add_account(store, "admin1")  # uploading a layer needs an administrator's sign-in
+    browser_sign_in(page, planted_app)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Quản lý dữ liệu").click()
     wait_app_idle(page)
     page.get_by_role("tab", name="Nhập lớp bản đồ").click()
     inputs = page.locator('input[type="file"]')

@@ -86,3 +86,21 @@ def test_pages_and_cli_read_the_store(store, capsys):
 def test_store_path_is_inside_the_test_dir(atlas_data_dir):
     # Guard: no test ever writes into the user's home.
     assert Path(default_store().path).is_relative_to(atlas_data_dir)
+
+
+def test_a_schema_3_store_gets_the_accounts_table_and_stays_single_user(store):
+    """Issue 15: a store from before accounts opens upgraded, with no account, so writes by name still work."""
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Irish Aid"), rec.funding, rec.revision, "Lan")
+    con = sqlite3.connect(store.path)
+    con.execute("DROP TABLE atlas_users")
+    con.execute("UPDATE atlas_meta SET value='3' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    reopened = GpkgStore(store.path)
+    assert reopened.has_users() is False  # opening migrates
+    assert reopened.get_project("TD-001").project["donor"] == "Irish Aid"
+    log = reopened.audit_log(1)[0]
+    assert log.action == "migrate" and "accounts" in log.note and log.note.startswith("schema 3 → 4")
+    reopened.create_project(_project(), LINES, "Lan")
+    assert reopened.history("NEW-1")[0].user == "Lan"

@@ -215,6 +215,24 @@ def test_a_database_of_a_schema_it_cannot_use_is_refused_and_kept(postgis_url, f
     assert _sql(postgis_url, "SELECT value FROM atlas_meta WHERE key='schema_version'") == [(found,)]
 
 
+def test_a_schema_3_database_gets_the_accounts_table_on_open(postgis_url):
+    """Issue 15: the numbered step 4 adds the accounts table, user data kept, logged as ``migrate``."""
+    from geo.storage import postgis_store
+
+    store = postgis_store.PostgisStore(postgis_url)
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Irish Aid"), rec.funding, rec.revision, "Lan")
+    _sql(postgis_url, "DROP TABLE atlas_users")
+    _sql(postgis_url, "UPDATE atlas_meta SET value='3' WHERE key='schema_version'")
+    postgis_store.dispose(postgis_url)  # as a new app process would
+    reopened = postgis_store.PostgisStore(postgis_url)
+    assert reopened.has_users() is False
+    assert reopened.get_project("TD-001").project["donor"] == "Irish Aid"
+    log = reopened.audit_log(1)[0]
+    assert log.action == "migrate" and log.note.startswith("schema 3 → 4") and "accounts" in log.note
+    assert _sql(postgis_url, "SELECT value FROM atlas_meta WHERE key='schema_version'") == [("4",)]
+
+
 def test_geopackage_content_moves_to_postgis_unchanged(store, postgis_url):
     from geo.storage.postgis_store import PostgisStore
 

@@ -222,8 +222,8 @@ def _select(at: AppTest, label: str):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_data_page_saves_a_project_in_a_new_unit(app_page, store, lang):
-    at = app_page("pages/data.py", lang)
+def test_data_page_saves_a_project_in_a_new_unit(app_page, store, lang, signed_in):
+    at = app_page("pages/data.py", lang, **signed_in())
     version = _select(at, imports.field_label("unit_version", lang))
     assert version.options == [v(lang) for v in schema.UNIT_VERSIONS.values()]
     ds = store.load()

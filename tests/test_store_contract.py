@@ -25,10 +25,12 @@ from geo.ingest import donors
 from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.model.filters import Filters
+from geo.model.roles import Actor, Role
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
-from geo.storage.records import ConflictError, default_user
+from geo.storage.records import AccountError, ConflictError, PermissionDenied, SignInRefused, default_user
 from geo.storage.store import BundledStore
+from tests.helpers import PASSWORD, XSS, add_account
 
 BACKENDS = ["gpkg", "postgis"]
 FEATURE_LAYERS = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -107,7 +109,7 @@ def snapshot(store: Store) -> dict:
     """Everything a user can read from a store."""
     ds = store.load()
     return {"ds": ds, "donors": store.list_donors(), "audit": store.audit_log(10_000),
-            "revisions": store.project_revisions(), "version": store.version()}
+            "revisions": store.project_revisions(), "version": store.version(), "users": store.list_users()}
 
 
 def assert_unchanged(before: dict, store: Store) -> None:
@@ -121,6 +123,7 @@ def assert_unchanged(before: dict, store: Store) -> None:
     assert after["audit"] == before["audit"]
     assert after["revisions"] == before["revisions"]
     assert after["version"] == before["version"]
+    assert after["users"] == before["users"]
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -587,6 +590,246 @@ def test_replacing_every_table_is_all_or_nothing_and_changes_the_version(any_sto
     again = backend.open()
     assert [content_rows(t) for t in again.dump_tables()] == [content_rows(t) for t in tables]
     assert again.version() != before["version"] and again.get_project("NEW-1").revision == 1
+
+
+# --- accounts and permissions (issue 15) ----------------------------------------------------------------
+NA_TAM, BAN_BO = "03427", "03424"  # TD-001 is in Nà Tăm; _project() is in Bản Bo
+
+
+def _with_accounts(store: Store) -> Store:
+    """The store with an admin, a planner, a viewer and a commune editor for Bản Bo."""
+    add_account(store, "admin1", "admin", display_name="Lò Văn Quản")
+    add_account(store, "plan1", "planner")
+    add_account(store, "view1", "viewer")
+    add_account(store, "bo1", "commune_editor", (BAN_BO,), display_name="Chị Lan (Bản Bo)")
+    return store
+
+
+def _writes(s: Store) -> dict[str, Callable[[str | Actor], object]]:
+    """Every kind of store write, as ``write(user)``."""
+    ds = s.load()
+    td1 = s.get_project("TD-001")
+    return {
+        "create": lambda u: s.create_project(_project("NEW-7"), LINES, u),
+        "update": lambda u: s.update_project("TD-001", dict(td1.project, donor="x"), td1.funding, td1.revision, u),
+        "delete": lambda u: s.delete_project("TD-001", td1.revision, u),
+        "import": lambda u: s.apply_projects([(_project("NEW-8"), LINES)], {"NEW-8": None}, u),
+        "restore": lambda u: s.restore("TD-001", s.versions("TD-001")[0][0] if s.versions("TD-001") else 1, 1, u),
+        "save donor": lambda u: s.save_donor(_new_donor(), None, u),
+        "confirm donor": lambda u: s.confirm_donor("jica", s.get_donor("jica").revision, u),
+        "delete donor": lambda u: s.delete_donor("jica", s.get_donor("jica").revision, u),
+        "replace layer": lambda u: s.replace_layer("risk_zones", ds.risk_zones.iloc[:1], ds.provenance["risk_zones"], u),
+        "add account": lambda u: s.add_user("new1", PASSWORD, "admin", by=u),
+        "disable account": lambda u: s.update_user("plan1", u, disabled=True),
+        "reset password": lambda u: s.reset_password("plan1", PASSWORD + "x", u),
+    }
+
+
+WRITES = ["create", "update", "delete", "import", "restore", "save donor", "confirm donor", "delete donor",
+          "replace layer", "add account", "disable account", "reset password"]
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_viewer_calling_the_store_directly_is_refused_and_nothing_changes(any_store, write):
+    store = _with_accounts(any_store)
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied) as err:
+        _writes(store)[write]("view1")
+    assert_unchanged(before, store)
+    assert "view1" in err.value.text("en") and "Viewer" in err.value.text("en")
+    assert "Người xem" in err.value.text("vi") and "không có gì thay đổi" in err.value.text("vi")
+
+
+@pytest.mark.parametrize("write", ["create", "update", "delete", "import"])
+def test_a_commune_editor_outside_their_commune_is_refused_and_nothing_changes(any_store, write):
+    store = _with_accounts(any_store)
+    if write in ("create", "import"):  # a project in Nà Tăm, not Bản Bo
+        writes = {"create": lambda: store.create_project(_project("NEW-7", commune_code=NA_TAM), LINES, "bo1"),
+                  "import": lambda: store.apply_projects([(_project("NEW-8"), LINES),
+                                                          (_project("NEW-9", commune_code=NA_TAM), LINES)],
+                                                         {"NEW-8": None, "NEW-9": None}, "bo1")}
+        run = writes[write]
+    else:
+        def run():
+            return _writes(store)[write]("bo1")  # TD-001 is in Nà Tăm
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied) as err:
+        run()
+    assert_unchanged(before, store)
+    assert err.value.text("en") and err.value.text("vi") != err.value.text("en")
+
+
+def test_a_commune_editor_edits_in_their_commune_and_cannot_move_a_project_out(any_store):
+    store = _with_accounts(any_store)
+    rec = store.create_project(_project("NEW-7"), LINES, "bo1")
+    assert store.history("NEW-7")[-1].user == "bo1"  # the account's login, not its display name
+    store.update_project("NEW-7", dict(rec.project, donor="IFAD"), rec.funding, rec.revision, "bo1")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied) as err:
+        store.update_project("NEW-7", dict(rec.project, commune_code=NA_TAM), rec.funding, 2, "bo1")
+    assert NA_TAM in err.value.text("en") and BAN_BO in err.value.text("en")
+    assert_unchanged(before, store)
+    with pytest.raises(PermissionDenied):
+        store.delete_project("NEW-7", 2, "bo1")  # deleting is for planners and admins
+    assert_unchanged(before, store)
+
+
+def test_a_planner_edits_any_project_but_not_donors_layers_or_accounts(any_store):
+    store = _with_accounts(any_store)
+    for write in ("update", "create", "import"):
+        _writes(store)[write]("plan1")
+    _writes(store)["delete"]("plan1")
+    assert {e.user for e in store.audit_log(4)} == {"plan1"}
+    for write in ("save donor", "replace layer", "add account"):
+        before = snapshot(store)
+        with pytest.raises(PermissionDenied):
+            _writes(store)[write]("plan1")
+        assert_unchanged(before, store)
+
+
+def test_once_an_account_exists_a_typed_name_or_a_forged_role_is_refused(any_store):
+    any_store.create_project(_project("NEW-1"), LINES, "Lan")  # no accounts yet: single-user, as before
+    store = _with_accounts(any_store)
+    before = snapshot(store)
+    for who in ("Lan", "", Actor("view1", Role.ADMIN), Actor("nobody", Role.ADMIN)):
+        with pytest.raises(PermissionDenied):
+            store.create_project(_project("NEW-2"), LINES, who)
+    assert_unchanged(before, store)
+    store.create_project(_project("NEW-2"), LINES, Actor("admin1", Role.VIEWER))  # the stored role counts
+    assert store.history("NEW-2")[-1].user == "admin1"
+
+
+def test_twenty_wrong_passwords_lock_the_account_across_restarts_until_an_admin_unlocks(backend):
+    store = _with_accounts(backend.open())
+    assert store.authenticate("plan1", PASSWORD).login == "plan1"
+    for _ in range(20):
+        with pytest.raises(SignInRefused):
+            store.authenticate("plan1", "guess-" + PASSWORD)
+    restarted = backend.open()
+    assert restarted.get_user("plan1").locked
+    with pytest.raises(SignInRefused) as err:
+        restarted.authenticate("plan1", PASSWORD)  # the right password, refused while locked
+    assert err.value.note.key == "err.signin.locked" and "khóa" in err.value.text("vi")
+    with pytest.raises(PermissionDenied):  # a locked account writes nothing either
+        restarted.create_project(_project("NEW-1"), LINES, "plan1")
+    assert [e.action for e in restarted.audit_log(1)] == ["user-locked"]
+    restarted.unlock_user("plan1", "admin1")
+    assert restarted.authenticate("plan1", PASSWORD).failed == 0
+
+
+def test_a_wrong_login_and_a_wrong_password_get_the_same_answer(any_store):
+    store = _with_accounts(any_store)
+    answers = set()
+    for login, password in (("nobody", PASSWORD), ("plan1", "wrong password!"), ("PLAN1 ", "x")):
+        with pytest.raises(SignInRefused) as err:
+            store.authenticate(login, password)
+        answers.add(err.value.text("en"))
+    assert answers == {"wrong login or password"}
+    assert store.authenticate(" Plan1", PASSWORD).login == "plan1"  # logins ignore case and spaces
+
+
+def test_reset_and_disable_end_sessions_and_disabled_accounts_are_refused(any_store):
+    store = _with_accounts(any_store)
+    epoch = store.get_user("plan1").epoch
+    store.reset_password("plan1", "another-Passw0rd", "admin1")
+    assert store.get_user("plan1").epoch > epoch
+    with pytest.raises(SignInRefused):
+        store.authenticate("plan1", PASSWORD)
+    assert store.authenticate("plan1", "another-Passw0rd").login == "plan1"
+    store.update_user("plan1", "admin1", disabled=True)
+    with pytest.raises(SignInRefused):
+        store.authenticate("plan1", "another-Passw0rd")
+    with pytest.raises(PermissionDenied):
+        store.create_project(_project("NEW-1"), LINES, Actor("plan1", Role.PLANNER))
+    with pytest.raises(PermissionDenied):  # the last admin stays
+        store.update_user("admin1", "admin1", disabled=True)
+
+
+def test_own_password_change_needs_the_current_one_and_the_policy(any_store):
+    store = _with_accounts(any_store)
+    with pytest.raises(SignInRefused):
+        store.change_password("view1", "not it at all", "brand-new-Passw0rd")
+    with pytest.raises(AccountError):
+        store.change_password("view1", PASSWORD, "short")
+    store.change_password("view1", PASSWORD, "brand-new-Passw0rd")
+    assert store.authenticate("view1", "brand-new-Passw0rd").login == "view1"
+
+
+@pytest.mark.parametrize("fields", [dict(login="x"), dict(login="<b>x</b>"), dict(role="boss"),
+                                    dict(password="short"), dict(password="aaaaaaaaaaaa"),
+                                    dict(role="commune_editor"), dict(communes=("99999",)),
+                                    dict(display_name="a\x00b"), dict(login="admin1")])
+def test_bad_account_fields_are_refused_in_both_languages_and_nothing_changes(any_store, fields):
+    store = _with_accounts(any_store)
+    args = {"login": "new.user", "password": PASSWORD, "role": "viewer", "display_name": "", "communes": (), **fields}
+    before = snapshot(store)
+    with pytest.raises(AccountError) as err:
+        store.add_user(args.pop("login"), args.pop("password"), args.pop("role"), by="admin1", **args)
+    assert_unchanged(before, store)
+    assert err.value.text("vi") != err.value.text("en")
+
+
+def test_no_password_or_hash_in_accounts_audit_or_errors(any_store):
+    store = _with_accounts(any_store)
+    store.reset_password("plan1", "Secret-Reset-123", "admin1")
+    with pytest.raises(SignInRefused) as err:
+        store.authenticate("plan1", "Secret-Wrong-456")
+    seen = [repr(u) for u in store.list_users()] + [repr(e) for e in store.audit_between()]
+    seen += [err.value.text("en"), err.value.text("vi"), str(err.value)]
+    for text in seen:
+        assert "argon2" not in text and "Secret-" not in text and PASSWORD not in text
+    assert {"user-add", "user-reset-password"} <= {e.action for e in store.audit_between()}
+    assert not any(hasattr(u, "password_hash") for u in store.list_users())
+
+
+def test_html_in_a_display_name_is_kept_as_plain_text(any_store):
+    add_account(any_store, "xss1", "viewer", display_name=XSS)
+    assert any_store.get_user("xss1").display_name == XSS
+
+
+def test_commune_editors_propose_and_the_district_moves_projects_on(any_store):
+    store = _with_accounts(any_store)
+    rec = store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
+    before = snapshot(store)
+    for status in ("pitched", "committed", "cancelled"):
+        with pytest.raises(PermissionDenied) as err:
+            store.update_project("NEW-7", dict(rec.project, status=status), rec.funding, rec.revision, "bo1",
+                                 note="x")
+        assert "NEW-7" in err.value.text("en") and "Đề xuất" in err.value.text("vi")
+    with pytest.raises(PermissionDenied):  # nor create a project already committed
+        store.create_project(_project("NEW-8", status="committed"), LINES, "bo1")
+    assert_unchanged(before, store)
+    moved = store.update_project("NEW-7", dict(rec.project, status="committed"), rec.funding, rec.revision, "plan1")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):  # a committed project is the district's to edit now
+        store.update_project("NEW-7", dict(moved.project, donor="x"), moved.funding, moved.revision, "bo1")
+    assert_unchanged(before, store)
+    entry = store.history("NEW-7")[-1]
+    assert (entry.user, entry.before["project"]["status"], entry.after["project"]["status"]) == \
+        ("plan1", "proposal", "committed")
+
+
+def test_cancelling_a_project_needs_a_note_which_the_audit_trail_keeps(any_store):
+    rec = any_store.get_project("TD-004")
+    before = snapshot(any_store)
+    with pytest.raises(DataError) as err:
+        any_store.update_project("TD-004", dict(rec.project, status="cancelled"), rec.funding, rec.revision, "Lan")
+    (problem,) = err.value.problems
+    assert problem.column == "status" and "TD-004" in problem.text("vi") and "hủy" in problem.text("vi")
+    assert_unchanged(before, any_store)
+    any_store.update_project("TD-004", dict(rec.project, status="cancelled"), rec.funding, rec.revision, "Lan",
+                             note="Xã đã có nguồn vốn khác")
+    assert any_store.history("TD-004")[-1].note == "Xã đã có nguồn vốn khác"
+    with pytest.raises(DataError):  # an import cancelling projects says why too (its note names the file)
+        any_store.apply_projects([(dict(any_store.get_project("TD-002").project, status="cancelled"), [])],
+                                 {"TD-002": 1}, "Lan", note="")
+
+
+def test_audit_between_selects_by_time(any_store):
+    any_store.create_project(_project("NEW-1"), LINES, "Lan")
+    today = date.today().isoformat()
+    assert [e.project_id for e in any_store.audit_between(today)] == ["NEW-1"]
+    assert any_store.audit_between("2000-01-01", "2000-01-02") == []
 
 
 # --- callers use the interface --------------------------------------------------------------------------

@@ -38,9 +38,11 @@ def plant(store) -> None:
     assert store.load().provenance["communes"].source.startswith("Sở TN&MT ![x]")
 
 
-def page(path: str, lang: str = "en") -> AppTest:
+def page(path: str, lang: str = "en", **state) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
     at.switch_page(path)
     at.run()
     assert not at.exception, at.exception
@@ -60,17 +62,17 @@ def assert_literal(texts: list[str]) -> None:
 
 
 @pytest.mark.parametrize("path", ["pages/data.py", "pages/overview.py"])
-def test_planted_provenance_is_shown_escaped(path, store):
+def test_planted_provenance_is_shown_escaped(path, store, signed_in):
     plant(store)
-    at = page(path)
+    at = page(path, **signed_in())
     texts = bodies(at)
     assert any(IMAGE_ESCAPED in t and TAG_ESCAPED in t for t in texts), texts
     assert any(LINK_ESCAPED in t for t in texts), texts
     assert_literal(texts)
 
 
-def test_uploaded_file_name_is_shown_escaped(store):
-    at = page("pages/data.py")
+def test_uploaded_file_name_is_shown_escaped(store, signed_in):
+    at = page("pages/data.py", **signed_in())
     name = f"![x](evil.png){TAG}.csv"  # a browser sends no "/" in a file name
     at.file_uploader(key="data_table_upload").set_value((name, b"project_id\n", "text/csv")).run()
     assert not at.exception

@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write the periodic report (sơ kết / tổng kết) as an Excel workbook"),
     "donors": ("pitch", "list donor profile ids and names"),
     "pitch": ("pitch", "build a pitch deck (PPTX) and one-pagers (PDF) for a donor, theme or communes"),
+    "users": ("users", "add, list, disable, enable or reset accounts (password from a prompt or stdin)"),
+    "audit": ("users", "write the change log (who, when, what, before/after) as CSV or Excel"),
     "store": ("store", "copy, create, check, back up or restore a whole store (GeoPackage or PostGIS)"),
 }
 

@@ -20,8 +20,9 @@ from geo.cli.commands import help_of
 from geo.ingest import imports, layer_import
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
+from geo.storage.accounts import console_actor
 from geo.storage.layer_commit import commit_layer
-from geo.storage.records import ConflictError, default_user
+from geo.storage.records import ConflictError
 from geo.storage.store import default_store
 from geo.text import fmt
 from geo.text.i18n import t
@@ -57,7 +58,7 @@ def _import_projects(args: argparse.Namespace) -> int:
             print(t("data.cli_nothing_written", args.lang))
             return 1
     try:
-        counts = store.apply_projects(pre.records, pre.base_revisions, args.user or default_user(),
+        counts = store.apply_projects(pre.records, pre.base_revisions, args.user or console_actor(),
                                       note=f"import {pre.file}", allow_overcommit=args.allow_overcommit)
     except ConflictError as err:
         raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
@@ -80,7 +81,7 @@ def _import_layer(args: argparse.Namespace) -> int:
     if not li.ok:
         raise DataError(li.problems)
     summary = commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
-                           args.quality or "", args.method or "", args.user or default_user())
+                           args.quality or "", args.method or "", args.user or console_actor())
     print(t("data.cli_written_layer", args.lang, summary=summary.text(args.lang)))
     return 0
 
@@ -100,7 +101,8 @@ def _export(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-projects", help=help_of("import-projects"))
     p.add_argument("file")
-    p.add_argument("--user", help="your name, for the audit trail (default: OS user)")
+    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
+                                  "(default: console:<OS user>)")
     p.add_argument("--yes", action="store_true", help="write without asking")
     p.add_argument("--allow-overcommit", action="store_true", help="accept committed > need")
     p.set_defaults(func=_import_projects)
@@ -114,7 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
     p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
     p.add_argument("--method", help="how it was made (optional)")
-    p.add_argument("--user", help="your name, for the audit trail")
+    p.add_argument("--user", help="your account or name, for the audit trail (default: console:<OS user>)")
     p.set_defaults(func=_import_layer)
 
     p = sub.add_parser("template", help=help_of("template"))

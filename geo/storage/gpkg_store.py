@@ -22,7 +22,8 @@ Tables: ``communes``, ``crop_zones``, ``risk_zones``, ``landslide_events``
 Schema versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles,
 issue 5, with revisions and audited like projects; audit actions ``donor-*``); 3 gives every
 project its ``unit_version`` (:data:`geo.model.schema.PROJECT_OPTIONAL_COLUMNS`; existing projects get
-``"2021"``, the units they were entered in); 4 indexes ``communes.code``. The steps are
+``"2021"``, the units they were entered in); 4 indexes ``communes.code``; 5 adds ``atlas_users`` (accounts,
+:mod:`geo.storage.accounts`; none at first, so the store stays single-user until one is added). The steps are
 :mod:`geo.storage.migrations`, shared with the PostGIS store. Opening an older store migrates it in one
 transaction (logged as ``migrate``); a newer one is refused.
 
@@ -74,7 +75,9 @@ from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
+from geo.model.roles import Action, Actor
 from geo.storage import gpkg, migrations
+from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.common import checked_records, funding_totals_sql, totals_frame
 from geo.storage.records import (
     AuditEntry,
@@ -115,7 +118,7 @@ def data_dir() -> Path:
     return base / APP_DIR
 
 
-class GpkgStore:
+class GpkgStore(AccountsMixin):
     """Store over one GeoPackage file; seeded from ``seed_dir`` if the file does not exist."""
 
     def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -212,6 +215,7 @@ class GpkgStore:
                 user TEXT NOT NULL, action TEXT NOT NULL, project_id TEXT, revision INTEGER,
                 before TEXT, after TEXT, note TEXT NOT NULL DEFAULT '')""")
             con.execute("CREATE INDEX atlas_audit_project ON atlas_audit(project_id)")
+            con.execute(USERS_DDL)
             for layer in FEATURE_LAYERS:
                 _write_layer(con, layer, getattr(ds, layer), ds.provenance[layer])
             gpkg.write_table(con, "projects", ds.projects, ds.provenance["projects"].title("en"),
@@ -250,12 +254,14 @@ class GpkgStore:
             con.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction; ``bump``: the data changed (sign-in counters do not bump)."""
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
             yield con
-            con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
+            if bump:
+                con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
             pause = os.environ.get(PAUSE_ENV)
             if pause:
                 Path(pause).write_text(str(os.getpid()))
@@ -269,6 +275,14 @@ class GpkgStore:
             raise
         finally:
             con.close()
+
+    def _exec(self, con: sqlite3.Connection, sql: str, params: dict | None = None) -> list[tuple] | int:
+        cur = con.execute(sql, params or {})
+        return cur.fetchall() if cur.description is not None else cur.rowcount
+
+    def _audit_row(self, con: sqlite3.Connection, user: str, action: str, project_id: str | None,
+                   revision: int | None, before: str | None, after: str | None, note: str = "") -> None:
+        _audit(con, user, action, project_id, revision, before, after, note)
 
     # --- reading (DatasetReader) ------------------------------------------------------------
     @property
@@ -320,41 +334,50 @@ class GpkgStore:
         with self._read() as con:
             return dict(con.execute("SELECT project_id, revision FROM projects").fetchall())
 
-    def create_project(self, project: dict, funding: list[dict], user: str = "",
+    def create_project(self, project: dict, funding: list[dict], user: Actor | str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
         """Add a new project; its id must be new."""
+        actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
+        authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
+        check_status_move(actor, None, p, note)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
                 raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
             _insert(con, p, lines, 1)
-            _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
+            _audit(con, actor.login, "create", p["project_id"], 1, None, record_json(p, lines), note)
             return _written(_get(con, p["project_id"]))
 
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
-                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+                       user: Actor | str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
         """Replace a project's fields and lines, if nobody changed it since ``expected_revision``."""
+        actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
         if p["project_id"] != project_id:
             raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
             cur = _get(con, project_id)
+            authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
+                      project_id)
+            check_status_move(actor, cur.project if cur else None, p, note)
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(project_id, expected_revision, cur, {"project": p, "funding": lines})
             _delete(con, project_id)
             _insert(con, p, lines, cur.revision + 1)
-            _audit(con, user, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
+            _audit(con, actor.login, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
                    record_json(p, lines), note)
             return _written(_get(con, project_id))
 
-    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+    def delete_project(self, project_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None:
         """Delete a project and its funding lines, if unchanged since ``expected_revision``."""
+        actor = self._acting(user, Action.DELETE_PROJECT)
         with self._write() as con:
             cur = _get(con, project_id)
+            authorize(actor, Action.DELETE_PROJECT, [cur.project["commune_code"] if cur else ""], project_id)
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(project_id, expected_revision, cur)
             _delete(con, project_id)
-            _audit(con, user, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
+            _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 
     def history(self, project_id: str) -> list[AuditEntry]:
         """Every change of one project, oldest first."""
@@ -366,6 +389,12 @@ class GpkgStore:
         """The latest changes of any kind, newest first."""
         with self._read() as con:
             rows = con.execute("SELECT * FROM atlas_audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [_entry(r) for r in rows]
+
+    def audit_between(self, start: str = "", end: str = "") -> list[AuditEntry]:
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM atlas_audit WHERE ts >= ? AND (? = '' OR ts < ?) ORDER BY id",
+                               (start, end, end)).fetchall()
         return [_entry(r) for r in rows]
 
     def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
@@ -381,13 +410,14 @@ class GpkgStore:
                 out.append((e.id, "after", e.after))
         return out
 
-    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: Actor | str = "",
                 which: str = "after") -> ProjectRecord:
         """Make a recorded version current again; this is logged as a new change.
 
         ``which`` picks the state after entry ``entry_id`` (default) or before it. Pass the
         project's current revision, or None if it is deleted (it is then re-created).
         """
+        self._acting(user, Action.EDIT_PROJECT)
         entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
         state = None if entry is None else (entry.before if which == "before" else entry.state)
         if state is None:
@@ -400,31 +430,36 @@ class GpkgStore:
                                    allow_overcommit=True, note=note)
 
     def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
-                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
         """Create or update many projects in ONE transaction (an import): all or nothing.
 
         ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
         changed since, nothing is written and :class:`ConflictError` is raised.
         """
+        actor = self._acting(user, Action.EDIT_PROJECT)
         checked = self._checked_many(records, allow_overcommit)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
             for p, lines in checked:
                 pid = p["project_id"]
                 cur = _get(con, pid)
+                authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
+                          pid)
                 base = base_revisions.get(pid)
                 if (cur.revision if cur else None) != base:
                     raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
                 if cur is None:
+                    check_status_move(actor, None, p, note)
                     _insert(con, p, lines, 1)
-                    _audit(con, user, "create", pid, 1, None, record_json(p, lines), note)
+                    _audit(con, actor.login, "create", pid, 1, None, record_json(p, lines), note)
                     counts["created"] += 1
                 elif record_json(cur.project, cur.funding) == record_json(p, lines):
                     counts["unchanged"] += 1
                 else:
+                    check_status_move(actor, cur.project, p, note)
                     _delete(con, pid)
                     _insert(con, p, lines, cur.revision + 1)
-                    _audit(con, user, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
+                    _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)
                     counts["updated"] += 1
         return counts
@@ -455,7 +490,7 @@ class GpkgStore:
         with self._read() as con:
             return _get_donor(con, donor_id)
 
-    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "", note: str = "") -> DonorRecord:
+    def save_donor(self, donor: dict, expected_revision: int | None, user: Actor | str = "", note: str = "") -> DonorRecord:
         """Create (``expected_revision=None``; the id must be new) or update a donor profile.
 
         An update must pass the revision it read, else :class:`ConflictError`. Bad fields raise
@@ -463,6 +498,7 @@ class GpkgStore:
         """
         from geo.ingest.donors import clean_donor
 
+        actor = self._acting(user, Action.EDIT_DONORS)
         rec = clean_donor(donor)
         did = rec["donor_id"]
         with self._write() as con:
@@ -471,34 +507,35 @@ class GpkgStore:
                 if cur is not None:
                     raise DataError([Problem.of("form", "err.donor_exists", None, "donor_id", did=did)])
                 _insert_donor(con, rec, 1)
-                _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
+                _audit(con, actor.login, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
                 return _written(_get_donor(con, did))
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(did, expected_revision, cur, rec, kind="donor")
             con.execute("DELETE FROM donors WHERE donor_id=?", (did,))
             _insert_donor(con, rec, cur.revision + 1)
-            _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
+            _audit(con, actor.login, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
                    _donor_note(did, note))
             return _written(_get_donor(con, did))
 
-    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", on: date | None = None) -> DonorRecord:
         """Mark a profile's priorities as confirmed by ``user`` today (an audited update)."""
         from geo.ingest.donors import confirmed_quality
 
+        actor = self._acting(user, Action.EDIT_DONORS)
         cur = self.get_donor(donor_id)
         if cur is None:
             raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
-        who = (user or "").strip() or default_user()
-        rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
-        return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
+        rec = dict(cur.donor, priorities_quality=confirmed_quality(actor.name, on))
+        return self.save_donor(rec, expected_revision, actor, note="priorities confirmed")
 
-    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+    def delete_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None:
+        actor = self._acting(user, Action.EDIT_DONORS)
         with self._write() as con:
             cur = _get_donor(con, donor_id)
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(donor_id, expected_revision, cur, kind="donor")
             con.execute("DELETE FROM donors WHERE donor_id=?", (donor_id,))
-            _audit(con, user, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
+            _audit(con, actor.login, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
 
     def donor_history(self, donor_id: str) -> list[AuditEntry]:
         """Every change of one donor profile, oldest first."""
@@ -510,8 +547,9 @@ class GpkgStore:
 
     # --- layers --------------------------------------------------------------------------
     def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
-                      user: str = "", note: str = "") -> None:
+                      user: Actor | str = "", note: str = "") -> None:
         """Replace a whole feature layer and its provenance in one transaction."""
+        actor = self._acting(user, Action.REPLACE_LAYER)
         if layer not in FEATURE_LAYERS:
             raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
         with self._write() as con:
@@ -519,7 +557,7 @@ class GpkgStore:
             prov = _read_provenance(con)
             prov[layer] = provenance
             _write_provenance(con, prov)
-            _audit(con, user, "replace-layer", None, None, None,
+            _audit(con, actor.login, "replace-layer", None, None, None,
                    json.dumps({"layer": layer, "features": len(gdf), "source": provenance.source,
                                "quality": provenance.quality.value}, ensure_ascii=False), note)
 

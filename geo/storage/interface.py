@@ -8,6 +8,11 @@ returns. Implementations satisfy these protocols structurally (no inheritance):
 :class:`geo.storage.store.BundledStore` (:class:`ReadOnlyStore`: the shipped files).
 ``tests/test_store_contract.py`` holds every implementation of :class:`Store` to the same behaviour.
 
+Every write takes the acting user: an :class:`geo.model.roles.Actor` (or a login name), resolved against the
+store's accounts and checked by :func:`geo.storage.accounts.authorize`; a role that may not write is refused
+with :class:`geo.storage.records.PermissionDenied` before anything changes. A store without accounts (a fresh
+install) accepts any name, as before accounts existed (see :mod:`geo.storage.accounts`).
+
 Every write is all or nothing: a refused write (:class:`geo.ingest.validate.DataError` for bad
 fields, :class:`geo.storage.records.ConflictError` for a stale revision) changes nothing, and
 every accepted one changes :meth:`DatasetReader.version`.
@@ -32,7 +37,8 @@ from geo.ingest.validate import Note
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
-from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord
+from geo.model.roles import Actor
+from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord, UserRecord
 from geo.storage.tables import Table
 
 #: One project as a form or an import hands it over: its fields and its funding lines.
@@ -79,16 +85,16 @@ class ProjectStore(Protocol):
         """The current revision of every project, by id (an import's preview keeps them)."""
         ...
 
-    def create_project(self, project: dict, funding: list[dict], user: str = "",
+    def create_project(self, project: dict, funding: list[dict], user: Actor | str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord: ...
 
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
-                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord: ...
+                       user: Actor | str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord: ...
 
-    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None: ...
+    def delete_project(self, project_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None: ...
 
     def apply_projects(self, records: list[ProjectInput], base_revisions: dict[str, int | None],
-                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
         """Create or update many projects, all or nothing; counts ``created``/``updated``/``unchanged``."""
         ...
 
@@ -100,7 +106,7 @@ class ProjectStore(Protocol):
         """Every restorable version: ``(entry_id, "before"|"after", state)``, oldest first."""
         ...
 
-    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: Actor | str = "",
                 which: str = "after") -> ProjectRecord:
         """Make a recorded version current again (a new, audited change)."""
         ...
@@ -113,15 +119,15 @@ class ProjectStore(Protocol):
 class DonorStore(DonorReader, Protocol):
     """Donor profiles with revisions and an audit trail, like projects."""
 
-    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "",
+    def save_donor(self, donor: dict, expected_revision: int | None, user: Actor | str = "",
                    note: str = "") -> DonorRecord:
         """Create (``expected_revision=None``) or update a profile."""
         ...
 
-    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "",
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "",
                       on: date | None = None) -> DonorRecord: ...
 
-    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None: ...
+    def delete_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None: ...
 
     def donor_history(self, donor_id: str) -> list[AuditEntry]: ...
 
@@ -130,7 +136,7 @@ class LayerStore(Protocol):
     """Whole feature layers, replaced together with their provenance."""
 
     def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
-                      user: str = "", note: str = "") -> None: ...
+                      user: Actor | str = "", note: str = "") -> None: ...
 
 
 class FundingTotals(Protocol):
@@ -147,6 +153,9 @@ class AuditLog(Protocol):
         """The latest changes of any kind, newest first."""
         ...
 
+    def audit_between(self, start: str = "", end: str = "") -> list[AuditEntry]:
+        """Every change with ``start <= ts < end`` (ISO timestamps or dates; blank = open), oldest first."""
+        ...
 
 class StoreTransfer(Protocol):
     """The whole store at once, for ``python -m geo store copy|backup|restore|check`` (geo/storage/transfer.py).
@@ -170,7 +179,61 @@ class StoreTransfer(Protocol):
         ...
 
 
-class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, StoreTransfer, Protocol):
+
+
+class UserStore(Protocol):
+    """Accounts (issue 15): who may sign in, with which role, office and communes.
+
+    Passwords are kept only as argon2 hashes and never handed out (:class:`UserRecord` has none). Failed
+    sign-ins are counted in the store, so a restart does not reset a lock-out. Every change but a sign-in
+    is written to the audit trail (actions ``user-*``), without any password or hash.
+    """
+
+    def has_users(self) -> bool:
+        """True once any account exists (then every write needs an account)."""
+        ...
+
+    def list_users(self) -> list[UserRecord]:
+        """Every account, by login."""
+        ...
+
+    def get_user(self, login: str) -> UserRecord | None: ...
+
+    def add_user(self, login: str, password: str, role: str, display_name: str = "", office: str = "",
+                 communes: tuple[str, ...] = (), by: Actor | str = "") -> UserRecord:
+        """A new account; ``by`` must be an admin (anyone while the store has no account yet)."""
+        ...
+
+    def update_user(self, login: str, by: Actor | str, *, display_name: str | None = None, role: str | None = None,
+                    office: str | None = None, communes: tuple[str, ...] | None = None,
+                    disabled: bool | None = None) -> UserRecord:
+        """Change an account's fields (admins only); disabling ends its sessions. The last admin stays."""
+        ...
+
+    def reset_password(self, login: str, password: str, by: Actor | str) -> UserRecord:
+        """Set a new password (admins only), unlock the account and end its sessions."""
+        ...
+
+    def unlock_user(self, login: str, by: Actor | str) -> UserRecord:
+        """Clear the failed sign-ins (admins only)."""
+        ...
+
+    def authenticate(self, login: str, password: str) -> UserRecord:
+        """The account if ``password`` is right and it is enabled and unlocked, else :class:`SignInRefused`.
+
+        A wrong password counts a failure; :data:`geo.model.roles.MAX_FAILED_SIGN_INS` in a row lock the account.
+        """
+        ...
+
+    def change_password(self, login: str, old_password: str, new_password: str) -> UserRecord:
+        """A user's own password change (the current one must be right); ends their other sessions."""
+        ...
+
+
+
+
+class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, UserStore, StoreTransfer,
+            Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

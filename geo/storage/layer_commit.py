@@ -14,6 +14,7 @@ from geo.ingest.records import frame_to_records
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.model.roles import Actor
 from geo.storage.interface import LayerStore, ProjectStore
 
 
@@ -22,7 +23,7 @@ class ProjectLayerStore(ProjectStore, LayerStore, Protocol):
 
 
 def commit_layer(store: ProjectLayerStore, li: LayerImport, ds: Dataset, source: str, licence: str, date: str, quality: str,
-                 method: str = "", user: str = "") -> Note:
+                 method: str = "", user: Actor | str = "") -> Note:
     """Store a checked import (one transaction) and return a one-line summary (``text(lang)``)."""
     if not li.ok:
         raise DataError(li.problems or [Problem.of(li.file, "err.nothing_to_import")])

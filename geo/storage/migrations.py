@@ -11,7 +11,8 @@ directly (their seed creates what the steps would).
 Versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profiles with revisions, audited);
 3 gives every project its ``unit_version`` (existing projects: ``"2021"``, the units they were entered in);
 4 indexes ``communes.code`` (every edit checks its commune code: in a GeoPackage the code sits after the
-geometry, so without the index each check read every boundary).
+geometry, so without the index each check read every boundary); 5 adds ``atlas_users`` (accounts, issue 15;
+empty, so the store stays single-user until an account is added).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -24,7 +25,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -67,8 +68,15 @@ def _code_index(db: Target) -> str:
     return "communes get an index on code"
 
 
+def _accounts(db: Target) -> str:
+    from geo.storage.accounts import USERS_DDL  # accounts builds on the stores; the step only needs its table
+
+    db.execute(USERS_DDL)
+    return "accounts table added (no accounts yet)"
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
-STEPS: dict[int, Callable[[Target], str]] = {2: _donors, 3: _unit_version, 4: _code_index}
+STEPS: dict[int, Callable[[Target], str]] = {2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts}
 
 
 def upgrade(db: Target, found: int) -> str:

@@ -50,7 +50,9 @@ from geo.model.config import BUNDLED_DATA_DIR, AtlasConfig
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
+from geo.model.roles import Action, Actor
 from geo.storage import migrations
+from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
 from geo.storage.gpkg_store import FEATURE_LAYERS, donor_provenance, donor_seed
 from geo.storage.migrations import SCHEMA_VERSION
@@ -60,7 +62,6 @@ from geo.storage.records import (
     DonorRecord,
     ProjectRecord,
     StoreUnavailable,
-    default_user,
     utc_now,
 )
 from geo.storage.store import load_dataset
@@ -182,7 +183,7 @@ def read_table(con: Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> 
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRID}")
 
 
-class PostgisStore:
+class PostgisStore(AccountsMixin):
     """Store over one PostGIS database; seeded from ``seed_dir`` on first open of an empty database."""
 
     def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -268,6 +269,7 @@ class PostgisStore:
             "user" text NOT NULL, action text NOT NULL, project_id text, revision integer,
             before text, after text, note text NOT NULL DEFAULT '')"""))
         con.execute(text("CREATE INDEX atlas_audit_project ON atlas_audit (project_id)"))
+        con.execute(text(USERS_DDL))
         for layer in FEATURE_LAYERS:
             _write_layer(con, layer, getattr(ds, layer))
         write_table(con, "projects", ds.projects, "revision bigint NOT NULL DEFAULT 1")
@@ -289,12 +291,22 @@ class PostgisStore:
                 yield con
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """One transaction; writers queue on the data_version row, taken first (no deadlocks between edits)."""
+    def _write(self, bump: bool = True) -> Iterator[Connection]:
+        """One transaction; writers queue on the data_version row, taken first (no deadlocks between edits).
+        ``bump=False`` (sign-in counters): the data did not change; the account's row lock orders such writes."""
         self.open()
         with self._connection_lost(), engine(self.url).begin() as con:
-            _bump(con)
+            if bump:
+                _bump(con)
             yield con
+
+    def _exec(self, con: Connection, sql: str, params: dict | None = None) -> list[tuple] | int:
+        result = con.execute(text(sql), params or {})
+        return [tuple(r) for r in result.all()] if result.returns_rows else result.rowcount
+
+    def _audit_row(self, con: Connection, user: str, action: str, project_id: str | None,
+                   revision: int | None, before: str | None, after: str | None, note: str = "") -> None:
+        _audit(con, user, action, project_id, revision, before, after, note)
 
     # --- reading ---------------------------------------------------------------------------------
     @property
@@ -336,38 +348,47 @@ class PostgisStore:
         with self._read() as con:
             return dict(con.execute(text("SELECT project_id, revision FROM projects")).all())
 
-    def create_project(self, project: dict, funding: list[dict], user: str = "",
+    def create_project(self, project: dict, funding: list[dict], user: Actor | str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
+        authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
+        check_status_move(actor, None, p, note)
         with self._write() as con:
             if _get(con, p["project_id"]) is not None:
                 raise DataError([Problem.of("form", "err.project_exists", None, "project_id", pid=p["project_id"])])
             _insert(con, p, lines, 1)
-            _audit(con, user, "create", p["project_id"], 1, None, record_json(p, lines), note)
+            _audit(con, actor.login, "create", p["project_id"], 1, None, record_json(p, lines), note)
             return _written(_get(con, p["project_id"]))
 
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
-                       user: str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+                       user: Actor | str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
+        actor = self._acting(user, Action.EDIT_PROJECT)
         p, lines = self._checked(project, funding, allow_overcommit)
         if p["project_id"] != project_id:
             raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
             cur = _get(con, project_id)
+            authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
+                      project_id)
+            check_status_move(actor, cur.project if cur else None, p, note)
             _update(con, cur, project_id, expected_revision, p, lines)
             assert cur is not None
-            _audit(con, user, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
+            _audit(con, actor.login, "update", project_id, cur.revision + 1, record_json(cur.project, cur.funding),
                    record_json(p, lines), note)
             return _written(_get(con, project_id))
 
-    def delete_project(self, project_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+    def delete_project(self, project_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None:
+        actor = self._acting(user, Action.DELETE_PROJECT)
         with self._write() as con:
             cur = _get(con, project_id)
+            authorize(actor, Action.DELETE_PROJECT, [cur.project["commune_code"] if cur else ""], project_id)
             n = con.execute(text("DELETE FROM projects WHERE project_id=:id AND revision=:rev"),
                             {"id": project_id, "rev": expected_revision}).rowcount
             if n != 1 or cur is None:
                 raise ConflictError(project_id, expected_revision, cur)
             con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": project_id})
-            _audit(con, user, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
+            _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 
     def history(self, project_id: str) -> list[AuditEntry]:
         with self._read() as con:
@@ -381,6 +402,12 @@ class PostgisStore:
                                {"n": limit}).all()
         return [_entry(r) for r in rows]
 
+    def audit_between(self, start: str = "", end: str = "") -> list[AuditEntry]:
+        with self._read() as con:
+            rows = con.execute(text(f"SELECT {_AUDIT_COLS} FROM atlas_audit WHERE ts >= :a AND (:b = '' OR ts < :b) "
+                                    "ORDER BY id"), {"a": start, "b": end}).all()
+        return [_entry(r) for r in rows]
+
     def versions(self, project_id: str) -> list[tuple[int, str, dict]]:
         out: list[tuple[int, str, dict]] = []
         for i, e in enumerate(self.history(project_id)):
@@ -390,8 +417,9 @@ class PostgisStore:
                 out.append((e.id, "after", e.after))
         return out
 
-    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: str = "",
+    def restore(self, project_id: str, entry_id: int, expected_revision: int | None, user: Actor | str = "",
                 which: str = "after") -> ProjectRecord:
+        self._acting(user, Action.EDIT_PROJECT)
         entry = next((e for e in self.history(project_id) if e.id == entry_id), None)
         state = None if entry is None else (entry.before if which == "before" else entry.state)
         if state is None:
@@ -404,25 +432,30 @@ class PostgisStore:
                                    allow_overcommit=True, note=note)
 
     def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
-                       user: str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+        actor = self._acting(user, Action.EDIT_PROJECT)
         checked = self._checked_many(records, allow_overcommit)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
             for p, lines in checked:
                 pid = p["project_id"]
                 cur = _get(con, pid)
+                authorize(actor, Action.EDIT_PROJECT, [p["commune_code"], cur.project["commune_code"] if cur else ""],
+                          pid)
                 base = base_revisions.get(pid)
                 if (cur.revision if cur else None) != base:
                     raise ConflictError(pid, base, cur, {"project": p, "funding": lines})
                 if cur is None:
+                    check_status_move(actor, None, p, note)
                     _insert(con, p, lines, 1)
-                    _audit(con, user, "create", pid, 1, None, record_json(p, lines), note)
+                    _audit(con, actor.login, "create", pid, 1, None, record_json(p, lines), note)
                     counts["created"] += 1
                 elif record_json(cur.project, cur.funding) == record_json(p, lines):
                     counts["unchanged"] += 1
                 else:
+                    check_status_move(actor, cur.project, p, note)
                     _update(con, cur, pid, cur.revision, p, lines)
-                    _audit(con, user, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
+                    _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)
                     counts["updated"] += 1
         return counts
@@ -450,9 +483,10 @@ class PostgisStore:
         with self._read() as con:
             return _get_donor(con, donor_id)
 
-    def save_donor(self, donor: dict, expected_revision: int | None, user: str = "", note: str = "") -> DonorRecord:
+    def save_donor(self, donor: dict, expected_revision: int | None, user: Actor | str = "", note: str = "") -> DonorRecord:
         from geo.ingest.donors import clean_donor
 
+        actor = self._acting(user, Action.EDIT_DONORS)
         rec = clean_donor(donor)
         did = rec["donor_id"]
         cols = list(schema.DONOR_COLUMNS)
@@ -464,7 +498,7 @@ class PostgisStore:
                 con.execute(text(f"INSERT INTO donors ({', '.join(_q(c) for c in cols)}, revision) "
                                  f"VALUES ({', '.join(f':p{i}' for i in range(len(cols)))}, 1)"),
                             {f"p{i}": plain_value(rec[c]) for i, c in enumerate(cols)})
-                _audit(con, user, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
+                _audit(con, actor.login, "donor-create", None, 1, None, _donor_json(rec), _donor_note(did, note))
                 return _written(_get_donor(con, did))
             sets = ", ".join(f"{_q(c)}=:p{i}" for i, c in enumerate(cols))
             n = con.execute(text(f"UPDATE donors SET {sets}, revision=revision+1 WHERE donor_id=:id AND revision=:rev"),
@@ -472,28 +506,29 @@ class PostgisStore:
                              "id": did, "rev": expected_revision}).rowcount
             if n != 1 or cur is None:
                 raise ConflictError(did, expected_revision, cur, rec, kind="donor")
-            _audit(con, user, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
+            _audit(con, actor.login, "donor-update", None, cur.revision + 1, _donor_json(cur.donor), _donor_json(rec),
                    _donor_note(did, note))
             return _written(_get_donor(con, did))
 
-    def confirm_donor(self, donor_id: str, expected_revision: int, user: str = "", on: date | None = None) -> DonorRecord:
+    def confirm_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", on: date | None = None) -> DonorRecord:
         from geo.ingest.donors import confirmed_quality
 
+        actor = self._acting(user, Action.EDIT_DONORS)
         cur = self.get_donor(donor_id)
         if cur is None:
             raise DataError([Problem.of("donors", "err.no_donor", None, "donor_id", did=donor_id)])
-        who = (user or "").strip() or default_user()
-        rec = dict(cur.donor, priorities_quality=confirmed_quality(who, on))
-        return self.save_donor(rec, expected_revision, who, note="priorities confirmed")
+        rec = dict(cur.donor, priorities_quality=confirmed_quality(actor.name, on))
+        return self.save_donor(rec, expected_revision, actor, note="priorities confirmed")
 
-    def delete_donor(self, donor_id: str, expected_revision: int, user: str = "", note: str = "") -> None:
+    def delete_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None:
+        actor = self._acting(user, Action.EDIT_DONORS)
         with self._write() as con:
             cur = _get_donor(con, donor_id)
             n = con.execute(text("DELETE FROM donors WHERE donor_id=:id AND revision=:rev"),
                             {"id": donor_id, "rev": expected_revision}).rowcount
             if n != 1 or cur is None:
                 raise ConflictError(donor_id, expected_revision, cur, kind="donor")
-            _audit(con, user, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
+            _audit(con, actor.login, "donor-delete", None, None, _donor_json(cur.donor), None, _donor_note(donor_id, note))
 
     def donor_history(self, donor_id: str) -> list[AuditEntry]:
         with self._read() as con:
@@ -504,7 +539,8 @@ class PostgisStore:
 
     # --- layers ----------------------------------------------------------------------------------
     def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
-                      user: str = "", note: str = "") -> None:
+                      user: Actor | str = "", note: str = "") -> None:
+        actor = self._acting(user, Action.REPLACE_LAYER)
         if layer not in FEATURE_LAYERS:
             raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
         with self._write() as con:
@@ -512,7 +548,7 @@ class PostgisStore:
             prov = _read_provenance(con)
             prov[layer] = provenance
             _write_provenance(con, prov)
-            _audit(con, user, "replace-layer", None, None, None,
+            _audit(con, actor.login, "replace-layer", None, None, None,
                    json.dumps({"layer": layer, "features": len(gdf), "source": provenance.source,
                                "quality": provenance.quality.value}, ensure_ascii=False), note)
 
@@ -667,7 +703,7 @@ def _audit(con: Connection, user: str, action: str, project_id: str | None, revi
            before: str | None, after: str | None, note: str = "") -> None:
     con.execute(text('INSERT INTO atlas_audit (ts, "user", action, project_id, revision, before, after, note) '
                      "VALUES (:ts, :user, :action, :pid, :rev, :before, :after, :note)"),
-                {"ts": utc_now(), "user": (user or "").strip() or default_user(), "action": action, "pid": project_id,
+                {"ts": utc_now(), "user": user, "action": action, "pid": project_id,
                  "rev": revision, "before": before, "after": after, "note": note})
 
 

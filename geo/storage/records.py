@@ -2,7 +2,8 @@
 
 :class:`ProjectRecord`, :class:`DonorRecord` and :class:`AuditEntry` are plain values read from a
 store; :class:`ConflictError` is raised by any store when a write is based on a stale revision.
-They live here, not in an implementation, so the interface (:mod:`geo.storage.interface`), every
+:class:`PermissionDenied` (a role may not write this), :class:`SignInRefused`, :class:`AccountError` and
+:class:`UserRecord` are the accounts' (issue 15). They live here, not in an implementation, so the interface (:mod:`geo.storage.interface`), every
 implementation and every caller share them.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from geo.ingest.validate import DataError, Note, Quote
+from geo.model.roles import Actor, Role
 from geo.text.i18n import t
 
 
@@ -88,10 +90,10 @@ class DonorRecord:
     revision: int
 
 
-class StoreUnavailable(DataError):
-    """The store cannot be opened (server unreachable, bad URL): one keyed sentence that says how to fix it.
+class KeyedRefusal(DataError):
+    """A refusal that is one keyed sentence, not a list of file problems. ``str()`` is English.
 
-    A :class:`DataError` so every command already exits non-zero with it; ``str()`` is English.
+    A :class:`DataError` so every command already exits non-zero with it.
     """
 
     def __init__(self, key: str, **params: object):
@@ -104,3 +106,45 @@ class StoreUnavailable(DataError):
 
     def __str__(self) -> str:
         return str(self.note)
+
+
+class StoreUnavailable(KeyedRefusal):
+    """The store cannot be opened (server unreachable, bad URL): one keyed sentence that says how to fix it."""
+
+
+class PermissionDenied(KeyedRefusal):
+    """The acting user's role (or communes) does not allow this write; nothing was changed
+    (raised by :func:`geo.storage.accounts.authorize`)."""
+
+
+class SignInRefused(KeyedRefusal):
+    """A sign-in or password change was refused. The sentence never says whether the login exists."""
+
+
+class AccountError(KeyedRefusal):
+    """An account could not be added or changed (bad login, display name, role, password); nothing changed."""
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """An account as a store hands it out: never the password or its hash.
+
+    ``locked``: too many failed sign-ins in a row (:data:`geo.model.roles.MAX_FAILED_SIGN_INS`); only an admin's
+    unlock or password reset opens it again. ``epoch`` changes with every password change, reset, unlock and
+    disable, so a page session started before is signed out.
+    """
+
+    login: str
+    display_name: str
+    role: Role
+    office: str
+    communes: tuple[str, ...]
+    disabled: bool
+    failed: int
+    locked: bool
+    epoch: int
+    created: str
+    last_sign_in: str
+
+    def actor(self) -> Actor:
+        return Actor(self.login, self.role, self.communes, self.display_name)
