@@ -50,6 +50,7 @@ geo.storage.records.ConflictError: project TD-001 was changed by someone else (y
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import os
@@ -155,6 +156,7 @@ class GpkgStore(AccountsMixin):
             raise DataError([Problem.of(str(self.path), "err.store_newer", found=found)])
         if 1 <= found < SCHEMA_VERSION:
             try:
+                auto_backup(self.path, "migrate", con)  # the old file, kept before it is changed
                 self._migrate(con)
             except sqlite3.DatabaseError as err:
                 con.close()
@@ -438,6 +440,7 @@ class GpkgStore(AccountsMixin):
         """
         actor = self._acting(user, Action.EDIT_PROJECT)
         checked = self._checked_many(records, allow_overcommit)
+        auto_backup(self.path, "import")  # only once the rows are valid: a refused file leaves no backup
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
             for p, lines in checked:
@@ -552,6 +555,7 @@ class GpkgStore(AccountsMixin):
         actor = self._acting(user, Action.REPLACE_LAYER)
         if layer not in FEATURE_LAYERS:
             raise DataError([Problem.of(layer, "err.unknown_layer", layers=", ".join(FEATURE_LAYERS))])
+        auto_backup(self.path, f"layer-{layer}")
         with self._write() as con:
             _write_layer(con, layer, gdf, provenance)
             prov = _read_provenance(con)
@@ -890,6 +894,46 @@ def _create_all(con: sqlite3.Connection, tables: list[Table]) -> None:
             ident = table.name
         used.add(ident)
         gpkg.create_table(con, table, ident, desc)
+
+
+#: Rolling copies kept in ``backups/`` beside the store, per kind (migrate, import, layer-…): the newest few.
+AUTO_BACKUPS_KEPT = 5
+
+
+def auto_backup(path: Path, reason: str, con: sqlite3.Connection | None = None) -> Path:
+    """Copy the store aside before a migration or a bulk import: ``backups/auto-<reason>-<UTC time>.gpkg``
+    (SQLite's online backup: one consistent moment), keeping the newest :data:`AUTO_BACKUPS_KEPT` of that kind.
+
+    ``python -m geo store restore FILE`` brings one back. A copy that cannot be written (full disk, read-only
+    folder) refuses the change that wanted it, with the store's own message: nothing is changed unguarded.
+    """
+    folder = path.parent / "backups"
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    out = folder / f"auto-{reason}-{stamp}.gpkg"
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        src = con or sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                dst.close()
+        finally:
+            if con is None:
+                src.close()
+        os.replace(tmp, out)
+    except (OSError, sqlite3.DatabaseError) as err:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # the folder itself is the problem
+            pass
+        raise store_error(out, err) from None
+    for old in sorted(folder.glob(f"auto-{reason}-*.gpkg"))[:-AUTO_BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return out
 
 
 def store_error(path: Path, err: BaseException) -> StoreUnavailable:
