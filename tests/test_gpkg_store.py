@@ -14,6 +14,7 @@ import pytest
 from geo.ingest.validate import DataError
 from geo.storage import gpkg_store
 from geo.storage.gpkg_store import GpkgStore
+from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.store import BundledStore, default_store
 
 
@@ -101,6 +102,6 @@ def test_a_schema_3_store_gets_the_accounts_table_and_stays_single_user(store):
     assert reopened.has_users() is False  # opening migrates
     assert reopened.get_project("TD-001").project["donor"] == "Irish Aid"
     log = reopened.audit_log(1)[0]
-    assert log.action == "migrate" and "accounts" in log.note and log.note.startswith("schema 3 → 4")
+    assert log.action == "migrate" and "accounts" in log.note and log.note.startswith(f"schema 3 → {SCHEMA_VERSION}")
     reopened.create_project(_project(), LINES, "Lan")
     assert reopened.history("NEW-1")[0].user == "Lan"

@@ -18,6 +18,7 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.ingest.records import frame_to_records
 from geo.ingest.validate import DataError
+from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.records import ConflictError, StoreUnavailable
 from geo.storage.store import default_store
 from tests.helpers import ROOT
@@ -216,7 +217,7 @@ def test_a_database_of_a_schema_it_cannot_use_is_refused_and_kept(postgis_url, f
 
 
 def test_a_schema_3_database_gets_the_accounts_table_on_open(postgis_url):
-    """Issue 15: the numbered step 4 adds the accounts table, user data kept, logged as ``migrate``."""
+    """Issue 15: the numbered step 5 adds the accounts table, user data kept, logged as ``migrate``."""
     from geo.storage import postgis_store
 
     store = postgis_store.PostgisStore(postgis_url)
@@ -229,8 +230,8 @@ def test_a_schema_3_database_gets_the_accounts_table_on_open(postgis_url):
     assert reopened.has_users() is False
     assert reopened.get_project("TD-001").project["donor"] == "Irish Aid"
     log = reopened.audit_log(1)[0]
-    assert log.action == "migrate" and log.note.startswith("schema 3 → 4") and "accounts" in log.note
-    assert _sql(postgis_url, "SELECT value FROM atlas_meta WHERE key='schema_version'") == [("4",)]
+    assert log.action == "migrate" and log.note.startswith(f"schema 3 → {SCHEMA_VERSION}") and "accounts" in log.note
+    assert _sql(postgis_url, "SELECT value FROM atlas_meta WHERE key='schema_version'") == [(str(SCHEMA_VERSION),)]
 
 
 def test_geopackage_content_moves_to_postgis_unchanged(store, postgis_url):
