@@ -20,6 +20,7 @@ from geo.output.exports import audit_export, export_data
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, KeyedRefusal
 from geo.storage.store import default_store
+from geo.text import fmt
 from geo.text.i18n import t
 from geo.text.provenance_text import provenance_lines
 from geo.text.safe import md_fill, md_text
@@ -71,10 +72,12 @@ def state_frame(state: dict | None) -> pd.DataFrame:
     """A project version as a two-column table (text only, never HTML)."""
     if state is None:
         return pd.DataFrame({"": [t("data.conflict_deleted", lang)]})
-    rows = [(imports.field_label(k, lang), str(v)) for k, v in state["project"].items()]
+    rows = [(imports.field_label(k, lang), audit_export.cell_text(k, v, lang))
+            for k, v in state["project"].items() if k != "revision"]
     rows += [(schema.SOURCE_BY_KEY[ln["source"]](lang) if ln["source"] in schema.SOURCE_BY_KEY else ln["source"],
-              " / ".join(str(ln[c]) for c in schema.MONEY_COLUMNS)) for ln in state["funding"]]
-    return pd.DataFrame(rows, columns=["field", "value"])
+              " / ".join(f"{t(f'common.{c}', lang)} {fmt.vnd(ln[c], lang)}" for c in schema.MONEY_COLUMNS))
+             for ln in state["funding"]]
+    return pd.DataFrame(rows, columns=[t("data.col_field", lang), t("data.col_value", lang)])
 
 
 tab_projects, tab_import, tab_layer, tab_export, tab_log = st.tabs([
@@ -159,9 +162,10 @@ with tab_projects:
                 key=f"lines_{k}", column_config={
                     "source": st.column_config.SelectboxColumn(
                         imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
-                        required=True),
-                    **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1, format="%d")
-                       for c in schema.MONEY_COLUMNS}})
+                        format_func=lambda k: schema.SOURCE_BY_KEY[k](lang), required=True),
+                    # whole đồng with digit groups (the browser's; Streamlit offers no per-app locale here)
+                    **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1,
+                                                        format="localized") for c in schema.MONEY_COLUMNS}})
             change_note = st.text_input(t("data.note", lang), key=f"note_{k}")
             allow_over = st.checkbox(t("data.allow_over", lang))
             submitted = st.form_submit_button(t("data.save", lang), type="primary")
@@ -236,10 +240,7 @@ with tab_projects:
         if not entries:
             st.caption(t("data.no_history", lang))
         else:
-            st.dataframe(pd.DataFrame([{
-                "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
-                t("data.col_action", lang): e.action, "rev": e.revision, t("data.col_note", lang): e.note}
-                for e in entries]), hide_index=True, width="stretch")
+            st.dataframe(audit_export.history_frame(entries, lang), hide_index=True, width="stretch")
             versions = {(i, w): state for i, w, state in store.versions(pid)}
             choice = st.selectbox(t("data.restore_pick", lang), list(versions)[::-1], key=f"restore_pick_{k}",
                                   format_func=lambda v: t(f"data.version_{v[1]}", lang, id=v[0]))
@@ -377,11 +378,11 @@ def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
 
 
 with tab_export:
-    fmt = st.radio(t("data.format", lang), list(export_data.FORMATS), key="export_fmt",
-                   format_func=lambda f: t(f"data.fmt.{f}", lang))
-    hxl = st.checkbox(t("data.hxl", lang), key="export_hxl") if fmt == "csv" else False
-    ext = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx"}[fmt]
-    st.download_button(t("data.download", lang), _export_bytes(store.version(), fmt, lang, hxl),
+    chosen_fmt = st.radio(t("data.format", lang), list(export_data.FORMATS), key="export_fmt",
+                          format_func=lambda f: t(f"data.fmt.{f}", lang))
+    hxl = st.checkbox(t("data.hxl", lang), key="export_hxl") if chosen_fmt == "csv" else False
+    ext = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx"}[chosen_fmt]
+    st.download_button(t("data.download", lang), _export_bytes(store.version(), chosen_fmt, lang, hxl),
                        f"tam_duong_atlas.{ext}", key="export_download")
     st.caption(t("data.export_note", lang))
     st.caption(" · ".join(md_text(line) for line in provenance_lines(ds, lang)))
@@ -392,10 +393,7 @@ with tab_log:
     if not log:
         st.caption(t("data.no_history", lang))
     else:
-        st.dataframe(pd.DataFrame([{
-            "#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
-            t("data.col_action", lang): e.action, "project": e.project_id or "", t("data.col_note", lang): e.note}
-            for e in log]), hide_index=True, width="stretch")
+        st.dataframe(audit_export.history_frame(log, lang, with_subject=True), hide_index=True, width="stretch")
         present = set(ds.projects["project_id"])
         gone = {e.project_id: e.id for e in log if e.action == "delete" and e.project_id not in present}
         if gone and can_edit:

@@ -160,3 +160,24 @@ def test_import_refused_at_confirm_is_shown_as_an_error_not_a_success(page, stor
     assert not at.exception
     assert at.error and not at.success
     assert store.version() == v_before
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_history_reads_in_the_users_language_with_what_changed(page, store, lang):
+    # It showed update/create, "rev", None and UTC ISO timestamps, and no difference per field.
+    rec = store.get_project("TD-004")
+    lines = [dict(rec.funding[0], need=rec.funding[0]["need"] + 1_000_000), *rec.funding[1:]]
+    store.update_project("TD-004", dict(rec.project, donor="Irish Aid"), lines, rec.revision, "Lan")
+    at = page(lang)
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    hist = next(d.value for d in at.dataframe if t("audit.col_changes", lang) in d.value.columns)
+    assert list(hist[t("data.col_action", lang)]) == [t("audit.action.update", lang)]
+    change = hist[t("audit.col_changes", lang)].iloc[0]
+    assert f"{COLUMN_LABELS['donor'](lang)}: {rec.project['donor'] or '–'} → Irish Aid" in change
+    from geo.text import fmt
+
+    before, after = rec.funding[0]["need"], rec.funding[0]["need"] + 1_000_000
+    assert f"{fmt.vnd(before, lang)} → {fmt.vnd(after, lang)}" in change
+    when = hist[t("data.col_when", lang)].iloc[0]
+    assert "T" not in when and "+00:00" not in when and when == fmt.timestamp(store.history("TD-004")[-1].ts, lang)
+    assert "rev" not in hist.columns and "None" not in hist.to_string()

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.ingest.validate import DataError, Problem
+from geo.model import schema
 from geo.output.exports.exporting import neutralise
 from geo.storage.interface import AuditLog
 from geo.storage.records import AuditEntry
@@ -86,3 +87,81 @@ def write(entries: list[AuditEntry], path: Path | str, lang: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(to_csv(entries, lang) if out.suffix.lower() == ".csv" else to_xlsx(entries, lang))
     return out
+
+
+# --- the change log as people read it on the data page (issue 18) ----------------------------------------
+ACTIONS = ("create", "update", "delete", "replace-layer", "migrate", "donor-create", "donor-update", "donor-delete",
+           "user-add", "user-update", "user-reset-password", "user-unlock", "user-locked", "user-change-password")
+
+
+def action_label(action: str, lang: str) -> str:
+    """``update`` → "sửa" / "edited"; an action this app does not know stays as its code."""
+    return t(f"audit.action.{action}", lang) if action in ACTIONS else action
+
+
+def cell_text(column: str, value: object, lang: str) -> str:
+    """One stored project or funding value as a person reads it (labels for codes, money formatted, – for none)."""
+    from geo.text import fmt
+
+    if value is None or value == "":
+        return "–"
+    if column in schema.MONEY_COLUMNS:
+        return fmt.vnd(value, lang)  # type: ignore[arg-type]
+    if column == "status" and value in schema.STATUS_BY_KEY:
+        return schema.STATUS_BY_KEY[str(value)](lang)
+    if column == "quality" and value in {q.value for q in schema.Quality}:
+        return schema.QUALITY_LABELS[schema.Quality(value)](lang)
+    if column == "content_area" and str(value).isdigit() and int(str(value)) in schema.CONTENT_AREAS:
+        return schema.content_area_label(int(str(value)), lang)
+    return str(value)
+
+
+def changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
+    """What a project change did, field by field: ``Nhà tài trợ: JICA → Irish Aid``; funding lines by source.
+
+    >>> e = AuditEntry(1, "", "lan", "update", "P", 2,
+    ...     {"project": {"donor": "JICA", "status": "idea"}, "funding": [{"source": "ngo", "need": 10, "committed": 0, "disbursed": 0}]},
+    ...     {"project": {"donor": "Irish Aid", "status": "idea"}, "funding": [{"source": "ngo", "need": 20, "committed": 0, "disbursed": 0}]}, "")
+    >>> changes(e, "en")
+    'Donor: JICA → Irish Aid; NGO, need: VND 10 → VND 20'
+    """
+    from geo.ingest.imports import field_label
+
+    before, after = entry.before or {}, entry.after or {}
+    if not isinstance(before.get("project", {}), dict) or not isinstance(after.get("project", {}), dict):
+        return ""
+    if not before or not after:  # created or deleted: the whole version is shown by the version picker
+        return ""
+    out = []
+    bp, ap = before.get("project", {}), after.get("project", {})
+    for col in dict.fromkeys([*bp, *ap]):
+        if col == "revision" or bp.get(col) == ap.get(col):
+            continue
+        out.append(f"{field_label(col, lang)}: {cell_text(col, bp.get(col), lang)} → {cell_text(col, ap.get(col), lang)}")
+    lines_b = {ln.get("source"): ln for ln in before.get("funding", [])}
+    lines_a = {ln.get("source"): ln for ln in after.get("funding", [])}
+    for src in dict.fromkeys([*lines_b, *lines_a]):
+        label = schema.SOURCE_BY_KEY[src](lang) if src in schema.SOURCE_BY_KEY else str(src)
+        b, a = lines_b.get(src, {}), lines_a.get(src, {})
+        for col in schema.MONEY_COLUMNS:
+            if b.get(col) != a.get(col):
+                out.append(f"{label}, {t(f'common.{col}', lang).lower()}: {cell_text(col, b.get(col), lang)} → "
+                           f"{cell_text(col, a.get(col), lang)}")
+    more = len(out) - limit
+    return "; ".join(out[:limit]) + (f"; {t('audit.more_changes', lang, n=more)}" if more > 0 else "")
+
+
+def history_frame(entries: list[AuditEntry], lang: str, with_subject: bool = False) -> pd.DataFrame:
+    """The change log for a page: local time, who, the action in words, what changed, the note."""
+    from geo.text import fmt
+
+    rows = []
+    for e in entries:
+        row = {"#": e.id, t("data.col_when", lang): fmt.timestamp(e.ts, lang), t("data.col_who", lang): e.user,
+               t("data.col_action", lang): action_label(e.action, lang)}
+        if with_subject:
+            row[t("audit.col_what", lang)] = what(e)
+        row[t("audit.col_changes", lang)] = changes(e, lang)
+        row[t("data.col_note", lang)] = e.note
+        rows.append(row)
+    return pd.DataFrame(rows)
