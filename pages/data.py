@@ -281,10 +281,18 @@ with tab_import:
                 pre = imports.ProjectImport(upload.name, "?", problems=err.problems)
             st.session_state["data_import"] = (upload.file_id, pre)
         pre = st.session_state["data_import"][1]
-        st.write(md_fill("data.preview_summary", lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
-                   new=len(pre.new_ids), changed=len(pre.changed_ids)))
-        if pre.problems:
+        if pre.problems:  # nothing can be imported yet: say how many rows are fine, and show them
+            bad = len(pre.problem_rows())
+            st.write(md_fill("data.preview_with_problems", lang, file=pre.file, enc=pre.encoding, n=pre.rows_read,
+                             bad=bad, good=max(pre.rows_read - bad, 0)))
             show_problems(pre.problems, "data.problems", labels=False)
+            valid = pre.valid_rows(lang)
+            if len(valid):
+                with st.expander(t("data.valid_rows", lang, n=len(valid))):
+                    st.dataframe(valid, hide_index=True, width="stretch", key="import_valid_rows")
+        else:
+            st.write(md_fill("data.preview_summary", lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+                             new=len(pre.new_ids), changed=len(pre.changed_ids)))
         if pre.warnings:
             st.warning(t("data.warnings", lang))
             st.dataframe(imports.problems_frame(pre.warnings, lang), hide_index=True, width="stretch")

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.model import schema
+from geo.text import fmt
 from geo.text.i18n import t
 from tests.helpers import APP
 
@@ -45,4 +46,5 @@ def test_sources_page_lists_every_layer_with_quality(app_page, ds):
     assert {c[0].removeprefix("Data quality: ") for c in cards} == {"official", "approximate", "illustrative"}
     # Licence and date of every layer, in its card (text, not a wide table's off-screen columns).
     assert all(c[1].startswith("Licence: ") and c[1] != "Licence: " and c[2].startswith("Date: ") for c in cards)
-    assert {c[2].removeprefix("Date: ") for c in cards} == {p.date for p in ds.provenance.values()}
+    # dates read the donor's way (26 Nov 2026), not as ISO text
+    assert {c[2].removeprefix("Date: ") for c in cards} == {fmt.date(p.date, "en") for p in ds.provenance.values()}

@@ -181,3 +181,20 @@ def test_history_reads_in_the_users_language_with_what_changed(page, store, lang
     when = hist[t("data.col_when", lang)].iloc[0]
     assert "T" not in when and "+00:00" not in when and when == fmt.timestamp(store.history("TD-004")[-1].ts, lang)
     assert "rev" not in hist.columns and "None" not in hist.to_string()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_import_with_errors_counts_rows_and_shows_the_valid_ones(page, store, lang):
+    # It said "0 dự án — 0 mới" and showed nothing of the rows that were fine.
+    v0 = store.version()
+    at = page(lang)
+    mixed = csv_text([row(pid="IM-1"), row(pid="IM-2", commune="Hà Nội"), row(pid="IM-3", name="Trường bản Sin Câu")])
+    at.file_uploader(key="data_table_upload").set_value(("mixed.csv", mixed.encode(), "text/csv")).run()
+    assert not at.exception
+    summary = " ".join(m.value for m in at.markdown)
+    assert t("data.preview_with_problems", lang, file="mixed.csv", enc="UTF-8", n=3, bad=1, good=2) in summary
+    valid = next(d.value for d in at.dataframe if list(d.value.columns[:2]) == [t("data.col_row", lang),
+                                                                         COLUMN_LABELS["project_id"](lang)])
+    assert list(valid[t("data.col_row", lang)]) == [2, 4]  # file rows 2 and 4: the header is row 1
+    assert "Trường bản Sin Câu" in set(valid[COLUMN_LABELS["name_vi"](lang)])
+    assert store.version() == v0 and store.get_project("IM-1") is None  # nothing written

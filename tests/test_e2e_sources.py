@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.text import fmt
 from tests.helpers import wait_app_idle
 
 pytestmark = pytest.mark.browser
@@ -46,9 +47,10 @@ def test_licence_and_date_of_every_layer_are_inside_the_window(app_url, offline_
     for layer_id, p in ds.provenance.items():
         selector = f".st-key-source_{layer_id}"
         page.locator(selector).scroll_into_view_if_needed()
-        boxes = page.evaluate(TEXT_BOXES, [selector, [p.licence, p.date]])
+        shown = [p.licence_in("vi"), fmt.date(p.date, "vi")]  # the page opens in Vietnamese
+        boxes = page.evaluate(TEXT_BOXES, [selector, shown])
         assert boxes is not None, f"no card for {layer_id}"
-        for needle in (p.licence, p.date):
+        for needle in shown:
             lines = boxes.get(needle)
             assert lines, (layer_id, needle, boxes)  # the text itself is on the page, not in a canvas
             assert all(0 <= left and right <= inner + 0.5 for left, right in lines), (layer_id, needle, lines, inner)

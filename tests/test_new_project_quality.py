@@ -13,8 +13,8 @@ from geo.model import schema
 from geo.text.i18n import t
 
 
-def test_new_project_form_defaults_to_approximate_and_saves_it(app_page, store):
-    at = app_page("pages/data.py", "en")
+def test_new_project_form_defaults_to_approximate_and_saves_it(app_page, store, signed_in):
+    at = app_page("pages/data.py", "en", **signed_in())
     assert not at.exception
     quality = next(s for s in at.selectbox if s.label == COLUMN_LABELS["quality"]("en"))
     assert quality.value == "approximate" != "official"

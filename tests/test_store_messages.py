@@ -353,7 +353,7 @@ def test_a_write_while_the_server_is_down_says_so_and_the_next_one_works():
 
 
 def test_the_project_form_on_a_read_only_folder_says_the_save_was_refused(tmpfs, monkeypatch, seeded_store_file,
-                                                                           app_page):
+                                                                           app_page, signed_in):
     import shutil
 
     from geo.storage.gpkg_store import STORE_FILE
@@ -362,14 +362,19 @@ def test_the_project_form_on_a_read_only_folder_says_the_save_was_refused(tmpfs,
     point = tmpfs()
     shutil.copyfile(seeded_store_file, point / STORE_FILE)
     monkeypatch.setenv("ATLAS_DATA_DIR", str(point))
+    account = signed_in()  # an editor's account, made while the folder could still be written
+    from geo.storage.store import default_store
+
+    default_store().checkpoint()
     _remount_read_only(point)
     data = (point / STORE_FILE).read_bytes()
-    at = app_page("pages/data.py", "en")
+    at = app_page("pages/data.py", "en", **account)
     assert not at.exception and not at.error  # reading works
     next(e for e in at.text_input if e.label == "Project ID").set_value("NEW-9")
     next(e for e in at.text_input if e.label == "Name (Vietnamese)").set_value("Nhà văn hóa bản")
     at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
     assert not at.exception
     (error,) = at.error
-    assert "read-only" in error.value and "not saved" in error.value and str(point / STORE_FILE) in error.value
+    shown = error.value.replace("\\", "")  # as Markdown renders it (the path's _ are escaped)
+    assert "read-only" in shown and "not saved" in shown and str(point / STORE_FILE) in shown
     assert (point / STORE_FILE).read_bytes() == data

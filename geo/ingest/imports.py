@@ -49,6 +49,7 @@ from geo.ingest.validate import DataError, Problem, catalog_label, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.text import fmt
+from geo.text.i18n import t
 
 MAX_BYTES = 20 * 1024 * 1024
 EXAMPLE_ID = "VD-001"
@@ -354,10 +355,37 @@ class ProjectImport:
     new_ids: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)
     overcommitted: list[str] = field(default_factory=list)
+    #: Data rows read from the file, and each one's cells as read (file row number → cells), problem or not.
+    rows_read: int = 0
+    read_rows: dict[int, dict] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def problem_rows(self) -> set[int]:
+        """The file rows that have at least one problem."""
+        return {p.row for p in self.problems if p.row}
+
+    def valid_rows(self, lang: str) -> pd.DataFrame:
+        """The rows without a problem, as read, with the user's column names: shown beside the problems, so a
+        file with errors still shows what would be imported once they are fixed."""
+        bad = self.problem_rows()
+        def shown(col: str, value: object) -> object:  # codes the row was read as, in words
+            if col == "status" and value in schema.STATUS_BY_KEY:
+                return schema.STATUS_BY_KEY[str(value)](lang)
+            if col == "source" and value in schema.SOURCE_BY_KEY:
+                return schema.SOURCE_BY_KEY[str(value)](lang)
+            if col == "content_area" and isinstance(value, int) and value in schema.CONTENT_AREAS:
+                return schema.content_area_label(value, lang)
+            return value
+
+        rows = [{"row": n, **{c: shown(c, cells.get(c, "")) for c in IMPORT_COLUMNS}}
+                for n, cells in self.read_rows.items() if n not in bad]
+        frame = pd.DataFrame(rows, columns=["row", *IMPORT_COLUMNS])
+        frame = frame.loc[:, [c for c in frame.columns if c == "row" or frame[c].astype(str).str.strip().ne("").any()]]
+        return frame.rename(columns={c: (t("data.col_row", lang) if c == "row" else field_label(c, lang))
+                                     for c in frame.columns})
 
     def table(self) -> pd.DataFrame:
         """The parsed rows (one per funding line) for the preview grid."""
@@ -437,8 +465,10 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         out.problems.append(Problem.of(file, key, row, hdr(col), **params))
         flagged.add((row, col))
 
+    out.rows_read = len(raw.rows)
     for n, cells in raw.rows:
         rec: dict[str, Any] = {key: _unneutralise(nfc(cells[j]).strip()) if j < len(cells) else "" for j, key in cols.items()}
+        out.read_rows[n] = rec
         bad_text = [x for col, val in rec.items()
                     for x in text_problems(val, file, n, hdr(col), multi_line=is_multi_line(col))]
         if bad_text:  # refused at input, with row and column: nothing further is read from this row

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from geo.analysis.funding import totals_by_commune
 from geo.ingest import donors, layers
 from geo.ingest.atlas_toml import load_config
 from geo.model.config import BUNDLED_DATA_DIR
 from geo.model.dataset import Dataset
+from geo.model.filters import Filters
 from geo.storage.interface import ReadOnlyStore, Store
 from geo.storage.records import DonorRecord
 
@@ -86,6 +88,11 @@ class BundledStore:
     def get_donor(self, donor_id: str) -> DonorRecord | None:
         rows = [r for r in self.list_donors().to_dict("records") if r["donor_id"] == donor_id]
         return DonorRecord({k: v for k, v in rows[0].items() if k != "revision"}, 1) if rows else None
+
+    def funding_totals_by_commune(self, filters: Filters = Filters(), unit_version: str = "2021") -> pd.DataFrame:
+        """The same answer as a database's SQL sum, from the files (they are small: nothing to push down)."""
+        ds = self.load()
+        return totals_by_commune(ds.projects, ds.funding, filters, unit_version, ds.risk_zones)
 
     def version(self) -> str:
         stamps = sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"

@@ -661,6 +661,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{file}: mã hóa {enc}; {n} dự án — {new} mới, {changed} thay đổi.",
         "{file}: encoding {enc}; {n} projects — {new} new, {changed} changed.",
     ),
+    "data.preview_with_problems": (
+        "{file}: mã hóa {enc}; đọc được {n} dòng dữ liệu — {bad} dòng có vấn đề, {good} dòng hợp lệ. "
+        "Chưa nhập gì cho đến khi sửa xong.",
+        "{file}: encoding {enc}; {n} data rows read — {bad} with problems, {good} valid. Nothing is imported "
+        "until they are fixed.",
+    ),
+    "data.valid_rows": ("Các dòng hợp lệ ({n})", "Valid rows ({n})"),
     "data.problems": ("Chưa thể nhập. Sửa các vấn đề sau trong tệp rồi tải lên lại:", "Cannot import yet. Fix these problems in the file and upload it again:"),
     "data.warnings": ("Cần xem lại:", "Please review:"),
     "data.matches": ("Đối chiếu tên xã → mã GSO", "Commune names → GSO codes"),
