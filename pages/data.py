@@ -207,14 +207,21 @@ with tab_projects:
                                 if conflict.theirs else None), hide_index=True, width="stretch")
         if can_edit and a.button(t("data.keep_mine", lang), key="keep_mine"):
             kept = conflict.mine
-            if conflict.theirs is None:
-                saved = store.create_project(kept["project"], kept["funding"], user, allow_overcommit=True,
-                                             note=st.session_state.get(f"note_{k}", ""))
-            else:
-                saved = store.update_project(pid, kept["project"], kept["funding"], conflict.theirs.revision, user,
-                                             allow_overcommit=True, note=st.session_state.get(f"note_{k}", ""))
-            st.session_state["data_opened"] = {"pid": pid, "rec": saved}
-            del st.session_state["data_conflict"]
+            try:
+                if conflict.theirs is None:
+                    saved = store.create_project(kept["project"], kept["funding"], user, allow_overcommit=True,
+                                                 note=st.session_state.get(f"note_{k}", ""))
+                else:
+                    saved = store.update_project(pid, kept["project"], kept["funding"], conflict.theirs.revision,
+                                                 user, allow_overcommit=True,
+                                                 note=st.session_state.get(f"note_{k}", ""))
+                st.session_state["data_opened"] = {"pid": pid, "rec": saved}
+                del st.session_state["data_conflict"]
+            except ConflictError as again:  # a third person saved meanwhile: show their version instead
+                st.session_state["data_conflict"] = again
+            except KeyedRefusal as err:
+                st.error(err.text(lang, quote=md_text))
+                st.stop()
             st.rerun()
         if b.button(t("data.keep_theirs", lang), key="keep_theirs"):
             st.session_state["data_opened"] = {}

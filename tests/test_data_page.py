@@ -198,3 +198,21 @@ def test_an_import_with_errors_counts_rows_and_shows_the_valid_ones(page, store,
     assert list(valid[t("data.col_row", lang)]) == [2, 4]  # file rows 2 and 4: the header is row 1
     assert "Trường bản Sin Câu" in set(valid[COLUMN_LABELS["name_vi"](lang)])
     assert store.version() == v0 and store.get_project("IM-1") is None  # nothing written
+
+
+def test_a_third_save_during_the_conflict_view_shows_the_new_conflict_not_a_traceback(page, store):
+    at = page("en")
+    at.selectbox(key="data_pid").set_value("TD-001").run()
+    by_label(at.text_input, "Donor").set_value("Mine")
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Second"), rec.funding, rec.revision, "admin1")
+    at = save(at)
+    assert any(t("data.conflict", "en") in w.value for w in at.warning)
+    # While this user reads both versions, a third person saves too.
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="Third"), rec.funding, rec.revision, "admin1")
+    at = by_label(at.button, t("data.keep_mine", "en")).click().run()
+    assert not at.exception and not any("unexpected" in e.value for e in at.error)
+    assert store.get_project("TD-001").project["donor"] == "Third"  # not overwritten unseen
+    assert any(t("data.conflict", "en") in w.value for w in at.warning)
+    assert "Third" in " ".join(d.value.to_string() for d in at.dataframe)  # the new version is shown
