@@ -660,22 +660,11 @@ class GpkgStore(AccountsMixin):
     def backup_to(self, out: Path) -> None:
         """A consistent snapshot of the store in ``out`` (SQLite's online backup: other processes may keep
         writing), written beside ``out`` and moved into place."""
-        out = Path(out)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.backup")
         try:
             with self._read() as src:
-                dst = sqlite3.connect(tmp)
-                try:
-                    src.backup(dst)
-                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                finally:
-                    dst.close()
-            os.replace(tmp, out)
-        except (OSError, sqlite3.DatabaseError) as err:
-            raise store_error(out, err) from None
-        finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(str(tmp) + suffix).unlink(missing_ok=True)
+                _snapshot(src, Path(out))
+        except sqlite3.DatabaseError as err:  # opening the source failed
+            raise store_error(Path(out), err) from None
 
     def integrity_problems(self) -> list[Note]:
         """SQLite's own checks of the file (``integrity_check``, ``foreign_key_check``) and invalid geometries."""
@@ -896,6 +885,28 @@ def _create_all(con: sqlite3.Connection, tables: list[Table]) -> None:
         gpkg.create_table(con, table, ident, desc)
 
 
+def _snapshot(src: sqlite3.Connection, out: Path) -> None:
+    """``src`` copied to ``out`` with SQLite's online backup (one consistent moment, one self-contained file),
+    written beside ``out`` and moved into place; a failure leaves no partial file and raises the store's message."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.part")
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+        os.replace(tmp, out)
+    except (OSError, sqlite3.DatabaseError) as err:
+        raise store_error(out, err) from None
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            try:
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
+            except OSError:  # the folder itself is the problem (a file, gone)
+                pass
+
+
 #: Rolling copies kept in ``backups/`` beside the store, per kind (migrate, import, layer-…): the newest few.
 AUTO_BACKUPS_KEPT = 5
 
@@ -910,27 +921,16 @@ def auto_backup(path: Path, reason: str, con: sqlite3.Connection | None = None) 
     folder = path.parent / "backups"
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     out = folder / f"auto-{reason}-{stamp}.gpkg"
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         src = con or sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                dst.close()
-        finally:
-            if con is None:
-                src.close()
-        os.replace(tmp, out)
     except (OSError, sqlite3.DatabaseError) as err:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:  # the folder itself is the problem
-            pass
         raise store_error(out, err) from None
+    try:
+        _snapshot(src, out)
+    finally:
+        if con is None:
+            src.close()
     for old in sorted(folder.glob(f"auto-{reason}-*.gpkg"))[:-AUTO_BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return out
