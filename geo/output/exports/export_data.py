@@ -38,7 +38,7 @@ from geo.analysis import funding
 from geo.ingest.imports import COLUMN_LABELS, IMPORT_COLUMNS, INFO_COLUMNS
 from geo.model import schema
 from geo.model.dataset import Dataset
-from geo.output.exports.exporting import neutralise, provenance_header, xml_safe
+from geo.output.exports.exporting import neutralise, provenance_header
 from geo.storage import gpkg
 from geo.storage.interface import ReadOnlyStore
 from geo.text import i18n
@@ -91,7 +91,7 @@ def _safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(lambda v: neutralise(xml_safe(v))).astype(object)
+            out[col] = out[col].map(neutralise).astype(object)
     return out
 
 

@@ -31,7 +31,11 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def neutralise(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'``."""
+    """Prefix a text cell that a spreadsheet would run as a formula with ``'``; make it writable (:func:`xml_safe`).
+
+    Every export cell goes through here, so text stored before input was checked cannot crash a workbook.
+    """
+    value = xml_safe(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
