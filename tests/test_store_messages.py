@@ -378,3 +378,55 @@ def test_the_project_form_on_a_read_only_folder_says_the_save_was_refused(tmpfs,
     shown = error.value.replace("\\", "")  # as Markdown renders it (the path's _ are escaped)
     assert "read-only" in shown and "not saved" in shown and str(point / STORE_FILE) in shown
     assert (point / STORE_FILE).read_bytes() == data
+
+
+def test_a_full_disk_on_the_database_server_refuses_the_write_and_keeps_the_data(postgis_cluster, postgis_url):
+    """The server's disk fills while a layer is replaced: a sentence, not a traceback, and the old layer stays.
+    The database writes its new tables into a tablespace on a tiny file system of its own (a real ENOSPC)."""
+    import os
+    import pwd
+
+    from geo.storage import postgis_store
+    from geo.storage.postgis_store import PostgisStore
+
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs for the server needs root")
+    point = Path(tempfile.mkdtemp(prefix="atlas-tiny-"))  # not under pytest's 0700 tmp: the server must reach it
+    point.chmod(0o755)
+    owner = pwd.getpwnam("postgres")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size=4m,uid={owner.pw_uid},gid={owner.pw_gid},mode=700",
+                              "tmpfs", str(point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    db = postgis_url.rsplit("/", 1)[1]
+    space = f"tiny_{db[-6:]}"
+    postgis_cluster.sql(f"CREATE TABLESPACE {space} LOCATION '{point}'")
+    try:
+        postgis_cluster.sql(f"ALTER DATABASE {db} SET default_tablespace = {space}")
+        postgis_store.dispose(postgis_url)  # new sessions pick the setting up
+        store = PostgisStore(postgis_url)
+        ds = store.load()
+        audit_before = store.audit_log()
+        free = os.statvfs(point).f_bavail * os.statvfs(point).f_frsize
+        (point / "filler").write_bytes(b"\0" * max(free - 64 * 1024, 0))  # 64 KiB left
+        big = pd.concat([ds.communes] * 40, ignore_index=True)
+        with pytest.raises(DataError) as err:
+            store.replace_layer("communes", gpd.GeoDataFrame(big, crs=ds.communes.crs), ds.provenance["communes"],
+                                "Lan")
+        en, vi = err.value.text("en"), err.value.text("vi")
+        assert "out of disk space" in en and "nothing was saved" in en and "hết dung lượng" in vi
+        (point / "filler").unlink()
+        after = PostgisStore(postgis_url).load()
+        assert len(after.communes) == len(ds.communes)
+        assert sorted(after.communes["code"]) == sorted(ds.communes["code"])
+        assert store.audit_log() == audit_before
+    finally:
+        postgis_store.dispose(postgis_url)
+        postgis_cluster.sql(f"ALTER DATABASE {db} RESET default_tablespace")
+        postgis_cluster.sql(f"DROP TABLESPACE IF EXISTS {space}")
+        subprocess.run(["umount", "-l", str(point)], check=False)
+        point.rmdir()
