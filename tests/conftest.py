@@ -23,6 +23,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _password_hashing_at_test_cost():
+    """Accounts made by the tests are hashed with a 1 MiB argon2id instead of the product's 64 MiB, t=3, p=4
+    (0.001 s instead of 0.23 s per hash, several hundred hashes per run). Argon2 hashes carry their own
+    parameters, so app servers started by the tests verify them as cheaply. The product's parameters and the
+    upgrade of a weaker hash on sign-in are tested in tests/test_password_cost.py."""
+    from argon2 import PasswordHasher
+
+    from geo.storage import accounts
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(accounts, "_HASHER", PasswordHasher(memory_cost=1024, time_cost=1, parallelism=1))
+        yield
+
+
 @pytest.fixture(scope="session")
 def seeded_store_file(tmp_path_factory):
     """A store seeded once per session from the bundled data; tests get copies."""

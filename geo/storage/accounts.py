@@ -25,6 +25,7 @@ geo.storage.records.PermissionDenied: an (Viewer) may not create or edit project
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -49,7 +50,13 @@ USER_COLUMNS: dict[str, str] = {
 PUBLIC_COLUMNS: tuple[str, ...] = tuple(c for c in USER_COLUMNS if c != "password_hash")
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _HASHER = PasswordHasher()  # argon2id, the library's recommended parameters
-_DUMMY = _HASHER.hash("not a password of anyone")  # equalises the time of unknown and known logins
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown logins against, so they take as long as known ones. Made on first use: at
+    import it cost every CLI command and app process a quarter of a second."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def console_actor() -> Actor:
@@ -64,7 +71,7 @@ def hash_password(password: str) -> str:
 def check_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; a missing or damaged hash never matches (and takes as long)."""
     try:
-        return _HASHER.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
