@@ -20,13 +20,14 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 def measure(bundle, label: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from tests.helpers import OfflineBrowser, wait_app_idle
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, OfflineBrowser, wait_app_idle
 
     with streamlit(bundle_env(bundle)) as (url, pid):
         idle = vm_status(pid)
         t0 = time.perf_counter()
         with sync_playwright() as pw:
-            b = OfflineBrowser(pw)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            b = OfflineBrowser(browser)
             try:
                 b.page.goto(url + "/map")
                 wait_app_idle(b.page, timeout=600_000)
@@ -38,6 +39,7 @@ def measure(bundle, label: str) -> dict:
                 blocked = list(b.blocked)
             finally:
                 b.close()
+                browser.close()
         ready = time.perf_counter() - t0
         after = vm_status(pid)
     return {"label": label, "idle": idle["VmRSS"], "hwm": after["VmHWM"], "rss": after["VmRSS"], "ready": ready,

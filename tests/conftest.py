@@ -13,6 +13,9 @@ from shapely.geometry import box
 from geo.storage.store import BundledStore, Dataset
 from tests.helpers import APP, bundled_dataset, hostile_bundle
 
+# A Streamlit script served by tests/test_e2e_print.py, not a module of doctests: importing it would run the page.
+collect_ignore = ["print_export_app.py"]
+
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns groups into node-id suffixes
 def pytest_collection_modifyitems(config, items):
@@ -178,20 +181,33 @@ def hostile_app_url(tmp_path_factory, hostile_bundle_dir):
         yield url
 
 
-@pytest.fixture
-def offline_browser():
-    """Headless Chromium that may only reach loopback; see tests/helpers.py."""
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per browser module (starting one costs seconds); every test still gets its own
+    context, so cookies, storage and sessions never carry from one test to the next."""
     from playwright.sync_api import sync_playwright
 
-    from tests.helpers import OfflineBrowser, require_browser
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 
     require_browser()
     with sync_playwright() as pw:
-        b = OfflineBrowser(pw)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield b
+            yield browser
         finally:
-            b.close()
+            browser.close()
+
+
+@pytest.fixture
+def offline_browser(chromium):
+    """A fresh Chromium context that may only reach loopback; see tests/helpers.py."""
+    from tests.helpers import OfflineBrowser
+
+    b = OfflineBrowser(chromium)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 # --- accounts (issue 15) -----------------------------------------------------------------

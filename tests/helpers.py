@@ -371,8 +371,8 @@ def is_loopback(url: str) -> bool:
 class OfflineBrowser:
     """A Chromium page whose non-loopback requests are aborted and recorded in ``blocked``."""
 
-    def __init__(self, playwright, viewport: tuple[int, int] = (1400, 1000)):
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    def __init__(self, browser, viewport: tuple[int, int] = (1400, 1000)):
+        self.browser = browser
         self.context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.blocked: list[str] = []
         self.dialogs: list[str] = []
@@ -392,8 +392,7 @@ class OfflineBrowser:
         dialog.dismiss()
 
     def close(self) -> None:
-        self.context.close()
-        self.browser.close()
+        self.context.close()  # the browser belongs to the module (tests/conftest.py ``chromium``)
 
 
 def wait_app_idle(page, timeout: float = 60_000, settle_ms: int = 400) -> None:

@@ -36,17 +36,14 @@ CUT = """() => {
 
 
 @pytest.fixture(scope="module")
-def browser_page(app_url):
-    from playwright.sync_api import sync_playwright
-
+def browser_page(app_url, chromium):
     from tests.helpers import OfflineBrowser
 
-    with sync_playwright() as pw:
-        b = OfflineBrowser(pw, viewport=SIZES[0])
-        try:
-            yield b.page
-        finally:
-            b.close()
+    b = OfflineBrowser(chromium, viewport=SIZES[0])
+    try:
+        yield b.page
+    finally:
+        b.close()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

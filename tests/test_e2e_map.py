@@ -19,20 +19,17 @@ MAP_READY = """() => !!window.map && document.querySelectorAll('path.td-commune'
 
 
 @pytest.fixture(scope="module")
-def warm_app(hostile_app_url):
+def warm_app(hostile_app_url, chromium):
     """The app with a hostile project name in Thị trấn Tam Đường (tests/helpers.py), served one session
     before the tests. Streamlit runs the very first script run of a server in its
     legacy ``pages/`` directory mode, which drops the first widget change of that session (a known
     foundation issue, reported); users reaching a running server are not affected."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = OfflineBrowser(pw)
-        try:
-            b.page.goto(hostile_app_url)
-            wait_app_idle(b.page)
-        finally:
-            b.close()
+    b = OfflineBrowser(chromium)
+    try:
+        b.page.goto(hostile_app_url)
+        wait_app_idle(b.page)
+    finally:
+        b.close()
     return hostile_app_url
 
 
