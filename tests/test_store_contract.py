@@ -840,3 +840,21 @@ def test_pages_and_app_never_import_a_store_implementation():
     assert len(files) > 5
     offenders = [f.name for f in files if pattern.search(f.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_point_is_checked_against_the_province_the_store_was_seeded_for(backend):
+    """A store seeded from another province's ``atlas.toml`` (``[map] extent``) takes points there and
+    refuses Lai Châu's, naming that province; it no longer checks every store against Lai Châu."""
+    from geo.ingest.atlas_toml import to_toml
+
+    store = backend.open()
+    cfg = dataclasses.replace(store.load().config, extent=(105.0, 20.0, 106.0, 21.0),
+                              province=schema.Label("tỉnh Hòa Bình", "Hòa Bình province"))
+    backend.sql("UPDATE atlas_meta SET value = '" + to_toml(cfg).replace("'", "''") + "' WHERE key = 'config'")
+    store = backend.open()
+    store.create_project(_project("NEW-HB", lon=105.5, lat=20.5), LINES, "Minh")
+    assert store.get_project("NEW-HB").project["lon"] == 105.5
+    with pytest.raises(DataError) as err:
+        store.create_project(_project("NEW-LC", lon=103.5, lat=22.3), LINES, "Minh")
+    assert "Hòa Bình province" in err.value.text("en") and "tỉnh Hòa Bình" in err.value.text("vi")
+    assert store.get_project("NEW-LC") is None

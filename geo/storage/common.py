@@ -19,6 +19,8 @@ import pandas as pd
 from geo.ingest.records import clean_lines, clean_project, validate_records
 from geo.ingest.validate import DataError
 from geo.model import schema
+from geo.model.config import DEFAULT as DEFAULT_CONFIG
+from geo.model.config import AtlasConfig
 from geo.model.filters import Filters
 
 Record = tuple[dict, list[dict]]
@@ -45,9 +47,14 @@ def plain_value(value: object) -> object:
 
 
 def checked_records(records: list[Record], commune_codes: list[str], unit_codes_2025: list[str],
-                    allow_overcommit: bool) -> list[Record]:
-    """The records cleaned for storing, or :class:`DataError` naming every problem (nothing is written)."""
-    problems = validate_records(records, commune_codes, allow_overcommit, unit_codes_2025=unit_codes_2025)
+                    allow_overcommit: bool, config: AtlasConfig = DEFAULT_CONFIG) -> list[Record]:
+    """The records cleaned for storing, or :class:`DataError` naming every problem (nothing is written).
+
+    Points are checked against the province of the store's own ``config`` (``[map] extent`` of the
+    ``atlas.toml`` it was seeded from), not always Lai Châu's.
+    """
+    problems = validate_records(records, commune_codes, allow_overcommit, unit_codes_2025=unit_codes_2025,
+                                extent=config.extent, province=config.province)
     found = [x for per in problems for x in per]
     if found:
         raise DataError(found)

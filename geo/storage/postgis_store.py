@@ -464,7 +464,9 @@ class PostgisStore(AccountsMixin):
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit)
+        with self._read() as con:
+            config = _read_config(con)
+        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit, config)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
