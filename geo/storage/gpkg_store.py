@@ -471,9 +471,11 @@ class GpkgStore(AccountsMixin):
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        with self._read() as con:
+        with self._read() as con:  # one snapshot (and one connection) for everything a record is checked against
+            codes = [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
+            codes_2025 = [r[0] for r in con.execute("SELECT code FROM units_2025 ORDER BY code")]
             config = _read_config(con)
-        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit, config)
+        return checked_records(records, codes, codes_2025, allow_overcommit, config)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:

@@ -464,9 +464,11 @@ class PostgisStore(AccountsMixin):
         return self._checked_many([(project, funding)], allow_overcommit)[0]
 
     def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        with self._read() as con:
+        with self._read() as con:  # one snapshot (and one round trip each) for what a record is checked against
+            codes = list(con.execute(text('SELECT code FROM communes ORDER BY code COLLATE "C"')).scalars().all())
+            codes_2025 = list(con.execute(text('SELECT code FROM units_2025 ORDER BY code COLLATE "C"')).scalars().all())
             config = _read_config(con)
-        return checked_records(records, self.commune_codes(), self.unit_codes_2025(), allow_overcommit, config)
+        return checked_records(records, codes, codes_2025, allow_overcommit, config)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
