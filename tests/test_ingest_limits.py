@@ -461,7 +461,9 @@ CAPPED = textwrap.dedent("""
 def run_capped(argv: list[str], env_dir: Path, cap_mb: int = 1500) -> subprocess.CompletedProcess:
     import os
 
-    env = {**os.environ, "ATLAS_DATA_DIR": str(env_dir)}
+    # Arrow's default allocator (mimalloc) reserves 1 GiB of address space on first use: under RLIMIT_AS that
+    # reservation, not what the import really allocates, decided whether a later import found room.
+    env = {**os.environ, "ATLAS_DATA_DIR": str(env_dir), "ARROW_DEFAULT_MEMORY_POOL": "system"}
     return subprocess.run([sys.executable, "-c", CAPPED.format(cap=cap_mb * 2**20), *argv], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
