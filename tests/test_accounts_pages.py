@@ -149,7 +149,7 @@ def test_a_commune_editor_picks_only_projects_and_communes_of_their_own(app_page
     assert [o.split("(")[-1].rstrip(")") for o in commune.options] == ["03427"]
     assert t("data.delete", "en") not in [e.label for e in at.get("expander")]
     status = next(s for s in at.selectbox if s.label == "Status")
-    assert status.options == ["Idea", "Proposal"]  # editors propose; the district takes the later steps
+    assert status.options == ["Proposal"]  # editors propose (and withdraw); the district takes the later steps
 
 
 def test_cancelling_on_the_page_asks_for_a_note_and_writes_nothing_without_one(app_page, signed_in, store):
@@ -157,8 +157,25 @@ def test_cancelling_on_the_page_asks_for_a_note_and_writes_nothing_without_one(a
     at.selectbox(key="data_pid").set_value("TD-004").run()
     next(s for s in at.selectbox if s.label == "Status").set_value("cancelled")
     at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
-    assert "cancelling a project needs a note" in " ".join(e.value for e in at.error)
+    assert "moving it to 'Cancelled' needs a note saying why" in " ".join(e.value for e in at.error)
     assert store.get_project("TD-004").project["status"] != "cancelled"
+
+
+def test_a_planner_is_offered_the_workflow_moves_and_a_rejection_needs_a_note(app_page, signed_in, store):
+    at = app_page("pages/data.py", "en", **signed_in("planner"))
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    status = next(s for s in at.selectbox if s.label == "Status")
+    assert status.options == ["Proposal", "Appraised", "Rejected", "Cancelled"]  # no step skipped
+    status.set_value("rejected")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert "moving it to 'Rejected' needs a note saying why" in " ".join(e.value for e in at.error)
+    assert store.get_project("TD-004").project["status"] == "proposal"
+    next(s for s in at.selectbox if s.label == "Status").set_value("rejected")
+    next(i for i in at.text_input if i.label == t("data.note", "en")).set_value("Trùng với TD-011")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert not at.exception and not at.error
+    assert store.get_project("TD-004").project["status"] == "rejected"
+    assert (store.history("TD-004")[-1].user, store.history("TD-004")[-1].note) == ("planner1", "Trùng với TD-011")
 
 
 def test_a_planner_downloads_the_change_log(app_page, signed_in):
@@ -202,3 +219,4 @@ def test_non_admins_have_no_accounts_page(app_page, signed_in):
     at = app_page("pages/accounts.py", "en", **signed_in("planner"))
     assert not at.exception and t("admin.heading", "en") not in [x.value for x in at.title]
     assert not [x for x in at.text_input if x.key == "add_login"]
+

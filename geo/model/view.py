@@ -134,7 +134,9 @@ def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] |
     filters = Filters(
         content_areas=tuple(sorted(keep("area", schema.CONTENT_AREAS, int))),
         sources=tuple(keep("source", schema.SOURCE_BY_KEY)),
-        statuses=tuple(keep("status", schema.STATUS_BY_KEY)),
+        # a link made before the approval workflow names the step its old status became
+        statuses=tuple(dict.fromkeys(schema.LEGACY_STATUSES.get(v, v)
+                                     for v in keep("status", [*schema.STATUS_BY_KEY, *schema.LEGACY_STATUSES]))),
         years=years, donors=tuple(dict.fromkeys(donors)), high_risk=one("risk") == "high",
     )
     if (risk := one("risk")) not in (None, "high"):
