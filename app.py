@@ -31,6 +31,7 @@ pages.append(st.Page("pages/signin.py", title=t("auth.nav", lang) if account is 
 page = st.navigation(pages)
 try:
     page.run()
+    _shared.share_box(lang, page.url_path)  # after the page: the link holds the filters it just drew
 except StoreUnavailable as err:  # the store refused or went away mid-page (full disk, read-only, server lost)
     st.error(err.text(lang))
 except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through; anything else: a message, no traceback

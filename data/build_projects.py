@@ -94,9 +94,9 @@ GREENLEAF = "Green Leaf Tea Co. (KR)"
 SUNRISE = "Sunrise Fruits Pte. Ltd. (SG)"
 HANBIT = "Hanbit Herbal Co. (KR)"
 
-# Statuses whose rows name a partner; ideas and proposals have none yet.
-STATUSES_WITH_DONOR = {"pitched", "committed", "implementing", "completed", "cancelled"}
-#: Pitched projects whose state-budget counterpart is already pledged (committed, not disbursed).
+# Statuses whose rows name a partner; proposals have none yet (an approved one names the partner it is pitched to).
+STATUSES_WITH_DONOR = {"approved", "committed", "implementing", "completed", "cancelled"}
+#: Approved-for-pitching projects whose state-budget counterpart is already pledged (committed, not disbursed).
 PLEDGED_COUNTERPART = {"TD-009", "TD-031"}
 
 
@@ -150,7 +150,7 @@ SPECS: tuple[Spec, ...] = (
          "Domestic water supply for upland villages of Thèn Sin",
          "Đề xuất xây dựng hệ thống cấp nước tự chảy cho các bản vùng cao thường xuyên thiếu nước mùa khô.",
          ("oda_grant", 9_800), ((SB_, 0.20),)),
-    Spec("TD-005", BG, 1, "idea", 2026, 2027, NN_PTNT, "",
+    Spec("TD-005", BG, 1, "proposal", 2026, 2027, NN_PTNT, "",
          "Nâng cấp kênh mương thủy lợi xã Bản Giang",
          "Irrigation canal upgrade in Bản Giang",
          "Ý tưởng nâng cấp hệ thống kênh mương để mở rộng diện tích lúa nước và rau màu vụ đông.",
@@ -171,7 +171,7 @@ SPECS: tuple[Spec, ...] = (
          "Resettlement of Thác Tình village away from flash-flood risk, Tam Đường township",
          "Di chuyển các hộ ven suối Thác Tình đến nơi ở mới an toàn sau trận lũ quét gây thiệt hại về người.",
          ("oda_grant", 36_000), ((SB_, 0.25),), (103.6072, 22.3484)),
-    Spec("TD-009", TS, 2, "pitched", 2026, 2027, BQLDA, ADB,
+    Spec("TD-009", TS, 2, "approved", 2026, 2027, BQLDA, ADB,
          "Ổn định dân cư vùng sạt lở dọc tỉnh lộ 130, xã Thèn Sin",
          "Stabilising settlements along landslide-prone provincial road 130, Thèn Sin",
          "Quy hoạch và xây dựng điểm dân cư mới cho các hộ ở sát taluy dương dọc tỉnh lộ 130.",
@@ -207,7 +207,7 @@ SPECS: tuple[Spec, ...] = (
          "VietGAP tea zone in Nà Tăm",
          "Tập huấn quy trình VietGAP, hỗ trợ phân bón và cấp chứng nhận cho tổ hợp tác chè xã Nà Tăm.",
          ("ngo", 4_200), ((CM_, 0.08),)),
-    Spec("TD-016", TL, 3, "pitched", 2026, 2027, NN_PTNT, GREENLEAF,
+    Spec("TD-016", TL, 3, "approved", 2026, 2027, NN_PTNT, GREENLEAF,
          "Bảo tồn và phát triển chè cổ thụ xã Tả Lèng",
          "Conservation and development of ancient tea trees in Tả Lèng",
          "Khoanh vùng, phục tráng khoảng 34 ha chè cổ thụ ở 5 bản và xây dựng nhãn hiệu sản phẩm chè Shan tuyết.",
@@ -227,7 +227,7 @@ SPECS: tuple[Spec, ...] = (
          "Pink banana value chain in Bình Lư",
          "Liên kết trồng, sơ chế và bao tiêu chuối tiêu hồng trên diện tích ruộng chuyển đổi tại xã Bình Lư.",
          ("foreign_business", 9_500), ((DB_, 0.20), (CM_, 0.10)), (103.6388, 22.3612)),
-    Spec("TD-020", HT, 3, "idea", 2026, 2027, NN_PTNT, "",
+    Spec("TD-020", HT, 3, "proposal", 2026, 2027, NN_PTNT, "",
          "Phát triển vùng chuối xã Hồ Thầu",
          "Banana growing area in Hồ Thầu",
          "Ý tưởng mở rộng chuỗi giá trị chuối sang xã Hồ Thầu gắn với doanh nghiệp bao tiêu.",
@@ -247,12 +247,12 @@ SPECS: tuple[Spec, ...] = (
          "Intensive pear and peach growing in Hồ Thầu",
          "Dự án đã hủy do đối tác thay đổi ưu tiên tài trợ trước khi ký kết.",
          ("ngo", 2_600), ((CM_, 0.10),)),
-    Spec("TD-024", KH, 3, "pitched", 2026, 2027, NN_PTNT, HANBIT,
+    Spec("TD-024", KH, 3, "approved", 2026, 2027, NN_PTNT, HANBIT,
          "Trồng dược liệu dưới tán rừng xã Khun Há",
          "Medicinal plants under the forest canopy in Khun Há",
          "Trồng thảo quả, sa nhân và dược liệu dưới tán rừng phòng hộ, gắn với bảo vệ rừng và bao tiêu sản phẩm.",
          ("foreign_business", 7_500), ((SB_, 0.10), (CM_, 0.05))),
-    Spec("TD-025", BG, 3, "idea", 2027, 2027, NN_PTNT, "",
+    Spec("TD-025", BG, 3, "proposal", 2027, 2027, NN_PTNT, "",
          "Dược liệu dưới tán rừng xã Bản Giang",
          "Medicinal plants under forest canopy in Bản Giang",
          "Ý tưởng phát triển dược liệu dưới tán rừng để tăng thu nhập cho hộ nhận khoán bảo vệ rừng.",
@@ -283,12 +283,12 @@ SPECS: tuple[Spec, ...] = (
          "Solid-waste treatment facility for Tam Đường district",
          "Đề xuất đầu tư khu xử lý rác thải sinh hoạt hợp vệ sinh cho thị trấn và các xã lân cận.",
          ("oda_grant", 22_000), ((SB_, 0.30),)),
-    Spec("TD-031", TS, 4, "pitched", 2026, 2027, BQLDA, EU,
+    Spec("TD-031", TS, 4, "approved", 2026, 2027, BQLDA, EU,
          "Nhà ở bán trú Trường Phổ thông dân tộc bán trú THCS xã Thèn Sin",
          "Boarding dormitory for the Thèn Sin semi-boarding lower-secondary school",
          "Xây nhà ở bán trú và nhà ăn cho học sinh người Mông, Dao ở các bản xa trung tâm xã.",
          ("oda_grant", 12_000), ((SB_, 0.20),)),
-    Spec("TD-032", NN, 4, "idea", 2026, 2027, KT_HT, "",
+    Spec("TD-032", NN, 4, "proposal", 2026, 2027, KT_HT, "",
          "Đường giao thông nội đồng xã Nùng Nàng",
          "Farm access roads in Nùng Nàng",
          "Ý tưởng cứng hóa đường nội đồng phục vụ vận chuyển cây ăn quả ôn đới và rau màu.",
@@ -309,7 +309,7 @@ SPECS: tuple[Spec, ...] = (
          "Transfer of climate-resilient rice and maize seed in Nùng Nàng",
          "Đề xuất trình diễn và chuyển giao giống lúa, ngô chịu rét, chịu hạn cho nông hộ.",
          ("oda_grant", 2_200), ((SB_, 0.10),)),
-    Spec("TD-036", TT, 5, "pitched", 2026, 2027, LD_TBXH, KOICA,
+    Spec("TD-036", TT, 5, "approved", 2026, 2027, LD_TBXH, KOICA,
          "Đào tạo nghề và giới thiệu việc làm cho thanh niên dân tộc thiểu số huyện Tam Đường",
          "Vocational training and job placement for ethnic-minority youth in Tam Đường",
          "Đào tạo nghề ngắn hạn gắn với giới thiệu việc làm cho thanh niên người dân tộc thiểu số toàn huyện.",
@@ -325,7 +325,7 @@ SPECS: tuple[Spec, ...] = (
          "Lự community-based tourism village in Bản Hon",
          "Hỗ trợ homestay, đội văn nghệ và sản phẩm dệt truyền thống để phát triển du lịch cộng đồng tại bản người Lự.",
          ("oda_grant", 4_500), ((SB_, 0.15), (CM_, 0.05)), (103.5517, 22.2988)),
-    Spec("TD-039", BB, 6, "pitched", 2026, 2027, VH_TT, SAKURA,
+    Spec("TD-039", BB, 6, "approved", 2026, 2027, VH_TT, SAKURA,
          "Du lịch trải nghiệm đồi chè Bản Bo",
          "Tea-hill experience tourism in Bản Bo",
          "Xây dựng tuyến tham quan đồi chè, xưởng chè và homestay gắn với sản phẩm chè địa phương.",
@@ -356,7 +356,7 @@ SPECS: tuple[Spec, ...] = (
          "Reproductive health and family planning in Thèn Sin",
          "Đề xuất truyền thông và cung cấp dịch vụ chăm sóc sức khỏe sinh sản cho phụ nữ vùng cao.",
          ("oda_grant", 1_600), ((SB_, 0.10),)),
-    Spec("TD-045", NT, 7, "idea", 2027, 2027, YTE, "",
+    Spec("TD-045", NT, 7, "proposal", 2027, 2027, YTE, "",
          "Trang thiết bị y tế cho Trạm y tế xã Nà Tăm",
          "Medical equipment for the Nà Tăm health station",
          "Ý tưởng bổ sung thiết bị khám chữa bệnh và chăm sóc bà mẹ, trẻ em cho trạm y tế xã.",
@@ -377,7 +377,7 @@ SPECS: tuple[Spec, ...] = (
          "Preventing child and consanguineous marriage in Bản Hon",
          "Truyền thông tại bản, trường học và tư vấn cho gia đình nhằm giảm tình trạng tảo hôn.",
          ("ngo", 1_300), ((SB_, 0.10),)),
-    Spec("TD-049", SB, 8, "pitched", 2026, 2026, PHU_NU, CARE,
+    Spec("TD-049", SB, 8, "approved", 2026, 2026, PHU_NU, CARE,
          "Tổ hợp tác phụ nữ dệt thổ cẩm xã Sơn Bình",
          "Women's brocade-weaving cooperative in Sơn Bình",
          "Hỗ trợ khung dệt, thiết kế mẫu và kết nối thị trường cho nhóm phụ nữ dệt thổ cẩm.",
@@ -398,12 +398,12 @@ SPECS: tuple[Spec, ...] = (
          "Sustainable livelihoods for the Lào community in Nà Tăm",
          "Đề xuất hỗ trợ chăn nuôi, nghề dệt và thủy lợi nhỏ cho các bản người Lào.",
          ("oda_grant", 4_200), ((SB_, 0.15), (CM_, 0.05))),
-    Spec("TD-053", BH, 9, "idea", 2027, 2027, DAN_TOC, "",
+    Spec("TD-053", BH, 9, "proposal", 2027, 2027, DAN_TOC, "",
          "Công trình chống sạt lở cho bản người Lự xã Bản Hon",
          "Anti-landslide works for the Lự village in Bản Hon",
          "Ý tưởng xây kè và rãnh thoát nước chống sạt lở bảo vệ nhà ở của cộng đồng người Lự.",
          ("oda_grant", 9_500), ((SB_, 0.20),)),
-    Spec("TD-054", BG, 9, "pitched", 2026, 2027, DAN_TOC, JICA,
+    Spec("TD-054", BG, 9, "approved", 2026, 2027, DAN_TOC, JICA,
          "Bảo tồn tiếng nói, trang phục truyền thống người Giáy xã Bản Giang",
          "Safeguarding Giáy language and traditional dress in Bản Giang",
          "Mở lớp truyền dạy tiếng Giáy, may trang phục truyền thống và sưu tầm dân ca cho thanh thiếu niên.",
@@ -424,7 +424,7 @@ SPECS: tuple[Spec, ...] = (
          "Disaster-preparedness messages in Hmong and Dao for Thèn Sin",
          "Đề xuất sản xuất bản tin, tờ rơi song ngữ về phòng tránh lũ quét, sạt lở cho người dân vùng cao.",
          ("oda_grant", 450), ((SB_, 0.10),)),
-    Spec("TD-058", SB, 10, "idea", 2026, 2027, VH_TT, "",
+    Spec("TD-058", SB, 10, "proposal", 2026, 2027, VH_TT, "",
          "Quảng bá thương hiệu chè Tam Đường tới nhà đầu tư nước ngoài",
          "Promoting the Tam Đường tea brand to foreign investors",
          "Ý tưởng làm phim, ấn phẩm song ngữ và tham gia hội chợ để quảng bá sản phẩm chè của huyện.",
@@ -445,9 +445,9 @@ def _amounts(spec: Spec, source: str, need_m: int) -> tuple[int, int]:
     """(committed, disbursed) in million VND for one funding row, by project status."""
     rng = _rng(spec.pid, source)
     status = spec.status
-    if status in ("idea", "proposal", "cancelled"):
+    if status in ("proposal", "cancelled"):
         return 0, 0
-    if status == "pitched":
+    if status == "approved":
         if spec.pid in PLEDGED_COUNTERPART and source == "state_budget":
             return need_m, 0
         return 0, 0

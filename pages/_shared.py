@@ -289,6 +289,19 @@ def _unless_first(value: str | None, options: dict) -> str | None:
     return None if value == next(iter(options)) else value
 
 
+def share_box(lang: str, page_path: str) -> None:
+    """The sidebar's read-only share link of this view (page, language, filters, commune, map choices).
+
+    Whoever opens it starts a new browser session, signed out: the same view with no edit control.
+    """
+    link = view.share_link(page_path or "map", current_view(), view.origin_of(st.context.url))
+    if link is None:
+        return
+    with st.sidebar.expander(t("share.heading", lang), icon=":material/share:"):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(t("share.caption", lang))
+
+
 def sync_url() -> None:
     """Mirror the current view in the address bar, so the link reopens it (only when it changed)."""
     q = _canonical(view.to_query(current_view()))

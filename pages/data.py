@@ -14,7 +14,7 @@ from geo.analysis import units
 from geo.ingest import imports, layer_import
 from geo.ingest.records import blank_project, validate_record
 from geo.ingest.validate import DataError
-from geo.model import roles, schema
+from geo.model import roles, schema, workflow
 from geo.model.roles import Action
 from geo.output.exports import audit_export, export_data
 from geo.storage.layer_commit import commit_layer
@@ -137,9 +137,10 @@ with tab_projects:
             f["content_area"] = c2.selectbox(imports.field_label("content_area", lang), areas,
                                              index=areas.index(base["content_area"]) if base["content_area"] in areas else 0,
                                              format_func=lambda a: schema.content_area_label(a, lang))
-            statuses = [s.key for s in schema.STATUSES]
-            if mine is not None:  # commune editors propose; the district takes the later steps (the store checks)
-                statuses = [s for s in statuses if s in roles.EDITOR_STATUSES or s == base["status"]]
+            # the moves of the approval workflow this account may make (the store checks again)
+            statuses = (workflow.choices(account.actor(), rec.project["status"] if rec else None)
+                        if account is not None else [s.key for s in schema.STATUSES])
+            statuses = statuses if base["status"] in statuses or rec is None else [base["status"], *statuses]
             f["status"] = c2.selectbox(imports.field_label("status", lang), statuses,
                                        index=statuses.index(base["status"]) if base["status"] in statuses else 0,
                                        format_func=lambda s: schema.STATUS_BY_KEY[s](lang))

@@ -30,7 +30,8 @@ store = default_store()
 VERSION = store.version()
 NEW = "__new__"
 #: The pitch-pack widgets; presentation mode reads them from ``present_args`` (they are not drawn there).
-PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_communes", "pack_top", "pack_lang")
+PACK_KEYS: tuple[str, ...] = ("pack_kind", "pack_donor", "pack_theme", "pack_communes", "pack_top", "pack_lang",
+                              "pack_stages")
 
 
 # --- cached computations (keyed on the data version and inputs) ---------------------------------------
@@ -48,10 +49,10 @@ def candidates(version: str, filters: funding.Filters) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def pack_for(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
-             unit_version: str) -> pitch.PitchPack:
+             unit_version: str, stages: tuple[str, ...]) -> pitch.PitchPack:
     eff = pitch.target_filters(target, filters)
     return pitch.build_pack(_shared.dataset(), target, filters, lang=lang, top=top, unit_version=unit_version,
-                            indicator_table=_shared.indicator_table(eff))
+                            indicator_table=_shared.indicator_table(eff), stages=stages)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -62,9 +63,9 @@ def map_png(version: str, spec: pitch.MapSpec, filters: funding.Filters, lang: s
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def pack_files(version: str, target: pitch.Target, filters: funding.Filters, lang: str, top: int,
-               unit_version: str) -> tuple[bytes, bytes]:
+               unit_version: str, stages: tuple[str, ...]) -> tuple[bytes, bytes]:
     """(deck .pptx, zip of one-pager PDFs)."""
-    pack = pack_for(version, target, filters, lang, top, unit_version)
+    pack = pack_for(version, target, filters, lang, top, unit_version, stages)
     files = build.build_files(_shared.dataset(), pack,
                               render=lambda spec: map_png(version, spec, pack.filters, lang, build.DEFAULT_DPI))
     return files.deck, files.onepagers_zip()
@@ -122,7 +123,8 @@ def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filter
     if target is None:
         st.session_state["present"] = False
         st.rerun()
-    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), unit_version)
+    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), unit_version,
+                    build.stages_from(args))
     n = len(pack.opportunities)
     i = min(max(int(st.session_state.get("present_i", 0)), 0), max(n - 1, 0))
     st.session_state["present_i"] = i
@@ -341,15 +343,22 @@ with tab_pack:
                           disabled=kind == "communes")
     plang = c4.radio(t("pitch.pack_lang", lang), list(("en", "vi")), key="pack_lang", horizontal=True,
                      format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k])
+    st.session_state.setdefault("pack_stages", list(build.DEFAULT_STAGES))
+    st.multiselect(t("pitch.stages", lang), [s.key for s in schema.STATUSES], key="pack_stages",
+                   format_func=lambda k: schema.STATUS_BY_KEY[k](lang), help=t("pitch.stages_help", lang))
     st.caption(t("pitch.units_used", lang, units=schema.UNIT_VERSIONS[unit_version](lang)))
     target = build.target_from(st.session_state, profs)
+    stages = build.stages_from(st.session_state)
     if target is None:
         st.info(t("pitch.pick_target", lang))
     else:
-        pack = pack_for(VERSION, target, filters, plang, int(top), unit_version)
+        pack = pack_for(VERSION, target, filters, plang, int(top), unit_version, stages)
         st.markdown(tables.pack_summary(pack, lang))
+        if build.includes_unapproved(pack):
+            st.warning(t("pitch.stages_not_default", lang))
+        st.info(pitch.stages_line(pack.stages, pack.left_out, lang))
         st.dataframe(tables.opportunities_table(pack, lang), hide_index=True, width="stretch")
-        key = (VERSION, target, filters, plang, int(top), unit_version)
+        key = (VERSION, target, filters, plang, int(top), unit_version, stages)
         b1, b2 = st.columns(2)
         if b1.button(t("pitch.build", lang), type="primary", icon=":material/slideshow:", key="pack_build"):
             with st.spinner(t("pitch.building", lang)):

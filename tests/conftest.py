@@ -143,7 +143,7 @@ def tiny_projects() -> tuple[pd.DataFrame, pd.DataFrame]:
         "project_id": ["A", "B", "C"],
         "commune_code": ["00001", "00001", "00002"],
         "content_area": [1, 3, 3],
-        "status": ["committed", "idea", "cancelled"],
+        "status": ["committed", "proposal", "cancelled"],
         "start_year": [2021, 2023, 2022],
         "end_year": [2022, 2025, 2022],
         "donor": ["JICA", "", ""],

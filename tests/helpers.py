@@ -67,7 +67,7 @@ def bundled_dataset() -> Dataset:
 
 
 def hostile_bundle(dest: Path) -> Path:
-    """A copy of the bundled data folder plus one idea-stage project ``TD-XSS`` in Thị trấn Tam Đường
+    """A copy of the bundled data folder plus one proposal-stage project ``TD-XSS`` in Thị trấn Tam Đường
     (03390, content area 10, 200 million VND ODA need) whose names are an HTML payload: shown as text
     it proves escaping, executed it would create an <img> and run its onerror script."""
     d = dest / "data"
@@ -75,7 +75,7 @@ def hostile_bundle(dest: Path) -> Path:
     p = pd.read_csv(d / "projects.csv", dtype=str, keep_default_na=False)
     row = {**{c: "" for c in p.columns}, "project_id": XSS_ID, "name_vi": XSS, "name_en": XSS,
            "description": "Hàng kiểm thử: tên chứa HTML phải hiển thị như văn bản", "commune_code": "03390",
-           "content_area": "10", "status": "idea", "start_year": "2026", "end_year": "2026",
+           "content_area": "10", "status": "proposal", "start_year": "2026", "end_year": "2026",
            "lead_agency": "Phòng Văn hóa và Thông tin", "quality": "illustrative"}
     pd.concat([p, pd.DataFrame([row])]).to_csv(d / "projects.csv", index=False)
     f = pd.read_csv(d / "project_funding.csv", dtype=str, keep_default_na=False)
@@ -92,7 +92,7 @@ EN = [COLUMN_LABELS[c].en for c in imports.IMPORT_COLUMNS]
 def row(pid="IM-1", name="Nước sạch bản Nà Bỏ", commune="Bản Bo", source="ngo", need="1.000.000",
         committed="0", disbursed="0", **kw) -> dict:
     base = {"project_id": pid, "name_vi": name, "name_en": "", "description": "", "commune_code": commune,
-            "content_area": "1", "status": "idea", "start_year": "2024", "end_year": "2025", "lead_agency": "",
+            "content_area": "1", "status": "proposal", "start_year": "2024", "end_year": "2025", "lead_agency": "",
             "donor": "", "lon": "", "lat": "", "quality": "official", "unit_version": "", "source": source, "need": need,
             "committed": committed, "disbursed": disbursed}
     base.update(kw)

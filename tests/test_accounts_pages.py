@@ -12,6 +12,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.ingest import imports
 from geo.model import roles
 from geo.storage.store import default_store
 from geo.text.i18n import t
@@ -149,7 +150,7 @@ def test_a_commune_editor_picks_only_projects_and_communes_of_their_own(app_page
     assert [o.split("(")[-1].rstrip(")") for o in commune.options] == ["03427"]
     assert t("data.delete", "en") not in [e.label for e in at.get("expander")]
     status = next(s for s in at.selectbox if s.label == "Status")
-    assert status.options == ["Idea", "Proposal"]  # editors propose; the district takes the later steps
+    assert status.options == ["Proposal"]  # editors propose (and withdraw); the district takes the later steps
 
 
 def test_cancelling_on_the_page_asks_for_a_note_and_writes_nothing_without_one(app_page, signed_in, store):
@@ -157,8 +158,25 @@ def test_cancelling_on_the_page_asks_for_a_note_and_writes_nothing_without_one(a
     at.selectbox(key="data_pid").set_value("TD-004").run()
     next(s for s in at.selectbox if s.label == "Status").set_value("cancelled")
     at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
-    assert "cancelling a project needs a note" in " ".join(e.value for e in at.error)
+    assert "moving it to 'Cancelled' needs a note saying why" in " ".join(e.value for e in at.error)
     assert store.get_project("TD-004").project["status"] != "cancelled"
+
+
+def test_a_planner_is_offered_the_workflow_moves_and_a_rejection_needs_a_note(app_page, signed_in, store):
+    at = app_page("pages/data.py", "en", **signed_in("planner"))
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    status = next(s for s in at.selectbox if s.label == "Status")
+    assert status.options == ["Proposal", "Appraised", "Rejected", "Cancelled"]  # no step skipped
+    status.set_value("rejected")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert "moving it to 'Rejected' needs a note saying why" in " ".join(e.value for e in at.error)
+    assert store.get_project("TD-004").project["status"] == "proposal"
+    next(s for s in at.selectbox if s.label == "Status").set_value("rejected")
+    next(i for i in at.text_input if i.label == t("data.note", "en")).set_value("Trùng với TD-011")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert not at.exception and not at.error
+    assert store.get_project("TD-004").project["status"] == "rejected"
+    assert (store.history("TD-004")[-1].user, store.history("TD-004")[-1].note) == ("planner1", "Trùng với TD-011")
 
 
 def test_a_planner_downloads_the_change_log(app_page, signed_in):
@@ -202,3 +220,78 @@ def test_non_admins_have_no_accounts_page(app_page, signed_in):
     at = app_page("pages/accounts.py", "en", **signed_in("planner"))
     assert not at.exception and t("admin.heading", "en") not in [x.value for x in at.title]
     assert not [x for x in at.text_input if x.key == "add_login"]
+
+
+def test_a_viewer_replaying_an_editors_widget_actions_is_refused_by_the_store(app_page, signed_in, store, monkeypatch):
+    from geo.storage.records import PermissionDenied
+
+    calls: list[tuple] = []
+    cls = type(default_store())
+    original = cls.update_project
+
+    def recorded(self, *args, **kwargs):  # what the page's Save hands the store, passed on unchanged
+        calls.append((args, kwargs))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "update_project", recorded)
+    editor = signed_in("commune_editor", ("03394",))  # TD-004 is in Thèn Sin
+    at = app_page("pages/data.py", "en", **editor)
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    actions = {"name_en": "Replayed name", "lead_agency": "Replayed agency"}
+    for column, value in actions.items():
+        next(i for i in at.text_input if i.label == imports.field_label(column, "en")).set_value(value)
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert not at.exception and len(calls) == 1
+    (pid, project, lines, _rev, *_), kwargs = calls[0]
+    saved = store.get_project("TD-004")
+    assert (saved.project["name_en"], saved.project["lead_agency"]) == ("Replayed name", "Replayed agency")
+    viewer_state = signed_in("viewer")
+    before = (saved, store.audit_log(10_000))
+    # the viewer's own session on the same project has no form whose widgets it could set, nor a Save to click
+    at = app_page("pages/data.py", "en", **viewer_state)
+    at.selectbox(key="data_pid").set_value("TD-004").run()
+    assert t("data.save", "en") not in [b.label for b in at.button]
+    # and the editor's exact store call, replayed as the viewer (account or login), is refused by the store
+    viewer = store.get_user("viewer1")
+    for who in (viewer.actor(), "viewer1"):
+        with pytest.raises(PermissionDenied) as err:
+            store.update_project(pid, dict(project, name_en="Replayed again"), lines, saved.revision, who, **kwargs)
+        assert "viewer1" in err.value.text("en") and "nothing was changed" in err.value.text("en").lower()
+        assert "không có gì thay đổi" in err.value.text("vi").lower()
+    assert (store.get_project("TD-004"), store.audit_log(10_000)) == before
+
+
+# --- a read-only share link -------------------------------------------------------------------------------
+def _share_link(at: AppTest) -> str | None:
+    codes = [c.value for c in at.sidebar.code]
+    return codes[0] if codes else None
+
+
+def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, signed_in):
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.helpers import APP
+
+    at = app_page("pages/pitch.py", "en", **signed_in("admin"))  # an administrator sees the donor form
+    assert [s for s in at.selectbox if s.key == "edit_donor"]
+    at.sidebar.multiselect(key="f_statuses").set_value(["approved", "committed"]).run()
+    at.sidebar.multiselect(key="f_areas").set_value([3]).run()
+    link = _share_link(at)
+    assert link is not None and urlsplit(link).path == "/pitch"
+    query = parse_qs(urlsplit(link).query)
+    assert query == {"lang": ["en"], "area": ["3"], "status": ["approved", "committed"]}
+    opened = AppTest.from_file(APP, default_timeout=120)  # the recipient: a new browser session, nobody signed in
+    opened.query_params.update(query)
+    opened.switch_page("pages/pitch.py").run()
+    assert not opened.exception and not opened.error
+    assert opened.sidebar.radio(key="lang").value == "en"
+    assert opened.sidebar.multiselect(key="f_statuses").value == ["approved", "committed"]
+    assert opened.sidebar.multiselect(key="f_areas").value == [3]
+    assert not [s for s in opened.selectbox if s.key == "edit_donor"]  # no edit control
+    assert not [b for b in opened.button if b.key and b.key.startswith(("confirm_", "save_", "delete_"))]
+    assert "auth" not in opened.session_state  # nobody is signed in there
+
+
+def test_the_data_page_has_no_share_link(app_page, signed_in):
+    at = app_page("pages/data.py", "en", **signed_in("admin"))
+    assert t("data.heading", "en") in [x.value for x in at.title] and _share_link(at) is None

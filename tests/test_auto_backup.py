@@ -14,7 +14,7 @@ from geo.storage.records import StoreUnavailable
 
 def _new(pid: str) -> tuple[dict, list[dict]]:
     p = {"project_id": pid, "name_vi": "Sân bóng bản Nà Bỏ", "name_en": "", "description": "",
-         "commune_code": "03424", "content_area": 8, "status": "idea", "start_year": 2026, "end_year": 2027,
+         "commune_code": "03424", "content_area": 8, "status": "proposal", "start_year": 2026, "end_year": 2027,
          "lead_agency": "", "donor": "", "lon": None, "lat": None, "quality": "approximate"}
     return p, [{"source": "ngo", "need": 5_000_000, "committed": 0, "disbursed": 0}]
 

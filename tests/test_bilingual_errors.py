@@ -85,11 +85,11 @@ def test_funding_validator_problems_are_bilingual():
 
 
 def test_project_validator_problems_are_bilingual():
-    good = {"project_id": "P1", "name_vi": "Kênh", "commune_code": "03424", "content_area": "1", "status": "idea",
+    good = {"project_id": "P1", "name_vi": "Kênh", "commune_code": "03424", "content_area": "1", "status": "proposal",
             "start_year": "2022", "end_year": "2024", "quality": "official", "name_en": "", "description": ""}
     rows = [
         good,
-        {**good, "name_vi": "", "commune_code": "99999", "content_area": "11", "status": "approved",
+        {**good, "name_vi": "", "commune_code": "99999", "content_area": "11", "status": "funded",
          "quality": "guess", "start_year": "1990"},
         {**good, "start_year": "2025", "end_year": "2022", "name_en": "Cafe\u0301", "unit_version": "2030"},
         {**good, "project_id": "P4", "unit_version": "2021", "commune_code": "03405x"},
@@ -104,7 +104,7 @@ def test_project_validator_problems_are_bilingual():
 
 
 def test_code_of_the_other_unit_version_names_that_version_in_each_language():
-    rec = {"project_id": "P1", "name_vi": "Kênh", "commune_code": "10001", "content_area": "1", "status": "idea",
+    rec = {"project_id": "P1", "name_vi": "Kênh", "commune_code": "10001", "content_area": "1", "status": "proposal",
            "start_year": "2022", "end_year": "2024", "quality": "official"}
     (p,) = validate.validate_projects(pd.DataFrame([rec]), "p.csv", ["03424"], ["10001"])
     assert p.key == "err.unknown_commune_code_other"
@@ -161,7 +161,7 @@ def test_layer_readers_raise_bilingual_problems(tmp_path):
 
 def test_form_record_problems_keep_their_key_when_rewrapped():
     p = records.blank_project() | {"project_id": "X-1", "name_vi": "Nước", "commune_code": "03424",
-                                   "content_area": 1, "status": "idea", "start_year": 2025, "end_year": 2023,
+                                   "content_area": 1, "status": "proposal", "start_year": 2025, "end_year": 2023,
                                    "quality": "official", "lon": "abc", "lat": None}
     lines = [{"source": "ngo", "need": 100, "committed": 150, "disbursed": 0},
              {"source": "ngo", "need": -1, "committed": 0, "disbursed": 0}]

@@ -118,3 +118,14 @@ def test_partner_names_read_the_same_in_both_languages(ds):
     donors = set(ds.projects["donor"]) - {""}
     assert donors and not [d for d in donors if "minh họa" in d or "Hàn Quốc" in d or "Nhật Bản" in d]
     assert ds.provenance["projects"].quality.value == "illustrative"
+
+
+def test_a_bundle_written_before_the_approval_workflow_still_loads_with_its_statuses_as_steps(ds, tmp_path):
+    from geo.ingest.layers import read_projects
+
+    old = (DATA / "projects.csv").read_text(encoding="utf-8")
+    old = old.replace(",proposal,", ",idea,").replace(",approved,", ",pitched,")
+    assert ",idea," in old and ",pitched," in old
+    (tmp_path / "projects.csv").write_text(old, encoding="utf-8")
+    projects = read_projects(tmp_path / "projects.csv", list(ds.communes["code"]), list(ds.units_2025["code"]))
+    assert projects["status"].tolist() == ds.projects["status"].tolist()

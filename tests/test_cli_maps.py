@@ -25,7 +25,7 @@ def test_export_map_writes_a_png_of_the_requested_size_and_dpi(tmp_path, capsys)
 def test_export_map_takes_format_paper_and_filters(tmp_path):
     out = tmp_path / "sub" / "need.pdf"
     rc = main(["--lang", "vi", "export-map", "--indicator", "need", "--paper", "A3", "--orientation", "portrait",
-               "--layers", "crop_zones,projects", "--content-area", "3", "--status", "idea,proposal",
+               "--layers", "crop_zones,projects", "--content-area", "3", "--status", "proposal,appraised",
                "--from", "2022", "--to", "2024", "--out", str(out)])
     assert rc == 0
     assert out.read_bytes().startswith(b"%PDF")

@@ -58,3 +58,19 @@ def test_unknown_commune_or_theme_fails_clearly(tmp_path, capsys):
     assert "unknown commune(s) Hà Nội" in capsys.readouterr().err
     assert main(["pitch", "--theme", "11", "--out", str(tmp_path / "x.pptx")]) == 2
     assert "unknown theme 11" in capsys.readouterr().err
+
+
+def test_pitch_takes_approved_projects_by_default_and_other_steps_when_asked(tmp_path, capsys):
+    def opportunities(*extra: str) -> int:
+        out = tmp_path / "t.pptx"
+        assert main(["--lang", "en", "pitch", "--theme", "3", "--top", "15", "--dpi", "30", "--out", str(out),
+                     *extra]) == 0
+        return len(Presentation(str(out)).slides) - 5
+
+    default, every = opportunities(), opportunities("--stages", "all")
+    proposals = opportunities("--stages", "proposal")
+    assert 0 < default < every and proposals > 0 and default + proposals == every  # theme 3: no appraised yet
+    capsys.readouterr()
+    assert main(["pitch", "--theme", "3", "--stages", "pitched", "--out", str(tmp_path / "x.pptx")]) != 0
+    err = capsys.readouterr().err
+    assert "pitched" in err and "approved" in err and not (tmp_path / "x.pptx").exists()

@@ -37,18 +37,18 @@ def tiny_ds(tiny_communes, tiny_projects) -> Dataset:
 
 def test_projects_of_the_commune_with_money_summed_from_lines(tiny_ds):
     d = details.commune_detail(tiny_ds, commune_indicators(tiny_ds), "00001", "en")
-    # Commune 00001 has A (committed) and B (idea); C is elsewhere and cancelled.
+    # Commune 00001 has A (committed) and B (proposal); C is elsewhere and cancelled.
     assert d.projects["Code"].tolist() == ["A", "B"]
     assert d.projects["Project"].tolist() == ["Project A", XSS]  # no English name → Vietnamese, kept as text
     assert d.projects["Need"].tolist() == ["VND 1,200", "VND 500"]
     assert d.projects["Gap"].tolist() == ["VND 400", "VND 500"]
-    assert d.projects["Status"].tolist() == ["Committed", "Idea"]
+    assert d.projects["Status"].tolist() == ["Committed", "Proposal"]
     assert d.name == "Xã Một"
 
 
 def test_filters_narrow_the_projects_and_the_sources(tiny_ds):
     table = commune_indicators(tiny_ds)
-    only_ideas = details.commune_detail(tiny_ds, table, "00001", "en", Filters(statuses=("idea",)))
+    only_ideas = details.commune_detail(tiny_ds, table, "00001", "en", Filters(statuses=("proposal",)))
     assert only_ideas.projects["Code"].tolist() == ["B"]
     only_oda = details.commune_detail(tiny_ds, table, "00001", "vi", Filters(sources=("oda_grant",)))
     assert only_oda.projects["Mã"].tolist() == ["A"]

@@ -78,3 +78,21 @@ def test_sign_in_opens_the_data_page_and_sign_out_closes_it(accounts_app, offlin
     page.goto(accounts_app + "/data")  # a new page load is a new session
     wait_app_idle(page)
     assert edit_controls(page) == []
+
+
+def test_a_share_link_opens_the_view_signed_out_and_read_only(accounts_app, offline_browser):
+    page = offline_browser.page
+    browser_sign_in(page, accounts_app)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Kêu gọi tài trợ").click()
+    wait_app_idle(page)
+    page.get_by_text("Kêu gọi tài trợ: hồ sơ nhà tài trợ").first.wait_for()
+    assert edit_controls(page, "pitch")  # the administrator's donor form is there
+    page.locator('[data-testid="stSidebar"]').get_by_text("Chia sẻ chế độ xem này (chỉ đọc)").click()
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first.inner_text().strip()
+    assert link == f"{accounts_app}/pitch?lang=vi"
+    page.goto(link)  # what the recipient does: a new page load, a new session
+    wait_app_idle(page)
+    page.get_by_text("Kêu gọi tài trợ: hồ sơ nhà tài trợ").first.wait_for()
+    assert edit_controls(page, "pitch") == []
+    assert page.get_by_text("Đã đăng nhập").count() == 0
+    assert offline_browser.blocked == []

@@ -17,7 +17,7 @@ from geo.ingest.imports import preview_projects
 from geo.output.exports import export_data
 
 EVIL = {"project_id": "EV-1", "name_vi": "=1+2 <b>đậm</b>", "name_en": "@SUM(A1)", "description": "-x",
-        "commune_code": "03424", "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,
+        "commune_code": "03424", "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025,
         "lead_agency": "+84 số", "donor": "", "lon": None, "lat": None, "quality": "official"}
 
 

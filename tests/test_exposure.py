@@ -27,7 +27,7 @@ def projects_frame() -> pd.DataFrame:
     return pd.DataFrame({
         "project_id": ["A", "B", "C", "D"], "commune_code": ["01", "01", "02", "02"],
         "lon": [103.05, 103.15, 103.5, None], "lat": [22.05, 22.15, 22.5, None],
-        "content_area": [1, 1, 1, 1], "status": ["idea"] * 4, "start_year": [2022] * 4, "end_year": [2024] * 4,
+        "content_area": [1, 1, 1, 1], "status": ["proposal"] * 4, "start_year": [2022] * 4, "end_year": [2024] * 4,
         "donor": [""] * 4})
 
 

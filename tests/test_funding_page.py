@@ -100,3 +100,19 @@ def test_reversed_report_period_shows_an_error(app_page):
     at.number_input(key="report_from").set_value(2026)
     at.number_input(key="report_to").set_value(2021).run()
     assert any("2026" in e.value and "2021" in e.value for e in at.error)
+
+
+def test_the_workflow_step_filter_narrows_the_gaps_to_that_step(app_page, ds):
+    at = app_page("pages/funding.py", "en")
+    statuses = at.sidebar.multiselect(key="f_statuses")
+    assert statuses.options[:6] == ["Proposal", "Appraised", "Approved for pitching", "Committed", "Implementing",
+                                    "Completed"]
+    at = statuses.set_value(["approved"]).run()
+    assert not at.exception
+    lines = ds.funding.merge(ds.projects[["project_id", "status"]])
+    approved = lines[lines["status"] == "approved"]
+    gap = int((approved["need"] - approved["committed"]).clip(lower=0).sum())
+    assert 0 < gap < int((lines["need"] - lines["committed"]).clip(lower=0).sum())
+    by_area = frame_with(at, t("gaps.col.content_area", "en"))
+    assert by_area.iloc[-1][t("common.gap", "en")] == fmt.vnd(gap, "en")
+    assert any("Approved for pitching" in c.value for c in [*at.caption, *at.markdown, *at.info])  # "Filtered: …"

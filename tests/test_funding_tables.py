@@ -15,11 +15,11 @@ FEATURES = pd.DataFrame({
     "commune_risk_share": [0.0, 20.0, 10.0],
     "content_area": [3, 1, 3],
     "crop_ha": [10.0, 10.0, 0.0],
-    "status": ["pitched", "implementing", "idea"],
+    "status": ["approved", "implementing", "proposal"],
 }, index=pd.Index(["P", "Q", "R"], name="project_id"))
 PROJECTS = pd.DataFrame({"project_id": ["P", "Q", "R"], "name_vi": ["Đường", "Trường", "Chợ"],
                          "name_en": ["Road", "", "Market"], "commune_code": ["c1", "c2", "c3"],
-                         "status": ["pitched", "implementing", "idea"]})
+                         "status": ["approved", "implementing", "proposal"]})
 UNIT_NAMES = {"c1": "Xã Một", "c2": "Xã Hai", "c3": "Xã Ba"}
 WEIGHTS = {"gap": 40, "risk": 25, "crop_fit": 15, "readiness": 20}
 

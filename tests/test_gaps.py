@@ -16,7 +16,7 @@ def lines3():
         "project_id": ["P1", "P2", "P3"],
         "commune_code": ["00001", "00001", "00002"],
         "content_area": [1, 3, 3],
-        "status": ["committed", "idea", "implementing"],
+        "status": ["committed", "proposal", "implementing"],
         "start_year": [2021, 2022, 2023], "end_year": [2022, 2024, 2025], "donor": ["", "", ""],
     })
     lines = pd.DataFrame({

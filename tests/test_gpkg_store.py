@@ -20,7 +20,7 @@ from geo.storage.store import BundledStore, default_store
 
 def _project(pid: str = "NEW-1", **kw) -> dict:
     return {"project_id": pid, "name_vi": "Nước sạch bản Pá Pao", "name_en": "", "description": "",
-            "commune_code": "03424", "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,
+            "commune_code": "03424", "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025,
             "lead_agency": "", "donor": "", "lon": None, "lat": None, "quality": "official", **kw}
 
 

@@ -68,6 +68,15 @@ def test_labels_are_accepted_for_status_area_source_and_quality(store):
         "committed", 7, "illustrative", "concessional_loan")
 
 
+@pytest.mark.parametrize(("typed", "step"), [("Ý tưởng", "proposal"), ("idea", "proposal"), ("Pitched", "approved"),
+                                             ("Đã giới thiệu nhà tài trợ", "approved"), ("Đã thẩm định", "appraised"),
+                                             ("Approved for pitching", "approved"), ("Bị từ chối", "rejected")])
+def test_statuses_of_the_workflow_and_of_before_it_are_read_as_its_steps(store, typed, step):
+    pre = preview(store, csv_text([row(status=typed)]).encode())
+    assert pre.ok, pre.problems
+    assert pre.records[0][0]["status"] == step
+
+
 def test_one_project_over_several_rows_collects_its_funding_lines(store):
     rows = [row(source="ngo", need="300"), row(name="", commune="", source="state_budget", need="200")]
     pre = preview(store, csv_text(rows).encode())

@@ -374,14 +374,14 @@ FORM_CASES = [
 @pytest.mark.parametrize("change,column,key", FORM_CASES, ids=[c[2] + "-" + c[1] for c in FORM_CASES])
 def test_the_data_page_form_refuses_the_same_values(change, column, key):
     p = blank_project() | {"project_id": "F-1", "name_vi": "Nước sạch", "commune_code": BAN_BO, "content_area": 1,
-                           "status": "idea", "start_year": 2024, "end_year": 2025, "quality": "official"} | change
+                           "status": "proposal", "start_year": 2024, "end_year": 2025, "quality": "official"} | change
     problems = validate_record(p, [{"source": "ngo", "need": 10, "committed": 0, "disbursed": 0}], [BAN_BO])
     assert (column, key) in [(x.column, x.key) for x in problems], problems
 
 
 def test_the_form_refuses_an_amount_above_the_bound():
     p = blank_project() | {"project_id": "F-1", "name_vi": "Nước sạch", "commune_code": BAN_BO, "content_area": 1,
-                           "status": "idea", "start_year": 2024, "end_year": 2025, "quality": "official"}
+                           "status": "proposal", "start_year": 2024, "end_year": 2025, "quality": "official"}
     problems = validate_record(p, [{"source": "ngo", "need": 10**16, "committed": 0, "disbursed": 0}], [BAN_BO])
     assert [(x.row, x.column, x.key) for x in problems] == [(1, "need", "err.amount_too_big")]
 

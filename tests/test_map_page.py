@@ -105,9 +105,9 @@ def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
     assert not any(XSS in m.value for m in at.markdown if m.proto.allow_html)
     assert not any(XSS in h.proto.body for h in at.get("html"))
 
-    at.sidebar.multiselect(key="f_statuses").set_value(["idea"]).run()
+    at.sidebar.multiselect(key="f_statuses").set_value(["proposal"]).run()
     narrowed = at.dataframe[0].value
-    assert sorted(narrowed["Code"]) == sorted(mine.loc[mine["status"] == "idea", "project_id"])
+    assert sorted(narrowed["Code"]) == sorted(mine.loc[mine["status"] == "proposal", "project_id"])
     assert len(narrowed) < len(projects)
 
 

@@ -92,7 +92,7 @@ def test_candidates_ask_only_the_international_gap_of_projects_still_seeking_mon
     projects = pd.DataFrame({
         "project_id": ["A", "B", "C", "D"], "name_vi": ["A", "B", "C", "D"], "name_en": ["", "", "", ""],
         "commune_code": ["00001"] * 4, "content_area": [1, 3, 3, 7],
-        "status": ["proposal", "completed", "idea", "idea"], "lon": [None] * 4, "lat": [None] * 4,
+        "status": ["proposal", "completed", "proposal", "proposal"], "lon": [None] * 4, "lat": [None] * 4,
     })
     lines = pd.DataFrame({
         "project_id": ["A", "A", "B", "C", "D"],

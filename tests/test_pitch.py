@@ -185,6 +185,41 @@ def test_project_one_pager_in_english_names_the_project(ds, jica):
     assert "Why this opportunity" in text and "Fit 1.00" in text
 
 
+def _seeking_money(ds, area: int) -> dict[str, str]:
+    """Projects of a content area with an international gap, not completed/rejected/cancelled: id → status."""
+    p = ds.projects[(ds.projects["content_area"] == area) & ~ds.projects["status"].isin(["completed", "rejected", "cancelled"])]
+    intl = {"oda_grant", "concessional_loan", "ngo", "foreign_business"}
+    lines = ds.funding[ds.funding["project_id"].isin(p["project_id"]) & ds.funding["source"].isin(intl)]
+    asking = set(lines.loc[(lines["need"] - lines["committed"]) > 0, "project_id"])
+    return {pid: st for pid, st in zip(p["project_id"], p["status"]) if pid in asking}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_pack_shows_only_projects_approved_for_pitching_unless_asked_and_says_so(ds, lang):
+    seeking = _seeking_money(ds, 3)
+    early = {pid for pid, st in seeking.items() if st in ("proposal", "appraised")}
+    assert early and set(seeking) - early  # the value-chain theme has both (the bundled pipeline)
+    pack = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang=lang, top=15)
+    shown = {o.key for o in pack.opportunities}
+    assert shown and not shown & early and {o.status for o in pack.opportunities} <= {"approved", "committed", "implementing"}
+    assert pack.left_out == len(early)
+    line = t("pitch.stages_default", lang, n=len(early))
+    assert line in pack.provenance  # on the provenance slide and page of every one-pager
+    slides = Presentation(io.BytesIO(deck.build_deck(pack, lambda spec: deck.TINY_PNG))).slides
+    assert line in slide_text(list(slides)[-1])
+    every = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang=lang, top=15, stages=())
+    assert {o.key for o in every.opportunities} == set(seeking) and every.left_out == 0
+    assert t("pitch.stages_all", lang) in every.provenance
+    some = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang=lang, top=15, stages=("proposal",))
+    assert {o.key for o in some.opportunities} == early
+
+
+def test_an_unknown_workflow_step_is_refused_with_the_valid_ones(ds):
+    with pytest.raises(ValueError) as err:
+        pitch.build_pack(ds, pitch.Target("theme", theme=3), stages=("pitched",))
+    assert "pitched" in str(err.value) and "approved" in str(err.value)
+
+
 def test_bad_targets_fail_clearly(ds):
     with pytest.raises(ValueError, match="unknown commune code"):
         pitch.build_pack(ds, pitch.Target("communes", communes=("99999",)))
@@ -193,7 +228,8 @@ def test_bad_targets_fail_clearly(ds):
 
 
 def test_html_in_a_project_name_stays_text_in_the_pdf(hostile_ds):
-    pack = pitch.build_pack(hostile_ds, pitch.Target("theme", theme=10), lang="en", top=10)
+    # TD-XSS is a proposal: only a pack that takes every workflow step shows it
+    pack = pitch.build_pack(hostile_ds, pitch.Target("theme", theme=10), lang="en", top=10, stages=())
     xss = [o for o in pack.opportunities if o.key == "TD-XSS"]
     assert xss, "the HTML-named test project should be a communication-area opportunity"
     text = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, xss[0], deck.TINY_PNG))).pages[0].extract_text()

@@ -97,3 +97,35 @@ def test_presentation_uses_the_same_opportunities_as_the_deck(app_page, ds):
     at = app_page("pages/pitch.py", "en", present=True, present_i=2, present_args=args)
     heading = next(m.value for m in at.markdown if "<h1" in m.value)
     assert f"3. {pack.opportunities[2].title}" in heading
+
+
+def _opportunity_steps(at: AppTest) -> list[str]:
+    return frame_with(at, t("pitch.col_opportunity", "en"))[t("gaps.col.status", "en")].tolist()
+
+
+def test_the_pack_takes_only_approved_projects_by_default_and_others_when_added(app_page, ds):
+    at = app_page("pages/pitch.py", "en", pack_kind="theme", pack_theme=3, pack_top=15)
+    assert not at.exception
+    assert at.multiselect(key="pack_stages").value == ["approved", "committed", "implementing", "completed"]
+    steps = _opportunity_steps(at)
+    assert steps and set(steps) <= {"Approved for pitching", "Committed", "Implementing"}
+    said = " ".join(i.value for i in at.info)
+    assert "only projects approved for pitching or later" in said and "left out: " in said
+    assert not at.warning or all(t("pitch.stages_not_default", "en") not in w.value for w in at.warning)
+    at.multiselect(key="pack_stages").set_value(["proposal", "approved", "committed", "implementing"]).run()
+    assert not at.exception
+    assert "Proposal" in _opportunity_steps(at) and len(_opportunity_steps(at)) > len(steps)
+    assert any(t("pitch.stages_not_default", "en") in w.value for w in at.warning)
+
+
+def test_presentation_mode_keeps_the_packs_workflow_steps(app_page, ds):
+    args = {"pack_kind": "theme", "pack_theme": 3, "pack_top": 15, "pack_lang": "en"}
+    default = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang="en", top=15)
+    with_proposals = pitch.build_pack(ds, pitch.Target("theme", theme=3), lang="en", top=15,
+                                      stages=("proposal", *default.stages))
+    assert len(with_proposals.opportunities) > len(default.opportunities)
+    for pack, extra in ((default, {}), (with_proposals, {"pack_stages": ["proposal", *default.stages]})):
+        at = app_page("pages/pitch.py", "en", present=True, present_i=len(pack.opportunities) - 1,
+                      present_args={**args, **extra})
+        heading = next(m.value for m in at.markdown if "<h1" in m.value)
+        assert f"{len(pack.opportunities)}. {pack.opportunities[-1].title}" in heading

@@ -121,7 +121,7 @@ def test_a_server_lost_mid_session_gives_the_same_message_and_the_store_recovers
 
 def _new_projects(n: int) -> list[tuple[dict, list[dict]]]:
     return [({"project_id": f"BIG-{i:05d}", "name_vi": f"Dự án nhập {i}", "commune_code": "03424",
-              "content_area": 1 + i % 10, "status": "idea", "start_year": 2024, "end_year": 2025,
+              "content_area": 1 + i % 10, "status": "proposal", "start_year": 2024, "end_year": 2025,
               "quality": "official"}, [{"source": "ngo", "need": 1_000 + i, "committed": 0, "disbursed": 0}])
             for i in range(n)]
 
@@ -242,7 +242,7 @@ def test_geopackage_content_moves_to_postgis_unchanged(store, postgis_url):
     store.update_project("TD-001", dict(rec.project, name_vi='Đường <b>bản</b> "Hon" — 2', lon=103.61, lat=22.42),
                          rec.funding, rec.revision, "Lan")
     store.create_project({"project_id": "NEW-1", "name_vi": "Nước sạch Pá Pao", "commune_code": "03424",
-                          "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,
+                          "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025,
                           "quality": "official"}, [{"source": "ngo", "need": 10**12, "committed": 1, "disbursed": 0}])
     ds = store.load()
     store.replace_layer("crop_zones", ds.crop_zones.iloc[:2],

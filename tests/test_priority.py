@@ -16,7 +16,7 @@ FEATURES = pd.DataFrame({
     "commune_risk_share": [0.0, 20.0, 10.0],
     "content_area": [3, 1, 3],
     "crop_ha": [10.0, 10.0, 0.0],
-    "status": ["pitched", "implementing", "idea"],
+    "status": ["approved", "implementing", "proposal"],
 }, index=pd.Index(["P", "Q", "R"], name="project_id"))
 
 
@@ -74,7 +74,7 @@ def test_commune_score_is_mean_of_its_projects():
 
 
 def test_only_projects_seeking_funds_are_ranked():
-    f = FEATURES.assign(status=["completed", "implementing", "idea"], gap=[200, 0, 50])
+    f = FEATURES.assign(status=["completed", "implementing", "proposal"], gap=[200, 0, 50])
     assert priority.rankable(f).tolist() == [False, False, True]
 
 
@@ -87,7 +87,7 @@ def test_bad_weights_are_refused(weights):
 def test_features_locate_projects_in_risk_zones():
     projects = pd.DataFrame({
         "project_id": ["in_high", "in_medium", "no_point"],
-        "commune_code": ["c1", "c1", "c2"], "content_area": [2, 3, 3], "status": ["idea"] * 3,
+        "commune_code": ["c1", "c1", "c2"], "content_area": [2, 3, 3], "status": ["proposal"] * 3,
         "lon": [103.05, 103.25, float("nan")], "lat": [22.05, 22.05, float("nan")],
     })
     lines = pd.DataFrame({"project_id": ["in_high", "no_point"], "source": ["ngo", "ngo"],

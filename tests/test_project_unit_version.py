@@ -33,7 +33,7 @@ LINES = [{"source": "ngo", "need": 7_000_000, "committed": 1_000_000, "disbursed
 
 def _project(pid="UV-1", code=SHARED, version="2025", **kw) -> dict:
     return {"project_id": pid, "name_vi": "Chè Tả Lèng", "name_en": "", "description": "", "commune_code": code,
-            "content_area": 3, "status": "idea", "start_year": 2025, "end_year": 2026, "lead_agency": "",
+            "content_area": 3, "status": "proposal", "start_year": 2025, "end_year": 2026, "lead_agency": "",
             "donor": "", "lon": None, "lat": None, "quality": "official", "unit_version": version, **kw}
 
 
@@ -139,7 +139,7 @@ def _csv(rows: list[dict], header_lang: str = "vi") -> bytes:
 
 def _row(pid: str, commune: str, version: str, need: int = 5_000_000) -> dict:
     return {"project_id": pid, "name_vi": "Nhà văn hóa", "commune_code": commune, "content_area": "6",
-            "status": "idea", "start_year": "2025", "end_year": "2026", "quality": "official",
+            "status": "proposal", "start_year": "2025", "end_year": "2026", "quality": "official",
             "unit_version": version, "source": "ngo", "need": str(need), "committed": "0", "disbursed": "0"}
 
 

@@ -225,7 +225,7 @@ def test_another_district_loads_from_its_folder_without_code_changes(other_bundl
     assert (abs(in_9205 - in_3405) / in_3405).min() > 0.002
     # Money: the bundle's own funding lines, summed by the projects' codes.
     need = f.merge(p[["project_id", "commune_code"]]).groupby("commune_code")["need"].sum()
-    live = p.loc[p["status"] != "cancelled", "project_id"]
+    live = p.loc[~p["status"].isin(["rejected", "cancelled"]), "project_id"]  # rejected and cancelled: not counted
     need_live = f[f["project_id"].isin(live)].merge(p[["project_id", "commune_code"]]).groupby("commune_code")["need"].sum()
     assert table["need"].sum() in (need.sum(), need_live.sum())
     # The web map draws the three communes, fitted to them, with no remote asset.

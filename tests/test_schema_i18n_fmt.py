@@ -18,9 +18,9 @@ def test_funding_sources_split_international_and_counterpart():
 
 
 def test_status_pipeline_order():
-    pipeline = sorted((s for s in schema.STATUSES if s.key != "cancelled"), key=lambda s: s.rank)
-    assert [s.key for s in pipeline] == ["idea", "proposal", "pitched", "committed", "implementing", "completed"]
-    assert schema.status_rank("cancelled") < schema.status_rank("idea")
+    pipeline = sorted((s for s in schema.STATUSES if s.key not in schema.CLOSED_STATUSES), key=lambda s: s.rank)
+    assert [s.key for s in pipeline] == ["proposal", "appraised", "approved", "committed", "implementing", "completed"]
+    assert schema.status_rank("cancelled") == schema.status_rank("rejected") < schema.status_rank("proposal")
 
 
 def test_catalog_complete_and_placeholders_agree():

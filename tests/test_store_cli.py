@@ -67,7 +67,7 @@ def edit(location: str) -> None:
     store.update_project("TD-001", dict(rec.project, name_vi='Đường <b>bản</b> "Hon" — 2', lon=103.61, lat=22.42),
                          rec.funding, rec.revision, "Lan")
     store.create_project({"project_id": "NEW-1", "name_vi": "Nước sạch Pá Pao", "commune_code": "03424",
-                          "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,
+                          "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025,
                           "quality": "official"}, [{"source": "ngo", "need": 10**12, "committed": 1, "disbursed": 0}])
     store.delete_project("TD-004", store.get_project("TD-004").revision, "Minh")
     ds = store.load()

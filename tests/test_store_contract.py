@@ -93,7 +93,7 @@ def any_store(backend) -> Store:
 
 def _project(pid: str = "NEW-1", **kw) -> dict:
     return {"project_id": pid, "name_vi": "Nước sạch bản Pá Pao", "name_en": "", "description": "",
-            "commune_code": "03424", "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025,
+            "commune_code": "03424", "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025,
             "lead_agency": "", "donor": "", "lon": None, "lat": None, "quality": "official", **kw}
 
 
@@ -214,7 +214,7 @@ def test_a_new_store_object_sees_every_write(backend):
 #: Sidebar choices, each narrowing the projects or lines differently (and all at once).
 TOTALS_FILTERS = [
     Filters(), Filters(include_cancelled=True), Filters(content_areas=(1, 3)), Filters(sources=("ngo", "oda_grant")),
-    Filters(statuses=("cancelled", "idea")), Filters(years=(2023, 2024)), Filters(donors=("JICA (minh họa)",)),
+    Filters(statuses=("cancelled", "proposal")), Filters(years=(2023, 2024)), Filters(donors=("JICA (minh họa)",)),
     Filters(content_areas=(1, 2, 3, 4, 5), sources=("state_budget",), statuses=("implementing", "completed"),
             years=(2021, 2023)),
     Filters(sources=("domestic_business",), donors=("nobody",)),
@@ -306,7 +306,7 @@ def test_writes_return_the_stored_record_with_its_revision(any_store):
     created = any_store.create_project(_project(), LINES, "Lan")
     assert created.revision == 1 and created == any_store.get_project("NEW-1")
     assert created.funding == LINES and created.project["name_vi"] == "Nước sạch bản Pá Pao"
-    updated = any_store.update_project("NEW-1", dict(created.project, status="pitched"), [], 1, "Lan")
+    updated = any_store.update_project("NEW-1", dict(created.project, status="approved"), [], 1, "Lan")
     assert updated.revision == 2 and updated.funding == [] and updated == any_store.get_project("NEW-1")
     assert any_store.project_revisions()["NEW-1"] == 2
     any_store.delete_project("NEW-1", 2, "Lan")
@@ -337,15 +337,15 @@ def test_html_in_a_name_is_stored_as_plain_text(any_store):
 def test_audit_trail_records_who_when_before_and_after(any_store):
     any_store.create_project(_project(), LINES, "Lan")
     rec = any_store.get_project("NEW-1")
-    any_store.update_project("NEW-1", dict(rec.project, status="pitched"), rec.funding, rec.revision, "Minh")
+    any_store.update_project("NEW-1", dict(rec.project, status="approved"), rec.funding, rec.revision, "Minh")
     rec = any_store.get_project("NEW-1")
     any_store.delete_project("NEW-1", rec.revision, "")
     log = any_store.history("NEW-1")
     assert [e.action for e in log] == ["create", "update", "delete"]
     assert [e.user for e in log] == ["Lan", "Minh", default_user()]
-    assert log[0].before is None and log[0].after["project"]["status"] == "idea"
-    assert log[1].before["project"]["status"] == "idea" and log[1].after["project"]["status"] == "pitched"
-    assert log[2].before["project"]["status"] == "pitched" and log[2].after is None
+    assert log[0].before is None and log[0].after["project"]["status"] == "proposal"
+    assert log[1].before["project"]["status"] == "proposal" and log[1].after["project"]["status"] == "approved"
+    assert log[2].before["project"]["status"] == "approved" and log[2].after is None
     assert all(e.ts.endswith("+00:00") for e in log)  # UTC
     # the store-wide log shows the same entries, newest first
     assert [e.id for e in any_store.audit_log(3)] == [e.id for e in reversed(log)]
@@ -787,26 +787,126 @@ def test_html_in_a_display_name_is_kept_as_plain_text(any_store):
     assert any_store.get_user("xss1").display_name == XSS
 
 
+# --- the approval workflow (issue 15) ---------------------------------------------------------------------
+def _move(store: Store, pid: str, status: str, user: str, note: str = ""):
+    rec = store.get_project(pid)
+    return store.update_project(pid, dict(rec.project, status=status), rec.funding, rec.revision, user, note=note)
+
+
 def test_commune_editors_propose_and_the_district_moves_projects_on(any_store):
     store = _with_accounts(any_store)
-    rec = store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
+    store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
     before = snapshot(store)
-    for status in ("pitched", "committed", "cancelled"):
+    for status in ("appraised", "approved", "committed", "rejected"):
         with pytest.raises(PermissionDenied) as err:
-            store.update_project("NEW-7", dict(rec.project, status=status), rec.funding, rec.revision, "bo1",
-                                 note="x")
+            _move(store, "NEW-7", status, "bo1", note="x")
+        # the refusal names the project, the step it is at and the only move this account may make
         assert "NEW-7" in err.value.text("en") and "Đề xuất" in err.value.text("vi")
+        assert "may move it to: Cancelled" in err.value.text("en") and "Đã hủy" in err.value.text("vi")
     with pytest.raises(PermissionDenied):  # nor create a project already committed
         store.create_project(_project("NEW-8", status="committed"), LINES, "bo1")
     assert_unchanged(before, store)
-    moved = store.update_project("NEW-7", dict(rec.project, status="committed"), rec.funding, rec.revision, "plan1")
+    for status in ("appraised", "approved", "committed", "implementing", "completed"):
+        _move(store, "NEW-7", status, "plan1")
+    trail = [(e.user, e.before["project"]["status"], e.after["project"]["status"])
+             for e in store.history("NEW-7")[1:]]
+    assert trail == [("plan1", "proposal", "appraised"), ("plan1", "appraised", "approved"),
+                     ("plan1", "approved", "committed"), ("plan1", "committed", "implementing"),
+                     ("plan1", "implementing", "completed")]
     before = snapshot(store)
-    with pytest.raises(PermissionDenied):  # a committed project is the district's to edit now
-        store.update_project("NEW-7", dict(moved.project, donor="x"), moved.funding, moved.revision, "bo1")
+    with pytest.raises(PermissionDenied):  # a completed project is the district's to edit now
+        rec = store.get_project("NEW-7")
+        store.update_project("NEW-7", dict(rec.project, donor="x"), rec.funding, rec.revision, "bo1")
+    with pytest.raises(PermissionDenied):  # and a viewer moves nothing
+        _move(store, "NEW-7", "cancelled", "view1", note="x")
     assert_unchanged(before, store)
+
+
+@pytest.mark.parametrize(("start", "to"), [("proposal", "approved"), ("proposal", "committed"),
+                                           ("appraised", "committed"), ("approved", "completed"),
+                                           ("completed", "proposal"), ("rejected", "approved")])
+def test_a_planner_cannot_skip_a_step_and_nothing_changes(any_store, start, to):
+    store = _with_accounts(any_store)
+    store.create_project(_project("NEW-7", status=start), LINES, "plan1", note="recorded late")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied) as err:
+        _move(store, "NEW-7", to, "plan1", note="x")
+    assert_unchanged(before, store)
+    assert store.get_project("NEW-7").project["status"] == start
+    en, vi = err.value.text("en"), err.value.text("vi")
+    assert schema.STATUS_BY_KEY[to].en in en and schema.STATUS_BY_KEY[to].vi in vi and "Nothing was changed" in en
+    _move(store, "NEW-7", to, "admin1", note="correcting the record")  # an administrator may correct anything
+    assert store.get_project("NEW-7").project["status"] == to
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_rejecting_a_proposal_needs_a_note_and_the_audit_trail_keeps_it(any_store, note):
+    store = _with_accounts(any_store)
+    store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
+    _move(store, "NEW-7", "appraised", "plan1")
+    before = snapshot(store)
+    with pytest.raises(DataError) as err:
+        _move(store, "NEW-7", "rejected", "plan1", note=note)
+    (problem,) = err.value.problems
+    assert problem.column == "status" and "NEW-7" in problem.text("en") and "Rejected" in problem.text("en")
+    assert "Bị từ chối" in problem.text("vi")
+    assert_unchanged(before, store)
+    _move(store, "NEW-7", "rejected", "plan1", note="Trùng với dự án TD-004")
     entry = store.history("NEW-7")[-1]
-    assert (entry.user, entry.before["project"]["status"], entry.after["project"]["status"]) == \
-        ("plan1", "proposal", "committed")
+    assert (entry.user, entry.before["project"]["status"], entry.after["project"]["status"], entry.note) == \
+        ("plan1", "appraised", "rejected", "Trùng với dự án TD-004")
+    assert store.audit_between()[-1].note == "Trùng với dự án TD-004"  # in the exported change log too
+    assert "NEW-7" not in set(funding.apply_filters(store.load().projects, store.load().funding, Filters())[0]
+                              ["project_id"])  # a rejected proposal is nobody's funding gap
+    _move(store, "NEW-7", "proposal", "plan1")  # reopened: no note needed to bring it back
+    assert store.get_project("NEW-7").project["status"] == "proposal"
+
+
+def test_a_commune_editor_withdraws_only_their_own_communes_proposals(any_store):
+    store = _with_accounts(any_store)
+    store.create_project(_project("NEW-7", status="proposal"), LINES, "bo1")
+    store.create_project(_project("NEW-9", status="proposal", commune_code=NA_TAM), LINES, "plan1")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        _move(store, "NEW-9", "cancelled", "bo1", note="rút")
+    with pytest.raises(DataError):  # a withdrawal says why too
+        _move(store, "NEW-7", "cancelled", "bo1")
+    assert_unchanged(before, store)
+    _move(store, "NEW-7", "cancelled", "bo1", note="Xã rút đề xuất")
+    assert store.history("NEW-7")[-1].note == "Xã rút đề xuất"
+    with pytest.raises(PermissionDenied):  # bringing it back is the district's decision
+        _move(store, "NEW-7", "proposal", "bo1")
+
+
+def test_an_import_that_skips_a_step_is_refused_whole(any_store):
+    store = _with_accounts(any_store)
+    store.create_project(_project("NEW-7", status="proposal"), LINES, "plan1")
+    store.create_project(_project("NEW-8", status="proposal"), LINES, "plan1")
+    r7, r8 = store.get_project("NEW-7"), store.get_project("NEW-8")
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        store.apply_projects([(dict(r7.project, status="appraised"), r7.funding),
+                              (dict(r8.project, status="committed"), r8.funding)],
+                             {"NEW-7": r7.revision, "NEW-8": r8.revision}, "plan1", note="import x.csv")
+    assert_unchanged(before, store)
+
+
+def test_statuses_of_before_the_workflow_are_migrated_to_its_steps(backend):
+    from geo.storage.migrations import SCHEMA_VERSION
+
+    store = backend.open()
+    before = store.load().projects.set_index("project_id")["status"]
+    approved, proposed = before[before == "approved"].index[0], before[before == "proposal"].index[0]
+    backend.sql(f"UPDATE projects SET status='pitched' WHERE project_id='{approved}'")
+    backend.sql(f"UPDATE projects SET status='idea' WHERE project_id='{proposed}'")
+    backend.sql("UPDATE atlas_meta SET value='5' WHERE key='schema_version'")
+    backend.forget()
+    old = backend.open()
+    after = old.load().projects.set_index("project_id")["status"]
+    pd.testing.assert_series_equal(after, before)
+    assert backend.sql("SELECT value FROM atlas_meta WHERE key='schema_version'") == [(str(SCHEMA_VERSION),)]
+    log = old.audit_log(1)[0]
+    assert log.action == "migrate" and "idea → proposal" in log.note and "pitched → approved" in log.note
 
 
 def test_cancelling_a_project_needs_a_note_which_the_audit_trail_keeps(any_store):

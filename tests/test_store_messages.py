@@ -26,7 +26,7 @@ def _keyed(err: DataError) -> list:
 
 def _project(pid: str = "MSG-1") -> dict:
     return {"project_id": pid, "name_vi": "Nước sạch", "commune_code": "03424", "content_area": 1,
-            "status": "idea", "start_year": 2024, "end_year": 2025, "quality": "official"}
+            "status": "proposal", "start_year": 2024, "end_year": 2025, "quality": "official"}
 
 
 def test_a_store_from_a_newer_app_is_refused_in_both_languages(store):

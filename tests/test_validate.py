@@ -4,7 +4,7 @@ import pytest
 from geo.ingest.validate import DataError, Problem, parse_int, validate_funding, validate_projects
 
 GOOD = {"project_id": "P1", "name_vi": "Kênh mương", "name_en": "Canal", "description": "",
-        "commune_code": "03424", "content_area": "1", "status": "idea", "start_year": "2022",
+        "commune_code": "03424", "content_area": "1", "status": "proposal", "start_year": "2022",
         "end_year": "2024", "quality": "illustrative"}
 
 
@@ -21,7 +21,7 @@ def test_good_row_has_no_problem():
     ("commune_code", "99999", "commune_code"),
     ("content_area", "11", "content_area"),
     ("content_area", "tea", "content_area"),
-    ("status", "approved", "status"),
+    ("status", "funded", "status"),
     ("start_year", "202", "start_year"),
     ("end_year", "2021", "end_year"),     # before start
     ("name_vi", "", "name_vi"),

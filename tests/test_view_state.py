@@ -15,7 +15,7 @@ VIEWS = [
     ViewState(),
     ViewState(lang="en"),
     ViewState(unit_version="2025", commune="03424"),
-    ViewState(filters=Filters(content_areas=(1, 3, 10), sources=("oda_grant", "ngo"), statuses=("idea", "committed"),
+    ViewState(filters=Filters(content_areas=(1, 3, 10), sources=("oda_grant", "ngo"), statuses=("proposal", "committed"),
                               years=(2022, 2024), donors=("JICA", "Quỹ Hy vọng, chi nhánh 2"), high_risk=True)),
     ViewState(indicator="need", scheme="equal_interval", hidden_layers=("crop_zones", "labels"), online_basemap=True),
 ]
@@ -78,10 +78,10 @@ def test_every_layer_a_link_can_hide_is_a_map_layer():
 
 
 def test_the_filters_line_names_each_filter_in_the_readers_language():
-    f = Filters(content_areas=(3,), sources=("oda_grant",), statuses=("idea",), years=(2022, 2024), donors=("JICA",))
+    f = Filters(content_areas=(3,), sources=("oda_grant",), statuses=("proposal",), years=(2022, 2024), donors=("JICA",))
     vi, en = filters_line(f, "vi"), filters_line(f, "en")
-    src, status = schema.SOURCE_BY_KEY["oda_grant"], schema.STATUS_BY_KEY["idea"]
+    src, status = schema.SOURCE_BY_KEY["oda_grant"], schema.STATUS_BY_KEY["proposal"]
     assert vi == (f"Nội dung thu hút: 3 · Nguồn vốn: {src('vi')} · Trạng thái: {status('vi')} · Năm 2022–2024"
                   " · Nhà tài trợ: JICA")
     assert en == f"Content area: 3 · Funding source: {src('en')} · Status: {status('en')} · Years 2022–2024 · Donor: JICA"
-    assert filters_line(Filters(), "en") == "All projects except cancelled"
+    assert filters_line(Filters(), "en") == "All projects except rejected and cancelled"

@@ -43,7 +43,7 @@ def overlays() -> webmap.Overlays:
                                "location_accuracy": ["commune"], "source": ["press"]},
                               geometry=[Point(103.57, 22.32)], crs="EPSG:4326")
     projects = pd.DataFrame({"project_id": ["P1", "P2"], "name_vi": [XSS, "Không tọa độ"], "name_en": [XSS, ""],
-                             "commune_code": ["00003", "00004"], "status": ["idea", "committed"],
+                             "commune_code": ["00003", "00004"], "status": ["proposal", "committed"],
                              "lon": [103.62, None], "lat": [22.32, None]})
     lines = pd.DataFrame({"project_id": ["P1", "P2"], "source": ["ngo", "ngo"], "need": [100, 50],
                           "committed": [0, 50], "disbursed": [0, 0]})
@@ -195,6 +195,6 @@ def test_overlay_legend_is_escaped_html(overlays):
     sections = webmap.overlay_legend(webmap.MapLayers(), overlays, "en")
     assert [s["title"] for s in sections] == ["Landslide risk zones (illustrative)", "Crop zones (illustrative)",
                                               "Hazards", "Projects (illustrative), by status"]
-    assert [r["label"] for r in sections[-1]["rows"]] == ["Idea"]  # only the located project's status
+    assert [r["label"] for r in sections[-1]["rows"]] == ["Proposal"]  # only the located project's status
     out = webmap.legend_html([{"title": XSS, "rows": [{"color": "red;background:url(x)", "label": XSS}]}])
     assert "<img" not in out and "url(x)" not in out

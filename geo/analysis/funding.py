@@ -43,7 +43,7 @@ def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters,
     if f.statuses:
         keep &= projects["status"].isin(f.statuses)
     elif not f.include_cancelled:
-        keep &= projects["status"] != "cancelled"
+        keep &= ~projects["status"].isin(schema.CLOSED_STATUSES)
     if f.years:
         lo, hi = f.years
         keep &= (projects["start_year"] <= hi) & (projects["end_year"] >= lo)
@@ -97,7 +97,7 @@ def totals_by_commune(projects: pd.DataFrame, funding: pd.DataFrame, filters: Fi
     A store answers the same question in SQL (``Store.funding_totals_by_commune``), with the same result.
 
     >>> p = pd.DataFrame({"project_id": ["A", "B", "C"], "commune_code": ["02", "01", "02"],
-    ...     "status": ["idea", "idea", "cancelled"]})
+    ...     "status": ["proposal", "proposal", "cancelled"]})
     >>> f = pd.DataFrame({"project_id": ["A", "A", "C"], "source": ["ngo", "ngo", "ngo"],
     ...     "need": [10, 5, 9], "committed": [12, 1, 0], "disbursed": [0, 0, 0]})
     >>> totals_by_commune(p, f).to_dict("index")["02"]

@@ -1,7 +1,7 @@
 """Match open funding gaps to donors, transparently (issue 5).
 
 A project is a *candidate* while it still seeks money: :func:`geo.analysis.priority.rankable`
-(gap above 0, not completed or cancelled) and an open **ask** above 0, where the ask is the
+(gap above 0, not completed, rejected or cancelled) and an open **ask** above 0, where the ask is the
 gap on its international funding lines (ODA grant, concessional loan, NGO, foreign business):
 the part a development partner can fill. Counterpart lines stay the district's job
 (:mod:`geo.analysis.counterpart`).

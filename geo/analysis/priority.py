@@ -12,7 +12,7 @@ Each component is a number from 0 to 1 (higher = more urgent or better placed):
     1 if the project is value-chain agriculture (content area 3) in a commune with a
     plan crop zone, else 0.
 ``readiness``
-    status rank / rank of "implementing" (idea 1/5, proposal 2/5, pitched 3/5,
+    status rank / rank of "implementing" (proposal 1/5, appraised 2/5, approved 3/5,
     committed 4/5, implementing 5/5).
 user indicators (``extra:<name>``)
     a value per commune, rescaled (value − min) / (max − min) over the communes that
@@ -25,13 +25,13 @@ Score::
 summed over the components known for that project (an unknown user value is left out,
 not counted as 0, and the page says so). A commune's score is the mean of its projects'
 scores. Only projects still seeking funds are ranked (:func:`rankable`): not completed,
-not cancelled, with a gap above 0.
+not rejected or cancelled, with a gap above 0.
 
 Examples
 --------
 >>> import pandas as pd
 >>> feats = pd.DataFrame({"gap": [100, 50], "zone_level": ["high", ""], "commune_risk_share": [0.0, 10.0],
-...     "content_area": [3, 1], "crop_ha": [5.0, 0.0], "status": ["idea", "implementing"]}, index=["P", "Q"])
+...     "content_area": [3, 1], "crop_ha": [5.0, 0.0], "status": ["proposal", "implementing"]}, index=["P", "Q"])
 >>> comps = components(feats)
 >>> comps.loc["Q"].to_dict()
 {'gap': 0.5, 'risk': 1.0, 'crop_fit': 0.0, 'readiness': 1.0}
@@ -56,9 +56,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {"gap": 40, "risk": 25, "crop_fit": 15, "rea
 ZONE_SCORE: dict[str, float] = {"high": 1.0, "medium": 0.5, "": 0.0}
 VALUE_CHAIN_AREA = 3
 EXTRA_PREFIX = "extra:"
-#: Readiness is 1 at "implementing"; completed/cancelled projects are not ranked at all.
+#: Readiness is 1 at "implementing"; completed, rejected and cancelled projects are not ranked at all.
 READY_RANK = schema.status_rank("implementing")
-NOT_RANKED_STATUSES: tuple[str, ...] = ("completed", "cancelled")
+NOT_RANKED_STATUSES: tuple[str, ...] = ("completed", "rejected", "cancelled")
 
 
 def project_features(
@@ -89,7 +89,7 @@ def project_features(
 
 
 def rankable(features: pd.DataFrame) -> pd.Series:
-    """True for projects still seeking funds: a gap above 0 and not completed or cancelled."""
+    """True for projects still seeking funds: a gap above 0 and not completed, rejected or cancelled."""
     return (features["gap"] > 0) & ~features["status"].isin(NOT_RANKED_STATUSES)
 
 

@@ -79,7 +79,9 @@ def _pitch(args: argparse.Namespace) -> int:
             target = pitch.Target("theme", theme=args.theme)
         else:
             target = pitch.Target("communes", communes=_communes(args.communes, ds))
-        pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.unit_version)
+        stages = (build.DEFAULT_STAGES if args.stages is None else ()
+                  if args.stages.strip() == "all" else tuple(s.strip() for s in args.stages.split(",") if s.strip()))
+        pack = pitch.build_pack(ds, target, lang=lang, top=args.top, unit_version=args.unit_version, stages=stages)
     except ValueError as err:
         return _fail(lang, err)
     out = Path(args.out or f"pitch-{target.slug()}-{lang}.pptx")
@@ -114,6 +116,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="language of the deck and one-pagers (default en)")
     p.add_argument("--out", default=None, help="PPTX file to write (default pitch-<target>-<lang>.pptx)")
     p.add_argument("--pdf", default=None, metavar="DIR", help="also write one PDF one-pager per opportunity here")
+    p.add_argument("--stages", default=None, metavar="KEY[,KEY]|all",
+                   help="workflow steps opportunities come from (default: approved,committed,implementing,completed; "
+                        "'all' takes every step)")
     p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
     p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")

@@ -103,7 +103,8 @@ def _enum(pairs: list[tuple[object, tuple[str, ...]]]) -> dict[str, object]:
     return {fold(str(text)): key for key, texts in pairs for text in texts}
 
 
-_STATUS = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.STATUSES])
+_STATUS = _enum([*((s.key, (s.key, s.vi, s.en)) for s in schema.STATUSES),  # and the names of before the workflow
+                 *((schema.LEGACY_STATUSES[k], (k, lab.vi, lab.en)) for k, lab in schema.LEGACY_STATUS_LABELS.items())])
 _SOURCE = _enum([(s.key, (s.key, s.vi, s.en)) for s in schema.FUNDING_SOURCES])
 _QUALITY = _enum([(q.value, (q.value, schema.QUALITY_LABELS[q].vi, schema.QUALITY_LABELS[q].en)) for q in schema.Quality])
 _AREA = _enum([(a.code, (str(a.code), a.key, a.vi, a.en)) for a in schema.CONTENT_AREAS.values()])

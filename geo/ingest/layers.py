@@ -126,6 +126,8 @@ def read_table(path: Path) -> pd.DataFrame:
 def read_projects(path: Path, commune_codes: list[str], unit_codes_2025: Sequence[str] = ()) -> pd.DataFrame:
     """Read and validate the project table against known commune codes (and 2025 unit codes)."""
     df = read_table(path)
+    if "status" in df.columns:  # a bundle written before the approval workflow: its old statuses are steps now
+        df["status"] = df["status"].map(lambda s: schema.LEGACY_STATUSES.get(s.strip(), s))
     problems = validate_projects(df, Path(path).name, commune_codes, unit_codes_2025)
     if problems:
         raise DataError(problems)

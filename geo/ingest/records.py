@@ -10,7 +10,7 @@ so a form can say which field is wrong.
 Examples
 --------
 >>> p = blank_project() | {"project_id": "X-1", "name_vi": "Nước sạch", "commune_code": "03424",
-...     "content_area": 1, "status": "idea", "start_year": 2024, "end_year": 2025, "quality": "official"}
+...     "content_area": 1, "status": "proposal", "start_year": 2024, "end_year": 2025, "quality": "official"}
 >>> lines = [{"source": "ngo", "need": 100, "committed": 150, "disbursed": 0}]
 >>> [(x.column, x.message) for x in validate_record(p, lines, ["03424"])]
 [('committed', 'committed (150) exceeds need (100); tick the confirmation to keep it')]
@@ -44,7 +44,8 @@ def blank_project() -> dict:
 def clean_value(column: str, value: object) -> object:
     """Plain Python value for a project column (NFC text, int, float or None).
 
-    A blank optional column takes its default: ``clean_value("unit_version", None) == "2021"``.
+    A blank optional column takes its default: ``clean_value("unit_version", None) == "2021"``; a status of
+    before the approval workflow is its step now: ``clean_value("status", "idea") == "proposal"``.
     """
     kind = schema.ALL_PROJECT_COLUMNS[column]
     default = schema.PROJECT_DEFAULTS.get(column)
@@ -54,6 +55,8 @@ def clean_value(column: str, value: object) -> object:
         return None
     if kind == "str":
         text = nfc(str(value)).strip()
+        if column == "status":  # a version saved before the approval workflow (history, restore) names its step
+            text = schema.LEGACY_STATUSES.get(text, text)
         return default if default is not None and not text else text
     if kind == "int":
         parsed = parse_int(value)

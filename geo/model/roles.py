@@ -53,33 +53,7 @@ COMMUNE_SCOPED: frozenset[Action] = frozenset({Action.EDIT_PROJECT})
 #: Roles limited to their communes (the others act district-wide).
 SCOPED_ROLES: frozenset[Role] = frozenset({Role.COMMUNE_EDITOR})
 
-#: Project statuses a commune editor works in (they create and edit proposals; the district moves them on).
-EDITOR_STATUSES: frozenset[str] = frozenset({"idea", "proposal"})
-#: Statuses a project may only be moved to with a note saying why.
-NOTE_REQUIRED_STATUSES: frozenset[str] = frozenset({"cancelled"})
-
-
-def may_set_status(actor: Actor, before: str | None, after: str) -> bool:
-    """Whether ``actor`` may save a project whose status goes from ``before`` (None: a new project) to ``after``.
-
-    The workflow (section V of the plan): a commune People's Committee proposes (``idea`` → ``proposal``) and
-    edits only projects still at those steps; the Finance–Planning Office and the administrators move a project
-    on (pitched, committed, implementing, completed) or cancel it.
-
-    >>> lan = Actor("lan", Role.COMMUNE_EDITOR, communes=("03424",))
-    >>> may_set_status(lan, None, "proposal"), may_set_status(lan, "proposal", "committed")
-    (True, False)
-    >>> may_set_status(Actor("minh", Role.PLANNER), "proposal", "committed")
-    True
-    """
-    if actor.role in SCOPED_ROLES:
-        return after in EDITOR_STATUSES and (before is None or before in EDITOR_STATUSES)
-    return Action.EDIT_PROJECT in PERMISSIONS[actor.role]
-
-
-def needs_note(before: str | None, after: str) -> bool:
-    """A move to a status in :data:`NOTE_REQUIRED_STATUSES` needs a note (keeping it there does not)."""
-    return after in NOTE_REQUIRED_STATUSES and before != after
+# Who may move a project from which status to which: geo.model.workflow (built on these roles).
 
 
 #: The offices of the plan (section V) an account can belong to; labels are ``office.<key>``.

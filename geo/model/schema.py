@@ -9,7 +9,7 @@ Examples
 'Value-chain agriculture and forestry'
 >>> [s.key for s in FUNDING_SOURCES if s.group == "counterpart"]
 ['state_budget', 'community', 'domestic_business']
->>> status_rank("committed") > status_rank("pitched")
+>>> status_rank("committed") > status_rank("approved")
 True
 """
 
@@ -123,26 +123,41 @@ SOURCE_GROUPS: dict[SourceGroup, Label] = {
 
 @dataclass(frozen=True)
 class Status(Label):
-    """Project status. ``rank`` orders the pipeline; cancelled ranks lowest."""
+    """Project status: a step of the plan's approval workflow (:mod:`geo.model.workflow` says who moves it).
+
+    ``rank`` orders the pipeline; rejected and cancelled rank lowest.
+    """
 
     key: str = ""
     rank: int = 0
 
 
 STATUSES: tuple[Status, ...] = (
-    Status("Ý tưởng", "Idea", "idea", 1),
-    Status("Đề xuất", "Proposal", "proposal", 2),
-    Status("Đã giới thiệu nhà tài trợ", "Pitched", "pitched", 3),
+    Status("Đề xuất", "Proposal", "proposal", 1),
+    Status("Đã thẩm định", "Appraised", "appraised", 2),
+    Status("Được duyệt kêu gọi tài trợ", "Approved for pitching", "approved", 3),
     Status("Đã cam kết", "Committed", "committed", 4),
     Status("Đang thực hiện", "Implementing", "implementing", 5),
     Status("Hoàn thành", "Completed", "completed", 6),
+    Status("Bị từ chối", "Rejected", "rejected", 0),
     Status("Đã hủy", "Cancelled", "cancelled", 0),
 )
 STATUS_BY_KEY: dict[str, Status] = {s.key: s for s in STATUSES}
+#: Statuses left out of every figure unless a status filter asks for them: a rejected proposal or a cancelled
+#: project is no longer part of the pipeline (their need is nobody's gap).
+CLOSED_STATUSES: tuple[str, ...] = ("rejected", "cancelled")
+#: Statuses of the atlas before the approval workflow (issue 15) → the step they are now (schema migration 6,
+#: imports of older files, older share links). An idea was not yet appraised; a project pitched to donors had
+#: been cleared for pitching.
+LEGACY_STATUSES: dict[str, str] = {"idea": "proposal", "pitched": "approved"}
+#: Their old labels, as older import files and templates wrote them.
+LEGACY_STATUS_LABELS: dict[str, Label] = {
+    "idea": Label("Ý tưởng", "Idea"), "pitched": Label("Đã giới thiệu nhà tài trợ", "Pitched"),
+}
 
 
 def status_rank(key: str) -> int:
-    """Position of a status in the pipeline (cancelled = 0)."""
+    """Position of a status in the pipeline (rejected, cancelled = 0)."""
     return STATUS_BY_KEY[key].rank
 
 

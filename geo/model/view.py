@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
+from urllib.parse import urlencode, urlsplit
 
 from geo.model import schema
 from geo.model.filters import Filters
@@ -83,6 +84,37 @@ def to_query(view: ViewState) -> dict[str, str | list[str]]:
     return q
 
 
+#: The pages a share link may open: what signed-out visitors see (never the data, accounts or sign-in page).
+SHAREABLE_PAGES: tuple[str, ...] = ("map", "overview", "funding", "pitch", "sources")
+
+
+def share_link(page: str, view: ViewState, base: str = "") -> str | None:
+    """A link that opens ``view`` on ``page`` (a url path) for anyone, signed out and so read-only; None for a
+    page signed-out visitors cannot open. The language is always named, so the link reads the same for a
+    recipient whose browser would pick the other one.
+
+    >>> from geo.model.filters import Filters
+    >>> share_link("funding", ViewState(filters=Filters(statuses=("approved",)), commune="03424"), "http://host:8501")
+    'http://host:8501/funding?lang=vi&status=approved&commune=03424'
+    >>> share_link("data", ViewState()) is None
+    True
+    """
+    if page not in SHAREABLE_PAGES:
+        return None
+    query = {"lang": view.lang, **to_query(view)}
+    return f"{base.rstrip('/')}/{page}?{urlencode(query, doseq=True)}"
+
+
+def origin_of(url: str | None) -> str:
+    """``scheme://host:port`` of a page's address ("" when unknown, e.g. in a test run): a share link's base.
+
+    >>> origin_of("http://10.0.0.5:8501/funding?lang=en"), origin_of(None)
+    ('http://10.0.0.5:8501', '')
+    """
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] | None = None,
                schemes: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
     """The view a link asks for, and the ``name=value`` parts it did not understand (ignored).
@@ -134,7 +166,9 @@ def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] |
     filters = Filters(
         content_areas=tuple(sorted(keep("area", schema.CONTENT_AREAS, int))),
         sources=tuple(keep("source", schema.SOURCE_BY_KEY)),
-        statuses=tuple(keep("status", schema.STATUS_BY_KEY)),
+        # a link made before the approval workflow names the step its old status became
+        statuses=tuple(dict.fromkeys(schema.LEGACY_STATUSES.get(v, v)
+                                     for v in keep("status", [*schema.STATUS_BY_KEY, *schema.LEGACY_STATUSES]))),
         years=years, donors=tuple(dict.fromkeys(donors)), high_risk=one("risk") == "high",
     )
     if (risk := one("risk")) not in (None, "high"):

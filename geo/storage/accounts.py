@@ -36,7 +36,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from geo.ingest.validate import DataError, Problem, catalog_label
-from geo.model import roles, schema
+from geo.model import roles, schema, workflow
 from geo.model.roles import Action, Actor, Role
 from geo.storage.records import AccountError, PermissionDenied, SignInRefused, UserRecord, default_user, utc_now
 
@@ -190,19 +190,24 @@ def authorize(actor: Actor, action: Action, communes: Iterable[str] = (), pid: s
 
 
 def check_status_move(actor: Actor, before: dict | None, after: dict, note: str) -> None:
-    """The project workflow on every project write: who may move a project to which status, and the note a
-    cancellation needs. :class:`PermissionDenied` or :class:`DataError` (naming the status field); nothing changes.
+    """The approval workflow (:mod:`geo.model.workflow`) on every project write of both stores: who may move a
+    project from which status to which, and the note a rejection or cancellation needs.
+    :class:`PermissionDenied` (naming the moves this account may make) or :class:`DataError` (naming the status
+    field); the caller has changed nothing yet.
     """
     old = before.get("status") if before else None
     new = str(after.get("status") or "")
-    if not roles.may_set_status(actor, old, new):
+    if not workflow.may_move(actor, old, new):
+        allowed = [schema.STATUS_BY_KEY[s] for s in workflow.next_statuses(actor, old)]
         raise PermissionDenied("err.perm.status", who=actor.login, pid=after.get("project_id") or "?",
                                role=catalog_label(f"role.{actor.role.value}"),
                                before=schema.STATUS_BY_KEY[old] if old in schema.STATUS_BY_KEY else "—",
-                               after=schema.STATUS_BY_KEY[new] if new in schema.STATUS_BY_KEY else new)
-    if roles.needs_note(old, new) and not str(note or "").strip():
+                               after=schema.STATUS_BY_KEY[new] if new in schema.STATUS_BY_KEY else new,
+                               allowed=schema.Label(", ".join(s.vi for s in allowed) or "—",
+                                                    ", ".join(s.en for s in allowed) or "—"))
+    if workflow.needs_note(old, new) and not str(note or "").strip():
         raise DataError([Problem.of("form", "err.status_note_required", None, "status",
-                                    pid=after.get("project_id") or "?")])
+                                    pid=after.get("project_id") or "?", status=schema.STATUS_BY_KEY[new])])
 
 
 # --- the account methods of both stores ---------------------------------------------------------------------

@@ -73,7 +73,7 @@ def funding_totals_sql(filters: Filters, unit_version: str, greatest: str) -> tu
 
     >>> sql, params = funding_totals_sql(Filters(sources=("ngo",), years=(2022, 2023)), "2021", "max")
     >>> sorted(params.items())
-    [('hi', 2023), ('lo', 2022), ('s0', 'ngo'), ('uv', '2021')]
+    [('closed0', 'rejected'), ('closed1', 'cancelled'), ('hi', 2023), ('lo', 2022), ('s0', 'ngo'), ('uv', '2021')]
     """
     if filters.high_risk:  # a spatial test: answering without it would be a wrong total, not a slow one
         raise ValueError("funding totals in SQL cannot apply the high-risk filter; use geo.analysis.funding")
@@ -90,7 +90,7 @@ def funding_totals_sql(filters: Filters, unit_version: str, greatest: str) -> tu
     if filters.statuses:
         where.append(f"status IN {in_list('st', tuple(filters.statuses))}")
     elif not filters.include_cancelled:
-        where.append("(status IS NULL OR status <> 'cancelled')")
+        where.append(f"(status IS NULL OR status NOT IN {in_list('closed', schema.CLOSED_STATUSES)})")
     if filters.years:
         params["lo"], params["hi"] = int(filters.years[0]), int(filters.years[1])
         where.append("start_year <= :hi AND end_year >= :lo")

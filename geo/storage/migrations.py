@@ -12,7 +12,8 @@ Versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profil
 3 gives every project its ``unit_version`` (existing projects: ``"2021"``, the units they were entered in);
 4 indexes ``communes.code`` (every edit checks its commune code: in a GeoPackage the code sits after the
 geometry, so without the index each check read every boundary); 5 adds ``atlas_users`` (accounts, issue 15;
-empty, so the store stays single-user until an account is added).
+empty, so the store stays single-user until an account is added); 6 moves project statuses onto the approval
+workflow (:data:`geo.model.schema.LEGACY_STATUSES`: idea → proposal, pitched → approved for pitching).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -25,7 +26,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -68,6 +69,14 @@ def _code_index(db: Target) -> str:
     return "communes get an index on code"
 
 
+def _workflow_statuses(db: Target) -> str:
+    moved = []
+    for old, new in schema.LEGACY_STATUSES.items():
+        db.execute("UPDATE projects SET status = :new WHERE status = :old", {"new": new, "old": old})
+        moved.append(f"{old} → {new}")
+    return "project statuses follow the approval workflow (" + ", ".join(moved) + ")"
+
+
 def _accounts(db: Target) -> str:
     from geo.storage.accounts import USERS_DDL  # accounts builds on the stores; the step only needs its table
 
@@ -76,7 +85,9 @@ def _accounts(db: Target) -> str:
 
 
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
-STEPS: dict[int, Callable[[Target], str]] = {2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts}
+STEPS: dict[int, Callable[[Target], str]] = {
+    2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses,
+}
 
 
 def upgrade(db: Target, found: int) -> str:

@@ -6,7 +6,7 @@ Examples
 >>> filters_line(Filters(content_areas=(3,), years=(2022, 2024)), "en")
 'Content area: 3 · Years 2022–2024'
 >>> filters_line(Filters(), "vi")
-'Mọi dự án trừ đã hủy'
+'Mọi dự án trừ bị từ chối, đã hủy'
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from geo.text.i18n import t
 
 
 def filters_line(filters: Filters, lang: str) -> str:
-    """Short text of the active project filters ("all projects except cancelled" when none)."""
+    """Short text of the active project filters ("all projects except rejected and cancelled" when none)."""
     parts = []
     if filters.content_areas:
         parts.append(f"{t('filters.content_area', lang)}: {', '.join(str(a) for a in filters.content_areas)}")

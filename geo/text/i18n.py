@@ -83,7 +83,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "exposure.none": ("Không có dự án có tọa độ nào nằm trong vùng nguy cơ sạt lở.",
                       "No project with coordinates lies in a landslide-risk zone."),
-    "filters.all_but_cancelled": ("Tất cả (trừ đã hủy)", "All (except cancelled)"),
+    "filters.all_but_cancelled": ("Tất cả (trừ bị từ chối, đã hủy)", "All (except rejected and cancelled)"),
     "view.filtered": ("Đang lọc: {filters}", "Filtered: {filters}"),
     "view.link_ignored": ("Một phần của liên kết không hiểu được nên đã bỏ qua: {parts}",
                           "Part of the link was not understood and was ignored: {parts}"),
@@ -269,10 +269,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "tỷ lệ lớn nhất.\n"
         "- *Phù hợp vùng cây trồng, chuỗi giá trị*: 1 nếu dự án thuộc nội dung 3 (chuỗi giá trị) ở xã có vùng cây "
         "trồng chủ lực, ngược lại 0.\n"
-        "- *Mức độ sẵn sàng*: thứ bậc trạng thái / 5 (ý tưởng 1, đề xuất 2, đã giới thiệu 3, đã cam kết 4, đang thực hiện 5).\n"
+        "- *Mức độ sẵn sàng*: thứ bậc trạng thái / 5 (đề xuất 1, đã thẩm định 2, được duyệt kêu gọi tài trợ 3, đã cam kết 4, đang thực hiện 5).\n"
         "- *Chỉ số bổ sung* (nếu nhập): (giá trị − nhỏ nhất) / (lớn nhất − nhỏ nhất) theo xã; xã không có giá trị "
         "thì bỏ qua thành phần này, không tính là 0.\n\n"
-        "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, chưa hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
+        "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, không bị từ chối hay hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
         "**Priority score = Σ (weight × component) / Σ weights**, each component from 0 to 1 (tables show × 100):\n"
         "- *Gap size*: the project's gap / the largest gap among the projects ranked.\n"
         "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a high-risk zone, 0.5 inside "
@@ -280,10 +280,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "largest share.\n"
         "- *Crop / value-chain fit*: 1 for a content-area-3 (value-chain) project in a commune with a plan crop zone, "
         "else 0.\n"
-        "- *Readiness*: status rank / 5 (idea 1, proposal 2, pitched 3, committed 4, implementing 5).\n"
+        "- *Readiness*: status rank / 5 (proposal 1, appraised 2, approved for pitching 3, committed 4, implementing 5).\n"
         "- *Your indicator* (if entered): (value − min) / (max − min) across communes; a commune without a value "
         "leaves this component out rather than counting 0.\n\n"
-        "Only projects still seeking funds are ranked: a gap above 0, not completed, not cancelled. "
+        "Only projects still seeking funds are ranked: a gap above 0, not completed, rejected or cancelled. "
         "A commune's score = the mean of its projects' scores.",
     ),
     "priority.comp.gap": ("Quy mô vốn còn thiếu", "Gap size"),
@@ -309,8 +309,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "priority.no_weight": ("Hãy đặt ít nhất một trọng số lớn hơn 0.", "Set at least one weight above zero."),
     "priority.no_projects": ("Không có dự án nào còn cần vốn khớp bộ lọc.", "No project still seeking funds matches the filters."),
     "priority.n_not_ranked": (
-        "{n} dự án khớp bộ lọc không được xếp hạng vì đã đủ vốn, đã hoàn thành hoặc đã hủy.",
-        "{n} matching projects are not ranked: fully funded, completed or cancelled.",
+        "{n} dự án khớp bộ lọc không được xếp hạng vì đã đủ vốn, đã hoàn thành, bị từ chối hoặc đã hủy.",
+        "{n} matching projects are not ranked: fully funded, completed, rejected or cancelled.",
     ),
     "priority.ranking": ("Xếp hạng ưu tiên dự án", "Project priority ranking"),
     "priority.table_note": (
@@ -344,11 +344,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "A commune's score = the mean score of its projects being ranked."),
     "report.explain": (
         "Một tệp Excel cho kỳ báo cáo đã chọn: các trang theo nội dung thu hút, theo xã, theo nguồn vốn, danh sách "
-        "dự án, vốn đối ứng (theo tỷ lệ ở thẻ Vốn đối ứng) và nguồn dữ liệu. Báo cáo gồm mọi dự án (trừ đã hủy) có "
+        "dự án, vốn đối ứng (theo tỷ lệ ở thẻ Vốn đối ứng) và nguồn dữ liệu. Báo cáo gồm mọi dự án (trừ bị từ chối, đã hủy) có "
         "thời gian thực hiện giao với kỳ báo cáo; bộ lọc ở thanh bên không áp dụng.",
         "One Excel workbook for the chosen period: sheets by content area, by commune, by funding source, the project "
         "list, counterpart funds (at the ratios in the Counterpart tab) and data provenance. It covers every project "
-        "(except cancelled) whose years overlap the period; the sidebar filters do not apply.",
+        "(except rejected and cancelled) whose years overlap the period; the sidebar filters do not apply.",
     ),
     "report.from": ("Từ năm", "From year"),
     "report.to": ("Đến năm", "To year"),
@@ -380,10 +380,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.generated": ("Ngày lập", "Generated on"),
     "report.scope": ("Phạm vi", "Scope"),
     "report.scope_text": (
-        "Mọi dự án (trừ đã hủy) có thời gian thực hiện giao với kỳ báo cáo; số tiền là toàn bộ vốn của dự án, "
+        "Mọi dự án (trừ bị từ chối, đã hủy) có thời gian thực hiện giao với kỳ báo cáo; số tiền là toàn bộ vốn của dự án, "
         "không chia theo năm. Còn thiếu = nhu cầu − đã cam kết, tính theo từng dòng dự án × nguồn vốn (không âm). "
         "Mỗi dòng tổng cộng bằng tổng các dòng phía trên.",
-        "Every project (except cancelled) whose years overlap the period; amounts are whole-project amounts, not "
+        "Every project (except rejected and cancelled) whose years overlap the period; amounts are whole-project amounts, not "
         "split by year. Gap = need − committed per project × source line (never negative). "
         "Each total row is the sum of the rows above it.",
     ),
@@ -499,11 +499,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "**Mức phù hợp** = ưu tiên của nhà tài trợ cho nội dung (mức/3) × hình thức phù hợp (viện trợ: mọi nội dung; "
         "vay ưu đãi: nội dung 1–4 với mức đề nghị từ {min}; hỗ trợ kỹ thuật: nội dung 3, 5–10) × quy mô phù hợp "
         "(1 trong khoảng thường tài trợ, giảm dần ngoài khoảng). **Điểm ghép nối** = mức phù hợp × điểm ưu tiên. "
-        "Mức đề nghị = vốn quốc tế còn thiếu của dự án; chỉ xét dự án chưa hoàn thành, chưa hủy.",
+        "Mức đề nghị = vốn quốc tế còn thiếu của dự án; chỉ xét dự án chưa hoàn thành, không bị từ chối hay hủy.",
         "**Fit** = the donor's priority for the content area (level/3) × instrument fit (grant: every area; "
         "concessional loan: areas 1–4 with an ask of {min} or more; technical assistance: areas 3, 5–10) × size fit "
         "(1 inside the usual ticket, decaying outside). **Match** = fit × priority score. The ask = the project's "
-        "international gap; only projects not completed or cancelled count."),
+        "international gap; only projects not completed, rejected or cancelled count."),
     "pitch.for_a_donor": ("Dự án phù hợp với một nhà tài trợ", "Projects that fit a donor"),
     "pitch.for_a_project": ("Nhà tài trợ phù hợp với một dự án", "Donors that fit a project"),
     "pitch.no_donors": ("Chưa có hồ sơ nhà tài trợ nào.", "No donor profiles yet."),
@@ -535,6 +535,36 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pitch.pack_summary": ("{n} cơ hội, {slides} trang trình chiếu; vốn còn thiếu trong phạm vi: {gap}",
                            "{n} opportunities, {slides} slides; gap in scope: {gap}"),
     "pitch.build": ("Lập bộ tài liệu", "Build pitch pack"),
+    "share.heading": ("Chia sẻ chế độ xem này (chỉ đọc)", "Share this view (read-only)"),
+    "share.caption": (
+        "Đường dẫn mở đúng trang, bộ lọc, xã và ngôn ngữ này cho bất kỳ ai, ở chế độ chưa đăng nhập: chỉ xem, không "
+        "có nút sửa nào.",
+        "The link opens this page with these filters, commune and language for anyone, signed out: view only, "
+        "with no edit control.",
+    ),
+    "pitch.stages_default": (
+        "Cơ hội: chỉ dự án đã được duyệt kêu gọi tài trợ hoặc ở bước sau; số dự án còn cần vốn ở bước trước bị bỏ ra: {n}.",
+        "Opportunities: only projects approved for pitching or later; projects seeking money at earlier steps left out: {n}.",
+    ),
+    "pitch.stages_some": (
+        "Cơ hội: chỉ dự án ở các bước {stages}; số dự án còn cần vốn ở bước khác bị bỏ ra: {n}.",
+        "Opportunities: only projects at the steps {stages}; projects seeking money at other steps left out: {n}.",
+    ),
+    "pitch.stages_all": (
+        "Cơ hội: dự án ở mọi bước quy trình, kể cả dự án chưa được duyệt kêu gọi tài trợ.",
+        "Opportunities: projects at every workflow step, including those not yet approved for pitching.",
+    ),
+    "pitch.stages": ("Các bước quy trình đưa vào bộ tài liệu", "Workflow steps in the pack"),
+    "pitch.stages_help": (
+        "Mặc định chỉ dự án đã được duyệt kêu gọi tài trợ (và các bước sau). Thêm bước khác để đưa cả dự án chưa "
+        "được duyệt vào.",
+        "By default only projects approved for pitching (and the later steps). Add other steps to include projects "
+        "not yet approved.",
+    ),
+    "pitch.stages_not_default": (
+        "Bộ tài liệu này có cả dự án chưa được Phòng Tài chính – Kế hoạch duyệt kêu gọi tài trợ.",
+        "This pack includes projects the Finance–Planning Office has not approved for pitching.",
+    ),
     "pitch.building": ("Đang vẽ bản đồ và lập tài liệu…", "Drawing maps and building the pack…"),
     "pitch.present": ("Trình bày", "Present"),
     "pitch.download_deck": ("Tải bộ trình chiếu (PPTX)", "Download deck (PPTX)"),
@@ -571,7 +601,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pitch.cli_wrote": ("đã ghi {path}", "wrote {path}"),
     # --- print map (issue 6) -------------------------------------------------------------------
     "print.district": ("Huyện Tam Đường, tỉnh Lai Châu", "Tam Đường district, Lai Châu province"),
-    "print.all_projects": ("Mọi dự án trừ đã hủy", "All projects except cancelled"),
+    "print.all_projects": ("Mọi dự án trừ bị từ chối, đã hủy", "All projects except rejected and cancelled"),
     "print.years": ("Năm {lo}–{hi}", "Years {lo}–{hi}"),
     "print.atlas_title": ("{commune}: {indicator}", "{commune}: {indicator}"),
     "print.north": ("B", "N"),
@@ -1335,6 +1365,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "err.unknown_theme": ("không có nội dung thu hút {theme}; hợp lệ: {valid}", "unknown theme {theme}; valid: {valid}"),
     "err.folder_missing": ("thư mục {folder} không tồn tại", "folder {folder} does not exist"),
+    "err.unknown_stage": ("bước quy trình không có: {stages}; các bước: {valid}",
+                          "unknown workflow step: {stages}; the steps are: {valid}"),
     "err.top_too_small": ("--top phải từ 1 trở lên (đã nhập {top})", "--top must be at least 1, got {top}"),
     "err.geom.line": ("đường (line)", "line"),
     # --- hardening (issue 13): limits, text is text, values are sane (geo/ingest/limits.py, textcheck.py) ----
@@ -1514,15 +1546,19 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{who} may only edit projects in their own communes ({mine}); project {pid} is in {commune}. Nothing was changed.",
     ),
     "err.perm.status": (
-        "{who} ({role}) không được chuyển dự án {pid} từ '{before}' sang '{after}': cán bộ xã chỉ đề xuất "
-        "(ý tưởng, đề xuất); Phòng Tài chính – Kế hoạch và quản trị viên chuyển các bước sau. Không có gì thay đổi.",
-        "{who} ({role}) may not move project {pid} from '{before}' to '{after}': commune editors propose "
-        "(idea, proposal); the Finance–Planning Office and administrators take the later steps. Nothing was changed.",
+        "{who} ({role}) không được chuyển dự án {pid} từ '{before}' sang '{after}'. Từ '{before}' tài khoản này "
+        "chỉ được chuyển sang: {allowed}. (Cán bộ xã đề xuất và rút đề xuất của xã mình; Phòng Tài chính – Kế hoạch "
+        "thẩm định, duyệt, từ chối và chuyển các bước sau.) Không có gì thay đổi.",
+        "{who} ({role}) may not move project {pid} from '{before}' to '{after}'. From '{before}' this account may "
+        "move it to: {allowed}. (Commune editors propose and withdraw their communes' proposals; the "
+        "Finance–Planning Office appraises, approves, rejects and takes the later steps.) Nothing was changed.",
     ),
     "err.status_note_required": (
-        "dự án {pid}: cần ghi lý do khi hủy dự án", "project {pid}: cancelling a project needs a note saying why",
+        "dự án {pid}: chuyển sang '{status}' cần ghi lý do (ô Ghi chú)",
+        "project {pid}: moving it to '{status}' needs a note saying why (the Note field)",
     ),
-    "data.note": ("Ghi chú thay đổi (bắt buộc khi hủy dự án)", "Note on this change (required to cancel a project)"),
+    "data.note": ("Ghi chú thay đổi (bắt buộc khi từ chối hoặc hủy dự án)",
+                  "Note on this change (required to reject or cancel a project)"),
     "err.perm.no_account": (
         "'{who}' không phải tài khoản đang hoạt động: hãy đăng nhập. Không có gì thay đổi.",
         "'{who}' is not an active account: please sign in. Nothing was changed.",

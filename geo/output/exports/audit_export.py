@@ -120,8 +120,8 @@ def changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
     """What a project change did, field by field: ``Nhà tài trợ: JICA → Irish Aid``; funding lines by source.
 
     >>> e = AuditEntry(1, "", "lan", "update", "P", 2,
-    ...     {"project": {"donor": "JICA", "status": "idea"}, "funding": [{"source": "ngo", "need": 10, "committed": 0, "disbursed": 0}]},
-    ...     {"project": {"donor": "Irish Aid", "status": "idea"}, "funding": [{"source": "ngo", "need": 20, "committed": 0, "disbursed": 0}]}, "")
+    ...     {"project": {"donor": "JICA", "status": "proposal"}, "funding": [{"source": "ngo", "need": 10, "committed": 0, "disbursed": 0}]},
+    ...     {"project": {"donor": "Irish Aid", "status": "proposal"}, "funding": [{"source": "ngo", "need": 20, "committed": 0, "disbursed": 0}]}, "")
     >>> changes(e, "en")
     'Donor: JICA → Irish Aid; NGO, need: VND 10 → VND 20'
     """

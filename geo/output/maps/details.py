@@ -69,7 +69,7 @@ def project_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.
     Money is summed from ``lines`` (already filtered), so a funding-source filter
     shows only those sources' amounts.
 
-    >>> p = pd.DataFrame({"project_id": ["A"], "name_vi": ["Một"], "name_en": ["One"], "status": ["idea"],
+    >>> p = pd.DataFrame({"project_id": ["A"], "name_vi": ["Một"], "name_en": ["One"], "status": ["proposal"],
     ...     "content_area": [3], "start_year": [2024], "end_year": [2025], "donor": [""]})
     >>> f = pd.DataFrame({"project_id": ["A", "A"], "source": ["ngo", "state_budget"],
     ...     "need": [100, 50], "committed": [20, 50], "disbursed": [0, 10]})

@@ -57,10 +57,10 @@ LEAFLET_VERSION = "1.9.4"
 
 #: Colour scheme per indicator (sequential, light → dark).
 INDICATOR_PALETTES: dict[str, str] = {k: i.palette for k, i in indicators.INDICATORS.items()}
-#: Marker colour per project status (cancelled grey; pipeline light → implemented dark).
+#: Marker colour per project status (rejected and cancelled greys; pipeline light → implemented dark).
 STATUS_COLORS: dict[str, str] = dict(zip(
     [s.key for s in schema.STATUSES],
-    ("#fdb863", "#e08214", "#b35806", "#5e3c99", "#2166ac", "#1b7837", "#8c8c8c"),
+    ("#fdb863", "#e08214", "#b35806", "#5e3c99", "#2166ac", "#1b7837", "#595959", "#8c8c8c"), strict=True,
 ))
 CROP_COLORS: dict[str, str] = dict(zip(schema.CROPS, ("#4daf4a", "#1b5e20", "#e6c229", "#a6d854", "#ff7f00")))
 RISK_COLORS: dict[str, str] = {"high": "#b2182b", "medium": "#ef8a62"}
@@ -196,7 +196,7 @@ def project_points(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> gp
     Projects without coordinates are not placed anywhere: inventing a location would mislead.
 
     >>> p = pd.DataFrame({"project_id": ["A", "B"], "name_vi": ["Một", "Hai"], "name_en": ["One", ""],
-    ...     "commune_code": ["00001", "00002"], "status": ["idea", "idea"], "lon": [103.5, None], "lat": [22.3, None]})
+    ...     "commune_code": ["00001", "00002"], "status": ["proposal", "proposal"], "lon": [103.5, None], "lat": [22.3, None]})
     >>> f = pd.DataFrame({"project_id": ["A"], "source": ["ngo"], "need": [10], "committed": [4], "disbursed": [0]})
     >>> project_points(p, f, "en")[["project_id", "name", "need", "gap"]].to_dict("records")
     [{'project_id': 'A', 'name': 'One', 'need': 10, 'gap': 6}]

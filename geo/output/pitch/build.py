@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from geo.analysis import funding
+from geo.model import schema, workflow
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
 from geo.output.pitch import deck, onepager
@@ -76,6 +77,22 @@ def build_files(ds: Dataset, pack: PitchPack, *, render: deck.MapRenderer | None
     pdfs = {onepager.file_name(o): onepager.build_onepager(pack, o, render(o.map))
             for o in pack.opportunities} if onepagers else {}
     return PackFiles(slides, pdfs)
+
+
+#: The workflow steps a pack takes its opportunities from unless the user adds others.
+DEFAULT_STAGES: tuple[str, ...] = workflow.PITCHABLE_STATUSES
+
+
+def stages_from(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The workflow steps the pack settings name (``pack_stages``), in pipeline order; the default steps when
+    none is named (an empty choice is not "every step": choosing nothing never widens what donors see)."""
+    chosen = [s for s in settings.get("pack_stages") or () if s in schema.STATUS_BY_KEY]
+    return tuple(s.key for s in schema.STATUSES if s.key in chosen) or DEFAULT_STAGES
+
+
+def includes_unapproved(pack: PitchPack) -> bool:
+    """True when the pack may show projects not yet approved for pitching (a step before it was added)."""
+    return not pack.stages or any(not workflow.is_pitchable(s) for s in pack.stages)
 
 
 def target_from(settings: Mapping[str, Any], profiles: Mapping[str, DonorProfile]) -> Target | None:

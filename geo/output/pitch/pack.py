@@ -39,7 +39,7 @@ from geo.analysis import counterpart, funding, gaps, matching, priority, units
 from geo.analysis.indicators import commune_indicators
 from geo.ingest.donors import quality_text
 from geo.ingest.validate import NoteError
-from geo.model import schema
+from geo.model import schema, workflow
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
 from geo.output.exports.exporting import unit_version_line
@@ -131,6 +131,7 @@ class Opportunity:
     map: MapSpec
     score: float | None = None
     match: float | None = None
+    status: str = ""  # a project's workflow step (key); "" for a commune
 
 
 @dataclass
@@ -153,6 +154,10 @@ class PitchPack:
     context: list[tuple[str, str]]
     provenance: list[str]
     illustrative: bool
+    #: The workflow steps whose projects may be opportunities (default: approved for pitching and later).
+    stages: tuple[str, ...] = workflow.PITCHABLE_STATUSES
+    #: Projects still seeking money that were left out of the opportunities because of their step.
+    left_out: int = 0
     context_map: MapSpec = field(default_factory=lambda: MapSpec("n_projects", ("crop_zones", "risk_zones")))
     gap_map: MapSpec = field(default_factory=lambda: MapSpec("gap", ("projects",)))
 
@@ -242,8 +247,16 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
                top: int = DEFAULT_TOP, unit_version: str = schema.DEFAULT_UNIT_VERSION,
                weights: Mapping[str, float] = priority.DEFAULT_WEIGHTS,
                ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS, today: date | None = None,
-               indicator_table: pd.DataFrame | None = None) -> PitchPack:
-    """Assemble a pitch pack; see the module docstring. ``top`` limits project opportunities."""
+               indicator_table: pd.DataFrame | None = None,
+               stages: tuple[str, ...] = workflow.PITCHABLE_STATUSES) -> PitchPack:
+    """Assemble a pitch pack; see the module docstring. ``top`` limits project opportunities.
+
+    Only projects at a workflow step in ``stages`` become opportunities (the slides, one-pagers, a commune's open
+    projects and the counterpart table); by default those approved for pitching and later, so nothing the
+    Finance–Planning Office has not approved is shown to a donor. ``stages=()`` takes every step. Totals and the
+    table by unit stay those of the filters (the same as the Funding gaps page), and the provenance says which
+    steps the opportunities come from and how many projects were left out.
+    """
     units.version_label(unit_version, lang)  # validates
     if target.kind == "communes":
         check_communes(ds, target.communes)
@@ -258,6 +271,9 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
                          target.communes if target.kind == "communes" else ())
     totals = {c: int(by_unit[c].iloc[-1]) for c in [*MONEY, "n_projects"]}
     cands = matching.candidates(projects, lines, table, ds.risk_zones, weights)
+    stages = check_stages(stages)
+    at_step = cands["status"].isin(stages) if stages else pd.Series(True, index=cands.index)
+    cands, left_out = cands[at_step], int((~at_step).sum())
     if target.kind == "communes":
         opps = [_commune_opportunity(ds, code, projects, lines, cands, names, unit_version, lang)
                 for code in target.communes]
@@ -277,11 +293,35 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         title=t("pitch.deck_title", lang), subtitle=target.label(lang, names), totals=totals, unit_table=by_unit,
         opportunities=opps, counterpart=cp, counterpart_totals=cp_totals, ratios=ratios,
         context=_context(ds, table, projects, lang),
-        provenance=_provenance(ds, target, eff, unit_version, layers, ratios, weights, made, lang),
-        illustrative=illustrative,
+        provenance=[*_provenance(ds, target, eff, unit_version, layers, ratios, weights, made, lang),
+                    stages_line(stages, left_out, lang)],
+        illustrative=illustrative, stages=stages, left_out=left_out,
         context_map=MapSpec("n_projects", ("crop_zones", "risk_zones"), unit_version=unit_version),
         gap_map=MapSpec("gap", ("projects",), unit_version=unit_version),
     )
+
+
+def check_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """The workflow steps, in pipeline order; :class:`NoteError` naming the valid keys for an unknown one."""
+    bad = [s for s in stages if s not in schema.STATUS_BY_KEY]
+    if bad:
+        raise NoteError("err.unknown_stage", stages=", ".join(bad), valid=", ".join(schema.STATUS_BY_KEY))
+    return tuple(s.key for s in schema.STATUSES if s.key in stages)
+
+
+def stages_line(stages: tuple[str, ...], left_out: int, lang: str) -> str:
+    """Which workflow steps the opportunities come from, and how many projects seeking money were left out.
+
+    >>> stages_line(workflow.PITCHABLE_STATUSES, 3, "en")
+    'Opportunities: only projects approved for pitching or later; projects seeking money at earlier steps left out: 3.'
+    >>> stages_line((), 0, "en")
+    'Opportunities: projects at every workflow step, including those not yet approved for pitching.'
+    """
+    if not stages or set(stages) == set(schema.STATUS_BY_KEY):
+        return t("pitch.stages_all", lang)
+    if tuple(stages) == workflow.PITCHABLE_STATUSES:
+        return t("pitch.stages_default", lang, n=left_out)
+    return t("pitch.stages_some", lang, stages=", ".join(schema.STATUS_BY_KEY[s](lang) for s in stages), n=left_out)
 
 
 def _unit_of(ds: Dataset, opp: Opportunity, projects: pd.DataFrame, unit_version: str) -> str | None:
@@ -330,7 +370,8 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
         for c in comps)))
     return Opportunity(kind="project", key=pid, title=title, subtitle=f"{commune} · {area} · {status}", facts=facts,
                        sources=sources, why=why, ask=int(row["ask"]), map=MapSpec("gap", ("projects",), code),
-                       score=float(row["score"]), match=float(row["match"]) if "match" in row.index else None)
+                       score=float(row["score"]), match=float(row["match"]) if "match" in row.index else None,
+                       status=str(p["status"]))
 
 
 def _commune_opportunity(ds, code, projects, lines, cands, names, unit_version, lang) -> Opportunity:

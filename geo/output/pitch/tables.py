@@ -112,12 +112,16 @@ def donor_fits_table(fits: pd.DataFrame, profiles: Mapping[str, DonorProfile], l
 
 
 def opportunities_table(pack: PitchPack, lang: str) -> pd.DataFrame:
-    """The pack's opportunities in deck order, with what each asks for."""
-    return pd.DataFrame({
+    """The pack's opportunities in deck order, with what each asks for (and a project's workflow step)."""
+    table = pd.DataFrame({
         "#": range(1, len(pack.opportunities) + 1),
         t("pitch.col_opportunity", lang): [o.title for o in pack.opportunities],
         t("pitch.ask", lang): [fmt.vnd(o.ask, lang) for o in pack.opportunities],
     })
+    if any(o.status for o in pack.opportunities):
+        table[t("gaps.col.status", lang)] = [schema.STATUS_BY_KEY[o.status](lang) if o.status else ""
+                                             for o in pack.opportunities]
+    return table
 
 
 def pack_summary(pack: PitchPack, lang: str) -> str:
