@@ -177,12 +177,23 @@ def test_an_upload_under_the_app_limit_reaches_the_app(served, offline_browser, 
     assert not page.locator('[data-testid="stException"]').count()
 
 
+def alpn(port: int) -> str | None:
+    import socket
+    import ssl
+
+    ctx = ssl._create_unverified_context()
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
+        return tls.selected_alpn_protocol()
+
+
 def test_https_with_a_self_signed_certificate_and_stop_stops_everything(tmp_path):
     with deployment(env={"ATLAS_DATA_DIR": str(tmp_path)}, processes=1, tls=True) as dep:
         assert dep.url.startswith("https://")
         status, headers, body = http_get(f"{dep.url}/{first_bundle(dep.url)}", {"Accept-Encoding": "gzip"})
         assert status == 200 and headers["Content-Encoding"] == "gzip"
         assert "Secure" in http_get(dep.url + "/")[1]["Set-Cookie"]
+        assert alpn(dep.port) == "h2"  # HTTP/2: the ~100 bundles of a first visit share one connection
         assert all(port_open(p) for p in (dep.port, *dep.app_ports))
         dep.proc.terminate()
         assert dep.proc.wait(timeout=40) == 0

@@ -141,7 +141,8 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
                   "image/svg+xml text/plain text/xml application/xml;\n")
     values = {
         "UPSTREAMS": "\n".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in app_ports),
-        "LISTEN": f"    listen {listen}{' ssl' if tls else ''};",
+        # HTTP/2 with TLS: Streamlit's first page asks for ~100 bundles; over one connection, not six at a time
+        "LISTEN": f"    listen {listen}{' ssl http2' if tls else ''};",
         "SERVER_NAME": server_name,
         "TLS": tls_lines,
         "REDIRECT": redirect,
