@@ -39,8 +39,8 @@ DEPLOY = ROOT / "deploy"
 SITE_TEMPLATE = DEPLOY / "nginx" / "tam-duong-atlas.conf.in"
 SELF_SIGNED = DEPLOY / "selfsigned-cert"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
-BROTLI_MODULES = ("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so",
-                  "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+#: Debian's libnginx-mod-http-brotli-filter (optional): brotli for the proxied text responses.
+BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"
 #: Text files of Streamlit's bundle worth precompressing (fonts in woff2 and images are compressed already).
 COMPRESSIBLE = (".js", ".css", ".json", ".svg", ".map", ".txt", ".html", ".ttf", ".otf")
 #: The slack nginx allows over the app's own upload limit: the multipart framing around the file.
@@ -63,8 +63,8 @@ def nginx_binary() -> str | None:
 
 
 def brotli_available() -> bool:
-    """Debian's brotli modules for nginx (libnginx-mod-http-brotli-*) are installed."""
-    return all(Path(m).exists() for m in BROTLI_MODULES)
+    """Debian's brotli filter for nginx (libnginx-mod-http-brotli-filter) is installed."""
+    return Path(BROTLI_MODULE).exists()
 
 
 def streamlit_static_dir() -> Path:
@@ -134,8 +134,9 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
         rlisten = f"{host}:{redirect_port}" if host else str(redirect_port)
         redirect = (f"server {{\n    listen {rlisten};\n    server_name {server_name};\n"
                     f"    return 301 https://$host$request_uri;\n}}\n")
-    brotli = ""
+    brotli = static_brotli = ""
     if brotli_available():
+        static_brotli = "        brotli off;  # the .gz made once beats brotli made per request\n"
         brotli = ("    brotli on;\n    brotli_comp_level 5;\n    brotli_types text/css text/javascript "
                   "application/javascript application/json application/geo+json application/manifest+json "
                   "image/svg+xml text/plain text/xml application/xml;\n")
@@ -148,6 +149,7 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
         "REDIRECT": redirect,
         "COOKIE_SECURE": "; Secure" if tls else "",
         "BROTLI": brotli,
+        "STATIC_BROTLI": static_brotli,
         "MAX_BODY": f"{limit_mb + MULTIPART_SLACK_MB}m",
         "PAGES_ROOT": str(pages_root),
         "STATIC_ROOT": str(static_root),
@@ -160,7 +162,7 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
 
 def main_conf(state: Path, site: Path) -> str:
     """A whole nginx configuration for a non-root, foreground nginx under ``state``."""
-    modules = "".join(f"load_module {m};\n" for m in BROTLI_MODULES) if brotli_available() else ""
+    modules = f"load_module {BROTLI_MODULE};\n" if brotli_available() else ""
     temp = "".join(f"    {kind}_temp_path {state / 'tmp' / kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root;\n" if os.geteuid() == 0 else ""  # as root the workers would otherwise be 'nobody'
@@ -302,7 +304,7 @@ def _serve(args: argparse.Namespace) -> int:
                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)))
         url = f"{'https' if tls else 'http'}://{args.host}:{args.port}"
         wait_ok(url + "/_stcore/health", procs, insecure=bool(tls))
-        print(i18n.t("serve.running", args.lang, url=url, n=len(ports), ports=", ".join(map(str, ports)),
+        print(i18n.t("serve.running", args.lang, url=url, ports=", ".join(map(str, ports)),
                      logs=state), flush=True)
         while all(p.poll() is None for _name, p in procs):
             time.sleep(0.5)

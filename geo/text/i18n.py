@@ -1691,8 +1691,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The atlas is not answering right now (starting or stopped). Please try again in a few minutes.",
     ),
     "serve.running": (
-        "Bản đồ đầu tư chạy tại {url} ({n} tiến trình, cổng {ports}); nhật ký trong {logs}. Ctrl-C để dừng tất cả.",
-        "The atlas is running at {url} ({n} processes, ports {ports}); logs in {logs}. Ctrl-C stops everything.",
+        "Bản đồ đầu tư chạy tại {url} (nginx trước các tiến trình ứng dụng ở cổng {ports}); nhật ký trong {logs}. Ctrl-C để dừng tất cả.",
+        "The atlas is running at {url} (nginx in front of app processes on ports {ports}); logs in {logs}. Ctrl-C stops everything.",
     ),
     "serve.rendered": (
         "Đã ghi cấu hình nginx {path} (tiến trình ứng dụng trên cổng {ports}).",
