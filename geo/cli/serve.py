@@ -55,6 +55,9 @@ def upload_limit_mb() -> int:
 
 
 def nginx_binary() -> str | None:
+    """nginx to run: ``$ATLAS_NGINX`` if set (like ``$ATLAS_CHROMIUM`` for the browser), else Debian's."""
+    if os.environ.get("ATLAS_NGINX"):
+        return shutil.which(os.environ["ATLAS_NGINX"])
     for name in NGINX_CANDIDATES:
         found = shutil.which(name)
         if found:
