@@ -215,3 +215,33 @@ def test_https_with_a_self_signed_certificate_and_stop_stops_everything(tmp_path
         dep.proc.terminate()
         assert dep.proc.wait(timeout=40) == 0
         assert not any(port_open(p) for p in (dep.port, *dep.app_ports))  # nginx and the app process are gone
+
+
+def test_the_server_site_from_render_is_valid_nginx(tmp_path):
+    """What deploy/install-server writes (all addresses, the office's certificate, a redirect from port 80, three
+    processes) is a site nginx accepts, with the upload limit and the bilingual pages it names."""
+    import subprocess
+    import sys
+
+    from geo.cli.serve import main_conf
+    from tests.helpers import ROOT, require_nginx
+
+    nginx = require_nginx()
+    out = tmp_path / "site"
+    subprocess.run([str(ROOT / "deploy" / "selfsigned-cert"), str(tmp_path / "cert"), "atlas.example.vn"],
+                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "geo", "serve", "--render", str(out), "--port", "443", "--host", "",
+                    "--processes", "3", "--app-port", "8601", "--server-name", "atlas.example.vn",
+                    "--cert", str(tmp_path / "cert" / "atlas.crt"), "--key", str(tmp_path / "cert" / "atlas.key"),
+                    "--redirect-port", "80", "--static-cache", str(tmp_path / "cache")], check=True, capture_output=True)
+    site = (out / "tam-duong-atlas.conf").read_text()
+    assert "listen 443 ssl http2;" in site and "return 301 https://" in site
+    assert [f"127.0.0.1:{p}" in site for p in (8601, 8602, 8603)] == [True] * 3
+    assert f"client_max_body_size {upload_limit_mb() + 1}m;" in site
+    assert t("serve.too_large", "en", limit=upload_limit_mb()) in (out / "pages" / "_atlas" / "413.html").read_text()
+    state = tmp_path / "state"
+    (state / "tmp").mkdir(parents=True)
+    (state / "nginx.conf").write_text(main_conf(state, out / "tam-duong-atlas.conf"))
+    check = subprocess.run([nginx, "-t", "-p", str(state), "-c", str(state / "nginx.conf"), "-e",
+                            str(state / "error.log")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
