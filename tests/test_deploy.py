@@ -90,19 +90,23 @@ def test_bundles_are_sent_compressed_and_cached_for_a_year(served):
 
 
 def test_pages_are_sent_with_brotli_when_nginx_has_it(served):
-    """Debian's brotli filter (libnginx-mod-http-brotli-filter) compresses the proxied text a little better
-    than gzip; the bundles keep their .gz made once (brotli would be made per request)."""
-    from geo.cli.serve import brotli_available
+    """Debian's brotli modules compress a little better than gzip: the proxied text per response, the bundles
+    once, when the cache of bundles is built (the ``brotli`` command)."""
+    from geo.cli.serve import brotli_available, brotli_static_available
 
-    if not brotli_available():
+    if not (brotli_available() and brotli_static_available()):
         if os.environ.get("ATLAS_REQUIRE_NGINX") == "1":
-            pytest.fail("nginx's brotli module is missing; CI installs libnginx-mod-http-brotli-filter")
-        pytest.skip("libnginx-mod-http-brotli-filter not installed")
+            pytest.fail("brotli for nginx is missing; CI installs libnginx-mod-http-brotli-filter, "
+                        "libnginx-mod-http-brotli-static and brotli")
+        pytest.skip("libnginx-mod-http-brotli-filter, libnginx-mod-http-brotli-static or brotli not installed")
     dep, _ = served
     _, headers, _ = http_get(dep.url + "/_stcore/host-config", {"Accept-Encoding": "br, gzip"})
     assert headers["Content-Encoding"] == "br"
-    _, headers, _ = http_get(f"{dep.url}/{first_bundle(dep.url)}", {"Accept-Encoding": "br, gzip"})
-    assert headers["Content-Encoding"] == "gzip"
+    bundle = first_bundle(dep.url)
+    _, headers, br = http_get(f"{dep.url}/{bundle}", {"Accept-Encoding": "br, gzip"})
+    _, _, gz = http_get(f"{dep.url}/{bundle}", {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "br" and "immutable" in headers["Cache-Control"]
+    assert len(br) < len(gz)
 
 
 def test_an_upload_over_the_limit_is_refused_in_both_languages(served):
@@ -233,7 +237,7 @@ def test_the_server_site_from_render_is_valid_nginx(tmp_path):
     subprocess.run([sys.executable, "-m", "geo", "serve", "--render", str(out), "--port", "443", "--host", "",
                     "--processes", "3", "--app-port", "8601", "--server-name", "atlas.example.vn",
                     "--cert", str(tmp_path / "cert" / "atlas.crt"), "--key", str(tmp_path / "cert" / "atlas.key"),
-                    "--redirect-port", "80", "--static-cache", str(tmp_path / "cache")], check=True, capture_output=True)
+                    "--redirect-port", "80"], check=True, capture_output=True)  # bundles: the cache serve uses
     site = (out / "tam-duong-atlas.conf").read_text()
     assert "listen 443 ssl http2;" in site and "return 301 https://" in site
     assert [f"127.0.0.1:{p}" in site for p in (8601, 8602, 8603)] == [True] * 3

@@ -41,6 +41,9 @@ SELF_SIGNED = DEPLOY / "selfsigned-cert"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 #: Debian's libnginx-mod-http-brotli-filter (optional): brotli for the proxied text responses.
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"
+#: ... and -static with Debian's ``brotli`` command: the bundles precompressed once as .br too (~10 % under .gz).
+BROTLI_STATIC_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+BROTLI_QUALITY = 9  # 11 is ~3 % smaller again but twenty times slower to build
 #: Text files of Streamlit's bundle worth precompressing (fonts in woff2 and images are compressed already).
 COMPRESSIBLE = (".js", ".css", ".json", ".svg", ".map", ".txt", ".html", ".ttf", ".otf")
 #: The slack nginx allows over the app's own upload limit: the multipart framing around the file.
@@ -70,6 +73,11 @@ def brotli_available() -> bool:
     return Path(BROTLI_MODULE).exists()
 
 
+def brotli_static_available() -> bool:
+    """Bundles can be precompressed as .br (the ``brotli`` command) and nginx can send them (brotli-static)."""
+    return Path(BROTLI_STATIC_MODULE).exists() and shutil.which("brotli") is not None
+
+
 def streamlit_static_dir() -> Path:
     spec = importlib.util.find_spec("streamlit")  # located, not imported: Streamlit stays in app.py and pages/
     if spec is None or not spec.origin:
@@ -85,21 +93,27 @@ def precompressed_static(cache: Path | None = None) -> Path:
     """A copy of Streamlit's ``static/static`` bundles with a ``.gz`` beside each text file, built once per
     Streamlit version under ``cache`` (nginx's ``gzip_static`` then sends the ``.gz`` without compressing per
     request). Returns the folder to use as nginx ``root`` (it holds ``static/``)."""
-    dest = (cache or default_static_cache()) / f"streamlit-{metadata.version('streamlit')}-static"
+    br = brotli_static_available()
+    dest = (cache or default_static_cache()) / f"streamlit-{metadata.version('streamlit')}-static{'-br' * br}"
     if (dest / "static").is_dir():
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".building-", dir=dest.parent))
     try:
         shutil.copytree(streamlit_static_dir() / "static", work / "static")
-        for path in (work / "static").rglob("*"):
-            if path.is_file() and path.suffix in COMPRESSIBLE and path.stat().st_size > 512:
-                data = path.read_bytes()
-                packed = gzip.compress(data, compresslevel=9, mtime=0)
-                if len(packed) < len(data):
-                    path.with_name(path.name + ".gz").write_bytes(packed)
+        texts = [p for p in (work / "static").rglob("*")
+                 if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size > 512]
+        for path in texts:
+            data = path.read_bytes()
+            packed = gzip.compress(data, compresslevel=9, mtime=0)
+            if len(packed) < len(data):
+                path.with_name(path.name + ".gz").write_bytes(packed)
+        for i in range(0, len(texts) if br else 0, 64):
+            subprocess.run(["brotli", "-q", str(BROTLI_QUALITY), "-k", "-f", *map(str, texts[i:i + 64])], check=True)
         for d in (work, *[p for p in work.rglob("*") if p.is_dir()]):
             d.chmod(0o755)
+        if br:
+            (work / ".br").touch()  # this cache holds .br files: nginx may send them
         try:
             work.rename(dest)  # atomic: a concurrent build that finished first wins
         except OSError:
@@ -139,7 +153,9 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
                     f"    return 301 https://$host$request_uri;\n}}\n")
     brotli = static_brotli = ""
     if brotli_available():
-        static_brotli = "        brotli off;  # the .gz made once beats brotli made per request\n"
+        static_brotli = ("        brotli_static on;  # the .br made once\n" if brotli_static_available() and
+                         (static_root / ".br").exists() else
+                         "        brotli off;  # the .gz made once beats brotli made per request\n")
         brotli = ("    brotli on;\n    brotli_comp_level 5;\n    brotli_types text/css text/javascript "
                   "application/javascript application/json application/geo+json application/manifest+json "
                   "image/svg+xml text/plain text/xml application/xml;\n")
@@ -166,6 +182,8 @@ def render_site(port: int, app_ports: Sequence[int], static_root: Path, pages_ro
 def main_conf(state: Path, site: Path) -> str:
     """A whole nginx configuration for a non-root, foreground nginx under ``state``."""
     modules = f"load_module {BROTLI_MODULE};\n" if brotli_available() else ""
+    if brotli_static_available():
+        modules += f"load_module {BROTLI_STATIC_MODULE};\n"
     temp = "".join(f"    {kind}_temp_path {state / 'tmp' / kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root;\n" if os.geteuid() == 0 else ""  # as root the workers would otherwise be 'nobody'
