@@ -249,3 +249,16 @@ def test_the_server_site_from_render_is_valid_nginx(tmp_path):
     check = subprocess.run([nginx, "-t", "-p", str(state), "-c", str(state / "nginx.conf"), "-e",
                             str(state / "error.log")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_when_an_app_process_dies_serve_stops_everything_and_says_so(tmp_path):
+    from pathlib import Path
+
+    with deployment(env={"ATLAS_DATA_DIR": str(tmp_path)}, processes=1) as dep:
+        children = Path(f"/proc/{dep.proc.pid}/task/{dep.proc.pid}/children").read_text().split()
+        app = next(int(c) for c in children if b"streamlit" in Path(f"/proc/{c}/cmdline").read_bytes())
+        os.kill(app, 9)
+        assert dep.proc.wait(timeout=40) == 1
+        assert not port_open(dep.port)  # nginx went with it: no proxy left answering 502 to nobody
+        said = t("serve.died", "en", cmd=f"app process on port {dep.app_ports[0]}", code=-9, logs="")
+        assert said.split(";")[0] in dep.log.read_text()  # "A process stopped (app process on port …, exit -9)"
