@@ -28,6 +28,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -428,3 +429,106 @@ def browser_sign_in(page, base_url: str, login: str = "admin1", password: str = 
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Đã đăng nhập").first.wait_for()
     wait_app_idle(page)
+
+
+# --- the shared-server deployment (deploy/serve, issue 20) ----------------------------------------------
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Leaflet is loaded, the communes are drawn and streamlit-folium has bound its click handlers.
+MAP_READY = """() => !!window.map && document.querySelectorAll('path.td-commune').length > 0
+    && Object.values(window.map._layers).some(l => l.feature && l.listens && l.listens('click'))"""
+SERVE = ROOT / "deploy" / "serve"
+
+
+def require_nginx() -> str:
+    """nginx's path; skip without it locally, fail in CI (ATLAS_REQUIRE_NGINX=1)."""
+    from geo.cli.serve import nginx_binary
+
+    found = nginx_binary()
+    if found:
+        return found
+    if os.environ.get("ATLAS_REQUIRE_NGINX") == "1":
+        pytest.fail("nginx not found; CI must install it (apt-get install nginx)")
+    pytest.skip("nginx not installed (apt-get install nginx): the deployment tests need a real nginx")
+
+
+def free_port_run(n: int) -> int:
+    """A free loopback port P with P+1 … P+n free too (deploy/serve's app processes)."""
+    for _ in range(50):
+        p = free_port()
+        if p + n < 65536 and all(_port_free(p + i) for i in range(1, n + 1)):
+            return p
+    raise RuntimeError(f"no run of {n + 1} free ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http_get(url: str, headers: dict[str, str] | None = None):
+    """(status, headers, raw body) of a GET; certificates are not checked (self-signed in tests)."""
+    import ssl
+
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=30, context=ssl._create_unverified_context()) as r:
+        return r.status, r.headers, r.read()
+
+
+@dataclass
+class Deployment:
+    url: str
+    port: int
+    app_ports: list[int]
+    proc: subprocess.Popen
+    log: Path
+
+
+@contextmanager
+def deployment(env: dict[str, str] | None = None, processes: int = 2, tls: bool = False,
+               timeout: float = 180) -> Iterator[Deployment]:
+    """``deploy/serve`` on free loopback ports (nginx + ``processes`` app processes), ready; stopped on exit."""
+    require_nginx()
+    port = free_port_run(processes)
+    cmd = [sys.executable, str(SERVE), "--port", str(port), "--processes", str(processes), *(["--tls"] if tls else [])]
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "serve.log"
+        with open(log, "w") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+                                    stderr=subprocess.STDOUT, text=True)
+            url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+            try:
+                deadline = time.monotonic() + timeout
+                while "running at" not in log.read_text(errors="replace"):
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"deploy/serve did not start: {log.read_text(errors='replace')}")
+                    time.sleep(0.3)
+                yield Deployment(url, port, [port + i for i in range(1, processes + 1)], proc, log)
+            finally:
+                if proc.poll() is None:
+                    proc.terminate()
+                    try:
+                        proc.wait(timeout=40)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+
+
+def node_cookies(dep: Deployment) -> dict[str, str]:
+    """For each app process behind nginx, a value of the sticky cookie ``atlas_node`` that nginx sends there."""
+    found: dict[str, str] = {}
+    for i in range(200):
+        value = f"test{i:04d}"
+        _, headers, _ = http_get(dep.url + "/_stcore/health", {"Cookie": f"atlas_node={value}"})
+        found.setdefault(headers["X-Atlas-Process"], value)
+        if len(found) == len(dep.app_ports):
+            break
+    return found

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("users", "add, list, disable, enable or reset accounts (password from a prompt or stdin)"),
     "audit": ("users", "write the change log (who, when, what, before/after) as CSV or Excel"),
     "store": ("store", "copy, create, check, back up or restore a whole store (GeoPackage or PostGIS)"),
+    "serve": ("serve", "run the app behind nginx (several processes, gzip, cache, TLS) or write its nginx site"),
 }
 
 

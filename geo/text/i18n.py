@@ -1717,6 +1717,35 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.user-locked": ("tài khoản bị khóa", "account locked"),
     "audit.action.user-change-password": ("đổi mật khẩu", "password changed"),
     # --- command line ------------------------------------------------------------------------------
+    # --- the shared-server deployment (geo/cli/serve.py, deploy/) ---------------------------------
+    "serve.too_large": (
+        "Tệp tải lên quá lớn: giới hạn là {limit} MB. Hãy chia thành các tệp nhỏ hơn rồi tải lại.",
+        "The upload is too large: the limit is {limit} MB. Split it into smaller files and upload again.",
+    ),
+    "serve.unavailable": (
+        "Bản đồ đầu tư tạm thời không phản hồi (đang khởi động hoặc đã dừng). Hãy thử lại sau ít phút.",
+        "The atlas is not answering right now (starting or stopped). Please try again in a few minutes.",
+    ),
+    "serve.running": (
+        "Bản đồ đầu tư chạy tại {url} (nginx trước các tiến trình ứng dụng ở cổng {ports}); nhật ký trong {logs}. Ctrl-C để dừng tất cả.",
+        "The atlas is running at {url} (nginx in front of app processes on ports {ports}); logs in {logs}. Ctrl-C stops everything.",
+    ),
+    "serve.rendered": (
+        "Đã ghi cấu hình nginx {path} (tiến trình ứng dụng trên cổng {ports}).",
+        "Wrote the nginx site {path} (app processes on ports {ports}).",
+    ),
+    "serve.no_nginx": (
+        "Không tìm thấy nginx. Hãy cài: sudo apt-get install nginx",
+        "nginx not found. Install it: sudo apt-get install nginx",
+    ),
+    "serve.port_busy": (
+        "Cổng đã có chương trình khác dùng: {ports}. Hãy chọn --port khác.",
+        "Ports already in use: {ports}. Choose another --port.",
+    ),
+    "serve.died": (
+        "Một tiến trình đã dừng ({cmd}, mã {code}); đã dừng toàn bộ. Xem nhật ký trong {logs}.",
+        "A process stopped ({cmd}, exit {code}); everything was stopped. See the logs in {logs}.",
+    ),
     "cli.description": (
         "Bản đồ Đầu tư Tam Đường: các lệnh xử lý hàng loạt",
         "Tam Đường Investment Atlas: batch commands",

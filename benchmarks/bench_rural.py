@@ -1,0 +1,198 @@
+"""Rural link (issue 20): the map over a throttled line, through the deployment (nginx) against Streamlit direct.
+
+Headless Chromium with Chrome DevTools network emulation: 1 Mbit/s down, 256 kbit/s up, 300 ms latency (the
+link of a commune office). The same app and data (the bundled 13 communes) are served twice in the same run:
+
+- **direct**: ``streamlit run app.py`` on its own (bundles uncompressed, as Streamlit sends them);
+- **nginx**: ``deploy/serve`` (nginx in front: gzip, precompressed bundles, immutable cache), over HTTP/1.1;
+- **nginx+TLS**: the same with ``--tls`` (self-signed), where Chromium speaks HTTP/2 to nginx.
+
+Per target, one fresh browser profile (empty cache): the first visit until the 13 polygons are drawn and
+click-ready, the first click on a commune until its panel heading shows, then a repeat visit in the same
+profile. Bytes are what the network layer reports: HTTP bytes as received (``encodedDataLength``: compressed,
+headers included) plus websocket frame payloads (as delivered to the page; Streamlit negotiates
+permessage-deflate, so the wire may carry less; DevTools throttling delays HTTP, not necessarily websocket
+frames). The browser may only reach loopback (a dead proxy for everything else, not request interception,
+which would switch the HTTP cache off). Printed: the figures of each target and its ratio to direct, measured in the same run.
+
+``python -m benchmarks.bench_rural [--runs N]`` (skipped with ``--quick``: it takes minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import time
+
+from benchmarks._common import bundle_env, human, machine, streamlit
+
+DOWN_BPS = 1_000_000 / 8
+UP_BPS = 256_000 / 8
+LATENCY_MS = 300
+COMMUNE = "Thị trấn Tam Đường"  # the first polygon by GSO code (03390)
+OFFLINE_ARGS = ["--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost"]
+
+
+class Meter:
+    """Bytes received by one page, from DevTools network events."""
+
+    def __init__(self, cdp) -> None:
+        self.http = 0
+        self.ws = 0
+        self.requests = 0
+        self.remote: list[str] = []
+        self.urls: dict[str, str] = {}
+        self.protocols: set[str] = set()
+        self.items: list[tuple[str, int]] = []  # (url, bytes) of each finished HTTP response, in order
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._response)
+
+    def _response(self, e) -> None:
+        self.protocols.add(e["response"].get("protocol", "?"))
+
+    def _finished(self, e) -> None:
+        self.http += int(e.get("encodedDataLength", 0))
+        self.requests += 1
+        self.items.append((self.urls.get(e["requestId"], "?"), int(e.get("encodedDataLength", 0))))
+
+    def _frame(self, e) -> None:
+        r = e["response"]
+        data = r.get("payloadData", "")
+        self.ws += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
+
+    def _sent(self, e) -> None:
+        url = e["request"]["url"]
+        self.urls[e["requestId"]] = url
+        from tests.helpers import is_loopback
+
+        if not is_loopback(url):
+            self.remote.append(url)
+
+    def where(self, start: int, top: int = 6) -> str:
+        """The kinds of HTTP response received since item ``start``, largest first: 'js 1.2 MB (40)'."""
+        kinds: dict[str, list[int]] = {}
+        for url, n in self.items[start:]:
+            path = url.split("?")[0]
+            kind = ("component" if "/component/" in path else "bundle js" if path.endswith(".js")
+                    else "bundle css" if path.endswith(".css") else "font" if path.endswith((".woff2", ".ttf"))
+                    else "page/api")
+            kinds.setdefault(kind, []).append(n)
+        parts = sorted(kinds.items(), key=lambda kv: -sum(kv[1]))[:top]
+        return ", ".join(f"{k} {human(sum(v))} ({len(v)})" for k, v in parts)
+
+    def total(self) -> int:
+        return self.http + self.ws
+
+
+def _visit(page, url: str) -> None:
+    from tests.helpers import MAP_FRAME, MAP_READY
+
+    page.goto(url, timeout=300_000)
+    page.wait_for_selector(MAP_FRAME, timeout=300_000)
+    deadline = time.monotonic() + 300
+    while not any("streamlit_folium" in f.url for f in page.frames):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no map frame")
+        page.wait_for_timeout(50)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function(MAP_READY, timeout=300_000, polling=50)
+
+
+def measure(pw, url: str) -> dict:
+    """First visit, first click and repeat visit of ``url`` in one fresh, throttled browser profile."""
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME
+
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + OFFLINE_ARGS)
+    try:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, ignore_https_errors=True)
+        page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": LATENCY_MS,
+                                                       "downloadThroughput": DOWN_BPS, "uploadThroughput": UP_BPS})
+        m = Meter(cdp)
+        out: dict = {}
+        t0 = time.perf_counter()
+        _visit(page, url)
+        out["first_s"], out["first_b"], out["first_http"] = time.perf_counter() - t0, m.total(), m.http
+        out["first_ws"], out["first_where"] = m.ws, m.where(0)
+        b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
+        page.frame_locator(MAP_FRAME).locator("path.td-commune").nth(0).click(force=True)
+        page.get_by_role("heading", name=COMMUNE).wait_for(timeout=300_000)
+        out["click_s"], out["click_b"] = time.perf_counter() - t0, m.total() - b0
+        out["click_where"] = f"{m.where(i0)}; websocket {human(m.ws - w0)}"
+        b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
+        _visit(page, url)
+        out["repeat_s"], out["repeat_b"] = time.perf_counter() - t0, m.total() - b0
+        out["repeat_where"] = f"{m.where(i0)}; websocket {human(m.ws - w0)}"
+        out["remote"] = list(m.remote)
+        out["protocols"] = sorted(m.protocols)
+        ctx.close()
+        return out
+    finally:
+        browser.close()
+
+
+def _med(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_rural")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--runs", type=int, default=1, help="fresh profiles per target (median reported)")
+    ap.add_argument("--processes", type=int, default=2, help="app processes behind nginx")
+    args, _ = ap.parse_known_args(argv)
+    if args.quick:
+        print("skipped in --quick (two servers and a throttled browser for several minutes)")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers import CHROMIUM, deployment
+
+    print(machine())
+    print(f"link: {DOWN_BPS * 8 / 1e6:g} Mbit/s down, {UP_BPS * 8 / 1e3:g} kbit/s up, {LATENCY_MS} ms latency; "
+          f"{args.runs} fresh profile(s) per target, medians")
+    env = bundle_env(None)
+    results: dict[str, list[dict]] = {"direct": [], "nginx": [], "nginx+TLS": []}
+    with streamlit(env) as (direct_url, _pid), deployment(env=env, processes=args.processes) as dep, \
+            deployment(env=env, processes=args.processes, tls=True) as tls, sync_playwright() as pw:
+        urls = {"direct": direct_url, "nginx": dep.url, "nginx+TLS": tls.url}
+        for url in urls.values():  # one unthrottled visit each: the servers' first script run is done
+            b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=OFFLINE_ARGS)
+            try:
+                _visit(b.new_context(ignore_https_errors=True).new_page(), url)
+            finally:
+                b.close()
+        for _ in range(args.runs):  # alternate, so a change in machine load hits every target alike
+            for name, url in urls.items():
+                results[name].append(measure(pw, url))
+    print("| target | first map s | first map bytes (HTTP) | first click s | click bytes | repeat visit s "
+          "| repeat bytes |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rows in results.items():
+        print(f"| {name} | {_med(rows, 'first_s'):.1f} | {human(_med(rows, 'first_b'))} "
+              f"({human(_med(rows, 'first_http'))}) | {_med(rows, 'click_s'):.1f} | {human(_med(rows, 'click_b'))} "
+              f"| {_med(rows, 'repeat_s'):.1f} | {human(_med(rows, 'repeat_b'))} |")
+    d = results["direct"]
+    for name in ("nginx", "nginx+TLS"):
+        n = results[name]
+        print(f"| {name} / direct | " + " | ".join(
+            f"{_med(n, k) / _med(d, k):.2f}×" for k in ("first_s", "first_b", "click_s", "click_b", "repeat_s",
+                                                        "repeat_b")) + " |")
+    for name, rows in results.items():
+        r = rows[-1]
+        print(f"protocols ({name}): {', '.join(r['protocols'])}")
+        print(f"where the bytes go ({name}, last run): first visit: {r['first_where']}; websocket "
+              f"{human(r['first_ws'])} · first click: {r['click_where']} · repeat: {r['repeat_where']}")
+    remote = [u for rows in results.values() for r in rows for u in r["remote"]]
+    print(f"remote requests attempted: {len(remote)}")
+    print("targets (issue 20, through the deployment): first map ≤ 8 s, first click ≤ 1.5 s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
