@@ -33,7 +33,7 @@ from tests.helpers import (
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, request):
     """deploy/serve with two app processes on a store with an administrator; each process has had one session
     (Streamlit's first run of a server drops that session's first widget change, see test_e2e_map)."""
     from geo.storage.gpkg_store import STORE_FILE, GpkgStore
@@ -46,17 +46,15 @@ def served(tmp_path_factory):
         cookies = node_cookies(dep)
         assert len(cookies) == 2, cookies  # nginx spreads browsers over both processes
         if require_browser_quietly():
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as pw:
-                for value in cookies.values():
-                    b = OfflineBrowser(pw)
-                    try:
-                        b.context.add_cookies([{"name": "atlas_node", "value": value, "url": dep.url}])
-                        b.page.goto(dep.url)
-                        wait_app_idle(b.page)
-                    finally:
-                        b.close()
+            chromium = request.getfixturevalue("chromium")  # the module's one browser (tests/conftest.py)
+            for value in cookies.values():
+                b = OfflineBrowser(chromium)
+                try:
+                    b.context.add_cookies([{"name": "atlas_node", "value": value, "url": dep.url}])
+                    b.page.goto(dep.url)
+                    wait_app_idle(b.page)
+                finally:
+                    b.close()
         yield dep, cookies
 
 
@@ -145,30 +143,26 @@ def test_the_map_loads_through_nginx_and_a_click_shows_the_commune(served, offli
 
 
 @pytest.mark.browser
-def test_each_browser_stays_on_one_process(served):
+def test_each_browser_stays_on_one_process(served, chromium):
     """Two people: each one's page, bundles, health checks and widget runs are answered by one process, and
     they are not the same process."""
-    from playwright.sync_api import sync_playwright
-
     dep, cookies = served
-    require_browser()
     seen: list[set[str]] = []
-    with sync_playwright() as pw:
-        for _ in range(2):
-            b = OfflineBrowser(pw)
-            try:
-                b.context.add_cookies([{"name": "atlas_node", "value": cookies[sorted(cookies)[len(seen)]],
-                                        "url": dep.url}])
-                answered: set[str] = set()
-                b.page.on("response", lambda r, a=answered: a.add(r.headers.get("x-atlas-process") or "")
-                          if r.url.startswith(dep.url) and "/static/" not in r.url else None)
-                b.page.goto(dep.url)
-                wait_app_idle(b.page)
-                b.page.get_by_role("link", name="Tổng quan").first.click()  # a page change: a script run
-                wait_app_idle(b.page)
-                seen.append(answered - {""})
-            finally:
-                b.close()
+    for _ in range(2):
+        b = OfflineBrowser(chromium)
+        try:
+            b.context.add_cookies([{"name": "atlas_node", "value": cookies[sorted(cookies)[len(seen)]],
+                                    "url": dep.url}])
+            answered: set[str] = set()
+            b.page.on("response", lambda r, a=answered: a.add(r.headers.get("x-atlas-process") or "")
+                      if r.url.startswith(dep.url) and "/static/" not in r.url else None)
+            b.page.goto(dep.url)
+            wait_app_idle(b.page)
+            b.page.get_by_role("link", name="Tổng quan").first.click()  # a page change: a script run
+            wait_app_idle(b.page)
+            seen.append(answered - {""})
+        finally:
+            b.close()
     assert all(len(s) == 1 for s in seen), seen
     assert seen[0] != seen[1], seen
     # A first visit without the cookie gets one, and the following requests stay where it was sent.
