@@ -375,6 +375,69 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.sheet.counterpart": ("Vốn đối ứng", "Counterpart funds"),
     "report.sheet.exposure": ("Dự án vùng nguy cơ sạt lở", "Landslide-risk exposure"),
     "report.sheet.provenance": ("Nguồn dữ liệu", "Data provenance"),
+    # --- money over time (issue 16) ----------------------------------------------------------------------
+    "money.tab": ("Theo thời gian", "Over time"),
+    "money.heading": ("Cam kết và giải ngân theo thời gian", "Commitments and disbursements over time"),
+    "money.explain": (
+        "Các khoản cam kết, giải ngân và chi tiêu có ngày được tính vào kỳ của ngày đó. Khoản **không rõ ngày** "
+        "(như tổng số trước đây của mỗi dòng vốn) được tính riêng, không chia vào năm nào.",
+        "Commitments, disbursements and expenditure with a date count in the period of that date. Amounts whose "
+        "**date is unknown** (such as each funding line's former total) are counted apart, never spread over years.",
+    ),
+    "money.from": ("Từ ngày", "From"),
+    "money.to": ("Đến ngày", "To"),
+    "money.freq": ("Chia theo", "Per"),
+    "money.freq.year": ("năm", "year"),
+    "money.freq.quarter": ("quý", "quarter"),
+    "money.period": ("Kỳ", "Period"),
+    "money.undated": ("Không rõ ngày", "Date unknown"),
+    "money.quarter_label": ("Quý {q}/{year}", "Q{q} {year}"),
+    "money.col.budget": ("Kế hoạch vốn năm", "Yearly budget"),
+    "money.col.commitment": ("Cam kết", "Committed"),
+    "money.col.disbursement": ("Giải ngân", "Disbursed"),
+    "money.col.expenditure": ("Chi tiêu", "Spent"),
+    "money.col.committed_in": ("Cam kết trong kỳ", "Committed in the period"),
+    "money.col.disbursed_in": ("Giải ngân trong kỳ", "Disbursed in the period"),
+    "money.col.expended_in": ("Chi tiêu trong kỳ", "Spent in the period"),
+    "money.col.committed_to_end": ("Cam kết lũy kế đến cuối kỳ", "Committed up to the period's end"),
+    "money.col.disbursed_to_end": ("Giải ngân lũy kế đến cuối kỳ", "Disbursed up to the period's end"),
+    "money.col.committed_undated": ("Cam kết không rõ ngày", "Committed, date unknown"),
+    "money.col.disbursed_undated": ("Giải ngân không rõ ngày", "Disbursed, date unknown"),
+    "money.col.undated_share_disbursed": ("Tỷ lệ giải ngân không rõ ngày", "Share of disbursements with date unknown"),
+    "money.col.budget_in": ("Kế hoạch vốn các năm trọn trong kỳ", "Budgets of the whole years in the period"),
+    "money.undated_share": (
+        "Không rõ ngày: giải ngân {disbursed} ({share} số đã giải ngân), cam kết {committed} ({cshare} số đã cam kết); "
+        "các khoản này tính riêng, không thuộc kỳ nào.",
+        "Date unknown: {disbursed} disbursed ({share} of all disbursements), {committed} committed ({cshare} of all "
+        "commitments); these are counted apart, in no period.",
+    ),
+    "money.chart": ("Cam kết và giải ngân theo {freq}", "Commitments and disbursements per {freq}"),
+    "money.chart_undated_note": ("Cột \"Không rõ ngày\" là số tiền không biết ngày, không phải một kỳ.",
+                                 "The \"Date unknown\" bars are money whose date is not known, not a period."),
+    "money.by.source": ("Theo nguồn vốn", "By funding source"),
+    "money.by.commune_code": ("Theo xã (đơn vị đã nhập)", "By commune (as entered)"),
+    "money.by.content_area": ("Theo nội dung", "By content area"),
+    "money.by.project_id": ("Theo dự án", "By project"),
+    "money.title": ("Vốn trong kỳ {start} – {end}", "Money in the period {start} – {end}"),
+    "money.sheet.summary": ("Tổng hợp", "Summary"),
+    "money.sheet.year": ("Theo năm", "Per year"),
+    "money.sheet.quarter": ("Theo quý", "Per quarter"),
+    "money.flows_note": ("Khoản không rõ ngày ở dòng cuối, không chia vào kỳ nào.",
+                         "Amounts with no known date are on the last row, not spread over any period."),
+    "money.records": ("Khoản tiền", "Money records"),
+    "money.records_line": ("{n} khoản, trong đó {u} giao dịch không rõ ngày", "{n} records, {u} of them transactions with date unknown"),
+    "money.method": (
+        "Mỗi khoản tiền (cam kết, giải ngân, chi tiêu) tính vào kỳ có ngày của nó; lũy kế là mọi khoản có ngày đến "
+        "cuối kỳ. Khoản không rõ ngày (gồm tổng số cam kết, giải ngân của mỗi dòng vốn trước khi có ngày) tính riêng. "
+        "Kế hoạch vốn năm chỉ tính khi cả năm nằm trong kỳ. Dự án đã hủy không tính.",
+        "Each money record (commitment, disbursement, expenditure) counts in the period holding its date; "
+        "cumulative figures are every dated record up to the period's end. Records with no known date (including "
+        "each funding line's committed and disbursed totals from before dates were kept) are counted apart. A "
+        "yearly budget counts only when the whole year is inside the period. Cancelled projects are left out.",
+    ),
+    "money.download": ("Tải báo cáo vốn theo kỳ (Excel)", "Download the period money report (Excel)"),
+    "money.bad_period": ("Ngày bắt đầu {start} ở sau ngày kết thúc {end}.", "The start {start} is after the end {end}."),
+    "money.none": ("Chưa có khoản tiền nào cho các dự án đã chọn.", "No money records for the selected projects yet."),
     "report.total": ("Tổng cộng", "Total"),
     "report.period": ("Kỳ báo cáo", "Period"),
     "report.generated": ("Ngày lập", "Generated on"),
@@ -1299,7 +1362,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.money.note_long": ("ghi chú dài quá {n} ký tự", "the note is longer than {n} characters"),
     "err.money.no_project": ("không có dự án '{pid}' để ghi khoản tiền này", "there is no project '{pid}' for this amount"),
     "err.money.exists": ("khoản tiền '{rid}' đã có", "money record '{rid}' already exists"),
-    "err.money.no_record": ("không có khoản tiền '{rid}'", "there is no money record '{rid}'"),
     "err.money.project_fixed": ("không thể chuyển khoản tiền sang dự án khác; xóa rồi ghi lại",
                                 "a money record cannot move to another project; delete it and record it again"),
     "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
