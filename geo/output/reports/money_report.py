@@ -134,17 +134,6 @@ def undated_sentence(total: pd.Series, lang: str) -> str:
              cshare=fmt.percent(None if pd.isna(cshare) else float(cshare), lang))
 
 
-def check_dates(start: str, end: str) -> tuple[date, date]:
-    """The period as dates; ValueError with a plain sentence when a date is not ``YYYY-MM-DD`` or reversed."""
-    try:
-        lo, hi = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        raise ValueError(f"dates must be written YYYY-MM-DD (got --from {start} --to {end})") from None
-    if lo > hi:
-        raise ValueError(f"period start {lo} is after its end {hi}: use --from ≤ --to")
-    return lo, hi
-
-
 # --- workbook --------------------------------------------------------------------------------------------
 def _table(ws, row: int, frame: pd.DataFrame, first: Column, lang: str, columns=SUMMARY_COLUMNS) -> int:
     layout = [first, *columns]
