@@ -185,7 +185,7 @@ TRANSACTION_KINDS: tuple[str, ...] = ("commitment", "disbursement", "expenditure
 #: schema-6 migration (then it has no date: the total was never dated, and no date is invented for it).
 MONEY_ORIGINS: dict[str, Label] = {
     "entry": Label("nhập tay", "entered"),
-    "total": Label("chuyển từ tổng số (không rõ ngày)", "from the former total (date unknown)"),
+    "total": Label("chuyển từ tổng số trước đây", "from the former total"),
     "import": Label("nhập từ tệp", "imported"),
 }
 #: Columns of the money records table (``money``), one row per dated (or undated) amount of one project and

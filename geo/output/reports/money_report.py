@@ -134,6 +134,41 @@ def undated_sentence(total: pd.Series, lang: str) -> str:
              cshare=fmt.percent(None if pd.isna(cshare) else float(cshare), lang))
 
 
+#: Columns of a project's records as the data page lists them.
+RECORD_COLUMNS: tuple[str, ...] = ("kind", "source", "amount", "date", "currency", "origin", "note", "revision")
+
+
+def when(rec: dict, lang: str) -> str:
+    """A record's date the reader's way, a budget's year, or "date unknown"."""
+    if rec.get("kind") == "budget":
+        year = rec.get("year")
+        return "" if year is None or pd.isna(year) else str(int(year))
+    return fmt.date(rec["date"], lang) if str(rec.get("date") or "").strip() else t("money.undated", lang)
+
+
+def record_label(rec: dict, lang: str) -> str:
+    """One line naming a record in a picker: kind, source, amount, when."""
+    kind = schema.MONEY_KIND_BY_KEY.get(rec["kind"])
+    source = schema.SOURCE_BY_KEY.get(rec["source"])
+    return " · ".join([kind(lang) if kind else rec["kind"], source(lang) if source else rec["source"],
+                       fmt.vnd(rec["amount"], lang), when(rec, lang)])
+
+
+def records_table(records: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A project's money records as text under translated headers (amounts in VND; the original currency,
+    amount and rate when not VND; "date unknown" for an undated transaction)."""
+    rows = []
+    for rec in records.to_dict("records"):
+        kind, source = schema.MONEY_KIND_BY_KEY.get(rec["kind"]), schema.SOURCE_BY_KEY.get(rec["source"])
+        origin = schema.MONEY_ORIGINS.get(rec["origin"])
+        original = "" if rec["currency"] == schema.CURRENCY or pd.isna(rec["original_amount"]) else (
+            f"{fmt.number(rec['original_amount'], lang, 2)} {rec['currency']} × {fmt.number(rec['rate'], lang, 2)}")
+        rows.append([kind(lang) if kind else rec["kind"], source(lang) if source else rec["source"],
+                     fmt.vnd(rec["amount"], lang), when(rec, lang), original, origin(lang) if origin else rec["origin"],
+                     rec["note"], int(rec["revision"])])
+    return pd.DataFrame(rows, columns=[t(f"money.field.{c}", lang) for c in RECORD_COLUMNS])
+
+
 # --- workbook --------------------------------------------------------------------------------------------
 def _table(ws, row: int, frame: pd.DataFrame, first: Column, lang: str, columns=SUMMARY_COLUMNS) -> int:
     layout = [first, *columns]
