@@ -331,6 +331,8 @@ with tab_time:
         _shared.metrics_row([(t(f"money.col.{key}", lang), money.short(total[key]), money.full(total[key]))
                              for key in ("committed_in", "disbursed_in", "disbursed_to_end", "disbursed_undated")])
         st.info(money_report.undated_sentence(total, lang), icon=":material/event_busy:")
+        if gap_note := money_report.unrecorded_sentence(ds, recs, projects_sel, lang):
+            st.warning(md_text(gap_note), icon=":material/rule:")
         flows = money_report.flows_table(recs, projects_sel, freq, lang)
         chart = money_report.chart_frame(flows, lang)
         scale, unit = fmt.money_scale(float(chart["value"].max() or 1), lang)
@@ -347,6 +349,22 @@ with tab_time:
         ).properties(height=340)
         st.altair_chart(bars, width="stretch")
         st.caption(t("money.chart_undated_note", lang))
+        group = st.radio(t("money.group", lang), ["source", "content_area", "commune_code"], horizontal=True,
+                         format_func=lambda g: t(f"money.by.{g}", lang), key="money_group")
+        wide = money_report.disbursed_by(ds, recs, projects_sel, group, freq, lang)
+        if not wide.empty:
+            long = wide.reset_index().melt(id_vars="period", var_name="group", value_name="amount_vnd")
+            long = long.assign(value=long["amount_vnd"] / scale, amount=[fmt.vnd(v, lang) for v in long["amount_vnd"]])
+            stacked_by = alt.Chart(long, title=chart_title(view, t("money.chart_by", lang, by=t(f"money.by.{group}", lang)))
+                                   ).mark_bar().encode(
+                x=alt.X("period:N", sort=list(wide.index), title=t("money.period", lang)),
+                y=alt.Y("sum(value):Q", title=unit),
+                color=alt.Color("group:N", title=t(f"money.by.{group}", lang), legend=alt.Legend(labelLimit=320)),
+                tooltip=[alt.Tooltip("period:N", title=t("money.period", lang)),
+                         alt.Tooltip("group:N", title=t(f"money.by.{group}", lang)),
+                         alt.Tooltip("amount:N", title=t("money.col.disbursement", lang))],
+            ).properties(height=340)
+            st.altair_chart(stacked_by, width="stretch")
         kinds = [k for k in ("budget", "commitment", "disbursement", "expenditure") if k in flows.columns]
         flow_layout = [Column("period", "money.period"), *[Column(k, f"money.col.{k}", "money") for k in kinds]]
         show_table(view, flows, flow_layout, f"money_per_{freq}", t("money.chart", lang, freq=t(f"money.freq.{freq}", lang)),

@@ -151,3 +151,21 @@ def test_a_reversed_period_says_so_in_words(app_page):
     assert not at.exception
     assert _money_tab(at, "vi").error[0].value == t("money.bad_period", "vi", start=fmt.date("2025-06-01", "vi"),
                                                     end=fmt.date("2024-06-01", "vi"))
+
+
+def test_a_total_edited_without_its_money_records_is_pointed_out(app_page, store):
+    rec = store.get_project("TD-001")
+    lines = [dict(line, committed=line["committed"] + 5_000_000) if line["source"] == "oda_grant" else line
+             for line in rec.funding]
+    store.update_project("TD-001", rec.project, lines, rec.revision, "Lan", allow_overcommit=True)
+    at = app_page("pages/funding.py", "en")
+    tab = _money_tab(at, "en")
+    assert any("TD-001" in w.value and fmt.vnd(5_000_000, "en") in w.value for w in tab.warning)
+
+
+@pytest.mark.parametrize("group", ["content_area", "commune_code"])
+def test_disbursements_split_by_area_or_commune_render(app_page, group):
+    at = app_page("pages/funding.py", "en")
+    _money_tab(at, "en").radio(key="money_group").set_value(group)
+    at.run()
+    assert not at.exception

@@ -95,3 +95,30 @@ def test_filters_narrow_the_workbook_to_the_chosen_sources(ds):
     data = build_period_workbook(ds, recs, date(2023, 1, 1), date(2023, 12, 31), "en", Filters(sources=("community",)))
     summary = _wb(data)["Summary"]
     assert _summary_row(summary, "money.by.source", "Total", "money.col.committed_in", "en") == 7
+
+
+def test_the_workbook_says_when_totals_and_records_disagree(ds):
+    recs = pd.DataFrame([{"project_id": "TD-001", "kind": "commitment", "source": "oda_grant", "amount": 1,
+                          "date": "", "year": None}])
+    summary = _wb(build_period_workbook(ds, recs, date(2023, 1, 1), date(2023, 12, 31), "en"))["Summary"]
+    texts = [c.value for c in summary["A"] if isinstance(c.value, str)]
+    assert any("differ from their money records" in v and "TD-001" in v for v in texts)
+
+
+def test_per_year_sheet_splits_disbursements_by_source_area_and_commune_with_charts(ds):
+    recs = pd.DataFrame([
+        {"project_id": "TD-001", "kind": "disbursement", "source": "oda_grant", "amount": 40, "date": "2023-02-01",
+         "year": None},
+        {"project_id": "TD-001", "kind": "disbursement", "source": "community", "amount": 2, "date": "2024-02-01",
+         "year": None},
+        {"project_id": "TD-001", "kind": "budget", "source": "oda_grant", "amount": 50, "date": "", "year": 2023}])
+    ws = _wb(build_period_workbook(ds, recs, date(2023, 1, 1), date(2024, 12, 31), "en"))["Per year"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[0] == t("money.chart_by", "en", by=t("money.by.source", "en")))
+    header = rows[head + 1]
+    oda, community = header.index("ODA grant"), header.index("Community and individuals")
+    assert rows[head + 2][0] == "2023" and rows[head + 2][oda] == 40 and rows[head + 2][community] == 0
+    assert rows[head + 3][0] == "2024" and rows[head + 3][community] == 2
+    plan = next(r for r in rows if r[0] == "2023" and t("money.col.budget", "en") not in r)
+    assert 50 in plan and 40 in plan  # budget (plan) and disbursement (actual) of 2023 side by side
+    assert len(ws._charts) == 4  # commitments vs disbursements, then one stacked chart per split

@@ -465,6 +465,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "money.delete_confirm": ("Tôi chắc chắn muốn xóa khoản tiền này", "I am sure I want to delete this record"),
     "money.deleted": ("Đã xóa khoản tiền {rid}.", "Deleted money record {rid}."),
     "money.invalid": ("Khoản tiền chưa được lưu:", "The money record was not saved:"),
+    "money.unrecorded": (
+        "{n} dòng vốn có tổng số khác các khoản tiền đã ghi (cam kết chênh {committed}, giải ngân chênh {disbursed}; "
+        "dự án {pids}): tổng số đã được sửa mà chưa ghi khoản tiền tương ứng.",
+        "{n} funding lines have totals that differ from their money records (committed by {committed}, disbursed "
+        "by {disbursed}; projects {pids}): a total was edited without recording the matching amount.",
+    ),
+    "money.chart_by": ("Giải ngân theo thời gian — {by}", "Disbursements over time — {by}"),
+    "money.group": ("Chia giải ngân", "Split disbursements"),
     "money.none": ("Chưa có khoản tiền nào cho các dự án đã chọn.", "No money records for the selected projects yet."),
     "report.total": ("Tổng cộng", "Total"),
     "report.period": ("Kỳ báo cáo", "Period"),

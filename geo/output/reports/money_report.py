@@ -86,14 +86,31 @@ def flows_table(records: pd.DataFrame, projects: pd.DataFrame, freq: Freq, lang:
 
 
 def chart_frame(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Long form for the page's grouped bars: period, measure (committed / disbursed) and value, with the
-    amount as text; the undated bar is labelled "date unknown" like its period."""
+    """Long form for the page's grouped bars: period, measure (yearly budget when there is one, committed,
+    disbursed) and value, with the amount as text; the undated bar is labelled "date unknown" like its period.
+    Budget against disbursement per year is the plan-vs-actual view."""
     rows = []
+    kinds = (["budget"] if "budget" in flows.columns and flows["budget"].sum() > 0 else []) + ["commitment",
+                                                                                            "disbursement"]
     for rec in flows.to_dict("records"):
-        for kind in ("commitment", "disbursement"):
+        for kind in kinds:
             rows.append({"period": rec["period"], "measure": t(f"money.col.{kind}", lang), "value": int(rec[kind]),
                          "amount": fmt.vnd(rec[kind], lang), "undated": rec["key"] == UNDATED})
     return pd.DataFrame(rows, columns=["period", "measure", "value", "amount", "undated"])
+
+
+def disbursed_by(ds: Dataset, records: pd.DataFrame, projects: pd.DataFrame, by: str, freq: Freq,
+                 lang: str) -> pd.DataFrame:
+    """Disbursements per period (rows, labelled; undated last) and ``by`` group (columns, labelled): the data
+    of the "disbursement over time by source / content area / commune" charts."""
+    table = analysis.flows(records[records["kind"] == "disbursement"], projects, by=by, freq=freq)
+    if table.empty:
+        return pd.DataFrame(index=pd.Index([], name="period"))
+    wide = table["disbursement"].unstack(0, fill_value=0)
+    wide = wide.loc[[k for k in analysis._order(list(wide.index))]]
+    wide.columns = _labels(ds, by, wide.columns, lang)
+    wide.index = pd.Index([period_label(k, lang) for k in wide.index], name="period")
+    return wide.astype("int64")
 
 
 def _labels(ds: Dataset, by: str, keys: pd.Index, lang: str) -> list[str]:
@@ -132,6 +149,19 @@ def undated_sentence(total: pd.Series, lang: str) -> str:
              disbursed=fmt.vnd(total["disbursed_undated"], lang), committed=fmt.vnd(total["committed_undated"], lang),
              share=fmt.percent(None if pd.isna(share) else float(share), lang),
              cshare=fmt.percent(None if pd.isna(cshare) else float(cshare), lang))
+
+
+def unrecorded_sentence(ds: Dataset, records: pd.DataFrame, projects: pd.DataFrame, lang: str) -> str | None:
+    """None when every funding line's committed and disbursed totals equal its money records; else how many
+    lines differ and by how much (a total edited after the migration without its records)."""
+    lines = ds.funding[ds.funding["project_id"].isin(projects["project_id"])]
+    diff = analysis.unrecorded(records, lines)
+    if diff.empty:
+        return None
+    return t("money.unrecorded", lang, n=fmt.number(len(diff), lang),
+             committed=fmt.vnd(int(diff["committed_diff"].sum()), lang),
+             disbursed=fmt.vnd(int(diff["disbursed_diff"].sum()), lang),
+             pids=", ".join(sorted({str(p) for p, _ in diff.index})[:5]))
 
 
 #: Columns of a project's records as the data page lists them.
@@ -197,7 +227,11 @@ def build_period_workbook(ds: Dataset, records: pd.DataFrame, start: date, end: 
     row = report._banner(ws, ds, lang, LAYERS, len(SUMMARY_COLUMNS) + 1)
     ws.cell(row=row, column=1, value=neutralise(title)).font = Font(bold=True, size=13)
     ws.cell(row=row + 1, column=1, value=neutralise(undated_sentence(tables["all"].iloc[0], lang))).font = Font(italic=True)
-    row += 3
+    row += 2
+    if gap := unrecorded_sentence(ds, recs, projects, lang):
+        ws.cell(row=row, column=1, value=neutralise(gap)).font = Font(bold=True, color="8A4B00")
+        row += 1
+    row += 1
     for by in GROUPINGS:
         ws.cell(row=row, column=1, value=t(f"money.by.{by}", lang)).font = Font(bold=True)
         row = _table(ws, row + 1, tables[by], Column("label", f"money.by.{by}"), lang) + 1
@@ -225,6 +259,26 @@ def build_period_workbook(ds: Dataset, records: pd.DataFrame, start: date, end: 
             chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=end_row - 1))
             chart.height, chart.width = 9, 18
             ws.add_chart(chart, f"{chr(ord('A') + len(cols) + 2)}{header}")
+        if freq == "year":
+            row = end_row + 2
+            for by in ("source", "content_area", "commune_code"):
+                wide = disbursed_by(ds, recs, projects, by, "year", lang)
+                if wide.empty:
+                    continue
+                ws.cell(row=row, column=1, value=t("money.chart_by", lang, by=t(f"money.by.{by}", lang))).font = Font(bold=True)
+                frame = wide.reset_index()
+                group_cols = [Column(str(c), "", "money", label=str(c)) for c in wide.columns]
+                top = row + 1
+                row = report.write_table(ws, top, frame, [Column("period", "money.period"), *group_cols], lang)
+                stacked = BarChart()
+                stacked.type, stacked.grouping, stacked.overlap = "col", "stacked", 100
+                stacked.title = t("money.chart_by", lang, by=t(f"money.by.{by}", lang))
+                stacked.add_data(Reference(ws, min_col=2, max_col=1 + len(group_cols), min_row=top, max_row=row - 1),
+                                 titles_from_data=True)
+                stacked.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=row - 1))
+                stacked.height, stacked.width = 9, 18
+                ws.add_chart(stacked, f"{chr(ord('A') + len(cols) + 2)}{top}")
+                row = max(row, top + 20) + 1
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = report._banner(ws, ds, lang, LAYERS, 6)
