@@ -248,6 +248,8 @@ with tab_projects:
         with st.expander(t("money.records_heading", lang)):
             st.caption(t("money.explain", lang))
             recs_now = store.money_records(pid)
+            if (recs_now["origin"] == "total").any():
+                st.caption(t("money.dating_hint", lang))
             if recs_now.empty:
                 st.caption(t("money.none_project", lang))
             else:

@@ -466,13 +466,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "money.deleted": ("Đã xóa khoản tiền {rid}.", "Deleted money record {rid}."),
     "money.invalid": ("Khoản tiền chưa được lưu:", "The money record was not saved:"),
     "money.unrecorded": (
-        "{n} dòng vốn có tổng số khác các khoản tiền đã ghi (cam kết chênh {committed}, giải ngân chênh {disbursed}; "
-        "dự án {pids}): tổng số đã được sửa mà chưa ghi khoản tiền tương ứng.",
-        "{n} funding lines have totals that differ from their money records (committed by {committed}, disbursed "
-        "by {disbursed}; projects {pids}): a total was edited without recording the matching amount.",
+        "{n} dòng vốn có tổng số khác các khoản tiền đã ghi (tổng số trừ các khoản: cam kết {committed}, giải ngân "
+        "{disbursed}; dự án {pids}). Khi ghi ngày cho một phần tổng số cũ, hãy giảm khoản không rõ ngày tương ứng.",
+        "{n} funding lines have totals that differ from their money records (totals minus records: committed "
+        "{committed}, disbursed {disbursed}; projects {pids}). When you date part of a former total, lower its "
+        "undated record by as much.",
     ),
     "money.chart_by": ("Giải ngân theo thời gian — {by}", "Disbursements over time — {by}"),
     "money.group": ("Chia giải ngân", "Split disbursements"),
+    "money.dating_hint": (
+        "Khoản \"chuyển từ tổng số trước đây\" là tổng số cũ, không rõ ngày. Khi biết ngày của một phần, hãy giảm "
+        "khoản đó và ghi phần có ngày thành khoản mới, để tổng số không bị tính hai lần.",
+        "A record \"from the former total\" is the old total, date unknown. When you learn the date of part of it, "
+        "lower that record and enter the dated part as a new record, so nothing is counted twice.",
+    ),
     "money.none": ("Chưa có khoản tiền nào cho các dự án đã chọn.", "No money records for the selected projects yet."),
     "report.total": ("Tổng cộng", "Total"),
     "report.period": ("Kỳ báo cáo", "Period"),
