@@ -1364,6 +1364,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "check.invalid_geometry": ("lớp {layer}, đối tượng {fid}: hình học không hợp lệ ({reason})", "layer {layer}, feature {fid}: invalid geometry ({reason})"),
     "check.wrong_srid": ("lớp {layer}, đối tượng {fid}: hệ tọa độ {srid}, không phải 4326", "layer {layer}, feature {fid}: SRID {srid}, not 4326"),
     "check.orphan_funding": ("{n} dòng vốn thuộc dự án không có: {pids}", "{n} funding lines belong to no project: {pids}"),
+    "check.orphan_money": ("{n} khoản tiền thuộc dự án không có: {pids}", "{n} money records belong to no project: {pids}"),
     "check.revision_unaudited": ("dự án {pid} ở phiên bản {rev} nhưng nhật ký không ghi thay đổi nào", "project {pid} is at revision {rev} but the audit trail records no change"),
     "check.revision_audit": ("dự án {pid} ở phiên bản {rev}, nhật ký ghi lần cuối '{action}' phiên bản {audited}",
                              "project {pid} is at revision {rev}, the audit trail last records '{action}' at revision {audited}"),
