@@ -50,7 +50,8 @@ def priority_features(version: str, filters: funding.Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def report_bytes(version: str, start: int, end: int, lang: str, ratios: tuple[tuple[str, float], ...],
                  unit_version: str) -> bytes:
-    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios), unit_version=unit_version)
+    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios), unit_version=unit_version,
+                               money=money_records(version))
 
 
 @st.cache_data(show_spinner=False)

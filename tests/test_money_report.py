@@ -52,8 +52,11 @@ def test_cli_writes_the_period_workbook_with_undated_totals_apart_and_provenance
     assert _summary_row(summary, "money.by.source", total, "money.col.disbursed_undated", "vi") == disbursed
     assert _summary_row(summary, "money.by.source", total, "money.col.disbursed_in", "vi") == 0  # no date, no period
     year = wb[t("money.sheet.year", "vi")]
-    assert [c.value for c in year["A"] if c.value == t("money.undated", "vi")] == [t("money.undated", "vi")]
-    assert len(year._charts) == 1  # a native Excel chart of commitments vs disbursements
+    first = [c.value for c in year["A"]]
+    head = first.index(t("money.period", "vi"))
+    periods = first[head + 1:first.index(None, head)]
+    assert periods == [t("money.undated", "vi")]  # the seeded store: every amount undated, on its own row
+    assert len(year._charts) == 4  # native Excel charts: commitments vs disbursements, then the three splits
     prov = [c.value for row in wb[t("report.sheet.provenance", "vi")].iter_rows() for c in row if c.value]
     assert "01/01/2023 – 31/12/2024" in prov and t("money.method", "vi") in prov
     assert any(ds.provenance["funding"].title("vi") == v for v in prov)
@@ -122,3 +125,19 @@ def test_per_year_sheet_splits_disbursements_by_source_area_and_commune_with_cha
     plan = next(r for r in rows if r[0] == "2023" and t("money.col.budget", "en") not in r)
     assert 50 in plan and 40 in plan  # budget (plan) and disbursement (actual) of 2023 side by side
     assert len(ws._charts) == 4  # commitments vs disbursements, then one stacked chart per split
+
+
+def test_the_periodic_report_counts_money_in_its_years_and_says_how_much_is_undated(tmp_path, store, ds):
+    store.add_money({"project_id": "TD-001", "kind": "disbursement", "source": "oda_grant", "amount": 70_000_000,
+                     "date": "2023-08-08"}, "Lan")
+    store.add_money({"project_id": "TD-001", "kind": "disbursement", "source": "oda_grant", "amount": 9_000_000,
+                     "date": "2025-08-08"}, "Lan")
+    out = tmp_path / "r.xlsx"
+    assert main(["--lang", "en", "report", "--from", "2023", "--to", "2024", "--out", str(out)]) == 0
+    wb = _wb(out.read_bytes())
+    assert wb.sheetnames[-2:] == [t("money.sheet.period", "en"), t("report.sheet.provenance", "en")]
+    sheet = wb[t("money.sheet.period", "en")]
+    assert _summary_row(sheet, "money.by.source", "ODA grant", "money.col.disbursed_in", "en") == 70_000_000
+    assert _summary_row(sheet, "money.by.source", "Total", "money.col.disbursed_undated", "en") == int(
+        _not_cancelled(ds)["disbursed"].sum())
+    assert any(isinstance(c.value, str) and c.value.startswith("Date unknown:") for c in sheet["A"])

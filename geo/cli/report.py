@@ -55,7 +55,9 @@ def _run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"error: folder {out.parent} does not exist", file=sys.stderr)
         return 2
-    data = build_report(default_store().load(), start, end, lang, ratios, unit_version=args.unit_version)
+    store = default_store()
+    data = build_report(store.load(), start, end, lang, ratios, unit_version=args.unit_version,
+                        money=store.money_records())
     out.write_bytes(data)
     print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.unit_version](lang)})")
     return 0

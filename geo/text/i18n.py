@@ -420,6 +420,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "money.by.project_id": ("Theo dự án", "By project"),
     "money.title": ("Vốn trong kỳ {start} – {end}", "Money in the period {start} – {end}"),
     "money.sheet.summary": ("Tổng hợp", "Summary"),
+    "money.sheet.period": ("Vốn trong kỳ", "Money in the period"),
     "money.sheet.year": ("Theo năm", "Per year"),
     "money.sheet.quarter": ("Theo quý", "Per quarter"),
     "money.flows_note": ("Khoản không rõ ngày ở dòng cuối, không chia vào kỳ nào.",

@@ -212,6 +212,30 @@ def _table(ws, row: int, frame: pd.DataFrame, first: Column, lang: str, columns=
     return report.write_table(ws, row, data, layout, lang)
 
 
+def add_period_sheet(wb: Workbook, ds: Dataset, records: pd.DataFrame, start: date, end: date, lang: str,
+                     index: int | None = None) -> None:
+    """The periodic report's "money in the period" sheet (issue 16): what was committed and disbursed in
+    ``[start, end]`` and up to its end by funding source, content area and commune, the undated amounts apart
+    (with their share), from the dated money records of the report's projects (cancelled ones left out)."""
+    projects, recs = selected(ds, records)
+    tables = summary_tables(ds, recs, projects, start, end, lang)
+    ws = wb.create_sheet(t("money.sheet.period", lang)[:31], index)
+    row = report._banner(ws, ds, lang, LAYERS, len(SUMMARY_COLUMNS) + 1)
+    title = t("money.title", lang, start=fmt.date(start, lang), end=fmt.date(end, lang))
+    ws.cell(row=row, column=1, value=neutralise(title)).font = Font(bold=True, size=13)
+    ws.cell(row=row + 1, column=1, value=neutralise(undated_sentence(tables["all"].iloc[0], lang))).font = Font(italic=True)
+    ws.cell(row=row + 2, column=1, value=t("money.method", lang)).font = Font(italic=True)
+    row += 3
+    if gap := unrecorded_sentence(ds, recs, projects, lang):
+        ws.cell(row=row, column=1, value=neutralise(gap)).font = Font(bold=True, color="8A4B00")
+        row += 1
+    row += 1
+    for by in ("source", "content_area", "commune_code"):
+        ws.cell(row=row, column=1, value=t(f"money.by.{by}", lang)).font = Font(bold=True)
+        row = _table(ws, row + 1, tables[by], Column("label", f"money.by.{by}"), lang) + 1
+    report._widths(ws, [48, *[16] * len(SUMMARY_COLUMNS)])
+
+
 def build_period_workbook(ds: Dataset, records: pd.DataFrame, start: date, end: date, lang: str = "vi",
                           filters: Filters = Filters(), today: date | None = None) -> bytes:
     """The period report workbook for ``[start, end]`` as ``.xlsx`` bytes, headers in ``lang``."""
