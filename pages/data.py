@@ -12,11 +12,13 @@ import streamlit as st
 
 from geo.analysis import units
 from geo.ingest import imports, layer_import
+from geo.ingest.money import blank_money
 from geo.ingest.records import blank_project, validate_record
 from geo.ingest.validate import DataError
 from geo.model import roles, schema, workflow
 from geo.model.roles import Action
 from geo.output.exports import audit_export, export_data
+from geo.output.reports import money_report
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, KeyedRefusal
 from geo.storage.store import default_store
@@ -243,6 +245,88 @@ with tab_projects:
                 except ConflictError as err:
                     st.session_state["data_conflict"] = err
                     st.rerun()
+    if rec is not None:  # dated money records of this project (issue 16): its own revisions and audit rows
+        with st.expander(t("money.records_heading", lang)):
+            st.caption(t("money.explain", lang))
+            recs_now = store.money_records(pid)
+            if (recs_now["origin"] == "total").any():
+                st.caption(t("money.dating_hint", lang))
+            if recs_now.empty:
+                st.caption(t("money.none_project", lang))
+            else:
+                st.dataframe(money_report.records_table(recs_now, lang), hide_index=True, width="stretch")
+            if can_edit:
+                by_id = {r["record_id"]: r for r in recs_now.to_dict("records")}
+                pick_m = st.selectbox(t("money.pick", lang), [NEW, *by_id], key=f"money_pick_{k}",
+                                      format_func=lambda r: t("money.new", lang) if r == NEW
+                                      else money_report.record_label(by_id[r], lang))
+                # the version the user opened stays across reruns, so a save made meanwhile is a conflict
+                opened_m = st.session_state.get("money_opened") or {}
+                if (opened_m.get("pid"), opened_m.get("rid")) != (pid, pick_m):
+                    opened_m = {"pid": pid, "rid": pick_m, "rec": store.get_money(pick_m) if pick_m != NEW else None}
+                    st.session_state["money_opened"] = opened_m
+                cur_m = opened_m["rec"]
+                base_m = cur_m.record if cur_m else blank_money(pid, "disbursement", lines[0]["source"] if lines else "")
+                mk = f"{k}_{pick_m}_{cur_m.revision if cur_m else 0}"
+                with st.form(f"money_form_{mk}"):
+                    c1, c2, c3 = st.columns(3)
+                    kinds = [m.key for m in schema.MONEY_KINDS]
+                    sources = [s.key for s in schema.FUNDING_SOURCES]
+                    m = {"project_id": pid, "origin": base_m["origin"]}
+                    m["kind"] = c1.selectbox(t("money.field.kind", lang), kinds, index=kinds.index(base_m["kind"]),
+                                             format_func=lambda key: schema.MONEY_KIND_BY_KEY[key](lang))
+                    m["source"] = c1.selectbox(t("money.field.source", lang), sources,
+                                               index=sources.index(base_m["source"]) if base_m["source"] in sources else 0,
+                                               format_func=lambda key: schema.SOURCE_BY_KEY[key](lang))
+                    m["amount"] = c2.number_input(t("money.field.amount", lang), min_value=0, step=1,
+                                                  value=int(base_m["amount"] or 0))
+                    m["date"] = c2.text_input(t("money.field.date", lang), base_m["date"], help=t("money.date_help", lang))
+                    m["year"] = c2.text_input(t("money.field.year", lang),
+                                              "" if base_m["year"] is None else str(base_m["year"]))
+                    m["currency"] = c3.text_input(t("money.field.currency", lang), base_m["currency"])
+                    m["original_amount"] = c3.text_input(t("money.field.original_amount", lang),
+                                                         "" if base_m["original_amount"] is None else str(base_m["original_amount"]))
+                    m["rate"] = c3.text_input(t("money.field.rate", lang),
+                                              "" if base_m["rate"] is None else str(base_m["rate"]))
+                    m["note"] = st.text_input(t("money.field.note", lang), base_m["note"])
+                    save_m = st.form_submit_button(t("money.save", lang), type="primary")
+                if save_m:
+                    if str(m["currency"]).strip().upper() not in ("", schema.CURRENCY) and not m["amount"]:
+                        m["amount"] = ""  # computed from the original amount and the rate
+                    try:
+                        if cur_m is None:
+                            saved_m = store.add_money(m, user)
+                        else:
+                            saved_m = store.update_money(pick_m, m, cur_m.revision, user)
+                        st.session_state["data_flash"] = t("money.saved", lang, rid=saved_m.record["record_id"],
+                                                           rev=saved_m.revision)
+                        st.session_state["money_opened"] = {}
+                        st.rerun()
+                    except ConflictError as err:
+                        st.error(err.text(lang))
+                        st.session_state["money_opened"] = {}  # the next run shows their version
+                    except KeyedRefusal as err:
+                        st.error(err.text(lang, quote=md_text))
+                    except DataError as err:
+                        if err.problems:
+                            st.error(t("money.invalid", lang) + "\n\n" + "\n".join(
+                                f"- {t('data.field', lang, field=t(f'money.field.{p.column}', lang))}: "
+                                f"{p.sentence(lang, quote=md_text)}" for p in err.problems))
+                        else:
+                            _shared.show_data_error(err, lang)
+                if cur_m is not None:
+                    sure_m = st.checkbox(t("money.delete_confirm", lang), key=f"money_del_sure_{mk}")
+                    if st.button(t("money.delete", lang), disabled=not sure_m, key=f"money_del_{mk}"):
+                        try:
+                            store.delete_money(pick_m, cur_m.revision, user)
+                            st.session_state["data_flash"] = t("money.deleted", lang, rid=pick_m)
+                            st.session_state["money_opened"] = {}
+                            st.rerun()
+                        except ConflictError as err:
+                            st.error(err.text(lang))
+                            st.session_state["money_opened"] = {}
+                        except KeyedRefusal as err:
+                            st.error(err.text(lang, quote=md_text))
     entries = store.history(pid) if pid != NEW else []
     with st.expander(t("data.history", lang), expanded=bool(entries)):
         if not entries:

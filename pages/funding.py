@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -12,7 +14,7 @@ from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.output.exports.exporting import unit_version_line
 from geo.output.reports import funding_tables as tables
-from geo.output.reports import report
+from geo.output.reports import money_report, report
 from geo.output.reports.report import Column
 from geo.storage.store import default_store
 from geo.text import fmt
@@ -48,7 +50,18 @@ def priority_features(version: str, filters: funding.Filters) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def report_bytes(version: str, start: int, end: int, lang: str, ratios: tuple[tuple[str, float], ...],
                  unit_version: str) -> bytes:
-    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios), unit_version=unit_version)
+    return report.build_report(_shared.dataset(), start, end, lang, dict(ratios), unit_version=unit_version,
+                               money=money_records(version))
+
+
+@st.cache_data(show_spinner=False)
+def money_records(version: str) -> pd.DataFrame:
+    return default_store().money_records()
+
+
+@st.cache_data(show_spinner=False)
+def period_workbook(version: str, start: date, end: date, lang: str, filters: funding.Filters) -> bytes:
+    return money_report.build_period_workbook(_shared.dataset(), money_records(version), start, end, lang, filters)
 
 
 # --- display helpers ---------------------------------------------------------------------------
@@ -115,8 +128,9 @@ frames = gap_frames(VERSION, filters, lang, unit_version)
 unit_names = report.unit_names(ds, unit_version, lang)
 unit_title = tables.unit_title(unit_version, lang)
 
-tab_gaps, tab_cp, tab_prio, tab_report = st.tabs(
-    [t("gaps.tab_gaps", lang), t("gaps.tab_counterpart", lang), t("gaps.tab_priorities", lang), t("gaps.tab_report", lang)])
+tab_gaps, tab_cp, tab_prio, tab_time, tab_report = st.tabs(
+    [t("gaps.tab_gaps", lang), t("gaps.tab_counterpart", lang), t("gaps.tab_priorities", lang), t("money.tab", lang),
+     t("gaps.tab_report", lang)])
 
 with tab_gaps:
     _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
@@ -294,6 +308,77 @@ with tab_prio:
                      hide_index=True, width="stretch")
         st.caption(t("priority.commune_note", lang))
         illustrative_caption(view)
+
+with tab_time:
+    _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects
+    st.subheader(t("money.heading", lang))
+    st.markdown(t("money.explain", lang))
+    first, last = schema.SANE_YEARS
+    c1, c2, c3 = st.columns(3)
+    m_start = c1.date_input(t("money.from", lang), value=date(schema.PLAN_YEARS[0], 1, 1), min_value=date(first, 1, 1),
+                            max_value=date(last, 12, 31), format="DD/MM/YYYY", key="money_from")
+    m_end = c2.date_input(t("money.to", lang), value=date(schema.PLAN_YEARS[1], 12, 31), min_value=date(first, 1, 1),
+                          max_value=date(last, 12, 31), format="DD/MM/YYYY", key="money_to")
+    freq = c3.radio(t("money.freq", lang), ["year", "quarter"], format_func=lambda f: t(f"money.freq.{f}", lang),
+                    horizontal=True, key="money_freq")
+    projects_sel, recs = money_report.selected(ds, money_records(VERSION), filters)
+    if m_start > m_end:
+        st.error(t("money.bad_period", lang, start=fmt.date(m_start, lang), end=fmt.date(m_end, lang)))
+    elif recs.empty:
+        st.info(t("money.none", lang))
+    else:
+        summaries = money_report.summary_tables(ds, recs, projects_sel, m_start, m_end, lang)
+        total = summaries["all"].iloc[0]
+        _shared.metrics_row([(t(f"money.col.{key}", lang), money.short(total[key]), money.full(total[key]))
+                             for key in ("committed_in", "disbursed_in", "disbursed_to_end", "disbursed_undated")])
+        st.info(money_report.undated_sentence(total, lang), icon=":material/event_busy:")
+        if gap_note := money_report.unrecorded_sentence(ds, recs, projects_sel, lang):
+            st.warning(md_text(gap_note), icon=":material/rule:")
+        flows = money_report.flows_table(recs, projects_sel, freq, lang)
+        chart = money_report.chart_frame(flows, lang)
+        scale, unit = fmt.money_scale(float(chart["value"].max() or 1), lang)
+        chart = chart.assign(value=chart["value"] / scale)
+        bars = alt.Chart(chart, title=chart_title(view, t("money.chart", lang, freq=t(f"money.freq.{freq}", lang)))
+                         ).mark_bar().encode(
+            x=alt.X("period:N", sort=list(flows["period"]), title=t("money.period", lang)),
+            xOffset=alt.XOffset("measure:N"),
+            y=alt.Y("value:Q", title=unit),
+            color=alt.Color("measure:N", title=None, sort=list(dict.fromkeys(chart["measure"])),
+                            scale=alt.Scale(scheme="tableau10")),
+            opacity=alt.condition(alt.datum.undated, alt.value(0.45), alt.value(1.0)),
+            tooltip=[alt.Tooltip("period:N", title=t("money.period", lang)), alt.Tooltip("measure:N", title=" "),
+                     alt.Tooltip("amount:N", title=unit)],
+        ).properties(height=340)
+        st.altair_chart(bars, width="stretch")
+        st.caption(t("money.chart_undated_note", lang))
+        group = st.radio(t("money.group", lang), ["source", "content_area", "commune_code"], horizontal=True,
+                         format_func=lambda g: t(f"money.by.{g}", lang), key="money_group")
+        wide = money_report.disbursed_by(ds, recs, projects_sel, group, freq, lang)
+        if not wide.empty:
+            long = wide.reset_index().melt(id_vars="period", var_name="group", value_name="amount_vnd")
+            long = long.assign(value=long["amount_vnd"] / scale, amount=[fmt.vnd(v, lang) for v in long["amount_vnd"]])
+            stacked_by = alt.Chart(long, title=chart_title(view, t("money.chart_by", lang, by=t(f"money.by.{group}", lang)))
+                                   ).mark_bar().encode(
+                x=alt.X("period:N", sort=list(wide.index), title=t("money.period", lang)),
+                y=alt.Y("sum(value):Q", title=unit),
+                color=alt.Color("group:N", title=t(f"money.by.{group}", lang), legend=alt.Legend(labelLimit=320)),
+                tooltip=[alt.Tooltip("period:N", title=t("money.period", lang)),
+                         alt.Tooltip("group:N", title=t(f"money.by.{group}", lang)),
+                         alt.Tooltip("amount:N", title=t("money.col.disbursement", lang))],
+            ).properties(height=340)
+            st.altair_chart(stacked_by, width="stretch")
+        kinds = [k for k in ("budget", "commitment", "disbursement", "expenditure") if k in flows.columns]
+        flow_layout = [Column("period", "money.period"), *[Column(k, f"money.col.{k}", "money") for k in kinds]]
+        show_table(view, flows, flow_layout, f"money_per_{freq}", t("money.chart", lang, freq=t(f"money.freq.{freq}", lang)),
+                   None)
+        for by in ("source", "commune_code", "content_area"):
+            st.subheader(t(f"money.by.{by}", lang))
+            show_table(view, summaries[by], [Column("label", f"money.by.{by}"), *money_report.SUMMARY_COLUMNS],
+                       f"money_by_{by}", t(f"money.by.{by}", lang), "label", money_report.SUMMED)
+        st.download_button(t("money.download", lang), lambda: period_workbook(VERSION, m_start, m_end, lang, filters),
+                           file_name=f"bao-cao-von-{m_start}-{m_end}-{lang}.xlsx", key="money_download",
+                           on_click="ignore", icon=":material/download:", type="primary",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 with tab_report:
     _shared.filters_caption(filters, lang)  # every figure in the tab counts only these projects

@@ -21,8 +21,8 @@ def page_vi(app_page):
 def test_page_renders_tabs_and_illustrative_labels(app_page, lang):
     at = app_page("pages/funding.py", lang)
     assert not at.exception
-    assert [tab.label for tab in at.tabs] == [t(f"gaps.tab_{k}", lang) for k in
-                                              ("gaps", "counterpart", "priorities", "report")]
+    assert [tab.label for tab in at.tabs] == [*[t(f"gaps.tab_{k}", lang) for k in ("gaps", "counterpart", "priorities")],
+                                              t("money.tab", lang), t("gaps.tab_report", lang)]
     assert any(("MINH HỌA" if lang == "vi" else "ILLUSTRATIVE") in w.value for w in at.warning)
     tag = t("gaps.illustrative_tag", lang)
     assert sum(tag in c.value for c in at.caption) >= 6  # under every table and chart
@@ -116,3 +116,72 @@ def test_the_workflow_step_filter_narrows_the_gaps_to_that_step(app_page, ds):
     by_area = frame_with(at, t("gaps.col.content_area", "en"))
     assert by_area.iloc[-1][t("common.gap", "en")] == fmt.vnd(gap, "en")
     assert any("Approved for pitching" in c.value for c in [*at.caption, *at.markdown, *at.info])  # "Filtered: …"
+
+
+# --- money over time (issue 16) ---------------------------------------------------------------------------
+def _money_tab(at: AppTest, lang: str):
+    return next(tab for tab in at.tabs if tab.label == t("money.tab", lang))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_over_time_tab_shows_the_undated_share_of_the_migrated_totals_apart(app_page, ds, lang):
+    at = app_page("pages/funding.py", lang)
+    assert not at.exception
+    tab = _money_tab(at, lang)
+    lines = ds.funding.merge(ds.projects[["project_id", "status"]])
+    lines = lines[lines["status"] != "cancelled"]
+    disbursed = int(lines["disbursed"].sum())
+    # a seeded store holds only the former totals: all of it is "date unknown", none of it in a period
+    assert any(t("money.undated", lang) in i.value and fmt.vnd(disbursed, lang) in i.value for i in tab.info)
+    per_year = next(d.value for d in tab.dataframe if t("money.period", lang) in d.value.columns)
+    assert list(per_year[t("money.period", lang)]) == [t("money.undated", lang)]
+    assert per_year.iloc[0][t("money.col.disbursement", lang)] == fmt.vnd(disbursed, lang)
+    by_source = next(d.value for d in tab.dataframe if t("money.by.source", lang) in d.value.columns)
+    assert by_source.iloc[-1][t("money.col.disbursed_in", lang)] == fmt.vnd(0, lang)
+    assert by_source.iloc[-1][t("money.col.disbursed_undated", lang)] == fmt.vnd(disbursed, lang)
+    assert any(t("money.chart_undated_note", lang) in c.value for c in tab.caption)
+
+
+def test_a_dated_disbursement_appears_in_its_year_and_quarter(app_page, store):
+    store.add_money({"project_id": "TD-001", "kind": "disbursement", "source": "oda_grant", "amount": 123_000_000,
+                     "date": "2024-05-20"}, "Lan")
+    at = app_page("pages/funding.py", "en")
+    tab = _money_tab(at, "en")
+    per_year = next(d.value for d in tab.dataframe if t("money.period", "en") in d.value.columns)
+    assert list(per_year[t("money.period", "en")]) == ["2024", t("money.undated", "en")]
+    assert per_year.iloc[0][t("money.col.disbursement", "en")] == fmt.vnd(123_000_000, "en")
+    tab.radio(key="money_freq").set_value("quarter")
+    at.run()
+    per_quarter = next(d.value for d in _money_tab(at, "en").dataframe if t("money.period", "en") in d.value.columns)
+    assert list(per_quarter[t("money.period", "en")])[0] == "Q2 2024"
+
+
+def test_a_reversed_period_says_so_in_words(app_page):
+    from datetime import date
+
+    at = app_page("pages/funding.py", "vi")
+    tab = _money_tab(at, "vi")
+    tab.date_input(key="money_from").set_value(date(2025, 6, 1))
+    tab.date_input(key="money_to").set_value(date(2024, 6, 1))
+    at.run()
+    assert not at.exception
+    assert _money_tab(at, "vi").error[0].value == t("money.bad_period", "vi", start=fmt.date("2025-06-01", "vi"),
+                                                    end=fmt.date("2024-06-01", "vi"))
+
+
+def test_a_total_edited_without_its_money_records_is_pointed_out(app_page, store):
+    rec = store.get_project("TD-001")
+    lines = [dict(line, committed=line["committed"] + 5_000_000) if line["source"] == "oda_grant" else line
+             for line in rec.funding]
+    store.update_project("TD-001", rec.project, lines, rec.revision, "Lan", allow_overcommit=True)
+    at = app_page("pages/funding.py", "en")
+    tab = _money_tab(at, "en")
+    assert any("TD-001" in w.value and fmt.vnd(5_000_000, "en") in w.value for w in tab.warning)
+
+
+@pytest.mark.parametrize("group", ["content_area", "commune_code"])
+def test_disbursements_split_by_area_or_commune_render(app_page, group):
+    at = app_page("pages/funding.py", "en")
+    _money_tab(at, "en").radio(key="money_group").set_value(group)
+    at.run()
+    assert not at.exception

@@ -251,6 +251,13 @@ def test_check_names_every_problem_and_exits_non_zero(capsys, location):
     assert "GHOST-9" in out and "TD-002" in out and "7" in out and "crop_zones" in out and "Self-intersection" in out
 
 
+def test_check_names_money_records_of_no_project(capsys, location):
+    _sql(location, "INSERT INTO money (record_id, project_id, kind, source, amount) "
+                   "VALUES ('m-ghost', 'GHOST-7', 'disbursement', 'ngo', 5)")
+    code, out, _ = run(capsys, "--lang", "en", "store", "check", "--store", location)
+    assert code == 1 and "1 money records belong to no project: GHOST-7" in out
+
+
 def test_check_of_an_unreadable_store_says_what_is_wrong(capsys, tmp_path):
     path = tmp_path / "atlas.gpkg"
     path.write_bytes(os.urandom(4096))

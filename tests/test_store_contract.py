@@ -109,7 +109,8 @@ def snapshot(store: Store) -> dict:
     """Everything a user can read from a store."""
     ds = store.load()
     return {"ds": ds, "donors": store.list_donors(), "audit": store.audit_log(10_000),
-            "revisions": store.project_revisions(), "version": store.version(), "users": store.list_users()}
+            "revisions": store.project_revisions(), "version": store.version(), "users": store.list_users(),
+            "money": store.money_records()}
 
 
 def assert_unchanged(before: dict, store: Store) -> None:
@@ -124,6 +125,7 @@ def assert_unchanged(before: dict, store: Store) -> None:
     assert after["revisions"] == before["revisions"]
     assert after["version"] == before["version"]
     assert after["users"] == before["users"]
+    pd.testing.assert_frame_equal(after["money"], before["money"])
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -290,6 +292,141 @@ def test_a_store_written_at_schema_1_is_upgraded_on_open_with_its_data_kept(back
     assert old.create_project(_project("NEW-2"), LINES, "Lan").revision == 1  # and it takes edits
     backend.forget()
     assert backend.open().audit_log(1)[0].action == "create"  # opened again: nothing left to upgrade
+
+
+# --- dated money records (issue 16) --------------------------------------------------------------------
+def _money(pid: str = "NEW-1", **kw) -> dict:
+    return {"project_id": pid, "kind": "disbursement", "source": "ngo", "amount": 250, "date": "2024-05-20",
+            "note": "đợt 1", **kw}
+
+
+def _first_money(store: Store, pid: str, **changes) -> tuple[str, dict, int]:
+    """``(record_id, record with changes, revision)`` of the project's first money record."""
+    row = store.money_records(pid).iloc[0]
+    rec = store.get_money(row["record_id"])
+    return row["record_id"], dict(rec.record, **changes), rec.revision
+
+
+def test_a_dated_money_record_is_added_listed_and_audited(any_store):
+    any_store.create_project(_project(), LINES, "Lan")
+    v0 = any_store.version()
+    rec = any_store.add_money(_money(), "Lan")
+    assert rec.revision == 1 and rec.record["date"] == "2024-05-20" and rec.record["currency"] == "VND"
+    assert any_store.version() != v0 and any_store.get_money(rec.record["record_id"]) == rec
+    mine = any_store.money_records("NEW-1")
+    dated = mine[mine["date"] != ""]
+    assert dated[["kind", "source", "amount", "note"]].to_dict("records") == [
+        {"kind": "disbursement", "source": "ngo", "amount": 250, "note": "đợt 1"}]
+    assert rec.record["record_id"] in set(any_store.money_records()["record_id"])
+    log = any_store.money_history(rec.record["record_id"])
+    assert [(e.action, e.user, e.after["amount"]) for e in log] == [("money-create", "Lan", 250)]
+    assert [e.action for e in any_store.history("NEW-1")] == ["create"]  # the project's versions stay its own
+
+
+def test_money_in_another_currency_is_kept_with_its_rate(any_store):
+    rec = any_store.add_money(_money("TD-001", source="oda_grant", currency="USD", amount="", original_amount=1_000,
+                                     rate=25_400.5), "Lan")
+    again = any_store.get_money(rec.record["record_id"]).record
+    assert (again["amount"], again["currency"], again["original_amount"], again["rate"]) == (25_400_500, "USD",
+                                                                                           1_000.0, 25_400.5)
+
+
+def test_editing_money_with_a_stale_revision_is_refused_and_nothing_changes(any_store):
+    any_store.create_project(_project(), LINES, "Lan")
+    rec = any_store.add_money(_money(), "Lan")
+    rid = rec.record["record_id"]
+    edited = any_store.update_money(rid, dict(rec.record, amount=300, date=""), 1, "Minh", note="date unknown")
+    assert edited.revision == 2 and edited.record["amount"] == 300 and edited.record["date"] == ""
+    before = snapshot(any_store)
+    with pytest.raises(ConflictError) as err:
+        any_store.update_money(rid, dict(rec.record, amount=999), 1, "Lan")
+    assert "money record" in err.value.text("en") and "khoản tiền" in err.value.text("vi")
+    with pytest.raises(ConflictError):
+        any_store.delete_money(rid, 1, "Lan")
+    assert_unchanged(before, any_store)
+    any_store.delete_money(rid, 2, "Lan")
+    assert any_store.get_money(rid) is None
+    assert [e.action for e in any_store.money_history(rid)] == ["money-create", "money-update", "money-delete"]
+
+
+def test_a_bad_money_record_is_refused_naming_each_field_and_nothing_changes(any_store):
+    before = snapshot(any_store)
+    with pytest.raises(DataError) as err:
+        any_store.add_money(_money("TD-001", date="2999-01-01", source="lottery", amount="-5"), "Lan")
+    assert {p.column for p in err.value.problems} == {"date", "source", "amount"}
+    with pytest.raises(DataError) as err:
+        any_store.add_money(_money("TD-001", kind="budget", date=""), "Lan")
+    assert [p.column for p in err.value.problems] == ["year"]
+    with pytest.raises(DataError) as err:
+        any_store.add_money(_money("NO-SUCH"), "Lan")
+    assert "NO-SUCH" in err.value.problems[0].text("vi")
+    with pytest.raises(DataError) as err:
+        any_store.add_money(_money("TD-001", currency="USD", amount=""), "Lan")
+    assert {p.column for p in err.value.problems} == {"original_amount", "rate"}
+    assert_unchanged(before, any_store)
+
+
+def test_a_commune_editor_records_money_only_for_their_communes_proposals(any_store):
+    store = _with_accounts(any_store)
+    store.create_project(_project(), LINES, "bo1")  # a proposal-stage project in Bản Bo
+    assert store.add_money(_money(), "bo1").record["project_id"] == "NEW-1"
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        store.add_money(_money("TD-001"), "bo1")  # Nà Tăm
+    assert_unchanged(before, store)
+
+
+def test_deleting_a_project_deletes_its_money_records_with_an_audit_row_each(any_store):
+    any_store.create_project(_project(), LINES, "Lan")
+    rec = any_store.add_money(_money(), "Lan")
+    assert len(any_store.money_records("NEW-1")) == 1
+    any_store.delete_project("NEW-1", 1, "Lan")
+    assert any_store.money_records("NEW-1").empty and any_store.get_money(rec.record["record_id"]) is None
+    assert any_store.money_history(rec.record["record_id"])[-1].action == "money-delete"
+
+
+def _undated_totals(store: Store) -> pd.DataFrame:
+    m = store.money_records()
+    m = m[m["origin"] == "total"]
+    return m.pivot_table(index=["project_id", "source"], columns="kind", values="amount", aggfunc="sum", fill_value=0)
+
+
+def test_a_seeded_store_holds_each_total_as_one_undated_record(any_store):
+    ds = any_store.load()
+    money = any_store.money_records()
+    assert (money["date"] == "").all() and set(money["origin"]) == {"total"} and set(money["kind"]) == {
+        "commitment", "disbursement"}
+    assert money["year"].isna().all()
+    for kind, total in schema.TOTAL_OF_KIND.items():
+        assert money.loc[money["kind"] == kind, "amount"].sum() == ds.funding[total].sum() > 0
+
+
+def test_a_store_from_schema_5_gets_its_totals_as_undated_money_records(backend):
+    store = backend.open()
+    rec = store.get_project("TD-001")
+    lines = [dict(line, committed=line["committed"] + 7, disbursed=line["disbursed"] + 3) for line in rec.funding]
+    store.update_project("TD-001", rec.project, lines, rec.revision, "Lan", allow_overcommit=True)
+    store.create_project(_project(), LINES, "Lan")
+    funding_before = store.load().funding
+    audit = store.audit_log(10_000)
+    for statement in ("DROP TABLE money", "UPDATE atlas_meta SET value='5' WHERE key='schema_version'"):
+        backend.sql(statement)
+    backend.forget()
+
+    old = backend.open()
+    pd.testing.assert_frame_equal(old.load().funding, funding_before)  # the totals themselves are untouched
+    money = old.money_records()
+    assert (money["date"] == "").all() and money["year"].isna().all() and set(money["origin"]) == {"total"}
+    expected = funding_before.groupby(["project_id", "source"])[["committed", "disbursed"]].sum()
+    got = _undated_totals(old).rename(columns={"commitment": "committed", "disbursement": "disbursed"})
+    nonzero = expected[(expected != 0).any(axis=1)]
+    pd.testing.assert_frame_equal(got[["committed", "disbursed"]].sort_index(), nonzero.sort_index(),
+                                  check_names=False, check_dtype=False)
+    assert got.loc[("NEW-1", "ngo"), "committed"] == 400 and got.loc[("NEW-1", "ngo"), "disbursed"] == 100
+    log = old.audit_log(10_000)
+    assert log[1:] == audit and log[0].action == "migrate" and "undated money records" in log[0].note
+    backend.forget()
+    assert len(backend.open().money_records()) == len(money)  # opened again: nothing added twice
 
 
 # --- projects -------------------------------------------------------------------------------------------
@@ -622,11 +759,15 @@ def _writes(s: Store) -> dict[str, Callable[[str | Actor], object]]:
         "add account": lambda u: s.add_user("new1", PASSWORD, "admin", by=u),
         "disable account": lambda u: s.update_user("plan1", u, disabled=True),
         "reset password": lambda u: s.reset_password("plan1", PASSWORD + "x", u),
+        "add money": lambda u: s.add_money(_money("TD-001"), u),
+        "edit money": lambda u: s.update_money(*_first_money(s, "TD-001", amount=1), u),
+        "delete money": lambda u: s.delete_money(*_first_money(s, "TD-001")[::2], u),
     }
 
 
 WRITES = ["create", "update", "delete", "import", "restore", "save donor", "confirm donor", "delete donor",
-          "replace layer", "add account", "disable account", "reset password"]
+          "replace layer", "add account", "disable account", "reset password", "add money", "edit money",
+          "delete money"]
 
 
 @pytest.mark.parametrize("write", WRITES)

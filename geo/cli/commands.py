@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-map": ("maps", "write one print-quality map (PNG, PDF or SVG)"),
     "atlas": ("maps", "write the district map plus one highlighted map per commune"),
     "report": ("report", "write the periodic report (sơ kết / tổng kết) as an Excel workbook"),
+    "report-period": ("report", "write committed vs disbursed money of a period (dated records; undated apart) as Excel"),
     "donors": ("pitch", "list donor profile ids and names"),
     "pitch": ("pitch", "build a pitch deck (PPTX) and one-pagers (PDF) for a donor, theme or communes"),
     "users": ("users", "add, list, disable, enable or reset accounts (password from a prompt or stdin)"),

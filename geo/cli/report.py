@@ -7,6 +7,10 @@ Examples
 ``--units 2025`` puts the by-commune sheet on the units from 1 July 2025 (default ``2021``: the 13 old
 units); every sheet states which units it uses.
 
+``python -m geo report-period --from 2023-01-01 --to 2024-12-31 --out von.xlsx``: money committed and
+disbursed in the period and cumulatively to its end, from the dated money records (issue 16); records with no
+known date are counted apart, never spread (:mod:`geo.output.reports.money_report`).
+
 The report is Vietnamese unless ``--lang en`` is given (before or after ``report``).
 Counterpart ratios default to :data:`geo.analysis.counterpart.DEFAULT_RATIOS` (assumptions);
 override one with ``--ratio oda_grant=0.12``.
@@ -16,14 +20,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from geo.analysis import counterpart
 from geo.cli.commands import help_of
 from geo.model import schema
+from geo.output.reports.money_report import build_period_workbook
 from geo.output.reports.report import build_report, check_period
 from geo.storage.store import default_store
-from geo.text import i18n
+from geo.text import fmt, i18n
 
 
 def _ratio(text: str) -> tuple[str, float]:
@@ -49,9 +55,36 @@ def _run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"error: folder {out.parent} does not exist", file=sys.stderr)
         return 2
-    data = build_report(default_store().load(), start, end, lang, ratios, unit_version=args.unit_version)
+    store = default_store()
+    data = build_report(store.load(), start, end, lang, ratios, unit_version=args.unit_version,
+                        money=store.money_records())
     out.write_bytes(data)
     print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.unit_version](lang)})")
+    return 0
+
+
+def _run_period(args: argparse.Namespace) -> int:
+    lang = args.report_lang or args.lang
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        print(f"error: {i18n.t('money.bad_dates', lang, start=args.start, end=args.end)}", file=sys.stderr)
+        return 2
+    if start > end:
+        print(f"error: {i18n.t('money.bad_period', lang, start=fmt.date(start, lang), end=fmt.date(end, lang))}",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out or f"bao-cao-von-{start}-{end}.xlsx")
+    if not out.parent.is_dir():
+        print(f"error: folder {out.parent} does not exist", file=sys.stderr)
+        return 2
+    store = default_store()
+    records = store.money_records()
+    out.write_bytes(build_period_workbook(store.load(), records, start, end, lang))
+    undated = int(((records["date"] == "") & (records["kind"] != "budget")).sum())
+    print(i18n.t("money.cli_wrote", lang, out=out, start=fmt.date(start, lang), end=fmt.date(end, lang),
+                 records=i18n.t("money.records_line", lang, n=fmt.number(len(records), lang),
+                                u=fmt.number(undated, lang))))
     return 0
 
 
@@ -69,3 +102,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "2025 = the units from 1/7/2025 (default 2021)")
     p.add_argument("--out", default=None, help="file to write (default bao-cao-FROM-TO.xlsx)")
     p.set_defaults(func=_run, default_lang="vi")
+
+    q = sub.add_parser("report-period", help=help_of("report-period"))
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day of the period")
+    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day of the period (included)")
+    q.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None,
+                   help="language of sheet names and headers (default vi)")
+    q.add_argument("--out", default=None, help="file to write (default bao-cao-von-FROM-TO.xlsx)")
+    q.set_defaults(func=_run_period, default_lang="vi")

@@ -179,6 +179,52 @@ UNITS: dict[str, Label] = {
     "vnd": Label("₫", "VND"),
 }
 
+# --- money over time (issue 16) ---------------------------------------------------------
+@dataclass(frozen=True)
+class MoneyKind(Label):
+    """A kind of dated money record: a yearly plan figure (budget) or a transaction (IATI's types 2, 3, 4)."""
+
+    key: str = ""
+
+
+MONEY_KINDS: tuple[MoneyKind, ...] = (
+    MoneyKind("Kế hoạch vốn năm", "Yearly budget", "budget"),
+    MoneyKind("Cam kết", "Commitment", "commitment"),
+    MoneyKind("Giải ngân", "Disbursement", "disbursement"),
+    MoneyKind("Chi tiêu", "Expenditure", "expenditure"),
+)
+MONEY_KIND_BY_KEY: dict[str, MoneyKind] = {k.key: k for k in MONEY_KINDS}
+#: Kinds dated by a day (``date``); a budget is dated by its ``year`` instead.
+TRANSACTION_KINDS: tuple[str, ...] = ("commitment", "disbursement", "expenditure")
+#: Where a money record came from: typed or imported by a person, or turned from a funding line's total by the
+#: schema-6 migration (then it has no date: the total was never dated, and no date is invented for it).
+MONEY_ORIGINS: dict[str, Label] = {
+    "entry": Label("nhập tay", "entered"),
+    "total": Label("chuyển từ tổng số trước đây", "from the former total"),
+    "import": Label("nhập từ tệp", "imported"),
+}
+#: Columns of the money records table (``money``), one row per dated (or undated) amount of one project and
+#: funding source. ``amount`` is whole VND; ``currency`` the original currency (``VND`` when there is none),
+#: with ``original_amount`` and ``rate`` (VND per unit) when it is another. ``date`` is ``YYYY-MM-DD`` or empty
+#: (date unknown); ``year`` is a budget's year (empty for a transaction).
+MONEY_RECORD_COLUMNS: dict[str, str] = {
+    "record_id": "str",
+    "project_id": "str",
+    "kind": "str",
+    "source": "str",
+    "amount": "int",
+    "currency": "str",
+    "original_amount": "float",
+    "rate": "float",
+    "date": "str",
+    "year": "Int",
+    "origin": "str",
+    "note": "str",
+}
+#: The funding-line total each transaction kind was kept as before schema 7 (need stays a plan figure).
+TOTAL_OF_KIND: dict[str, str] = {"commitment": "committed", "disbursement": "disbursed"}
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
 # --- table columns -------------------------------------------------------------
 PROJECT_COLUMNS: dict[str, str] = {
     # column -> dtype ("str", "int", "Int", "float"); "Int" is nullable int

@@ -2,7 +2,7 @@
 
 The backend checks its own file or database (:meth:`geo.storage.interface.StoreTransfer.integrity_problems`:
 SQLite's ``integrity_check`` and ``foreign_key_check``, invalid geometries); the rest is checked here
-from the store's tables, the same way for both: funding lines of no project, and project revisions that
+from the store's tables, the same way for both: funding lines and money records of no project, and project revisions that
 disagree with the audit trail (the revision of a project is the one its last audited change wrote).
 """
 
@@ -55,6 +55,12 @@ def table_problems(tables: dict[str, Table]) -> list[Note]:
         if orphans:
             n = sum(1 for p in tables["funding"].column("project_id") if p not in revision)
             out.append(Note.of("check.orphan_funding", n=n, pids=", ".join(map(str, orphans[:5]))))
+    if "money" in tables:  # dated money records (issue 16) of a project that is not there
+        money = tables["money"].column("project_id")
+        ghosts = sorted({p for p in money if p not in revision}, key=str)
+        if ghosts:
+            out.append(Note.of("check.orphan_money", n=sum(1 for p in money if p not in revision),
+                               pids=", ".join(map(str, ghosts[:5]))))
     if "atlas_audit" in tables:
         audit = tables["atlas_audit"]
         last: dict[str, tuple[str, int | None]] = {}

@@ -80,6 +80,7 @@ from geo.model.roles import Action, Actor
 from geo.storage import gpkg, migrations
 from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.common import checked_records, funding_totals_sql, totals_frame
+from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
     AuditEntry,
     ConflictError,
@@ -119,7 +120,7 @@ def data_dir() -> Path:
     return base / APP_DIR
 
 
-class GpkgStore(AccountsMixin):
+class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one GeoPackage file; seeded from ``seed_dir`` if the file does not exist."""
 
     def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -225,6 +226,7 @@ class GpkgStore(AccountsMixin):
             con.execute("CREATE UNIQUE INDEX projects_id ON projects(project_id)")
             gpkg.write_table(con, "funding", ds.funding, ds.provenance["funding"].title("en"))
             con.execute("CREATE INDEX funding_project ON funding(project_id)")
+            money_from_totals(_Migration(con, self.seed_dir))
             gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
             _write_donors(con, self._donor_seed())
             prov = dict(ds.provenance)
@@ -378,6 +380,7 @@ class GpkgStore(AccountsMixin):
             authorize(actor, Action.DELETE_PROJECT, [cur.project["commune_code"] if cur else ""], project_id)
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(project_id, expected_revision, cur)
+            self._drop_project_money(con, actor, project_id, note)
             _delete(con, project_id)
             _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 
@@ -709,6 +712,8 @@ class _Migration:
 
     def __init__(self, con: sqlite3.Connection, seed_dir: Path):
         self.con, self.seed_dir = con, seed_dir
+
+    big_int, double = "INTEGER", "REAL"
 
     def execute(self, sql: str, params: dict | None = None) -> None:
         self.con.execute(sql, params or {})

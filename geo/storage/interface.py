@@ -38,7 +38,7 @@ from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
 from geo.model.roles import Actor
-from geo.storage.records import AuditEntry, DonorRecord, ProjectRecord, UserRecord
+from geo.storage.records import AuditEntry, DonorRecord, MoneyRecord, ProjectRecord, UserRecord
 from geo.storage.tables import Table
 
 #: One project as a form or an import hands it over: its fields and its funding lines.
@@ -130,6 +130,35 @@ class DonorStore(DonorReader, Protocol):
     def delete_donor(self, donor_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None: ...
 
     def donor_history(self, donor_id: str) -> list[AuditEntry]: ...
+
+
+class MoneyStore(Protocol):
+    """Dated money records of projects (issue 16; :data:`geo.model.schema.MONEY_RECORD_COLUMNS`), with revisions.
+
+    Whoever may edit a project may add, edit and delete its records (:data:`geo.model.roles.Action.EDIT_PROJECT`,
+    commune editors in their communes); each write is audited (``money-*``). A record without a date is "date
+    unknown" and stays so until someone gives it one; deleting a project deletes its records (audited)."""
+
+    def money_records(self, project_id: str | None = None) -> pd.DataFrame:
+        """Every record (of one project): the schema's money columns + ``revision``, by project and record id."""
+        ...
+
+    def get_money(self, record_id: str) -> MoneyRecord | None: ...
+
+    def add_money(self, record: dict, user: Actor | str = "", note: str = "", today: date | None = None) -> MoneyRecord:
+        """A new record of an existing project (``record_id`` made when empty); ``today`` bounds its date."""
+        ...
+
+    def update_money(self, record_id: str, record: dict, expected_revision: int, user: Actor | str = "",
+                     note: str = "", today: date | None = None) -> MoneyRecord:
+        """Replace a record if nobody changed it since ``expected_revision`` (else :class:`ConflictError`)."""
+        ...
+
+    def delete_money(self, record_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None: ...
+
+    def money_history(self, record_id: str) -> list[AuditEntry]:
+        """Every change of one record, oldest first."""
+        ...
 
 
 class LayerStore(Protocol):
@@ -233,7 +262,7 @@ class UserStore(Protocol):
 
 
 class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, UserStore, StoreTransfer,
-            Protocol):
+            MoneyStore, Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

@@ -14,6 +14,8 @@ Versions: 1 = the layers and projects; 2 adds the ``donors`` table (donor profil
 geometry, so without the index each check read every boundary); 5 adds ``atlas_users`` (accounts, issue 15;
 empty, so the store stays single-user until an account is added); 6 moves project statuses onto the approval
 workflow (:data:`geo.model.schema.LEGACY_STATUSES`: idea → proposal, pitched → approved for pitching).
+7 adds ``money`` (dated money records, issue 16: each funding line's committed and disbursed totals
+become one UNDATED record each, never a guessed date).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -26,7 +28,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -34,6 +36,11 @@ CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
 
 class Target(Protocol):
     """A store's open write transaction, as the steps see it."""
+
+    #: The store's SQL types for a 64-bit integer and a double (SQLite ``INTEGER``/``REAL``; PostgreSQL
+    #: ``bigint``/``double precision``), for the few columns where the two differ.
+    big_int: str
+    double: str
 
     def execute(self, sql: str, params: dict | None = None) -> None:
         """Run SQL valid in SQLite and PostgreSQL (``:name`` parameters)."""
@@ -84,9 +91,15 @@ def _accounts(db: Target) -> str:
     return "accounts table added (no accounts yet)"
 
 
+def _money(db: Target) -> str:
+    from geo.storage.money import money_from_totals  # the money mixin builds on the stores; the step needs its table
+
+    return money_from_totals(db)
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
 STEPS: dict[int, Callable[[Target], str]] = {
-    2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses,
+    2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses, 7: _money,
 }
 
 

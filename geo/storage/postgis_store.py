@@ -56,6 +56,7 @@ from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_stat
 from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
 from geo.storage.gpkg_store import FEATURE_LAYERS, donor_provenance, donor_seed
 from geo.storage.migrations import SCHEMA_VERSION
+from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
     AuditEntry,
     ConflictError,
@@ -183,7 +184,7 @@ def read_table(con: Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> 
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRID}")
 
 
-class PostgisStore(AccountsMixin):
+class PostgisStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one PostGIS database; seeded from ``seed_dir`` on first open of an empty database."""
 
     def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -276,6 +277,7 @@ class PostgisStore(AccountsMixin):
         con.execute(text("CREATE UNIQUE INDEX projects_id ON projects (project_id)"))
         write_table(con, "funding", ds.funding)
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
+        money_from_totals(_Migration(con, self.seed_dir))
         write_table(con, "units_2025", ds.units_2025)
         _write_donors(con, self.seed_dir)
         prov = dict(ds.provenance)
@@ -388,6 +390,7 @@ class PostgisStore(AccountsMixin):
             if n != 1 or cur is None:
                 raise ConflictError(project_id, expected_revision, cur)
             con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": project_id})
+            self._drop_project_money(con, actor, project_id, note)
             _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 
     def history(self, project_id: str) -> list[AuditEntry]:
@@ -633,6 +636,8 @@ class _Migration:
 
     def __init__(self, con: Connection, seed_dir: Path):
         self.con, self.seed_dir = con, seed_dir
+
+    big_int, double = "bigint", "double precision"
 
     def execute(self, sql: str, params: dict | None = None) -> None:
         self.con.execute(text(sql), params or {})

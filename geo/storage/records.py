@@ -65,7 +65,7 @@ class ConflictError(Exception):
     ``str()`` is English (logs); show users :meth:`text`.
     """
 
-    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | None,
+    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | MoneyRecord | None,
                  mine: dict | None = None, kind: str = "project"):
         self.project_id = project_id
         self.expected = expected
@@ -80,6 +80,15 @@ class ConflictError(Exception):
                else t("err.conflict_deleted", lang))
         return t("err.conflict", lang, kind=t(f"err.conflict.{self.kind}", lang), pid=self.project_id,
                  expected=self.expected, now=now)
+
+
+@dataclass(frozen=True)
+class MoneyRecord:
+    """A dated (or undated) money record as stored (every :data:`geo.model.schema.MONEY_RECORD_COLUMNS` field)
+    and its revision."""
+
+    record: dict
+    revision: int
 
 
 @dataclass(frozen=True)

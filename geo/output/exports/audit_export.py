@@ -42,6 +42,8 @@ def what(entry: AuditEntry) -> str:
     if entry.project_id:
         return entry.project_id
     state = entry.after or entry.before or {}
+    if state.get("record_id") and state.get("project_id"):  # a money record (issue 16): its project and id
+        return f"{state['project_id']} / {state['record_id']}"
     for key in ("donor_id", "layer", "login"):
         if state.get(key):
             return str(state[key])
@@ -91,7 +93,8 @@ def write(entries: list[AuditEntry], path: Path | str, lang: str) -> Path:
 
 # --- the change log as people read it on the data page (issue 18) ----------------------------------------
 ACTIONS = ("create", "update", "delete", "replace-layer", "migrate", "donor-create", "donor-update", "donor-delete",
-           "user-add", "user-update", "user-reset-password", "user-unlock", "user-locked", "user-change-password")
+           "user-add", "user-update", "user-reset-password", "user-unlock", "user-locked", "user-change-password",
+           "money-create", "money-update", "money-delete")
 
 
 def action_label(action: str, lang: str) -> str:
@@ -116,6 +119,24 @@ def cell_text(column: str, value: object, lang: str) -> str:
     return str(value)
 
 
+def _money_cell(column: str, value: object, lang: str) -> str:
+    from geo.text import fmt
+
+    if column == "date" and not value:
+        return t("money.undated", lang)
+    if value is None or value == "":
+        return "–"
+    if column == "amount":
+        return fmt.vnd(value, lang)  # type: ignore[arg-type]
+    if column == "kind" and value in schema.MONEY_KIND_BY_KEY:
+        return schema.MONEY_KIND_BY_KEY[str(value)](lang)
+    if column == "source" and value in schema.SOURCE_BY_KEY:
+        return schema.SOURCE_BY_KEY[str(value)](lang)
+    if column == "date":
+        return fmt.date(value, lang)
+    return str(value)
+
+
 def changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
     """What a project change did, field by field: ``Nhà tài trợ: JICA → Irish Aid``; funding lines by source.
 
@@ -124,10 +145,18 @@ def changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
     ...     {"project": {"donor": "Irish Aid", "status": "proposal"}, "funding": [{"source": "ngo", "need": 20, "committed": 0, "disbursed": 0}]}, "")
     >>> changes(e, "en")
     'Donor: JICA → Irish Aid; NGO, need: VND 10 → VND 20'
+    >>> m = AuditEntry(2, "", "lan", "money-update", None, 2, {"record_id": "r1", "project_id": "P", "date": ""},
+    ...     {"record_id": "r1", "project_id": "P", "date": "2024-03-15"}, "")
+    >>> changes(m, "en"), what(m), action_label(m.action, "vi")
+    ('Date: Date unknown → 15 Mar 2024', 'P / r1', 'sửa khoản tiền')
     """
     from geo.ingest.imports import field_label
 
     before, after = entry.before or {}, entry.after or {}
+    if before.get("record_id") and after.get("record_id"):  # a money record edit (issue 16), field by field
+        cols = [c for c in schema.MONEY_RECORD_COLUMNS if before.get(c) != after.get(c)]
+        return "; ".join(f"{t(f'money.field.{c}', lang)}: {_money_cell(c, before.get(c), lang)} → "
+                         f"{_money_cell(c, after.get(c), lang)}" for c in cols[:limit])
     if not isinstance(before.get("project", {}), dict) or not isinstance(after.get("project", {}), dict):
         return ""
     if not before or not after:  # created or deleted: the whole version is shown by the version picker

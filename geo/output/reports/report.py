@@ -365,10 +365,12 @@ def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
 
 def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
                  ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS, today: date | None = None,
-                 unit_version: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
+                 unit_version: str = schema.DEFAULT_UNIT_VERSION, money: pd.DataFrame | None = None) -> bytes:
     """The periodic report workbook for ``[start, end]`` as ``.xlsx`` bytes (sheet names and headers in ``lang``).
 
-    Tables by commune use the units of ``unit_version``; every sheet states it under the banner.
+    Tables by commune use the units of ``unit_version``; every sheet states it under the banner. With ``money``
+    (the store's dated money records, issue 16) a sheet before the provenance counts what was committed and
+    disbursed in the period (1 January of ``start`` to 31 December of ``end``) and up to its end, undated apart.
     """
     ratios = counterpart.check_ratios(ratios)
     units.version_label(unit_version, lang)
@@ -410,6 +412,11 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     row = write_table(ws, row + 3, tables["exposure_by_unit"], layout("exposure_by_unit", unit_version), lang, total)
     write_table(ws, row + 1, tables["exposure_projects"], layout("exposure_projects", unit_version), lang)
     _widths(ws, [14, 48, 24, 18, 48, 48])
+
+    if money is not None:
+        from geo.output.reports.money_report import add_period_sheet  # it lays out with this module's helpers
+
+        add_period_sheet(wb, ds, money, date(start, 1, 1), date(end, 12, 31), lang)
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = _banner(ws, ds, lang, used, 6, unit_version)
