@@ -157,15 +157,20 @@ with tab_projects:
                                         index=qualities.index(base["quality"] if base["quality"] in qualities else schema.NEW_PROJECT_QUALITY.value),
                                         format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
             st.markdown(f"**{t('data.lines', lang)}**")
+            # amounts as text in the language's digit groups (6.800.000.000 ₫); the store reads them back with the
+            # importer's parser. A NumberColumn would follow the browser's locale and could show 6,800,000,000.
+            shown_lines = pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS])
+            for c in schema.MONEY_COLUMNS:
+                shown_lines[c] = pd.Series([fmt.number(v, lang) for v in shown_lines[c]], index=shown_lines.index,
+                                           dtype="string")
             edited = st.data_editor(
-                pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS]), num_rows="dynamic", width="stretch",
+                shown_lines, num_rows="dynamic", width="stretch",
                 key=f"lines_{k}", column_config={
                     "source": st.column_config.SelectboxColumn(
                         imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
                         format_func=lambda k: schema.SOURCE_BY_KEY[k](lang), required=True),
-                    # whole đồng with digit groups (the browser's; Streamlit offers no per-app locale here)
-                    **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1,
-                                                        format="localized") for c in schema.MONEY_COLUMNS}})
+                    **{c: st.column_config.TextColumn(imports.field_label(c, lang), help=t("data.amount_help", lang),
+                                                      validate=r"^[0-9., ]*$") for c in schema.MONEY_COLUMNS}})
             change_note = st.text_input(t("data.note", lang), key=f"note_{k}")
             allow_over = st.checkbox(t("data.allow_over", lang))
             submitted = st.form_submit_button(t("data.save", lang), type="primary")

@@ -97,3 +97,37 @@ def test_presentation_uses_the_same_opportunities_as_the_deck(app_page, ds):
     at = app_page("pages/pitch.py", "en", present=True, present_i=2, present_args=args)
     heading = next(m.value for m in at.markdown if "<h1" in m.value)
     assert f"3. {pack.opportunities[2].title}" in heading
+
+
+def _ticket_boxes(at: AppTest, lang: str):
+    lo = next(e for e in at.text_input if e.label == t("pitch.ticket_min_bn", lang))
+    hi = next(e for e in at.text_input if e.label == t("pitch.ticket_max_bn", lang))
+    return lo, hi
+
+
+@pytest.mark.parametrize(("lang", "unicef_min", "adb_max"), [("vi", "0,5", "3.000"), ("en", "0.5", "3,000")])
+def test_ticket_sizes_are_shown_in_the_language_not_as_0_point_0(app_page, signed_in, lang, unicef_min, adb_max):
+    at = app_page("pages/pitch.py", lang, **signed_in())
+    assert [e.value for e in _ticket_boxes(at, lang)] == ["0", "0"]  # a new donor: "0", never "0.0"
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    assert _ticket_boxes(at, lang)[0].value == unicef_min  # 500 million = half a billion
+    at.selectbox(key="edit_donor").set_value("adb").run()
+    assert _ticket_boxes(at, lang)[1].value == adb_max  # 3,000 billion with the language's digit groups
+
+
+def test_a_ticket_typed_the_vietnamese_way_is_saved_and_a_bad_one_refused(app_page, signed_in):
+    at = app_page("pages/pitch.py", "vi", **signed_in())
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    lo, hi = _ticket_boxes(at, "vi")
+    lo.set_value("1,5")
+    hi.set_value("mười")
+    next(b for b in at.button if b.label == t("pitch.save", "vi")).click().run()
+    assert not at.exception
+    assert any("'mười'" in e.value and t("pitch.ticket_max_bn", "vi") in e.value for e in at.error)
+    assert open_default().get_donor("unicef").donor["ticket_min"] == 500_000_000  # nothing changed
+    lo, hi = _ticket_boxes(at, "vi")
+    hi.set_value("40")
+    next(b for b in at.button if b.label == t("pitch.save", "vi")).click().run()
+    saved = open_default().get_donor("unicef").donor
+    assert (saved["ticket_min"], saved["ticket_max"]) == (1_500_000_000, 40_000_000_000)
+    assert _ticket_boxes(at, "vi")[0].value == "1,5"

@@ -385,13 +385,12 @@ def test_a_full_disk_on_the_database_server_refuses_the_write_and_keeps_the_data
     The database writes its new tables into a tablespace on a tiny file system of its own (a real ENOSPC)."""
     import os
     import pwd
-
-    from geo.storage import postgis_store
-    from geo.storage.postgis_store import PostgisStore
-
     import subprocess
     import tempfile
     from pathlib import Path
+
+    from geo.storage import postgis_store
+    from geo.storage.postgis_store import PostgisStore
 
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs for the server needs root")

@@ -481,6 +481,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "2–40 lower-case letters, digits, '_' or '-'; cannot change after creation."),
     "pitch.ticket_min_bn": ("Quy mô tối thiểu (tỷ ₫)", "Ticket minimum (VND bn)"),
     "pitch.ticket_max_bn": ("Quy mô tối đa (tỷ ₫)", "Ticket maximum (VND bn)"),
+    "pitch.ticket_help": ("Tính bằng tỷ đồng, ví dụ 0,5 hoặc 150", "In billion VND, for example 0.5 or 150"),
+    "pitch.ticket_not_number": ("{field}: '{value}' không phải là số", "{field}: '{value}' is not a number"),
     "pitch.priorities_heading": ("Mức ưu tiên theo nội dung thu hút (0 = không, 3 = trọng tâm)",
                                  "Priority per content area (0 = none, 3 = core)"),
     "pitch.quality_now": ("Chất lượng mức ưu tiên: {quality}", "Quality of the priorities: {quality}"),
@@ -656,6 +658,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Mỗi dòng là một dự án × một nguồn vốn. Nhận tệp CSV (UTF-8, UTF-16, Windows-1258) hoặc Excel, tối đa {mb} MB.",
         "One row per project × funding source. CSV (UTF-8, UTF-16, Windows-1258) or Excel, up to {mb} MB.",
     ),
+    "data.amount_help": ("Số đồng, ví dụ 6.800.000.000", "Whole VND, for example 6,800,000,000"),
     "data.upload_table": ("Tệp dự án (CSV hoặc Excel)", "Project file (CSV or Excel)"),
     "data.preview_summary": (
         "{file}: mã hóa {enc}; {n} dự án — {new} mới, {changed} thay đổi.",
