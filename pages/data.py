@@ -281,9 +281,9 @@ with tab_import:
         st.info(t("auth.read_only_role", lang))
     st.download_button(t("data.template", lang), _template_bytes(store.version()), "mau_nhap_du_an.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.caption(t("data.template_help", lang, mb=imports.MAX_BYTES // 2**20))
-    upload = st.file_uploader(t("data.upload_table", lang), type=["csv", "txt", "xlsx"], key="data_table_upload",
-                              disabled=not can_edit)
+    st.caption(t("data.template_help", lang))
+    upload = _shared.file_uploader(t("data.upload_table", lang), ["csv", "txt", "xlsx"], "data_table_upload",
+                                   imports.MAX_BYTES, lang, disabled=not can_edit)
     if upload is not None:
         cache = st.session_state.get("data_import")
         if cache is None or cache[0] != upload.file_id:
@@ -340,8 +340,9 @@ with tab_layer:
         st.info(t("admin.only_layers", lang))
     kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
                         format_func=lambda k: t(f"data.kind.{k}", lang))
-    layer_file = st.file_uploader(t("data.upload_layer", lang), type=["geojson", "json", "zip", "gpkg", "kml", "kmz"],
-                                  key="data_layer_upload", disabled=not _shared.may(account, Action.REPLACE_LAYER))
+    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz"],
+                                       "data_layer_upload", layer_import.MAX_LAYER_BYTES, lang,
+                                       disabled=not _shared.may(account, Action.REPLACE_LAYER))
     crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]
     crs = st.selectbox(t("data.crs", lang), crs_options, key="layer_crs",
                        format_func=lambda c: t("data.crs_auto", lang) if not c else c)

@@ -655,9 +655,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.col_problem": ("Vấn đề", "Problem"),
     "data.template": ("Tải mẫu Excel", "Download the Excel template"),
     "data.template_help": (
-        "Mỗi dòng là một dự án × một nguồn vốn. Nhận tệp CSV (UTF-8, UTF-16, Windows-1258) hoặc Excel, tối đa {mb} MB.",
-        "One row per project × funding source. CSV (UTF-8, UTF-16, Windows-1258) or Excel, up to {mb} MB.",
+        "Mỗi dòng là một dự án × một nguồn vốn. Nhận tệp CSV (UTF-8, UTF-16, Windows-1258) hoặc Excel.",
+        "One row per project × funding source. CSV (UTF-8, UTF-16, Windows-1258) or Excel.",
     ),
+    "common.upload_limit": ("Tối đa {mb} MB mỗi tệp · {types}", "Up to {mb} MB per file · {types}"),
+    "common.upload_browse": ("Chọn tệp", "Browse files"),
     "data.amount_help": ("Số đồng, ví dụ 6.800.000.000", "Whole VND, for example 6,800,000,000"),
     "data.upload_table": ("Tệp dự án (CSV hoặc Excel)", "Project file (CSV or Excel)"),
     "data.preview_summary": (
