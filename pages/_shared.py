@@ -426,6 +426,10 @@ def acting(rec: UserRecord | None) -> Actor | str:
     return rec.actor() if rec is not None else ""
 
 
+#: ``st.date_input`` formats: day first in Vietnamese (as fmt.date writes dates), ISO order in English.
+DATE_INPUT = {"vi": "DD/MM/YYYY", "en": "YYYY/MM/DD"}
+
+
 def _css_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
 

@@ -429,8 +429,8 @@ with tab_log:
     if _shared.may(account, Action.EXPORT_AUDIT):
         st.markdown("**" + t("audit.heading", lang) + "**")
         a1, a2 = st.columns(2)
-        start = a1.date_input(t("audit.from", lang), value=None, key="audit_from")
-        end = a2.date_input(t("audit.to", lang), value=None, key="audit_to")
+        start = a1.date_input(t("audit.from", lang), value=None, key="audit_from", format=_shared.DATE_INPUT[lang])
+        end = a2.date_input(t("audit.to", lang), value=None, key="audit_to", format=_shared.DATE_INPUT[lang])
         entries = audit_export.entries_between(store, start, end)
         st.caption(t("audit.count", lang, n=len(entries)))
         d1, d2 = st.columns(2)

@@ -131,3 +131,24 @@ def test_a_ticket_typed_the_vietnamese_way_is_saved_and_a_bad_one_refused(app_pa
     saved = open_default().get_donor("unicef").donor
     assert (saved["ticket_min"], saved["ticket_max"]) == (1_500_000_000, 40_000_000_000)
     assert _ticket_boxes(at, "vi")[0].value == "1,5"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_donor_history_shows_local_time_words_and_before_after_per_field(app_page, signed_in, lang):
+    from geo.output.exports import audit_export
+    from geo.text import fmt
+
+    store = open_default()
+    rec = store.get_donor("unicef")
+    store.save_donor(dict(rec.donor, ticket_max=40_000_000_000, donor_type="ingo"), rec.revision, "admin1")
+    at = app_page("pages/pitch.py", lang, **signed_in())
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    assert not at.exception
+    hist = frame_with(at, t("audit.col_changes", lang))
+    last = hist.iloc[-1]
+    change = last[t("audit.col_changes", lang)]
+    assert f"{t('pitch.ticket_max_label', lang)}: {fmt.vnd(30_000_000_000, lang)} → {fmt.vnd(40_000_000_000, lang)}" in change
+    assert f"→ {audit_export.donor_cell('donor_type', 'ingo', lang)}" in change and "ingo" not in change
+    assert last[t("data.col_action", lang)] == t("audit.action.donor-update", lang)
+    assert last[t("data.col_when", lang)] == fmt.timestamp(store.donor_history("unicef")[-1].ts, lang)
+    assert "rev" not in hist.columns and "T" not in last[t("data.col_when", lang)]
