@@ -440,10 +440,10 @@ def file_uploader(label: str, types: list[str], key: str, limit_bytes: int, lang
     Streamlit's own drop-zone text is English and states the server-wide limit ("200MB per file"):
     it is hidden, the button is relabelled, and the caption below says the limit and the file types.
     """
-    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-            "[data-testid='stFileUploaderDropzone'] button{font-size:0}"
-            f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{_css_text(t('common.upload_browse', lang))}\";"
-            "font-size:1rem}</style>")
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'],"
+            "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']{display:none}"
+            f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{_css_text(t('common.upload_browse', lang))}\";margin-left:.4rem}}"
+            "</style>")
     upload = st.file_uploader(label, type=types, key=key, max_upload_size=limits.megabytes(limit_bytes),
                               disabled=disabled)
     st.caption(t("common.upload_limit", lang, mb=fmt.number(limits.megabytes(limit_bytes), lang),

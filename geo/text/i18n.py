@@ -661,7 +661,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "One row per project × funding source. CSV (UTF-8, UTF-16, Windows-1258) or Excel.",
     ),
     "common.upload_limit": ("Tối đa {mb} MB mỗi tệp · {types}", "Up to {mb} MB per file · {types}"),
-    "common.upload_browse": ("Chọn tệp", "Browse files"),
+    "common.upload_browse": ("Chọn tệp", "Choose a file"),
     "data.amount_help": ("Số đồng, ví dụ 6.800.000.000", "Whole VND, for example 6,800,000,000"),
     "data.upload_table": ("Tệp dự án (CSV hoặc Excel)", "Project file (CSV or Excel)"),
     "data.preview_summary": (
