@@ -11,7 +11,7 @@ import streamlit as st
 from geo.analysis import funding, indicators, units
 from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
-from geo.ingest import atlas_toml
+from geo.ingest import atlas_toml, limits
 from geo.ingest.validate import DataError
 from geo.model import roles, schema, view
 from geo.model.config import AtlasConfig
@@ -437,6 +437,31 @@ def sign_out(reason: str = "auth.signed_out") -> None:
 def acting(rec: UserRecord | None) -> Actor | str:
     """What page writes pass to the store: the signed-in account (a store without accounts takes no name)."""
     return rec.actor() if rec is not None else ""
+
+
+#: ``st.date_input`` formats: day first in Vietnamese (as fmt.date writes dates), ISO order in English.
+DATE_INPUT = {"vi": "DD/MM/YYYY", "en": "YYYY/MM/DD"}
+
+
+def _css_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+
+
+def file_uploader(label: str, types: list[str], key: str, limit_bytes: int, lang: str, *, disabled: bool = False):
+    """``st.file_uploader`` capped at ``limit_bytes`` (the ingest limit), its limit stated once in ``lang``.
+
+    Streamlit's own drop-zone text is English and states the server-wide limit ("200MB per file"):
+    it is hidden, the button is relabelled, and the caption below says the limit and the file types.
+    """
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'],"
+            "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']{display:none}"
+            f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{_css_text(t('common.upload_browse', lang))}\";margin-left:.4rem}}"
+            "</style>")
+    upload = st.file_uploader(label, type=types, key=key, max_upload_size=limits.megabytes(limit_bytes),
+                              disabled=disabled)
+    st.caption(t("common.upload_limit", lang, mb=fmt.number(limits.megabytes(limit_bytes), lang),
+                 types=", ".join(dict.fromkeys(x.upper() for x in types))))
+    return upload
 
 
 def may(rec: UserRecord | None, action: Action) -> bool:

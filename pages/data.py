@@ -160,15 +160,20 @@ with tab_projects:
                                         index=qualities.index(base["quality"] if base["quality"] in qualities else schema.NEW_PROJECT_QUALITY.value),
                                         format_func=lambda q: _shared.quality_label(schema.Quality(q), lang))
             st.markdown(f"**{t('data.lines', lang)}**")
+            # amounts as text in the language's digit groups (6.800.000.000 ₫); the store reads them back with the
+            # importer's parser. A NumberColumn would follow the browser's locale and could show 6,800,000,000.
+            shown_lines = pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS])
+            for c in schema.MONEY_COLUMNS:
+                shown_lines[c] = pd.Series([fmt.number(v, lang) for v in shown_lines[c]], index=shown_lines.index,
+                                           dtype="string")
             edited = st.data_editor(
-                pd.DataFrame(lines, columns=["source", *schema.MONEY_COLUMNS]), num_rows="dynamic", width="stretch",
+                shown_lines, num_rows="dynamic", width="stretch",
                 key=f"lines_{k}", column_config={
                     "source": st.column_config.SelectboxColumn(
                         imports.field_label("source", lang), options=[s.key for s in schema.FUNDING_SOURCES],
                         format_func=lambda k: schema.SOURCE_BY_KEY[k](lang), required=True),
-                    # whole đồng with digit groups (the browser's; Streamlit offers no per-app locale here)
-                    **{c: st.column_config.NumberColumn(imports.field_label(c, lang), min_value=0, step=1,
-                                                        format="localized") for c in schema.MONEY_COLUMNS}})
+                    **{c: st.column_config.TextColumn(imports.field_label(c, lang), help=t("data.amount_help", lang),
+                                                      validate=r"^[0-9., ]*$") for c in schema.MONEY_COLUMNS}})
             change_note = st.text_input(t("data.note", lang), key=f"note_{k}")
             allow_over = st.checkbox(t("data.allow_over", lang))
             submitted = st.form_submit_button(t("data.save", lang), type="primary")
@@ -361,9 +366,9 @@ with tab_import:
         st.info(t("auth.read_only_role", lang))
     st.download_button(t("data.template", lang), _template_bytes(store.version()), "mau_nhap_du_an.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.caption(t("data.template_help", lang, mb=imports.MAX_BYTES // 2**20))
-    upload = st.file_uploader(t("data.upload_table", lang), type=["csv", "txt", "xlsx"], key="data_table_upload",
-                              disabled=not can_edit)
+    st.caption(t("data.template_help", lang))
+    upload = _shared.file_uploader(t("data.upload_table", lang), ["csv", "txt", "xlsx"], "data_table_upload",
+                                   imports.MAX_BYTES, lang, disabled=not can_edit)
     if upload is not None:
         cache = st.session_state.get("data_import")
         if cache is None or cache[0] != upload.file_id:
@@ -420,8 +425,9 @@ with tab_layer:
         st.info(t("admin.only_layers", lang))
     kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
                         format_func=lambda k: t(f"data.kind.{k}", lang))
-    layer_file = st.file_uploader(t("data.upload_layer", lang), type=["geojson", "json", "zip", "gpkg", "kml", "kmz"],
-                                  key="data_layer_upload", disabled=not _shared.may(account, Action.REPLACE_LAYER))
+    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz"],
+                                       "data_layer_upload", layer_import.MAX_LAYER_BYTES, lang,
+                                       disabled=not _shared.may(account, Action.REPLACE_LAYER))
     crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]
     crs = st.selectbox(t("data.crs", lang), crs_options, key="layer_crs",
                        format_func=lambda c: t("data.crs_auto", lang) if not c else c)
@@ -508,8 +514,8 @@ with tab_log:
     if _shared.may(account, Action.EXPORT_AUDIT):
         st.markdown("**" + t("audit.heading", lang) + "**")
         a1, a2 = st.columns(2)
-        start = a1.date_input(t("audit.from", lang), value=None, key="audit_from")
-        end = a2.date_input(t("audit.to", lang), value=None, key="audit_to")
+        start = a1.date_input(t("audit.from", lang), value=None, key="audit_from", format=_shared.DATE_INPUT[lang])
+        end = a2.date_input(t("audit.to", lang), value=None, key="audit_to", format=_shared.DATE_INPUT[lang])
         entries = audit_export.entries_between(store, start, end)
         st.caption(t("audit.count", lang, n=len(entries)))
         d1, d2 = st.columns(2)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import counterpart, exposure, funding, priority, units
-from geo.ingest import indicator_csv, names
+from geo.ingest import indicator_csv, limits, names
 from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.output.exports.exporting import unit_version_line
@@ -252,7 +252,8 @@ with tab_prio:
         extra_name = st.text_input(t("priority.extra_name", lang), value=t("priority.extra_default_name", lang),
                                    key="extra_name").strip() or t("priority.extra_default_name", lang)
         higher = st.checkbox(t("priority.extra_higher", lang), value=True, key="extra_higher")
-        upload = st.file_uploader(t("priority.extra_upload", lang), type=["csv"], key="extra_upload")
+        upload = _shared.file_uploader(t("priority.extra_upload", lang), ["csv"], "extra_upload",
+                                       limits.MAX_TABLE_BYTES, lang)
         base = pd.DataFrame({"code": ds.communes["code"], "commune": ds.communes["full_name"], "value": float("nan")})
         if upload is not None:
             try:

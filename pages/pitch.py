@@ -8,7 +8,7 @@ import streamlit.components.v1 as components
 
 from geo.analysis import funding, matching
 from geo.ingest import donors
-from geo.ingest.validate import DataError
+from geo.ingest.validate import DataError, parse_decimal
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
@@ -217,10 +217,11 @@ with tab_profiles:
             inst = c1.multiselect(t("pitch.col_instruments", lang), list(schema.INSTRUMENTS),
                                   default=list(donors.split_instruments(cur["instruments"])),
                                   format_func=lambda k: schema.INSTRUMENTS[k](lang))
-            lo = c2.number_input(t("pitch.ticket_min_bn", lang), min_value=0.0, value=cur["ticket_min"] / 1e9,
-                                 step=0.1, format="%.1f")
-            hi = c2.number_input(t("pitch.ticket_max_bn", lang), min_value=0.0, value=cur["ticket_max"] / 1e9,
-                                 step=0.1, format="%.1f")
+            # text, not number_input: Streamlit would print "0.0"; the digits follow the language (0,5 / 0.5)
+            lo_text = c2.text_input(t("pitch.ticket_min_bn", lang), fmt.editable(cur["ticket_min"] / 1e9, lang),
+                                    help=t("pitch.ticket_help", lang), key=f"ticket_min_{k}")
+            hi_text = c2.text_input(t("pitch.ticket_max_bn", lang), fmt.editable(cur["ticket_max"] / 1e9, lang),
+                                    help=t("pitch.ticket_help", lang), key=f"ticket_max_{k}")
             st.markdown("**" + t("pitch.priorities_heading", lang) + "**")
             cols = st.columns(2)
             levels = {}
@@ -233,7 +234,14 @@ with tab_profiles:
             basis = st.text_area(t("pitch.col_basis", lang), cur["priorities_basis"])
             st.caption(t("pitch.quality_now", lang, quality=donors.quality_text(cur["priorities_quality"], lang)))
             saved = st.form_submit_button(t("pitch.save", lang), type="primary")
-        if saved:
+        tickets = {"ticket_min": (lo_text, "pitch.ticket_min_bn"), "ticket_max": (hi_text, "pitch.ticket_max_bn")}
+        amounts = {c: parse_decimal(text, lang) if text.strip() else 0.0 for c, (text, _) in tickets.items()}
+        if saved and None in amounts.values():  # nothing is saved: say which box holds what
+            for c, (text, label) in tickets.items():
+                if amounts[c] is None:
+                    st.error(t("pitch.ticket_not_number", lang, field=t(label, lang), value=text))
+        elif saved:
+            lo, hi = amounts["ticket_min"] or 0.0, amounts["ticket_max"] or 0.0
             new = {**cur, "donor_id": did, "name": name, "name_vi": name_vi, "donor_type": kind,
                    "instruments": schema.INSTRUMENT_SEP.join(inst), **levels, "ticket_min": round(lo * 1e9),
                    "ticket_max": round(hi * 1e9), "contact_notes": notes, "priorities_basis": basis}

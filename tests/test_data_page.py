@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.ingest.imports import COLUMN_LABELS
+from geo.text import fmt
 from geo.text.i18n import t
 from tests.helpers import csv_text, row
 
@@ -216,3 +217,30 @@ def test_a_third_save_during_the_conflict_view_shows_the_new_conflict_not_a_trac
     assert store.get_project("TD-001").project["donor"] == "Third"  # not overwritten unseen
     assert any(t("data.conflict", "en") in w.value for w in at.warning)
     assert "Third" in " ".join(d.value.to_string() for d in at.dataframe)  # the new version is shown
+
+
+def _lines_editor(at: AppTest):
+    return next(d for d in at.dataframe if "need" in d.value.columns and "source" in d.value.columns)
+
+
+@pytest.mark.parametrize(("lang", "amount"), [("vi", "18.000.000.000"), ("en", "18,000,000,000")])
+def test_funding_line_amounts_are_shown_with_the_languages_digit_groups(page, store, lang, amount):
+    at = page(lang)
+    pid = store.load().projects["project_id"].iloc[0]
+    at.selectbox(key="data_pid").set_value(pid).run()
+    lines = _lines_editor(at).value
+    need = {ln["source"]: ln["need"] for ln in store.get_project(pid).funding}
+    assert lines["need"].tolist() == [fmt.number(v, lang) for v in need.values()]
+    assert amount in lines["need"].tolist()  # never the bare 18000000000
+
+
+def test_an_amount_typed_with_vietnamese_digit_groups_is_saved(page, store):
+    at = page("vi")
+    pid = store.load().projects["project_id"].iloc[0]
+    at.selectbox(key="data_pid").set_value(pid).run()
+    rec = store.get_project(pid)
+    at.session_state[f"lines_{pid}_{rec.revision}"] = {
+        "edited_rows": {0: {"need": "19.500.000.000"}}, "added_rows": [], "deleted_rows": []}
+    at = save(at.run())
+    assert not at.exception and not at.error
+    assert store.get_project(pid).funding[0]["need"] == 19_500_000_000

@@ -129,3 +129,58 @@ def test_presentation_mode_keeps_the_packs_workflow_steps(app_page, ds):
                       present_args={**args, **extra})
         heading = next(m.value for m in at.markdown if "<h1" in m.value)
         assert f"{len(pack.opportunities)}. {pack.opportunities[-1].title}" in heading
+
+
+def _ticket_boxes(at: AppTest, lang: str):
+    lo = next(e for e in at.text_input if e.label == t("pitch.ticket_min_bn", lang))
+    hi = next(e for e in at.text_input if e.label == t("pitch.ticket_max_bn", lang))
+    return lo, hi
+
+
+@pytest.mark.parametrize(("lang", "unicef_min", "adb_max"), [("vi", "0,5", "3.000"), ("en", "0.5", "3,000")])
+def test_ticket_sizes_are_shown_in_the_language_not_as_0_point_0(app_page, signed_in, lang, unicef_min, adb_max):
+    at = app_page("pages/pitch.py", lang, **signed_in())
+    assert [e.value for e in _ticket_boxes(at, lang)] == ["0", "0"]  # a new donor: "0", never "0.0"
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    assert _ticket_boxes(at, lang)[0].value == unicef_min  # 500 million = half a billion
+    at.selectbox(key="edit_donor").set_value("adb").run()
+    assert _ticket_boxes(at, lang)[1].value == adb_max  # 3,000 billion with the language's digit groups
+
+
+def test_a_ticket_typed_the_vietnamese_way_is_saved_and_a_bad_one_refused(app_page, signed_in):
+    at = app_page("pages/pitch.py", "vi", **signed_in())
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    lo, hi = _ticket_boxes(at, "vi")
+    lo.set_value("1,5")
+    hi.set_value("mười")
+    next(b for b in at.button if b.label == t("pitch.save", "vi")).click().run()
+    assert not at.exception
+    assert any("'mười'" in e.value and t("pitch.ticket_max_bn", "vi") in e.value for e in at.error)
+    assert open_default().get_donor("unicef").donor["ticket_min"] == 500_000_000  # nothing changed
+    lo, hi = _ticket_boxes(at, "vi")
+    hi.set_value("40")
+    next(b for b in at.button if b.label == t("pitch.save", "vi")).click().run()
+    saved = open_default().get_donor("unicef").donor
+    assert (saved["ticket_min"], saved["ticket_max"]) == (1_500_000_000, 40_000_000_000)
+    assert _ticket_boxes(at, "vi")[0].value == "1,5"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_donor_history_shows_local_time_words_and_before_after_per_field(app_page, signed_in, lang):
+    from geo.output.exports import audit_export
+    from geo.text import fmt
+
+    store = open_default()
+    rec = store.get_donor("unicef")
+    store.save_donor(dict(rec.donor, ticket_max=40_000_000_000, donor_type="ingo"), rec.revision, "admin1")
+    at = app_page("pages/pitch.py", lang, **signed_in())
+    at.selectbox(key="edit_donor").set_value("unicef").run()
+    assert not at.exception
+    hist = frame_with(at, t("audit.col_changes", lang))
+    last = hist.iloc[-1]
+    change = last[t("audit.col_changes", lang)]
+    assert f"{t('pitch.ticket_max_label', lang)}: {fmt.vnd(30_000_000_000, lang)} → {fmt.vnd(40_000_000_000, lang)}" in change
+    assert f"→ {audit_export.donor_cell('donor_type', 'ingo', lang)}" in change and "ingo" not in change
+    assert last[t("data.col_action", lang)] == t("audit.action.donor-update", lang)
+    assert last[t("data.col_when", lang)] == fmt.timestamp(store.donor_history("unicef")[-1].ts, lang)
+    assert "rev" not in hist.columns and "T" not in last[t("data.col_when", lang)]

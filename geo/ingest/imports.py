@@ -51,7 +51,7 @@ from geo.model.dataset import Dataset
 from geo.text import fmt
 from geo.text.i18n import t
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = limits.MAX_TABLE_BYTES
 EXAMPLE_ID = "VD-001"
 TEMPLATE_SHEET = "Dự án"
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from geo.ingest import limits
 from geo.ingest.names import NameIndex
-from geo.ingest.validate import DataError, Problem, parse_int
+from geo.ingest.validate import DataError, Problem, parse_int, per_language
+from geo.text import fmt
 
 
 def parse_indicator(table: pd.DataFrame, file: str, index: NameIndex) -> pd.Series:
@@ -71,6 +72,9 @@ def read_indicator_csv(data: bytes, file: str) -> pd.DataFrame:
     import csv
     import io
 
+    if len(data) > limits.MAX_TABLE_BYTES:
+        raise DataError([Problem.of(file, "err.file_too_big_split", mb=per_language(
+            lambda lang: fmt.number(len(data) / 2**20, lang, 1)), limit=limits.megabytes(limits.MAX_TABLE_BYTES))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -69,7 +69,7 @@ from geo.text import fmt, i18n
 #: so the three rotations change sign.
 VN2000_TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
 MAX_REPAIR_CHANGE = 0.01
-MAX_LAYER_BYTES = 50 * 1024 * 1024
+MAX_LAYER_BYTES = limits.MAX_LAYER_BYTES
 KINDS: dict[str, str | None] = {"communes": "communes", "crops": "crop_zones", "risk": "risk_zones",
                                 "project-locations": None}
 _FAMILY = {"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point", "MultiPoint": "point",

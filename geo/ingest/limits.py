@@ -35,6 +35,14 @@ from pathlib import Path
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.text import fmt
 
+#: The largest project table or indicator CSV (CSV/Excel) an upload may be.
+MAX_TABLE_BYTES = 20 * 1024 * 1024
+#: The largest map layer file an upload may be (GeoJSON, zipped Shapefile, GeoPackage, KML).
+MAX_LAYER_BYTES = 50 * 1024 * 1024
+#: The largest file of any upload: ``server.maxUploadSize`` in .streamlit/config.toml is this, in MB
+#: (tests/test_upload_limits.py checks), so the server refuses nothing the atlas would accept, and each
+#: uploader is capped at its own limit on top.
+MAX_UPLOAD_BYTES = max(MAX_TABLE_BYTES, MAX_LAYER_BYTES)
 MAX_ZIP_ENTRIES = 64
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -48,6 +56,15 @@ _CHUNK = 1024 * 1024
 
 def _mb(n: int):
     return per_language(lambda lang: fmt.number(n / 2**20, lang, 1))
+
+
+def megabytes(limit_bytes: int) -> int:
+    """A limit in whole MB (MiB, as Streamlit counts them).
+
+    >>> megabytes(MAX_TABLE_BYTES), megabytes(MAX_UPLOAD_BYTES)
+    (20, 50)
+    """
+    return limit_bytes // 2**20
 
 
 def column_letters(n: int) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.model import schema
-from geo.text import i18n
+from geo.text import fmt, i18n
 
 Param = tuple[str, object]
 Quote = Callable[[str], str]
@@ -186,6 +186,38 @@ def parse_int(value: object) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+def parse_decimal(value: object, lang: str) -> float | None:
+    """Parse a number typed in ``lang`` (vi ``1.234,5``; en ``1,234.5``); None if it is not one.
+
+    A point in Vietnamese that does not group thousands is read as a decimal point (``0.5``), as people type it.
+
+    >>> parse_decimal("0,5", "vi"), parse_decimal("1.500", "vi"), parse_decimal("0.5", "vi")
+    (0.5, 1500.0, 0.5)
+    >>> parse_decimal("1,500.25", "en"), parse_decimal("", "en"), parse_decimal("abc", "vi")
+    (1500.25, None, None)
+    """
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not text:
+        return None
+    decimal, group = fmt.separators(lang)
+    whole, _, frac = text.partition(decimal)
+    if group in whole:
+        head, *rest = whole.split(group)
+        if head.lstrip("-").isdigit() and all(len(p) == 3 and p.isdigit() for p in rest):
+            whole = head + "".join(rest)
+        elif decimal not in text and whole.count(group) == 1:
+            whole, frac = head, rest[0]  # "0.5" typed in Vietnamese
+        else:
+            return None
+    if group in frac:
+        return None
+    try:
+        out = float(whole + ("." + frac if frac else ""))
+    except ValueError:
+        return None
+    return out if math.isfinite(out) else None
 
 
 def _row(i: int) -> int:

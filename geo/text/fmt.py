@@ -109,6 +109,26 @@ def number(value: float | None, lang: str, decimals: int = 0) -> str:
     return MISSING if v is None else _digits(v, lang, decimals)
 
 
+def separators(lang: str) -> tuple[str, str]:
+    """(decimal mark, digit-group mark) of ``lang``.
+
+    >>> separators("vi"), separators("en")
+    ((',', '.'), ('.', ','))
+    """
+    loc = _locale(lang)
+    return loc.number_symbols["latn"]["decimal"], _spaces(loc.number_symbols["latn"]["group"])
+
+
+def editable(value: float | None, lang: str, decimals: int = 3) -> str:
+    """A number to put in a text box: digit groups of ``lang``, only the decimals it needs (``0,5``, ``150``).
+
+    >>> editable(0.5, "vi"), editable(150, "vi"), editable(1234.5, "en"), editable(None, "en")
+    ('0,5', '150', '1,234.5', '')
+    """
+    v = _num(value)
+    return "" if v is None else _digits(v, lang, decimals, fixed=False)
+
+
 def count(value: float | None, unit: str, lang: str) -> str:
     """A whole count and its unit noun, e.g. ``Indicator.unit_for(value, lang)``: ``3 dự án``, ``1 event``."""
     v = _num(value)

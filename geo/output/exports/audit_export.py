@@ -180,6 +180,52 @@ def changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
     return "; ".join(out[:limit]) + (f"; {t('audit.more_changes', lang, n=more)}" if more > 0 else "")
 
 
+_DONOR_LABELS = {"donor_id": "pitch.col_id", "name": "pitch.col_name_en", "name_vi": "pitch.col_name_vi",
+                 "donor_type": "pitch.col_type", "instruments": "pitch.col_instruments",
+                 "ticket_min": "pitch.ticket_min_label", "ticket_max": "pitch.ticket_max_label",
+                 "contact_notes": "pitch.col_contact", "priorities_basis": "pitch.col_basis",
+                 "priorities_quality": "pitch.col_quality"}
+
+
+def donor_cell(column: str, value: object, lang: str) -> str:
+    """One stored donor value as a person reads it (labels for codes, money formatted, – for none)."""
+    from geo.ingest import donors
+    from geo.text import fmt
+
+    if column == "priorities_quality":
+        return donors.quality_text(str(value or ""), lang)
+    if value is None or value == "":
+        return "–"
+    if column in ("ticket_min", "ticket_max"):
+        return fmt.vnd(value, lang)  # type: ignore[arg-type]
+    if column == "donor_type" and value in schema.DONOR_TYPE_BY_KEY:
+        return schema.DONOR_TYPE_BY_KEY[str(value)](lang)
+    if column == "instruments":
+        return ", ".join(schema.INSTRUMENTS[i](lang) if i in schema.INSTRUMENTS else i
+                         for i in donors.split_instruments(str(value)))
+    if column.startswith("priority_") and str(value).lstrip("-").isdigit() and int(str(value)) in schema.PRIORITY_LEVELS:
+        return f"{value} · {schema.PRIORITY_LEVELS[int(str(value))](lang)}"
+    return str(value)
+
+
+def donor_label(column: str, lang: str) -> str:
+    for code, area in schema.CONTENT_AREAS.items():
+        if column == f"priority_{area.key}":
+            return schema.content_area_label(code, lang)
+    return t(_DONOR_LABELS[column], lang) if column in _DONOR_LABELS else column
+
+
+def donor_changes(entry: AuditEntry, lang: str, limit: int = 6) -> str:
+    """What a donor-profile change did, field by field: ``Quy mô tối đa: 30 tỷ ₫ → 40 tỷ ₫``."""
+    before, after = entry.before or {}, entry.after or {}
+    if not before or not after:  # created or deleted: nothing to compare
+        return ""
+    out = [f"{donor_label(c, lang)}: {donor_cell(c, before.get(c), lang)} → {donor_cell(c, after.get(c), lang)}"
+           for c in dict.fromkeys([*before, *after]) if before.get(c) != after.get(c)]
+    more = len(out) - limit
+    return "; ".join(out[:limit]) + (f"; {t('audit.more_changes', lang, n=more)}" if more > 0 else "")
+
+
 def history_frame(entries: list[AuditEntry], lang: str, with_subject: bool = False) -> pd.DataFrame:
     """The change log for a page: local time, who, the action in words, what changed, the note."""
     from geo.text import fmt

@@ -19,6 +19,7 @@ from geo.ingest import donors
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
+from geo.output.exports import audit_export
 from geo.output.pitch.pack import PitchPack
 from geo.output.reports import report
 from geo.text import fmt
@@ -133,7 +134,8 @@ def pack_summary(pack: PitchPack, lang: str) -> str:
 
 
 def history_table(entries: Iterable[Any], lang: str) -> pd.DataFrame:
-    """A donor's audit entries: id, when, who, action, revision, note."""
-    return pd.DataFrame([{"#": e.id, t("data.col_when", lang): e.ts, t("data.col_who", lang): e.user,
-                          t("data.col_action", lang): e.action, "rev": e.revision,
+    """A donor's audit entries: id, local time, who, the action in words, what changed (before → after), note."""
+    return pd.DataFrame([{"#": e.id, t("data.col_when", lang): fmt.timestamp(e.ts, lang), t("data.col_who", lang): e.user,
+                          t("data.col_action", lang): audit_export.action_label(e.action, lang),
+                          t("audit.col_changes", lang): audit_export.donor_changes(e, lang),
                           t("data.col_note", lang): e.note} for e in entries])
