@@ -13,7 +13,8 @@ lang = _shared.language_switch()
 _shared.require_store(lang)  # a shared server that is down: one clear message, no traceback
 account = _shared.account_sidebar(lang)  # who is signed in (checked against the store on every run)
 
-pages = [
+public = account is not None or _shared.public_view_open()  # an admin may close the read-only view
+pages = [] if not public else [
     st.Page("pages/map.py", title=t("map.nav", lang), icon=":material/map:", default=True, url_path="map"),
     st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", url_path="overview"),
     st.Page("pages/funding.py", title=t("nav.funding", lang), icon=":material/account_balance:", url_path="funding"),
@@ -27,7 +28,8 @@ if account is not None and _shared.may(account, Action.MANAGE_USERS):
     pages.append(st.Page("pages/accounts.py", title=t("admin.nav", lang), icon=":material/group:",
                          url_path="accounts"))
 pages.append(st.Page("pages/signin.py", title=t("auth.nav", lang) if account is None else t("auth.change_heading", lang),
-                     icon=":material/login:" if account is None else ":material/key:", url_path="signin"))
+                     icon=":material/login:" if account is None else ":material/key:", url_path="signin",
+                     default=not public))
 page = st.navigation(pages)
 try:
     page.run()

@@ -299,7 +299,7 @@ def share_box(lang: str, page_path: str) -> None:
         return
     with st.sidebar.expander(t("share.heading", lang), icon=":material/share:"):
         st.code(link, language=None, wrap_lines=True)
-        st.caption(t("share.caption", lang))
+        st.caption(t("share.caption" if public_view_open() else "share.caption_signin", lang))
 
 
 def sync_url() -> None:
@@ -399,6 +399,12 @@ def has_accounts() -> bool:
     return default_store().has_users()
 
 
+def public_view_open() -> bool:
+    """Signed-out visitors see the read-only pages: always on a fresh install (nobody could sign in yet), and
+    afterwards unless an admin turned the public view off."""
+    return not has_accounts() or default_store().public_view()
+
+
 def signed_in() -> UserRecord | None:
     """The signed-in account, checked against the store on every run (idle timeout, disabled, password reset)."""
     session = st.session_state.get(AUTH_KEY)
@@ -448,7 +454,7 @@ def _css_text(text: str) -> str:
 
 
 def file_uploader(label: str, types: list[str], key: str, limit_bytes: int, lang: str, *, disabled: bool = False):
-    """``st.file_uploader`` capped at ``limit_bytes`` (the ingest limit), its limit stated once in ``lang``.
+    """``st.file_uploader`` whose limit ``limit_bytes`` (the ingest limit, checked by the reader) is stated once.
 
     Streamlit's own drop-zone text is English and states the server-wide limit ("200MB per file"):
     it is hidden, the button is relabelled, and the caption below says the limit and the file types.
@@ -457,7 +463,9 @@ def file_uploader(label: str, types: list[str], key: str, limit_bytes: int, lang
             "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']{display:none}"
             f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{_css_text(t('common.upload_browse', lang))}\";margin-left:.4rem}}"
             "</style>")
-    upload = st.file_uploader(label, type=types, key=key, max_upload_size=limits.megabytes(limit_bytes),
+    # The browser is told only the server's cap: a file over this uploader's own limit then gets the app's
+    # bilingual refusal naming that limit, not Streamlit's English "File must be … MB or smaller".
+    upload = st.file_uploader(label, type=types, key=key, max_upload_size=limits.megabytes(limits.MAX_UPLOAD_BYTES),
                               disabled=disabled)
     st.caption(t("common.upload_limit", lang, mb=fmt.number(limits.megabytes(limit_bytes), lang),
                  types=", ".join(dict.fromkeys(x.upper() for x in types))))

@@ -45,6 +45,17 @@ def state_label(u) -> str:
 
 if flash := st.session_state.pop("admin_flash", None):
     st.success(flash)
+public = store.public_view()
+wanted = st.toggle(t("admin.public_view", lang), value=public, key="admin_public_view",
+                   help=t("admin.public_view_help", lang))
+if wanted != public:
+    try:
+        store.set_public_view(wanted, admin.actor())
+    except KeyedRefusal as err:
+        st.error(err.text(lang, quote=md_text))
+    else:
+        st.session_state["admin_flash"] = t("admin.public_view_on" if wanted else "admin.public_view_off", lang)
+        st.rerun()
 users = store.list_users()
 st.dataframe(pd.DataFrame([{  # a dataframe shows every value as text (display names may hold anything)
     t("admin.col_login", lang): u.login, t("admin.col_name", lang): u.display_name,

@@ -20,6 +20,8 @@ if account is None:
     if not store.has_users():
         st.info(t("auth.no_accounts", lang))
         st.stop()
+    if not store.public_view():
+        st.info(t("auth.public_view_off", lang))
     with st.form("sign_in_form", clear_on_submit=True):  # the password never stays in a widget
         login = st.text_input(t("auth.login", lang), key="signin_login", autocomplete="username")
         password = st.text_input(t("auth.password", lang), type="password", key="signin_password",

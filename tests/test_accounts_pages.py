@@ -295,3 +295,27 @@ def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, sig
 def test_the_data_page_has_no_share_link(app_page, signed_in):
     at = app_page("pages/data.py", "en", **signed_in("admin"))
     assert t("data.heading", "en") in [x.value for x in at.title] and _share_link(at) is None
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_with_the_public_view_closed_a_visitor_gets_only_the_sign_in_page(app_page, signed_in, store, lang):
+    add_account(store, "admin1")
+    store.set_public_view(False, "admin1")
+    for page in ("pages/map.py", "pages/funding.py", "pages/pitch.py", None):
+        at = app_page(page, lang)
+        assert not at.exception
+        assert [x.value for x in at.title] == [t("auth.heading", lang)], page  # the sign-in page, nothing else
+        assert t("auth.public_view_off", lang) in texts(at)
+        assert not at.dataframe and not at.metric
+    at = app_page("pages/map.py", lang, **signed_in("admin"))  # signed in, everything is there again
+    assert t("auth.heading", lang) not in [x.value for x in at.title] and not at.exception
+
+
+def test_the_admin_page_switches_the_public_view_in_the_store(app_page, signed_in, store):
+    at = app_page("pages/accounts.py", "en", **signed_in("admin"))
+    toggle = at.toggle(key="admin_public_view")
+    assert toggle.value is True and toggle.label == t("admin.public_view", "en")
+    at = toggle.set_value(False).run()
+    assert not at.exception and store.public_view() is False
+    assert t("admin.public_view_off", "en") in texts(at)
+    assert [e.action for e in store.audit_log(1)] == ["public-view"]

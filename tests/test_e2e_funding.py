@@ -15,10 +15,10 @@ def test_funding_charts_render_offline_and_report_downloads(app_url, offline_bro
     page.locator('[data-testid="stSidebar"]').get_by_text("Khoảng trống vốn").click()
     page.get_by_role("tab").first.wait_for()
     wait_app_idle(page)
-    # Both Altair/Vega charts drew (bars and heat map), from the app's own bundle.
+    # Every Altair/Vega chart drew (bars, heat map; the Over time tab's flows and split), from the app's own bundle.
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(1).wait_for()
-    assert charts.count() == 2
+    charts.nth(3).wait_for(state="attached")
+    assert charts.count() == 4
     page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     assert page.get_by_text("DỮ LIỆU MINH HỌA").first.is_visible()
     page.get_by_role("tab", name="Thứ tự ưu tiên").click()

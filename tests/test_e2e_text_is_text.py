@@ -36,7 +36,7 @@ def test_planted_markdown_shows_as_text_and_requests_nothing(planted_app, offlin
     page.on("request", lambda r: requests.append(r.url))
     page.goto(planted_app + "/overview")
     wait_app_idle(page)
-    page.locator('[data-testid="stCaptionContainer"]').first.wait_for()
+    page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.wait_for()
     assert page.locator('[data-testid="stMain"] img[src*="evil"], [data-testid="stMain"] img[src="x"]').count() == 0
     page.wait_for_load_state("networkidle")
     assert not [u for u in offline_browser.blocked if "evil" in u], offline_browser.blocked

@@ -1099,3 +1099,20 @@ def test_a_point_is_checked_against_the_province_the_store_was_seeded_for(backen
         store.create_project(_project("NEW-LC", lon=103.5, lat=22.3), LINES, "Minh")
     assert "Hòa Bình province" in err.value.text("en") and "tỉnh Hòa Bình" in err.value.text("vi")
     assert store.get_project("NEW-LC") is None
+
+
+def test_only_an_admin_closes_the_public_view_and_the_change_is_audited(backend):
+    store = _with_accounts(backend.open())
+    assert store.public_view()  # on by default, also for every store written before the setting
+    for who in ("view1", "plan1", "bo1"):
+        with pytest.raises(PermissionDenied):
+            store.set_public_view(False, who)
+    assert store.public_view() and not [e for e in store.audit_between() if e.action == "public-view"]
+    assert store.set_public_view(False, "admin1") is False
+    assert not backend.open().public_view()  # kept in the store: another process sees it closed
+    store.set_public_view(True, "admin1")
+    changes = [e for e in store.audit_between() if e.action == "public-view"]
+    assert [(e.user, e.before, e.after) for e in changes] == [
+        ("admin1", {"public_view": True}, {"public_view": False}),
+        ("admin1", {"public_view": False}, {"public_view": True})]
+    assert backend.open().public_view()

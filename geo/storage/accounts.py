@@ -284,6 +284,23 @@ class AccountsMixin:
         with self._read() as con:
             return self._account_in(con, unicodedata.normalize("NFC", str(login or "")).strip().casefold())
 
+    # --- the public read-only view (issue 15) ----------------------------------------------------------------
+    def public_view(self) -> bool:
+        with self._read() as con:
+            return _public_in(self._exec(con, "SELECT value FROM atlas_meta WHERE key = 'public_view'"))
+
+    def set_public_view(self, on: bool, by: Actor | str) -> bool:
+        actor = self._acting(by, Action.MANAGE_USERS)
+        with self._write(bump=False) as con:
+            rows = self._exec(con, "SELECT value FROM atlas_meta WHERE key = 'public_view'")
+            before = _public_in(rows)
+            sql = ("UPDATE atlas_meta SET value = :v WHERE key = 'public_view'" if rows
+                   else "INSERT INTO atlas_meta (key, value) VALUES ('public_view', :v)")
+            self._exec(con, sql, {"v": "1" if on else "0"})
+            self._audit_row(con, actor.login, "public-view", None, None, json.dumps({"public_view": before}),
+                            json.dumps({"public_view": bool(on)}), f"public read-only view {'on' if on else 'off'}")
+        return bool(on)
+
     # --- admin changes ------------------------------------------------------------------------------------
     def add_user(self, login: str, password: str, role: str, display_name: str = "", office: str = "",
                  communes: tuple[str, ...] = (), by: Actor | str = "") -> UserRecord:
@@ -425,6 +442,11 @@ class AccountsMixin:
         self._audit_row(con, actor.login, action, None, None, account_json(cur), account_json(rec),
                         f"account {cur.login}")
         return rec
+
+
+def _public_in(rows: object) -> bool:
+    """A store without the setting (every store before it existed) shows the public view."""
+    return not rows or str(rows[0][0]) != "0"  # type: ignore[index]
 
 
 # --- page sessions ------------------------------------------------------------------------------------------

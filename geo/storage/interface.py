@@ -233,6 +233,15 @@ class UserStore(Protocol):
         """A new account; ``by`` must be an admin (anyone while the store has no account yet)."""
         ...
 
+    def public_view(self) -> bool:
+        """True (the default, also for stores from before the setting) while signed-out visitors may see the
+        read-only pages: map, overview, funding gaps, pitch and sources. It counts only once accounts exist."""
+        ...
+
+    def set_public_view(self, on: bool, by: Actor | str) -> bool:
+        """Turn the public read-only view on or off (admins only; audited as ``public-view``)."""
+        ...
+
     def update_user(self, login: str, by: Actor | str, *, display_name: str | None = None, role: str | None = None,
                     office: str | None = None, communes: tuple[str, ...] | None = None,
                     disabled: bool | None = None) -> UserRecord:

@@ -418,6 +418,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "money.by.commune_code": ("Theo xã (đơn vị đã nhập)", "By commune (as entered)"),
     "money.by.content_area": ("Theo nội dung", "By content area"),
     "money.by.project_id": ("Theo dự án", "By project"),
+    "money.units_as_entered": (
+        "Khoản tiền tính theo xã (hoặc đơn vị) mà mỗi dự án được nhập, không quy đổi sang đơn vị đã chọn cho báo cáo.",
+        "Money is counted by the commune (or unit) each project was entered in, not converted to the report's units.",
+    ),
     "money.title": ("Vốn trong kỳ {start} – {end}", "Money in the period {start} – {end}"),
     "money.sheet.summary": ("Tổng hợp", "Summary"),
     "money.sheet.period": ("Vốn trong kỳ", "Money in the period"),
@@ -647,6 +651,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "{n} opportunities, {slides} slides; gap in scope: {gap}"),
     "pitch.build": ("Lập bộ tài liệu", "Build pitch pack"),
     "share.heading": ("Chia sẻ chế độ xem này (chỉ đọc)", "Share this view (read-only)"),
+    "share.caption_signin": (
+        "Chế độ xem công khai đang tắt: người nhận phải đăng nhập mới mở được góc nhìn này.",
+        "The public view is off: whoever receives the link must sign in to open this view.",
+    ),
     "share.caption": (
         "Đường dẫn mở đúng trang, bộ lọc, xã và ngôn ngữ này cho bất kỳ ai, ở chế độ chưa đăng nhập: chỉ xem, không "
         "có nút sửa nào.",
@@ -1857,7 +1865,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.money-create": ("ghi khoản tiền", "money record added"),
     "audit.action.money-update": ("sửa khoản tiền", "money record edited"),
     "audit.action.money-delete": ("xóa khoản tiền", "money record deleted"),
+    "admin.public_view": ("Cho xem công khai (chỉ đọc) khi chưa đăng nhập", "Public read-only view for signed-out visitors"),
+    "admin.public_view_help": (
+        "Bật: ai mở được địa chỉ này đều xem được bản đồ, tổng quan, khoảng trống vốn, thuyết trình nhà tài trợ "
+        "và nguồn dữ liệu, không sửa được gì. Tắt: phải đăng nhập mới xem được.",
+        "On: anyone who reaches this address sees the map, overview, funding gaps, donor pitch and data sources, "
+        "and can change nothing. Off: only signed-in accounts see anything.",
+    ),
+    "admin.public_view_on": ("Đã bật xem công khai: khách chưa đăng nhập xem được các trang chỉ đọc.",
+                             "Public view on: signed-out visitors see the read-only pages."),
+    "admin.public_view_off": ("Đã tắt xem công khai: khách phải đăng nhập mới xem được.",
+                              "Public view off: visitors must sign in to see anything."),
+    "auth.public_view_off": ("Quản trị viên đã tắt chế độ xem công khai: hãy đăng nhập để xem bản đồ và số liệu.",
+                             "The administrator has turned the public view off: sign in to see the map and figures."),
     "audit.action.user-add": ("thêm tài khoản", "account added"),
+    "audit.action.public-view": ("đổi chế độ xem công khai", "public view changed"),
     "audit.action.user-update": ("sửa tài khoản", "account changed"),
     "audit.action.user-reset-password": ("đặt lại mật khẩu", "password reset"),
     "audit.action.user-unlock": ("mở khóa tài khoản", "account unlocked"),

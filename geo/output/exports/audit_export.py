@@ -94,7 +94,7 @@ def write(entries: list[AuditEntry], path: Path | str, lang: str) -> Path:
 # --- the change log as people read it on the data page (issue 18) ----------------------------------------
 ACTIONS = ("create", "update", "delete", "replace-layer", "migrate", "donor-create", "donor-update", "donor-delete",
            "user-add", "user-update", "user-reset-password", "user-unlock", "user-locked", "user-change-password",
-           "money-create", "money-update", "money-delete")
+           "money-create", "money-update", "money-delete", "public-view")
 
 
 def action_label(action: str, lang: str) -> str:

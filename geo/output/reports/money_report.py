@@ -213,14 +213,18 @@ def _table(ws, row: int, frame: pd.DataFrame, first: Column, lang: str, columns=
 
 
 def add_period_sheet(wb: Workbook, ds: Dataset, records: pd.DataFrame, start: date, end: date, lang: str,
-                     index: int | None = None) -> None:
+                     index: int | None = None, units_note: bool = False) -> None:
     """The periodic report's "money in the period" sheet (issue 16): what was committed and disbursed in
     ``[start, end]`` and up to its end by funding source, content area and commune, the undated amounts apart
-    (with their share), from the dated money records of the report's projects (cancelled ones left out)."""
+    (with their share), from the dated money records of the report's projects (cancelled ones left out).
+    ``units_note``: say under the banner that communes are the ones each project was entered in."""
     projects, recs = selected(ds, records)
     tables = summary_tables(ds, recs, projects, start, end, lang)
     ws = wb.create_sheet(t("money.sheet.period", lang)[:31], index)
     row = report._banner(ws, ds, lang, LAYERS, len(SUMMARY_COLUMNS) + 1)
+    if units_note:  # the report's other sheets state their units here; money is by the units each project was entered in
+        ws.cell(row=row, column=1, value=t("money.units_as_entered", lang)).font = Font(bold=True)
+        row += 1
     title = t("money.title", lang, start=fmt.date(start, lang), end=fmt.date(end, lang))
     ws.cell(row=row, column=1, value=neutralise(title)).font = Font(bold=True, size=13)
     ws.cell(row=row + 1, column=1, value=neutralise(undated_sentence(tables["all"].iloc[0], lang))).font = Font(italic=True)

@@ -416,7 +416,7 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     if money is not None:
         from geo.output.reports.money_report import add_period_sheet  # it lays out with this module's helpers
 
-        add_period_sheet(wb, ds, money, date(start, 1, 1), date(end, 12, 31), lang)
+        add_period_sheet(wb, ds, money, date(start, 1, 1), date(end, 12, 31), lang, units_note=True)
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = _banner(ws, ds, lang, used, 6, unit_version)
