@@ -402,7 +402,10 @@ def has_accounts() -> bool:
 def public_view_open() -> bool:
     """Signed-out visitors see the read-only pages: always on a fresh install (nobody could sign in yet), and
     afterwards unless an admin turned the public view off."""
-    return not has_accounts() or default_store().public_view()
+    store = default_store()
+    if not store.editable:  # the shipped files opened read-only: no accounts, nothing an admin could close
+        return True
+    return not store.has_users() or store.public_view()
 
 
 def signed_in() -> UserRecord | None:
