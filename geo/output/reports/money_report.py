@@ -319,22 +319,7 @@ def build_period_workbook(ds: Dataset, records: pd.DataFrame, start: date, end: 
                                      u=fmt.number(max(n_undated, 0), lang))),
         (t("common.method", lang), t("money.method", lang)),
     ]
-    row += 2
-    for label, value in facts:
-        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=row, column=2, value=neutralise(value))
-        row += 1
-    row += 1
-    headers = ["common.layer", "common.quality", "common.source", "common.licence", "common.date", "common.method"]
-    for j, key in enumerate(headers, start=1):
-        ws.cell(row=row, column=j, value=t(key, lang)).font = Font(bold=True)
-    for layer in LAYERS:
-        p = ds.provenance[layer]
-        row += 1
-        values = [p.title(lang), schema.QUALITY_LABELS[p.quality](lang), p.source_in(lang), p.licence_in(lang),
-                  fmt.date(p.date, lang), p.method_in(lang)]
-        for j, value in enumerate(values, start=1):
-            ws.cell(row=row, column=j, value=neutralise(value))
+    report.provenance_block(ws, row + 2, facts, [ds.provenance[layer] for layer in LAYERS], lang)
     report._widths(ws, [30, 60, 50, 28, 14, 50])
     buf = io.BytesIO()
     wb.save(buf)

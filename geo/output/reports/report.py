@@ -320,6 +320,28 @@ def _banner(ws: Worksheet, ds: Dataset, lang: str, layer_ids: Sequence[str], wid
     return 3
 
 
+def provenance_block(ws: Worksheet, row: int, facts: Sequence[tuple[str, str]], layers: Sequence[schema.Provenance],
+                     lang: str) -> int:
+    """A provenance sheet's body from ``row``: label/value ``facts``, then one row per layer (title, quality,
+    source, licence, date, method). Returns the last row written."""
+    for label, value in facts:
+        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
+        ws.cell(row=row, column=2, value=neutralise(value))
+        row += 1
+    row += 1
+    headers = ["common.layer", "common.quality", "common.source", "common.licence", "common.date", "common.method"]
+    for j, key in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=j, value=t(key, lang))
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for p in layers:
+        row += 1
+        values = [p.title(lang), schema.QUALITY_LABELS[p.quality](lang), p.source_in(lang), p.licence_in(lang),
+                  fmt.date(p.date, lang), p.method_in(lang)]
+        for j, value in enumerate(values, start=1):
+            ws.cell(row=row, column=j, value=neutralise(value))
+    return row
+
+
 def write_table(ws: Worksheet, row: int, frame: pd.DataFrame, layout: list[Column], lang: str,
                 total_label: str | None = None) -> int:
     """Header + rows (+ a totals row summing money/int columns when ``total_label``). Returns next free row."""
@@ -427,22 +449,7 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
         (t("report.scope", lang), t("report.scope_text", lang)),
         (t("units.switch", lang), unit_version_line(unit_version, lang)),
     ]
-    row += 2
-    for label, value in facts:
-        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=row, column=2, value=neutralise(value))
-        row += 1
-    row += 1
-    headers = ["common.layer", "common.quality", "common.source", "common.licence", "common.date", "common.method"]
-    for j, key in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=j, value=t(key, lang))
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    for p in ds.provenance.values():
-        row += 1
-        quality = schema.QUALITY_LABELS[p.quality](lang)
-        for j, value in enumerate([p.title(lang), quality, p.source_in(lang), p.licence_in(lang), fmt.date(p.date, lang), p.method_in(lang)], start=1):
-            ws.cell(row=row, column=j, value=neutralise(value))
-    row += 2
+    row = provenance_block(ws, row + 2, facts, list(ds.provenance.values()), lang) + 2
     ws.cell(row=row, column=1, value=t("counterpart.assumption_note", lang)).font = Font(italic=True)
     for key, ratio in ratios.items():
         row += 1
