@@ -44,6 +44,8 @@ def test_projects_of_the_commune_with_money_summed_from_lines(tiny_ds):
     assert d.projects["Gap"].tolist() == ["VND 400", "VND 500"]
     assert d.projects["Status"].tolist() == ["Committed", "Proposal"]
     assert d.name == "Xã Một"
+    # A narrow panel shows the first columns: the money a donor asks about must come right after the name.
+    assert list(d.projects.columns[:4]) == ["Project", "Need", "Committed", "Gap"]
 
 
 def test_filters_narrow_the_projects_and_the_sources(tiny_ds):

@@ -64,7 +64,8 @@ def _money(frame: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def project_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per project: name (in ``lang``), status, content area, years, donor and its money.
+    """One row per project: name (in ``lang``), its money (need, committed, gap, disbursed), then status,
+    content area, years, donor and code.
 
     Money is summed from ``lines`` (already filtered), so a funding-source filter
     shows only those sources' amounts.
@@ -73,8 +74,9 @@ def project_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.
     ...     "content_area": [3], "start_year": [2024], "end_year": [2025], "donor": [""]})
     >>> f = pd.DataFrame({"project_id": ["A", "A"], "source": ["ngo", "state_budget"],
     ...     "need": [100, 50], "committed": [20, 50], "disbursed": [0, 10]})
-    >>> project_table(p, f, "en").iloc[0].to_dict()["Gap"]
-    'VND 80'
+    >>> row = project_table(p, f, "en").iloc[0]
+    >>> row["Gap"], list(row.index[:4])
+    ('VND 80', ['Project', 'Need', 'Committed', 'Gap'])
     """
     totals = funding.project_totals(lines) if len(lines) else pd.DataFrame(columns=[*funding.MONEY, "gap"])
     out = pd.DataFrame({
@@ -89,6 +91,9 @@ def project_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.
     for col in (*funding.MONEY, "gap"):
         out[col] = out["project_id"].map(totals[col]).fillna(0).astype("int64")
     money = _money(out, lang)
+    # A narrow side panel shows the first columns: what a commune still needs comes before what describes it.
+    out = out[["name", "need", "committed", "gap", "disbursed", "status", "content_area", "years", "donor",
+               "project_id"]]
     return out.rename(columns={
         "project_id": t("common.code", lang), "name": t("map.col_project", lang), "status": t("filters.status", lang),
         "content_area": t("filters.content_area", lang), "years": t("map.col_years", lang),
