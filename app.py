@@ -10,6 +10,7 @@ from pages import _shared
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")
 _shared.load_view_from_url()  # a shared link opens its view (language, filters, commune …)
 lang = _shared.language_switch()
+_shared.callback_error(lang)  # a widget callback that failed before this run: a sentence, no traceback
 _shared.require_store(lang)  # a shared server that is down: one clear message, no traceback
 account = _shared.account_sidebar(lang)  # who is signed in (checked against the store on every run)
 

@@ -232,7 +232,25 @@ def kept_widget(key: str, default: object, value: object = _UNSET, on_change=Non
     chosen = _kept().get(key, default) if value is _UNSET else value
     st.session_state[key] = chosen
     _kept()[key] = chosen
-    return {"key": key, "on_change": _keep, "args": (key, on_change)}
+    return {"key": key, "on_change": guarded, "args": (key, _keep, key, on_change)}
+
+
+_CALLBACK_ERROR = "_callback_error"
+
+
+def guarded(where: str, fn, *args) -> None:
+    """Run a widget callback so that an error in it becomes the same sentence and reference as an error in a
+    page: Streamlit runs callbacks before the page, outside app.py's guard, and would show a traceback."""
+    try:
+        fn(*args)
+    except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through
+        st.session_state[_CALLBACK_ERROR] = incident.log_incident(err, f"callback {where}")
+
+
+def callback_error(lang: str) -> None:
+    """Show (once) the error of a callback that failed before this run; app.py calls it on every run."""
+    if ref := st.session_state.pop(_CALLBACK_ERROR, None):
+        st.error(t("err.unexpected", lang, ref=ref), icon=":material/error:")
 
 
 def _query_now() -> dict[str, list[str]]:
@@ -325,7 +343,8 @@ def unit_version_switch(lang: str) -> str:
     st.session_state["units"] = st.session_state.get("units_kept", schema.DEFAULT_UNIT_VERSION)
     st.sidebar.radio(
         t("units.switch", lang), options=list(schema.UNIT_VERSIONS),
-        format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units", on_change=_keep_units,
+        format_func=lambda v: schema.UNIT_VERSIONS[v](lang), key="units", on_change=guarded,
+        args=("units", _keep_units),
     )
     return st.session_state["units"]
 

@@ -38,3 +38,27 @@ def test_st_stop_is_not_reported_as_an_error(app_page, caplog):
         at = app_page("pages/pitch.py", "en", present=True)
     assert not at.error and not at.exception
     assert not [r for r in caplog.records if r.name == "atlas"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_failing_widget_callback_shows_a_reference_and_the_page_still_draws(app_page, monkeypatch, caplog, lang):
+    """Streamlit runs callbacks before the page, outside its guard: choosing a commune whose callback fails
+    must still give the sentence and reference, not a traceback, and the commune's panel."""
+    from pages import _shared
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("callback on fire")
+
+    monkeypatch.setattr(_shared, "_keep", boom)  # kept widgets' callbacks go through _keep
+    at = app_page("pages/map.py", lang)
+    with caplog.at_level(logging.ERROR, logger="atlas"):
+        at.selectbox(key="map_commune").set_value("03424").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [shown] = [e.value for e in at.error]
+    ref = REF.search(shown).group(0)
+    assert shown == t("err.unexpected", lang, ref=ref) and "callback on fire" not in shown
+    [record] = [r for r in caplog.records if ref in r.getMessage()]
+    assert record.exc_info and record.exc_info[0] is RuntimeError and "map_commune" in record.getMessage()
+    assert at.subheader, "the page went on and drew the commune's panel"
+    at.run()  # shown once: the next run has no stale error
+    assert not at.error
