@@ -63,7 +63,7 @@ def test_a_migration_keeps_the_old_file(store):
     assert old.execute("SELECT count(*) FROM sqlite_master WHERE name='atlas_users'").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("lang, words", [("vi", "thư mục"), ("en", "folder")])
+@pytest.mark.parametrize("lang, words", [("vi", "đã có một tệp cùng tên"), ("en", "a file of that name is in the way")])
 def test_no_backup_no_import_and_the_store_is_untouched(store, lang, words):
     store.load()
     store.checkpoint()
@@ -71,6 +71,8 @@ def test_no_backup_no_import_and_the_store_is_untouched(store, lang, words):
     before = store.path.read_bytes()
     with pytest.raises(StoreUnavailable) as err:
         store.apply_projects([_new("BK-X")], {"BK-X": None}, "Lan")
-    assert "backups" in err.value.text(lang) and words in err.value.text(lang).lower()
+    shown = err.value.text(lang)
+    assert str(store.path.parent / "backups") in shown and words in shown
+    assert "ATLAS_DATA_DIR" not in shown  # the data folder is fine: the fix is to move the file, not the folder
     store.checkpoint()
     assert store.path.read_bytes() == before and store.get_project("BK-X") is None

@@ -930,8 +930,8 @@ def auto_backup(path: Path, reason: str, con: sqlite3.Connection | None = None) 
     folder = path.parent / "backups"
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     out = folder / f"auto-{reason}-{stamp}.gpkg"
+    make_folder(folder, out)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         src = con or sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except (OSError, sqlite3.DatabaseError) as err:
         raise store_error(out, err) from None
@@ -943,6 +943,18 @@ def auto_backup(path: Path, reason: str, con: sqlite3.Connection | None = None) 
     for old in sorted(folder.glob(f"auto-{reason}-*.gpkg"))[:-AUTO_BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return out
+
+
+def make_folder(folder: Path, for_file: Path) -> None:
+    """Make ``folder`` (for writing ``for_file``), or say in one sentence why not: a file of that name in the way
+    is named as such, not as a missing data folder (the fix is to move the file, not ATLAS_DATA_DIR)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in [folder, *folder.parents] if p.exists()), folder)
+        raise StoreUnavailable("err.folder_is_file", path=str(blocker)) from None
+    except OSError as err:
+        raise store_error(for_file, err) from None
 
 
 def store_error(path: Path, err: BaseException) -> StoreUnavailable:

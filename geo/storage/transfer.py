@@ -111,14 +111,14 @@ def init(location: str) -> tuple[str, bool]:
 
 def backup(store: Store, out: Path, replace: bool = False) -> list[TableSummary]:
     """A consistent GeoPackage snapshot of any store in ``out``, checked by reading it back."""
-    from geo.storage.gpkg_store import GpkgStore
+    from geo.storage.gpkg_store import GpkgStore, make_folder
 
     out = Path(out).expanduser()
     if out.exists() and not replace:
         raise StoreUnavailable("store.out_exists", out=str(out))
     if isinstance(store, GpkgStore) and out.resolve() == store.path.resolve():
         raise StoreUnavailable("store.same", src=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(out.parent, out)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:6]}.snapshot")
     try:
         snap = GpkgStore(tmp)

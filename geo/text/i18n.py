@@ -1351,6 +1351,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the data folder cannot be made because {path} is a file, not a folder. To fix: point ATLAS_DATA_DIR at a"
         " folder, or rename that file.",
     ),
+    "err.folder_is_file": (
+        "không tạo được thư mục {path} vì ở đó đã có một tệp cùng tên: không có gì được lưu, dữ liệu giữ nguyên."
+        " Cách sửa: đổi tên hoặc chuyển tệp đó đi rồi thử lại.",
+        "cannot make the folder {path}: a file of that name is in the way. Nothing was saved and the data is as"
+        " it was. To fix: rename or move that file, then try again.",
+    ),
     "err.store_disk_full": (
         "ổ đĩa chứa {path} đã đầy: không có gì được lưu, dữ liệu giữ nguyên. Cách sửa: giải phóng dung lượng rồi thử lại.",
         "the disk holding {path} is full: nothing was saved and the data is as it was. To fix: free some space, then"
