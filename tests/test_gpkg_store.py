@@ -44,6 +44,44 @@ def test_store_file_is_a_wal_geopackage_gdal_can_open(store):
     assert "projects" in layers and "funding" in layers
 
 
+def _gdal_finds(path: Path, layer: str, bounds) -> int:
+    return len(pyogrio.read_dataframe(path, layer=layer, bbox=tuple(bounds), read_geometry=False))
+
+
+def test_feature_layers_have_a_spatial_index_gdal_uses_and_a_replaced_layer_a_fresh_one(store):
+    """QGIS draws a layer's features in the map extent through its R-tree: without one it reads the whole
+    layer, and with a stale one (a layer replaced, its index left behind) it would hide the new features."""
+    ds = store.load()
+    for layer in ("communes", "crop_zones", "risk_zones", "landslide_events"):
+        assert pyogrio.read_info(store.path, layer=layer)["capabilities"]["fast_spatial_filter"], layer
+    old = ds.risk_zones
+    assert len(old) > 1 and _gdal_finds(store.path, "risk_zones", old.geometry.iloc[1].bounds) >= 1
+    keep = old.iloc[[0]].reset_index(drop=True)
+    store.replace_layer("risk_zones", keep, ds.provenance["risk_zones"], "Lan")
+    assert pyogrio.read_info(store.path, layer="risk_zones")["capabilities"]["fast_spatial_filter"]
+    assert _gdal_finds(store.path, "risk_zones", keep.total_bounds) == 1
+    con = sqlite3.connect(store.path)
+    # the index holds exactly the rows of the new layer, no stale entry of the old one
+    assert (con.execute("SELECT count(*) FROM rtree_risk_zones_geom").fetchone()
+            == con.execute("SELECT count(*) FROM risk_zones").fetchone() == (1,))
+    con.close()
+
+
+def test_a_layer_edited_in_qgis_keeps_its_index_in_step_and_the_store_still_writes(store):
+    """GDAL (QGIS) edits a commune through the index's triggers; the store's own writes then still work."""
+    ds = store.load()
+    communes = pyogrio.read_dataframe(store.path, layer="communes")
+    moved = communes.iloc[[0]].copy()
+    moved["geometry"] = moved.geometry.translate(5, 5)  # far outside the district: easy to find alone
+    pyogrio.write_dataframe(moved, store.path, layer="communes", append=True)
+    assert _gdal_finds(store.path, "communes", moved.total_bounds) == 1
+    store.replace_layer("risk_zones", ds.risk_zones, ds.provenance["risk_zones"], "Lan")
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT count(*) FROM rtree_communes_geom").fetchone() == (len(ds.communes) + 1,)
+    con.close()
+
+
 def test_first_run_seeds_and_later_runs_never_overwrite(tmp_path):
     path = tmp_path / "new" / "atlas.gpkg"
     store = GpkgStore(path)

@@ -11,6 +11,7 @@ import sys
 import uuid
 
 import pandas as pd
+import pyogrio
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
@@ -233,10 +234,10 @@ def test_check_names_every_problem_and_exits_non_zero(capsys, location):
     if location.endswith(".gpkg"):
         from shapely import from_wkt
 
-        from geo.storage.gpkg import encode
+        from geo.storage.gpkg import encode, register_functions
 
         blob = encode(pd.Series([from_wkt(BOWTIE)]).to_numpy())[0]
-        con = sqlite3.connect(location)
+        con = register_functions(sqlite3.connect(location))  # the spatial index's triggers call ST_* functions
         con.execute("UPDATE crop_zones SET geom=? WHERE fid=(SELECT min(fid) FROM crop_zones)", (blob,))
         con.commit()
         con.close()
@@ -282,6 +283,18 @@ def test_backup_then_restore_brings_back_the_data_and_keeps_what_was_there(capsy
     assert content(location) == seeded and snap.read_bytes() == data  # the snapshot itself never changes
     (kept,) = safety.iterdir()
     assert str(kept) in out and content(str(kept)) == edited
+
+
+def test_a_backup_of_either_store_opens_in_qgis_with_spatial_indexes(capsys, location, tmp_path):
+    """A snapshot (or a copy to a file) is what the GIS office opens: every layer indexed, as the store is."""
+    snap = tmp_path / "snap.gpkg"
+    code, _, err = run(capsys, "store", "backup", "--store", location, "--out", str(snap))
+    assert code == 0, err
+    for layer in ("communes", "crop_zones", "risk_zones", "landslide_events"):
+        assert pyogrio.read_info(snap, layer=layer)["capabilities"]["fast_spatial_filter"], layer
+    communes = pyogrio.read_dataframe(snap, layer="communes")
+    one = communes.geometry.iloc[0].representative_point().buffer(1e-6).bounds
+    assert len(pyogrio.read_dataframe(snap, layer="communes", bbox=one)) == 1
 
 
 def test_restoring_something_that_is_not_a_snapshot_changes_nothing(capsys, location, tmp_path):

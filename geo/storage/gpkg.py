@@ -4,7 +4,8 @@ Writing layers through SQLite ourselves (instead of GDAL) lets every table and
 every geometry layer change inside ONE SQLite transaction, so a write is all or
 nothing even if the process is killed. Files written here follow the
 GeoPackage 1.3 core (``gpkg_contents``, ``gpkg_geometry_columns``, standard
-geometry blobs), so GDAL/QGIS open them; the tests read them back with pyogrio.
+geometry blobs) and its R-tree spatial index extension, so GDAL/QGIS open them
+and filter by extent; the tests read them back with pyogrio.
 
 Geometry is always stored in EPSG:4326.
 
@@ -116,8 +117,96 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# --- spatial index (GeoPackage extension gpkg_rtree_index) ------------------------------------------------
+# QGIS and GDAL filter a layer by the map's extent through this index; a file without it is read whole, and a
+# stale one (a layer replaced, its index left behind) hides features. So every feature table written here gets
+# a fresh index, and dropping a table drops its index. The standard triggers that keep the index in step with
+# later edits (QGIS's) call ST_* functions that plain SQLite lacks: :func:`register_functions` supplies them.
+RTREE_EXTENSION = ("gpkg_rtree_index", "http://www.geopackage.org/spec120/#extension_rtree", "write-only")
+
+
+def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a geometry blob, from its header when it has one; None for NULL or empty."""
+    if blob is None or len(blob) < 8 or blob[3] & 0x10:
+        return None
+    order = "<" if blob[3] & 1 else ">"
+    if (blob[3] >> 1) & 0x7:
+        return struct.unpack(f"{order}4d", blob[8:40])
+    geom = decode([blob])[0]
+    if geom is None or geom.is_empty:
+        return None
+    minx, miny, maxx, maxy = geom.bounds
+    return minx, maxx, miny, maxy
+
+
+def register_functions(con: sqlite3.Connection) -> sqlite3.Connection:
+    """Give ``con`` the ST_* functions the GeoPackage R-tree triggers call, so rows of an indexed table
+    (ours, or one QGIS indexed) can be written by plain SQLite. Returns ``con``.
+
+    >>> con = register_functions(sqlite3.connect(":memory:"))
+    >>> from shapely.geometry import box
+    >>> blob = encode(np.array([box(1, 2, 3, 4)]))[0]
+    >>> con.execute("SELECT ST_MinX(?), ST_MaxY(?), ST_IsEmpty(?)", (blob, blob, blob)).fetchone()
+    (1.0, 4.0, 0)
+    """
+    def part(i: int):
+        return lambda blob: (env[i] if (env := _envelope(blob)) is not None else None)
+
+    con.create_function("ST_IsEmpty", 1, lambda blob: None if blob is None else int(_envelope(blob) is None),
+                        deterministic=True)
+    for i, fn in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+        con.create_function(fn, 1, part(i), deterministic=True)
+    return con
+
+
+def _rtree_name(table: str, column: str) -> str:
+    return f"rtree_{table}_{column}"
+
+
+def _spatial_index(con: sqlite3.Connection, table: str, column: str) -> None:
+    """Build the R-tree of ``table.column`` from its rows and register it with its triggers."""
+    t, c, rt = _quote(table), _quote(column), _quote(_rtree_name(table, column))
+    # the R-tree id is an integer: the table's integer key (fid), else SQLite's rowid
+    key = _quote(next((r[1] for r in con.execute(f"PRAGMA table_info({t})") if r[5] and "INT" in r[2].upper()),
+                      "rowid"))
+    con.execute("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT,"
+                " extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
+                " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))")
+    con.execute(f"CREATE VIRTUAL TABLE {rt} USING rtree(id, minx, maxx, miny, maxy)")
+    rows = [(fid, *env) for fid, blob in con.execute(f"SELECT {key}, {c} FROM {t}")
+            if (env := _envelope(blob)) is not None]
+    con.executemany(f"INSERT INTO {rt} VALUES (?,?,?,?,?)", rows)
+    con.execute("INSERT OR REPLACE INTO gpkg_extensions VALUES (?,?,?,?,?)", (table, column, *RTREE_EXTENSION))
+    box = f"ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})"
+    present = f"(NEW.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c}))"
+    absent = f"(NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c}))"
+    name = _rtree_name(table, column)
+    triggers = [
+        ("insert", f"AFTER INSERT ON {t} WHEN {present}", f"INSERT OR REPLACE INTO {rt} VALUES (NEW.{key}, {box});"),
+        ("update1", f"AFTER UPDATE OF {c} ON {t} WHEN OLD.{key} = NEW.{key} AND {present}",
+         f"INSERT OR REPLACE INTO {rt} VALUES (NEW.{key}, {box});"),
+        ("update2", f"AFTER UPDATE OF {c} ON {t} WHEN OLD.{key} = NEW.{key} AND {absent}",
+         f"DELETE FROM {rt} WHERE id = OLD.{key};"),
+        ("update3", f"AFTER UPDATE ON {t} WHEN OLD.{key} != NEW.{key} AND {present}",
+         f"DELETE FROM {rt} WHERE id = OLD.{key}; INSERT OR REPLACE INTO {rt} VALUES (NEW.{key}, {box});"),
+        ("update4", f"AFTER UPDATE ON {t} WHEN OLD.{key} != NEW.{key} AND {absent}",
+         f"DELETE FROM {rt} WHERE id IN (OLD.{key}, NEW.{key});"),
+        ("delete", f"AFTER DELETE ON {t} WHEN OLD.{c} NOT NULL", f"DELETE FROM {rt} WHERE id = OLD.{key};"),
+    ]
+    for suffix, when, body in triggers:  # one statement each: executescript would commit the caller's transaction
+        con.execute(f"CREATE TRIGGER {_quote(name + '_' + suffix)} {when} BEGIN {body} END")
+
+
 def drop_table(con: sqlite3.Connection, name: str) -> None:
-    """Remove a table and its GeoPackage registration."""
+    """Remove a table, its spatial index and its GeoPackage registration."""
+    has_ext = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='gpkg_extensions'").fetchone()
+    indexed = [r[0] for r in con.execute(
+        "SELECT column_name FROM gpkg_extensions WHERE table_name=? AND extension_name=?",
+        (name, RTREE_EXTENSION[0]))] if has_ext else []
+    for column in indexed:
+        con.execute(f"DROP TABLE IF EXISTS {_quote(_rtree_name(name, column))}")
+    if has_ext:
+        con.execute("DELETE FROM gpkg_extensions WHERE table_name=?", (name,))
     con.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
     con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name=?", (name,))
     con.execute("DELETE FROM gpkg_contents WHERE table_name=?", (name,))
@@ -165,6 +254,7 @@ def write_table(
         types = set(valid.geom_type)
         gtype = types.pop().upper() if len(types) == 1 else "GEOMETRY"
         con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (name, GEOM_COLUMN, gtype, SRS_ID))
+        _spatial_index(con, name, GEOM_COLUMN)
     else:
         con.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
@@ -312,6 +402,7 @@ def create_table(con: sqlite3.Connection, table, identifier: str | None = None, 
         name = kinds.get(types.pop(), "GEOMETRY") if len(types) == 1 else "GEOMETRY"
         col = table.columns[geo_idx[0]].name
         con.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (table.name, col, name, SRS_ID))
+        _spatial_index(con, table.name, col)
     else:
         con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
                     " VALUES (?,?,?,?,?)", (table.name, "attributes", ident, description, _now()))

@@ -132,7 +132,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
         if not self.path.exists():
             self.seed()
         try:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            con = gpkg.register_functions(sqlite3.connect(self.path, isolation_level=None, timeout=30))
         except sqlite3.DatabaseError as err:
             raise store_error(self.path, err) from None
         try:
@@ -145,7 +145,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
             if write or problem.note.key != "err.store_readonly" or Path(f"{self.path}-wal").exists():
                 raise problem from None
             # a read-only folder (a mounted backup, a CD): reads still work from the checkpointed file
-            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            con = gpkg.register_functions(sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None))
             try:
                 row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
             except sqlite3.DatabaseError:
@@ -204,7 +204,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.seed")
         try:
             ds = load_dataset(self.seed_dir)
-            con = sqlite3.connect(tmp, isolation_level=None)
+            con = gpkg.register_functions(sqlite3.connect(tmp, isolation_level=None))
             con.execute("PRAGMA journal_mode=WAL")
             gpkg.init(con)
             con.execute("BEGIN")
@@ -591,7 +591,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
         if self.path.is_dir():
             raise StoreUnavailable("err.store_not_database", path=str(self.path))
         try:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            con = gpkg.register_functions(sqlite3.connect(self.path, isolation_level=None, timeout=30))
             con.execute("PRAGMA busy_timeout=30000")
             return con
         except sqlite3.DatabaseError as err:
@@ -641,7 +641,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
     def _replace_new(self, tables: list[Table]) -> None:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.copy")
         try:
-            con = sqlite3.connect(tmp, isolation_level=None)
+            con = gpkg.register_functions(sqlite3.connect(tmp, isolation_level=None))
             try:
                 con.execute("PRAGMA journal_mode=WAL")
                 gpkg.init(con)

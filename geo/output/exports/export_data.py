@@ -187,7 +187,7 @@ def export_gpkg(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.Data
     prov = ds.provenance
 
     def write(tmp: Path) -> None:
-        con = sqlite3.connect(tmp, isolation_level=None)
+        con = gpkg.register_functions(sqlite3.connect(tmp, isolation_level=None))
         try:
             gpkg.init(con)
             con.execute("BEGIN")
