@@ -91,7 +91,9 @@ def build_onepager(pack: PitchPack, opp: Opportunity, png: bytes) -> bytes:
 
     body, bold = _style(MIN_PT), _style(MIN_PT, True)
     def heading(key: str, **kw) -> Paragraph:
-        return _p(t(key, lang, **kw), _style(13, True, ACCENT))
+        style = _style(13, True, ACCENT)
+        style.keepWithNext = 1  # never a heading alone at the foot of a page
+        return _p(t(key, lang, **kw), style)
 
     missing = t("pitch.not_recorded", lang)
     text = opp.story or (t("pitch.story_commune", lang) if opp.kind == "commune" else missing)
