@@ -91,9 +91,11 @@ class Text:
 
     def split(self, w: float, room: float) -> tuple[Text | None, Text | None]:
         """(the paragraphs that fit in ``room`` points, the rest)."""
-        n = 0
-        while n < len(self.paragraphs) and Text(self.paragraphs[:n + 1], self.size, self.bold, bullets=self.bullets
-                                                ).height(w) <= room:
+        n, used = 0, 0.0
+        for line in self.lines():  # the same sum as metrics.height, one paragraph at a time
+            used += metrics.height([line], self.size, w, self.bold) + (self.size * 0.35 if n else 0.0)
+            if used > room:
+                break
             n += 1
         if n == 0:
             return None, self
