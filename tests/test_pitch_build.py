@@ -88,3 +88,21 @@ def test_pitch_summary_figures_are_those_of_the_opportunities_in_the_pack(ds, la
     assert cover["figure_gap"] == fmt.vnd_short(gap, lang) and cover["figure_need"] == fmt.vnd_short(
         int(lines["need"].sum()), lang)
     assert t("pitch.vnd_only", lang) in cover["key_figures"]  # no sourced rate is configured: VND only, said
+
+
+def test_a_sourced_rate_from_atlas_toml_shows_usd_with_the_rate_and_source_on_the_cover(ds):
+    import dataclasses
+
+    from geo.ingest.atlas_toml import parse_config
+    from geo.ingest.validate import DataError
+    from geo.text import fmt
+
+    cfg = parse_config({"money": {"usd_rate": 26_000, "usd_rate_source": "Test rate, not a market figure"}})
+    sourced = dataclasses.replace(ds, config=cfg)
+    pack = pitch.build_pack(sourced, pitch.Target("donor", donor=PROFILES["jica"]), lang="en", top=2)
+    cover = {s.name: s.text_frame.text for s in Presentation(io.BytesIO(deck.build_deck(
+        pack, lambda spec: deck.TINY_PNG))).slides[0].shapes if s.has_text_frame}
+    assert cover["figure_gap_usd"] == fmt.usd_short(pack.pitch_totals["gap"], 26_000, "en")
+    assert "1 USD = VND 26,000 (source: Test rate, not a market figure)" in cover["key_figures"]
+    with pytest.raises(DataError, match="usd_rate_source"):
+        parse_config({"money": {"usd_rate": 26_000}})  # a rate without its source is refused

@@ -1038,6 +1038,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{value} không phải khung [tây, nam, đông, bắc] theo kinh độ, vĩ độ",
         "{value} is not a box [west, south, east, north] in longitude, latitude",
     ),
+    "err.config_usd_rate": ("'{value}' không dùng được làm tỷ giá: cần một số dương (đồng cho 1 USD) kèm money.usd_rate_source ghi nguồn",
+                            "'{value}' cannot be the rate: it needs a positive number (VND per USD) and money.usd_rate_source naming its source"),
     "err.config_zooms": ("{value} không phải số nguyên từ 0 đến 8", "{value} is not a whole number from 0 to 8"),
     "err.config_syntax": ("tệp cấu hình không đọc được: {detail}", "the configuration file cannot be read: {detail}"),
     "map.points_hidden": (

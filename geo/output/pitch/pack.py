@@ -292,8 +292,11 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
     table by unit stay those of the filters (the same as the Funding gaps page), and the provenance says which
     steps the opportunities come from and how many projects were left out.
 
-    ``usd``: a sourced rate (VND per USD, its source) to show figures in USD too; None shows VND only.
+    ``usd``: a sourced rate (VND per USD, its source) to show figures in USD too; by default the data folder's
+    ``[money] usd_rate`` / ``usd_rate_source`` (``atlas.toml``), and VND only when it has none.
     """
+    if usd is None and ds.config.usd_rate is not None:
+        usd = (ds.config.usd_rate, ds.config.usd_rate_source)
     if usd is not None and (not usd[0] or usd[0] <= 0 or not str(usd[1]).strip()):
         raise ValueError("a USD rate needs a positive number of VND per USD and its source")
     units.version_label(unit_version, lang)  # validates
