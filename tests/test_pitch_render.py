@@ -79,8 +79,9 @@ def bundled_packs(ds) -> dict[str, pitch.PitchPack]:
     communes, both languages and both unit versions."""
     table = commune_indicators(ds, funding.Filters())
     every = tuple(ds.communes["code"])
-    return {
-        "jica-en": pitch.build_pack(ds, pitch.Target("donor", donor=PROFILES["jica"]), lang="en", indicator_table=table),
+    return {  # the JICA deck with a (test) sourced USD rate: every amount then also in USD, longer lines
+        "jica-en-usd": pitch.build_pack(ds, pitch.Target("donor", donor=PROFILES["jica"]), lang="en",
+                                        indicator_table=table, usd=(26_000.0, "test rate, not a market figure")),
         "world-bank-vi-2025": pitch.build_pack(ds, pitch.Target("donor", donor=PROFILES["world_bank"]), lang="vi",
                                                unit_version="2025"),
         "unicef-vi": pitch.build_pack(ds, pitch.Target("donor", donor=PROFILES["unicef"]), lang="vi",
