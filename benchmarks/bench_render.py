@@ -14,7 +14,12 @@ Offline: folium's default scripts point at CDNs. Leaflet is taken from the npm p
 ``dist/`` folder), folium's ``default_js``/``default_css`` are set to those ``file://`` paths only, and every
 non-``file:`` request is aborted (and counted; the run fails if any is attempted).
 
-Run: ``python -m benchmarks.bench_render [--quick] [--dpi 300] [--runs 9]``.
+**Deck case** (issue 17): build a 10-opportunity pitch pack for JICA (every workflow step, so ten projects
+fit), draw its maps at ``--dpi`` (each once), lay out the deck and its ten one-pagers, and render the deck to PDF
+with LibreOffice (``soffice --headless``, as a user opening it would); reported in seconds per slide, target
+≤ 1 s per slide. ``--deck`` runs only this case.
+
+Run: ``python -m benchmarks.bench_render [--quick] [--dpi 300] [--runs 9] [--deck]``.
 """
 
 from __future__ import annotations
@@ -105,6 +110,62 @@ def time_matplotlib(ds, table, key, lang, dpi) -> tuple[float, tuple[int, int]]:
     return elapsed, Image.open(io.BytesIO(buf.getvalue())).size
 
 
+DECK_OPPORTUNITIES = 10
+
+
+def time_deck(ds, lang: str, dpi: int) -> dict[str, float]:
+    """Seconds for each step of building and rendering a 10-opportunity deck and its one-pagers."""
+    import shutil
+
+    from geo.ingest import donors
+    from geo.output.pitch import build, deck, onepager
+    from geo.output.pitch import pack as pitch
+
+    jica = donors.by_id(donors.profiles_from_frame(donors.bundled_frame()))["jica"]
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    pack = pitch.build_pack(ds, pitch.Target("donor", donor=jica), lang=lang, top=DECK_OPPORTUNITIES, stages=())
+    out["pack"] = time.perf_counter() - t0
+    render_map = build.map_renderer(ds, pack.filters, lang, dpi)
+    t0 = time.perf_counter()
+    for spec in [pack.context_map, pack.gap_map, *[o.map for o in pack.opportunities]]:
+        render_map(spec)
+    out["maps"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pptx = deck.build_deck(pack, render_map)
+    out["deck"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pdfs = [onepager.build_onepager(pack, o, render_map(o.map)) for o in pack.opportunities]
+    out["onepagers"] = time.perf_counter() - t0
+    out["slides"] = float(deck.slide_count(pack))
+    out["opportunities"] = float(len(pack.opportunities))
+    out["onepager_pages"] = float(sum(len(__import__("pypdf").PdfReader(io.BytesIO(p)).pages) for p in pdfs))
+    soffice = shutil.which("soffice")
+    if soffice:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "deck.pptx"
+            path.write_bytes(pptx)
+            t0 = time.perf_counter()
+            subprocess.run([soffice, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp, str(path)], check=True, capture_output=True)
+            out["pdf"] = time.perf_counter() - t0
+    return out
+
+
+def deck_case(ds, lang: str, dpi: int) -> int:
+    r = time_deck(ds, lang, dpi)
+    build_s = r["pack"] + r["maps"] + r["deck"] + r["onepagers"]
+    total = build_s + r.get("pdf", 0.0)
+    per_slide = total / r["slides"]
+    print(f"deck: {int(r['opportunities'])} opportunities, {int(r['slides'])} slides, {int(r['opportunities'])} "
+          f"one-pagers ({int(r['onepager_pages'])} pages), maps at {dpi} dpi, {lang}")
+    print(f"  pack {r['pack']:.2f} s · maps {r['maps']:.2f} s · deck layout {r['deck']:.2f} s · one-pagers "
+          f"{r['onepagers']:.2f} s · LibreOffice PDF {r['pdf']:.2f} s" if "pdf" in r else "  (no soffice: PDF not timed)")
+    print(f"  total {total:.2f} s = {per_slide:.2f} s per slide ({'meets' if per_slide <= 1 else 'ABOVE'} the "
+          f"1 s/slide target); build only {build_s / r['slides']:.2f} s per slide")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_render", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="3 runs instead of --runs")
@@ -112,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=150)
     ap.add_argument("--lang", default="en")
     ap.add_argument("--save", metavar="DIR", help="also write both PNGs there, to compare them by eye")
+    ap.add_argument("--deck", action="store_true", help="only the deck case (10 opportunities, seconds per slide)")
     args = ap.parse_args(argv)
+    if args.deck:
+        return deck_case(default_store().load(), args.lang, args.dpi)
     runs = 3 if args.quick else args.runs
     from playwright.sync_api import sync_playwright
 
@@ -185,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio browser/matplotlib (medians): {ratio:.2f}× ({'meets' if ratio >= 2 else 'BELOW'} the 2× target); "
           f"fastest runs: {min(browser_times) / min(mpl_times):.2f}×; "
           f"with the browser launch: {(br_med + launch) / mpl_med:.2f}×")
-    return 0
+    return deck_case(ds, args.lang, args.dpi)
 
 
 if __name__ == "__main__":

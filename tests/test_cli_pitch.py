@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 from pptx import Presentation
 
 from geo.cli.main import main
 from geo.ingest import donors
+
+
+def opportunity_titles(prs) -> list[str]:
+    """The titles of the opportunities' first slides ("1. …", not their continuations)."""
+    titles = [s.shapes.title.text for s in prs.slides]
+    return [x for x in titles if re.match(r"^\d+\. ", x) and not x.endswith(("(continued)", "(tiếp theo)"))]
 
 
 def test_donors_lists_ids_and_names(capsys):
@@ -27,22 +34,21 @@ def test_pitch_writes_a_deck_and_one_pagers(tmp_path, capsys):
                "--pdf", str(pdf_dir)])
     assert rc == 0
     prs = Presentation(io.BytesIO(out.read_bytes()))
-    assert len(prs.slides) == 5 + 2
-    assert "UNICEF" in prs.slides[0].placeholders[1].text
+    assert len(opportunity_titles(prs)) == 2
+    assert "UNICEF" in "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     pdfs = sorted(pdf_dir.glob("*.pdf"))
     assert len(pdfs) == 2
     assert "Dữ liệu minh họa" in pypdf.PdfReader(pdfs[0]).pages[0].extract_text()
     out = capsys.readouterr().out
-    assert "đã ghi" in out and "7 trang chiếu, 2 cơ hội" in out and "wrote" not in out  # --lang vi
+    assert "đã ghi" in out and f"{len(prs.slides)} trang chiếu, 2 cơ hội" in out and "wrote" not in out  # --lang vi
 
 
 def test_pitch_for_a_theme_or_communes_by_name(tmp_path):
     assert main(["pitch", "--theme", "3", "--top", "1", "--dpi", "30", "--out", str(tmp_path / "t.pptx")]) == 0
-    assert len(Presentation(str(tmp_path / "t.pptx")).slides) == 6
+    assert len(opportunity_titles(Presentation(str(tmp_path / "t.pptx")))) == 1
     assert main(["pitch", "--communes", "03424,Nà Tăm", "--units", "2025", "--dpi", "30",
                  "--out", str(tmp_path / "c.pptx")]) == 0
-    titles = [s.shapes.title.text for s in Presentation(str(tmp_path / "c.pptx")).slides]
-    assert titles[3:5] == ["1. Xã Bản Bo", "2. Xã Nà Tăm"]
+    assert opportunity_titles(Presentation(str(tmp_path / "c.pptx"))) == ["1. Xã Bản Bo", "2. Xã Nà Tăm"]
 
 
 def test_unknown_donor_fails_and_lists_valid_ids(tmp_path, capsys):
@@ -65,7 +71,7 @@ def test_pitch_takes_approved_projects_by_default_and_other_steps_when_asked(tmp
         out = tmp_path / "t.pptx"
         assert main(["--lang", "en", "pitch", "--theme", "3", "--top", "15", "--dpi", "30", "--out", str(out),
                      *extra]) == 0
-        return len(Presentation(str(out)).slides) - 5
+        return len(opportunity_titles(Presentation(str(out))))
 
     default, every = opportunities(), opportunities("--stages", "all")
     proposals = opportunities("--stages", "proposal")

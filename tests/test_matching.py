@@ -76,16 +76,51 @@ def test_changing_a_priority_changes_the_ranking():
     assert list(matching.match_donor(keen, CANDS).index)[0] == "EDU"
 
 
-def test_explanation_names_each_part_with_its_numbers():
+def test_explanation_is_sentences_about_priority_instrument_and_ticket_not_arithmetic():
     m = matching.match_donor(FARM, CANDS)
     lines = explain.explain(m.loc["EDU"], FARM, "en")
-    assert len(lines) == 4
-    assert "priority 1 of 3" in lines[0] and "0.33" in lines[0]
+    assert lines[0].startswith("Farm Fund gives priority 1 of 3")
     assert "grant" in lines[1].lower()
-    assert "below" in lines[2] and "VND 2.0 billion" in lines[2] and "0.50" in lines[2]
-    assert "match 13.3" in lines[3]
+    assert "below its usual minimum of VND 2.0 billion" in lines[-1]
+    assert not any("×" in line or "match" in line.lower() for line in lines)
     vi = explain.explain(m.loc["EDU"], FARM, "vi")
-    assert "thấp hơn" in vi[2] and "0,50" in vi[2]
+    assert "thấp hơn" in vi[-1] and "2,0 tỷ" in vi[-1]
+
+
+# Split asks (issue 17): LOAN is a 30 bn concessional-loan line, GRANT a 4 bn ODA grant line, MIXED both.
+SPLIT = pd.DataFrame({
+    "commune_code": ["00001"] * 3, "content_area": [9, 3, 1],
+    "ask": [30 * BN, 4 * BN, 40 * BN], "ask_loan": [30 * BN, 0, 30 * BN], "ask_grant": [0, 4 * BN, 10 * BN],
+    "score": [0.5, 0.5, 0.5],
+}, index=pd.Index(["LOAN", "GRANT", "MIXED"], name="project_id"))
+LENDER = DonorProfile("lender", "Lender", instruments=("concessional_loan",), priorities={9: 3, 3: 3, 1: 3},
+                      ticket_min=1 * BN, ticket_max=100 * BN)
+GIVER = DonorProfile("giver", "Giver", instruments=("grant",), priorities={9: 3, 3: 3, 1: 3},
+                     ticket_min=1 * BN, ticket_max=100 * BN)
+
+
+def test_a_loan_line_goes_to_lenders_and_grant_lines_to_grant_makers():
+    lend = matching.match_donor(LENDER, SPLIT, only_fitting=False)
+    give = matching.match_donor(GIVER, SPLIT, only_fitting=False)
+    # a loan line is a loan even in a content area (9) the donor-side rule never lent to
+    assert lend.loc["LOAN", "fit"] == 1 and lend.loc["LOAN", "instrument"] == "concessional_loan"
+    assert give.loc["LOAN", "fit"] == 0
+    assert give.loc["GRANT", "fit"] == 1 and lend.loc["GRANT", "fit"] == 0
+    # the matching list for a lender leaves out the grant-only project
+    assert "GRANT" not in matching.match_donor(LENDER, SPLIT).index
+
+
+def test_a_mixed_ask_is_split_each_donor_takes_its_part_and_the_sentences_say_so():
+    lend = matching.match_donor(LENDER, SPLIT).loc["MIXED"]
+    give = matching.match_donor(GIVER, SPLIT).loc["MIXED"]
+    assert (lend["loan_taken"], lend["grant_taken"], lend["ask_taken"]) == (30 * BN, 0, 30 * BN)
+    assert (give["loan_taken"], give["grant_taken"]) == (0, 10 * BN)
+    assert lend["instrument_fit"] == pytest.approx(0.75) and give["instrument_fit"] == pytest.approx(0.25)
+    words = " ".join(explain.explain(lend, LENDER, "en"))
+    assert "mixed" in words and "VND 30.0 billion" in words and "VND 10.0 billion" in words
+    assert "left for a grant-maker" in words
+    vi = " ".join(explain.explain(give, GIVER, "vi"))
+    assert "dành cho một bên cho vay khác" in vi
 
 
 def test_candidates_ask_only_the_international_gap_of_projects_still_seeking_money():
@@ -107,6 +142,7 @@ def test_candidates_ask_only_the_international_gap_of_projects_still_seeking_mon
     # D only a counterpart gap → nothing for a donor to fill.
     assert list(c.index) == ["A"]
     assert c.loc["A", "ask"] == 60 and c.loc["A", "gap"] == 120
+    assert (c.loc["A", "ask_loan"], c.loc["A", "ask_grant"]) == (0, 60)
     assert 0 <= c.loc["A", "score"] <= 1
 
 

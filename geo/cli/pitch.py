@@ -23,7 +23,7 @@ from geo.cli.commands import help_of
 from geo.ingest import donors, names, validate
 from geo.ingest.validate import NoteError
 from geo.model import schema
-from geo.output.pitch import build
+from geo.output.pitch import build, deck
 from geo.output.pitch import pack as pitch
 from geo.storage.donors import load_profiles
 from geo.storage.store import default_store
@@ -92,7 +92,7 @@ def _pitch(args: argparse.Namespace) -> int:
         pdf_dir.mkdir(parents=True, exist_ok=True)
     files = build.build_files(ds, pack, dpi=args.dpi, onepagers=pdf_dir is not None)
     out.write_bytes(files.deck)
-    print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=5 + len(pack.opportunities),
+    print(i18n.t("pitch.cli_wrote_deck", lang, path=out, slides=deck.slide_count(pack),
                  opps=len(pack.opportunities), language=lang, units=args.unit_version))
     if not pack.opportunities:
         print(i18n.t("err.cli_note", lang, text=i18n.t("pitch.no_opportunities", lang)), file=sys.stderr)

@@ -39,7 +39,8 @@ def _label(section: dict, key: str, default: schema.Label) -> schema.Label:
 
 def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
     """An :class:`AtlasConfig` from parsed TOML; bad values raise DataError naming the key."""
-    district, labels, crs, view, lay = (raw.get(k, {}) for k in ("district", "labels", "crs", "map", "layers"))
+    district, labels, crs, view, lay, money = (raw.get(k, {}) for k in ("district", "labels", "crs", "map", "layers",
+                                                                         "money"))
     problems: list[Problem] = []
     cid = str(district.get("id", DEFAULT.id))
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", cid):
@@ -72,6 +73,11 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
     zooms = view.get("detail_zooms", DEFAULT.detail_zooms)
     if not isinstance(zooms, int) or not 0 <= zooms <= 8:
         problems.append(Problem.of(file, "err.config_zooms", None, "map.detail_zooms", value=zooms))
+    rate, rate_source = money.get("usd_rate"), money.get("usd_rate_source", "")
+    if (rate is not None or rate_source) and not (
+            isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate) and rate > 0
+            and isinstance(rate_source, str) and rate_source.strip()):
+        problems.append(Problem.of(file, "err.config_usd_rate", None, "money.usd_rate", value=rate))
     if problems:
         raise DataError(problems)
     return AtlasConfig(
@@ -80,6 +86,7 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
         bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])) if bbox is not None else None, detail_zooms=zooms,
         manifest=str(lay.get("manifest", DEFAULT.manifest)),
         extent=tuple(float(v) for v in extent) if extent is not None else DEFAULT.extent,  # type: ignore[arg-type]
+        usd_rate=float(rate) if rate is not None else None, usd_rate_source=str(rate_source).strip(),
     )
 
 
@@ -105,7 +112,7 @@ def to_toml(cfg: AtlasConfig) -> str:
     """``atlas.toml`` text for ``cfg`` (used to write bundles; round-trips through :func:`parse_config`).
 
     >>> from dataclasses import replace
-    >>> cfg = replace(DEFAULT, id="demo", bbox=(1.0, 2.0, 3.0, 4.0))
+    >>> cfg = replace(DEFAULT, id="demo", bbox=(1.0, 2.0, 3.0, 4.0), usd_rate=26_000.0, usd_rate_source="SBV, 1/12/2026")
     >>> parse_config(tomllib.loads(to_toml(cfg))) == cfg
     True
     """
@@ -121,4 +128,6 @@ def to_toml(cfg: AtlasConfig) -> str:
     if cfg.extent != DEFAULT.extent:
         lines.append(f"extent = [{', '.join(repr(float(v)) for v in cfg.extent)}]")
     lines += [f"detail_zooms = {cfg.detail_zooms}", "", "[layers]", f"manifest = {q(cfg.manifest)}", ""]
+    if cfg.usd_rate is not None:
+        lines += ["[money]", f"usd_rate = {float(cfg.usd_rate)!r}", f"usd_rate_source = {q(cfg.usd_rate_source)}", ""]
     return "\n".join(lines)

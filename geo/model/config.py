@@ -34,6 +34,10 @@ class AtlasConfig:
     #: the province (``[map] extent`` in ``atlas.toml``; Lai Châu by default, :data:`schema.PROVINCE_EXTENT`).
     extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT
     manifest: str = "layers.json"
+    #: A sourced exchange rate for pitch decks (``[money] usd_rate``, VND per USD, with ``usd_rate_source``);
+    #: None: decks show VND only and say so (a rate is never made up).
+    usd_rate: float | None = None
+    usd_rate_source: str = ""
 
 
 DEFAULT = AtlasConfig()

@@ -46,7 +46,7 @@ from geo.output.exports.exporting import unit_version_line
 from geo.output.pitch import explain
 from geo.output.reports import report
 from geo.text import fmt
-from geo.text.i18n import t
+from geo.text.i18n import CATALOG, t
 from geo.text.provenance_text import provenance_lines
 
 KINDS: tuple[str, ...] = ("donor", "theme", "communes")
@@ -132,6 +132,25 @@ class Opportunity:
     score: float | None = None
     match: float | None = None
     status: str = ""  # a project's workflow step (key); "" for a commune
+    #: The project's description as entered (its story); "" when none.
+    story: str = ""
+    #: The ask by instrument: the gap on concessional-loan lines and on grant lines (ODA, NGO, foreign business).
+    ask_loan: int = 0
+    ask_grant: int = 0
+    #: Who benefits and what results are expected, once recorded (the results feature); empty until then.
+    beneficiaries: list[str] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)
+    #: The counterpart the district adds if the ask is funded, and what it has committed already (VND).
+    counterpart_if_funded: int = 0
+    counterpart_committed: int = 0
+    #: The sentences on why this donor (a donor target); ``why`` holds them plus the district's priority.
+    why_donor: list[str] = field(default_factory=list)
+
+    @property
+    def money(self) -> dict[str, int]:
+        """The totals row of :attr:`sources`: need, committed, disbursed, gap of what this opportunity covers."""
+        last = self.sources.iloc[-1] if len(self.sources) else {}
+        return {c: int(last[c]) if len(self.sources) else 0 for c in MONEY}
 
 
 @dataclass
@@ -160,6 +179,21 @@ class PitchPack:
     left_out: int = 0
     context_map: MapSpec = field(default_factory=lambda: MapSpec("n_projects", ("crop_zones", "risk_zones")))
     gap_map: MapSpec = field(default_factory=lambda: MapSpec("gap", ("projects",)))
+    #: A sourced exchange rate (VND per USD, where it comes from), or None: then every figure is VND only and
+    #: the cover says that no sourced rate is configured (a rate is never made up).
+    usd: tuple[float, str] | None = None
+    #: The district and its people: (label, value, source) facts from the bundled data, each naming its source.
+    people: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def pitch_totals(self) -> dict[str, int]:
+        """Need, committed, disbursed, gap and ask summed over the opportunities in the pack: the headline figures
+        of the cover and the summary above the pack, so they are the figures of what the pack contains."""
+        out = {c: sum(o.money[c] for o in self.opportunities) for c in MONEY}
+        out["ask"] = sum(o.ask for o in self.opportunities)
+        out["ask_loan"] = sum(o.ask_loan for o in self.opportunities)
+        out["ask_grant"] = sum(o.ask_grant for o in self.opportunities)
+        return out
 
 
 # --- scope ------------------------------------------------------------------------------------------
@@ -248,7 +282,8 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
                weights: Mapping[str, float] = priority.DEFAULT_WEIGHTS,
                ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS, today: date | None = None,
                indicator_table: pd.DataFrame | None = None,
-               stages: tuple[str, ...] = workflow.PITCHABLE_STATUSES) -> PitchPack:
+               stages: tuple[str, ...] = workflow.PITCHABLE_STATUSES,
+               usd: tuple[float, str] | None = None) -> PitchPack:
     """Assemble a pitch pack; see the module docstring. ``top`` limits project opportunities.
 
     Only projects at a workflow step in ``stages`` become opportunities (the slides, one-pagers, a commune's open
@@ -256,7 +291,14 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
     Finance–Planning Office has not approved is shown to a donor. ``stages=()`` takes every step. Totals and the
     table by unit stay those of the filters (the same as the Funding gaps page), and the provenance says which
     steps the opportunities come from and how many projects were left out.
+
+    ``usd``: a sourced rate (VND per USD, its source) to show figures in USD too; by default the data folder's
+    ``[money] usd_rate`` / ``usd_rate_source`` (``atlas.toml``), and VND only when it has none.
     """
+    if usd is None and ds.config.usd_rate is not None:
+        usd = (ds.config.usd_rate, ds.config.usd_rate_source)
+    if usd is not None and (not usd[0] or usd[0] <= 0 or not str(usd[1]).strip()):
+        raise ValueError("a USD rate needs a positive number of VND per USD and its source")
     units.version_label(unit_version, lang)  # validates
     if target.kind == "communes":
         check_communes(ds, target.communes)
@@ -282,6 +324,8 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         opps = [_project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang)
                 for pid, row in chosen.head(top).iterrows()]
     cp, cp_totals = _counterpart(ds, opps, projects, lines, ratios, lang)
+    for o, (_, r) in zip(opps, cp.iloc[:-1].iterrows()):
+        o.counterpart_if_funded, o.counterpart_committed = int(r["required_if_funded"]), int(r["counterpart_committed"])
     layers = PACK_LAYERS + (("donors",) if target.kind == "donor" else ())
     illustrative = report.is_illustrative(ds, layers) or (target.kind == "donor" and not target.the_donor.is_confirmed)
     made = (today or date.today()).isoformat()
@@ -298,6 +342,7 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
         illustrative=illustrative, stages=stages, left_out=left_out,
         context_map=MapSpec("n_projects", ("crop_zones", "risk_zones"), unit_version=unit_version),
         gap_map=MapSpec("gap", ("projects",), unit_version=unit_version),
+        usd=usd, people=people_facts(ds, lang),
     )
 
 
@@ -361,17 +406,19 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
         (t("pitch.ask", lang), fmt.vnd(int(row["ask"]), lang)),
         (t("priority.col.score", lang), fmt.number(float(row["score"]) * 100, lang, 1)),
     ]
-    why = []
-    if target.kind == "donor":
-        why += explain.explain(row, target.donor, lang)
+    why_donor = explain.explain(row, target.donor, lang) if target.kind == "donor" else []
     comps = [c for c in priority.COMPONENTS if matching.COMPONENT_PREFIX + c in row.index]
-    why.append(t("pitch.why_priority", lang, score=fmt.number(float(row["score"]) * 100, lang, 1), parts="; ".join(
-        f"{t(f'priority.comp.{c}', lang)} {fmt.number(float(row[matching.COMPONENT_PREFIX + c]) * 100, lang, 0)} × {fmt.number(weights.get(c, 0), lang)}"
-        for c in comps)))
+    strongest = max(comps, key=lambda c: float(row[matching.COMPONENT_PREFIX + c]) * weights.get(c, 0), default=None)
+    why = [*why_donor, t("pitch.why_rank", lang, rank=int(row["rank"]) if "rank" in row.index else 0,
+                         score=fmt.number(float(row["score"]) * 100, lang, 0),
+                         reason=t(f"priority.comp.{strongest}", lang).lower() if strongest else "–")]
+    loan, grant = int(row.get("ask_loan", 0)), int(row.get("ask_grant", 0))
+    description = p.get("description", "")
     return Opportunity(kind="project", key=pid, title=title, subtitle=f"{commune} · {area} · {status}", facts=facts,
                        sources=sources, why=why, ask=int(row["ask"]), map=MapSpec("gap", ("projects",), code),
                        score=float(row["score"]), match=float(row["match"]) if "match" in row.index else None,
-                       status=str(p["status"]))
+                       status=str(p["status"]), story="" if pd.isna(description) else str(description).strip(),
+                       ask_loan=loan, ask_grant=grant, why_donor=why_donor)
 
 
 def _commune_opportunity(ds, code, projects, lines, cands, names, unit_version, lang) -> Opportunity:
@@ -398,7 +445,9 @@ def _commune_opportunity(ds, code, projects, lines, cands, names, unit_version, 
     return Opportunity(kind="commune", key=code, title=names[code], subtitle=t("print.district", lang), facts=facts,
                        sources=sources_table(in_commune, its_lines, lang), why=why, ask=ask,
                        map=MapSpec("gap", ("projects",), code),
-                       score=float(open_["score"].mean()) if len(open_) else None)
+                       score=float(open_["score"].mean()) if len(open_) else None,
+                       ask_loan=int(open_["ask_loan"].sum()) if "ask_loan" in open_ else 0,
+                       ask_grant=int(open_["ask_grant"].sum()) if "ask_grant" in open_ else 0)
 
 
 def _counterpart(ds, opps, projects, lines, ratios, lang) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -438,6 +487,56 @@ def _context(ds: Dataset, table: pd.DataFrame, projects: pd.DataFrame, lang: str
         if ha > 0:
             out.append((label(lang), fmt.hectares(ha, lang)))
     out.append((t("pitch.ctx_projects", lang), fmt.number(len(projects), lang)))
+    return out
+
+
+def _unit_groups() -> pd.DataFrame:
+    """``code``, ``main_groups``, ``main_groups_source`` from the data folder's ``units.csv`` (empty if none)."""
+    from geo.ingest.atlas_toml import bundle_dir
+
+    path = bundle_dir() / "units.csv"
+    cols = ["code", "main_groups", "main_groups_source"]
+    if not path.exists():
+        return pd.DataFrame(columns=cols)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame[[c for c in cols if c in frame.columns]]
+
+
+def source_words(code: str, lang: str) -> str:
+    """A unit-table source code in words: ``A-portal`` → ``district portal (A)``; an unknown code as it is.
+
+    >>> source_words("B-wikipedia, C-web", "en")
+    'Wikipedia (B), a single web page (C)'
+    """
+    out = []
+    for part in [p.strip() for p in str(code).split(",") if p.strip()]:
+        grade, _, kind = part.partition("-")
+        key = f"pitch.src_{kind}"
+        out.append(f"{t(key, lang)} ({grade})" if kind and key in CATALOG else part)
+    return ", ".join(out)
+
+
+def people_facts(ds: Dataset, lang: str) -> list[tuple[str, str, str]]:
+    """The district and its people, only from the bundled unit table (each figure's source as ``units.csv``
+    records it, see data/SOURCES.md): reported population, and the main ethnic groups noted per commune.
+    Nothing is filled in where the table has no figure."""
+    c = ds.communes
+    if "main_groups" not in c:
+        c = c.merge(_unit_groups(), on="code", how="left")
+    out: list[tuple[str, str, str]] = []
+    pop = pd.to_numeric(c.get("population_reported"), errors="coerce") if "population_reported" in c else None
+    if pop is not None and pop.notna().any():
+        src = sorted({str(v) for v in c.loc[pop.notna(), "population_source"].dropna()} if "population_source" in c
+                     else set())
+        out.append((t("pitch.people_population", lang),
+                    t("pitch.ctx_population_value", lang, pop=fmt.number(int(pop.sum()), lang), n=int(pop.notna().sum()),
+                      total=len(c)), source_words(", ".join(src), lang)))
+    if "main_groups" in c:
+        names = dict(zip(c["code"], c["full_name"]))
+        for code, groups, src in zip(c["code"], c["main_groups"], c.get("main_groups_source", [""] * len(c))):
+            if isinstance(groups, str) and groups.strip():
+                out.append((t("pitch.people_groups_in", lang, commune=names.get(code, code)), groups.strip(),
+                            "" if pd.isna(src) else source_words(str(src), lang)))
     return out
 
 

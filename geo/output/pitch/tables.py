@@ -126,11 +126,15 @@ def opportunities_table(pack: PitchPack, lang: str) -> pd.DataFrame:
 
 
 def pack_summary(pack: PitchPack, lang: str) -> str:
-    """``"**for …** — n opportunities, slides, gap"`` above the opportunities (markdown; the subtitle escaped:
-    ``html.escape`` would leave ``![](…)`` live)."""
+    """``"**for …** — n opportunities, slides, need, gap, ask"`` above the opportunities: the figures of what the
+    pack contains (:attr:`PitchPack.pitch_totals`, the cover's), not of the whole filtered scope (markdown; the
+    subtitle escaped: ``html.escape`` would leave ``![](…)`` live)."""
+    from geo.output.pitch.deck import slide_count
+
+    tot = pack.pitch_totals
     return f"**{md_text(pack.subtitle)}** — " + t("pitch.pack_summary", lang, n=len(pack.opportunities),
-                                                       slides=5 + len(pack.opportunities),
-                                                       gap=fmt.vnd(pack.totals["gap"], lang))
+                                                       slides=slide_count(pack), need=fmt.vnd(tot["need"], lang),
+                                                       gap=fmt.vnd(tot["gap"], lang), ask=fmt.vnd(tot["ask"], lang))
 
 
 def history_table(entries: Iterable[Any], lang: str) -> pd.DataFrame:
