@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "units": ("units", "write the unit layer (2021 or 2025 units) with indicators as GeoJSON"),
     "import-projects": ("data", "import projects from CSV/Excel (all or nothing)"),
     "import-layer": ("data", "import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
+    "import-dem": ("terrain", "screen a DEM: slope classes, landslide frequency ratio and AUC (not an official zoning)"),
     "template": ("data", "write the Excel template for project imports"),
     "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx)"),
     "export-map": ("maps", "write one print-quality map (PNG, PDF or SVG)"),

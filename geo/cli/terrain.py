@@ -1,0 +1,62 @@
+"""DEM screening: ``python -m geo import-dem DEM.tif [--events EVENTS.csv] [--hillshade OUT.tif]``.
+
+Prints the slope classes of the DEM (computed in a metric CRS), the share of area and of reported landslide
+events in each, their frequency ratio and its AUC, always under the label "screening, not an official zoning".
+Nothing is written to the store; ``--hillshade`` writes a hillshade GeoTIFF (block by block).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from geo.analysis import terrain
+from geo.cli.commands import help_of
+from geo.ingest import dem
+from geo.text import fmt
+from geo.text.i18n import t
+
+
+def _class_name(k: int) -> str:
+    lo = 0.0 if k == 0 else terrain.SLOPE_BREAKS[k - 1]
+    return f"> {lo:g}°" if k == len(terrain.SLOPE_BREAKS) else f"{lo:g}–{terrain.SLOPE_BREAKS[k]:g}°"
+
+
+def screening_lines(s: dem.Screening, lang: str) -> list[str]:
+    """The screening as printed lines in ``lang``: label, heading, one row per class, AUC."""
+    lines = [t("terrain.screening_label", lang),
+             t("terrain.heading", lang, file=s.file, crs=s.crs, dx=fmt.number(s.cell_m[0], lang, 1),
+               dy=fmt.number(s.cell_m[1], lang, 1), warped=t("terrain.warped", lang) if s.reprojected else "")]
+    head = [t(k, lang) for k in ("terrain.col_class", "terrain.col_area", "terrain.col_events", "terrain.col_ratio")]
+    lines.append(" | ".join(head))
+    total = max(int(s.area_cells.sum()), 1)
+    ratio = s.ratio
+    for k in range(terrain.N_CLASSES):
+        r = "—" if math.isnan(ratio[k]) else fmt.number(float(ratio[k]), lang, 2)
+        lines.append(" | ".join([_class_name(k), fmt.percent(s.area_cells[k] / total, lang),
+                                 fmt.number(int(s.event_cells[k]), lang), r]))
+    if s.event_cells.sum() == 0:
+        lines.append(t("terrain.no_events", lang))
+    else:
+        lines.append(t("terrain.auc", lang, auc=fmt.number(s.auc, lang, 2)))
+    if s.events_outside:
+        lines.append(t("terrain.events_outside", lang, n=fmt.number(s.events_outside, lang)))
+    return lines
+
+
+def _import_dem(args: argparse.Namespace) -> int:
+    events = dem.read_event_points(args.events) if args.events else ([], [])
+    s = dem.screen_dem(args.file, events, args.hillshade)
+    for line in screening_lines(s, args.lang):
+        print(line)
+    if args.hillshade:
+        print(t("terrain.wrote_hillshade", args.lang, path=args.hillshade))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-dem", help=help_of("import-dem"))
+    p.add_argument("file", help="DEM GeoTIFF (metres, or degrees: then warped to UTM 48N)")
+    p.add_argument("--events", help="CSV of reported events with lon, lat (WGS 84) and optionally type")
+    p.add_argument("--hillshade", help="also write a hillshade GeoTIFF here")
+    p.set_defaults(func=_import_dem)
