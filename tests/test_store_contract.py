@@ -385,6 +385,56 @@ def test_deleting_a_project_deletes_its_money_records_with_an_audit_row_each(any
     assert any_store.money_history(rec.record["record_id"])[-1].action == "money-delete"
 
 
+def _imported(pid: str = "TD-001") -> list[dict]:
+    from geo.ingest.money_import import content_id
+
+    recs = [dict(_money(pid), origin="import"), dict(_money(pid, kind="budget", date="", year=2024, amount=900),
+                                                     origin="import")]
+    return [dict(r, record_id=content_id(r, 0)) for r in recs]
+
+
+def test_an_import_of_money_writes_all_records_in_one_audited_go_and_again_changes_nothing(any_store):
+    recs = _imported()
+    counts = any_store.apply_money(recs, {r["record_id"]: None for r in recs}, "Lan", note="import m.csv")
+    assert counts == {"created": 2, "updated": 0, "unchanged": 0}
+    stored = any_store.money_records("TD-001").set_index("record_id")
+    assert stored.loc[recs[1]["record_id"], ["kind", "year", "amount", "origin"]].tolist() == ["budget", 2024, 900,
+                                                                                              "import"]
+    log = [e for e in any_store.audit_log(10_000) if e.action == "money-create"]
+    assert len(log) == 2 and all("import m.csv" in e.note and e.user == "Lan" for e in log)
+    before = snapshot(any_store)
+    again = any_store.apply_money(recs, {r["record_id"]: 1 for r in recs}, "Lan", note="import m.csv")
+    assert again == {"created": 0, "updated": 0, "unchanged": 2}
+    assert_unchanged(before, any_store)  # not even the data version moves
+
+
+def test_a_money_import_with_one_bad_record_or_a_stale_one_stores_nothing(any_store):
+    recs = _imported()
+    before = snapshot(any_store)
+    bad = [recs[0], dict(recs[1], project_id="NO-SUCH")]
+    with pytest.raises(DataError):
+        any_store.apply_money(bad, {r["record_id"]: None for r in bad}, "Lan")
+    with pytest.raises(DataError):
+        any_store.apply_money([recs[0], dict(recs[1], amount=-1)], {r["record_id"]: None for r in recs}, "Lan")
+    assert_unchanged(before, any_store)
+    any_store.apply_money(recs[:1], {recs[0]["record_id"]: None}, "Lan")
+    before = snapshot(any_store)
+    with pytest.raises(ConflictError):  # previewed before the first write: the record is no longer new
+        any_store.apply_money(recs, {r["record_id"]: None for r in recs}, "Lan")
+    assert_unchanged(before, any_store)
+
+
+def test_only_an_editor_of_the_project_may_import_its_money(any_store):
+    store = _with_accounts(any_store)
+    recs = _imported()  # TD-001 is in Nà Tăm
+    before = snapshot(store)
+    for who in ("view1", "bo1"):
+        with pytest.raises(PermissionDenied):
+            store.apply_money(recs, {r["record_id"]: None for r in recs}, who)
+    assert_unchanged(before, store)
+    assert store.apply_money(recs, {r["record_id"]: None for r in recs}, "plan1")["created"] == 2
+
+
 def _undated_totals(store: Store) -> pd.DataFrame:
     m = store.money_records()
     m = m[m["origin"] == "total"]

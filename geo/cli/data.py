@@ -2,7 +2,8 @@
 
 ``python -m geo import-projects FILE [--user NAME] [--yes] [--allow-overcommit]``
 ``python -m geo import-layer KIND FILE [--crs EPSG:9205] --source … --licence … --date … --quality …``
-``python -m geo template --out FILE.xlsx``
+``python -m geo import-money FILE [--dry-run] [--user NAME] [--yes]``
+``python -m geo template --out FILE.xlsx [--money]``
 ``python -m geo export --format gpkg|geojson|csv|xlsx --out PATH [--hxl]``
 
 Every import checks the whole file first and writes nothing unless it is clean
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 from geo.cli.commands import help_of
-from geo.ingest import imports, layer_import
+from geo.ingest import imports, layer_import, money_import
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
 from geo.storage.accounts import console_actor
@@ -86,7 +87,38 @@ def _import_layer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_money(args: argparse.Namespace) -> int:
+    store = default_store()
+    pre = money_import.preview_money(_read(args.file, imports.MAX_BYTES), args.file,
+                                     set(store.load().projects["project_id"]), store.money_records())
+    print(t("money_import.cli_summary", args.lang, file=pre.file, enc=pre.encoding, n=len(pre.records),
+            new=len(pre.new_ids), changed=len(pre.changed_ids), unchanged=len(pre.unchanged_ids)))
+    for w in pre.warnings:
+        print(t("err.cli_note", args.lang, text=w.text(args.lang)))
+    if not pre.ok:
+        raise DataError(pre.problems)
+    if args.dry_run:
+        print(t("money_import.dry_run", args.lang))
+        return 0
+    if not args.yes:
+        answer = input(t("data.cli_confirm", args.lang)) if sys.stdin.isatty() else ""
+        if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
+            print(t("data.cli_nothing_written", args.lang))
+            return 1
+    try:
+        counts = store.apply_money(pre.records, pre.base_revisions, args.user or console_actor(),
+                                   note=f"import {pre.file}")
+    except ConflictError as err:
+        raise DataError([Problem.of(pre.file, "err.money_import.conflict", rid=err.project_id)]) from None
+    print(t("data.cli_written", args.lang, **counts))
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
+    if args.money:
+        path = money_import.write_money_template(args.out)
+        print(t("data.cli_wrote", args.lang, path=path))
+        return 0
     path = imports.write_template(args.out, default_store().load())
     print(t("data.cli_wrote", args.lang, path=path))
     return 0
@@ -119,8 +151,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", help="your account or name, for the audit trail (default: console:<OS user>)")
     p.set_defaults(func=_import_layer)
 
+    p = sub.add_parser("import-money", help=help_of("import-money"))
+    p.add_argument("file")
+    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
+                                  "(default: console:<OS user>)")
+    p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.set_defaults(func=_import_money)
+
     p = sub.add_parser("template", help=help_of("template"))
     p.add_argument("--out", required=True)
+    p.add_argument("--money", action="store_true", help="the template for dated money records instead")
     p.set_defaults(func=_template)
 
     p = sub.add_parser("export", help=help_of("export"))

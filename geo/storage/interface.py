@@ -160,6 +160,13 @@ class MoneyStore(Protocol):
         """Every change of one record, oldest first."""
         ...
 
+    def apply_money(self, records: list[dict], base_revisions: dict[str, int | None], user: Actor | str = "",
+                    note: str = "import", today: date | None = None) -> dict[str, int]:
+        """Create or replace many records (an import) in one transaction, all or nothing; counts of
+        ``created``/``updated``/``unchanged``. A record id whose revision moved since ``base_revisions`` (None =
+        new) raises :class:`ConflictError`; identical records are left alone (nothing written when all are)."""
+        ...
+
 
 class LayerStore(Protocol):
     """Whole feature layers, replaced together with their provenance."""

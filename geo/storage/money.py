@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo.ingest.money import clean_money, money_json
+from geo.ingest.money_import import same_record
 from geo.ingest.validate import DataError, Problem
 from geo.model import schema
 from geo.model.roles import Action, Actor
@@ -184,6 +185,63 @@ class MoneyMixin:
                 raise ConflictError(record_id, expected_revision, cur, kind="money")
             self._audit_row(con, actor.login, "money-delete", None, None, money_json(cur.record), None,
                             _note(cur.record, note))
+
+    def apply_money(self, records: list[dict], base_revisions: dict[str, int | None], user: Actor | str = "",
+                    note: str = "import", today: date | None = None) -> dict[str, int]:
+        """Create or replace many records in ONE transaction (an import): all or nothing.
+
+        Every record is checked again (:func:`clean_money`; its project must exist and the acting user may edit
+        it). ``base_revisions`` maps each record id to the revision seen at preview (None = new): if any changed
+        since, nothing is written and :class:`ConflictError` is raised. A record identical to the stored one is
+        left alone; when every record is, nothing is written at all (the data version does not move)."""
+        actor = self._acting(user, Action.EDIT_PROJECT)
+        checked: list[dict] = []
+        problems: list[Problem] = []
+        for rec in records:
+            try:
+                checked.append(clean_money(dict(rec, origin=rec.get("origin") or "import"), today))
+            except DataError as err:
+                problems += err.problems
+        if problems:
+            raise DataError(problems)
+        if any(not r["record_id"] for r in checked):
+            raise DataError([Problem.of("form", "err.money_import.no_record_id", None, "record_id")])
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self._read() as con:
+            current = {r["record_id"]: self._money_in(con, r["record_id"]) for r in checked}
+        if all(c is not None and c.revision == base_revisions.get(r["record_id"], c.revision)
+               and same_record(c.record, r) for r, c in zip(checked, current.values())):
+            self._may_edit_all(actor, {r["project_id"] for r in checked})
+            counts["unchanged"] = len(checked)
+            return counts
+        with self._write() as con:
+            for rec in checked:
+                rid = rec["record_id"]
+                cur = self._money_in(con, rid)
+                base = base_revisions.get(rid)
+                if (cur.revision if cur else None) != base:
+                    raise ConflictError(rid, base, cur, rec, kind="money")
+                if cur is not None and cur.record["project_id"] != rec["project_id"]:
+                    raise DataError([Problem.of("form", "err.money.project_fixed", None, "project_id")])
+                self._may_edit(con, actor, rec["project_id"])
+                if cur is None:
+                    self._insert_money(con, rec, 1)
+                    self._audit_row(con, actor.login, "money-create", None, 1, None, money_json(rec), _note(rec, note))
+                    counts["created"] += 1
+                elif same_record(cur.record, rec):
+                    counts["unchanged"] += 1
+                else:
+                    self._exec(con, f"UPDATE {TABLE} SET {', '.join(f'{_q(c)} = :{c}' for c in COLUMNS)}, "
+                                    "revision = revision + 1 WHERE record_id = :record_id", rec)
+                    self._audit_row(con, actor.login, "money-update", None, cur.revision + 1,
+                                    money_json(cur.record), money_json(rec), _note(rec, note))
+                    counts["updated"] += 1
+        return counts
+
+    def _may_edit_all(self, actor: Actor, project_ids: set[str]) -> None:
+        with self._read() as con:
+            for pid in sorted(project_ids):
+                self._may_edit(con, actor, pid)
 
     # --- inside a write -----------------------------------------------------------------------------------
     def _money_in(self, con: Any, record_id: str) -> MoneyRecord | None:

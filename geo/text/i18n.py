@@ -1563,6 +1563,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.money.exists": ("khoản tiền '{rid}' đã có", "money record '{rid}' already exists"),
     "err.money.project_fixed": ("không thể chuyển khoản tiền sang dự án khác; xóa rồi ghi lại",
                                 "a money record cannot move to another project; delete it and record it again"),
+    "err.money_import.missing_column": ("thiếu cột '{name}'", "column '{name}' is missing"),
+    "err.money_import.no_project_id": ("thiếu mã dự án", "the project ID is missing"),
+    "err.money_import.id_twice": ("mã khoản tiền '{rid}' đã có ở dòng {other} của tệp",
+                                  "record ID '{rid}' is already on row {other} of the file"),
+    "err.money_import.no_record_id": ("khoản tiền nhập từ tệp cần mã khoản tiền", "an imported money record needs its record ID"),
+    "err.money_import.empty": ("tệp không có khoản tiền nào để nhập", "the file has no money records to import"),
+    "err.money_import.conflict": ("khoản tiền '{rid}' vừa được người khác thay đổi; xem trước lại rồi nhập",
+                                  "money record '{rid}' was changed by someone else meanwhile; preview again"),
+    "money_import.cli_summary": ("{file}: mã hóa {enc}; {n} khoản tiền ({new} mới, {changed} thay đổi, "
+                                 "{unchanged} không đổi)",
+                                 "{file}: {enc}, {n} money records ({new} new, {changed} changed, "
+                                 "{unchanged} unchanged)"),
+    "money_import.dry_run": ("chỉ xem trước (--dry-run): chưa ghi gì", "preview only (--dry-run): nothing written"),
     "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
     "err.manifest_no_donors": ("thiếu mục 'donors'", "has no 'donors' entry"),
     "err.conflict": (
