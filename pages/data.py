@@ -487,9 +487,10 @@ with tab_export:
     chosen_fmt = st.radio(t("data.format", lang), list(export_data.FORMATS), key="export_fmt",
                           format_func=lambda f: t(f"data.fmt.{f}", lang))
     hxl = st.checkbox(t("data.hxl", lang), key="export_hxl") if chosen_fmt == "csv" else False
-    ext = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx"}[chosen_fmt]
+    ext = export_data.EXTENSIONS[chosen_fmt]
     st.download_button(t("data.download", lang), _export_bytes(store.version(), chosen_fmt, lang, hxl),
-                       f"tam_duong_atlas.{ext}", key="export_download")
+                       f"tam_duong_atlas_{chosen_fmt}.{ext}" if chosen_fmt in ("3w", "fts") else f"tam_duong_atlas.{ext}",
+                       key="export_download")
     st.caption(t("data.export_note", lang))
     st.caption(" · ".join(md_text(line) for line in provenance_lines(ds, lang)))
 

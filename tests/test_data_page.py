@@ -244,3 +244,14 @@ def test_an_amount_typed_with_vietnamese_digit_groups_is_saved(page, store):
     at = save(at.run())
     assert not at.exception and not at.error
     assert store.get_project(pid).funding[0]["need"] == 19_500_000_000
+
+
+@pytest.mark.parametrize(("lang", "fmt_key"), [("vi", "3w"), ("en", "fts")])
+def test_export_tab_offers_the_3w_and_funding_flow_tables_in_the_users_language(page, lang, fmt_key):
+    at = page(lang)
+    radio = next(r for r in at.radio if r.key == "export_fmt")
+    assert t(f"data.fmt.{fmt_key}", lang) in radio.options  # the labels AppTest sees
+    radio.set_value(fmt_key).run()
+    assert not at.exception, at.exception
+    button = next(d for d in at.get("download_button") if d.key == "export_download")
+    assert button.proto.label == t("data.download", lang)

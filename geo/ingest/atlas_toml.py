@@ -73,20 +73,27 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
     zooms = view.get("detail_zooms", DEFAULT.detail_zooms)
     if not isinstance(zooms, int) or not 0 <= zooms <= 8:
         problems.append(Problem.of(file, "err.config_zooms", None, "map.detail_zooms", value=zooms))
-    rate, rate_source = money.get("usd_rate"), money.get("usd_rate_source", "")
-    if (rate is not None or rate_source) and not (
-            isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate) and rate > 0
-            and isinstance(rate_source, str) and rate_source.strip()):
-        problems.append(Problem.of(file, "err.config_usd_rate", None, "money.usd_rate", value=rate))
+    rate = money.get("usd_rate")
+    rate_source, rate_date = str(money.get("usd_rate_source", "")).strip(), str(money.get("usd_rate_date", "")).strip()
+    if rate is None and (rate_source or rate_date):  # a source or date with no rate: both or neither
+        problems.append(Problem.of(file, "err.config_usd_rate", None, "money.usd_rate", value=""))
+    if rate is not None:
+        if not (isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate) and rate > 0):
+            problems.append(Problem.of(file, "err.config_usd_rate", None, "money.usd_rate", value=rate))
+        if not rate_source or text_problems(rate_source, file, None, "money.usd_rate_source", legacy=False):
+            problems.append(Problem.of(file, "err.config_usd_rate_source", None, "money.usd_rate_source"))
+        if rate_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", rate_date):  # optional; a day when given
+            problems.append(Problem.of(file, "err.config_usd_rate_date", None, "money.usd_rate_date", value=rate_date))
     if problems:
         raise DataError(problems)
     return AtlasConfig(
+        usd_rate=float(rate) if rate is not None else None, usd_rate_source=rate_source if rate is not None else "",
+        usd_rate_date=rate_date if rate is not None else "",
         id=cid, name=_label(district, "name", DEFAULT.name), province=_label(district, "province", DEFAULT.province),
         title=_label(labels, "title", DEFAULT.title), metric_crs=metric,
         bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])) if bbox is not None else None, detail_zooms=zooms,
         manifest=str(lay.get("manifest", DEFAULT.manifest)),
         extent=tuple(float(v) for v in extent) if extent is not None else DEFAULT.extent,  # type: ignore[arg-type]
-        usd_rate=float(rate) if rate is not None else None, usd_rate_source=str(rate_source).strip(),
     )
 
 
@@ -129,5 +136,6 @@ def to_toml(cfg: AtlasConfig) -> str:
         lines.append(f"extent = [{', '.join(repr(float(v)) for v in cfg.extent)}]")
     lines += [f"detail_zooms = {cfg.detail_zooms}", "", "[layers]", f"manifest = {q(cfg.manifest)}", ""]
     if cfg.usd_rate is not None:
-        lines += ["[money]", f"usd_rate = {float(cfg.usd_rate)!r}", f"usd_rate_source = {q(cfg.usd_rate_source)}", ""]
+        lines += ["[money]", f"usd_rate = {float(cfg.usd_rate)!r}", f"usd_rate_source = {q(cfg.usd_rate_source)}"]
+        lines += [f"usd_rate_date = {q(cfg.usd_rate_date)}", ""] if cfg.usd_rate_date else [""]
     return "\n".join(lines)

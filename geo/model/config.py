@@ -34,10 +34,13 @@ class AtlasConfig:
     #: the province (``[map] extent`` in ``atlas.toml``; Lai Châu by default, :data:`schema.PROVINCE_EXTENT`).
     extent: tuple[float, float, float, float] = schema.PROVINCE_EXTENT
     manifest: str = "layers.json"
-    #: A sourced exchange rate for pitch decks (``[money] usd_rate``, VND per USD, with ``usd_rate_source``);
-    #: None: decks show VND only and say so (a rate is never made up).
+    #: A sourced reference rate (``[money] usd_rate``, VND per USD, with ``usd_rate_source`` and optionally
+    #: ``usd_rate_date``): decks show USD beside VND and the funding-flow export fills its USD column from it.
+    #: None: VND only, said so; only records kept in USD or with their own rate get a USD figure. A rate is
+    #: never made up; the bundled data sets none.
     usd_rate: float | None = None
     usd_rate_source: str = ""
+    usd_rate_date: str = ""
 
 
 DEFAULT = AtlasConfig()

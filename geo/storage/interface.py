@@ -132,16 +132,24 @@ class DonorStore(DonorReader, Protocol):
     def donor_history(self, donor_id: str) -> list[AuditEntry]: ...
 
 
-class MoneyStore(Protocol):
+class MoneyReader(Protocol):
+    """Dated money records, read-only (exports)."""
+
+    def money_records(self, project_id: str | None = None) -> pd.DataFrame:
+        """Every record (of one project): the schema's money columns + ``revision``, by project and record id."""
+        ...
+
+
+class ExportSource(ReadOnlyStore, MoneyReader, Protocol):
+    """What a full data export reads: the dataset, donor profiles and the money records."""
+
+
+class MoneyStore(MoneyReader, Protocol):
     """Dated money records of projects (issue 16; :data:`geo.model.schema.MONEY_RECORD_COLUMNS`), with revisions.
 
     Whoever may edit a project may add, edit and delete its records (:data:`geo.model.roles.Action.EDIT_PROJECT`,
     commune editors in their communes); each write is audited (``money-*``). A record without a date is "date
     unknown" and stays so until someone gives it one; deleting a project deletes its records (audited)."""
-
-    def money_records(self, project_id: str | None = None) -> pd.DataFrame:
-        """Every record (of one project): the schema's money columns + ``revision``, by project and record id."""
-        ...
 
     def get_money(self, record_id: str) -> MoneyRecord | None: ...
 

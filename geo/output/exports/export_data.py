@@ -38,20 +38,23 @@ from geo.analysis import funding
 from geo.ingest.imports import COLUMN_LABELS, IMPORT_COLUMNS, INFO_COLUMNS
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.output.exports import money_export
 from geo.output.exports.exporting import neutralise, provenance_header
 from geo.storage import gpkg
-from geo.storage.interface import ReadOnlyStore
+from geo.storage.interface import ExportSource
 from geo.text import i18n
 from geo.text.provenance_text import provenance_lines
 
-FORMATS = ("gpkg", "geojson", "csv", "xlsx")
+FORMATS = ("gpkg", "geojson", "csv", "xlsx", "3w", "fts")
+#: The file extension each format is written with.
+EXTENSIONS: dict[str, str] = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx", "3w": "csv", "fts": "csv"}
 SPATIAL_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
 TABLE_LAYERS: tuple[str, ...] = ("projects", "funding", "communes")
 
 #: HXL hashtags (https://hxlstandard.org) for the project table.
 HXL: dict[str, str] = {
     "project_id": "#activity+code", "name_vi": "#activity+name+i_vi", "name_en": "#activity+name+i_en",
-    "description": "#activity+description", "commune_code": "#adm3+code", "commune_name": "#adm3+name",
+    "description": "#description", "commune_code": "#adm3+code", "commune_name": "#adm3+name",
     "content_area": "#sector+code", "status": "#status", "start_year": "#date+start", "end_year": "#date+end",
     "lead_agency": "#org+impl", "donor": "#org+funder", "lon": "#geo+lon", "lat": "#geo+lat",
     "quality": "#meta+quality", "unit_version": "#meta+unit_version", "source": "#org+funder+type", "need": "#value+funding+required",
@@ -146,9 +149,24 @@ def export_csv(ds: Dataset, path: Path | str, lang: str = "vi", hxl: bool = Fals
     return _atomic(Path(path), write)
 
 
-def export_xlsx(ds: Dataset, path: Path | str, lang: str = "vi", donors: pd.DataFrame | None = None) -> Path:
-    """Excel workbook: ``projects`` (the long table, headers = column names), ``donors`` (if given) and
-    ``provenance``."""
+def _money_sheets(money: pd.DataFrame | None, lang: str) -> dict[str, pd.DataFrame]:
+    """The money records as two tables (transactions; yearly budgets), bilingual headers, formulas neutralised."""
+    if money is None:
+        return {}
+    out = {}
+    for name, table in (("money_transactions", money_export.transactions_table(money, lang)),
+                        ("money_budgets", money_export.budgets_table(money, lang))):
+        safe = _safe(table)
+        safe.columns = money_export.headers(list(table.columns))
+        out[name] = safe
+    return out
+
+
+def export_xlsx(ds: Dataset, path: Path | str, lang: str = "vi", donors: pd.DataFrame | None = None,
+                money: pd.DataFrame | None = None) -> Path:
+    """Excel workbook: ``projects`` (the long table, headers = column names), ``donors`` (if given), the money
+    records (if given: ``money_transactions``, undated ones flagged "date unknown", and ``money_budgets``, headers
+    "Tiếng Việt / English", importable with ``import-money``) and ``provenance``."""
     table = _safe(project_table(ds))
     labels = pd.DataFrame([{c: {**COLUMN_LABELS, **INFO_COLUMNS}[c](lang) for c in table.columns}])
 
@@ -158,6 +176,9 @@ def export_xlsx(ds: Dataset, path: Path | str, lang: str = "vi", donors: pd.Data
             if donors is not None:
                 _safe(_donor_table(donors)).to_excel(xl, sheet_name="donors", index=False)
                 xl.sheets["donors"].freeze_panes = "B2"
+            for name, sheet in _money_sheets(money, lang).items():
+                sheet.to_excel(xl, sheet_name=name, index=False)
+                xl.sheets[name].freeze_panes = "A2"
             _safe(provenance_frame(ds, lang)).to_excel(xl, sheet_name="provenance", index=False)
             labels.T.rename(columns={0: "label"}).to_excel(xl, sheet_name="columns", index_label="column")
             ws = xl.sheets["projects"]
@@ -181,9 +202,11 @@ def _layers(ds: Dataset) -> dict[str, gpd.GeoDataFrame]:
     return {**{name: getattr(ds, name) for name in SPATIAL_LAYERS}, "projects": project_points(ds)}
 
 
-def export_gpkg(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.DataFrame | None = None) -> Path:
+def export_gpkg(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.DataFrame | None = None,
+                money: pd.DataFrame | None = None) -> Path:
     """One GeoPackage: communes, crop_zones, risk_zones, landslide_events, projects (points),
-    project_funding, units_2025, donors (if given) and provenance — opens in QGIS with these layer names."""
+    project_funding, units_2025, donors (if given), money_transactions and money_budgets (if given; column
+    names of the schema, titles bilingual) and provenance — opens in QGIS with these layer names."""
     prov = ds.provenance
 
     def write(tmp: Path) -> None:
@@ -202,6 +225,12 @@ def export_gpkg(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.Data
                                  f"{p.quality.value}: {p.source} ({p.licence}, {p.date})")
             if donors is not None:
                 gpkg.write_table(con, "donors", _donor_table(donors), *_described(ds, "donors"))
+            if money is not None:
+                for name, table in (("money_transactions", money_export.transactions_table(money, lang)),
+                                    ("money_budgets", money_export.budgets_table(money, lang))):
+                    key = f"xport.table.{name}"
+                    gpkg.write_table(con, name, table, f"{i18n.t(key, 'en')} / {i18n.t(key, 'vi')}",
+                                     _described(ds, "funding")[1])
             gpkg.write_table(con, "provenance", provenance_frame(ds, lang), "Provenance / Nguồn dữ liệu")
             con.execute("COMMIT")
         finally:
@@ -210,9 +239,11 @@ def export_gpkg(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.Data
     return _atomic(Path(path), write)
 
 
-def export_geojson_zip(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.DataFrame | None = None) -> Path:
+def export_geojson_zip(ds: Dataset, path: Path | str, lang: str = "en", donors: pd.DataFrame | None = None,
+                       money: pd.DataFrame | None = None) -> Path:
     """A zip with one GeoJSON per layer (provenance as a top-level ``provenance`` member), provenance.json,
-    ``donors.csv`` (if given; :func:`donors_csv`) and a README listing the files and their provenance."""
+    ``donors.csv`` (if given; :func:`donors_csv`), ``money_transactions.csv`` and ``money_budgets.csv`` (if
+    given; ``#`` provenance lines, bilingual headers) and a README listing the files and their provenance."""
     prov = provenance_frame(ds, lang).set_index("layer")
 
     def write(tmp: Path) -> None:
@@ -228,6 +259,10 @@ def export_geojson_zip(ds: Dataset, path: Path | str, lang: str = "en", donors: 
             if donors is not None:
                 zf.writestr("donors.csv", donors_csv(ds, donors, lang))
                 files.append("donors.csv")
+            for name, sheet in _money_sheets(money, lang).items():
+                zf.writestr(f"{name}.csv", provenance_header(ds, lang, ("funding",))
+                            + sheet.to_csv(index=False, lineterminator="\n"))
+                files.append(f"{name}.csv")
             readme = [i18n.t("data.export_readme_files", lang, files=", ".join(files)), "",
                       *provenance_lines(ds, lang)]
             zf.writestr("README.txt", "".join(f"{line}\n" for line in readme))
@@ -235,20 +270,46 @@ def export_geojson_zip(ds: Dataset, path: Path | str, lang: str = "en", donors: 
     return _atomic(Path(path), write)
 
 
+def three_w_csv(ds: Dataset, lang: str = "en") -> str:
+    """The OCHA 3W table (:func:`money_export.three_w`) as HXL CSV: provenance lines, bilingual header, hashtags."""
+    return money_export.hxl_csv(money_export.three_w(ds, lang), money_export.THREE_W_HXL,
+                                provenance_header(ds, lang, ("projects", "funding", "communes")))
+
+
+def flows_csv(ds: Dataset, money: pd.DataFrame | None, lang: str = "en") -> str:
+    """The funding-flow table (:func:`money_export.funding_flows`) as HXL CSV, with the USD basis in the header."""
+    cfg = ds.config
+    rate = money_export.reference_rate_text(cfg, lang) if cfg.usd_rate else i18n.t("xport.usd_no_reference", lang)
+    return money_export.hxl_csv(money_export.funding_flows(ds, money, lang), money_export.FLOW_HXL,
+                                provenance_header(ds, lang, ("projects", "funding")) + f"# USD: {rate}\n")
+
+
+def _text_file(path: Path | str, text: str) -> Path:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic(Path(path), write)
+
+
 def export(ds: Dataset, fmt: str, path: Path | str, lang: str = "vi", hxl: bool = False,
-           donors: pd.DataFrame | None = None) -> Path:
-    """Dispatch on ``fmt`` (one of :data:`FORMATS`); ``donors`` (profiles) go where the format has room."""
+           donors: pd.DataFrame | None = None, money: pd.DataFrame | None = None) -> Path:
+    """Dispatch on ``fmt`` (one of :data:`FORMATS`); ``donors`` (profiles) and ``money`` (records) go where the
+    format has room."""
     if fmt == "csv":
         return export_csv(ds, path, lang, hxl)
     if fmt == "xlsx":
-        return export_xlsx(ds, path, lang, donors)
+        return export_xlsx(ds, path, lang, donors, money)
     if fmt == "gpkg":
-        return export_gpkg(ds, path, lang, donors)
+        return export_gpkg(ds, path, lang, donors, money)
     if fmt == "geojson":
-        return export_geojson_zip(ds, path, lang, donors)
+        return export_geojson_zip(ds, path, lang, donors, money)
+    if fmt == "3w":
+        return _text_file(path, three_w_csv(ds, lang))
+    if fmt == "fts":
+        return _text_file(path, flows_csv(ds, money, lang))
     raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
 
 
-def export_store(store: ReadOnlyStore, fmt: str, path: Path | str, lang: str = "vi", hxl: bool = False) -> Path:
-    """Export a store's dataset and its donor profiles."""
-    return export(store.load(), fmt, path, lang, hxl, store.list_donors())
+def export_store(store: ExportSource, fmt: str, path: Path | str, lang: str = "vi", hxl: bool = False) -> Path:
+    """Export a store's dataset, its donor profiles and its money records."""
+    return export(store.load(), fmt, path, lang, hxl, store.list_donors(), store.money_records())
