@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from geo.cli.main import main
 
@@ -30,3 +31,18 @@ def test_indicators_csv_has_provenance_and_13_rows(tmp_path):
 
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 2
+
+
+@pytest.mark.parametrize("command", ["indicators", "units"])  # output smaller and larger than stdout's buffer
+def test_output_piped_into_a_reader_that_stops_early_gives_no_traceback(tmp_path, command):
+    """``python -m geo units | head -c 10``: the reader has gone before the command writes; it stops quietly."""
+    import os
+
+    env = {**os.environ, "ATLAS_DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "geo", command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # what head does once it has its line; the command is still starting up
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

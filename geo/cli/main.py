@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -70,9 +71,16 @@ def main(argv: list[str] | None = None, prog: str = "python -m geo") -> int:
     from geo.ingest.validate import DataError  # pandas: only once a command runs
 
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not as "Exception ignored" at exit
+        return code
     except DataError as err:
         print(i18n.t("err.cli_error", args.lang, text=err.text(args.lang)), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly; point stdout at devnull so the flush at exit
+        # cannot raise again (Python docs, "Note on SIGPIPE")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except (FileNotFoundError, PermissionError) as err:
         print(f"error: {err}", file=sys.stderr)
