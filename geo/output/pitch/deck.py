@@ -460,8 +460,9 @@ def _opportunity(b: _Builder, opp: Opportunity, i: int) -> None:
     story = opp.story or (t("pitch.story_commune", lang) if opp.kind == "commune" else missing)
     if opp.story and lang == "en":
         story = t("pitch.story_as_entered", lang, text=opp.story)
-    parts = [t("pitch.ask_loan", lang, amount=money(opp.ask_loan, pack)),
-             t("pitch.ask_grant", lang, amount=money(opp.ask_grant, pack))]
+    # only the instruments the ask uses: "Grants: VND 0.0 million" reads as a request for nothing
+    parts = [t(key, lang, amount=money(value, pack))
+             for key, value in (("pitch.ask_loan", opp.ask_loan), ("pitch.ask_grant", opp.ask_grant)) if value]
     blocks: list[Block] = [
         head("pitch.h_story"), Text([story], 14, name="story"),
         head("pitch.h_beneficiaries"), Text(opp.beneficiaries or [missing], 14, bullets=bool(opp.beneficiaries),

@@ -103,8 +103,9 @@ def build_onepager(pack: PitchPack, opp: Opportunity, png: bytes) -> bytes:
     story += [heading("pitch.h_beneficiaries"), *[_p(x, body) for x in (opp.beneficiaries or [missing])], Spacer(1, 3)]
     story += [heading("pitch.h_results"), *[_p(x, body) for x in (opp.results or [missing])], Spacer(1, 3)]
     story += [heading("pitch.h_ask"), _p("• " + t("pitch.ask_total", lang, amount=fmt.vnd_short(opp.ask, lang)), body),
-              _p("• " + t("pitch.ask_loan", lang, amount=fmt.vnd_short(opp.ask_loan, lang)), body),
-              _p("• " + t("pitch.ask_grant", lang, amount=fmt.vnd_short(opp.ask_grant, lang)), body), Spacer(1, 3)]
+              *[_p("• " + t(key, lang, amount=fmt.vnd_short(value, lang)), body)  # only the instruments it uses
+                for key, value in (("pitch.ask_loan", opp.ask_loan), ("pitch.ask_grant", opp.ask_grant)) if value],
+              Spacer(1, 3)]
     story += [heading("pitch.h_counterpart"),
               _p(t("pitch.cp_line", lang, committed=fmt.vnd_short(opp.counterpart_committed, lang),
                    required=fmt.vnd_short(opp.counterpart_if_funded, lang)), body), Spacer(1, 3)]
