@@ -66,12 +66,17 @@ def period_workbook(version: str, start: date, end: date, lang: str, filters: fu
 
 # --- display helpers ---------------------------------------------------------------------------
 def usd_settings(lang: str) -> float | None:
-    """The optional USD view: None, or the user's VND-per-USD rate."""
+    """The optional USD view: None, or the VND-per-USD rate: the atlas's sourced rate (``[money]`` in
+    ``atlas.toml``) unless the user types another, which is then named as theirs."""
+    cfg = _shared.dataset().config
+    sourced = round(cfg.usd_rate) if cfg.usd_rate and 1_000 <= cfg.usd_rate <= 100_000 else None
     c1, c2 = st.columns([1, 2])
     on = c1.toggle(t("gaps.usd_toggle", lang), key="usd_on")
-    rate = c2.number_input(t("gaps.usd_rate", lang), min_value=1_000, max_value=100_000, value=25_000,
+    rate = c2.number_input(t("gaps.usd_rate", lang), min_value=1_000, max_value=100_000, value=sourced or 25_000,
                            step=100, key="usd_rate", disabled=not on)
-    if on:
+    if on and sourced is not None and rate == sourced:
+        st.caption(t("gaps.usd_note_sourced", lang, rate=fmt.number(rate, lang), source=cfg.usd_rate_source))
+    elif on:
         st.caption(t("gaps.usd_note", lang, rate=fmt.number(rate, lang)))
     return float(rate) if on else None
 

@@ -1,5 +1,6 @@
 """The Funding gaps page (Streamlit AppTest): tabs, weights that reorder, ratios that change totals, USD view."""
 
+import dataclasses
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -93,6 +94,26 @@ def test_usd_view_shows_the_rate(app_page):
     by_area = frame_with(at, t("gaps.col.content_area", "en"))
     assert all(v.startswith("USD ") for v in by_area[t("common.need", "en")])
     assert at.metric[0].value.startswith("USD ") and at.metric[0].value.endswith(" million")
+
+
+def test_usd_view_starts_at_the_atlas_sourced_rate_and_names_a_typed_one_as_the_users(app_page, atlas_data_dir):
+    import sqlite3
+
+    from geo.ingest.atlas_toml import to_toml
+    from geo.model.config import DEFAULT
+    from geo.storage.gpkg_store import STORE_FILE
+
+    cfg = dataclasses.replace(DEFAULT, usd_rate=24_500.0, usd_rate_source="Test rate, not a market figure")
+    with sqlite3.connect(atlas_data_dir / STORE_FILE) as con:
+        con.execute("UPDATE atlas_meta SET value = ? WHERE key = 'config'", (to_toml(cfg),))
+    at = app_page("pages/funding.py", "en")
+    at.toggle(key="usd_on").set_value(True).run()
+    assert not at.exception
+    assert at.number_input(key="usd_rate").value == 24_500
+    assert any("1 USD = VND 24,500 (source: Test rate, not a market figure)" in c.value for c in at.caption)
+    at.number_input(key="usd_rate").set_value(26_000).run()
+    assert any("at the rate you entered: 1 USD = VND 26,000" in c.value for c in at.caption)
+    assert not any("source: Test rate" in c.value for c in at.caption)
 
 
 def test_reversed_report_period_shows_an_error(app_page):

@@ -188,6 +188,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gaps.tab_report": ("Báo cáo sơ kết, tổng kết", "Periodic report"),
     "gaps.usd_toggle": ("Hiển thị bằng USD", "Show in USD"),
     "gaps.usd_rate": ("Tỷ giá (₫ cho 1 USD)", "Exchange rate (VND per USD)"),
+    "gaps.usd_note_sourced": (
+        "Số tiền đang hiển thị bằng USD theo tỷ giá tham chiếu của bản đồ: 1 USD = {rate} ₫ (nguồn: {source}). "
+        "Tệp tải về luôn tính bằng đồng (₫).",
+        "Amounts are shown in USD at the atlas's reference rate: 1 USD = VND {rate} (source: {source}). "
+        "Downloads are always in VND.",
+    ),
     "gaps.usd_note": (
         "Số tiền đang hiển thị bằng USD theo tỷ giá do người dùng nhập: 1 USD = {rate} ₫ (không phải tỷ giá chính thức). "
         "Tệp tải về luôn tính bằng đồng (₫).",
