@@ -299,10 +299,17 @@ CROPS: dict[str, Label] = {
     "banana": Label("Chuối", "Banana"),
     "temperate_fruit": Label("Cây ăn quả ôn đới", "Temperate fruit"),
 }
+#: Landslide-risk classes, highest first: the five of the national zoning programme (VIGMR 1:50,000 maps).
+#: The bundled illustrative buffers use two of them.
 RISK_LEVELS: dict[str, Label] = {
+    "very_high": Label("Rất cao", "Very high"),
     "high": Label("Cao", "High"),
     "medium": Label("Trung bình", "Medium"),
+    "low": Label("Thấp", "Low"),
+    "very_low": Label("Rất thấp", "Very low"),
 }
+#: The classes the "in a high-risk zone" filter and the high-risk share count.
+HIGH_RISK_LEVELS: tuple[str, ...] = ("very_high", "high")
 #: Year range of the plan; projects outside 2000–2040 are rejected as typos.
 PLAN_YEARS: tuple[int, int] = (2021, 2025)
 SANE_YEARS: tuple[int, int] = (2000, 2040)
