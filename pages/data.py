@@ -425,7 +425,7 @@ with tab_layer:
         st.info(t("admin.only_layers", lang))
     kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
                         format_func=lambda k: t(f"data.kind.{k}", lang))
-    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz"],
+    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz", "csv"],
                                        "data_layer_upload", layer_import.MAX_LAYER_BYTES, lang,
                                        disabled=not _shared.may(account, Action.REPLACE_LAYER))
     crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]

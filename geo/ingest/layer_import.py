@@ -71,7 +71,7 @@ VN2000_TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.0197547
 MAX_REPAIR_CHANGE = 0.01
 MAX_LAYER_BYTES = limits.MAX_LAYER_BYTES
 KINDS: dict[str, str | None] = {"communes": "communes", "crops": "crop_zones", "risk": "risk_zones",
-                                "project-locations": None}
+                                "events": "landslide_events", "project-locations": None}
 _FAMILY = {"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point", "MultiPoint": "point",
            "LineString": "line", "MultiLineString": "line"}
 _CODE_FIELDS = {"code", "ma", "ma xa", "ma dvhc", "gso", "gso code", "commune code", "ma don vi", "maxa", "madvhc"}
@@ -371,6 +371,10 @@ def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str |
         raise DataError([Problem.of(filename, "err.unknown_kind", kind=kind, kinds=", ".join(KINDS))])
     if kind != "risk" and (class_field or class_map):
         raise DataError([Problem.of(Path(filename).name, "err.class_options_risk_only")])
+    if kind == "events":  # a table with lon/lat or a point layer: its own reader and checks
+        from geo.ingest.events import preview_events
+
+        return preview_events(data, filename, ds, crs)
     with warnings.catch_warnings():  # NaN coordinates are reported as problems, not as numpy warnings
         warnings.simplefilter("ignore", RuntimeWarning)
         return _preview_layer(kind, data, filename, ds, crs, class_field, class_map or {})

@@ -310,6 +310,21 @@ RISK_LEVELS: dict[str, Label] = {
 }
 #: The classes the "in a high-risk zone" filter and the high-risk share count.
 HIGH_RISK_LEVELS: tuple[str, ...] = ("very_high", "high")
+#: Kinds of reported event (layer ``landslide_events``); all but flash floods are landslides, which the DEM
+#: screening's frequency ratio counts.
+EVENT_KINDS: dict[str, Label] = {
+    "landslide": Label("Sạt lở đất", "Landslide"),
+    "mudslide": Label("Sạt lở bùn đất", "Mudslide"),
+    "rockslide": Label("Đá lở", "Rockslide"),
+    "debris_flow": Label("Lũ bùn đá", "Debris flow"),
+    "flash_flood": Label("Lũ quét", "Flash flood"),
+}
+LANDSLIDE_EVENT_KINDS: tuple[str, ...] = ("landslide", "mudslide", "rockslide", "debris_flow")
+#: The columns of the reported-events layer, in order (besides ``geometry``).
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id", "date", "kind", "commune_code", "place", "location_accuracy", "deaths", "injured",
+    "description_vi", "description_en", "source", "reliability",
+)
 #: Year range of the plan; projects outside 2000–2040 are rejected as typos.
 PLAN_YEARS: tuple[int, int] = (2021, 2025)
 SANE_YEARS: tuple[int, int] = (2000, 2040)
