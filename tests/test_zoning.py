@@ -175,3 +175,17 @@ def test_data_page_mapping_table_turns_an_unmapped_code_into_a_class(app_page, s
     at.selectbox(key="riskmap|vigmr.geojson||3").set_value("medium").run()
     assert not at.exception
     assert any(b.label == t("data.confirm_layer", "en") for b in at.button)
+
+
+def test_print_map_legend_names_the_official_classes_without_the_illustrative_tag(store, ds):
+    from geo.output.maps import render
+
+    after = _import(store, ds, ["Rất cao", "Trung bình", "Rất thấp"])
+    fig = render.render_map(after, "gap", lang="en", layers=("risk_zones",))
+    [legend] = [a for a in fig.findobj() if a.get_gid() == "legend"]
+    labels = [tx.get_text().replace("\n", " ") for tx in legend.get_texts()]
+    risk = [lbl for lbl in labels if "landslide risk" in lbl]
+    assert risk == ["Very high landslide risk", "Medium landslide risk", "Very low landslide risk"]  # highest first
+    before = render.render_map(ds, "gap", lang="en", layers=("risk_zones",))
+    [old] = [a for a in before.findobj() if a.get_gid() == "legend"]
+    assert any("High landslide risk (illustrative)" in tx.get_text() for tx in old.get_texts())
