@@ -162,6 +162,7 @@ def test_funding_page_shows_the_share_by_class_after_an_official_import(app_page
     heads = [set(f.columns) for f in frames]
     assert any(t("exposure.col.share_very_high", "en") in h and t("exposure.col.n_very_low", "en") in h for h in heads)
     assert not any(t("exposure.col.n_medium", "en") in h for h in heads)
+    assert any(t("exposure.shares_method", "en") in w.value for w in at.warning)  # how the shares are measured
 
 
 def test_data_page_mapping_table_turns_an_unmapped_code_into_a_class(app_page, signed_in, store, ds):

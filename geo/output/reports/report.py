@@ -248,8 +248,9 @@ def exposure_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, la
 
 
 def exposure_method(n_unlocated: int, lang: str) -> str:
-    """How a project is counted in a zone, and how many projects could not be (no coordinates)."""
-    return t("exposure.method", lang, n=n_unlocated)
+    """How a project is counted in a zone, how many projects could not be (no coordinates), and how the area
+    shares are measured."""
+    return t("exposure.method", lang, n=n_unlocated) + " " + t("exposure.shares_method", lang)
 
 
 def fill_money(table: pd.DataFrame) -> pd.DataFrame:
