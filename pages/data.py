@@ -425,7 +425,7 @@ with tab_layer:
         st.info(t("admin.only_layers", lang))
     kind = st.selectbox(t("data.layer_kind", lang), list(layer_import.KINDS), key="layer_kind",
                         format_func=lambda k: t(f"data.kind.{k}", lang))
-    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz"],
+    layer_file = _shared.file_uploader(t("data.upload_layer", lang), ["geojson", "json", "zip", "gpkg", "kml", "kmz", "csv"],
                                        "data_layer_upload", layer_import.MAX_LAYER_BYTES, lang,
                                        disabled=not _shared.may(account, Action.REPLACE_LAYER))
     crs_options = ["", schema.METRIC_CRS, schema.NATIONAL_CRS, schema.GEOGRAPHIC_CRS, "EPSG:4756"]
@@ -442,8 +442,14 @@ with tab_layer:
         method = st.text_input(t("data.prov_method", lang), key="prov_method")
     if layer_file is not None:
         li = None
+        # Risk zones: the class field and the value → class choices made below on an earlier run.
+        class_field = (st.session_state.get("risk_class_field") or None) if kind == "risk" else None
+        map_prefix = f"riskmap|{layer_file.name}|{class_field or ''}|"
+        class_map = {k[len(map_prefix):]: v for k, v in st.session_state.items()
+                     if kind == "risk" and isinstance(k, str) and k.startswith(map_prefix) and v}
         try:
-            li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None)
+            li = layer_import.preview_layer(kind, layer_file.getvalue(), layer_file.name, ds, crs or None,
+                                            class_field=class_field, class_map=class_map)
         except layer_import.CRSNeeded as err:
             st.warning(t("data.crs_needed", lang) + " " + " ".join(p.sentence(lang, quote=md_text) for p in err.problems))
         except DataError as err:
@@ -456,6 +462,21 @@ with tab_layer:
                 st.dataframe(imports.problems_frame(li.repairs, lang), hide_index=True, width="stretch")
             if len(li.matches):
                 st.dataframe(layer_import.match_table(li.matches, lang), hide_index=True, width="stretch")
+            if kind == "risk" and li.fields:  # the review step: which field, and which value is which class
+                with st.container(border=True):
+                    st.markdown(f"**{t('data.class.heading', lang)}**")
+                    st.caption(t("data.class.help", lang))
+                    st.selectbox(t("data.class.field", lang), ["", *li.fields], key="risk_class_field",
+                                 format_func=lambda f: t("data.class.field_auto", lang) if not f else f)
+                    levels = ["", *schema.RISK_LEVELS]
+                    for rec in li.classes.to_dict("records"):
+                        c1, c2 = st.columns([3, 2])
+                        c1.markdown(md_fill("data.class.row", lang, value=rec["value"] or "—",
+                                            n=fmt.number(rec["n"], lang)))
+                        c2.selectbox(t("data.class.class", lang), levels, index=levels.index(rec["class"]),
+                                     key=f"{map_prefix}{rec['value']}", label_visibility="collapsed",
+                                     format_func=lambda k: schema.RISK_LEVELS[k](lang) if k
+                                     else t("data.class.unmapped", lang))
             if li.problems:
                 show_problems(li.problems, "data.problems", labels=False)
             else:

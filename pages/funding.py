@@ -204,8 +204,9 @@ with tab_gaps:
     st.subheader(t("exposure.heading", lang))
     exposure_view = tables.View(ds, money, unit_version, extra_layers=("risk_zones",))
     st.warning(tables.exposure_caption(ds, frames["exposure_by_unit"], lang), icon=":material/landslide:")
-    show_table(exposure_view, frames["exposure_by_unit"], report.layout("exposure_counts", unit_version),
-               "exposure_by_unit", t("exposure.heading", lang), "label", exposure.LEVELS)
+    levels = frames["exposure_by_unit"].attrs.get("levels", exposure.LEVELS)
+    show_table(exposure_view, frames["exposure_by_unit"], report.layout("exposure_counts", unit_version, levels),
+               "exposure_by_unit", t("exposure.heading", lang), "label", levels)
     if frames["exposure_projects"].empty:
         st.info(t("exposure.none", lang))
     else:

@@ -37,7 +37,8 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     c = classify(communes[indicator], scheme=scheme, k=5, palette=webmap.INDICATOR_PALETTES[indicator])
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
-                               webmap.project_points(projects, lines, lang))
+                               webmap.project_points(projects, lines, lang),
+                               risk_quality=ds.provenance["risk_zones"].quality)
     note = webmap.provenance_note(ds.provenance, webmap.shown_layers(indicator, layers), lang)
     m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT,
                          display_geometry=_display(version, unit_version), bounds=ds.config.bbox,

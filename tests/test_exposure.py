@@ -35,7 +35,7 @@ def test_overlapping_zones_count_a_project_once_in_the_higher_class():
     levels = exposure.zone_levels(projects_frame(), ZONES)
     assert levels.tolist() == ["high", "medium", "", ""]  # D has no point: in no zone, never guessed
     counts = exposure.counts_by_commune(projects_frame(), ZONES, ["01", "02"])
-    assert counts.loc["01"].to_dict() == {"high": 1, "medium": 1}
+    assert counts.loc["01"].to_dict() == {"very_high": 0, "high": 1, "medium": 1, "low": 0, "very_low": 0}
     assert counts.loc["02"].sum() == 0
 
 
@@ -88,7 +88,11 @@ def test_report_has_an_exposure_sheet_with_the_illustrative_banner(ds):
     total = next(r for r in values[header:] if r[0] == t("report.total", "en"))
     projects, _ = funding.apply_filters(ds.projects, ds.funding, Filters(years=(2021, 2025)), ds.risk_zones)
     hits = exposure.exposed(projects, ds.risk_zones)
-    assert total[2:4] == [int((hits["risk_level"] == lvl).sum()) for lvl in exposure.LEVELS]
+    levels = exposure.levels_in(ds.risk_zones)
+    counted = [values[header].index(t(f"exposure.col.n_{lvl}", "en")) for lvl in levels]
+    assert [total[i] for i in counted] == [int((hits["risk_level"] == lvl).sum()) for lvl in levels]
+    # only the classes the layer uses get columns (the bundled buffers: high and medium)
+    assert t("exposure.col.n_very_high", "en") not in values[header] and levels == ("high", "medium")
     listed = {r[0] for r in values if r[0] in set(hits["project_id"])}
     assert listed == set(hits["project_id"])
 

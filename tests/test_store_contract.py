@@ -748,6 +748,30 @@ def test_replace_layer_is_one_transaction_with_provenance(any_store):
     assert entry.after["source"] == "Sở TN&MT Lai Châu" and entry.after["quality"] == "official"
 
 
+def test_an_official_five_class_zoning_map_replaces_the_buffers_and_reloads_alike(any_store):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.analysis import exposure
+    from geo.ingest.layer_import import preview_layer
+    from geo.storage.layer_commit import commit_layer
+
+    ds = any_store.load()
+    x0, y0, x1, y1 = ds.communes.total_bounds
+    step = (x1 - x0) / 5
+    zones = pd.DataFrame({"CAP": ["Rất cao", "Cao", "Cấp 3", "Thấp", "Rất thấp"]})
+    gdf = gpd.GeoDataFrame(zones, geometry=[box(x0 + i * step, y0, x0 + (i + 1) * step, y1) for i in range(5)],
+                           crs="EPSG:4326")
+    li = preview_layer("risk", gdf.to_json().encode(), "vigmr.geojson", ds, class_field="CAP",
+                       class_map={"Cấp 3": "medium"})
+    commit_layer(any_store, li, ds, "VIGMR 1:50.000", "cung cấp cho tỉnh", "2018-12-01", "official", user="Lan")
+    after = any_store.load()
+    assert after.risk_zones["risk_level"].tolist() == list(exposure.LEVELS)
+    assert after.provenance["risk_zones"].quality is schema.Quality.OFFICIAL
+    shares = exposure.class_shares(after.risk_zones, after.communes, after.metric_crs)
+    assert (shares.sum(axis=1) > 0.99).all()  # five strips across the district cover every commune
+
+
 # --- the whole store at once (store copy, backup, check) --------------------------------------------------
 def test_a_seeded_store_dumps_every_table_and_passes_its_own_checks(any_store):
     from geo.storage.migrations import SCHEMA_VERSION

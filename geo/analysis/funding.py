@@ -52,7 +52,7 @@ def apply_filters(projects: pd.DataFrame, funding: pd.DataFrame, f: Filters,
     if f.high_risk:
         if risk_zones is None:
             raise ValueError("the high-risk filter needs the risk zones: apply_filters(..., risk_zones=ds.risk_zones)")
-        keep &= exposure.zone_levels(projects, risk_zones) == exposure.HIGH
+        keep &= exposure.zone_levels(projects, risk_zones).isin(exposure.HIGH)
     lines = funding[funding["project_id"].isin(projects.loc[keep, "project_id"])]
     if f.sources:
         lines = lines[lines["source"].isin(f.sources)]

@@ -100,7 +100,7 @@ def commune_indicators(ds: Dataset, filters: funding.Filters = funding.Filters()
     for crop in schema.CROPS:
         table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
 
-    high = ds.risk_zones[ds.risk_zones["risk_level"] == "high"] if len(ds.risk_zones) else ds.risk_zones
+    high = ds.risk_zones[ds.risk_zones["risk_level"].isin(schema.HIGH_RISK_LEVELS)] if len(ds.risk_zones) else ds.risk_zones
     table["risk_share"] = (joins.area_share(high, communes, ds.metric_crs) * 100).round(1).reindex(codes)
     table["n_events"] = joins.count_by_commune(ds.landslide_events, communes) if len(ds.landslide_events) else 0
 

@@ -6,8 +6,8 @@ Each component is a number from 0 to 1 (higher = more urgent or better placed):
     project gap / largest project gap among the projects ranked (0 if no gap anywhere).
 ``risk``
     landslide-risk exposure: the larger of (a) where the project point lies —
-    1 inside a high-risk zone, 0.5 inside a medium-risk zone, 0 elsewhere or without a
-    point — and (b) its commune's share of area at high risk / the largest commune share.
+    1 inside a very high- or high-risk zone, 0.5 medium, 0.25 low, 0 very low, elsewhere or without a
+    point — and (b) its commune's share of area at (very) high risk / the largest commune share.
 ``crop_fit``
     1 if the project is value-chain agriculture (content area 3) in a commune with a
     plan crop zone, else 0.
@@ -53,7 +53,9 @@ from geo.model import schema
 COMPONENTS: tuple[str, ...] = ("gap", "risk", "crop_fit", "readiness")
 #: Starting weights (the user moves them); equal-ish, gap first because closing gaps is the point.
 DEFAULT_WEIGHTS: dict[str, float] = {"gap": 40, "risk": 25, "crop_fit": 15, "readiness": 20}
-ZONE_SCORE: dict[str, float] = {"high": 1.0, "medium": 0.5, "": 0.0}
+#: Location score per risk class (an assumption, stated in ``priority.method``): the two high classes 1, medium 0.5,
+#: low 0.25; very low, outside every zone or without a point 0.
+ZONE_SCORE: dict[str, float] = {"very_high": 1.0, "high": 1.0, "medium": 0.5, "low": 0.25, "very_low": 0.0, "": 0.0}
 VALUE_CHAIN_AREA = 3
 EXTRA_PREFIX = "extra:"
 #: Readiness is 1 at "implementing"; completed, rejected and cancelled projects are not ranked at all.

@@ -292,7 +292,7 @@ def indicators_2025(ds: Dataset, filters: Filters = Filters(), layer: gpd.GeoDat
     for crop in schema.CROPS:
         table[f"ha_{crop}"] = crops[crop].round(1) if crop in crops else 0.0
     risk = ds.risk_zones
-    high = risk[risk["risk_level"] == "high"] if len(risk) else risk
+    high = risk[risk["risk_level"].isin(schema.HIGH_RISK_LEVELS)] if len(risk) else risk
     table["risk_share"] = (joins.area_share(high, layer, ds.metric_crs) * 100).round(1).reindex(codes)
     events = ds.landslide_events
     table["n_events"] = joins.count_by_commune(events, layer) if len(events) else 0

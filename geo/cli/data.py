@@ -2,9 +2,10 @@
 
 ``python -m geo import-projects FILE [--user NAME] [--yes] [--allow-overcommit]``
 ``python -m geo import-layer KIND FILE [--crs EPSG:9205] --source … --licence … --date … --quality …``
+``    [--class-field FIELD] [--map VALUE=class …]`` (risk zones: the review step of an official zoning map)
 ``python -m geo import-money FILE [--dry-run] [--user NAME] [--yes]``
 ``python -m geo template --out FILE.xlsx [--money]``
-``python -m geo export --format gpkg|geojson|csv|xlsx --out PATH [--hxl]``
+``python -m geo export --format gpkg|geojson|csv|xlsx|3w|fts --out PATH [--hxl]``
 
 Every import checks the whole file first and writes nothing unless it is clean
 (then in one transaction). Any problem exits with status 1 and lists file, row and column,
@@ -71,14 +72,18 @@ def _import_projects(args: argparse.Namespace) -> int:
 def _import_layer(args: argparse.Namespace) -> int:
     store = default_store()
     ds = store.load()
+    class_map = layer_import.parse_class_map(args.map or [])
     li = layer_import.preview_layer(args.kind, _read(args.file, layer_import.MAX_LAYER_BYTES), args.file, ds,
-                                     crs=args.crs)
+                                     crs=args.crs, class_field=args.class_field, class_map=class_map)
     for note in li.notes:
         print(t("err.cli_note", args.lang, text=note.text(args.lang)))
     for r in li.repairs:
         print(t("err.cli_repaired", args.lang, text=r.text(args.lang)))
     if len(li.matches):
         print(layer_import.match_table(li.matches, args.lang).to_string(index=False))
+    if len(li.classes):  # the review step: which value of which field became which class
+        print(t("data.cli_class_field", args.lang, field=li.class_field))
+        print(layer_import.class_table(li.classes, args.lang).to_string(index=False))
     if not li.ok:
         raise DataError(li.problems)
     summary = commit_layer(store, li, ds, args.source or "", args.licence or "", args.date or "",
@@ -148,6 +153,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
     p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
     p.add_argument("--method", help="how it was made (optional)")
+    p.add_argument("--class-field", help="risk: the field holding the risk class (default: detected)")
+    p.add_argument("--map", action="append", metavar="VALUE=CLASS",
+                   help="risk: a value of the class field and its class (very_high, high, medium, low, very_low); "
+                        "repeat for each value not named like a class")
     p.add_argument("--user", help="your account or name, for the audit trail (default: console:<OS user>)")
     p.set_defaults(func=_import_layer)
 

@@ -1,5 +1,7 @@
 """DEM screening: ``python -m geo import-dem DEM.tif [--events EVENTS.csv] [--hillshade OUT.tif]``.
 
+Without ``--events`` the landslides among the store's reported events (``import-layer events``) are counted.
+
 Prints the slope classes of the DEM (computed in a metric CRS), the share of area and of reported landslide
 events in each, their frequency ratio and its AUC, always under the label "screening, not an official zoning".
 Nothing is written to the store; ``--hillshade`` writes a hillshade GeoTIFF (block by block).
@@ -45,7 +47,13 @@ def screening_lines(s: dem.Screening, lang: str) -> list[str]:
 
 
 def _import_dem(args: argparse.Namespace) -> int:
-    events = dem.read_event_points(args.events) if args.events else ([], [])
+    if args.events:
+        events = dem.read_event_points(args.events)
+    else:  # the reported events in the store (bundled, or imported with import-layer events)
+        from geo.ingest.events import landslide_points
+        from geo.storage.store import default_store
+
+        events = landslide_points(default_store().load().landslide_events)
     s = dem.screen_dem(args.file, events, args.hillshade)
     for line in screening_lines(s, args.lang):
         print(line)
@@ -57,6 +65,7 @@ def _import_dem(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-dem", help=help_of("import-dem"))
     p.add_argument("file", help="DEM GeoTIFF (metres, or degrees: then warped to UTM 48N)")
-    p.add_argument("--events", help="CSV of reported events with lon, lat (WGS 84) and optionally type")
+    p.add_argument("--events", help="CSV of reported events with lon, lat (WGS 84) and optionally type "
+                                    "(default: the landslides among the store's reported events)")
     p.add_argument("--hillshade", help="also write a hillshade GeoTIFF here")
     p.set_defaults(func=_import_dem)

@@ -71,7 +71,7 @@ VN2000_TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.0197547
 MAX_REPAIR_CHANGE = 0.01
 MAX_LAYER_BYTES = limits.MAX_LAYER_BYTES
 KINDS: dict[str, str | None] = {"communes": "communes", "crops": "crop_zones", "risk": "risk_zones",
-                                "project-locations": None}
+                                "events": "landslide_events", "project-locations": None}
 _FAMILY = {"Polygon": "polygon", "MultiPolygon": "polygon", "Point": "point", "MultiPoint": "point",
            "LineString": "line", "MultiLineString": "line"}
 _CODE_FIELDS = {"code", "ma", "ma xa", "ma dvhc", "gso", "gso code", "commune code", "ma don vi", "maxa", "madvhc"}
@@ -97,6 +97,11 @@ class LayerImport:
     notes: list[Note] = field(default_factory=list)
     matches: pd.DataFrame = field(default_factory=pd.DataFrame)
     source_crs: str = ""
+    #: Risk zones only: the attribute fields, the one read as the class, and each of its values with its
+    #: feature count and the class it maps to (``""`` when unmapped): the review step before a commit.
+    fields: list[str] = field(default_factory=list)
+    class_field: str = ""
+    classes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -350,20 +355,33 @@ def _polygonal(g):
 
 
 # --- the preview --------------------------------------------------------------------------------------
-def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None = None) -> LayerImport:
+def preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None = None,
+                  class_field: str | None = None, class_map: dict[str, str] | None = None) -> LayerImport:
     """Read, convert and check a layer file for ``kind``; write nothing.
 
     Raises :class:`CRSNeeded` when the user must state the CRS and :class:`DataError` when
     the file cannot be read at all; otherwise problems are listed on the result.
+
+    Risk zones: ``class_field`` names the attribute holding the risk class (default: the first field
+    whose name or values look like one) and ``class_map`` maps the file's values to classes
+    (keys of ``schema.RISK_LEVELS``), since agencies spell them differently; values named like the classes
+    ("Rất cao", "very high", "high") map themselves. An unmapped value is a problem naming its row.
     """
     if kind not in KINDS:
         raise DataError([Problem.of(filename, "err.unknown_kind", kind=kind, kinds=", ".join(KINDS))])
+    if kind != "risk" and (class_field or class_map):
+        raise DataError([Problem.of(Path(filename).name, "err.class_options_risk_only")])
+    if kind == "events":  # a table with lon/lat or a point layer: its own reader and checks
+        from geo.ingest.events import preview_events
+
+        return preview_events(data, filename, ds, crs)
     with warnings.catch_warnings():  # NaN coordinates are reported as problems, not as numpy warnings
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _preview_layer(kind, data, filename, ds, crs)
+        return _preview_layer(kind, data, filename, ds, crs, class_field, class_map or {})
 
 
-def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None) -> LayerImport:
+def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str | None,
+                   class_field: str | None = None, class_map: dict[str, str] | None = None) -> LayerImport:
     file = Path(filename).name
     raw = read_layer(data, filename)
     if raw.empty:
@@ -384,8 +402,13 @@ def _preview_layer(kind: str, data: bytes, filename: str, ds: Dataset, crs: str 
     for col in checked.columns:
         if col != "geometry" and checked[col].dtype == object:
             checked[col] = checked[col].map(lambda v: nfc(v) if isinstance(v, str) else v)
-    builder = {"communes": _communes, "crops": _crops, "risk": _risk, "project-locations": _locations}[kind]
-    gdf, problems, matches = builder(checked, file, ds)
+    if kind == "risk":
+        li.fields = [c for c in checked.columns if c != "geometry"]
+        gdf, problems, li.class_field, li.classes = _risk(checked, file, ds, class_field, class_map or {})
+        matches = pd.DataFrame()
+    else:
+        builder = {"communes": _communes, "crops": _crops, "project-locations": _locations}[kind]
+        gdf, problems, matches = builder(checked, file, ds)
     li.problems += problems
     li.matches = matches
     li.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
@@ -471,15 +494,116 @@ def _crops(gdf, file, ds):
     return _zones(gdf, file, ds, "crop", {k: (k, lab.vi, lab.en) for k, lab in schema.CROPS.items()}, "CZ")
 
 
-def _risk(gdf, file, ds):
-    return _zones(gdf, file, ds, "risk_level", {k: (k, lab.vi, lab.en) for k, lab in schema.RISK_LEVELS.items()},
-                  "RZ")
+#: Field names a risk class is looked for under, after ``risk_level`` (folded: no accents, lower case).
+RISK_FIELDS: tuple[str, ...] = ("muc do", "nguy co", "risk", "cap nguy co", "muc nguy co", "cap", "phan cap",
+                                "class", "risk_class", "level")
+#: Words agencies put before a class name ("Nguy cơ rất cao", "Cấp cao") that say nothing about the class.
+_CLASS_PREFIX = re.compile(r"^(?:(?:muc|cap|vung)\s+)?(?:nguy\s+co\s+)?(?:(?:truot\s+lo|sat\s+lo)\s+)?")
+#: Most distinct values a class field may have (a zoning map has five classes; more is not a class field).
+MAX_CLASS_VALUES = 30
+
+
+def class_value(v: object) -> str:
+    """A class cell as the text the mapping uses: ``3.0`` and ``3`` are both ``"3"``, blanks ``""``.
+
+    >>> class_value(3.0), class_value(" Rất cao "), class_value(None)
+    ('3', 'Rất cao', '')
+    """
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return nfc(str(v)).strip()
+
+
+def risk_class_of(value: str) -> str | None:
+    """The class a value names by itself (a key or a label in either language, with or without "nguy cơ").
+
+    >>> risk_class_of("Nguy cơ rất cao"), risk_class_of("Very High"), risk_class_of("very_low"), risk_class_of("3")
+    ('very_high', 'very_high', 'very_low', None)
+    """
+    lookup = {fold(t): k for k, lab in schema.RISK_LEVELS.items() for t in (k, k.replace("_", " "), lab.vi, lab.en)}
+    folded = fold(value).replace("_", " ")
+    return lookup.get(folded) or lookup.get(_CLASS_PREFIX.sub("", folded).strip())
+
+
+def parse_class_map(pairs: list[str], file: str = "--map") -> dict[str, str]:
+    """``VALUE=class`` options (the CLI's ``--map``) as a mapping; a pair without ``=`` is refused.
+
+    >>> parse_class_map(["4=high", "Cấp IV = very_high"])
+    {'4': 'high', 'Cấp IV': 'very_high'}
+    """
+    out: dict[str, str] = {}
+    for pair in pairs:
+        value, sep, target = pair.rpartition("=")
+        if not sep or not value.strip():
+            raise DataError([Problem.of(file, "err.class_map_syntax", pair=pair)])
+        out[nfc(value).strip()] = target.strip()
+    return out
+
+
+def _risk(gdf, file, ds, class_field: str | None, class_map: dict[str, str]):
+    """Risk zones with their class from ``class_field`` through ``class_map``; returns (gdf, problems, field,
+    classes review table)."""
+    fields = [c for c in gdf.columns if c != "geometry"]
+    options = ", ".join(schema.RISK_LEVELS)
+    problems: list[Problem] = []
+    targets: dict[str, str] = {}
+    for value, target in class_map.items():  # a target may be a key or a label ("rất cao")
+        k = target if target in schema.RISK_LEVELS else risk_class_of(target)
+        if k is None:
+            problems.append(Problem.of(file, "err.class_map_target", value=value, target=target, options=options))
+        else:
+            targets[fold(value)] = k
+    if class_field:
+        col = next((c for c in fields if c == class_field), None) or _field(gdf, class_field)
+        if col is None:
+            problems.append(Problem.of(file, "err.class_field_missing", None, class_field, field=class_field,
+                                       fields=", ".join(fields) or "—"))
+    else:
+        col = _field(gdf, "risk_level", *RISK_FIELDS) or next(
+            (c for c in fields if gdf[c].map(lambda v: risk_class_of(class_value(v)) is not None).any()), None)
+        if col is None:
+            problems.append(Problem.of(file, "err.missing_field", field="risk_level", options=options))
+    if col is None or problems:
+        return None, problems, col or "", pd.DataFrame(columns=["value", "n", "class"])
+    cells = [class_value(v) for v in gdf[col]]
+    counts = pd.Series(cells).value_counts(sort=False)
+    if len(counts) > MAX_CLASS_VALUES:
+        return None, [Problem.of(file, "err.class_field_many_values", None, col, field=col, n=len(counts),
+                                 limit=MAX_CLASS_VALUES)], col, pd.DataFrame(columns=["value", "n", "class"])
+    mapped = {v: targets.get(fold(v)) or risk_class_of(v) or "" for v in counts.index}
+    classes = pd.DataFrame({"value": list(counts.index), "n": counts.to_numpy().astype("int64"),
+                            "class": [mapped[v] for v in counts.index]})
+    levels = [mapped[v] for v in cells]
+    for i, (v, k) in enumerate(zip(cells, levels, strict=True)):
+        if not k:
+            problems.append(Problem.of(file, "err.risk_class_unmapped", i + 1, col, value=v, options=options))
+    renamed = gdf.drop(columns=[col]).assign(risk_level=levels)
+    gdf_out, found, _ = _zones(renamed, file, ds, "risk_level", {k: (k,) for k in schema.RISK_LEVELS}, "RZ")
+    found = [p for p in found if p.column != "risk_level"]  # an unmapped value is said once, under its own column
+    return gdf_out, problems + found, col, classes
+
+
+#: Machine columns of the risk-class review table → catalogue keys.
+CLASS_HEADERS = {"value": "data.class.value", "n": "data.class.n", "class": "data.class.class"}
+
+
+def class_table(classes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The risk-class review table for display: each value of the file, its features, the class it maps to.
+
+    >>> c = pd.DataFrame({"value": ["Rất cao", "X"], "n": [3, 1], "class": ["very_high", ""]})
+    >>> class_table(c, "en").to_dict("records")[1]
+    {'Value in the file': 'X', 'Features': 1, 'Risk class': '(not mapped)'}
+    """
+    out = classes.copy()
+    out["class"] = out["class"].map(lambda k: schema.RISK_LEVELS[k](lang) if k else i18n.t("data.class.unmapped", lang))
+    return out.rename(columns={c: i18n.t(k, lang) for c, k in CLASS_HEADERS.items()})
 
 
 def _zones(gdf, file, ds, key_col, labels, prefix):
     problems = []
-    col = _field(gdf, key_col, *[t for texts in labels.values() for t in texts[:1]],
-                 *(["cay trong", "loai cay"] if key_col == "crop" else ["muc do", "nguy co", "risk"]))
+    col = _field(gdf, key_col, *[t for texts in labels.values() for t in texts[:1]], "cay trong", "loai cay")
     if col is None:
         return None, [Problem.of(file, "err.missing_field", field=key_col, options=", ".join(labels))], pd.DataFrame()
     lookup = {fold(t): k for k, texts in labels.items() for t in texts}

@@ -299,10 +299,32 @@ CROPS: dict[str, Label] = {
     "banana": Label("Chuối", "Banana"),
     "temperate_fruit": Label("Cây ăn quả ôn đới", "Temperate fruit"),
 }
+#: Landslide-risk classes, highest first: the five of the national zoning programme (VIGMR 1:50,000 maps).
+#: The bundled illustrative buffers use two of them.
 RISK_LEVELS: dict[str, Label] = {
+    "very_high": Label("Rất cao", "Very high"),
     "high": Label("Cao", "High"),
     "medium": Label("Trung bình", "Medium"),
+    "low": Label("Thấp", "Low"),
+    "very_low": Label("Rất thấp", "Very low"),
 }
+#: The classes the "in a high-risk zone" filter and the high-risk share count.
+HIGH_RISK_LEVELS: tuple[str, ...] = ("very_high", "high")
+#: Kinds of reported event (layer ``landslide_events``); all but flash floods are landslides, which the DEM
+#: screening's frequency ratio counts.
+EVENT_KINDS: dict[str, Label] = {
+    "landslide": Label("Sạt lở đất", "Landslide"),
+    "mudslide": Label("Sạt lở bùn đất", "Mudslide"),
+    "rockslide": Label("Đá lở", "Rockslide"),
+    "debris_flow": Label("Lũ bùn đá", "Debris flow"),
+    "flash_flood": Label("Lũ quét", "Flash flood"),
+}
+LANDSLIDE_EVENT_KINDS: tuple[str, ...] = ("landslide", "mudslide", "rockslide", "debris_flow")
+#: The columns of the reported-events layer, in order (besides ``geometry``).
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id", "date", "kind", "commune_code", "place", "location_accuracy", "deaths", "injured",
+    "description_vi", "description_en", "source", "reliability",
+)
 #: Year range of the plan; projects outside 2000–2040 are rejected as typos.
 PLAN_YEARS: tuple[int, int] = (2021, 2025)
 SANE_YEARS: tuple[int, int] = (2000, 2040)

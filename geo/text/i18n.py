@@ -61,8 +61,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "filters.donor": ("Nhà tài trợ", "Donor"),
     "filters.high_risk": ("Chỉ dự án trong vùng nguy cơ sạt lở cao", "Only projects in a high landslide-risk zone"),
     "filters.high_risk_help": (
-        "Dự án có tọa độ nằm trong vùng nguy cơ sạt lở cao; dự án chưa có tọa độ bị loại ra.",
-        "Projects whose coordinates lie inside a high landslide-risk zone; projects without coordinates are left out.",
+        "Dự án có tọa độ nằm trong vùng nguy cơ sạt lở cao hoặc rất cao; dự án chưa có tọa độ bị loại ra.",
+        "Projects whose coordinates lie inside a high or very high landslide-risk zone; projects without "
+        "coordinates are left out.",
     ),
     "filters.high_risk_short": ("Trong vùng nguy cơ sạt lở cao", "In a high landslide-risk zone"),
     "filters.all": ("Tất cả", "All"),
@@ -75,6 +76,25 @@ CATALOG: dict[str, tuple[str, str]] = {
     "exposure.col.n_medium": ("Dự án trong vùng nguy cơ trung bình", "Projects in medium-risk zones"),
     "exposure.col.projects_high": ("Tên dự án (nguy cơ cao)", "Project names (high risk)"),
     "exposure.col.projects_medium": ("Tên dự án (nguy cơ trung bình)", "Project names (medium risk)"),
+    # five classes of an official zoning map (issue 19)
+    "exposure.col.n_very_high": ("Dự án trong vùng nguy cơ rất cao", "Projects in very high-risk zones"),
+    "exposure.col.n_low": ("Dự án trong vùng nguy cơ thấp", "Projects in low-risk zones"),
+    "exposure.col.n_very_low": ("Dự án trong vùng nguy cơ rất thấp", "Projects in very low-risk zones"),
+    "exposure.col.projects_very_high": ("Tên dự án (nguy cơ rất cao)", "Project names (very high risk)"),
+    "exposure.col.projects_low": ("Tên dự án (nguy cơ thấp)", "Project names (low risk)"),
+    "exposure.col.projects_very_low": ("Tên dự án (nguy cơ rất thấp)", "Project names (very low risk)"),
+    "exposure.col.share_very_high": ("Diện tích nguy cơ rất cao", "Area at very high risk"),
+    "exposure.col.share_high": ("Diện tích nguy cơ cao", "Area at high risk"),
+    "exposure.col.share_medium": ("Diện tích nguy cơ trung bình", "Area at medium risk"),
+    "exposure.col.share_low": ("Diện tích nguy cơ thấp", "Area at low risk"),
+    "exposure.col.share_very_low": ("Diện tích nguy cơ rất thấp", "Area at very low risk"),
+    "exposure.col.share": ("Tỷ lệ diện tích", "Share of area"),
+    "exposure.shares_method": (
+        "Tỷ lệ diện tích của xã theo từng mức nguy cơ, tính trong hệ tọa độ mét; nơi các vùng chồng nhau, "
+        "phần chồng tính cho mức cao hơn.",
+        "Share of each commune's area in each risk class, measured in metres; where zones overlap, the overlap "
+        "counts for the higher class.",
+    ),
     "exposure.method": (
         "Một dự án nằm trong một vùng khi tọa độ của nó nằm trong vùng đó; nơi các vùng chồng nhau, tính mức cao hơn. "
         "{n} dự án chưa có tọa độ không được tính.",
@@ -119,7 +139,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "OpenStreetMap tiles: switch on only with internet. Offline the map stays readable from outlines and names.",
     ),
     "map.legend_title": ("Chú giải", "Legend"),
-    "map.legend_risk": ("Vùng nguy cơ sạt lở (minh họa)", "Landslide risk zones (illustrative)"),
+    "map.legend_risk": ("Vùng nguy cơ sạt lở", "Landslide risk zones"),
     "map.legend_crops": ("Vùng cây trồng (minh họa)", "Crop zones (illustrative)"),
     "map.legend_events": ("Sạt lở, lũ quét đã báo cáo", "Reported landslide or flash flood"),
     "map.legend_projects": ("Dự án (minh họa), theo trạng thái", "Projects (illustrative), by status"),
@@ -270,8 +290,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "**Điểm ưu tiên = Σ (trọng số × thành phần) / Σ trọng số**, mỗi thành phần từ 0 đến 1 "
         "(bảng hiển thị × 100):\n"
         "- *Quy mô vốn còn thiếu*: vốn còn thiếu của dự án / mức lớn nhất trong các dự án đang xếp hạng.\n"
-        "- *Mức phơi nhiễm sạt lở*: giá trị lớn hơn giữa (a) vị trí dự án: 1 nếu trong vùng nguy cơ cao, 0,5 nếu "
-        "trong vùng trung bình, 0 nếu ngoài vùng hoặc chưa có tọa độ; và (b) tỷ lệ diện tích nguy cơ cao của xã / "
+        "- *Mức phơi nhiễm sạt lở*: giá trị lớn hơn giữa (a) vị trí dự án: 1 nếu trong vùng nguy cơ rất cao hoặc cao, "
+        "0,5 nếu trung bình, 0,25 nếu thấp, 0 nếu rất thấp, ngoài vùng hoặc chưa có tọa độ; và (b) tỷ lệ diện tích "
+        "nguy cơ cao và rất cao của xã / "
         "tỷ lệ lớn nhất.\n"
         "- *Phù hợp vùng cây trồng, chuỗi giá trị*: 1 nếu dự án thuộc nội dung 3 (chuỗi giá trị) ở xã có vùng cây "
         "trồng chủ lực, ngược lại 0.\n"
@@ -281,8 +302,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, không bị từ chối hay hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
         "**Priority score = Σ (weight × component) / Σ weights**, each component from 0 to 1 (tables show × 100):\n"
         "- *Gap size*: the project's gap / the largest gap among the projects ranked.\n"
-        "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a high-risk zone, 0.5 inside "
-        "a medium-risk zone, 0 outside or without coordinates; and (b) its commune's share of area at high risk / the "
+        "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a very high- or high-risk "
+        "zone, 0.5 medium, 0.25 low, 0 very low, outside or without coordinates; and (b) its commune's share of area "
+        "at high or very high risk / the "
         "largest share.\n"
         "- *Crop / value-chain fit*: 1 for a content-area-3 (value-chain) project in a commune with a plan crop zone, "
         "else 0.\n"
@@ -803,6 +825,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "print.layers": ("Lớp bản đồ", "Map layers"),
     "print.risk_high": ("Nguy cơ sạt lở cao", "High landslide risk"),
     "print.risk_medium": ("Nguy cơ sạt lở trung bình", "Medium landslide risk"),
+    "print.risk_very_high": ("Nguy cơ sạt lở rất cao", "Very high landslide risk"),
+    "print.risk_low": ("Nguy cơ sạt lở thấp", "Low landslide risk"),
+    "print.risk_very_low": ("Nguy cơ sạt lở rất thấp", "Very low landslide risk"),
     "print.event": ("Sạt lở, lũ quét đã báo cáo", "Reported landslide or flash flood"),
     "print.projects": ("Dự án có tọa độ ({n}/{total})", "Projects with coordinates ({n} of {total})"),
     "print.highlighted": ("Xã đang xem", "This commune"),
@@ -909,6 +934,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.kind.communes": ("Ranh giới xã (thay ranh giới gần đúng)", "Commune boundaries (replace the approximate ones)"),
     "data.kind.crops": ("Vùng cây trồng", "Crop zones"),
     "data.kind.risk": ("Vùng nguy cơ sạt lở", "Landslide risk zones"),
+    "data.kind.events": ("Sạt lở, lũ quét đã báo cáo (CSV có lon/lat hoặc lớp điểm)",
+                         "Reported landslides and flash floods (CSV with lon/lat, or a point layer)"),
     "data.kind.project-locations": ("Vị trí dự án (điểm có mã dự án)", "Project locations (points with a project ID)"),
     "data.upload_layer": ("Tệp bản đồ (GeoJSON, Shapefile nén .zip, GeoPackage, KML)", "Map file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
     "data.crs": ("Hệ tọa độ", "Coordinate system"),
@@ -967,6 +994,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "data.stored_locations": ("cập nhật vị trí của {updated} dự án, {unchanged} không đổi",
                               "{updated} project locations updated, {unchanged} unchanged"),
     "data.match.row": ("Đối tượng / dòng", "Feature / row"),
+    "data.cli_class_field": ("Mức nguy cơ đọc từ trường '{field}':", "Risk class read from field '{field}':"),
+    "data.class.value": ("Giá trị trong tệp", "Value in the file"),
+    "data.class.n": ("Số đối tượng", "Features"),
+    "data.class.class": ("Mức nguy cơ", "Risk class"),
+    "data.class.unmapped": ("(chưa đối chiếu)", "(not mapped)"),
+    "data.class.row": ("'{value}' ({n} đối tượng)", "'{value}' ({n} features)"),
+    "data.class.field": ("Trường ghi mức nguy cơ", "Field holding the risk class"),
+    "data.class.field_auto": ("tự nhận biết", "detect"),
+    "data.class.heading": ("Đối chiếu mức nguy cơ", "Risk-class mapping"),
+    "data.class.help": (
+        "Mỗi cơ quan ghi mức nguy cơ một kiểu: chọn mức tương ứng cho từng giá trị của tệp.",
+        "Agencies spell the classes differently: choose the class each value of the file stands for.",
+    ),
     "data.match.field": ("Trường", "Field"),
     "data.match.value": ("Giá trị trong tệp", "Value in the file"),
     "data.match.code": ("Mã GSO", "GSO code"),
@@ -1142,6 +1182,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.events_no_coords": ("thiếu cột tọa độ: cần cột lon (kinh độ) và lat (vĩ độ) theo WGS 84",
                              "coordinate columns missing: lon (longitude) and lat (latitude) in WGS 84 are needed"),
     "err.events_bad_coord": ("tọa độ '{value}' không phải số độ hợp lệ", "coordinate '{value}' is not valid degrees"),
+    # reported-events import (issue 19)
+    "err.events_missing_column": ("thiếu cột '{field}' (tên cột nhận được: {names})",
+                                  "missing column '{field}' (accepted names: {names})"),
+    "err.events_bad_kind": ("'{value}' không phải loại sự kiện; dùng một trong: {options}",
+                            "'{value}' is not an event type; use one of: {options}"),
+    "err.events_no_source": ("bắt buộc: ghi nguồn tin của sự kiện", "required: the source that reported the event"),
+    "err.events_future": ("ngày {date} chưa tới", "the date {date} is in the future"),
+    "err.events_bad_count": ("'{value}' không phải số người (số nguyên ≥ 0, để trống nếu không rõ)",
+                             "'{value}' is not a number of people (a whole number ≥ 0, blank if unknown)"),
+    "err.events_outside": ("điểm ({x}, {y}) nằm ngoài {province}: kiểm tra kinh độ, vĩ độ (có bị đảo không?)",
+                           "the point ({x}, {y}) lies outside {province}: check longitude and latitude (swapped?)"),
     "terrain.screening_label": ("SÀNG LỌC, không phải phân vùng chính thức",
                                 "SCREENING, not an official zoning"),
     "terrain.heading": ("Độ dốc từ DEM {file} (tính theo {crs}, ô {dx} × {dy} m{warped})",
@@ -1367,6 +1418,28 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "err.missing_field": ("thiếu trường '{field}' ({options})", "missing field '{field}' ({options})"),
     "err.not_one_of": ("'{value}' không thuộc danh sách: {options}", "'{value}' is not one of {options}"),
+    # risk-class mapping of an official zoning map (issue 19)
+    "err.risk_class_unmapped": (
+        "giá trị '{value}' chưa ứng với mức nguy cơ nào; hãy chọn mức cho nó trong bảng đối chiếu "
+        "(dòng lệnh: --map '{value}=high'), một trong: {options}",
+        "the value '{value}' is not mapped to a risk class; choose its class in the mapping table "
+        "(command line: --map '{value}=high'), one of: {options}",
+    ),
+    "err.class_map_target": (
+        "đối chiếu '{value}={target}': '{target}' không phải mức nguy cơ; dùng một trong: {options}",
+        "mapping '{value}={target}': '{target}' is not a risk class; use one of: {options}",
+    ),
+    "err.class_map_syntax": ("'{pair}' không có dạng GIÁ_TRỊ=mức, ví dụ 4=high",
+                             "'{pair}' is not of the form VALUE=class, e.g. 4=high"),
+    "err.class_field_missing": ("tệp không có trường '{field}'; các trường có: {fields}",
+                                "the file has no field '{field}'; its fields: {fields}"),
+    "err.class_field_many_values": (
+        "trường '{field}' có {n} giá trị khác nhau (tối đa {limit}): không phải trường phân cấp nguy cơ; "
+        "hãy chọn trường khác",
+        "field '{field}' has {n} distinct values (at most {limit}): not a risk-class field; choose another field",
+    ),
+    "err.class_options_risk_only": ("trường phân cấp và bảng đối chiếu chỉ dùng cho lớp vùng nguy cơ sạt lở",
+                                    "the class field and the class mapping apply to landslide risk zones only"),
     "err.duplicate_id": ("mã '{id}' bị trùng (dòng {rows})", "duplicate id '{id}' (rows {rows})"),
     "err.missing_project_field": (
         "thiếu trường 'project_id' để biết mỗi điểm thuộc dự án nào",

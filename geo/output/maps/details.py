@@ -112,8 +112,10 @@ def source_table(projects: pd.DataFrame, lines: pd.DataFrame, lang: str) -> pd.D
     return by[["label", *money]].rename(columns={"label": t("filters.source", lang), **money})
 
 
-def exposure_table(projects: pd.DataFrame, risk_zones: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
-    """One row per risk class (highest first): the number of ``projects`` whose point lies in it, and their names.
+def exposure_table(projects: pd.DataFrame, risk_zones: gpd.GeoDataFrame, lang: str,
+                   unit: gpd.GeoDataFrame | None = None, metric_crs: str = schema.METRIC_CRS) -> pd.DataFrame:
+    """One row per risk class the layer uses (highest first): the number of ``projects`` whose point lies in it,
+    their names and, given the ``unit`` (one polygon with a ``code``), the share of its area in that class.
 
     >>> from shapely.geometry import box
     >>> zones = gpd.GeoDataFrame({"risk_level": ["high"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
@@ -123,15 +125,20 @@ def exposure_table(projects: pd.DataFrame, risk_zones: gpd.GeoDataFrame, lang: s
     {'Risk class': 'High', 'Projects': 1, 'Project names': 'Road'}
     """
     hits = exposure.exposed(projects, risk_zones)
+    levels = exposure.levels_in(risk_zones)
     names = (hits["name_en"].where(hits["name_en"].fillna("") != "", hits["name_vi"]) if lang == "en"
              else hits["name_vi"]) if len(hits) else pd.Series(dtype=str)
-    return pd.DataFrame({
-        t("exposure.col.level", lang): [schema.RISK_LEVELS[lvl](lang) for lvl in exposure.LEVELS],
+    out = pd.DataFrame({
+        t("exposure.col.level", lang): [schema.RISK_LEVELS[lvl](lang) for lvl in levels],
         t("exposure.col.count", lang): [int((hits["risk_level"] == lvl).sum()) if len(hits) else 0
-                                       for lvl in exposure.LEVELS],
+                                       for lvl in levels],
         t("exposure.col.names", lang): ["; ".join(names[hits["risk_level"] == lvl]) if len(hits) else ""
-                                       for lvl in exposure.LEVELS],
+                                       for lvl in levels],
     })
+    if unit is not None and levels:
+        shares = exposure.class_shares(risk_zones, unit, metric_crs).iloc[0]
+        out.insert(1, t("exposure.col.share", lang), [fmt.percent(shares[lvl], lang) for lvl in levels])
+    return out
 
 
 def exposure_note(ds: Dataset, projects: pd.DataFrame, lang: str) -> str:
@@ -190,6 +197,6 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
         code=code, name=str(unit["full_name"]), figures=figures,
         projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
         crops=crops, events=events, provenance=provenance_lines(ds, lang, DETAIL_LAYERS),
-        exposure=exposure_table(mine, ds.risk_zones, lang), exposure_note=exposure_note(ds, mine, lang),
+        exposure=exposure_table(mine, ds.risk_zones, lang, shapes_[shapes_["code"] == code], ds.metric_crs), exposure_note=exposure_note(ds, mine, lang),
     )
 

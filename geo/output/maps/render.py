@@ -95,7 +95,9 @@ INK = "#222222"
 HIGHLIGHT = "#08306b"
 PROJECT_COLOR = "#08306b"
 #: Hatch and colour per landslide-risk level, lightest first.
-RISK_STYLE: dict[str, tuple[str, str]] = {"medium": ("...", "#7f7f7f"), "high": ("xxx", "#404040")}
+RISK_STYLE: dict[str, tuple[str, str]] = {"very_low": ("..", "#bdbdbd"), "low": ("...", "#a6a6a6"),
+                                          "medium": ("...", "#7f7f7f"), "high": ("xxx", "#404040"),
+                                          "very_high": ("xxxx", "#111111")}
 HONESTY_RED = "#8b0000"
 
 
@@ -572,7 +574,10 @@ class _Page:
                 entries.append((Patch(facecolor="white", edgecolor=CROP_COLORS.get(crop), hatch="////"),
                                 schema.CROPS[crop](self.lang) + qual("crop_zones")))
         if "risk_zones" in self.layers and len(self.ds.risk_zones):
+            used = set(self.ds.risk_zones["risk_level"])
             for level, (hatch, color) in reversed(RISK_STYLE.items()):
+                if level not in used:
+                    continue
                 entries.append((Patch(facecolor="white", edgecolor=color, hatch=hatch),
                                 t(f"print.risk_{level}", self.lang) + qual("risk_zones")))
         if "landslide_events" in self.layers and len(self.ds.landslide_events):

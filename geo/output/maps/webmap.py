@@ -63,7 +63,8 @@ STATUS_COLORS: dict[str, str] = dict(zip(
     ("#fdb863", "#e08214", "#b35806", "#5e3c99", "#2166ac", "#1b7837", "#595959", "#8c8c8c"), strict=True,
 ))
 CROP_COLORS: dict[str, str] = dict(zip(schema.CROPS, ("#4daf4a", "#1b5e20", "#e6c229", "#a6d854", "#ff7f00")))
-RISK_COLORS: dict[str, str] = {"high": "#b2182b", "medium": "#ef8a62"}
+RISK_COLORS: dict[str, str] = {"very_high": "#67001f", "high": "#b2182b", "medium": "#ef8a62", "low": "#92c5de",
+                               "very_low": "#4393c3"}
 EVENT_COLOR = "#4a1486"
 OUTLINE_COLOR = "#3a3a3a"
 COMMUNE_CLASS = "td-commune"  # CSS class of every commune polygon (tests count them)
@@ -99,6 +100,8 @@ class Overlays:
     risk_zones: gpd.GeoDataFrame | None = None
     landslide_events: gpd.GeoDataFrame | None = None
     projects: gpd.GeoDataFrame | None = None  # from :func:`project_points`
+    #: The risk zones' quality, named in their legend unless official (an imported zoning map may be).
+    risk_quality: schema.Quality = schema.Quality.ILLUSTRATIVE
 
 
 # --- assets ------------------------------------------------------------------------
@@ -654,7 +657,9 @@ def overlay_legend(layers: MapLayers, overlays: Overlays, lang: str) -> list[dic
     out: list[dict] = []
     risk, crops, events, pts = overlays.risk_zones, overlays.crop_zones, overlays.landslide_events, overlays.projects
     if layers.risk_zones and risk is not None and len(risk):
-        out.append({"title": t("map.legend_risk", lang), "rows": [
+        qualifier = "" if overlays.risk_quality == schema.Quality.OFFICIAL else \
+            f" ({schema.QUALITY_LABELS[overlays.risk_quality](lang)})"
+        out.append({"title": t("map.legend_risk", lang) + qualifier, "rows": [
             {"color": RISK_COLORS[k], "shape": "line", "label": schema.RISK_LEVELS[k](lang)}
             for k in RISK_COLORS if k in set(risk["risk_level"])]})
     if layers.crop_zones and crops is not None and len(crops):

@@ -215,7 +215,8 @@ def report_tables(ds: Dataset, start: int, end: int, lang: str,
 def exposure_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: str,
                     unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
     """Projects inside each landslide-risk class (:mod:`geo.analysis.exposure`), for already-filtered projects:
-    ``exposure_by_unit`` (every unit of ``unit_version``: projects in high / medium zones, and their names) and
+    ``exposure_by_unit`` (every unit of ``unit_version``: projects in each class, their names, and the share of
+    the unit's area in each class, ``share_<class>``; ``attrs["levels"]``: the classes the layer uses) and
     ``exposure_projects`` (one row per exposed project, highest class first, with its gap).
 
     A pure spatial join of project points and ``ds.risk_zones``; projects without coordinates are in no zone
@@ -237,14 +238,19 @@ def exposure_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, la
     for level in exposure.LEVELS:
         listed = hits[hits["risk_level"] == level].groupby("commune_code")["name"].agg("; ".join)
         by_unit[f"{level}_projects"] = [listed.get(code, "") for code in by_unit["commune_code"]]
+    shares = exposure.class_shares(ds.risk_zones, units.shapes(ds, unit_version), ds.metric_crs)
+    for level in exposure.LEVELS:  # the unallocated row has no area: its shares stay blank
+        by_unit[f"share_{level}"] = by_unit["commune_code"].map(shares[level])
     by_unit.attrs["unlocated"] = int((projects["lon"].isna() | projects["lat"].isna()).sum())
+    by_unit.attrs["levels"] = exposure.levels_in(ds.risk_zones)
     plist = hits[["project_id", "name", "commune_code", "commune", "risk_level", "risk_label", "status_label", "gap"]]
     return {"exposure_by_unit": by_unit, "exposure_projects": plist.reset_index(drop=True)}
 
 
 def exposure_method(n_unlocated: int, lang: str) -> str:
-    """How a project is counted in a zone, and how many projects could not be (no coordinates)."""
-    return t("exposure.method", lang, n=n_unlocated)
+    """How a project is counted in a zone, how many projects could not be (no coordinates), and how the area
+    shares are measured."""
+    return t("exposure.method", lang, n=n_unlocated) + " " + t("exposure.shares_method", lang)
 
 
 def fill_money(table: pd.DataFrame) -> pd.DataFrame:
@@ -281,10 +287,12 @@ LAYOUTS: dict[str, list[Column]] = {
                Column("area", "gaps.col.content_area"), Column("source_label", "gaps.col.source"), *MONEY_COLUMNS,
                Column("share_covered", "gaps.col.share_covered", "pct"), PROJECTS_PER_ROW],
     "exposure_by_unit": [Column("commune_code", "common.code"), Column("label", "common.commune"),
+                         *[Column(f"share_{lvl}", f"exposure.col.share_{lvl}", "pct") for lvl in exposure.LEVELS],
                          *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS],
                          *[Column(f"{lvl}_projects", f"exposure.col.projects_{lvl}") for lvl in exposure.LEVELS]],
     # The page shows the counts; the names are in the project list beside them (a names column would be cut).
     "exposure_counts": [Column("commune_code", "common.code"), Column("label", "common.commune"),
+                        *[Column(f"share_{lvl}", f"exposure.col.share_{lvl}", "pct") for lvl in exposure.LEVELS],
                         *[Column(lvl, f"exposure.col.n_{lvl}", "int") for lvl in exposure.LEVELS]],
     "exposure_projects": [Column("project_id", "gaps.col.project_id"), Column("name", "gaps.col.project"),
                           Column("commune", "common.commune"), Column("risk_label", "exposure.col.level"),
@@ -294,12 +302,21 @@ LAYOUTS: dict[str, list[Column]] = {
 }
 
 
-def layout(key: str, unit_version: str = schema.DEFAULT_UNIT_VERSION) -> list[Column]:
-    """:data:`LAYOUTS` ``[key]``, its commune column headed "commune or ward (from 1/7/2025)" for the new units."""
+def layout(key: str, unit_version: str = schema.DEFAULT_UNIT_VERSION,
+           levels: Sequence[str] | None = None) -> list[Column]:
+    """:data:`LAYOUTS` ``[key]``, its commune column headed "commune or ward (from 1/7/2025)" for the new units.
+
+    ``levels``: the risk classes to keep in an exposure layout (the frame's ``attrs["levels"]``); the columns of
+    the other classes are left out.
+    """
+    base = LAYOUTS[key]
+    if levels is not None:
+        dropped = {k for lvl in exposure.LEVELS if lvl not in levels for k in (lvl, f"{lvl}_projects", f"share_{lvl}")}
+        base = [c for c in base if c.key not in dropped]
     if unit_version != "2025":
-        return LAYOUTS[key]
+        return base
     cols = [Column(c.key, "units.unit", c.kind, c.label, c.summable) if c.header == "common.commune" else c
-            for c in LAYOUTS[key]]
+            for c in base]
     if key == "by_commune":  # which new units hold land outside the old district
         cols.insert(2, Column("note", "units.note"))
     return cols
@@ -431,7 +448,8 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     ws.cell(row=row, column=1, value=f"{title} — {t('report.sheet.exposure', lang)}").font = Font(bold=True, size=13)
     method = exposure_method(tables["exposure_by_unit"].attrs.get("unlocated", 0), lang)
     ws.cell(row=row + 1, column=1, value=neutralise(method)).font = Font(italic=True)
-    row = write_table(ws, row + 3, tables["exposure_by_unit"], layout("exposure_by_unit", unit_version), lang, total)
+    row = write_table(ws, row + 3, tables["exposure_by_unit"],
+                      layout("exposure_by_unit", unit_version, tables["exposure_by_unit"].attrs.get("levels")), lang, total)
     write_table(ws, row + 1, tables["exposure_projects"], layout("exposure_projects", unit_version), lang)
     _widths(ws, [14, 48, 24, 18, 48, 48])
 
