@@ -61,6 +61,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "name_vi": schema.Label("Tên dự án (tiếng Việt)", "Name (Vietnamese)"),
     "name_en": schema.Label("Tên dự án (tiếng Anh)", "Name (English)"),
     "description": schema.Label("Mô tả", "Description"),
+    "description_en": schema.Label("Mô tả tiếng Anh", "English description"),  # no "(…)": stripped, it would read as description
     "commune_code": schema.Label("Xã, thị trấn", "Commune"),
     "content_area": schema.Label("Nội dung thu hút", "Content area"),
     "status": schema.Label("Trạng thái", "Status"),
@@ -612,7 +613,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     commune = ds.communes.sort_values("code").iloc[-2]
     example = {
         "project_id": EXAMPLE_ID, "name_vi": "Ví dụ: Cấp nước sinh hoạt bản (xóa dòng này)",
-        "name_en": "Example: village water supply (delete this row)", "description": "",
+        "name_en": "Example: village water supply (delete this row)", "description": "", "description_en": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
