@@ -288,8 +288,9 @@ def read_raw(data: bytes, filename: str) -> RawTable:
     return _table(file, numbered, encoding)
 
 
-def read_xlsx(data: bytes, file: str) -> list[tuple[int, list[str]]]:
-    """The template sheet (else the first) of a workbook as numbered text rows, streamed read-only.
+def read_xlsx(data: bytes, file: str, sheet: str | None = None) -> list[tuple[int, list[str]]]:
+    """The template sheet (else the first) of a workbook as numbered text rows, streamed read-only; with
+    ``sheet``, that sheet ([] when the workbook has none of that name).
 
     The sheet's declared dimension is checked against :data:`limits.MAX_ROWS` × :data:`limits.MAX_COLUMNS`
     before a row is read (a 5 KB file can declare cells up to XFD1048576), and rows are read within the
@@ -301,7 +302,9 @@ def read_xlsx(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     try:
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        name = TEMPLATE_SHEET if TEMPLATE_SHEET in values.sheetnames else values.sheetnames[0]
+        if sheet is not None and sheet not in values.sheetnames:
+            return []
+        name = sheet or (TEMPLATE_SHEET if TEMPLATE_SHEET in values.sheetnames else values.sheetnames[0])
         ws_f, ws_v = formulas[name], values[name]
         max_row, max_col = ws_v.max_row, ws_v.max_column
         if (max_row or 0) > limits.MAX_ROWS + 1 or (max_col or 0) > limits.MAX_COLUMNS:
@@ -674,6 +677,9 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     help_ws.column_dimensions["A"].width = 28
     help_ws.column_dimensions["B"].width = 28
     help_ws.column_dimensions["D"].width = 80
+    from geo.ingest.results_import import add_template_sheets  # it reads with this module's helpers
+
+    add_template_sheets(wb, EXAMPLE_ID)
     if not isinstance(path, io.BytesIO):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)

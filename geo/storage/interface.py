@@ -198,6 +198,11 @@ class ResultsStore(Protocol):
         """Every change of one indicator (its id) or of a project's beneficiaries (the project id)."""
         ...
 
+    def apply_results(self, indicators: list[dict], beneficiaries: list[dict], user: Actor | str = "",
+                      note: str = "") -> dict[str, int]:
+        """An import (:mod:`geo.ingest.results_import`): all written in one transaction, or nothing."""
+        ...
+
 
 class LayerStore(Protocol):
     """Whole feature layers, replaced together with their provenance."""

@@ -238,6 +238,58 @@ class ResultsMixin:
             self._audit_row(con, actor.login, "result-delete", None, None, record_json(cur.record), None,
                             _note(f"indicator {indicator_id}", cur.record["project_id"], note))
 
+    def apply_results(self, indicators: list[dict], beneficiaries: list[dict], user: Actor | str = "",
+                      note: str = "") -> dict[str, int]:
+        """An import: every record checked, then all written in one transaction or none (a refusal of one
+        changes nothing). An indicator with no id replaces the project's indicator of the same Vietnamese
+        name, else is added; beneficiaries replace the project's. Returns counts of what changed."""
+        actor = self._acting(user, Action.EDIT_PROJECT)
+        inds = [clean_indicator(r) for r in indicators]
+        bens = [clean_beneficiaries(r) for r in beneficiaries]
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "beneficiaries": 0}
+        why = note or "import"
+        with self._write() as con:
+            for pid in dict.fromkeys([r["project_id"] for r in inds] + [r["project_id"] for r in bens]):
+                self._may_edit(con, actor, pid)
+            for rec in inds:
+                cur = self._indicator_in(con, rec["indicator_id"]) if rec["indicator_id"] else next(
+                    (r for r in self._r_rows(con, rec["project_id"])
+                     if r.record["name_vi"].casefold() == rec["name_vi"].casefold()), None)
+                if cur is not None and cur.record["project_id"] != rec["project_id"]:
+                    raise DataError([Problem.of("form", "err.results.project_fixed", None, "project_id")])
+                if cur is None:
+                    rec["indicator_id"] = rec["indicator_id"] or uuid.uuid4().hex[:16]
+                    self._insert_indicator(con, rec)
+                    self._audit_row(con, actor.login, "result-create", None, 1, None, record_json(rec),
+                                    _note(f"indicator {rec['indicator_id']}", rec["project_id"], why))
+                    counts["added"] += 1
+                    continue
+                rec["indicator_id"] = cur.record["indicator_id"]
+                if record_json(rec) == record_json(cur.record):
+                    counts["unchanged"] += 1
+                    continue
+                self._exec(con, f"UPDATE {INDICATORS} SET {', '.join(f'{_q(c)} = :{c}' for c in R_COLUMNS)}, "
+                                "revision = revision + 1 WHERE indicator_id = :indicator_id",
+                           {**rec, "actuals": actuals_json(rec["actuals"])})
+                self._audit_row(con, actor.login, "result-update", None, cur.revision + 1, record_json(cur.record),
+                                record_json(rec), _note(f"indicator {rec['indicator_id']}", rec["project_id"], why))
+                counts["updated"] += 1
+            for rec in bens:
+                rows = self._b_rows(con, rec["project_id"])
+                if rows and record_json(rows[0].record) == record_json(rec):
+                    continue
+                if rows:
+                    self._exec(con, f"DELETE FROM {BENEFICIARIES} WHERE project_id = :p", {"p": rec["project_id"]})
+                revision = rows[0].revision + 1 if rows else 1
+                self._exec(con, f"INSERT INTO {BENEFICIARIES} ({', '.join(_q(c) for c in B_COLUMNS)}, revision) "
+                                f"VALUES ({', '.join(f':{c}' for c in B_COLUMNS)}, :revision)",
+                           {**rec, "revision": revision})
+                self._audit_row(con, actor.login, "beneficiaries-save", None, revision,
+                                record_json(rows[0].record) if rows else None, record_json(rec),
+                                _note("beneficiaries", rec["project_id"], why))
+                counts["beneficiaries"] += 1
+        return counts
+
     # --- inside a write -----------------------------------------------------------------------------------
     def _b_rows(self, con: Any, project_id: str | None) -> list[ResultRecord]:
         if project_id is None:

@@ -1582,6 +1582,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.results.exists": ("chỉ số '{rid}' đã có", "indicator '{rid}' already exists"),
     "err.results.project_fixed": ("không thể chuyển chỉ số sang dự án khác; xóa rồi ghi lại",
                                   "an indicator cannot move to another project; delete it and add it again"),
+    "err.results.twice": ("dự án '{pid}' có hai dòng giống nhau trong trang này",
+                          "project '{pid}' has the same row twice on this sheet"),
+    "err.results.no_sheets": ("tệp không có trang nào trong số: {sheets} (dùng mẫu Excel)",
+                              "the file has none of the sheets {sheets} (use the Excel template)"),
     "err.conflict.indicator": ("chỉ số kết quả", "result indicator"),
     "err.conflict.beneficiaries": ("người hưởng lợi của dự án", "beneficiaries of project"),
     "results.not_recorded": ("chưa ghi nhận", "not recorded"),
@@ -1602,7 +1606,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "results.col.target_year": ("Năm mục tiêu", "Target year"),
     "results.col.actual_year": ("Thực hiện {year}", "Actual {year}"),
     "results.col.share": ("Tỷ lệ đạt mục tiêu", "Share of target achieved"),
-    "results.sheet": ("Kết quả", "Results"),
+    "report.sheet.results": ("Kết quả", "Results"),
     "results.sheet_beneficiaries": ("Người hưởng lợi", "Beneficiaries"),
     "results.method": (
         "Tỷ lệ đạt = (số thực hiện gần nhất đến cuối kỳ − cơ sở) / (mục tiêu − cơ sở). Ô trống là chưa ghi nhận, "
@@ -1643,6 +1647,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "results.field.actuals": ("Thực hiện theo năm (năm: số; …)", "Actual per year (year: value; …)"),
     "results.field.project_id": ("Mã dự án", "Project ID"),
     "results.field.indicator_id": ("Mã chỉ số", "Indicator ID"),
+    "results.import": ("Nhập kết quả từ mẫu Excel", "Import results from the Excel template"),
+    "results.import_help": (
+        "Trang \"Kết quả\" và \"Người hưởng lợi\" của mẫu Excel dự án (tải ở trang Quản lý dữ liệu). Tệp có lỗi "
+        "bị từ chối toàn bộ; nhập lại cùng tệp không thay đổi gì.",
+        "The \"Kết quả\" (results) and \"Người hưởng lợi\" (beneficiaries) sheets of the Excel project template "
+        "(download it on the data page). A file with any problem is refused whole; importing it again changes nothing."),
+    "results.import_file": ("Tệp Excel", "Excel file"),
+    "results.import_refused": ("Tệp bị từ chối: {n} lỗi, không có gì được lưu.",
+                               "File refused: {n} problems, nothing was stored."),
+    "results.import_ready": ("Sẵn sàng nhập {n} chỉ số và người hưởng lợi của {b} dự án.",
+                             "Ready to import {n} indicators and the beneficiaries of {b} projects."),
+    "results.import_go": ("Nhập", "Import"),
     "results.blank_hint": ("Để trống những gì chưa biết: để trống là chưa ghi nhận, không phải 0.",
                            "Leave blank what is not known: blank means not recorded, not 0."),
     "err.no_donor": ("không có nhà tài trợ '{did}'", "no donor '{did}'"),
