@@ -537,6 +537,26 @@ def test_deleting_a_project_deletes_its_beneficiaries_and_indicators_with_audit_
     assert any_store.results_history("NEW-1")[-1].before["households"] == 30
 
 
+def test_an_import_of_results_is_all_or_nothing_and_a_second_one_changes_nothing(any_store):
+    road = _indicator("TD-002", name_vi="Km đường", unit="km", baseline=0, target=12, actuals={2024: 4})
+    before = snapshot(any_store)
+    with pytest.raises(DataError):  # the second record is bad: the first is not stored either
+        any_store.apply_results([_indicator(), dict(road, unit="bags")], [{"project_id": "TD-001", "people": 9}], "Lan")
+    with pytest.raises(DataError):  # a project that is not there
+        any_store.apply_results([_indicator("NO-SUCH")], [], "Lan")
+    assert_unchanged(before, any_store)
+    ben = [{"project_id": "TD-001", "people": 480, "households": 120}]
+    assert any_store.apply_results([_indicator(), road], ben, "Lan") == {
+        "added": 2, "updated": 0, "unchanged": 0, "beneficiaries": 1}
+    assert any_store.apply_results([_indicator(), road], ben, "Lan") == {
+        "added": 0, "updated": 0, "unchanged": 2, "beneficiaries": 0}
+    changed = any_store.apply_results([dict(road, actuals={2024: 4, 2025: 12})], [], "Minh")
+    assert changed["updated"] == 1
+    stored = any_store.result_indicators("TD-002").iloc[0]
+    assert stored["actuals"] == {2024: 4.0, 2025: 12.0} and stored["revision"] == 2
+    assert [e.user for e in any_store.results_history(stored["indicator_id"])] == ["Lan", "Minh"]
+
+
 def test_a_store_from_schema_7_gets_the_results_tables_and_keeps_everything(backend):
     store = backend.open()
     rec = store.get_project("TD-001")
@@ -898,12 +918,13 @@ def _writes(s: Store) -> dict[str, Callable[[str | Actor], object]]:
         "add money": lambda u: s.add_money(_money("TD-001"), u),
         "edit money": lambda u: s.update_money(*_first_money(s, "TD-001", amount=1), u),
         "delete money": lambda u: s.delete_money(*_first_money(s, "TD-001")[::2], u),
+        "import results": lambda u: s.apply_results([_indicator()], [{"project_id": "TD-001", "households": 3}], u),
     }
 
 
 WRITES = ["create", "update", "delete", "import", "restore", "save donor", "confirm donor", "delete donor",
           "replace layer", "add account", "disable account", "reset password", "add money", "edit money",
-          "delete money"]
+          "delete money", "import results"]
 
 
 @pytest.mark.parametrize("write", WRITES)
