@@ -76,3 +76,18 @@ def test_a_bad_indicator_is_refused_naming_the_field_and_nothing_is_stored(app_p
     at = _save(at, "en", 1)
     assert at.error and t("results.field.target", "en") in at.error[0].value
     assert store.result_indicators("TD-001").empty
+
+
+def test_the_english_description_is_edited_on_the_data_page_and_read_on_the_results_page(app_page, signed_in, store):
+    state = signed_in()
+    at = app_page("pages/data.py", "en", **state)
+    at.selectbox(key="data_pid").set_value("TD-001").run()
+    assert not at.exception, at.exception
+    next(a for a in at.text_area if a.label == "English description").set_value("Lining 9 km of field canals")
+    at = next(b for b in at.button if b.label == t("data.save", "en")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert store.get_project("TD-001").project["description_en"] == "Lining 9 km of field canals"
+    en = _open(app_page, "en", state)
+    assert "Lining 9 km of field canals" in _text(en) and t("results.other_language", "en") not in _text(en)
+    vi = _open(app_page, "vi", state)
+    assert store.get_project("TD-001").project["description"].split(",")[0] in _text(vi)  # Vietnamese stays
