@@ -20,6 +20,7 @@ pages = [] if not public else [
     st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/landscape:", url_path="overview"),
     st.Page("pages/funding.py", title=t("nav.funding", lang), icon=":material/account_balance:", url_path="funding"),
     st.Page("pages/pitch.py", title=t("nav.pitch", lang), icon=":material/handshake:", url_path="pitch"),
+    st.Page("pages/results.py", title=t("results.nav", lang), icon=":material/insights:", url_path="results"),
     st.Page("pages/sources.py", title=t("nav.sources", lang), icon=":material/menu_book:", url_path="sources"),
 ]
 # Signed-out visitors (and everyone on a fresh install without accounts) get the read-only pages only.

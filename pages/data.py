@@ -132,6 +132,7 @@ with tab_projects:
             f["name_vi"] = c1.text_input(imports.field_label("name_vi", lang), base["name_vi"])
             f["name_en"] = c1.text_input(imports.field_label("name_en", lang), base["name_en"])
             f["description"] = c1.text_area(imports.field_label("description", lang), base["description"])
+            f["description_en"] = c1.text_area(imports.field_label("description_en", lang), base["description_en"])
             f["commune_code"] = c2.selectbox(imports.field_label("commune_code", lang), codes,
                                              index=codes.index(base["commune_code"]) if base["commune_code"] in codes else 0,
                                              format_func=lambda c: f"{unit_names.get(c, c)} ({c})")

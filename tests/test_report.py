@@ -87,7 +87,7 @@ def test_provenance_sheet_names_every_layer_and_the_assumptions(ds, wb_vi):
 def test_english_sheet_names_and_money_format(ds):
     wb = open_wb(report.build_report(ds, *PERIOD, "en"))
     assert wb.sheetnames == ["By content area", "By commune", "By funding source", "Projects",
-                             "Counterpart funds", "Landslide-risk exposure", "Data provenance"]
+                             "Counterpart funds", "Landslide-risk exposure", "Results", "Data provenance"]
     assert all("ILLUSTRATIVE" in ws["A1"].value for ws in wb.worksheets)
     ws = wb["By content area"]
     header, rows, _ = table_rows(ws, "en")

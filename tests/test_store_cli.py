@@ -259,6 +259,15 @@ def test_check_names_money_records_of_no_project(capsys, location):
     assert code == 1 and "1 money records belong to no project: GHOST-7" in out
 
 
+def test_check_names_result_indicators_and_beneficiaries_of_no_project(capsys, location):
+    _sql(location, "INSERT INTO result_indicators (indicator_id, project_id, name_vi, unit, target) "
+                   "VALUES ('r-ghost', 'GHOST-8', 'Hộ', 'households', 5)",
+         "INSERT INTO beneficiaries (project_id, households) VALUES ('GHOST-6', 5)")
+    code, out, _ = run(capsys, "--lang", "en", "store", "check", "--store", location)
+    assert code == 1 and "1 result indicators belong to no project: GHOST-8" in out
+    assert "1 beneficiary records belong to no project: GHOST-6" in out
+
+
 def test_check_of_an_unreadable_store_says_what_is_wrong(capsys, tmp_path):
     path = tmp_path / "atlas.gpkg"
     path.write_bytes(os.urandom(4096))

@@ -110,7 +110,8 @@ def snapshot(store: Store) -> dict:
     ds = store.load()
     return {"ds": ds, "donors": store.list_donors(), "audit": store.audit_log(10_000),
             "revisions": store.project_revisions(), "version": store.version(), "users": store.list_users(),
-            "money": store.money_records()}
+            "money": store.money_records(), "beneficiaries": store.beneficiaries(),
+            "results": store.result_indicators()}
 
 
 def assert_unchanged(before: dict, store: Store) -> None:
@@ -126,6 +127,8 @@ def assert_unchanged(before: dict, store: Store) -> None:
     assert after["version"] == before["version"]
     assert after["users"] == before["users"]
     pd.testing.assert_frame_equal(after["money"], before["money"])
+    pd.testing.assert_frame_equal(after["beneficiaries"], before["beneficiaries"])
+    pd.testing.assert_frame_equal(after["results"], before["results"])
 
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -141,7 +144,9 @@ def test_seeded_store_shows_exactly_the_bundled_data(any_store):
 
 def test_every_layer_comes_with_its_provenance(any_store):
     ds = any_store.load()
-    shown = [f.name for f in dataclasses.fields(ds) if f.name not in ("provenance", "config", "crosswalk")]
+    # beneficiaries and results are part of the projects layer (shown under its provenance, each with its note)
+    shown = [f.name for f in dataclasses.fields(ds)
+             if f.name not in ("provenance", "config", "crosswalk", "beneficiaries", "results")]
     assert set(shown) | {"donors"} <= set(ds.provenance)
     for layer in shown:
         prov = ds.provenance[layer]
@@ -477,6 +482,157 @@ def test_a_store_from_schema_5_gets_its_totals_as_undated_money_records(backend)
     assert log[1:] == audit and log[0].action == "migrate" and "undated money records" in log[0].note
     backend.forget()
     assert len(backend.open().money_records()) == len(money)  # opened again: nothing added twice
+
+
+# --- beneficiaries and result indicators (issue 16 item 3) ---------------------------------------------
+def _indicator(pid: str = "TD-001", **kw) -> dict:
+    return {"project_id": pid, "name_vi": "Hộ có nước sạch", "name_en": "Households with clean water",
+            "unit": "households", "baseline": 40, "baseline_year": 2021, "target": 200, "target_year": 2025,
+            "actuals": {2023: 90, 2024: 150}, **kw}
+
+
+def test_a_seeded_store_records_no_beneficiaries_or_results_and_no_english_descriptions(any_store):
+    ds = any_store.load()
+    assert any_store.beneficiaries().empty and any_store.result_indicators().empty
+    assert ds.beneficiaries.empty and ds.results.empty and (ds.projects["description_en"] == "").all()
+
+
+def test_beneficiaries_and_an_english_description_round_trip_with_revisions_and_audit(any_store):
+    rec = any_store.get_project("TD-001")
+    any_store.update_project("TD-001", dict(rec.project, description_en="Piped water for two villages"),
+                             rec.funding, rec.revision, "Lan", allow_overcommit=True)
+    saved = any_store.save_beneficiaries("TD-001", {"people": "", "households": 120, "ethnic_groups": "Mông;Dao",
+                                                    "women_percent": "52%"}, None, "Lan", note="survey 2024")
+    assert saved.revision == 1 and saved.record["people"] is None  # blank stays "not recorded", never 0
+    assert (saved.record["households"], saved.record["ethnic_groups"], saved.record["women_percent"]) == (
+        120, "Mông; Dao", 52.0)
+    with pytest.raises(ConflictError) as err:
+        any_store.save_beneficiaries("TD-001", {"households": 1}, None, "Minh")  # someone saved first
+    assert "người hưởng lợi" in err.value.text("vi")
+    again = any_store.save_beneficiaries("TD-001", dict(saved.record, people=480), 1, "Minh")
+    assert again.revision == 2
+    ds = any_store.load()
+    assert ds.projects.set_index("project_id").loc["TD-001", "description_en"] == "Piped water for two villages"
+    row = ds.beneficiaries.set_index("project_id").loc["TD-001"]
+    assert (row["people"], row["households"], row["revision"]) == (480, 120, 2)
+    log = any_store.results_history("TD-001")
+    assert [(e.action, e.user) for e in log] == [("beneficiaries-save", "Lan"), ("beneficiaries-save", "Minh")]
+    assert log[1].before["people"] is None and log[1].after["people"] == 480
+
+
+def test_a_result_indicator_is_added_edited_and_deleted_with_revision_checks(any_store):
+    rec = any_store.add_indicator(_indicator(), "Lan")
+    iid = rec.record["indicator_id"]
+    assert rec.revision == 1 and rec.record["actuals"] == {2023: 90.0, 2024: 150.0}
+    table = any_store.result_indicators("TD-001")
+    assert table[["name_en", "unit", "baseline", "target"]].to_dict("records") == [
+        {"name_en": "Households with clean water", "unit": "households", "baseline": 40.0, "target": 200.0}]
+    assert table["actuals"].iloc[0] == {2023: 90.0, 2024: 150.0} and table["target_year"].iloc[0] == 2025
+    edited = any_store.update_indicator(iid, dict(rec.record, actuals={2023: 90, 2024: 150, 2025: 210}), 1, "Minh")
+    assert edited.revision == 2 and edited.record["actuals"][2025] == 210.0
+    before = snapshot(any_store)
+    with pytest.raises(ConflictError) as err:
+        any_store.update_indicator(iid, dict(rec.record, target=1), 1, "Lan")
+    assert "result indicator" in err.value.text("en") and "chỉ số kết quả" in err.value.text("vi")
+    with pytest.raises(ConflictError):
+        any_store.delete_indicator(iid, 1, "Lan")
+    assert_unchanged(before, any_store)
+    any_store.delete_indicator(iid, 2, "Lan")
+    assert any_store.get_indicator(iid) is None
+    assert [e.action for e in any_store.results_history(iid)] == ["result-create", "result-update", "result-delete"]
+    assert [e.action for e in any_store.history("TD-001")] == []  # the project's own versions are untouched
+
+
+def test_bad_results_are_refused_naming_each_field_and_nothing_changes(any_store):
+    before = snapshot(any_store)
+    with pytest.raises(DataError) as err:
+        any_store.add_indicator(_indicator(name_vi="", unit="bags", target="-1", actuals={"20x4": 5}), "Lan")
+    assert {p.column for p in err.value.problems} == {"name_vi", "unit", "target", "actuals"}
+    with pytest.raises(DataError) as err:
+        any_store.add_indicator(_indicator("NO-SUCH"), "Lan")
+    assert "NO-SUCH" in err.value.problems[0].text("vi")
+    with pytest.raises(DataError) as err:
+        any_store.save_beneficiaries("TD-001", {"people": 10, "households": 40, "women_percent": 130}, None, "Lan")
+    assert {p.column for p in err.value.problems} == {"households", "women_percent"}
+    assert_unchanged(before, any_store)
+
+
+@pytest.mark.parametrize("write", ["save beneficiaries", "add indicator", "edit indicator", "delete indicator"])
+def test_a_viewer_cannot_write_beneficiaries_or_results_and_nothing_changes(any_store, write):
+    store = _with_accounts(any_store)
+    rec = store.add_indicator(_indicator(), "admin1")
+    iid, rev = rec.record["indicator_id"], rec.revision
+    writes = {
+        "save beneficiaries": lambda: store.save_beneficiaries("TD-001", {"households": 5}, None, "view1"),
+        "add indicator": lambda: store.add_indicator(_indicator(), "view1"),
+        "edit indicator": lambda: store.update_indicator(iid, dict(rec.record, target=5), rev, "view1"),
+        "delete indicator": lambda: store.delete_indicator(iid, rev, "view1"),
+    }
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied) as err:
+        writes[write]()
+    assert_unchanged(before, store)
+    assert "Người xem" in err.value.text("vi") and "Viewer" in err.value.text("en")
+    with pytest.raises(PermissionDenied):  # a commune editor neither, outside their commune (TD-001: Nà Tăm)
+        store.add_indicator(_indicator(), "bo1")
+
+
+def test_deleting_a_project_deletes_its_beneficiaries_and_indicators_with_audit_rows(any_store):
+    any_store.create_project(_project(), LINES, "Lan")
+    rec = any_store.add_indicator(_indicator("NEW-1"), "Lan")
+    any_store.save_beneficiaries("NEW-1", {"households": 30}, None, "Lan")
+    any_store.delete_project("NEW-1", 1, "Lan")
+    assert any_store.get_indicator(rec.record["indicator_id"]) is None and any_store.get_beneficiaries("NEW-1") is None
+    assert any_store.results_history(rec.record["indicator_id"])[-1].action == "result-delete"
+    assert any_store.results_history("NEW-1")[-1].before["households"] == 30
+
+
+def test_an_import_of_results_is_all_or_nothing_and_a_second_one_changes_nothing(any_store):
+    road = _indicator("TD-002", name_vi="Km đường", unit="km", baseline=0, target=12, actuals={2024: 4})
+    before = snapshot(any_store)
+    with pytest.raises(DataError):  # the second record is bad: the first is not stored either
+        any_store.apply_results([_indicator(), dict(road, unit="bags")], [{"project_id": "TD-001", "people": 9}], "Lan")
+    with pytest.raises(DataError):  # a project that is not there
+        any_store.apply_results([_indicator("NO-SUCH")], [], "Lan")
+    assert_unchanged(before, any_store)
+    ben = [{"project_id": "TD-001", "people": 480, "households": 120}]
+    assert any_store.apply_results([_indicator(), road], ben, "Lan") == {
+        "added": 2, "updated": 0, "unchanged": 0, "beneficiaries": 1}
+    assert any_store.apply_results([_indicator(), road], ben, "Lan") == {
+        "added": 0, "updated": 0, "unchanged": 2, "beneficiaries": 0}
+    changed = any_store.apply_results([dict(road, actuals={2024: 4, 2025: 12})], [], "Minh")
+    assert changed["updated"] == 1
+    stored = any_store.result_indicators("TD-002").iloc[0]
+    assert stored["actuals"] == {2024: 4.0, 2025: 12.0} and stored["revision"] == 2
+    assert [e.user for e in any_store.results_history(stored["indicator_id"])] == ["Lan", "Minh"]
+
+
+def test_a_store_from_schema_7_gets_the_results_tables_and_keeps_everything(backend):
+    store = backend.open()
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, description="Mô tả đã sửa"), rec.funding, rec.revision, "Lan",
+                         allow_overcommit=True)
+    store.add_money(_money("TD-001"), "Lan")
+    before = store.load()
+    money, audit = store.money_records(), store.audit_log(10_000)
+    for statement in ("DROP TABLE beneficiaries", "DROP TABLE result_indicators",
+                      "ALTER TABLE projects DROP COLUMN description_en",
+                      "UPDATE atlas_meta SET value='7' WHERE key='schema_version'"):
+        backend.sql(statement)
+    backend.forget()
+
+    old = backend.open()
+    after = old.load()
+    pd.testing.assert_frame_equal(after.projects, before.projects)  # description_en back, blank
+    pd.testing.assert_frame_equal(after.funding, before.funding)
+    pd.testing.assert_frame_equal(old.money_records(), money)
+    assert old.get_project("TD-001").project["description"] == "Mô tả đã sửa"
+    assert old.beneficiaries().empty and old.result_indicators().empty
+    log = old.audit_log(10_000)
+    assert log[1:] == audit and log[0].action == "migrate" and "schema 7 → 8" in log[0].note
+    assert old.add_indicator(_indicator(), "Lan").revision == 1  # the new tables work
+    backend.forget()
+    assert len(backend.open().result_indicators()) == 1  # opened again: no second migration
 
 
 # --- projects -------------------------------------------------------------------------------------------
@@ -836,12 +992,13 @@ def _writes(s: Store) -> dict[str, Callable[[str | Actor], object]]:
         "add money": lambda u: s.add_money(_money("TD-001"), u),
         "edit money": lambda u: s.update_money(*_first_money(s, "TD-001", amount=1), u),
         "delete money": lambda u: s.delete_money(*_first_money(s, "TD-001")[::2], u),
+        "import results": lambda u: s.apply_results([_indicator()], [{"project_id": "TD-001", "households": 3}], u),
     }
 
 
 WRITES = ["create", "update", "delete", "import", "restore", "save donor", "confirm donor", "delete donor",
           "replace layer", "add account", "disable account", "reset password", "add money", "edit money",
-          "delete money"]
+          "delete money", "import results"]
 
 
 @pytest.mark.parametrize("write", WRITES)

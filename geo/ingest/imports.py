@@ -61,6 +61,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "name_vi": schema.Label("Tên dự án (tiếng Việt)", "Name (Vietnamese)"),
     "name_en": schema.Label("Tên dự án (tiếng Anh)", "Name (English)"),
     "description": schema.Label("Mô tả", "Description"),
+    "description_en": schema.Label("Mô tả tiếng Anh", "English description"),  # no "(…)": stripped, it would read as description
     "commune_code": schema.Label("Xã, thị trấn", "Commune"),
     "content_area": schema.Label("Nội dung thu hút", "Content area"),
     "status": schema.Label("Trạng thái", "Status"),
@@ -287,8 +288,9 @@ def read_raw(data: bytes, filename: str) -> RawTable:
     return _table(file, numbered, encoding)
 
 
-def read_xlsx(data: bytes, file: str) -> list[tuple[int, list[str]]]:
-    """The template sheet (else the first) of a workbook as numbered text rows, streamed read-only.
+def read_xlsx(data: bytes, file: str, sheet: str | None = None) -> list[tuple[int, list[str]]]:
+    """The template sheet (else the first) of a workbook as numbered text rows, streamed read-only; with
+    ``sheet``, that sheet ([] when the workbook has none of that name).
 
     The sheet's declared dimension is checked against :data:`limits.MAX_ROWS` × :data:`limits.MAX_COLUMNS`
     before a row is read (a 5 KB file can declare cells up to XFD1048576), and rows are read within the
@@ -300,7 +302,9 @@ def read_xlsx(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     try:
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        name = TEMPLATE_SHEET if TEMPLATE_SHEET in values.sheetnames else values.sheetnames[0]
+        if sheet is not None and sheet not in values.sheetnames:
+            return []
+        name = sheet or (TEMPLATE_SHEET if TEMPLATE_SHEET in values.sheetnames else values.sheetnames[0])
         ws_f, ws_v = formulas[name], values[name]
         max_row, max_col = ws_v.max_row, ws_v.max_column
         if (max_row or 0) > limits.MAX_ROWS + 1 or (max_col or 0) > limits.MAX_COLUMNS:
@@ -612,7 +616,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     commune = ds.communes.sort_values("code").iloc[-2]
     example = {
         "project_id": EXAMPLE_ID, "name_vi": "Ví dụ: Cấp nước sinh hoạt bản (xóa dòng này)",
-        "name_en": "Example: village water supply (delete this row)", "description": "",
+        "name_en": "Example: village water supply (delete this row)", "description": "", "description_en": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
@@ -673,6 +677,9 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     help_ws.column_dimensions["A"].width = 28
     help_ws.column_dimensions["B"].width = 28
     help_ws.column_dimensions["D"].width = 80
+    from geo.ingest.results_import import add_template_sheets  # it reads with this module's helpers
+
+    add_template_sheets(wb, EXAMPLE_ID)
     if not isinstance(path, io.BytesIO):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -313,7 +313,7 @@ def validate_projects(
                 years[col] = y
         if len(years) == 2 and years["start_year"] > years["end_year"]:
             problems.append(Problem.of(file, "err.end_before_start", r, "end_year"))
-        for col in ("name_vi", "name_en", "description"):
+        for col in ("name_vi", "name_en", "description", "description_en"):
             val = rec.get(col)
             if isinstance(val, str) and not unicodedata.is_normalized("NFC", val):
                 problems.append(Problem.of(file, "err.not_nfc", r, col))

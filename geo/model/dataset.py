@@ -6,7 +6,7 @@ the CLI read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -37,6 +37,11 @@ class Dataset:
     crosswalk: pd.DataFrame | None = None
     #: The data folder's ``atlas.toml`` (district, metric CRS, map view, title); Tam Đường by default.
     config: AtlasConfig = DEFAULT_CONFIG
+    #: Beneficiaries per project and result indicators (issue 16 item 3; ``schema.BENEFICIARY_COLUMNS``,
+    #: ``schema.RESULT_COLUMNS`` with ``actuals`` a dict year → value). A store fills them; a data folder has
+    #: none, so every project there is "not recorded".
+    beneficiaries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*schema.BENEFICIARY_COLUMNS]))
+    results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*schema.RESULT_COLUMNS]))
 
     @property
     def metric_crs(self) -> str:

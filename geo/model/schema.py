@@ -225,6 +225,47 @@ MONEY_RECORD_COLUMNS: dict[str, str] = {
 TOTAL_OF_KIND: dict[str, str] = {"commitment": "committed", "disbursement": "disbursed"}
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
+# --- beneficiaries and results (issue 16 item 3) ---------------------------------------------------------
+#: Who a project serves, one row per project (table ``beneficiaries``). Every figure is optional: empty means
+#: "not recorded", never 0 and never estimated. ``ethnic_groups`` is a ``;``-separated list as written
+#: (e.g. ``Mông; Dao``); ``women_percent`` the share of women among the people, 0–100.
+BENEFICIARY_COLUMNS: dict[str, str] = {
+    "project_id": "str",
+    "people": "Int",
+    "households": "Int",
+    "ethnic_groups": "str",
+    "women_percent": "float",
+    "note": "str",
+}
+#: A project's result indicators, one row per indicator (table ``result_indicators``): name in both
+#: languages, a unit of :data:`RESULT_UNITS`, baseline (and its year), target (and its year) and the actual
+#: value per year, kept as JSON ``{"2024": 120}`` in ``actuals`` (a year with no entry was not reported).
+RESULT_COLUMNS: dict[str, str] = {
+    "indicator_id": "str",
+    "project_id": "str",
+    "name_vi": "str",
+    "name_en": "str",
+    "unit": "str",
+    "baseline": "float",
+    "baseline_year": "Int",
+    "target": "float",
+    "target_year": "Int",
+    "actuals": "str",
+    "note": "str",
+}
+#: Units a result indicator is counted in (the name of what is counted is the indicator's own name).
+RESULT_UNITS: dict[str, Label] = {
+    "households": Label("hộ", "households"),
+    "people": Label("người", "people"),
+    "pupils": Label("học sinh", "pupils"),
+    "ha": Label("ha", "ha"),
+    "km": Label("km", "km"),
+    "works": Label("công trình", "works"),
+    "percent": Label("%", "%"),
+    "count": Label("đơn vị", "units"),
+}
+ETHNIC_GROUP_SEP = ";"
+
 # --- table columns -------------------------------------------------------------
 PROJECT_COLUMNS: dict[str, str] = {
     # column -> dtype ("str", "int", "Int", "float"); "Int" is nullable int
@@ -247,6 +288,8 @@ PROJECT_COLUMNS: dict[str, str] = {
 #: written before the 2025 reform have no ``unit_version``; their codes are the 13 old units.
 PROJECT_OPTIONAL_COLUMNS: dict[str, tuple[str, str]] = {
     "unit_version": ("str", "2021"),
+    # issue 16 item 3: ``description`` is the Vietnamese description, this its English one (empty = none yet)
+    "description_en": ("str", ""),
 }
 #: Every stored project column, in stored order (required ones, then optional ones): what records,
 #: the store, imports and exports carry. Use this, not PROJECT_COLUMNS, wherever a project is kept whole.
@@ -337,7 +380,8 @@ MAX_ZONE_HA: float = 1_000_000.0
 #: Project IDs: letters, digits, ``-``, ``_``, ``.``; no ``/``, ``:`` or spaces (they name files, e.g. one-pagers).
 PROJECT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 #: Text columns that hold one line (the others, such as ``description`` and ``contact_notes``, may hold several).
-MULTI_LINE_COLUMNS: frozenset[str] = frozenset({"description", "contact_notes", "priorities_basis", "method"})
+MULTI_LINE_COLUMNS: frozenset[str] = frozenset({"description", "description_en", "contact_notes", "priorities_basis",
+                                                "method"})
 #: Longest text a single-line field may hold, and a multi-line one.
 MAX_LINE_CHARS = 500
 MAX_TEXT_CHARS = 20_000

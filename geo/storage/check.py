@@ -61,6 +61,13 @@ def table_problems(tables: dict[str, Table]) -> list[Note]:
         if ghosts:
             out.append(Note.of("check.orphan_money", n=sum(1 for p in money if p not in revision),
                                pids=", ".join(map(str, ghosts[:5]))))
+    for table in ("beneficiaries", "result_indicators"):  # issue 16 item 3: results of a project that is not there
+        if table in tables:
+            pids = tables[table].column("project_id")
+            ghosts = sorted({p for p in pids if p not in revision}, key=str)
+            if ghosts:
+                out.append(Note.of(f"check.orphan_{table}", n=sum(1 for p in pids if p not in revision),
+                                   pids=", ".join(map(str, ghosts[:5]))))
     if "atlas_audit" in tables:
         audit = tables["atlas_audit"]
         last: dict[str, tuple[str, int | None]] = {}

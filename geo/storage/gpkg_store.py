@@ -90,6 +90,7 @@ from geo.storage.records import (
     default_user,
     utc_now,
 )
+from geo.storage.results import ResultsMixin, beneficiaries_frame, indicators_frame, results_tables
 from geo.storage.store import load_dataset
 from geo.storage.tables import Table, new_data_version
 
@@ -120,7 +121,7 @@ def data_dir() -> Path:
     return base / APP_DIR
 
 
-class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting is the real one
+class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one GeoPackage file; seeded from ``seed_dir`` if the file does not exist."""
 
     def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -227,6 +228,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
             gpkg.write_table(con, "funding", ds.funding, ds.provenance["funding"].title("en"))
             con.execute("CREATE INDEX funding_project ON funding(project_id)")
             money_from_totals(_Migration(con, self.seed_dir))
+            results_tables(_Migration(con, self.seed_dir))
             gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
             _write_donors(con, self._donor_seed())
             prov = dict(ds.provenance)
@@ -306,6 +308,8 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
                 crop_zones=layers["crop_zones"], risk_zones=layers["risk_zones"],
                 landslide_events=layers["landslide_events"], units_2025=gpkg.read_table(con, "units_2025"),
                 provenance=prov, config=_read_config(con),
+                beneficiaries=beneficiaries_frame(self._b_rows(con, None)),
+                results=indicators_frame(self._r_rows(con, None)),
             )
 
     def version(self) -> str:
@@ -381,6 +385,7 @@ class GpkgStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting 
             if cur is None or cur.revision != expected_revision:
                 raise ConflictError(project_id, expected_revision, cur)
             self._drop_project_money(con, actor, project_id, note)
+            self._drop_project_results(con, actor, project_id, note)
             _delete(con, project_id)
             _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 

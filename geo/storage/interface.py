@@ -38,7 +38,7 @@ from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
 from geo.model.roles import Actor
-from geo.storage.records import AuditEntry, DonorRecord, MoneyRecord, ProjectRecord, UserRecord
+from geo.storage.records import AuditEntry, DonorRecord, MoneyRecord, ProjectRecord, ResultRecord, UserRecord
 from geo.storage.tables import Table
 
 #: One project as a form or an import hands it over: its fields and its funding lines.
@@ -176,6 +176,49 @@ class MoneyStore(MoneyReader, Protocol):
         ...
 
 
+class ResultsStore(Protocol):
+    """Beneficiaries and result indicators of projects (issue 16 item 3), with revisions.
+
+    Whoever may edit a project may write them (:data:`geo.model.roles.Action.EDIT_PROJECT`); each write is
+    audited (``beneficiaries-save``, ``result-*``). Blank beneficiary figures are "not recorded" (never 0);
+    deleting a project deletes its beneficiaries and indicators (audited)."""
+
+    def beneficiaries(self, project_id: str | None = None) -> pd.DataFrame:
+        """Every project's beneficiaries (:data:`geo.model.schema.BENEFICIARY_COLUMNS` + ``revision``)."""
+        ...
+
+    def get_beneficiaries(self, project_id: str) -> ResultRecord | None: ...
+
+    def save_beneficiaries(self, project_id: str, record: dict, expected_revision: int | None,
+                           user: Actor | str = "", note: str = "") -> ResultRecord:
+        """Create (``expected_revision`` None) or replace a project's beneficiaries, else :class:`ConflictError`."""
+        ...
+
+    def result_indicators(self, project_id: str | None = None) -> pd.DataFrame:
+        """Every indicator (of one project): :data:`geo.model.schema.RESULT_COLUMNS` + ``revision``;
+        ``actuals`` is a dict year → value."""
+        ...
+
+    def get_indicator(self, indicator_id: str) -> ResultRecord | None: ...
+
+    def add_indicator(self, record: dict, user: Actor | str = "", note: str = "") -> ResultRecord: ...
+
+    def update_indicator(self, indicator_id: str, record: dict, expected_revision: int, user: Actor | str = "",
+                         note: str = "") -> ResultRecord: ...
+
+    def delete_indicator(self, indicator_id: str, expected_revision: int, user: Actor | str = "",
+                         note: str = "") -> None: ...
+
+    def results_history(self, key: str) -> list[AuditEntry]:
+        """Every change of one indicator (its id) or of a project's beneficiaries (the project id)."""
+        ...
+
+    def apply_results(self, indicators: list[dict], beneficiaries: list[dict], user: Actor | str = "",
+                      note: str = "") -> dict[str, int]:
+        """An import (:mod:`geo.ingest.results_import`): all written in one transaction, or nothing."""
+        ...
+
+
 class LayerStore(Protocol):
     """Whole feature layers, replaced together with their provenance."""
 
@@ -286,7 +329,7 @@ class UserStore(Protocol):
 
 
 class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, UserStore, StoreTransfer,
-            MoneyStore, Protocol):
+            MoneyStore, ResultsStore, Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

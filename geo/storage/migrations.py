@@ -15,7 +15,8 @@ geometry, so without the index each check read every boundary); 5 adds ``atlas_u
 empty, so the store stays single-user until an account is added); 6 moves project statuses onto the approval
 workflow (:data:`geo.model.schema.LEGACY_STATUSES`: idea → proposal, pitched → approved for pitching).
 7 adds ``money`` (dated money records, issue 16: each funding line's committed and disbursed totals
-become one UNDATED record each, never a guessed date).
+become one UNDATED record each, never a guessed date). 8 gives projects ``description_en`` (blank) and adds
+the ``beneficiaries`` and ``result_indicators`` tables (issue 16 item 3; empty: nothing is invented).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -28,7 +29,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -63,12 +64,12 @@ def _donors(db: Target) -> str:
 
 def _unit_version(db: Target) -> str:
     have = db.columns("projects")
-    for col, default in schema.PROJECT_DEFAULTS.items():
+    for col, default in {"unit_version": schema.PROJECT_DEFAULTS["unit_version"]}.items():  # later columns: step 8
         if col not in have:  # stores seeded before issue 8
             db.execute(f"ALTER TABLE projects ADD COLUMN {col} TEXT NOT NULL DEFAULT '{default}'")
         # rows saved while the store dropped the column were validated as the default's codes
         db.execute(f"UPDATE projects SET {col} = :d WHERE {col} IS NULL OR trim({col}) = ''", {"d": default})
-    return "projects get " + ", ".join(f"{c} (existing projects: {d})" for c, d in schema.PROJECT_DEFAULTS.items())
+    return f"projects get unit_version (existing projects: {schema.PROJECT_DEFAULTS['unit_version']})"
 
 
 def _code_index(db: Target) -> str:
@@ -97,9 +98,16 @@ def _money(db: Target) -> str:
     return money_from_totals(db)
 
 
+def _results(db: Target) -> str:
+    from geo.storage.results import results_tables  # as for money: the mixin's module owns its tables
+
+    return results_tables(db)
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
 STEPS: dict[int, Callable[[Target], str]] = {
     2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses, 7: _money,
+    8: _results,
 }
 
 

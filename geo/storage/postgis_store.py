@@ -65,6 +65,7 @@ from geo.storage.records import (
     StoreUnavailable,
     utc_now,
 )
+from geo.storage.results import ResultsMixin, beneficiaries_frame, indicators_frame, results_tables
 from geo.storage.store import load_dataset
 from geo.storage.tables import Table, new_data_version
 
@@ -184,7 +185,7 @@ def read_table(con: Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> 
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRID}")
 
 
-class PostgisStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acting is the real one
+class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one PostGIS database; seeded from ``seed_dir`` on first open of an empty database."""
 
     def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -278,6 +279,7 @@ class PostgisStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acti
         write_table(con, "funding", ds.funding)
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
         money_from_totals(_Migration(con, self.seed_dir))
+        results_tables(_Migration(con, self.seed_dir))
         write_table(con, "units_2025", ds.units_2025)
         _write_donors(con, self.seed_dir)
         prov = dict(ds.provenance)
@@ -327,6 +329,8 @@ class PostgisStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acti
                 crop_zones=layers["crop_zones"], risk_zones=layers["risk_zones"],
                 landslide_events=layers["landslide_events"], units_2025=read_table(con, "units_2025"),
                 provenance=_read_provenance(con), config=_read_config(con),
+                beneficiaries=beneficiaries_frame(self._b_rows(con, None)),
+                results=indicators_frame(self._r_rows(con, None)),
             )
 
     def version(self) -> str:
@@ -391,6 +395,7 @@ class PostgisStore(AccountsMixin, MoneyMixin):  # AccountsMixin first: its _acti
                 raise ConflictError(project_id, expected_revision, cur)
             con.execute(text("DELETE FROM funding WHERE project_id=:id"), {"id": project_id})
             self._drop_project_money(con, actor, project_id, note)
+            self._drop_project_results(con, actor, project_id, note)
             _audit(con, actor.login, "delete", project_id, None, record_json(cur.project, cur.funding), None, note)
 
     def history(self, project_id: str) -> list[AuditEntry]:

@@ -65,7 +65,8 @@ class ConflictError(Exception):
     ``str()`` is English (logs); show users :meth:`text`.
     """
 
-    def __init__(self, project_id: str, expected: int | None, theirs: ProjectRecord | DonorRecord | MoneyRecord | None,
+    def __init__(self, project_id: str, expected: int | None,
+                 theirs: ProjectRecord | DonorRecord | MoneyRecord | ResultRecord | None,
                  mine: dict | None = None, kind: str = "project"):
         self.project_id = project_id
         self.expected = expected
@@ -86,6 +87,15 @@ class ConflictError(Exception):
 class MoneyRecord:
     """A dated (or undated) money record as stored (every :data:`geo.model.schema.MONEY_RECORD_COLUMNS` field)
     and its revision."""
+
+    record: dict
+    revision: int
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """A project's beneficiaries (:data:`geo.model.schema.BENEFICIARY_COLUMNS`) or one result indicator
+    (:data:`geo.model.schema.RESULT_COLUMNS`, ``actuals`` a dict year → value) as stored, and its revision."""
 
     record: dict
     revision: int

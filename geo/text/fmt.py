@@ -169,6 +169,21 @@ def percent(share: float | None, lang: str, unit: bool = True) -> str:
 
 
 @functools.cache
+def result_value(value: float | None, unit_key: str, lang: str, unit: bool = True) -> str:
+    """A result indicator's value (issue 16) in its unit of ``schema.RESULT_UNITS``, at most one decimal:
+    ``1.250 hộ``, ``12,5 km``, ``52%``; ``unit=False`` gives the number alone."""
+    v = _num(value)
+    if v is None:
+        return MISSING
+    digits = _digits(v, lang, MEASURE_DECIMALS, fixed=False)
+    if not unit:
+        return digits
+    if unit_key == "percent":
+        return digits + "%"
+    label = schema.RESULT_UNITS.get(unit_key)
+    return f"{digits} {label(lang)}" if label else digits
+
+
 def _scale_word(power: int, lang: str) -> str:
     """CLDR's long name of 10**power in ``lang``: ``triệu``/``million`` for 6, ``tỷ``/``billion`` for 9."""
     forms = _locale(lang).compact_decimal_formats["long"]

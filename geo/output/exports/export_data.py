@@ -54,7 +54,8 @@ TABLE_LAYERS: tuple[str, ...] = ("projects", "funding", "communes")
 #: HXL hashtags (https://hxlstandard.org) for the project table.
 HXL: dict[str, str] = {
     "project_id": "#activity+code", "name_vi": "#activity+name+i_vi", "name_en": "#activity+name+i_en",
-    "description": "#description", "commune_code": "#adm3+code", "commune_name": "#adm3+name",
+    "description": "#description", "description_en": "#description+i_en", "commune_code": "#adm3+code",
+    "commune_name": "#adm3+name",
     "content_area": "#sector+code", "status": "#status", "start_year": "#date+start", "end_year": "#date+end",
     "lead_agency": "#org+impl", "donor": "#org+funder", "lon": "#geo+lon", "lat": "#geo+lat",
     "quality": "#meta+quality", "unit_version": "#meta+unit_version", "source": "#org+funder+type", "need": "#value+funding+required",

@@ -28,6 +28,7 @@ from geo.analysis import exposure, funding, joins, units
 from geo.analysis.indicators import INDICATORS
 from geo.model import schema
 from geo.model.dataset import Dataset
+from geo.output import results_text
 from geo.output.exports.exporting import quality_notice, unit_note
 from geo.output.figures import indicator_value
 from geo.text import fmt
@@ -193,9 +194,12 @@ def commune_detail(ds: Dataset, table: pd.DataFrame, code: str, lang: str,
         t("map.tt_accuracy", lang): ev["location_accuracy"].to_numpy() if len(ev) else [],
         t("common.source", lang): ev["source"].to_numpy() if len(ev) else [],
     })
+    shown = project_table(mine, my_lines, lang)
+    # one short line per project on who benefits and its result indicators (issue 16), after its money
+    shown.insert(5, t("results.col.summary", lang), [results_text.short_line(ds, pid, lang) for pid in mine["project_id"]])
     return CommuneDetail(
         code=code, name=str(unit["full_name"]), figures=figures,
-        projects=project_table(mine, my_lines, lang), by_source=source_table(mine, my_lines, lang),
+        projects=shown, by_source=source_table(mine, my_lines, lang),
         crops=crops, events=events, provenance=provenance_lines(ds, lang, DETAIL_LAYERS),
         exposure=exposure_table(mine, ds.risk_zones, lang, shapes_[shapes_["code"] == code], ds.metric_crs), exposure_note=exposure_note(ds, mine, lang),
     )

@@ -42,6 +42,7 @@ from geo.ingest.validate import NoteError
 from geo.model import schema, workflow
 from geo.model.dataset import Dataset
 from geo.model.donors import DonorProfile
+from geo.output import results_text
 from geo.output.exports.exporting import unit_version_line
 from geo.output.pitch import explain
 from geo.output.reports import report
@@ -137,7 +138,7 @@ class Opportunity:
     #: The ask by instrument: the gap on concessional-loan lines and on grant lines (ODA, NGO, foreign business).
     ask_loan: int = 0
     ask_grant: int = 0
-    #: Who benefits and what results are expected, once recorded (the results feature); empty until then.
+    #: Who benefits and the result indicators (:mod:`geo.output.results_text`), one line each; empty = not recorded.
     beneficiaries: list[str] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
     #: The counterpart the district adds if the ask is funded, and what it has committed already (VND).
@@ -413,12 +414,13 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
                          score=fmt.number(float(row["score"]) * 100, lang, 0),
                          reason=t(f"priority.comp.{strongest}", lang).lower() if strongest else "–")]
     loan, grant = int(row.get("ask_loan", 0)), int(row.get("ask_grant", 0))
-    description = p.get("description", "")
     return Opportunity(kind="project", key=pid, title=title, subtitle=f"{commune} · {area} · {status}", facts=facts,
                        sources=sources, why=why, ask=int(row["ask"]), map=MapSpec("gap", ("projects",), code),
                        score=float(row["score"]), match=float(row["match"]) if "match" in row.index else None,
-                       status=str(p["status"]), story="" if pd.isna(description) else str(description).strip(),
-                       ask_loan=loan, ask_grant=grant, why_donor=why_donor)
+                       status=str(p["status"]), story=results_text.description(p, lang),
+                       ask_loan=loan, ask_grant=grant, why_donor=why_donor,
+                       beneficiaries=results_text.beneficiary_lines(results_text.beneficiaries_of(ds, pid), lang),
+                       results=results_text.result_lines(ds, pid, lang))
 
 
 def _commune_opportunity(ds, code, projects, lines, cands, names, unit_version, lang) -> Opportunity:

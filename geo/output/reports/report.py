@@ -57,7 +57,8 @@ from geo.text.provenance_text import provenance_lines
 
 #: Layers every report figure derives from.
 REPORT_LAYERS: tuple[str, ...] = ("communes", "projects", "funding")
-SHEETS: tuple[str, ...] = ("by_area", "by_commune", "by_source", "projects", "counterpart", "exposure", "provenance")
+SHEETS: tuple[str, ...] = ("by_area", "by_commune", "by_source", "projects", "counterpart", "exposure", "results",
+                           "provenance")
 #: Layers behind the risk-exposure tables: the (illustrative) risk zones as well as the projects.
 EXPOSURE_LAYERS: tuple[str, ...] = ("communes", "projects", "risk_zones")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
@@ -188,7 +189,7 @@ def gap_tables(ds: Dataset, projects: pd.DataFrame, lines: pd.DataFrame, lang: s
 def report_tables(ds: Dataset, start: int, end: int, lang: str,
                   ratios: Mapping[str, float] = counterpart.DEFAULT_RATIOS,
                   unit_version: str = schema.DEFAULT_UNIT_VERSION) -> dict[str, pd.DataFrame]:
-    """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus provenance)."""
+    """The data of each sheet (without totals rows), keyed like :data:`SHEETS` (minus results and provenance)."""
     start, end = check_period(start, end)
     projects, lines = funding.apply_filters(ds.projects, ds.funding, funding.Filters(years=(start, end)), ds.risk_zones)
     tables = gap_tables(ds, projects, lines, lang, unit_version)
@@ -457,6 +458,10 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
         from geo.output.reports.money_report import add_period_sheet  # it lays out with this module's helpers
 
         add_period_sheet(wb, ds, money, date(start, 1, 1), date(end, 12, 31), lang, units_note=True)
+
+    from geo.output.reports.results_report import add_results_sheet  # it lays out with this module's helpers
+
+    add_results_sheet(wb, ds, list(tables["projects"]["project_id"]), start, end, lang)
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = _banner(ws, ds, lang, used, 6, unit_version)
