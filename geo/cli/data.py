@@ -30,6 +30,14 @@ from geo.text import fmt
 from geo.text.i18n import t
 
 
+def _confirmed(lang: str) -> bool:
+    """Ask before an import writes (no terminal: no); says nothing was written when the answer is no."""
+    answer = input(t("data.cli_confirm", lang)) if sys.stdin.isatty() else ""
+    if answer.strip().lower() in ("y", "yes", "c", "co", "có"):
+        return True
+    print(t("data.cli_nothing_written", lang))
+    return False
+
 def _read(path: str, limit: int) -> bytes:
     p = Path(path)
     if not p.is_file():
@@ -54,11 +62,8 @@ def _import_projects(args: argparse.Namespace) -> int:
         raise DataError(pre.problems)
     if pre.overcommitted and not args.allow_overcommit:
         raise DataError([Problem.of(pre.file, "err.overcommit_cli")])
-    if not args.yes:
-        answer = input(t("data.cli_confirm", args.lang)) if sys.stdin.isatty() else ""
-        if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
-            print(t("data.cli_nothing_written", args.lang))
-            return 1
+    if not args.yes and not _confirmed(args.lang):
+        return 1
     try:
         counts = store.apply_projects(pre.records, pre.base_revisions, args.user or console_actor(),
                                       note=f"import {pre.file}", allow_overcommit=args.allow_overcommit)
@@ -105,11 +110,8 @@ def _import_money(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(t("money_import.dry_run", args.lang))
         return 0
-    if not args.yes:
-        answer = input(t("data.cli_confirm", args.lang)) if sys.stdin.isatty() else ""
-        if answer.strip().lower() not in ("y", "yes", "c", "co", "có"):
-            print(t("data.cli_nothing_written", args.lang))
-            return 1
+    if not args.yes and not _confirmed(args.lang):
+        return 1
     try:
         counts = store.apply_money(pre.records, pre.base_revisions, args.user or console_actor(),
                                    note=f"import {pre.file}")
