@@ -36,7 +36,7 @@ def test_each_uploader_states_its_own_limit_once(app_page, signed_in, lang):
     assert {u.max_upload_size_mb for u in ups.values()} == {limits.megabytes(limits.MAX_UPLOAD_BYTES)}
     captions = [c.value for c in at.caption]
     table = t("common.upload_limit", lang, mb="20", types="CSV, TXT, XLSX")
-    layer = t("common.upload_limit", lang, mb="50", types="GEOJSON, JSON, ZIP, GPKG, KML, KMZ")
+    layer = t("common.upload_limit", lang, mb="50", types="GEOJSON, JSON, ZIP, GPKG, KML, KMZ, CSV")  # events come as CSV
     assert captions.count(table) == 1 and captions.count(layer) == 1
     assert sum("MB" in c for c in captions) == 2  # the template help no longer repeats it
 

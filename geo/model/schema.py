@@ -94,6 +94,22 @@ CONTENT_AREAS: dict[int, ContentArea] = {
     ]
 }
 
+#: Default OECD DAC 5-digit purpose codes (CRS, IATI sector vocabulary 1) per content area, with percentages
+#: summing to 100: what the IATI export states when a project names none of its own, and how an imported
+#: activity's sectors find a content area. A default, not a classification the plan makes.
+DAC_SECTORS: dict[int, tuple[tuple[str, int], ...]] = {
+    1: (("31130", 50), ("14030", 50)),  # agricultural land resources; basic drinking water supply
+    2: (("43060", 100),),  # disaster risk reduction
+    3: (("31120", 100),),  # agricultural development
+    4: (("43040", 100),),  # rural development (roads, power, schools in communes)
+    5: (("11330", 100),),  # vocational training
+    6: (("33210", 100),),  # tourism policy and administrative management
+    7: (("12240", 100),),  # basic nutrition
+    8: (("15170", 100),),  # women's rights organisations and government institutions
+    9: (("15160", 100),),  # human rights (ethnic minorities)
+    10: (("22010", 100),),  # communications policy and administrative management
+}
+
 SourceGroup = Literal["international", "counterpart"]
 
 

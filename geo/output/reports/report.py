@@ -454,14 +454,14 @@ def build_report(ds: Dataset, start: int, end: int, lang: str = "vi",
     write_table(ws, row + 1, tables["exposure_projects"], layout("exposure_projects", unit_version), lang)
     _widths(ws, [14, 48, 24, 18, 48, 48])
 
-    if money is not None:
+    from geo.output.reports.results_report import add_results_sheet  # it lays out with this module's helpers
+
+    add_results_sheet(wb, ds, list(tables["projects"]["project_id"]), start, end, lang, unit_version)
+
+    if money is not None:  # right before the provenance: the money sheet reads with it (undated amounts apart)
         from geo.output.reports.money_report import add_period_sheet  # it lays out with this module's helpers
 
         add_period_sheet(wb, ds, money, date(start, 1, 1), date(end, 12, 31), lang, units_note=True)
-
-    from geo.output.reports.results_report import add_results_sheet  # it lays out with this module's helpers
-
-    add_results_sheet(wb, ds, list(tables["projects"]["project_id"]), start, end, lang)
 
     ws = wb.create_sheet(t("report.sheet.provenance", lang)[:31])
     row = _banner(ws, ds, lang, used, 6, unit_version)

@@ -26,11 +26,13 @@ def _frame(ws, row: int, frame: pd.DataFrame) -> int:
     return row + len(frame) + 1
 
 
-def add_results_sheet(wb: Workbook, ds: Dataset, project_ids: list[str], start: int, end: int, lang: str) -> None:
+def add_results_sheet(wb: Workbook, ds: Dataset, project_ids: list[str], start: int, end: int, lang: str,
+                      unit_version: str | None = None) -> None:
     """The "Results" sheet: indicators of ``project_ids`` with actuals of ``start``–``end`` (the share
-    achieved counts the latest actual up to ``end``), then their beneficiaries."""
+    achieved counts the latest actual up to ``end``), then their beneficiaries. With ``unit_version`` the
+    sheet says under its banner which units the report uses, like every other sheet."""
     ws = wb.create_sheet(t("report.sheet.results", lang)[:31])
-    row = report._banner(ws, ds, lang, LAYERS, 8)
+    row = report._banner(ws, ds, lang, LAYERS, 8, unit_version)
     ws.cell(row=row, column=1, value=f"{t('report.sheet.results', lang)} {start}–{end}").font = Font(bold=True, size=13)
     ws.cell(row=row + 1, column=1, value=t("results.method", lang)).font = Font(italic=True)
     row += 3
