@@ -8,6 +8,8 @@ from shapely.geometry import box
 from geo.analysis import priority
 from geo.ingest import indicator_csv, names
 from geo.ingest.validate import DataError
+from geo.output.reports import funding_tables
+from geo.output.reports.funding_tables import Money
 
 FEATURES = pd.DataFrame({
     "commune_code": ["c1", "c2", "c3"],
@@ -119,3 +121,22 @@ def test_indicator_csv_separators_and_decimal_comma_rows():
     assert comma.iloc[0].tolist() == ["Bản Bo", "12,5"]
     with pytest.raises(DataError, match=r"p.csv, row 2: has 3 fields"):
         indicator_csv.read_indicator_csv("xa,v\nThèn Sin,45,5\n".encode(), "p.csv")
+
+
+def test_reported_events_raise_the_risk_of_projects_in_the_commune_hit():
+    """A commune with landslides on record ranks its projects as exposed even where no zone was drawn."""
+    projects = pd.DataFrame({
+        "project_id": ["hit", "quiet", "zoned"], "commune_code": ["c1", "c2", "c2"], "content_area": [2, 2, 2],
+        "status": ["proposal"] * 3, "lon": [float("nan"), float("nan"), 103.05], "lat": [float("nan"), float("nan"), 22.05],
+    })
+    lines = pd.DataFrame({"project_id": ["hit", "quiet", "zoned"], "source": ["ngo"] * 3,
+                          "need": [100] * 3, "committed": [0] * 3, "disbursed": [0] * 3})
+    zones = gpd.GeoDataFrame({"risk_level": ["medium"]}, geometry=[box(103.0, 22.0, 103.1, 22.1)], crs="EPSG:4326")
+    table = pd.DataFrame({"risk_share": [0.0, 0.0], "n_events": [4, 1]}, index=["c1", "c2"])
+    f = priority.project_features(projects, lines, table, zones)
+    assert f["commune_events"].tolist() == [4, 1, 1]
+    risk = priority.components(f)["risk"]
+    # 4 of the most 4 events → 1; the quiet commune 1/4; the medium zone (0.5) beats its commune's 1/4
+    assert risk.to_dict() == {"hit": 1.0, "quiet": 0.25, "zoned": 0.5}
+    words = funding_tables.component_inputs(f.loc["hit"], f, Money("en"))["risk"]
+    assert "landslides and flash floods reported in the commune: 4 (most 4)" in words

@@ -5,9 +5,11 @@ Each component is a number from 0 to 1 (higher = more urgent or better placed):
 ``gap``
     project gap / largest project gap among the projects ranked (0 if no gap anywhere).
 ``risk``
-    landslide-risk exposure: the larger of (a) where the project point lies —
+    landslide-risk exposure: the largest of (a) where the project point lies —
     1 inside a very high- or high-risk zone, 0.5 medium, 0.25 low, 0 very low, elsewhere or without a
-    point — and (b) its commune's share of area at (very) high risk / the largest commune share.
+    point — (b) its commune's share of area at (very) high risk / the largest commune share, and (c) the
+    landslides and flash floods reported in its commune / the largest commune count (a zoning map is a
+    forecast; events are what happened, so a commune hit often ranks high even where no zone was drawn).
 ``crop_fit``
     1 if the project is value-chain agriculture (content area 3) in a commune with a
     plan crop zone, else 0.
@@ -72,18 +74,20 @@ def project_features(
     """Raw inputs of the components, one row per project (index project_id).
 
     ``indicator_table`` is :func:`geo.analysis.indicators.commune_indicators` (``risk_share`` in %,
-    ``ha_<crop>`` columns); ``risk_zones`` has a ``risk_level`` column.
+    ``n_events``, ``ha_<crop>`` columns); ``risk_zones`` has a ``risk_level`` column.
     """
     p = projects.set_index("project_id")
     gap = funding.project_totals(lines)["gap"].reindex(p.index, fill_value=0)
     crop_cols = [f"ha_{c}" for c in schema.CROPS if f"ha_{c}" in indicator_table.columns]
     crop_ha = indicator_table[crop_cols].sum(axis=1) if crop_cols else pd.Series(0.0, index=indicator_table.index)
     zone = exposure.zone_levels(p, risk_zones)  # high wins where zones overlap
+    events = indicator_table["n_events"] if "n_events" in indicator_table else pd.Series(0, index=indicator_table.index)
     return pd.DataFrame({
         "commune_code": p["commune_code"],
         "gap": gap.astype("int64"),
         "zone_level": zone,
         "commune_risk_share": indicator_table["risk_share"].reindex(p["commune_code"]).fillna(0.0).to_numpy(),
+        "commune_events": events.reindex(p["commune_code"]).fillna(0).astype("int64").to_numpy(),
         "content_area": p["content_area"],
         "crop_ha": crop_ha.reindex(p["commune_code"]).fillna(0.0).to_numpy(),
         "status": p["status"],
@@ -105,11 +109,13 @@ def components(features: pd.DataFrame) -> pd.DataFrame:
     """The four built-in components (0–1) from :func:`project_features`."""
     zone = features["zone_level"].map(ZONE_SCORE).fillna(0.0)
     share = _scaled(features["commune_risk_share"].astype("float64"))
+    # features built before events were counted (or by hand) have no column: no events is no evidence
+    events = _scaled(features.get("commune_events", pd.Series(0, index=features.index)).astype("float64"))
     # float even when no project is left (an empty map keeps the string dtype of its input)
     ranks = features["status"].map(lambda s: schema.status_rank(s)).astype("float64")
     return pd.DataFrame({
         "gap": _scaled(features["gap"].astype("float64")),
-        "risk": np.maximum(zone, share),
+        "risk": np.maximum(np.maximum(zone, share), events),
         "crop_fit": ((features["content_area"] == VALUE_CHAIN_AREA) & (features["crop_ha"] > 0)).astype("float64"),
         "readiness": (ranks / READY_RANK).clip(upper=1.0),
     }, index=features.index)

@@ -290,10 +290,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "**Điểm ưu tiên = Σ (trọng số × thành phần) / Σ trọng số**, mỗi thành phần từ 0 đến 1 "
         "(bảng hiển thị × 100):\n"
         "- *Quy mô vốn còn thiếu*: vốn còn thiếu của dự án / mức lớn nhất trong các dự án đang xếp hạng.\n"
-        "- *Mức phơi nhiễm sạt lở*: giá trị lớn hơn giữa (a) vị trí dự án: 1 nếu trong vùng nguy cơ rất cao hoặc cao, "
-        "0,5 nếu trung bình, 0,25 nếu thấp, 0 nếu rất thấp, ngoài vùng hoặc chưa có tọa độ; và (b) tỷ lệ diện tích "
-        "nguy cơ cao và rất cao của xã / "
-        "tỷ lệ lớn nhất.\n"
+        "- *Mức phơi nhiễm sạt lở*: giá trị lớn nhất trong (a) vị trí dự án: 1 nếu trong vùng nguy cơ rất cao hoặc cao, "
+        "0,5 nếu trung bình, 0,25 nếu thấp, 0 nếu rất thấp, ngoài vùng hoặc chưa có tọa độ; (b) tỷ lệ diện tích "
+        "nguy cơ cao và rất cao của xã / tỷ lệ lớn nhất; và (c) số vụ sạt lở, lũ quét đã báo cáo trong xã / "
+        "số vụ nhiều nhất của một xã.\n"
         "- *Phù hợp vùng cây trồng, chuỗi giá trị*: 1 nếu dự án thuộc nội dung 3 (chuỗi giá trị) ở xã có vùng cây "
         "trồng chủ lực, ngược lại 0.\n"
         "- *Mức độ sẵn sàng*: thứ bậc trạng thái / 5 (đề xuất 1, đã thẩm định 2, được duyệt kêu gọi tài trợ 3, đã cam kết 4, đang thực hiện 5).\n"
@@ -302,10 +302,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Chỉ xếp hạng dự án còn cần vốn: còn thiếu vốn, chưa hoàn thành, không bị từ chối hay hủy. Điểm của xã = trung bình điểm các dự án trong xã.",
         "**Priority score = Σ (weight × component) / Σ weights**, each component from 0 to 1 (tables show × 100):\n"
         "- *Gap size*: the project's gap / the largest gap among the projects ranked.\n"
-        "- *Landslide-risk exposure*: the larger of (a) where the project lies: 1 inside a very high- or high-risk "
-        "zone, 0.5 medium, 0.25 low, 0 very low, outside or without coordinates; and (b) its commune's share of area "
-        "at high or very high risk / the "
-        "largest share.\n"
+        "- *Landslide-risk exposure*: the largest of (a) where the project lies: 1 inside a very high- or high-risk "
+        "zone, 0.5 medium, 0.25 low, 0 very low, outside or without coordinates; (b) its commune's share of area "
+        "at high or very high risk / the largest share; and (c) the landslides and flash floods reported in its "
+        "commune / the most reported in any commune.\n"
         "- *Crop / value-chain fit*: 1 for a content-area-3 (value-chain) project in a commune with a plan crop zone, "
         "else 0.\n"
         "- *Readiness*: status rank / 5 (proposal 1, appraised 2, approved for pitching 3, committed 4, implementing 5).\n"
@@ -356,8 +356,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "priority.col.points": ("Điểm đóng góp", "Points"),
     "priority.in_gap": ("còn thiếu {gap} / lớn nhất {top}", "gap {gap} / largest {top}"),
     "priority.in_risk": (
-        "vị trí: {zone}; xã có {share} diện tích nguy cơ cao (lớn nhất {top})",
-        "location: {zone}; commune {share} of area at high risk (largest {top})",
+        "vị trí: {zone}; xã có {share} diện tích nguy cơ cao (lớn nhất {top}); số vụ sạt lở, "
+        "lũ quét đã báo cáo trong xã: {events} (nhiều nhất {most})",
+        "location: {zone}; commune {share} of area at high risk (largest {top}); landslides and "
+        "flash floods reported in the commune: {events} (most {most})",
     ),
     "priority.no_zone": ("ngoài vùng nguy cơ hoặc chưa có tọa độ", "outside risk zones or no coordinates"),
     "priority.in_crop": ("{area}; xã có {ha} vùng cây trồng chủ lực", "{area}; commune has {ha} of plan crop zones"),
