@@ -26,6 +26,15 @@ def test_every_layer_has_provenance(ds):
     assert ds.provenance["risk_zones"].quality is schema.Quality.ILLUSTRATIVE
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sources_are_named_for_people_not_as_files(ds, lang):
+    """Footers of every map, table and export print these: a donor reads "vietnamadminunits 1.0.4", not a
+    script path or "see SOURCES.md" (how each layer was built stays in data/SOURCES.md)."""
+    for layer, p in ds.provenance.items():
+        line = provenance_line(p, lang)
+        assert not re.search(r"\.(py|md|csv)\b|data/", line), (layer, line)
+
+
 def test_codes_are_text_with_leading_zero(ds):
     assert ds.communes["code"].map(type).eq(str).all()
     assert ds.communes["code"].str.match(r"^0\d{4}$").all()
