@@ -9,9 +9,10 @@ from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
 from geo.analysis.indicators import INDICATORS
 from geo.model import view
-from geo.output.maps import webmap
+from geo.output.maps import basemap_image, webmap
 from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
+from geo.text import fmt
 from geo.text.i18n import t
 from geo.text.safe import md_text
 from pages import _folium, _print_export, _shared
@@ -38,8 +39,9 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     projects, lines = funding.apply_filters(ds.projects, ds.funding, filters, ds.risk_zones)
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
                                webmap.project_points(projects, lines, lang),
-                               risk_quality=ds.provenance["risk_zones"].quality)
-    note = webmap.provenance_note(ds.provenance, webmap.shown_layers(indicator, layers), lang)
+                               risk_quality=ds.provenance["risk_zones"].quality, basemap=ds.basemap)
+    provenance = {**ds.provenance, **({"basemap": ds.basemap.provenance} if ds.basemap else {})}
+    note = webmap.provenance_note(provenance, webmap.shown_layers(indicator, layers), lang)
     m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT,
                          display_geometry=_display(version, unit_version), bounds=ds.config.bbox,
                          detail_zooms=ds.config.detail_zooms, metric_crs=ds.metric_crs)
@@ -90,7 +92,12 @@ on = {k: col.toggle(t(f"map.layer_{k}", lang), **_shared.kept_widget(f"map_layer
       for k, col in zip(layer_keys, toggles)}
 online = toggles[5].toggle(t("map.online_basemap", lang), help=t("map.online_help", lang),
                            **_shared.kept_widget("map_online", False))
-layers = webmap.MapLayers(**on, online_basemap=online)
+offline = False
+if ds.basemap is not None:  # a GIS office imported one (python -m geo import-basemap): the user may draw it
+    kb = fmt.number(round(len(basemap_image.data_url(ds.basemap)) / 1024), lang)
+    offline = st.columns(3)[0].toggle(t("map.offline_basemap", lang), help=t("map.offline_help", lang, kb=kb),
+                                      **_shared.kept_widget("map_offline", False))
+layers = webmap.MapLayers(**on, online_basemap=online, offline_basemap=offline)
 
 unit_layer = _shared.unit_view(filters, unit_version)
 names = dict(zip(unit_layer["code"], unit_layer["full_name"]))

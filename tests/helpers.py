@@ -532,3 +532,19 @@ def node_cookies(dep: Deployment) -> dict[str, str]:
         if len(found) == len(dep.app_ports):
             break
     return found
+
+
+def tiny_basemap(source: str = "SRTM 1 arc-second (NASA/USGS)"):
+    """A 4 × 3 pixel relief basemap over the district with its provenance (stores keep it whole)."""
+    import io
+
+    from PIL import Image
+
+    from geo.model import schema
+    from geo.model.basemap import BASEMAP_LAYER, BASEMAP_TITLE, Basemap
+
+    out = io.BytesIO()
+    Image.new("RGBA", (4, 3), (120, 120, 120, 255)).save(out, format="WEBP")
+    prov = schema.Provenance(layer=BASEMAP_LAYER, title=BASEMAP_TITLE, source=source, licence="Public domain",
+                             date="2014-09-23", quality=schema.Quality.APPROXIMATE, method="Hillshade")
+    return Basemap(out.getvalue(), (103.38, 22.14, 103.80, 22.52), "relief", 4, 3, prov)

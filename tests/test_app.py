@@ -38,6 +38,18 @@ def test_language_switch_changes_labels():
     assert any("ILLUSTRATIVE" in w.value for w in at.warning)
 
 
+def test_sources_page_lists_an_imported_basemap_with_its_licence_and_date(app_page):
+    from geo.storage.store import default_store
+    from tests.helpers import tiny_basemap
+
+    default_store().replace_basemap(tiny_basemap())
+    at = app_page("pages/sources.py", "vi")
+    assert not at.exception
+    card = next(m.value for m in at.markdown if m.value == "**Nền địa hình ngoại tuyến**")
+    assert card and any("Giấy phép: Public domain" in m.value and "23/09/2014" in m.value for m in at.markdown)
+    assert any(c.value.startswith("Nguồn: SRTM 1 arc") and "NASA/USGS" in c.value for c in at.caption)  # Markdown-escaped
+
+
 def test_sources_page_lists_every_layer_with_quality(app_page, ds):
     at = app_page("pages/sources.py", "en")
     assert not at.exception

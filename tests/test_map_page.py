@@ -152,3 +152,22 @@ def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(app_p
     projects, _ = funding.apply_filters(ds.projects, ds.funding, funding.Filters())
     expected = set(projects.loc[projects["commune_code"].isin(["03424", "03427"]), "project_id"])
     assert shown == expected and len(expected) > len(set(projects.loc[projects["commune_code"] == "03424", "project_id"]))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_terrain_toggle_appears_once_a_basemap_is_stored_and_draws_it_only_when_on(app_page, lang):
+    from geo.output.maps import basemap_image
+    from geo.storage.store import default_store
+    from tests.helpers import tiny_basemap
+
+    label = t("map.offline_basemap", lang)
+    assert label not in [tg.label for tg in app_page("pages/map.py", lang).toggle]  # nothing imported yet
+    default_store().replace_basemap(tiny_basemap())  # what python -m geo import-basemap stores
+    at = app_page("pages/map.py", lang)
+    toggle = next(tg for tg in at.toggle if tg.label == label)
+    assert "data:image/webp" not in map_args(at)["script"]  # off by default: a slow link pays for it only on demand
+    toggle.set_value(True).run()
+    assert not at.exception
+    script = map_args(at)["script"]
+    assert in_js(basemap_image.data_url(tiny_basemap()), script)
+    assert in_js(t("map.short_basemap", lang), script)  # the map's honesty note names it (approximate)

@@ -20,7 +20,7 @@ from geo.storage.gpkg_store import STORE_FILE
 from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.tables import content_rows
 from geo.storage.transfer import open_location
-from tests.helpers import ROOT
+from tests.helpers import ROOT, tiny_basemap
 
 BACKENDS = ["gpkg", "postgis"]
 
@@ -62,7 +62,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def edit(location: str) -> None:
-    """What a district office adds: an edit, a new project, a deletion, a replaced layer, a donor change."""
+    """What a district office adds: an edit, a new project, a deletion, a replaced layer, a donor change,
+    an offline basemap."""
     store = open_location(location)
     rec = store.get_project("TD-001")
     store.update_project("TD-001", dict(rec.project, name_vi='Đường <b>bản</b> "Hon" — 2', lon=103.61, lat=22.42),
@@ -76,6 +77,7 @@ def edit(location: str) -> None:
                         dataclasses.replace(ds.provenance["crop_zones"], source="Phòng NN&PTNT"), "Lan")
     donor = store.get_donor("koica")
     store.save_donor(dict(donor.donor, contact_notes="Chị Hoa, Hà Nội"), donor.revision, "Lan")
+    store.replace_basemap(tiny_basemap(), "Lan")
 
 
 def content(location: str) -> dict[str, list]:
@@ -123,6 +125,7 @@ def test_round_trip_geopackage_postgis_geopackage_is_content_identical(capsys, g
         assert run(capsys, "store", "copy", "--from", url, "--to", back)[0] == 0
         assert_same_store(gpkg_location, back)
         assert open_location(back).get_project("NEW-1").funding[0]["need"] == 10**12  # beyond 32 bits, exact
+        assert open_location(back).basemap() == tiny_basemap()  # the picture and its provenance travel too
     finally:
         postgis_store.dispose(url)
         postgis_cluster.drop_database(db)
@@ -208,7 +211,7 @@ def test_check_reports_schema_and_counts_of_a_sound_store(capsys, location):
     edit(location)
     code, out, err = run(capsys, "store", "check", "--store", location)
     assert code == 0, out + err
-    assert f"schema {SCHEMA_VERSION} (this app: {SCHEMA_VERSION})" in out and "atlas_audit: 5" in out and "no problems found" in out
+    assert f"schema {SCHEMA_VERSION} (this app: {SCHEMA_VERSION})" in out and "atlas_audit: 6" in out and "no problems found" in out
 
 
 def _sql(location: str, *statements: str) -> None:

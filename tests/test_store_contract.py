@@ -28,9 +28,10 @@ from geo.model.filters import Filters
 from geo.model.roles import Actor, Role
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
+from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.records import AccountError, ConflictError, PermissionDenied, SignInRefused, default_user
 from geo.storage.store import BundledStore
-from tests.helpers import PASSWORD, XSS, add_account
+from tests.helpers import PASSWORD, XSS, add_account, tiny_basemap
 
 BACKENDS = ["gpkg", "postgis"]
 FEATURE_LAYERS = ("communes", "crop_zones", "risk_zones", "landslide_events")
@@ -111,7 +112,7 @@ def snapshot(store: Store) -> dict:
     return {"ds": ds, "donors": store.list_donors(), "audit": store.audit_log(10_000),
             "revisions": store.project_revisions(), "version": store.version(), "users": store.list_users(),
             "money": store.money_records(), "beneficiaries": store.beneficiaries(),
-            "results": store.result_indicators()}
+            "results": store.result_indicators(), "basemap": store.basemap()}
 
 
 def assert_unchanged(before: dict, store: Store) -> None:
@@ -126,6 +127,7 @@ def assert_unchanged(before: dict, store: Store) -> None:
     assert after["revisions"] == before["revisions"]
     assert after["version"] == before["version"]
     assert after["users"] == before["users"]
+    assert after["basemap"] == before["basemap"]
     pd.testing.assert_frame_equal(after["money"], before["money"])
     pd.testing.assert_frame_equal(after["beneficiaries"], before["beneficiaries"])
     pd.testing.assert_frame_equal(after["results"], before["results"])
@@ -146,7 +148,7 @@ def test_every_layer_comes_with_its_provenance(any_store):
     ds = any_store.load()
     # beneficiaries and results are part of the projects layer (shown under its provenance, each with its note)
     shown = [f.name for f in dataclasses.fields(ds)
-             if f.name not in ("provenance", "config", "crosswalk", "beneficiaries", "results")]
+             if f.name not in ("provenance", "config", "crosswalk", "beneficiaries", "results", "basemap")]
     assert set(shown) | {"donors"} <= set(ds.provenance)
     for layer in shown:
         prov = ds.provenance[layer]
@@ -629,7 +631,7 @@ def test_a_store_from_schema_7_gets_the_results_tables_and_keeps_everything(back
     assert old.get_project("TD-001").project["description"] == "Mô tả đã sửa"
     assert old.beneficiaries().empty and old.result_indicators().empty
     log = old.audit_log(10_000)
-    assert log[1:] == audit and log[0].action == "migrate" and "schema 7 → 8" in log[0].note
+    assert log[1:] == audit and log[0].action == "migrate" and f"schema 7 → {SCHEMA_VERSION}" in log[0].note
     assert old.add_indicator(_indicator(), "Lan").revision == 1  # the new tables work
     backend.forget()
     assert len(backend.open().result_indicators()) == 1  # opened again: no second migration
@@ -993,12 +995,14 @@ def _writes(s: Store) -> dict[str, Callable[[str | Actor], object]]:
         "edit money": lambda u: s.update_money(*_first_money(s, "TD-001", amount=1), u),
         "delete money": lambda u: s.delete_money(*_first_money(s, "TD-001")[::2], u),
         "import results": lambda u: s.apply_results([_indicator()], [{"project_id": "TD-001", "households": 3}], u),
+        "replace basemap": lambda u: s.replace_basemap(tiny_basemap(), u),
+        "remove basemap": lambda u: s.replace_basemap(None, u),
     }
 
 
 WRITES = ["create", "update", "delete", "import", "restore", "save donor", "confirm donor", "delete donor",
           "replace layer", "add account", "disable account", "reset password", "add money", "edit money",
-          "delete money", "import results"]
+          "delete money", "import results", "replace basemap", "remove basemap"]
 
 
 @pytest.mark.parametrize("write", WRITES)
@@ -1347,3 +1351,47 @@ def test_only_an_admin_closes_the_public_view_and_the_change_is_audited(backend)
         ("admin1", {"public_view": True}, {"public_view": False}),
         ("admin1", {"public_view": False}, {"public_view": True})]
     assert backend.open().public_view()
+
+
+# --- the offline basemap (issue 19) -------------------------------------------------------------------------
+def test_a_basemap_is_stored_whole_with_its_provenance_seen_by_a_second_process_and_audited(backend):
+    store = backend.open()
+    assert store.basemap() is None and store.load().basemap is None  # none until a GIS office brings one
+    version = store.version()
+    store.replace_basemap(tiny_basemap(), "Lan", note="import-basemap srtm.tif")
+    other = backend.open()  # another app process on the same data
+    assert other.basemap() == tiny_basemap() and other.load().basemap == tiny_basemap()
+    assert other.version() != version  # page caches keyed on the data version redraw the maps
+    entry = other.audit_log(1)[0]
+    assert (entry.action, entry.user, entry.note) == ("replace-basemap", "Lan", "import-basemap srtm.tif")
+    assert entry.before is None and entry.after["provenance"]["source"] == "SRTM 1 arc-second (NASA/USGS)"
+    store.replace_basemap(tiny_basemap("Cục Đo đạc, Bản đồ"), "Minh")
+    assert other.basemap().provenance.source == "Cục Đo đạc, Bản đồ"  # replaced, never two
+    store.replace_basemap(None, "Minh")
+    entry = other.audit_log(1)[0]
+    assert other.basemap() is None and entry.action == "remove-basemap" and entry.after is None
+    assert entry.before["source"] == "Cục Đo đạc, Bản đồ"
+    audit = len(other.audit_log(10_000))
+    store.replace_basemap(None, "Minh")  # nothing there: nothing to log
+    assert len(other.audit_log(10_000)) == audit
+
+
+
+def test_a_store_from_schema_8_gets_the_basemap_table_and_keeps_everything(backend):
+    store = backend.open()
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, description="Mô tả đã sửa"), rec.funding, rec.revision, "Lan",
+                         allow_overcommit=True)
+    before, audit = store.load(), store.audit_log(10_000)
+    for statement in ("DROP TABLE atlas_basemap", "UPDATE atlas_meta SET value='8' WHERE key='schema_version'"):
+        backend.sql(statement)
+    backend.forget()
+    old = backend.open()
+    after = old.load()
+    pd.testing.assert_frame_equal(after.projects, before.projects)
+    assert after.basemap is None and old.basemap() is None
+    log = old.audit_log(10_000)
+    assert log[1:] == audit and log[0].action == "migrate" and log[0].note.startswith("schema 8 → 9: atlas_basemap")
+    old.replace_basemap(tiny_basemap(), "Lan")  # the new table works
+    backend.forget()
+    assert backend.open().basemap() == tiny_basemap()

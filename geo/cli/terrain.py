@@ -5,6 +5,10 @@ Without ``--events`` the landslides among the store's reported events (``import-
 Prints the slope classes of the DEM (computed in a metric CRS), the share of area and of reported landslide
 events in each, their frequency ratio and its AUC, always under the label "screening, not an official zoning".
 Nothing is written to the store; ``--hillshade`` writes a hillshade GeoTIFF (block by block).
+
+The offline basemap: ``python -m geo import-basemap FILE --source … --licence … --date … --quality …`` (a DEM,
+a hillshade, a GeoTIFF image or raster MBTiles; :mod:`geo.ingest.basemap`) stores the picture of the district
+that the web map and print maps draw under the communes; ``--remove`` takes it away.
 """
 
 from __future__ import annotations
@@ -62,6 +66,34 @@ def _import_dem(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_basemap(args: argparse.Namespace) -> int:
+    from geo.ingest.basemap import prepare_basemap
+    from geo.ingest.layer_import import make_provenance
+    from geo.ingest.validate import DataError, Problem
+    from geo.model.basemap import BASEMAP_LAYER, BASEMAP_TITLE
+    from geo.storage.accounts import console_actor
+    from geo.storage.store import default_store
+
+    store = default_store()
+    user = args.user or console_actor()
+    if args.remove:
+        if args.file:
+            raise DataError([Problem.of(args.file, "terrain.basemap_remove_no_file")])
+        store.replace_basemap(None, user, note="import-basemap --remove")
+        print(t("terrain.basemap_removed", args.lang))
+        return 0
+    if not args.file:
+        raise DataError([Problem.of("import-basemap", "terrain.basemap_file_needed")])
+    ds = store.load()
+    prov = make_provenance(ds, BASEMAP_LAYER, args.source or "", args.licence or "", args.date or "",
+                           args.quality or "", args.method or "", args.file, title=BASEMAP_TITLE)
+    basemap = prepare_basemap(args.file, tuple(float(v) for v in ds.communes.total_bounds), prov)  # type: ignore[arg-type]
+    store.replace_basemap(basemap, user, note=f"import-basemap {args.file}")
+    print(t("terrain.basemap_stored", args.lang, kind=t(f"terrain.basemap_kind.{basemap.kind}", args.lang),
+            w=basemap.width, h=basemap.height, kb=fmt.number(round(len(basemap.image) / 1024), args.lang)))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-dem", help=help_of("import-dem"))
     p.add_argument("file", help="DEM GeoTIFF (metres, or degrees: then warped to UTM 48N)")
@@ -69,3 +101,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "(default: the landslides among the store's reported events)")
     p.add_argument("--hillshade", help="also write a hillshade GeoTIFF here")
     p.set_defaults(func=_import_dem)
+
+    p = sub.add_parser("import-basemap", help=help_of("import-basemap"))
+    p.add_argument("file", nargs="?", help="DEM, hillshade or image GeoTIFF, or raster MBTiles, covering the district")
+    p.add_argument("--source", help="where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)")
+    p.add_argument("--licence", help="licence or terms of use (required)")
+    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
+    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
+    p.add_argument("--method", help="how it was made (optional)")
+    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail")
+    p.add_argument("--remove", action="store_true", help="remove the stored basemap instead")
+    p.set_defaults(func=_import_basemap)

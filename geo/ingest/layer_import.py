@@ -694,8 +694,9 @@ def _locations(gdf, file, ds):
 
 # --- committing -----------------------------------------------------------------------------------------
 def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: str, quality: str,
-                    method: str = "", file: str = "provenance") -> schema.Provenance:
-    """Provenance for an imported layer; every field is required (the user states it)."""
+                    method: str = "", file: str = "provenance", title: schema.Label | None = None) -> schema.Provenance:
+    """Provenance for an imported layer; every field is required (the user states it). ``title``: for a
+    layer the dataset has no provenance of yet (the basemap)."""
     problems = []
     for name, value in (("source", source), ("licence", licence), ("date", date), ("quality", quality)):
         if not str(value or "").strip():
@@ -706,7 +707,6 @@ def make_provenance(ds: Dataset, layer: str, source: str, licence: str, date: st
         problems.append(Problem.of(file, "err.bad_quality", None, "quality", quality=quality))
     if problems:
         raise DataError(problems)
-    old = ds.provenance[layer]
-    return schema.Provenance(layer=layer, title=old.title, source=nfc(source.strip()), licence=nfc(licence.strip()),
+    return schema.Provenance(layer=layer, title=title or ds.provenance[layer].title, source=nfc(source.strip()), licence=nfc(licence.strip()),
                              date=date.strip(), quality=schema.Quality(quality), method=nfc(method.strip()),
                              notes={})

@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.model import schema
+from geo.model.basemap import Basemap
 from geo.model.config import DEFAULT as DEFAULT_CONFIG
 from geo.model.config import AtlasConfig
 
@@ -42,6 +43,8 @@ class Dataset:
     #: none, so every project there is "not recorded".
     beneficiaries: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*schema.BENEFICIARY_COLUMNS]))
     results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*schema.RESULT_COLUMNS]))
+    #: The offline basemap a GIS office imported (issue 19), drawn under the communes; a data folder has none.
+    basemap: Basemap | None = None
 
     @property
     def metric_crs(self) -> str:

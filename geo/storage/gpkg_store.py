@@ -79,6 +79,7 @@ from geo.model.filters import Filters
 from geo.model.roles import Action, Actor
 from geo.storage import gpkg, migrations
 from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
+from geo.storage.basemap import BasemapMixin, basemap_table
 from geo.storage.common import checked_records, funding_totals_sql, totals_frame
 from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
@@ -121,7 +122,7 @@ def data_dir() -> Path:
     return base / APP_DIR
 
 
-class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first: its _acting is the real one
+class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one GeoPackage file; seeded from ``seed_dir`` if the file does not exist."""
 
     def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -229,6 +230,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first
             con.execute("CREATE INDEX funding_project ON funding(project_id)")
             money_from_totals(_Migration(con, self.seed_dir))
             results_tables(_Migration(con, self.seed_dir))
+            basemap_table(_Migration(con, self.seed_dir))
             gpkg.write_table(con, "units_2025", ds.units_2025, ds.provenance["units_2025"].title("en"))
             _write_donors(con, self._donor_seed())
             prov = dict(ds.provenance)
@@ -310,6 +312,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first
                 provenance=prov, config=_read_config(con),
                 beneficiaries=beneficiaries_frame(self._b_rows(con, None)),
                 results=indicators_frame(self._r_rows(con, None)),
+                basemap=self._basemap(con),
             )
 
     def version(self) -> str:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from geo.ingest.validate import Note
 from geo.model import schema
+from geo.model.basemap import Basemap
 from geo.model.dataset import Dataset
 from geo.model.filters import Filters
 from geo.model.roles import Actor
@@ -226,6 +227,17 @@ class LayerStore(Protocol):
                       user: Actor | str = "", note: str = "") -> None: ...
 
 
+class BasemapStore(Protocol):
+    """The offline basemap (issue 19, :mod:`geo.storage.basemap`): at most one, replaced whole, audited;
+    writing it needs :data:`geo.model.roles.Action.REPLACE_LAYER`. ``load()`` carries it as ``Dataset.basemap``."""
+
+    def basemap(self) -> Basemap | None: ...
+
+    def replace_basemap(self, basemap: Basemap | None, user: Actor | str = "", note: str = "") -> None:
+        """Store ``basemap`` in place of any other (None: remove it) in one transaction."""
+        ...
+
+
 class FundingTotals(Protocol):
     """Sums the database computes itself, so a page need not load every funding line to show them."""
 
@@ -329,7 +341,7 @@ class UserStore(Protocol):
 
 
 class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, AuditLog, UserStore, StoreTransfer,
-            MoneyStore, ResultsStore, Protocol):
+            MoneyStore, ResultsStore, BasemapStore, Protocol):
     """Every concern: what the app and the CLI get from :func:`geo.storage.store.default_store`."""
 
     def location(self) -> str:

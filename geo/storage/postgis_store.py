@@ -53,6 +53,7 @@ from geo.model.filters import Filters
 from geo.model.roles import Action, Actor
 from geo.storage import migrations
 from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
+from geo.storage.basemap import BasemapMixin, basemap_table
 from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
 from geo.storage.gpkg_store import FEATURE_LAYERS, donor_provenance, donor_seed
 from geo.storage.migrations import SCHEMA_VERSION
@@ -185,7 +186,7 @@ def read_table(con: Connection, name: str, skip: tuple[str, ...] = ("fid",)) -> 
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=f"EPSG:{SRID}")
 
 
-class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first: its _acting is the real one
+class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # AccountsMixin first: its _acting is the real one
     """Store over one PostGIS database; seeded from ``seed_dir`` on first open of an empty database."""
 
     def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
@@ -280,6 +281,7 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin fi
         con.execute(text("CREATE INDEX funding_project ON funding (project_id)"))
         money_from_totals(_Migration(con, self.seed_dir))
         results_tables(_Migration(con, self.seed_dir))
+        basemap_table(_Migration(con, self.seed_dir))
         write_table(con, "units_2025", ds.units_2025)
         _write_donors(con, self.seed_dir)
         prov = dict(ds.provenance)
@@ -331,6 +333,7 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin fi
                 provenance=_read_provenance(con), config=_read_config(con),
                 beneficiaries=beneficiaries_frame(self._b_rows(con, None)),
                 results=indicators_frame(self._r_rows(con, None)),
+                basemap=self._basemap(con),
             )
 
     def version(self) -> str:

@@ -133,7 +133,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "map.layer_landslide_events": ("Sạt lở đã báo cáo", "Reported landslides"),
     "map.layer_projects": ("Dự án có tọa độ", "Projects with a location"),
     "map.layer_labels": ("Tên xã", "Commune names"),
-    "map.online_basemap": ("Nền trực tuyến", "Online basemap"),  # short: it shares a row of three at 1024 px
+    "map.online_basemap": ("Nền trực tuyến", "Online basemap"),
+    "map.offline_basemap": ("Nền địa hình", "Terrain basemap"),
+    "map.offline_help": ("Nền địa hình đã nhập vào kho dữ liệu (không cần Internet); tải thêm {kb} KB khi bật",
+                         "The basemap imported into the store (no internet needed); adds {kb} KB when on"),
+    "map.short_basemap": ("nền địa hình", "terrain basemap"),  # short: it shares a row of three at 1024 px
     "map.online_help": (
         "Nền OpenStreetMap, chỉ bật khi có Internet. Khi không có mạng, bản đồ vẫn đọc được nhờ ranh giới và tên xã.",
         "OpenStreetMap tiles: switch on only with internet. Offline the map stays readable from outlines and names.",
@@ -1181,6 +1185,30 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "the DEM's coordinate unit is '{units}', neither metres nor degrees; reproject it to metres"),
     "err.dem_all_nodata": ("DEM không có ô nào có giá trị (toàn bộ là nodata)",
                            "the DEM has no cell with a value (all nodata)"),
+    # --- offline basemap (issue 19) -------------------------------------------------------
+    "err.basemap_too_big": ("tệp nền nặng {mb} MB; giới hạn là {limit} MB (kiểm tra trước khi đọc); hãy cắt theo "
+                            "vùng huyện trước", "the basemap file is {mb} MB; the limit is {limit} MB (checked before "
+                            "reading); clip it to the district first"),
+    "err.basemap_format": ("không phải GeoTIFF hay MBTiles dạng ảnh đọc được (nền phải là DEM, ảnh bóng địa hình, "
+                           "ảnh GeoTIFF hoặc MBTiles ảnh)", "not a readable GeoTIFF or raster MBTiles (a basemap is a "
+                           "DEM, a hillshade, a GeoTIFF image or raster MBTiles)"),
+    "err.basemap_not_mbtiles": ("tệp SQLite này không phải MBTiles (thiếu bảng tiles hoặc metadata)",
+                                "this SQLite file is not MBTiles (no tiles or metadata table)"),
+    "err.basemap_active": ("tệp MBTiles có trigger hoặc bảng ảo (nội dung tự chạy khi đọc); không mở",
+                           "the MBTiles file has triggers or virtual tables (content that runs on reading); not opened"),
+    "err.basemap_vector": ("MBTiles này chứa tile vector (pbf); hiện chỉ nhận tile ảnh (PNG, JPEG, WebP): xuất "
+                           "lại dạng ảnh", "this MBTiles holds vector tiles (pbf); only raster tiles (PNG, JPEG, "
+                           "WebP) are taken for now: export it as raster"),
+    "err.basemap_tile_format": ("định dạng tile '{format}' không được hỗ trợ (nhận PNG, JPEG, WebP)",
+                                "tile format '{format}' is not supported (PNG, JPEG or WebP)"),
+    "err.basemap_no_crs": ("tệp nền không có hệ tọa độ (CRS); gán CRS (ví dụ EPSG:9205 hoặc EPSG:4326) rồi nhập lại",
+                           "the basemap has no coordinate reference system (CRS); assign one (e.g. EPSG:9205 or "
+                           "EPSG:4326) and import again"),
+    "err.basemap_outside": ("tệp nền không phủ huyện: tệp phủ {covers}, huyện ở {district}",
+                            "the basemap does not cover the district: the file covers {covers}, the district lies in "
+                            "{district}"),
+    "err.basemap_empty": ("tệp nền không có dữ liệu nào trong vùng huyện (toàn bộ là nodata)",
+                          "the basemap has no data over the district (all nodata)"),
     "err.events_no_coords": ("thiếu cột tọa độ: cần cột lon (kinh độ) và lat (vĩ độ) theo WGS 84",
                              "coordinate columns missing: lon (longitude) and lat (latitude) in WGS 84 are needed"),
     "err.events_bad_coord": ("tọa độ '{value}' không phải số độ hợp lệ", "coordinate '{value}' is not valid degrees"),
@@ -1210,6 +1238,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "No landslide event on the DEM: no frequency ratio"),
     "terrain.events_outside": ("{n} điểm nằm ngoài DEM hoặc ở ô không có độ dốc, không được tính",
                                "{n} events lie off the DEM or on cells without a slope and were not counted"),
+    "terrain.basemap_stored": ("Đã lưu nền ngoại tuyến ({kind}, {w} × {h} điểm ảnh, {kb} KB); bản đồ web và bản đồ in "
+                               "vẽ nền này dưới các xã", "Stored the offline basemap ({kind}, {w} × {h} pixels, {kb} KB); "
+                               "the web map and print maps draw it under the communes"),
+    "terrain.basemap_removed": ("Đã gỡ nền ngoại tuyến", "Removed the offline basemap"),
+    "terrain.basemap_kind.relief": ("bóng địa hình", "relief shading"),
+    "terrain.basemap_kind.image": ("ảnh", "image"),
+    "terrain.basemap_file_needed": ("cần tên tệp nền (DEM, ảnh bóng địa hình, ảnh GeoTIFF hoặc MBTiles), hoặc --remove",
+                                    "a basemap file is needed (DEM, hillshade, GeoTIFF image or MBTiles), or --remove"),
+    "terrain.basemap_remove_no_file": ("--remove không nhận tên tệp", "--remove takes no file"),
     "terrain.wrote_hillshade": ("Đã ghi ảnh bóng địa hình: {path}", "Wrote the hillshade: {path}"),
     "err.file_too_big_split": (
         "tệp nặng {mb} MB; giới hạn là {limit} MB. Hãy chia thành các tệp nhỏ hơn",

@@ -61,9 +61,11 @@ from geo.analysis import units as reform  # "units" is render_map's parameter
 from geo.analysis.classify import Classification, classify
 from geo.analysis.indicators import INDICATORS
 from geo.model import schema
+from geo.model.basemap import Basemap
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note, unit_version_line
 from geo.output.figures import class_label, indicator_value
+from geo.output.maps import basemap_image
 from geo.text import fmt
 from geo.text.filters_text import filters_line
 from geo.text.i18n import t
@@ -192,10 +194,11 @@ def unit_notes(shapes: pd.DataFrame, stuck: pd.DataFrame, lang: str) -> list[str
 
 
 def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
-                 unit_version: str | None = None, notes: Iterable[str] = ()) -> list[str]:
-    """Footer text: what is not official (first), each source, the unit version and ``notes``
-    (when given), then CRS and date."""
-    provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance]
+                 unit_version: str | None = None, notes: Iterable[str] = (),
+                 extra: Iterable[schema.Provenance] = ()) -> list[str]:
+    """Footer text: what is not official (first), each source (``extra``: layers drawn that are not in
+    ``ds.provenance``, the basemap), the unit version and ``notes`` (when given), then CRS and date."""
+    provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance] + list(extra)
     weak = [p for p in provs if not p.is_official]
     lines = []
     if weak:
@@ -296,6 +299,7 @@ def render_map(
     table: pd.DataFrame | None = None,
     date: str | None = None,
     unit_version: str = schema.DEFAULT_UNIT_VERSION,
+    basemap: bool = True,
 ) -> Figure:
     """Draw one print page of ``indicator`` per unit and return the matplotlib Figure.
 
@@ -321,6 +325,9 @@ def render_map(
         Date printed in the footer (default: today, ISO format).
     unit_version : str
         ``"2021"`` (the 13 units before 1/7/2025, default) or ``"2025"`` (the units from 1/7/2025).
+    basemap : bool
+        Draw the store's offline basemap (``ds.basemap``) when there is one: relief as shadows over the fills,
+        an image under them; its source joins the footer.
 
     Examples
     --------
@@ -346,8 +353,10 @@ def render_map(
     stuck = reform.unallocated_projects(ds, filters) if unit_version == "2021" else pd.DataFrame()
     date = date or _dt.date.today().isoformat()
     with mpl.rc_context(RC):
-        return _Page(ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
-                     title, subtitle, table, date, unit_version, shapes, stuck).draw()
+        page = _Page(ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
+                     title, subtitle, table, date, unit_version, shapes, stuck)
+        page.basemap = ds.basemap if basemap else None
+        return page.draw()
 
 
 class _Page:
@@ -373,6 +382,7 @@ class _Page:
             warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
             self.c = classify(self.communes[key].to_numpy(dtype="float64"), scheme=scheme, palette=palette_for(key))
         self.n_projects = (0, 0)
+        self.basemap: Basemap | None = None
 
     # layout helpers
     def frac(self, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
@@ -432,7 +442,8 @@ class _Page:
 
     def footer(self, m: float) -> float:
         lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers, self.unit_version), self.date,
-                             self.unit_version, unit_notes(self.communes, self.stuck, self.lang))
+                             self.unit_version, unit_notes(self.communes, self.stuck, self.lang),
+                             [self.basemap.provenance] if self.basemap else [])
         size = self.pt(6.2)
         chars = (self.W - 2 * m) * 72 / size  # characters of one em per line
         honesty = lines[0].startswith(t("print.not_official", self.lang))
@@ -460,9 +471,12 @@ class _Page:
     def map(self, ax: Axes, ratio: float) -> None:
         s, key, communes = self.s, self.key, self.communes
         colors = [self.c.color_of(v) for v in communes[key].to_numpy(dtype="float64")]
+        image = self.basemap is not None and self.basemap.kind == "image"
         choropleth = _polygons(ax, communes.geometry, zorder=1, facecolor=colors, edgecolor="#555555",
-                               linewidth=0.5 * s)
+                               linewidth=0.5 * s, alpha=0.62 if image else None)
         choropleth.set_gid("choropleth")
+        if self.basemap is not None:
+            self.draw_basemap(ax)
         _lines(ax, self.district.boundary, zorder=6, color=INK, linewidth=1.6 * s)
         self.overlays(ax)
         if self.highlight:
@@ -489,6 +503,16 @@ class _Page:
         bar.set_gid("scalebar")
         ax.add_artist(bar)
         self.north_arrow(ax)
+
+    def draw_basemap(self, ax: Axes) -> None:
+        """The offline basemap: relief as shadows over the fills (zorder 1.5), an image under them (0.5).
+        The map's extent is set after it, so it stays the district's."""
+        assert self.basemap is not None
+        pixels, extent = basemap_image.warped(self.basemap, schema.METRIC_CRS)
+        relief = self.basemap.kind == "relief"
+        im = ax.imshow(basemap_image.shadow(pixels) if relief else pixels, extent=extent, interpolation="bilinear",
+                       zorder=1.5 if relief else 0.5)
+        im.set_gid("basemap")
 
     def overlays(self, ax: Axes) -> None:
         ds, s = self.ds, self.s

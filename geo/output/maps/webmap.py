@@ -47,7 +47,9 @@ from folium.template import Template
 from geo.analysis import funding, indicators
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.model import schema
+from geo.model.basemap import Basemap
 from geo.output.figures import class_label, indicator_value
+from geo.output.maps import basemap_image
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -90,6 +92,8 @@ class MapLayers:
     projects: bool = True
     labels: bool = True
     online_basemap: bool = False
+    #: The store's offline basemap (issue 19), when there is one; off by default: it costs its bytes.
+    offline_basemap: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Overlays:
     projects: gpd.GeoDataFrame | None = None  # from :func:`project_points`
     #: The risk zones' quality, named in their legend unless official (an imported zoning map may be).
     risk_quality: schema.Quality = schema.Quality.ILLUSTRATIVE
+    basemap: Basemap | None = None  # ``Dataset.basemap``
 
 
 # --- assets ------------------------------------------------------------------------
@@ -189,7 +194,8 @@ def shown_layers(indicator: str, layers: MapLayers) -> tuple[str, ...]:
     """Layer ids whose data a map shows (for its provenance note)."""
     ids = ["communes", *indicators.INDICATORS[indicator].layers]
     ids += [lid for lid, on in (("crop_zones", layers.crop_zones), ("risk_zones", layers.risk_zones),
-                                ("landslide_events", layers.landslide_events), ("projects", layers.projects)) if on]
+                                ("landslide_events", layers.landslide_events), ("projects", layers.projects),
+                                ("basemap", layers.offline_basemap)) if on]
     return tuple(dict.fromkeys(ids))
 
 
@@ -491,6 +497,16 @@ def _stable_ids(m: folium.Map) -> None:
     visit(m, "div")
 
 
+def _basemap_overlay(basemap: Basemap, lang: str) -> folium.raster_layers.ImageOverlay:
+    """The offline basemap as one image overlay (a ``data:`` URL: no tile server, no network). Not
+    interactive, so a click still reaches the commune under it."""
+    w, s, e, n = basemap.bounds
+    p = basemap.provenance
+    return folium.raster_layers.ImageOverlay(
+        basemap_image.data_url(basemap), bounds=[[s, w], [n, e]], name="basemap", interactive=False,
+        attribution=_e(f"{p.title(lang)}: {p.source_in(lang)} ({p.licence_in(lang)})"))
+
+
 def build_map(
     communes: gpd.GeoDataFrame,
     indicator: str,
@@ -544,8 +560,13 @@ def build_map(
         "quality": _e(t("map.boundary_quality", lang)),
     })
 
+    basemap = overlays.basemap if layers.offline_basemap else None
+    if basemap is not None and basemap.kind == "image":  # a picture under the fills: they let it show through
+        _basemap_overlay(basemap, lang).add_to(m)
+    fill = 0.55 if basemap is not None and basemap.kind == "image" else 0.78
+
     def commune_style(feature: dict) -> dict:
-        return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": 0.78, "color": OUTLINE_COLOR,
+        return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": fill, "color": OUTLINE_COLOR,
                 "weight": 1.2}
 
     _GeoJson(
@@ -555,6 +576,9 @@ def build_map(
                          [t("common.commune", lang), ind.label(lang), t("map.tt_boundary", lang)]),
         bubblingMouseEvents=False, class_name=COMMUNE_CLASS,
     ).add_to(m)
+
+    if basemap is not None and basemap.kind == "relief":  # shadows over the fills, as on print maps
+        _basemap_overlay(basemap, lang).add_to(m)
 
     legend = [{"title": "", "rows": [{"color": c, "label": lbl} for c, lbl in legend_rows(classification, indicator, lang)]}]
     names = dict(zip(communes["code"], communes["name"]))
