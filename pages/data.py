@@ -14,10 +14,10 @@ from geo.analysis import units
 from geo.ingest import imports, layer_import
 from geo.ingest.money import blank_money
 from geo.ingest.records import blank_project, validate_record
-from geo.ingest.validate import DataError
+from geo.ingest.validate import DataError, Problem
 from geo.model import roles, schema, workflow
 from geo.model.roles import Action
-from geo.output.exports import audit_export, export_data
+from geo.output.exports import audit_export, export_data, iati
 from geo.output.reports import money_report
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, KeyedRefusal
@@ -154,6 +154,8 @@ with tab_projects:
                                             base["end_year"] or schema.PLAN_YEARS[1], step=1)
             f["lead_agency"] = c1.text_input(imports.field_label("lead_agency", lang), base["lead_agency"])
             f["donor"] = c1.text_input(imports.field_label("donor", lang), base["donor"])
+            f["dac_sectors"] = c1.text_input(imports.field_label("dac_sectors", lang), base.get("dac_sectors") or "",
+                                             help=t("data.dac_sectors_help", lang))
             f["lon"] = c2.text_input(imports.field_label("lon", lang), "" if base["lon"] is None else str(base["lon"]))
             f["lat"] = c2.text_input(imports.field_label("lat", lang), "" if base["lat"] is None else str(base["lat"]))
             qualities = [q.value for q in schema.Quality]
@@ -505,14 +507,35 @@ def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
         return path.read_bytes()
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def _iati_file(version: str) -> iati.IatiFile | list[Problem]:
+    """The checked IATI file, or the problems that refused it (nothing is offered then)."""
+    store_now = default_store()
+    try:
+        return iati.build_iati(store_now.load(), store_now.money_records())
+    except DataError as err:
+        return err.problems
+
+
 with tab_export:
     chosen_fmt = st.radio(t("data.format", lang), list(export_data.FORMATS), key="export_fmt",
                           format_func=lambda f: t(f"data.fmt.{f}", lang))
     hxl = st.checkbox(t("data.hxl", lang), key="export_hxl") if chosen_fmt == "csv" else False
     ext = export_data.EXTENSIONS[chosen_fmt]
-    st.download_button(t("data.download", lang), _export_bytes(store.version(), chosen_fmt, lang, hxl),
-                       f"tam_duong_atlas_{chosen_fmt}.{ext}" if chosen_fmt in ("3w", "fts") else f"tam_duong_atlas.{ext}",
-                       key="export_download")
+    if chosen_fmt == "iati":  # checked before it is offered; the placeholder ref and undated amounts said beside it
+        made = _iati_file(store.version())
+        if isinstance(made, list):
+            st.error(t("iati.refused", lang) + "\n\n"  # each sentence names the activity and the element
+                     + "\n".join(f"- {p.sentence(lang, quote=md_text)}" for p in made))
+        else:
+            for note in made.notes(lang):
+                st.warning(md_text(note))
+            st.download_button(t("data.download", lang), made.xml, "tam_duong_atlas_iati.xml",
+                               mime="application/xml", key="export_download")
+    else:
+        st.download_button(t("data.download", lang), _export_bytes(store.version(), chosen_fmt, lang, hxl),
+                           f"tam_duong_atlas_{chosen_fmt}.{ext}" if chosen_fmt in ("3w", "fts")
+                           else f"tam_duong_atlas.{ext}", key="export_download")
     st.caption(t("data.export_note", lang))
     st.caption(" · ".join(md_text(line) for line in provenance_lines(ds, lang)))
 

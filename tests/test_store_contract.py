@@ -1391,7 +1391,28 @@ def test_a_store_from_schema_8_gets_the_basemap_table_and_keeps_everything(backe
     pd.testing.assert_frame_equal(after.projects, before.projects)
     assert after.basemap is None and old.basemap() is None
     log = old.audit_log(10_000)
-    assert log[1:] == audit and log[0].action == "migrate" and log[0].note.startswith("schema 8 → 9: atlas_basemap")
+    assert log[1:] == audit and log[0].action == "migrate" and log[0].note.startswith(f"schema 8 → {SCHEMA_VERSION}: atlas_basemap")
     old.replace_basemap(tiny_basemap(), "Lan")  # the new table works
     backend.forget()
     assert backend.open().basemap() == tiny_basemap()
+
+
+def test_a_store_from_schema_9_gets_dac_sectors_blank_and_keeps_everything(backend):
+    store = backend.open()
+    before = store.load()
+    for statement in ("ALTER TABLE projects DROP COLUMN dac_sectors",
+                      "UPDATE atlas_meta SET value='9' WHERE key='schema_version'"):
+        backend.sql(statement)
+    backend.forget()
+    old = backend.open()
+    after = old.load()
+    assert (after.projects["dac_sectors"] == "").all()
+    assert after.projects.equals(before.projects)
+    assert old.audit_log(1)[0].action == "migrate" and f"schema 9 → {SCHEMA_VERSION}" in old.audit_log(1)[0].note
+    rec = old.get_project("TD-001")
+    old.update_project("TD-001", dict(rec.project, dac_sectors="31130:100"), rec.funding, rec.revision, "Lan",
+                       allow_overcommit=True)
+    assert old.get_project("TD-001").project["dac_sectors"] == "31130:100"
+    with pytest.raises(DataError):  # an edit is checked like an import
+        old.update_project("TD-001", dict(rec.project, dac_sectors="31130:90"), rec.funding, rec.revision + 1,
+                           "Lan", allow_overcommit=True)

@@ -14,7 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-layer": ("data", "import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
     "import-money": ("data", "import dated money records (budgets, transactions) from CSV/Excel (all or nothing)"),
     "template": ("data", "write the Excel template for project imports (--money: for money records)"),
-    "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx)"),
+    "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx, 3w, fts, iati)"),
     "import-dem": ("terrain", "screen a DEM: slope classes, landslide frequency ratio and AUC (not an official zoning)"),
     "import-basemap": ("terrain", "store an offline basemap (DEM, hillshade, GeoTIFF image or raster MBTiles) under the maps"),
     "export-map": ("maps", "write one print-quality map (PNG, PDF or SVG)"),

@@ -5,7 +5,8 @@
 ``    [--class-field FIELD] [--map VALUE=class …]`` (risk zones: the review step of an official zoning map)
 ``python -m geo import-money FILE [--dry-run] [--user NAME] [--yes]``
 ``python -m geo template --out FILE.xlsx [--money]``
-``python -m geo export --format gpkg|geojson|csv|xlsx|3w|fts --out PATH [--hxl]``
+``python -m geo export --format gpkg|geojson|csv|xlsx|3w|fts|iati --out PATH [--hxl]`` (iati: the file is checked
+against the IATI 2.03 XSD and rules first; the placeholder reporting-org ref and undated amounts are said)
 
 Every import checks the whole file first and writes nothing unless it is clean
 (then in one transaction). Any problem exits with status 1 and lists file, row and column,
@@ -21,7 +22,7 @@ from pathlib import Path
 from geo.cli.commands import help_of
 from geo.ingest import imports, layer_import, money_import
 from geo.ingest.validate import DataError, Problem, per_language
-from geo.output.exports import export_data
+from geo.output.exports import export_data, iati
 from geo.storage.accounts import console_actor
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError
@@ -132,8 +133,30 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "iati":
+        return _export_iati(args)
     path = export_data.export_store(default_store(), args.format, args.out, args.lang, args.hxl)
     print(t("data.cli_wrote", args.lang, path=path))
+    return 0
+
+
+def _export_iati(args: argparse.Namespace) -> int:
+    store = default_store()
+    try:
+        made = iati.build_iati(store.load(), store.money_records())
+    except DataError as err:
+        print(t("iati.refused", args.lang), file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem.text(args.lang)}", file=sys.stderr)
+        print(t("iati.nothing_written", args.lang), file=sys.stderr)
+        return 1
+    path = Path(args.out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(made.xml)
+    tmp.replace(path)  # never half a file
+    print(t("data.cli_wrote", args.lang, path=path))
+    for note in made.notes(args.lang):
+        print(note)
     return 0
 
 

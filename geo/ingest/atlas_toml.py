@@ -30,7 +30,7 @@ import pyproj
 from geo.ingest.textcheck import text_problems
 from geo.ingest.validate import DataError, Problem
 from geo.model import schema
-from geo.model.config import BUNDLE_ENV, BUNDLED_DATA_DIR, CONFIG_FILE, DEFAULT, AtlasConfig
+from geo.model.config import BUNDLE_ENV, BUNDLED_DATA_DIR, CONFIG_FILE, DEFAULT, IATI_ORG_REF, AtlasConfig
 
 
 def _label(section: dict, key: str, default: schema.Label) -> schema.Label:
@@ -39,8 +39,8 @@ def _label(section: dict, key: str, default: schema.Label) -> schema.Label:
 
 def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
     """An :class:`AtlasConfig` from parsed TOML; bad values raise DataError naming the key."""
-    district, labels, crs, view, lay, money = (raw.get(k, {}) for k in ("district", "labels", "crs", "map", "layers",
-                                                                         "money"))
+    district, labels, crs, view, lay, money, iati = (raw.get(k, {}) for k in ("district", "labels", "crs", "map",
+                                                                               "layers", "money", "iati"))
     problems: list[Problem] = []
     cid = str(district.get("id", DEFAULT.id))
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", cid):
@@ -84,9 +84,13 @@ def parse_config(raw: dict, file: str = CONFIG_FILE) -> AtlasConfig:
             problems.append(Problem.of(file, "err.config_usd_rate_source", None, "money.usd_rate_source"))
         if rate_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", rate_date):  # optional; a day when given
             problems.append(Problem.of(file, "err.config_usd_rate_date", None, "money.usd_rate_date", value=rate_date))
+    org_ref = iati.get("reporting_org_ref", "")
+    if not isinstance(org_ref, str) or (org_ref.strip() and not IATI_ORG_REF.fullmatch(org_ref.strip())):
+        problems.append(Problem.of(file, "err.config_iati_ref", None, "iati.reporting_org_ref", value=org_ref))
     if problems:
         raise DataError(problems)
     return AtlasConfig(
+        iati_reporting_org_ref=str(org_ref).strip(),
         usd_rate=float(rate) if rate is not None else None, usd_rate_source=rate_source if rate is not None else "",
         usd_rate_date=rate_date if rate is not None else "",
         id=cid, name=_label(district, "name", DEFAULT.name), province=_label(district, "province", DEFAULT.province),
@@ -119,7 +123,8 @@ def to_toml(cfg: AtlasConfig) -> str:
     """``atlas.toml`` text for ``cfg`` (used to write bundles; round-trips through :func:`parse_config`).
 
     >>> from dataclasses import replace
-    >>> cfg = replace(DEFAULT, id="demo", bbox=(1.0, 2.0, 3.0, 4.0), usd_rate=26_000.0, usd_rate_source="SBV, 1/12/2026")
+    >>> cfg = replace(DEFAULT, id="demo", bbox=(1.0, 2.0, 3.0, 4.0), usd_rate=26_000.0, usd_rate_source="SBV, 1/12/2026",
+    ...               iati_reporting_org_ref="VN-EXAMPLE-1")
     >>> parse_config(tomllib.loads(to_toml(cfg))) == cfg
     True
     """
@@ -138,4 +143,6 @@ def to_toml(cfg: AtlasConfig) -> str:
     if cfg.usd_rate is not None:
         lines += ["[money]", f"usd_rate = {float(cfg.usd_rate)!r}", f"usd_rate_source = {q(cfg.usd_rate_source)}"]
         lines += [f"usd_rate_date = {q(cfg.usd_rate_date)}", ""] if cfg.usd_rate_date else [""]
+    if cfg.iati_reporting_org_ref:
+        lines += ["[iati]", f"reporting_org_ref = {q(cfg.iati_reporting_org_ref)}", ""]
     return "\n".join(lines)

@@ -62,6 +62,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "name_en": schema.Label("Tên dự án (tiếng Anh)", "Name (English)"),
     "description": schema.Label("Mô tả", "Description"),
     "description_en": schema.Label("Mô tả tiếng Anh", "English description"),  # no "(…)": stripped, it would read as description
+    "dac_sectors": schema.Label("Lĩnh vực DAC", "DAC sectors"),
     "commune_code": schema.Label("Xã, thị trấn", "Commune"),
     "content_area": schema.Label("Nội dung thu hút", "Content area"),
     "status": schema.Label("Trạng thái", "Status"),
@@ -616,7 +617,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
     commune = ds.communes.sort_values("code").iloc[-2]
     example = {
         "project_id": EXAMPLE_ID, "name_vi": "Ví dụ: Cấp nước sinh hoạt bản (xóa dòng này)",
-        "name_en": "Example: village water supply (delete this row)", "description": "", "description_en": "",
+        "name_en": "Example: village water supply (delete this row)", "description": "", "description_en": "", "dac_sectors": "",
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
@@ -656,6 +657,9 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "committed": "≤ nhu cầu (cần xác nhận nếu vượt) / ≤ need (confirm if above)",
         "disbursed": "≤ đã cam kết / ≤ committed",
         "lon": "độ thập phân WGS 84 / decimal degrees WGS 84", "lat": "độ thập phân WGS 84 / decimal degrees WGS 84",
+        "dac_sectors": "mã DAC 5 chữ số:phần trăm, cách nhau bởi ; tổng 100 (để trống = theo nội dung thu hút) / "
+                       "5-digit DAC code:percent, separated by ; summing to 100 (blank = the content area's), "
+                       "e.g. 31130:50;14030:50",
     }
     for c in IMPORT_COLUMNS:
         required = "x" if c in schema.PROJECT_REQUIRED or c in ("source", "need") else ""

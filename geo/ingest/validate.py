@@ -313,6 +313,9 @@ def validate_projects(
                 years[col] = y
         if len(years) == 2 and years["start_year"] > years["end_year"]:
             problems.append(Problem.of(file, "err.end_before_start", r, "end_year"))
+        sectors = rec.get("dac_sectors")
+        if not _blank(sectors) and schema.dac_sectors_of(str(sectors)) is None:
+            problems.append(Problem.of(file, "err.bad_dac_sectors", r, "dac_sectors", value=str(sectors).strip()))
         for col in ("name_vi", "name_en", "description", "description_en"):
             val = rec.get(col)
             if isinstance(val, str) and not unicodedata.is_normalized("NFC", val):

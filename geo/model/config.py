@@ -6,6 +6,7 @@ A folder without ``atlas.toml`` is Tam Đường (:data:`DEFAULT`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,12 @@ CONFIG_FILE = "atlas.toml"
 BUNDLE_ENV = "ATLAS_BUNDLE_DIR"
 #: The data folder shipped with the app.
 BUNDLED_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+#: The IATI reporting-organisation ref written when ``[iati] reporting_org_ref`` is not set: ``XI-`` is no
+#: registration agency's prefix, so nobody can mistake a file carrying it for a publishable one (the CLI and the
+#: data page say so next to it).
+IATI_PLACEHOLDER_REF = "XI-PLACEHOLDER-TAMDUONG"
+#: An organisation identifier as IATI allows it: no spaces, and none of ``/ & | ?`` (they break identifiers).
+IATI_ORG_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$")
 
 @dataclass(frozen=True)
 class AtlasConfig:
@@ -41,6 +48,10 @@ class AtlasConfig:
     usd_rate: float | None = None
     usd_rate_source: str = ""
     usd_rate_date: str = ""
+    #: The IATI reporting organisation's identifier (``[iati] reporting_org_ref``, e.g. the one the IATI
+    #: registry gave the district People's Committee). Empty: the export writes :data:`IATI_PLACEHOLDER_REF`
+    #: and says so.
+    iati_reporting_org_ref: str = ""
 
 
 DEFAULT = AtlasConfig()

@@ -109,6 +109,31 @@ DAC_SECTORS: dict[int, tuple[tuple[str, int], ...]] = {
     9: (("15160", 100),),  # human rights (ethnic minorities)
     10: (("22010", 100),),  # communications policy and administrative management
 }
+#: A project's own DAC sectors (optional column ``dac_sectors``), overriding :data:`DAC_SECTORS`: ``code:percent``
+#: pairs joined by ``;``, e.g. ``31130:50;14030:50``; 5-digit codes, each once, whole percentages 1–100 summing to 100.
+DAC_SECTORS_SEP = ";"
+DAC_SECTOR_PART = re.compile(r"^\s*(\d{5})\s*:\s*(\d{1,3})\s*$")
+
+
+def dac_sectors_of(text: str) -> tuple[tuple[str, int], ...] | None:
+    """The ``(code, percent)`` pairs of a ``dac_sectors`` cell; ``()`` when blank, None when it is malformed.
+
+    >>> dac_sectors_of("31130:50; 14030:50")
+    (('31130', 50), ('14030', 50))
+    >>> dac_sectors_of(""), dac_sectors_of("31130:60;14030:50"), dac_sectors_of("3113:100")
+    ((), None, None)
+    """
+    if not str(text or "").strip():
+        return ()
+    parts = [DAC_SECTOR_PART.match(p) for p in str(text).split(DAC_SECTORS_SEP)]
+    if not all(parts):
+        return None
+    pairs = tuple((m.group(1), int(m.group(2))) for m in parts if m)
+    codes = [c for c, _ in pairs]
+    if len(set(codes)) != len(codes) or not all(1 <= pct <= 100 for _, pct in pairs) or sum(p for _, p in pairs) != 100:
+        return None
+    return pairs
+
 
 SourceGroup = Literal["international", "counterpart"]
 
@@ -170,6 +195,18 @@ LEGACY_STATUSES: dict[str, str] = {"idea": "proposal", "pitched": "approved"}
 LEGACY_STATUS_LABELS: dict[str, Label] = {
     "idea": Label("Ý tưởng", "Idea"), "pitched": Label("Đã giới thiệu nhà tài trợ", "Pitched"),
 }
+
+
+#: Each status as an IATI ActivityStatus code (codelist 1 pipeline/identification, 2 implementation,
+#: 3 finalisation, 4 closed, 5 cancelled, 6 suspended), for the IATI export and import. Every step before
+#: implementation is pipeline (money may be committed, work has not begun); completed is finalisation, not
+#: closed, because the atlas records no financial sign-off; a rejected proposal and a cancelled project are
+#: both cancelled. 4 and 6 are never written: nothing the atlas keeps says so.
+IATI_ACTIVITY_STATUS: dict[str, int] = {
+    "proposal": 1, "appraised": 1, "approved": 1, "committed": 1, "implementing": 2, "completed": 3,
+    "rejected": 5, "cancelled": 5,
+}
+assert set(IATI_ACTIVITY_STATUS) == set(STATUS_BY_KEY), "every status needs its IATI code"
 
 
 def status_rank(key: str) -> int:
@@ -306,6 +343,9 @@ PROJECT_OPTIONAL_COLUMNS: dict[str, tuple[str, str]] = {
     "unit_version": ("str", "2021"),
     # issue 16 item 3: ``description`` is the Vietnamese description, this its English one (empty = none yet)
     "description_en": ("str", ""),
+    # IATI export: the project's own DAC sectors (``31130:50;14030:50``, :func:`dac_sectors_of`); empty = the
+    # content area's default in DAC_SECTORS. Schema step 9.
+    "dac_sectors": ("str", ""),
 }
 #: Every stored project column, in stored order (required ones, then optional ones): what records,
 #: the store, imports and exports carry. Use this, not PROJECT_COLUMNS, wherever a project is kept whole.

@@ -17,7 +17,9 @@ workflow (:data:`geo.model.schema.LEGACY_STATUSES`: idea â†’ proposal, pitched â
 7 adds ``money`` (dated money records, issue 16: each funding line's committed and disbursed totals
 become one UNDATED record each, never a guessed date). 8 gives projects ``description_en`` (blank) and adds
 the ``beneficiaries`` and ``result_indicators`` tables (issue 16 item 3; empty: nothing is invented).
-9 adds ``atlas_basemap`` (the offline basemap, issue 19; empty until one is imported).
+9 adds ``atlas_basemap`` (the offline basemap, issue 19; empty until one is imported). 10 gives projects
+``dac_sectors`` (blank: the IATI export states the content area's default DAC sectors,
+:data:`geo.model.schema.DAC_SECTORS`, until someone types a project's own).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -30,7 +32,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -111,10 +113,18 @@ def _basemap(db: Target) -> str:
     return basemap_table(db)
 
 
+def _dac_sectors(db: Target) -> str:
+    if "dac_sectors" not in db.columns("projects"):
+        db.execute("ALTER TABLE projects ADD COLUMN dac_sectors TEXT NOT NULL DEFAULT ''")
+    # rows saved while the store lacked the column take the default, the content area's sectors
+    db.execute("UPDATE projects SET dac_sectors = '' WHERE dac_sectors IS NULL")
+    return "projects get dac_sectors (blank: the content area's default DAC sectors)"
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
 STEPS: dict[int, Callable[[Target], str]] = {
     2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses, 7: _money,
-    8: _results, 9: _basemap,
+    8: _results, 9: _basemap, 10: _dac_sectors,
 }
 
 

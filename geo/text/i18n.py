@@ -972,6 +972,22 @@ CATALOG: dict[str, tuple[str, str]] = {
                     "OCHA 3W table (who does what where, CSV with HXL hashtags)"),
     "data.fmt.fts": ("Bảng dòng vốn kiểu FTS (mỗi giao dịch một dòng, USD khi có tỷ giá, CSV có thẻ HXL)",
                      "FTS-style funding flows (one row per transaction, USD where a rate exists, CSV with HXL hashtags)"),
+    "data.fmt.iati": ("Tệp IATI 2.03 (XML hoạt động, đã kiểm tra theo lược đồ chính thức)",
+                      "IATI 2.03 file (activity XML, checked against the official schema)"),
+    "iati.people_committee": ("Ủy ban nhân dân {unit}", "{unit} People's Committee"),
+    "iati.placeholder": (
+        "Chưa đặt mã tổ chức báo cáo IATI: tệp dùng mã tạm '{ref}'. Không công bố tệp này lên IATI trước khi "
+        "đặt mã thật ([iati] reporting_org_ref trong atlas.toml).",
+        "No IATI reporting-organisation ref is set: the file uses the placeholder '{ref}'. Do not publish it to "
+        "IATI until the real one is set ([iati] reporting_org_ref in atlas.toml)."),
+    "iati.undated": (
+        "{n} khoản tiền không rõ ngày không được xuất (IATI cần ngày cho mỗi giao dịch và năm cho mỗi ngân sách).",
+        "{n} undated amounts not exported (IATI needs a date for each transaction and a year for each budget)."),
+    "iati.undated_one": (
+        "1 khoản tiền không rõ ngày không được xuất (IATI cần ngày cho mỗi giao dịch và năm cho mỗi ngân sách).",
+        "1 undated amount not exported (IATI needs a date for each transaction and a year for each budget)."),
+    "iati.nothing_written": ("không ghi tệp nào", "no file was written"),
+    "iati.refused": ("Tệp IATI không đạt kiểm tra nên không được tạo:", "The IATI file failed its checks and was not made:"),
     "data.hxl": ("Thêm dòng thẻ HXL", "Add an HXL hashtag row"),
     "data.download": ("Tải xuống", "Download"),
     "data.export_note": (
@@ -980,6 +996,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "data.export_readme_files": ("Các tệp: {files}.", "Files: {files}."),
     "data.col_unit_version": ("Phiên bản đơn vị hành chính", "Unit version"),
+    "data.dac_sectors_help": (
+        "Cho tệp IATI: mã DAC 5 chữ số:phần trăm, cách nhau bởi ';', tổng 100 (ví dụ 31130:50;14030:50). "
+        "Để trống: dùng lĩnh vực mặc định của nội dung thu hút.",
+        "For the IATI file: 5-digit DAC code:percent pairs separated by ';', summing to 100 (e.g. 31130:50;14030:50). "
+        "Blank: the content area's default sectors."),
     "data.unit_version_help": (
         "Mã xã trong dự án thuộc danh mục đơn vị nào. Một số mã chỉ hai đơn vị khác nhau "
         "(03405 là xã Giang Ma cũ và xã Tả Lèng mới).",
@@ -1142,6 +1163,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.unknown_quality": ("mức chất lượng dữ liệu '{value}' không hợp lệ", "unknown quality '{value}'"),
     "err.bad_year": ("năm '{value}' nằm ngoài khoảng {lo}–{hi}", "year '{value}' outside {lo}–{hi}"),
     "err.end_before_start": ("năm kết thúc trước năm bắt đầu", "end year before start year"),
+    "err.bad_dac_sectors": (
+        "lĩnh vực DAC '{value}' không hợp lệ: cần mã DAC 5 chữ số:phần trăm, cách nhau bởi ';', mỗi mã một lần, "
+        "tổng đúng 100 (ví dụ 31130:50;14030:50)",
+        "DAC sectors '{value}' are not valid: write 5-digit DAC code:percent pairs separated by ';', each code once, "
+        "summing to exactly 100 (e.g. 31130:50;14030:50)"),
     "err.not_nfc": ("văn bản chưa chuẩn hóa Unicode dạng NFC", "text is not NFC-normalised"),
     "err.not_number": ("'{value}' không phải là số", "'{value}' is not a number"),
     "err.lon_lat_pair": (
@@ -1733,6 +1759,39 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "a reference rate needs its source (usd_rate_source)"),
     "err.config_usd_rate_date": ("ngày của tỷ giá tham chiếu '{value}' không hợp lệ (NNNN-TT-NN)",
                                  "the reference rate's date '{value}' is not valid (YYYY-MM-DD)"),
+    "err.config_iati_ref": (
+        "mã tổ chức báo cáo IATI '{value}' không hợp lệ: chữ, số, '-', '_', '.'; không dấu cách, không '/', '&', '|', '?'",
+        "the IATI reporting-organisation ref '{value}' is not valid: letters, digits, '-', '_', '.'; no spaces, "
+        "no '/', '&', '|', '?'"),
+    # IATI 2.03 export (issue 16 item 4): the file is refused whole when a check fails; nothing is written
+    "err.iati_xml": ("tệp IATI không phải XML đọc được (dòng {line}): {detail}",
+                     "the IATI file is not readable XML (line {line}): {detail}"),
+    "err.iati_xsd": (
+        "hoạt động '{activity}', phần tử {element} (dòng {line}): không đúng lược đồ IATI 2.03; trình kiểm tra báo: {detail}",
+        "activity '{activity}', element {element} (line {line}): does not follow the IATI 2.03 schema; the "
+        "validator says: {detail}"),
+    "err.iati_no_description": (
+        "hoạt động '{activity}', phần tử {element}: IATI cần một mô tả; dự án chưa có mô tả tiếng Việt hay tiếng Anh "
+        "(thêm ở trang Quản lý dữ liệu)",
+        "activity '{activity}', element {element}: IATI needs a description; the project has none in Vietnamese "
+        "or English (add one on the data page)"),
+    "err.iati_identifier": (
+        "hoạt động '{activity}', phần tử {element}: mã hoạt động phải bắt đầu bằng mã tổ chức báo cáo '{ref}'",
+        "activity '{activity}', element {element}: the identifier must start with the reporting-org ref '{ref}'"),
+    "err.iati_budget_period": (
+        "hoạt động '{activity}', phần tử {element}: kỳ ngân sách {start} – {end} phải bắt đầu trước khi kết thúc "
+        "và dài không quá một năm",
+        "activity '{activity}', element {element}: the budget period {start} – {end} must start before it ends "
+        "and last at most one year"),
+    "err.iati_future_transaction": (
+        "hoạt động '{activity}', phần tử {element}: giao dịch ngày {day} ở tương lai (hôm nay {today}); "
+        "IATI chỉ nhận giao dịch đã xảy ra",
+        "activity '{activity}', element {element}: the transaction dated {day} is in the future (today is "
+        "{today}); IATI takes only transactions that have happened"),
+    "err.iati_sector_sum": (
+        "hoạt động '{activity}', phần tử {element}: tỷ lệ các lĩnh vực DAC (vocabulary 1) cộng lại {total}, phải đúng 100",
+        "activity '{activity}', element {element}: the DAC (vocabulary 1) sector percentages add up to {total}, "
+        "not 100"),
     "err.money_import.missing_column": ("thiếu cột '{name}'", "column '{name}' is missing"),
     "err.money_import.no_project_id": ("thiếu mã dự án", "the project ID is missing"),
     "err.money_import.id_twice": ("mã khoản tiền '{rid}' đã có ở dòng {other} của tệp",

@@ -1,4 +1,5 @@
-"""Export the store: GeoPackage of every layer, GeoJSON per layer (zip), CSV and Excel of the projects.
+"""Export the store: GeoPackage of every layer, GeoJSON per layer (zip), CSV and Excel of the projects, the 3W
+and funding-flow HXL tables and the IATI 2.03 activity file (:mod:`geo.output.exports.iati`).
 
 The donor profiles (the store's ``donors`` table) go into the GeoPackage (non-spatial table
 ``donors``), the Excel workbook (sheet ``donors``) and the GeoJSON zip (``donors.csv``); the CSV
@@ -38,23 +39,24 @@ from geo.analysis import funding
 from geo.ingest.imports import COLUMN_LABELS, IMPORT_COLUMNS, INFO_COLUMNS
 from geo.model import schema
 from geo.model.dataset import Dataset
-from geo.output.exports import money_export
+from geo.output.exports import iati, money_export
 from geo.output.exports.exporting import neutralise, provenance_header
 from geo.storage import gpkg
 from geo.storage.interface import ExportSource
 from geo.text import i18n
 from geo.text.provenance_text import provenance_lines
 
-FORMATS = ("gpkg", "geojson", "csv", "xlsx", "3w", "fts")
+FORMATS = ("gpkg", "geojson", "csv", "xlsx", "3w", "fts", "iati")
 #: The file extension each format is written with.
-EXTENSIONS: dict[str, str] = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx", "3w": "csv", "fts": "csv"}
+EXTENSIONS: dict[str, str] = {"gpkg": "gpkg", "geojson": "zip", "csv": "csv", "xlsx": "xlsx", "3w": "csv", "fts": "csv",
+                              "iati": "xml"}
 SPATIAL_LAYERS: tuple[str, ...] = ("communes", "crop_zones", "risk_zones", "landslide_events")
 TABLE_LAYERS: tuple[str, ...] = ("projects", "funding", "communes")
 
 #: HXL hashtags (https://hxlstandard.org) for the project table.
 HXL: dict[str, str] = {
     "project_id": "#activity+code", "name_vi": "#activity+name+i_vi", "name_en": "#activity+name+i_en",
-    "description": "#description", "description_en": "#description+i_en", "commune_code": "#adm3+code",
+    "description": "#description", "description_en": "#description+i_en", "dac_sectors": "#sector+code+v_dac", "commune_code": "#adm3+code",
     "commune_name": "#adm3+name",
     "content_area": "#sector+code", "status": "#status", "start_year": "#date+start", "end_year": "#date+end",
     "lead_agency": "#org+impl", "donor": "#org+funder", "lon": "#geo+lon", "lat": "#geo+lat",
@@ -308,6 +310,13 @@ def export(ds: Dataset, fmt: str, path: Path | str, lang: str = "vi", hxl: bool 
         return _text_file(path, three_w_csv(ds, lang))
     if fmt == "fts":
         return _text_file(path, flows_csv(ds, money, lang))
+    if fmt == "iati":  # checked against the IATI XSD and rules first: a failing file raises, nothing is written
+        xml = iati.build_iati(ds, money).xml
+
+        def write(tmp: Path) -> None:
+            tmp.write_bytes(xml)
+
+        return _atomic(Path(path), write)
     raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
 
 
