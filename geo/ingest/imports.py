@@ -73,6 +73,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "lat": schema.Label("Vĩ độ", "Latitude"),
     "quality": schema.Label("Chất lượng dữ liệu", "Data quality"),
     "unit_version": catalog_label("data.col_unit_version"),
+    "iati_identifier": schema.Label("Mã hoạt động IATI", "IATI identifier"),
     "source": schema.Label("Nguồn vốn", "Funding source"),
     "need": schema.Label("Nhu cầu vốn (VND)", "Need (VND)"),
     "committed": schema.Label("Đã cam kết (VND)", "Committed (VND)"),

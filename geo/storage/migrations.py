@@ -16,7 +16,8 @@ empty, so the store stays single-user until an account is added); 6 moves projec
 workflow (:data:`geo.model.schema.LEGACY_STATUSES`: idea → proposal, pitched → approved for pitching).
 7 adds ``money`` (dated money records, issue 16: each funding line's committed and disbursed totals
 become one UNDATED record each, never a guessed date). 8 gives projects ``description_en`` (blank) and adds
-the ``beneficiaries`` and ``result_indicators`` tables (issue 16 item 3; empty: nothing is invented).
+the ``beneficiaries`` and ``result_indicators`` tables (issue 16 item 3; empty: nothing is invented). 9 gives
+projects ``iati_identifier`` (blank: no project came from an IATI file yet; issue 16 item 5).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -29,7 +30,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -104,10 +105,17 @@ def _results(db: Target) -> str:
     return results_tables(db)
 
 
+def _iati_identifier(db: Target) -> str:
+    # the IATI import (geo/ingest/iati.py) finds the project of an activity by this column; blank = not imported
+    if "iati_identifier" not in db.columns("projects"):
+        db.execute("ALTER TABLE projects ADD COLUMN iati_identifier TEXT NOT NULL DEFAULT ''")
+    return "projects get iati_identifier (blank)"
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
 STEPS: dict[int, Callable[[Target], str]] = {
     2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses, 7: _money,
-    8: _results,
+    8: _results, 9: _iati_identifier,
 }
 
 
