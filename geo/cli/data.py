@@ -16,7 +16,6 @@ in the language of ``--lang`` (English by default).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -123,26 +122,9 @@ def _import_money(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rates(file: str, given: list[str], source: str | None) -> dict[str, float]:
-    """``--rate USD=25000`` (repeatable) → ``{"USD": 25000.0}``; a rate needs its source and a source a rate."""
-    if bool(given) != bool((source or "").strip()):
-        raise DataError([Problem.of(file, "err.iati.rate_pair")])
-    rates: dict[str, float] = {}
-    for text in given:
-        cur, _, value = text.partition("=")
-        try:
-            rate = float(value.replace(",", "").replace("_", ""))
-        except ValueError:
-            rate = -1.0
-        if not re.fullmatch(r"[A-Za-z]{3}", cur.strip()) or not 0 < rate < float("inf"):
-            raise DataError([Problem.of(file, "err.iati.rate_bad", value=text)])
-        rates[cur.strip().upper()] = rate
-    return rates
-
-
 def _import_iati(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    rates = _rates(path.name, args.rate or [], args.rate_source)
+    rates = iati.parse_rates(path.name, args.rate or [], args.rate_source or "")
     if not path.is_file():
         raise DataError([Problem.of(path.name, "err.file_not_found", path=args.file)])
     if path.stat().st_size > iati.MAX_BYTES:  # streamed, but a bound all the same

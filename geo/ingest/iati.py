@@ -182,6 +182,29 @@ def preview_iati(source: Path | str | IO[bytes], filename: str, ds: Dataset, sto
     return out
 
 
+def parse_rates(file: str, given: list[str], source: str) -> dict[str, float]:
+    """``["USD=25000", …]`` → ``{"USD": 25000.0}`` (blank lines skipped); a rate needs its source and a source a
+    rate, else :class:`DataError` (``file``: the activity file, named in the message).
+
+    >>> parse_rates("a.xml", ["usd=25,400", ""], "SBV 2026-11-30")
+    {'USD': 25400.0}
+    """
+    lines = [g.strip() for g in given if g.strip()]
+    if bool(lines) != bool(source.strip()):
+        raise DataError([Problem.of(file, "err.iati.rate_pair")])
+    rates: dict[str, float] = {}
+    for text in lines:
+        cur, _, value = text.partition("=")
+        try:
+            rate = float(value.strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            rate = -1.0
+        if not re.fullmatch(r"[A-Za-z]{3}", cur.strip()) or not 0 < rate < math.inf:
+            raise DataError([Problem.of(file, "err.iati.rate_bad", value=text[:40])])
+        rates[cur.strip().upper()] = rate
+    return rates
+
+
 # --- streaming the file ----------------------------------------------------------------------------------
 def _activities(source: Path | str | IO[bytes], file: str) -> Iterator[tuple[str, Any]]:
     """``(version, iati-activity element)`` one by one; each element is cleared after the caller is done."""

@@ -621,7 +621,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
-        "unit_version": schema.DEFAULT_UNIT_VERSION,
+        "unit_version": schema.DEFAULT_UNIT_VERSION, "iati_identifier": "",
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }
     ws.append([example[c] for c in IMPORT_COLUMNS])
@@ -657,6 +657,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "committed": "≤ nhu cầu (cần xác nhận nếu vượt) / ≤ need (confirm if above)",
         "disbursed": "≤ đã cam kết / ≤ committed",
         "lon": "độ thập phân WGS 84 / decimal degrees WGS 84", "lat": "độ thập phân WGS 84 / decimal degrees WGS 84",
+        "iati_identifier": "để trống; lệnh import-iati tự ghi / leave empty; import-iati fills it in",
     }
     for c in IMPORT_COLUMNS:
         required = "x" if c in schema.PROJECT_REQUIRED or c in ("source", "need") else ""
