@@ -57,6 +57,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from lxml import etree
 
 from geo.analysis.aggregate import OUTSIDE, locate
@@ -307,6 +308,8 @@ class _Context:
     def __init__(self, file: str, ds: Dataset, rates: dict[str, float], rate_source: str, today: date):
         self.file, self.ds, self.rates, self.rate_source, self.today = file, ds, rates, rate_source, today
         self.codes = set(ds.communes["code"].astype(str))
+        self.bounds = tuple(float(v) for v in ds.communes.total_bounds)
+        self.tree = shapely.STRtree(ds.communes.geometry.to_numpy())
         self.names: NameIndex = commune_index(ds)
         self.display = dict(zip(ds.communes["code"].astype(str), ds.communes["name"].astype(str)))
         self.folded = {fold(n): c for c, n in self.display.items()}
@@ -337,7 +340,10 @@ class _Context:
                 if point is None:
                     notes.append(_at(self.file, "note.iati.pos", ident, f"{where}/point/pos", value=_text(pos_el)[:60]))
                 else:
-                    i = int(locate(np.array([point[0]]), np.array([point[1]]), self.ds.communes)[0])
+                    x0, y0, x1, y1 = self.bounds  # most points of a donor's file are far away: no tree query
+                    inside = x0 <= point[0] <= x1 and y0 <= point[1] <= y1
+                    i = int(locate(np.array([point[0]]), np.array([point[1]]), self.ds.communes, self.tree)[0]) \
+                        if inside else OUTSIDE
                     if i != OUTSIDE:
                         found.append((str(self.ds.communes["code"].iloc[i]), "point", point))
                         continue
