@@ -259,3 +259,13 @@ def test_a_store_from_schema_8_gets_iati_identifier_blank_and_keeps_everything(b
     pre = _preview(old, {"USD": 25_000})  # and the import works on it
     assert old.apply_projects(pre.records, pre.base_revisions, "Lan", allow_overcommit=True, money=pre.money,
                               money_revisions=pre.money_revisions)["created"] == 6
+
+
+def test_a_title_naming_only_the_district_is_not_read_as_its_township(tmp_path):
+    f = tmp_path / "district.xml"
+    f.write_text('<iati-activities version="2.02"><iati-activity default-currency="VND">'
+                 "<iati-identifier>XX-1</iati-identifier><title><narrative>Rural roads in Tam Đường district"
+                 '</narrative></title><sector code="43040"/></iati-activity></iati-activities>', encoding="utf-8")
+    pre = _preview(default_store(), source=f)
+    assert not pre.records and pre.outside == 1
+    assert [p.key for p in pre.problems] == ["err.iati.empty"] and "none of the file's 1" in pre.problems[0].text("en")

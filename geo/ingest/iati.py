@@ -312,7 +312,9 @@ class _Context:
         self.tree = shapely.STRtree(ds.communes.geometry.to_numpy())
         self.names: NameIndex = commune_index(ds)
         self.display = dict(zip(ds.communes["code"].astype(str), ds.communes["name"].astype(str)))
-        self.folded = {fold(n): c for c, n in self.display.items()}
+        # a title naming the district ("… in Tam Đường district") names the district, not its township
+        district = {re.sub(r"^huyen |^district | district$", "", fold(x)) for x in (ds.config.name.vi, ds.config.name.en)}
+        self.folded = {fold(n): c for c, n in self.display.items() if fold(n) not in district}
         self.areas = {str(a.code): a for a in schema.CONTENT_AREAS.values()}
         self.area_keys = {a.key: a for a in schema.CONTENT_AREAS.values()}
         self.dac: dict[str, set[int]] = {}
