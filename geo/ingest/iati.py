@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -80,6 +80,9 @@ TRANSACTION_KINDS: dict[str, str] = {"2": "commitment", "3": "disbursement", "4"
 #: cancelled, suspended). Later imports keep the stored status: the approval workflow owns it.
 STATUS_OF: dict[str, str] = {"1": "proposal", "2": "implementing", "3": "completed", "4": "completed",
                              "5": "cancelled", "6": "implementing"}
+#: How an activity was placed in its commune (the preview's "located by" column: ``iati.by_<how>``).
+LocatedBy = Literal["ref", "administrative", "point", "name", "title"]
+_Where = tuple[str, LocatedBy, tuple[float, float] | None]
 GSO_REF = re.compile(r"^GSO-(\d{5})$", re.IGNORECASE)
 #: The dates an activity or a budget needs, named in a problem.
 _WHICH: dict[str, schema.Label] = {
@@ -258,7 +261,7 @@ class _Kept:
     project: dict
     money: list[dict]
     commune: str
-    by: str
+    by: LocatedBy
     titles: dict[str, str]
 
 
@@ -323,8 +326,8 @@ class _Context:
                 self.dac.setdefault(code, set()).add(area)
 
     # where ------------------------------------------------------------------------------------------------
-    def _located(self, act: Any, ident: str, notes: list[Problem]) -> list[tuple[str, str, tuple[float, float] | None]]:
-        found: list[tuple[str, str, tuple[float, float] | None]] = []
+    def _located(self, act: Any, ident: str, notes: list[Problem]) -> list[_Where]:
+        found: list[_Where] = []
         for k, loc in enumerate(act.findall("location"), start=1):
             where = f"location[{k}]"
             m = GSO_REF.match(str(loc.get("ref") or "").strip())
@@ -457,12 +460,12 @@ class _Context:
         notes: list[Problem] = []
         titles = _narratives(act.find("title"), default_lang)
         located = self._located(act, ident or "?", notes)
-        by = located[0][1] if located else ""
         if not located:
             code = self._by_title(titles)
             if code is None:
                 return None
-            located, by = [(code, "title", None)], "title"
+            located = [(code, "title", None)]
+        by = located[0][1]
         problems: list[Problem] = []
         if not ident:
             problems.append(_at(self.file, "err.iati.no_identifier", f"({self.file}:{act.sourceline})",
