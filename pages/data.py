@@ -446,7 +446,7 @@ with tab_iati:
             st.write(md_fill("iati.summary", lang, file=iati_pre.file, version=iati_pre.version, n=iati_pre.read,
                              kept=len(iati_pre.records), new=len(iati_pre.new_ids),
                              changed=len(iati_pre.changed_ids), unchanged=len(iati_pre.unchanged_ids),
-                             outside=iati_pre.outside, money=len(iati_pre.money)))
+                             outside=iati_pre.outside, money=len(iati_pre.money), gone=len(iati_pre.money_gone)))
         if len(iati_pre.activities):
             st.dataframe(iati_pre.table(lang), hide_index=True, width="stretch", key="iati_preview")
         if iati_pre.problems:
@@ -463,9 +463,10 @@ with tab_iati:
             try:  # the store checks the account's role and communes on every project and record it writes
                 counts = store.apply_projects(iati_pre.records, iati_pre.base_revisions, user,
                                               f"import {iati_pre.file}", allow_overcommit=True, money=iati_pre.money,
-                                              money_revisions=iati_pre.money_revisions)
+                                              money_revisions=iati_pre.money_revisions,
+                                              money_gone=iati_pre.money_gone)
                 st.session_state["iati_done"] = (True, t("iati.imported", lang, **{
-                    "money_created": 0, "money_updated": 0, "money_unchanged": 0, **counts}))
+                    "money_created": 0, "money_updated": 0, "money_unchanged": 0, "money_deleted": 0, **counts}))
             except (KeyedRefusal, DataError) as err:
                 st.session_state["iati_done"] = (False, err.text(lang, quote=md_text))
             except ConflictError as err:

@@ -92,10 +92,32 @@ def test_importing_the_same_file_again_changes_nothing_in_either_store(backend):
     counts = store.apply_projects(again.records, again.base_revisions, "Lan", "import iati", allow_overcommit=True,
                                   money=again.money, money_revisions=again.money_revisions)
     assert counts == {"created": 0, "updated": 0, "unchanged": 6, "money_created": 0, "money_updated": 0,
-                      "money_unchanged": 12}
+                      "money_unchanged": 12, "money_deleted": 0}
     after = snapshot(store)
     assert after["revisions"] == before["revisions"] and after["audit"] == before["audit"]
     pd.testing.assert_frame_equal(after["money"], before["money"])
+
+
+def test_a_revised_file_updates_the_project_and_replaces_the_revised_transaction_in_both_stores(backend,  # noqa: F811
+                                                                                                tmp_path):
+    store = backend.open()
+    pre = _preview(store, {"USD": 25_000})
+    store.apply_projects(pre.records, pre.base_revisions, "Lan", "import iati", allow_overcommit=True,
+                         money=pre.money, money_revisions=pre.money_revisions)
+    revised = tmp_path / "revised.xml"  # the donor corrected the Bản Bo disbursement: 800 → 900 million
+    revised.write_text(FIXTURE.read_text(encoding="utf-8").replace(">800000000<", ">900000000<"), encoding="utf-8")
+    again = _preview(store, {"USD": 25_000}, revised)
+    pid = _imported(store).loc["XM-TEST-41122-TD-WASH-01", "project_id"]
+    assert again.changed_ids == [pid] and again.money_new == 1 and len(again.money_gone) == 1
+    counts = store.apply_projects(again.records, again.base_revisions, "Lan", "import revised", allow_overcommit=True,
+                                  money=again.money, money_revisions=again.money_revisions,
+                                  money_gone=again.money_gone)
+    assert counts["updated"] == 1 and counts["money_created"] == 1 and counts["money_deleted"] == 1
+    wash = store.money_records(pid)
+    assert wash.loc[wash["kind"] == "disbursement", "amount"].tolist() == [900_000_000]  # never both
+    assert store.get_project(pid).funding[0]["disbursed"] == 900_000_000 and store.get_project(pid).revision == 2
+    assert [e.action for e in store.audit_log(3)][:2] == ["money-create", "money-delete"]
+    assert not _preview(store, {"USD": 25_000}, revised).changes
 
 
 def test_the_preview_names_the_other_commune_and_what_was_left_out():
@@ -223,7 +245,7 @@ def test_the_page_previews_the_activities_and_imports_them_once_confirmed(app_pa
     got = _imported(store)
     assert {i: (r["commune_code"], int(r["content_area"])) for i, r in got.iterrows()} == EXPECTED
     assert any(t("iati.imported", lang, created=6, updated=0, unchanged=0, money_created=12, money_updated=0,
-                 money_unchanged=0) == s.value for s in at.success)
+                 money_unchanged=0, money_deleted=0) == s.value for s in at.success)
     history = store.history(got.loc["XM-TEST-41122-TD-WASH-01", "project_id"])
     assert [(e.action, e.user) for e in history] == [("create", "planner1")]  # the signed-in account
     v = store.version()

@@ -137,7 +137,7 @@ def _import_iati(args: argparse.Namespace) -> int:
     print(t("iati.cli_summary", args.lang, file=pre.file, version=pre.version or "?", n=pre.read,
             kept=len(pre.records), new=len(pre.new_ids), changed=len(pre.changed_ids),
             unchanged=len(pre.unchanged_ids), outside=pre.outside, money=len(pre.money),
-            money_new=pre.money_new, money_changed=pre.money_changed))
+            money_new=pre.money_new, money_changed=pre.money_changed, money_gone=len(pre.money_gone)))
     if len(pre.activities):
         print(pre.table(args.lang).to_string(index=False))
     for note in pre.notes:
@@ -155,12 +155,12 @@ def _import_iati(args: argparse.Namespace) -> int:
     try:
         counts = store.apply_projects(pre.records, pre.base_revisions, args.user or console_actor(),
                                       note=f"import {pre.file}", allow_overcommit=True, money=pre.money,
-                                      money_revisions=pre.money_revisions)
+                                      money_revisions=pre.money_revisions, money_gone=pre.money_gone)
     except ConflictError as err:
         raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
                                     expected=err.expected)]) from None
     print(t("iati.cli_written", args.lang, **{"money_created": 0, "money_updated": 0, "money_unchanged": 0,
-                                              **counts}))
+                                              "money_deleted": 0, **counts}))
     return 0
 
 

@@ -32,7 +32,9 @@ names are listed as a note. Activities elsewhere are counted and left out.
   less committed than disbursed, with a note; need = the larger of committed and the budgets).
 - **Idempotent**: the project of an activity is the one whose ``iati_identifier`` it is (a new one gets an id
   made from the identifier); money record ids are made from their content
-  (:func:`geo.ingest.money_import.content_id`), so the same file imported twice finds everything unchanged.
+  (:func:`geo.ingest.money_import.content_id`), so the same file imported twice finds everything unchanged. A
+  record an earlier import of the activity made that the file no longer has (a revised or withdrawn
+  transaction) is removed by the import (``money_gone``), so a revised amount never counts twice.
   A project's status is set once, when it is created (from ``activity-status``); afterwards the approval
   workflow owns it and an import leaves it alone.
 
@@ -106,6 +108,9 @@ class IatiImport:
     base_revisions: dict[str, int | None] = field(default_factory=dict)
     money: list[dict] = field(default_factory=list)
     money_revisions: dict[str, int | None] = field(default_factory=dict)
+    #: Record id → revision of records an earlier import of these activities made that the file no longer has
+    #: (a transaction the donor revised or withdrew): removed with the import, so nothing counts twice.
+    money_gone: dict[str, int] = field(default_factory=dict)
     #: Blocking: nothing can be imported while there is one (each names activity and element).
     problems: list[Problem] = field(default_factory=list)
     #: Not blocking: what the import chose and why (other communes, budgets left out, names read as …).
@@ -125,7 +130,7 @@ class IatiImport:
     @property
     def changes(self) -> bool:
         """Whether writing would change anything (a second import of the same file: no)."""
-        return bool(self.new_ids or self.changed_ids or self.money_new or self.money_changed)
+        return bool(self.new_ids or self.changed_ids or self.money_new or self.money_changed or self.money_gone)
 
     def table(self, lang: str) -> pd.DataFrame:
         """The kept activities: identifier, title, commune, content area, committed and disbursed money."""
@@ -648,3 +653,13 @@ def _settle(ctx: _Context, kept: list[_Kept], out: IatiImport, stored_money: pd.
                 out.money_new += 1
             elif not same_record(cur, rec):
                 out.money_changed += 1
+        kept_ids = {r["record_id"] for r in out.money}
+        for rid, cur in stored.items():
+            if cur["project_id"] == pid and rid not in kept_ids and _imported_from(cur, k.identifier):
+                out.money_gone[rid] = int(cur["revision"])
+
+
+def _imported_from(record: dict, identifier: str) -> bool:
+    """Whether a stored record was made by an IATI import of activity ``identifier`` (its note says so)."""
+    note, head = str(record.get("note") or ""), f"IATI {identifier}"
+    return record.get("origin") == "import" and (note == head or note.startswith((head + " ", head + ";")))

@@ -442,7 +442,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first
     def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
                        user: Actor | str = "", note: str = "import", allow_overcommit: bool = False,
                        money: list[dict] | None = None, money_revisions: dict[str, int | None] | None = None,
-                       today: date | None = None) -> dict[str, int]:
+                       money_gone: dict[str, int] | None = None, today: date | None = None) -> dict[str, int]:
         """Create or update many projects in ONE transaction (an import): all or nothing.
 
         ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
@@ -476,8 +476,8 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin):  # AccountsMixin first
                     _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)
                     counts["updated"] += 1
-            if money_checked:  # in the same transaction: projects and their money, all or nothing
-                written = self._money_write(con, actor, money_checked, money_revisions or {}, note)
+            if money_checked or money_gone:  # in the same transaction: projects and their money, all or nothing
+                written = self._money_write(con, actor, money_checked, money_revisions or {}, note, money_gone)
                 counts.update({f"money_{k}": n for k, n in written.items()})
         return counts
 

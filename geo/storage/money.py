@@ -203,7 +203,9 @@ class MoneyMixin:
             self._may_edit_all(actor, {r["project_id"] for r in checked})
             return {"created": 0, "updated": 0, "unchanged": len(checked)}
         with self._write() as con:
-            return self._money_write(con, actor, checked, base_revisions, note)
+            written = self._money_write(con, actor, checked, base_revisions, note)
+        written.pop("deleted")  # apply_money never deletes
+        return written
 
     def _money_checked(self, records: list[dict], today: date | None) -> list[dict]:
         """Every record cleaned (:func:`clean_money`) with its record id, else :class:`DataError` listing all."""
@@ -221,10 +223,20 @@ class MoneyMixin:
         return checked
 
     def _money_write(self, con: Any, actor: Actor, checked: list[dict], base_revisions: dict[str, int | None],
-                     note: str) -> dict[str, int]:
-        """Inside an open write: create or replace ``checked`` records (an import; the caller's transaction, so
-        a project import that carries money, the IATI import, writes projects and records all or nothing)."""
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
+                     note: str, gone: dict[str, int] | None = None) -> dict[str, int]:
+        """Inside an open write: create or replace ``checked`` records and delete the ``gone`` ones (record id →
+        the revision read; an import; the caller's transaction, so a project import that carries money, the
+        IATI import, writes projects and records all or nothing)."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+        for rid, rev in sorted((gone or {}).items()):
+            cur = self._money_in(con, rid)
+            if cur is None or cur.revision != rev:
+                raise ConflictError(rid, rev, cur, kind="money")
+            self._may_edit(con, actor, cur.record["project_id"])
+            self._exec(con, f"DELETE FROM {TABLE} WHERE record_id = :r", {"r": rid})
+            self._audit_row(con, actor.login, "money-delete", None, None, money_json(cur.record), None,
+                            _note(cur.record, note))
+            counts["deleted"] += 1
         for rec in checked:
             rid = rec["record_id"]
             cur = self._money_in(con, rid)

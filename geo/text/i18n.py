@@ -1761,16 +1761,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "ghi số đã cam kết bằng số đã giải ngân",
                          "activity {activity}, {element}: {source} disbursed more than it committed; the "
                          "funding line records committed as the disbursed sum"),
-    "iati.cli_summary": ("{file}: IATI {version}; đọc {n} hoạt động, {kept} trong huyện ({new} mới, {changed} thay "
-                         "đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({money_new} mới, "
-                         "{money_changed} thay đổi)",
-                         "{file}: IATI {version}; {n} activities read, {kept} in the district ({new} new, "
-                         "{changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records "
-                         "({money_new} new, {money_changed} changed)"),
-    "iati.cli_written": ("đã ghi: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền "
-                         "{money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi",
-                         "written: projects {created} created, {updated} updated, {unchanged} unchanged; money "
-                         "records {money_created} created, {money_updated} updated, {money_unchanged} unchanged"),
+    "iati.cli_summary": ('{file}: IATI {version}; đọc {n} hoạt động, {kept} trong huyện ({new} mới, {changed} thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({money_new} mới, {money_changed} thay đổi; {money_gone} khoản của lần nhập trước không còn trong tệp sẽ bị xóa)',
+        '{file}: IATI {version}; {n} activities read, {kept} in the district ({new} new, {changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records ({money_new} new, {money_changed} changed; {money_gone} of an earlier import no longer in the file, to be removed)'),
+    "iati.cli_written": ('đã ghi: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền {money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi, {money_deleted} xóa',
+        'written: projects {created} created, {updated} updated, {unchanged} unchanged; money records {money_created} created, {money_updated} updated, {money_unchanged} unchanged, {money_deleted} removed'),
     "iati.nothing_to_do": ("không có gì thay đổi: mọi hoạt động và khoản tiền đã có trong kho; không ghi gì",
                            "nothing changes: every activity and money record is already stored; nothing written"),
     "iati.tab": ("Nhập IATI", "IATI import"),
@@ -1783,18 +1777,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "iati.rates": ("Tỷ giá cho tiền tệ khác VND (mỗi dòng một, ví dụ USD=25000)",
                    "Rates for currencies other than VND (one a line, e.g. USD=25000)"),
     "iati.rate_source": ("Nguồn tỷ giá (ví dụ: NHNN 30/11/2026)", "Rate source (e.g. SBV 2026-11-30)"),
-    "iati.summary": ("**{file}** (IATI {version}): đọc {n} hoạt động, **{kept}** trong huyện ({new} mới, {changed} "
-                     "thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền.",
-                     "**{file}** (IATI {version}): {n} activities read, **{kept}** in the district ({new} new, "
-                     "{changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records."),
+    "iati.summary": ('**{file}** (IATI {version}): đọc {n} hoạt động, **{kept}** trong huyện ({new} mới, {changed} thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({gone} khoản của lần nhập trước không còn trong tệp sẽ bị xóa).',
+        '**{file}** (IATI {version}): {n} activities read, **{kept}** in the district ({new} new, {changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records ({gone} of an earlier import no longer in the file, to be removed).'),
     "iati.problems": ("Chưa nhập được: sửa các lỗi sau (theo hoạt động và phần tử)",
                       "Cannot import yet: fix these problems (by activity and element)"),
     "iati.notes": ("Ghi chú: cách tệp được đọc", "Notes: how the file was read"),
     "iati.confirm": ("Nhập các hoạt động này", "Import these activities"),
-    "iati.imported": ("Đã nhập: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền "
-                      "{money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi.",
-                      "Imported: projects {created} created, {updated} updated, {unchanged} unchanged; money records "
-                      "{money_created} created, {money_updated} updated, {money_unchanged} unchanged."),
+    "iati.imported": ('Đã nhập: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền {money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi, {money_deleted} xóa.',
+        'Imported: projects {created} created, {updated} updated, {unchanged} unchanged; money records {money_created} created, {money_updated} updated, {money_unchanged} unchanged, {money_deleted} removed.'),
     "iati.col_identifier": ("Mã hoạt động IATI", "IATI identifier"),
     "iati.col_element": ("Phần tử", "Element"),
     "iati.col_title": ("Tên", "Title"),
