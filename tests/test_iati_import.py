@@ -184,6 +184,8 @@ HOSTILE = {
                         '<iati-activities version="2.03"><iati-activity><iati-identifier>X-1</iati-identifier>'
                         '<title><narrative>&xxe;</narrative></title><location ref="GSO-03424"/>'
                         "</iati-activity></iati-activities>\n", "DTD", "DTD"),
+    "xinclude": ('<?xml version="1.0"?>\n<iati-activities version="2.03" xmlns:xi="http://www.w3.org/2001/XInclude">\n'
+                 '<xi:include href="file:///etc/passwd" parse="text"/></iati-activities>\n', "XInclude", "XInclude"),
     "not_iati": ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>news</title></channel></rss>\n',
                  "<rss>", "không phải tệp hoạt động IATI"),
     "unknown_version": ('<?xml version="1.0"?>\n<iati-activities version="1.05"></iati-activities>\n',
