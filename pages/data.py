@@ -11,13 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import units
-from geo.ingest import imports, layer_import
+from geo.ingest import iati, imports, layer_import, limits
 from geo.ingest.money import blank_money
 from geo.ingest.records import blank_project, validate_record
 from geo.ingest.validate import DataError, Problem
 from geo.model import roles, schema, workflow
 from geo.model.roles import Action
-from geo.output.exports import audit_export, export_data, iati
+from geo.output.exports import audit_export, export_data
+from geo.output.exports import iati as iati_export
 from geo.output.reports import money_report
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError, KeyedRefusal
@@ -82,8 +83,8 @@ def state_frame(state: dict | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("data.col_field", lang), t("data.col_value", lang)])
 
 
-tab_projects, tab_import, tab_layer, tab_export, tab_log = st.tabs([
-    t("data.tab_projects", lang), t("data.tab_import", lang), t("data.tab_layer", lang),
+tab_projects, tab_import, tab_iati, tab_layer, tab_export, tab_log = st.tabs([
+    t("data.tab_projects", lang), t("data.tab_import", lang), t("iati.tab", lang), t("data.tab_layer", lang),
     t("data.tab_export", lang), t("data.tab_log", lang)])
 
 # --- projects: form, conflict, delete, history ------------------------------------------------------
@@ -422,6 +423,63 @@ with tab_import:
         ok, message = done
         (st.success if ok else st.error)(message)  # a refused import must not look like a success
 
+# --- import a donor's IATI activity file (issue 16 item 5) --------------------------------------------
+with tab_iati:
+    if not can_edit:
+        st.info(t("auth.read_only_role", lang))
+    st.caption(t("iati.intro", lang))
+    iati_file = _shared.file_uploader(t("iati.upload", lang), ["xml"], "iati_upload", limits.MAX_UPLOAD_BYTES, lang,
+                                      disabled=not can_edit)
+    c1, c2 = st.columns(2)
+    rates_text = c1.text_area(t("iati.rates", lang), key="iati_rates", disabled=not can_edit)
+    rate_source = c2.text_input(t("iati.rate_source", lang), key="iati_rate_source", disabled=not can_edit)
+    if iati_file is not None:
+        key = (iati_file.file_id, rates_text, rate_source, store.version())
+        cache = st.session_state.get("iati_import")
+        if cache is None or cache[0] != key:
+            try:
+                rates = iati.parse_rates(iati_file.name, rates_text.splitlines(), rate_source)
+                iati_pre = iati.preview_iati(io.BytesIO(iati_file.getvalue()), iati_file.name, ds,
+                                             store.money_records(), store.project_revisions(), rates, rate_source)
+            except DataError as err:
+                iati_pre = iati.IatiImport(iati_file.name, problems=err.problems)
+            st.session_state["iati_import"] = (key, iati_pre)
+        iati_pre = st.session_state["iati_import"][1]
+        if iati_pre.read:
+            st.write(md_fill("iati.summary", lang, file=iati_pre.file, version=iati_pre.version, n=iati_pre.read,
+                             kept=len(iati_pre.records), new=len(iati_pre.new_ids),
+                             changed=len(iati_pre.changed_ids), unchanged=len(iati_pre.unchanged_ids),
+                             outside=iati_pre.outside, money=len(iati_pre.money), gone=len(iati_pre.money_gone)))
+        if len(iati_pre.activities):
+            st.dataframe(iati_pre.table(lang), hide_index=True, width="stretch", key="iati_preview")
+        if iati_pre.problems:
+            st.error(t("iati.problems", lang))
+            st.dataframe(iati.problems_frame(iati_pre.problems, lang), hide_index=True, width="stretch",
+                         key="iati_problems")
+        if iati_pre.notes:
+            st.warning(t("iati.notes", lang))
+            st.dataframe(iati.problems_frame(iati_pre.notes, lang), hide_index=True, width="stretch", key="iati_notes")
+        st.info(t("data.nothing_written", lang))
+        if iati_pre.ok and not iati_pre.changes:
+            st.success(t("iati.nothing_to_do", lang))
+        elif iati_pre.ok and can_edit and st.button(t("iati.confirm", lang), type="primary", key="confirm_iati"):
+            try:  # the store checks the account's role and communes on every project and record it writes
+                counts = store.apply_projects(iati_pre.records, iati_pre.base_revisions, user,
+                                              f"import {iati_pre.file}", allow_overcommit=True, money=iati_pre.money,
+                                              money_revisions=iati_pre.money_revisions,
+                                              money_gone=iati_pre.money_gone)
+                st.session_state["iati_done"] = (True, t("iati.imported", lang, **{
+                    "money_created": 0, "money_updated": 0, "money_unchanged": 0, "money_deleted": 0, **counts}))
+            except (KeyedRefusal, DataError) as err:
+                st.session_state["iati_done"] = (False, err.text(lang, quote=md_text))
+            except ConflictError as err:
+                st.session_state["iati_done"] = (False, md_text(err))
+            st.session_state.pop("iati_import", None)
+            st.rerun()
+    if done := st.session_state.pop("iati_done", None):
+        ok, message = done
+        (st.success if ok else st.error)(message)
+
 # --- import a layer -----------------------------------------------------------------------------------
 with tab_layer:
     if not _shared.may(account, Action.REPLACE_LAYER):
@@ -508,11 +566,11 @@ def _export_bytes(version: str, fmt: str, lang: str, hxl: bool) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def _iati_file(version: str) -> iati.IatiFile | list[Problem]:
+def _iati_file(version: str) -> iati_export.IatiFile | list[Problem]:
     """The checked IATI file, or the problems that refused it (nothing is offered then)."""
     store_now = default_store()
     try:
-        return iati.build_iati(store_now.load(), store_now.money_records())
+        return iati_export.build_iati(store_now.load(), store_now.money_records())
     except DataError as err:
         return err.problems
 

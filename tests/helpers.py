@@ -94,7 +94,8 @@ def row(pid="IM-1", name="Nước sạch bản Nà Bỏ", commune="Bản Bo", so
         committed="0", disbursed="0", **kw) -> dict:
     base = {"project_id": pid, "name_vi": name, "name_en": "", "description": "", "commune_code": commune,
             "content_area": "1", "status": "proposal", "start_year": "2024", "end_year": "2025", "lead_agency": "",
-            "donor": "", "lon": "", "lat": "", "quality": "official", "unit_version": "", "description_en": "", "dac_sectors": "", "source": source,
+            "donor": "", "lon": "", "lat": "", "quality": "official", "unit_version": "", "description_en": "", "dac_sectors": "", "iati_identifier": "",
+            "source": source,
             "need": need, "committed": committed, "disbursed": disbursed}
     base.update(kw)
     return base

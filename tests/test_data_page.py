@@ -37,7 +37,8 @@ def save(at: AppTest) -> AppTest:
 def test_page_renders_with_tabs_and_honesty_banner(page, lang):
     at = page(lang)
     assert at.title[0].value == t("data.heading", lang)
-    assert len(at.tabs) == 5
+    assert [tab.label for tab in at.tabs] == [t(k, lang) for k in (
+        "data.tab_projects", "data.tab_import", "iati.tab", "data.tab_layer", "data.tab_export", "data.tab_log")]
     assert any(t("common.notice_illustrative", lang, layers="")[:20] in w.value for w in at.warning)
 
 

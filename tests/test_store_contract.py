@@ -632,6 +632,7 @@ def test_a_store_from_schema_7_gets_the_results_tables_and_keeps_everything(back
     assert old.beneficiaries().empty and old.result_indicators().empty
     log = old.audit_log(10_000)
     assert log[1:] == audit and log[0].action == "migrate" and f"schema 7 → {SCHEMA_VERSION}" in log[0].note
+    assert "description_en" in log[0].note
     assert old.add_indicator(_indicator(), "Lan").revision == 1  # the new tables work
     backend.forget()
     assert len(backend.open().result_indicators()) == 1  # opened again: no second migration

@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-projects": ("data", "import projects from CSV/Excel (all or nothing)"),
     "import-layer": ("data", "import a layer file (GeoJSON, zipped Shapefile, GeoPackage, KML)"),
     "import-money": ("data", "import dated money records (budgets, transactions) from CSV/Excel (all or nothing)"),
+    "import-iati": ("data", "import a donor's IATI activity file: the activities in the district (all or nothing)"),
     "template": ("data", "write the Excel template for project imports (--money: for money records)"),
     "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx, 3w, fts, iati)"),
     "import-dem": ("terrain", "screen a DEM: slope classes, landslide frequency ratio and AUC (not an official zoning)"),

@@ -4,6 +4,7 @@
 ``python -m geo import-layer KIND FILE [--crs EPSG:9205] --source … --licence … --date … --quality …``
 ``    [--class-field FIELD] [--map VALUE=class …]`` (risk zones: the review step of an official zoning map)
 ``python -m geo import-money FILE [--dry-run] [--user NAME] [--yes]``
+``python -m geo import-iati FILE [--dry-run] [--rate USD=25000 --rate-source "SBV 2026-11-30"] [--user NAME] [--yes]``
 ``python -m geo template --out FILE.xlsx [--money]``
 ``python -m geo export --format gpkg|geojson|csv|xlsx|3w|fts|iati --out PATH [--hxl]`` (iati: the file is checked
 against the IATI 2.03 XSD and rules first; the placeholder reporting-org ref and undated amounts are said)
@@ -20,9 +21,10 @@ import sys
 from pathlib import Path
 
 from geo.cli.commands import help_of
-from geo.ingest import imports, layer_import, money_import
+from geo.ingest import iati, imports, layer_import, money_import
 from geo.ingest.validate import DataError, Problem, per_language
-from geo.output.exports import export_data, iati
+from geo.output.exports import export_data
+from geo.output.exports import iati as iati_export
 from geo.storage.accounts import console_actor
 from geo.storage.layer_commit import commit_layer
 from geo.storage.records import ConflictError
@@ -122,6 +124,48 @@ def _import_money(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_iati(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    rates = iati.parse_rates(path.name, args.rate or [], args.rate_source or "")
+    if not path.is_file():
+        raise DataError([Problem.of(path.name, "err.file_not_found", path=args.file)])
+    if path.stat().st_size > iati.MAX_BYTES:  # streamed, but a bound all the same
+        size = path.stat().st_size / 2**20
+        raise DataError([Problem.of(path.name, "err.file_too_big", mb=per_language(lambda lang: fmt.number(size, lang, 1)),
+                                    limit=iati.MAX_BYTES // 2**20)])
+    store = default_store()
+    pre = iati.preview_iati(path, path.name, store.load(), store.money_records(), store.project_revisions(),
+                            rates, args.rate_source or "")
+    print(t("iati.cli_summary", args.lang, file=pre.file, version=pre.version or "?", n=pre.read,
+            kept=len(pre.records), new=len(pre.new_ids), changed=len(pre.changed_ids),
+            unchanged=len(pre.unchanged_ids), outside=pre.outside, money=len(pre.money),
+            money_new=pre.money_new, money_changed=pre.money_changed, money_gone=len(pre.money_gone)))
+    if len(pre.activities):
+        print(pre.table(args.lang).to_string(index=False))
+    for note in pre.notes:
+        print(t("err.cli_note", args.lang, text=note.text(args.lang)))
+    if not pre.ok:
+        raise DataError(pre.problems)
+    if args.dry_run:
+        print(t("money_import.dry_run", args.lang))
+        return 0
+    if not pre.changes:  # the same file again: no write at all (no revision, no audit row, no backup)
+        print(t("iati.nothing_to_do", args.lang))
+        return 0
+    if not args.yes and not _confirmed(args.lang):
+        return 1
+    try:
+        counts = store.apply_projects(pre.records, pre.base_revisions, args.user or console_actor(),
+                                      note=f"import {pre.file}", allow_overcommit=True, money=pre.money,
+                                      money_revisions=pre.money_revisions, money_gone=pre.money_gone)
+    except ConflictError as err:
+        raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
+                                    expected=err.expected)]) from None
+    print(t("iati.cli_written", args.lang, **{"money_created": 0, "money_updated": 0, "money_unchanged": 0,
+                                              "money_deleted": 0, **counts}))
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     if args.money:
         path = money_import.write_money_template(args.out)
@@ -143,7 +187,7 @@ def _export(args: argparse.Namespace) -> int:
 def _export_iati(args: argparse.Namespace) -> int:
     store = default_store()
     try:
-        made = iati.build_iati(store.load(), store.money_records())
+        made = iati_export.build_iati(store.load(), store.money_records())
     except DataError as err:
         print(t("iati.refused", args.lang), file=sys.stderr)
         for problem in err.problems:
@@ -192,6 +236,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     p.add_argument("--yes", action="store_true", help="write without asking")
     p.set_defaults(func=_import_money)
+
+    p = sub.add_parser("import-iati", help=help_of("import-iati"))
+    p.add_argument("file", help="an IATI activity file (iati-activities 2.01–2.03), streamed")
+    p.add_argument("--rate", action="append", metavar="CUR=VND",
+                   help="VND per unit of another currency, e.g. USD=25000 (repeat per currency; needs --rate-source)")
+    p.add_argument("--rate-source", help="where the rates come from, e.g. \"SBV 2026-11-30\" (kept with each record)")
+    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
+                                  "(default: console:<OS user>)")
+    p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.set_defaults(func=_import_iati)
 
     p = sub.add_parser("template", help=help_of("template"))
     p.add_argument("--out", required=True)

@@ -74,6 +74,7 @@ COLUMN_LABELS: dict[str, schema.Label] = {
     "lat": schema.Label("Vĩ độ", "Latitude"),
     "quality": schema.Label("Chất lượng dữ liệu", "Data quality"),
     "unit_version": catalog_label("data.col_unit_version"),
+    "iati_identifier": schema.Label("Mã hoạt động IATI", "IATI identifier"),
     "source": schema.Label("Nguồn vốn", "Funding source"),
     "need": schema.Label("Nhu cầu vốn (VND)", "Need (VND)"),
     "committed": schema.Label("Đã cam kết (VND)", "Committed (VND)"),
@@ -621,7 +622,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "commune_code": commune["name"], "content_area": schema.CONTENT_AREAS[1].vi,
         "status": schema.STATUSES[0].vi, "start_year": 2025, "end_year": 2026, "lead_agency": "",
         "donor": "", "lon": "", "lat": "", "quality": schema.QUALITY_LABELS[schema.NEW_PROJECT_QUALITY].vi,
-        "unit_version": schema.DEFAULT_UNIT_VERSION,
+        "unit_version": schema.DEFAULT_UNIT_VERSION, "iati_identifier": "",
         "source": schema.FUNDING_SOURCES[0].vi, "need": 1_000_000_000, "committed": 0, "disbursed": 0,
     }
     ws.append([example[c] for c in IMPORT_COLUMNS])
@@ -660,6 +661,7 @@ def write_template(path: Path | str | io.BytesIO, ds: Dataset) -> Path | io.Byte
         "dac_sectors": "mã DAC 5 chữ số:phần trăm, cách nhau bởi ; tổng 100 (để trống = theo nội dung thu hút) / "
                        "5-digit DAC code:percent, separated by ; summing to 100 (blank = the content area's), "
                        "e.g. 31130:50;14030:50",
+        "iati_identifier": "để trống; lệnh import-iati tự ghi / leave empty; import-iati fills it in",
     }
     for c in IMPORT_COLUMNS:
         required = "x" if c in schema.PROJECT_REQUIRED or c in ("source", "need") else ""

@@ -344,8 +344,11 @@ PROJECT_OPTIONAL_COLUMNS: dict[str, tuple[str, str]] = {
     # issue 16 item 3: ``description`` is the Vietnamese description, this its English one (empty = none yet)
     "description_en": ("str", ""),
     # IATI export: the project's own DAC sectors (``31130:50;14030:50``, :func:`dac_sectors_of`); empty = the
-    # content area's default in DAC_SECTORS. Schema step 9.
+    # content area's default in DAC_SECTORS. Schema step 10.
     "dac_sectors": ("str", ""),
+    # issue 16 item 5: the IATI activity identifier a project was imported from (empty = not from IATI); a
+    # second import of the same activity updates this project instead of making another
+    "iati_identifier": ("str", ""),
 }
 #: Every stored project column, in stored order (required ones, then optional ones): what records,
 #: the store, imports and exports carry. Use this, not PROJECT_COLUMNS, wherever a project is kept whole.

@@ -443,7 +443,9 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                                    allow_overcommit=True, note=note)
 
     def apply_projects(self, records: list[tuple[dict, list[dict]]], base_revisions: dict[str, int | None],
-                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
+                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False,
+                       money: list[dict] | None = None, money_revisions: dict[str, int | None] | None = None,
+                       money_gone: dict[str, int] | None = None, today: date | None = None) -> dict[str, int]:
         """Create or update many projects in ONE transaction (an import): all or nothing.
 
         ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
@@ -451,6 +453,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
         """
         actor = self._acting(user, Action.EDIT_PROJECT)
         checked = self._checked_many(records, allow_overcommit)
+        money_checked = self._money_checked(money or [], today)
         auto_backup(self.path, "import")  # only once the rows are valid: a refused file leaves no backup
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
@@ -476,6 +479,9 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                     _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)
                     counts["updated"] += 1
+            if money_checked or money_gone:  # in the same transaction: projects and their money, all or nothing
+                written = self._money_write(con, actor, money_checked, money_revisions or {}, note, money_gone)
+                counts.update({f"money_{k}": n for k, n in written.items()})
         return counts
 
     def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:

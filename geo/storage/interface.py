@@ -95,8 +95,15 @@ class ProjectStore(Protocol):
     def delete_project(self, project_id: str, expected_revision: int, user: Actor | str = "", note: str = "") -> None: ...
 
     def apply_projects(self, records: list[ProjectInput], base_revisions: dict[str, int | None],
-                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False) -> dict[str, int]:
-        """Create or update many projects, all or nothing; counts ``created``/``updated``/``unchanged``."""
+                       user: Actor | str = "", note: str = "import", allow_overcommit: bool = False,
+                       money: list[dict] | None = None, money_revisions: dict[str, int | None] | None = None,
+                       money_gone: dict[str, int] | None = None, today: date | None = None) -> dict[str, int]:
+        """Create or update many projects, all or nothing; counts ``created``/``updated``/``unchanged``.
+
+        ``money``: money records of these projects written in the same transaction (as
+        :meth:`MoneyStore.apply_money` writes them, ``money_revisions`` its ``base_revisions``) and ``money_gone``
+        (record id → revision read) deleted, audited; counts ``money_created``/``money_updated``/``money_unchanged``/
+        ``money_deleted``: the IATI import's projects and transactions."""
         ...
 
     def history(self, project_id: str) -> list[AuditEntry]:

@@ -19,7 +19,8 @@ become one UNDATED record each, never a guessed date). 8 gives projects ``descri
 the ``beneficiaries`` and ``result_indicators`` tables (issue 16 item 3; empty: nothing is invented).
 9 adds ``atlas_basemap`` (the offline basemap, issue 19; empty until one is imported). 10 gives projects
 ``dac_sectors`` (blank: the IATI export states the content area's default DAC sectors,
-:data:`geo.model.schema.DAC_SECTORS`, until someone types a project's own).
+:data:`geo.model.schema.DAC_SECTORS`, until someone types a project's own). 11 gives
+projects ``iati_identifier`` (blank: no project came from an IATI file yet; issue 16 item 5).
 
 >>> sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1))
 True
@@ -32,7 +33,7 @@ from typing import Protocol
 
 from geo.model import schema
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 OLDEST = 1  # the oldest schema a step leads from
 #: The index of step 4; seeds and layer replacements of ``communes`` create it too.
 CODE_INDEX = "CREATE INDEX IF NOT EXISTS communes_code ON communes (code)"
@@ -121,10 +122,17 @@ def _dac_sectors(db: Target) -> str:
     return "projects get dac_sectors (blank: the content area's default DAC sectors)"
 
 
+def _iati_identifier(db: Target) -> str:
+    # the IATI import (geo/ingest/iati.py) finds the project of an activity by this column; blank = not imported
+    if "iati_identifier" not in db.columns("projects"):
+        db.execute("ALTER TABLE projects ADD COLUMN iati_identifier TEXT NOT NULL DEFAULT ''")
+    return "projects get iati_identifier (blank)"
+
+
 #: Step ``n`` brings schema ``n - 1`` to ``n`` and returns its line of the ``migrate`` note.
 STEPS: dict[int, Callable[[Target], str]] = {
     2: _donors, 3: _unit_version, 4: _code_index, 5: _accounts, 6: _workflow_statuses, 7: _money,
-    8: _results, 9: _basemap, 10: _dac_sectors,
+    8: _results, 9: _basemap, 10: _dac_sectors, 11: _iati_identifier,
 }
 
 

@@ -195,6 +195,20 @@ class MoneyMixin:
         since, nothing is written and :class:`ConflictError` is raised. A record identical to the stored one is
         left alone; when every record is, nothing is written at all (the data version does not move)."""
         actor = self._acting(user, Action.EDIT_PROJECT)
+        checked = self._money_checked(records, today)
+        with self._read() as con:
+            current = {r["record_id"]: self._money_in(con, r["record_id"]) for r in checked}
+        if all(c is not None and c.revision == base_revisions.get(r["record_id"], c.revision)
+               and same_record(c.record, r) for r, c in zip(checked, current.values())):
+            self._may_edit_all(actor, {r["project_id"] for r in checked})
+            return {"created": 0, "updated": 0, "unchanged": len(checked)}
+        with self._write() as con:
+            written = self._money_write(con, actor, checked, base_revisions, note)
+        written.pop("deleted")  # apply_money never deletes
+        return written
+
+    def _money_checked(self, records: list[dict], today: date | None) -> list[dict]:
+        """Every record cleaned (:func:`clean_money`) with its record id, else :class:`DataError` listing all."""
         checked: list[dict] = []
         problems: list[Problem] = []
         for rec in records:
@@ -206,36 +220,44 @@ class MoneyMixin:
             raise DataError(problems)
         if any(not r["record_id"] for r in checked):
             raise DataError([Problem.of("form", "err.money_import.no_record_id", None, "record_id")])
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        with self._read() as con:
-            current = {r["record_id"]: self._money_in(con, r["record_id"]) for r in checked}
-        if all(c is not None and c.revision == base_revisions.get(r["record_id"], c.revision)
-               and same_record(c.record, r) for r, c in zip(checked, current.values())):
-            self._may_edit_all(actor, {r["project_id"] for r in checked})
-            counts["unchanged"] = len(checked)
-            return counts
-        with self._write() as con:
-            for rec in checked:
-                rid = rec["record_id"]
-                cur = self._money_in(con, rid)
-                base = base_revisions.get(rid)
-                if (cur.revision if cur else None) != base:
-                    raise ConflictError(rid, base, cur, rec, kind="money")
-                if cur is not None and cur.record["project_id"] != rec["project_id"]:
-                    raise DataError([Problem.of("form", "err.money.project_fixed", None, "project_id")])
-                self._may_edit(con, actor, rec["project_id"])
-                if cur is None:
-                    self._insert_money(con, rec, 1)
-                    self._audit_row(con, actor.login, "money-create", None, 1, None, money_json(rec), _note(rec, note))
-                    counts["created"] += 1
-                elif same_record(cur.record, rec):
-                    counts["unchanged"] += 1
-                else:
-                    self._exec(con, f"UPDATE {TABLE} SET {', '.join(f'{_q(c)} = :{c}' for c in COLUMNS)}, "
-                                    "revision = revision + 1 WHERE record_id = :record_id", rec)
-                    self._audit_row(con, actor.login, "money-update", None, cur.revision + 1,
-                                    money_json(cur.record), money_json(rec), _note(rec, note))
-                    counts["updated"] += 1
+        return checked
+
+    def _money_write(self, con: Any, actor: Actor, checked: list[dict], base_revisions: dict[str, int | None],
+                     note: str, gone: dict[str, int] | None = None) -> dict[str, int]:
+        """Inside an open write: create or replace ``checked`` records and delete the ``gone`` ones (record id →
+        the revision read; an import; the caller's transaction, so a project import that carries money, the
+        IATI import, writes projects and records all or nothing)."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+        for rid, rev in sorted((gone or {}).items()):
+            cur = self._money_in(con, rid)
+            if cur is None or cur.revision != rev:
+                raise ConflictError(rid, rev, cur, kind="money")
+            self._may_edit(con, actor, cur.record["project_id"])
+            self._exec(con, f"DELETE FROM {TABLE} WHERE record_id = :r", {"r": rid})
+            self._audit_row(con, actor.login, "money-delete", None, None, money_json(cur.record), None,
+                            _note(cur.record, note))
+            counts["deleted"] += 1
+        for rec in checked:
+            rid = rec["record_id"]
+            cur = self._money_in(con, rid)
+            base = base_revisions.get(rid)
+            if (cur.revision if cur else None) != base:
+                raise ConflictError(rid, base, cur, rec, kind="money")
+            if cur is not None and cur.record["project_id"] != rec["project_id"]:
+                raise DataError([Problem.of("form", "err.money.project_fixed", None, "project_id")])
+            self._may_edit(con, actor, rec["project_id"])
+            if cur is None:
+                self._insert_money(con, rec, 1)
+                self._audit_row(con, actor.login, "money-create", None, 1, None, money_json(rec), _note(rec, note))
+                counts["created"] += 1
+            elif same_record(cur.record, rec):
+                counts["unchanged"] += 1
+            else:
+                self._exec(con, f"UPDATE {TABLE} SET {', '.join(f'{_q(c)} = :{c}' for c in COLUMNS)}, "
+                                "revision = revision + 1 WHERE record_id = :record_id", rec)
+                self._audit_row(con, actor.login, "money-update", None, cur.revision + 1,
+                                money_json(cur.record), money_json(rec), _note(rec, note))
+                counts["updated"] += 1
         return counts
 
     def _may_edit_all(self, actor: Actor, project_ids: set[str]) -> None:

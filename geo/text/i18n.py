@@ -1805,6 +1805,98 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "{file}: {enc}, {n} money records ({new} new, {changed} changed, "
                                  "{unchanged} unchanged)"),
     "money_import.dry_run": ("chỉ xem trước (--dry-run): chưa ghi gì", "preview only (--dry-run): nothing written"),
+    # --- IATI import (issue 16 item 5; geo/ingest/iati.py) --------------------------------------------------
+    "err.iati.malformed": ("XML hỏng ở dòng {line}: {msg}; không ghi gì", "malformed XML at line {line}: {msg}; nothing written"),
+    "err.iati.dtd": ("tệp khai báo DTD hoặc thực thể (dòng {line}): vì an toàn, tệp IATI có DTD không được đọc",
+                     "the file declares a DTD or entities (line {line}): for safety an IATI file with a DTD is refused"),
+    "err.iati.xinclude": ("tệp dùng XInclude (dòng {line}): không được đọc", "the file uses XInclude (line {line}): refused"),
+    "err.iati.root": ("phần tử gốc là <{tag}> (dòng {line}), không phải <iati-activities>: không phải tệp hoạt động IATI",
+                      "the root element is <{tag}> (line {line}), not <iati-activities>: not an IATI activity file"),
+    "err.iati.version": ("phiên bản IATI '{version}' (dòng {line}) không được hỗ trợ; hỗ trợ: {versions}",
+                         "IATI version '{version}' (line {line}) is not supported; supported: {versions}"),
+    "err.iati.twice": ("hoạt động {activity}, {element}: mã hoạt động lặp lại (lần đầu ở dòng {line})",
+                       "activity {activity}, {element}: the identifier appears twice (first at line {line})"),
+    "err.iati.no_identifier": ("hoạt động {activity}, {element}: thiếu mã hoạt động",
+                               "activity {activity}, {element}: no identifier"),
+    "err.iati.no_title": ("hoạt động {activity}, {element}: thiếu tên", "activity {activity}, {element}: no title"),
+    "err.iati.no_area": ("hoạt động {activity}, {element}: không lĩnh vực nào ứng với một nội dung thu hút "
+                         "(mã DAC trong tệp: {codes})",
+                         "activity {activity}, {element}: no sector maps to one content area (DAC codes in the "
+                         "file: {codes})"),
+    "err.iati.no_date": ("hoạt động {activity}, {element}: thiếu {which} (NNNN-TT-NN)",
+                         "activity {activity}, {element}: no {which} (YYYY-MM-DD)"),
+    "err.iati.amount": ("hoạt động {activity}, {element}: số tiền '{value}' không đọc được hoặc là số âm",
+                        "activity {activity}, {element}: amount '{value}' is not a number or is negative"),
+    "err.iati.no_currency": ("hoạt động {activity}, {element}: không ghi tiền tệ (không có default-currency)",
+                             "activity {activity}, {element}: no currency (and no default-currency)"),
+    "err.iati.no_rate": ("hoạt động {activity}, {element}: tiền tệ {currency} không có tỷ giá "
+                         "(thêm --rate {currency}=… --rate-source …)",
+                         "activity {activity}, {element}: currency {currency} without a rate "
+                         "(give --rate {currency}=… and --rate-source …)"),
+    "err.iati.field": ("hoạt động {activity}, {element}: {what}", "activity {activity}, {element}: {what}"),
+    "err.iati.rate_pair": ("--rate và --rate-source phải đi cùng nhau (tỷ giá nào, lấy từ đâu)",
+                           "--rate and --rate-source go together (which rate, and where it comes from)"),
+    "err.iati.rate_bad": ("tỷ giá '{value}' không hợp lệ: cần dạng USD=25000 (đồng cho một đơn vị)",
+                          "rate '{value}' is not valid: write USD=25000 (VND per unit)"),
+    "err.iati.empty": ("không hoạt động nào trong {n} hoạt động của tệp nằm trong huyện",
+                       "none of the file's {n} activities lies in the district"),
+    "note.iati.other_communes": ("hoạt động {activity}, {element}: cũng có địa điểm ở {communes}; dự án ghi ở "
+                                 "{commune} (địa điểm đầu tiên), vì mỗi dự án thuộc một xã",
+                                 "activity {activity}, {element}: also located in {communes}; the project is "
+                                 "recorded in {commune} (the first location), as a project has one commune"),
+    "note.iati.by_name": ("hoạt động {activity}, {element}: '{value}' được đọc là {commune}",
+                          "activity {activity}, {element}: '{value}' read as {commune}"),
+    "note.iati.pos": ("hoạt động {activity}, {element}: tọa độ '{value}' không đọc được (cần 'vĩ độ kinh độ')",
+                      "activity {activity}, {element}: position '{value}' is not 'latitude longitude'"),
+    "note.iati.budget_span": ("hoạt động {activity}, {element}: kỳ ngân sách {start} – {end} trải qua hai năm nên "
+                              "không nhập (không chia theo ước đoán)",
+                              "activity {activity}, {element}: the budget period {start} – {end} spans two years, "
+                              "so it is left out (never split by guess)"),
+    "note.iati.budget_revised": ("hoạt động {activity}, {element}: năm {year} lấy ngân sách điều chỉnh, bỏ ngân "
+                                 "sách gốc", "activity {activity}, {element}: {year} takes the revised budget, "
+                                 "not the original one"),
+    "note.iati.raised": ("hoạt động {activity}, {element}: nguồn {source} giải ngân nhiều hơn cam kết; dòng vốn "
+                         "ghi số đã cam kết bằng số đã giải ngân",
+                         "activity {activity}, {element}: {source} disbursed more than it committed; the "
+                         "funding line records committed as the disbursed sum"),
+    "iati.cli_summary": ('{file}: IATI {version}; đọc {n} hoạt động, {kept} trong huyện ({new} mới, {changed} thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({money_new} mới, {money_changed} thay đổi; {money_gone} khoản của lần nhập trước không còn trong tệp sẽ bị xóa)',
+        '{file}: IATI {version}; {n} activities read, {kept} in the district ({new} new, {changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records ({money_new} new, {money_changed} changed; {money_gone} of an earlier import no longer in the file, to be removed)'),
+    "iati.cli_written": ('đã ghi: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền {money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi, {money_deleted} xóa',
+        'written: projects {created} created, {updated} updated, {unchanged} unchanged; money records {money_created} created, {money_updated} updated, {money_unchanged} unchanged, {money_deleted} removed'),
+    "iati.nothing_to_do": ("không có gì thay đổi: mọi hoạt động và khoản tiền đã có trong kho; không ghi gì",
+                           "nothing changes: every activity and money record is already stored; nothing written"),
+    "iati.tab": ("Nhập IATI", "IATI import"),
+    "iati.intro": ("Đọc tệp hoạt động IATI (phiên bản 2.01–2.03) mà nhà tài trợ công bố; chỉ giữ các hoạt động "
+                   "có địa điểm trong huyện (mã GSO, tọa độ hoặc tên xã). Nhập lại cùng một tệp không thay đổi gì.",
+                   "Reads a donor's published IATI activity file (versions 2.01–2.03) and keeps only the activities "
+                   "located in the district (GSO code, coordinates or commune name). Importing the same file again "
+                   "changes nothing."),
+    "iati.upload": ("Tệp hoạt động IATI (XML)", "IATI activity file (XML)"),
+    "iati.rates": ("Tỷ giá cho tiền tệ khác VND (mỗi dòng một, ví dụ USD=25000)",
+                   "Rates for currencies other than VND (one a line, e.g. USD=25000)"),
+    "iati.rate_source": ("Nguồn tỷ giá (ví dụ: NHNN 30/11/2026)", "Rate source (e.g. SBV 2026-11-30)"),
+    "iati.summary": ('**{file}** (IATI {version}): đọc {n} hoạt động, **{kept}** trong huyện ({new} mới, {changed} thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({gone} khoản của lần nhập trước không còn trong tệp sẽ bị xóa).',
+        '**{file}** (IATI {version}): {n} activities read, **{kept}** in the district ({new} new, {changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records ({gone} of an earlier import no longer in the file, to be removed).'),
+    "iati.problems": ("Chưa nhập được: sửa các lỗi sau (theo hoạt động và phần tử)",
+                      "Cannot import yet: fix these problems (by activity and element)"),
+    "iati.notes": ("Ghi chú: cách tệp được đọc", "Notes: how the file was read"),
+    "iati.confirm": ("Nhập các hoạt động này", "Import these activities"),
+    "iati.imported": ('Đã nhập: dự án {created} mới, {updated} cập nhật, {unchanged} không đổi; khoản tiền {money_created} mới, {money_updated} cập nhật, {money_unchanged} không đổi, {money_deleted} xóa.',
+        'Imported: projects {created} created, {updated} updated, {unchanged} unchanged; money records {money_created} created, {money_updated} updated, {money_unchanged} unchanged, {money_deleted} removed.'),
+    "iati.col_identifier": ("Mã hoạt động IATI", "IATI identifier"),
+    "iati.col_element": ("Phần tử", "Element"),
+    "iati.col_title": ("Tên", "Title"),
+    "iati.col_commune": ("Xã, thị trấn", "Commune"),
+    "iati.col_located": ("Xác định theo", "Located by"),
+    "iati.col_area": ("Nội dung thu hút", "Content area"),
+    "iati.col_committed": ("Đã cam kết", "Committed"),
+    "iati.col_disbursed": ("Đã giải ngân", "Disbursed"),
+    "iati.col_project": ("Mã dự án", "Project ID"),
+    "iati.by_ref": ("mã GSO (location/@ref)", "GSO code (location/@ref)"),
+    "iati.by_administrative": ("mã hành chính", "administrative code"),
+    "iati.by_point": ("tọa độ", "coordinates"),
+    "iati.by_name": ("tên địa điểm", "location name"),
+    "iati.by_title": ("tên hoạt động", "activity title"),
     # --- beneficiaries and result indicators (issue 16 item 3) ----------------------------------------------
     "err.results.long": ("dài quá {n} ký tự", "longer than {n} characters"),
     "err.results.count": ("'{field}' phải là số nguyên từ 0 đến {max} (nhận được '{value}')",

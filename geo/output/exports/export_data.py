@@ -60,7 +60,8 @@ HXL: dict[str, str] = {
     "commune_name": "#adm3+name",
     "content_area": "#sector+code", "status": "#status", "start_year": "#date+start", "end_year": "#date+end",
     "lead_agency": "#org+impl", "donor": "#org+funder", "lon": "#geo+lon", "lat": "#geo+lat",
-    "quality": "#meta+quality", "unit_version": "#meta+unit_version", "source": "#org+funder+type", "need": "#value+funding+required",
+    "quality": "#meta+quality", "unit_version": "#meta+unit_version",
+    "iati_identifier": "#activity+code+v_iati", "source": "#org+funder+type", "need": "#value+funding+required",
     "committed": "#value+funding+committed", "disbursed": "#value+funding+disbursed",
 }
 EXPORT_COLUMNS: tuple[str, ...] = (*IMPORT_COLUMNS[:5], "commune_name", *IMPORT_COLUMNS[5:])
