@@ -480,13 +480,13 @@ class _Page:
         line_h = size * 1.45 / 72
         y0 = m * 0.7
         txt = self.fig.text(m / self.W, y0 / self.H, "\n".join(body), fontsize=size, color="#333333",
-                            va="bottom", ha="left", linespacing=1.45)
+                            va="bottom", ha="left", linespacing=1.45, parse_math=False)  # sources are typed text
         txt.set_gid("footer")
         y = y0 + len(body) * line_h
         if first:
             warn = self.fig.text(m / self.W, (y + 0.03 * self.s) / self.H, "\n".join(first),
                                  fontsize=size * 1.08, color=HONESTY_RED, fontweight="bold",
-                                 va="bottom", ha="left", linespacing=1.35)
+                                 va="bottom", ha="left", linespacing=1.35, parse_math=False)
             warn.set_gid("footer_quality")
             y += len(first) * line_h * 1.05 + 0.03 * self.s
         rule = Line2D([m / self.W, 1 - m / self.W], [(y + 0.06 * self.s) / self.H] * 2,
