@@ -2,7 +2,9 @@
 
 Call :func:`print_export_panel` from the map page with its current indicator,
 filters, language, layers, scheme and unit version (``_shared.unit_version_switch``). The page is rendered only when the user
-clicks the download button (deferred data), and cached on all inputs.
+clicks the download button (deferred data), and cached on all inputs. Title, subtitle and a note may be typed
+(empty: the automatic title and subtitle, no note), checked like every text the atlas takes, as the CLI's
+``--title/--subtitle/--note``.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ DPI_OPTIONS: tuple[int, ...] = render.DPI_CHOICES
 @st.cache_data(show_spinner=False, max_entries=16)
 def render_cached(version: str, _ds: Dataset, indicator: str, filters: funding.Filters, lang: str,
                   layers: tuple[str, ...], scheme: str, paper: str, orientation: str, fmt: str, dpi: int,
-                  unit_version: str = schema.DEFAULT_UNIT_VERSION) -> bytes:
-    """The rendered file, once per (data version, map inputs, paper, format, dpi, unit version)."""
+                  unit_version: str = schema.DEFAULT_UNIT_VERSION, title: str | None = None,
+                  subtitle: str | None = None, note: str | None = None) -> bytes:
+    """The rendered file, once per (data version, map inputs, paper, format, dpi, unit version, texts)."""
     return render.render_bytes(_ds, indicator, fmt=fmt, dpi=dpi, filters=filters, lang=lang, layers=layers,
-                               scheme=scheme, paper=paper, orientation=orientation, unit_version=unit_version)
+                               scheme=scheme, paper=paper, orientation=orientation, unit_version=unit_version,
+                               title=title, subtitle=subtitle, note=note)
 
 
 def file_name(indicator: str, paper: str, orientation: str, fmt: str, dpi: int,
@@ -62,10 +66,28 @@ def print_export_panel(ds: Dataset, indicator: str, filters: funding.Filters, la
         else:
             st.caption(t("print.vector", lang, paper=paper))
         st.caption(unit_version_line(unit_version, lang))  # printed in the map's footer too
+        title, subtitle, note = _texts(lang)
+        problems = render.text_problems_of(title, subtitle, note, t("print.heading", lang),
+                                           (t("print.title", lang), t("print.subtitle", lang), t("print.note", lang)))
+        if problems:
+            st.error("\n\n".join(p.text(lang) for p in problems) + "\n\n" + t("print.fix_text", lang))
+            return
         version = default_store().version()
-        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi), unit_version)
+        args = (version, ds, indicator, filters, lang, layers, scheme, paper, orientation, fmt, int(dpi), unit_version,
+                title, subtitle, note)
         st.download_button(
             t("print.download", lang, fmt=fmt.upper()), data=lambda: render_cached(*args),
             file_name=file_name(indicator, paper, orientation, fmt, int(dpi), unit_version), mime=render.MIME[fmt],
             icon=":material/download:", key="print_download", on_click="ignore",
         )
+
+
+def _texts(lang: str) -> tuple[str | None, str | None, str | None]:
+    """The typed title, subtitle and note; None where left empty."""
+    c1, c2 = st.columns(2)
+    title = c1.text_input(t("print.title", lang), key="print_title", max_chars=schema.MAX_LINE_CHARS,
+                          help=t("print.auto_help", lang))
+    subtitle = c2.text_input(t("print.subtitle", lang), key="print_subtitle", max_chars=schema.MAX_LINE_CHARS,
+                             help=t("print.auto_help", lang))
+    note = st.text_area(t("print.note", lang), key="print_note", max_chars=schema.MAX_TEXT_CHARS, height=68)
+    return title.strip() or None, subtitle.strip() or None, note.strip() or None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from geo.analysis import funding, matching
 from geo.ingest import donors
@@ -82,89 +81,95 @@ def why_list(lines: list[str], size: str = "1rem") -> None:
 
 
 # --- presentation mode ----------------------------------------------------------------------------------
-KEYS_JS = """
-<script>
-(function () {
-  const doc = window.parent.document;
-  if (doc.__atlasPresentationKeys) return;
-  doc.__atlasPresentationKeys = true;
-  const press = (key) => {
-    const btn = doc.querySelector('.st-key-' + key + ' button');
-    if (btn && !btn.disabled) { btn.click(); return true; }
-    return false;
-  };
-  doc.addEventListener('keydown', function (e) {
-    const tag = (e.target && e.target.tagName) || '';
-    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
-    let done = false;
-    if (e.key === 'ArrowRight' || e.key === 'PageDown') done = press('present_next');
-    else if (e.key === 'ArrowLeft' || e.key === 'PageUp') done = press('present_prev');
-    else if (e.key === 'Escape') done = press('present_exit');
-    if (done) e.preventDefault();
-  });
-})();
-</script>
-"""
-HIDE_CHROME = """
+#: Keys of presentation mode, handled by Streamlit's own button shortcuts (no script of ours in the page).
+SHORTCUTS: dict[str, str] = {"present_prev": "Left", "present_next": "Right", "present_exit": "Escape"}
+#: The slide fills the window and no more, whatever its size (1024×768 projector to 1920×1080 screen): the
+#: stage is one viewport tall, the map takes what the title leaves (scaled down whole, never cropped) and the
+#: figures column scrolls on its own. A page no taller than the window also cannot open scrolled down from
+#: the pack tab.
+STAGE_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 1rem !important; }
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stBottom"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] {
+  max-width: 100% !important; padding: .6rem 1.2rem 0 1.2rem !important; }
+.st-key-present_stage { height: calc(100dvh - 2.8rem) !important; flex: 0 0 auto !important; overflow: hidden;
+  gap: .35rem; }
+.st-key-present_stage > div { flex: 0 0 auto !important; }
+.st-key-present_stage > div:has(.st-key-present_body) { flex: 1 1 0 !important; min-height: 0; }
+.st-key-present_body, .st-key-present_body > [data-testid="stLayoutWrapper"], .st-key-present_stage [data-testid="stLayoutWrapper"]:has(> .st-key-present_body),
+.st-key-present_body [data-testid="stHorizontalBlock"], .st-key-present_body [data-testid="stColumn"],
+.st-key-present_body [data-testid="stColumn"] > [data-testid="stVerticalBlock"],
+.st-key-present_body [data-testid="stColumn"] > div > [data-testid="stLayoutWrapper"],
+.st-key-present_map, .st-key-present_figures, .st-key-present_map [data-testid="stElementContainer"],
+.st-key-present_map [data-testid="stFullScreenFrame"], .st-key-present_map [data-testid="stFullScreenFrame"] > div,
+.st-key-present_map [data-testid="stImage"], .st-key-present_map [data-testid="stImageContainer"] {
+  height: 100% !important; min-height: 0 !important; }
+.st-key-present_map [data-testid="stImageContainer"] { align-items: flex-start; justify-content: flex-start; }
+.st-key-present_map img { max-width: 100% !important; max-height: 100% !important; width: auto !important;
+  height: auto !important; }
+.st-key-present_figures { overflow-y: auto; }
+.st-key-present_stage h1 { font-size: clamp(1.4rem, 1.1rem + 1.6vw, 2.6rem) !important; line-height: 1.15;
+  margin: 0 !important; padding: 0 !important; }
 </style>
 """
 
 
 def presentation(version: str, lang: str, profs: dict[str, DonorProfile], filters: funding.Filters,
                  unit_version: str) -> None:
-    st.markdown(HIDE_CHROME, unsafe_allow_html=True)
+    """One opportunity per slide in the interface's language (the switch is hidden here), ◀ ▶ and Exit."""
+    st.markdown(STAGE_CSS, unsafe_allow_html=True)
     args = st.session_state.get("present_args", {})
     target = build.target_from(args, profs)
-    plang = args.get("pack_lang", lang)
     if target is None:
         st.session_state["present"] = False
         st.rerun()
-    pack = pack_for(version, target, filters, plang, int(args.get("pack_top", pitch.DEFAULT_TOP)), unit_version,
+    pack = pack_for(version, target, filters, lang, int(args.get("pack_top", pitch.DEFAULT_TOP)), unit_version,
                     build.stages_from(args))
     n = len(pack.opportunities)
     i = min(max(int(st.session_state.get("present_i", 0)), 0), max(n - 1, 0))
     st.session_state["present_i"] = i
-    c1, c2, c3, c4 = st.columns([1, 1, 6, 1.4])
-    if c1.button("◀ " + t("pitch.prev", plang), key="present_prev", disabled=i <= 0, width="stretch"):
+    stage = st.container(key="present_stage")
+    c1, c2, c3, c4 = stage.columns([1.1, 1.1, 4.4, 1.9], vertical_alignment="center")
+    if c1.button("◀ " + t("pitch.prev", lang), key="present_prev", disabled=i <= 0, width="stretch",
+                 shortcut=SHORTCUTS["present_prev"]):
         st.session_state["present_i"] = i - 1
         st.rerun()
-    if c2.button(t("pitch.next", plang) + " ▶", key="present_next", disabled=i >= n - 1, width="stretch"):
+    if c2.button(t("pitch.next", lang) + " ▶", key="present_next", disabled=i >= n - 1, width="stretch",
+                 shortcut=SHORTCUTS["present_next"]):
         st.session_state["present_i"] = i + 1
         st.rerun()
-    c3.markdown(f"<div style='font-size:1.1rem;color:#555;padding-top:.4rem'>{html_text(pack.subtitle)} · "
-                f"{t('pitch.step', plang, i=i + 1 if n else 0, n=n)}</div>", unsafe_allow_html=True)
-    if c4.button(t("pitch.exit", plang), key="present_exit", icon=":material/close:", width="stretch"):
+    banner = (f"<span style='background:#fff3cd;border:1px solid #8b0000;color:#8b0000;font-weight:700;"
+              f"padding:.1rem .5rem;border-radius:4px;margin-right:.6rem'>"
+              f"{html_text(t('pitch.illustrative_label', lang))}</span>") if pack.illustrative else ""
+    c3.markdown(f"<div style='font-size:1rem;color:#555;line-height:1.5'>{banner}{html_text(pack.subtitle)} · "
+                f"{t('pitch.step', lang, i=i + 1 if n else 0, n=n)}</div>", unsafe_allow_html=True)
+    if c4.button(t("pitch.exit", lang), key="present_exit", icon=":material/close:", width="stretch",
+                 shortcut=SHORTCUTS["present_exit"]):
         st.session_state["present"] = False
         st.rerun()
-    components.html(KEYS_JS, height=0)
-    if pack.illustrative:
-        st.markdown(f"<div style='background:#fff3cd;border:1px solid #8b0000;color:#8b0000;font-weight:700;"
-                    f"font-size:1.2rem;padding:.3rem .8rem;border-radius:4px'>"
-                    f"{html_text(t('pitch.illustrative_label', plang))}</div>", unsafe_allow_html=True)
     if not n:
-        st.info(t("pitch.no_opportunities", plang))
+        stage.info(t("pitch.no_opportunities", lang))
         return
     opp = pack.opportunities[i]
-    st.markdown(f"<h1 data-testid='presentation-title' style='font-size:2.6rem;margin:.4rem 0 0 0'>{i + 1}. "
-                f"{html_text(opp.title)}</h1><div style='font-size:1.4rem;color:#444'>{html_text(opp.subtitle)}</div>",
-                unsafe_allow_html=True)
-    left, right = st.columns([3, 2])
-    left.image(map_png(version, opp.map, pack.filters, plang, build.DEFAULT_DPI), width="stretch")
-    with right:
+    stage.markdown(f"<div style='padding-bottom:1rem'><h1 data-testid='presentation-title'>{i + 1}. "
+                   f"{html_text(opp.title)}</h1><div style='font-size:clamp(1rem, .8rem + .8vw, 1.4rem);color:#444'>"
+                   f"{html_text(opp.subtitle)}</div></div>", unsafe_allow_html=True)
+    left, right = stage.container(key="present_body").columns([2, 1])
+    left.container(key="present_map").image(map_png(version, opp.map, pack.filters, lang, build.DEFAULT_DPI))
+    with right.container(key="present_figures"):
         total = opp.sources.iloc[-1]
-        big = [(t("common.need", plang), fmt.vnd_short(total["need"], plang)),
-               (t("common.committed", plang), fmt.vnd_short(total["committed"], plang)),
-               (t("pitch.ask", plang), fmt.vnd_short(opp.ask, plang))]
+        big = [(t("common.need", lang), fmt.vnd_short(total["need"], lang)),
+               (t("common.committed", lang), fmt.vnd_short(total["committed"], lang)),
+               (t("pitch.ask", lang), fmt.vnd_short(opp.ask, lang))]
         st.markdown("".join(
-            f"<div style='font-size:1.15rem;color:#555'>{html_text(k)}</div>"
-            f"<div style='font-size:2.3rem;font-weight:700;margin-bottom:.4rem'>{html_text(v)}</div>"
+            f"<div style='font-size:clamp(.9rem, .7rem + .5vw, 1.2rem);color:#555'>{html_text(k)}</div>"
+            f"<div class='present-figure' style='font-size:clamp(1.5rem, 1rem + 1.6vw, 2.6rem);font-weight:700;"
+            f"line-height:1.2;"
+            f"margin-bottom:.3rem'>{html_text(v)}</div>"
             for k, v in big), unsafe_allow_html=True)
-        why_list(opp.why, "1.2rem")
-    st.caption(" · ".join(md_text(line) for line in [*pack.provenance[:2], t("pitch.made", plang, date=pack.made)]))
+        why_list(opp.why, "clamp(.9rem, .7rem + .4vw, 1.15rem)")
+        st.caption(" · ".join(md_text(line) for line in [*pack.provenance[:2], t("pitch.made", lang, date=pack.made)]))
 
 
 # --- page --------------------------------------------------------------------------------------------------
@@ -349,6 +354,7 @@ with tab_pack:
     c3, c4 = st.columns(2)
     top = c3.number_input(t("pitch.top", lang), min_value=1, max_value=15, key="pack_top",
                           disabled=kind == "communes")
+    st.session_state.setdefault("pack_lang", lang)  # the files start in the language of the screen
     plang = c4.radio(t("pitch.pack_lang", lang), list(("en", "vi")), key="pack_lang", horizontal=True,
                      format_func=lambda k: {"vi": "Tiếng Việt", "en": "English"}[k])
     st.session_state.setdefault("pack_stages", list(build.DEFAULT_STAGES))

@@ -19,6 +19,7 @@ from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
 from geo.cli.commands import help_of
+from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.output.maps import render
 from geo.storage.store import default_store
@@ -130,13 +131,17 @@ def _export_map(args: argparse.Namespace) -> int:
     if fmt not in render.FORMATS:
         print(f"error: cannot tell the format of '{out}'; use .png, .pdf or .svg (or --format)", file=sys.stderr)
         return 2
+    problems = render.text_problems_of(args.title, args.subtitle, args.note, "export-map",
+                                       ("--title", "--subtitle", "--note"))
+    if problems:
+        raise DataError(problems)  # the title, subtitle and note are checked like every text the atlas takes
     ds = default_store().load()
     try:
         filters = filters_from_args(args)
         fig = render.render_map(ds, args.indicator, filters=filters, lang=_lang(args), layers=args.layers,
                                 scheme=args.scheme, paper=args.paper, orientation=args.orientation,
                                 highlight=args.commune, title=args.title, subtitle=args.subtitle,
-                                unit_version=args.unit_version)
+                                unit_version=args.unit_version, note=args.note)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -201,6 +206,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="highlight one unit (GSO code of a unit of --units)")
     p.add_argument("--title", default=None, help="title (default: the indicator)")
     p.add_argument("--subtitle", default=None, help="subtitle (default: district and filters)")
+    p.add_argument("--note", default=None, help="a note printed above the sources (e.g. what the map was made for)")
     p.set_defaults(func=_export_map)
 
     p = sub.add_parser("atlas", help=help_of("atlas"),

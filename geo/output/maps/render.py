@@ -4,8 +4,12 @@
 indicator (class breaks and colours from :mod:`geo.analysis.classify`, the same as the
 web map), optional crop / risk / event / project layers, commune labels, a
 legend with class intervals and units, a scale bar and north arrow computed in
-EPSG:9205 (metres, never degrees), a locator inset and a footer naming every
-source, the data quality, the date and the CRS. :func:`save_map` writes it.
+EPSG:9205 (metres, never degrees), a locator inset (Viet Nam, the province, the district marked; on a
+commune's page, the commune in the district) and a footer naming every source for people (layer titles,
+sources and licences, never file paths), the data quality, the date and the CRS. Project points take the
+web map's status colours (:data:`geo.output.maps.styles.STATUS_COLORS`), one legend row per status shown.
+Money reads with its unit (``931,0 triệu ₫`` / ``VND 931.0 million``, :mod:`geo.text.fmt`). Title, subtitle
+and a note may be given (CLI ``--title/--subtitle/--note``, the map page's print panel). :func:`save_map` writes it.
 
 ``unit_version="2025"`` draws the units from 1 July 2025 instead of the 13 old ones: the dissolved
 polygons labelled with the new names, indicators re-summed from the projects
@@ -13,8 +17,8 @@ polygons labelled with the new names, indicators re-summed from the projects
 footer note. The footer always states which administrative units the map uses.
 
 Artists carry stable gids (``"title"``, ``"map"``, ``"legend"``, ``"scalebar"``,
-``"north_arrow"``, ``"inset"``, ``"footer"``, ``"highlight_box"``) so tests and
-callers can find them.
+``"north_arrow"``, ``"inset"``, ``"footer"``, ``"highlight_box"``, ``"note"``; in the locator inset
+``"locator-country"``, ``"locator-province"``, ``"locator-district"``) so tests and callers can find them.
 
 Examples
 --------
@@ -60,15 +64,20 @@ from geo.analysis import funding
 from geo.analysis import units as reform  # "units" is render_map's parameter
 from geo.analysis.classify import Classification, classify
 from geo.analysis.indicators import INDICATORS
+from geo.ingest.locator import Locator, read_locator
+from geo.ingest.textcheck import text_problems
+from geo.ingest.validate import Problem
 from geo.model import schema
 from geo.model.basemap import Basemap
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_note, unit_version_line
 from geo.output.figures import class_label, indicator_value
 from geo.output.maps import basemap_image
+from geo.output.maps.styles import STATUS_COLORS
 from geo.text import fmt
 from geo.text.filters_text import filters_line
 from geo.text.i18n import t
+from geo.text.provenance_text import source_for_people
 
 #: Paper sizes in millimetres (portrait width, height).
 PAPER_MM: dict[str, tuple[int, int]] = {"A4": (210, 297), "A3": (297, 420)}
@@ -169,6 +178,20 @@ format_value = indicator_value
 filters_summary = filters_line
 
 
+def text_problems_of(title: str | None, subtitle: str | None, note: str | None, where: str,
+                     names: tuple[str, str, str] = ("title", "subtitle", "note")) -> list[Problem]:
+    """Problems of the texts a user gives a print map (one line for title and subtitle, several for the note),
+    each naming ``where`` (the command or panel) and the field (``names``); empty when all are fine.
+
+    >>> [p.key for p in text_problems_of("Bản đồ\\nhai dòng", None, "Dòng 1\\nDòng 2", "export-map")]
+    ['err.text.line_break']
+    """
+    out = []
+    for value, name, multi in zip((title, subtitle, note), names, (False, False, True), strict=True):
+        out += text_problems(value, where, None, name, multi_line=multi)
+    return out
+
+
 def used_layers(indicator: str, layers: Iterable[str], unit_version: str = schema.DEFAULT_UNIT_VERSION) -> tuple[str, ...]:
     """Provenance layer ids behind a map: communes, the indicator's sources and the shown layers
     (and the crosswalk when the map is by the units from 1/7/2025)."""
@@ -196,15 +219,17 @@ def unit_notes(shapes: pd.DataFrame, stuck: pd.DataFrame, lang: str) -> list[str
 def footer_lines(ds: Dataset, lang: str, layer_ids: tuple[str, ...], date: str,
                  unit_version: str | None = None, notes: Iterable[str] = (),
                  extra: Iterable[schema.Provenance] = ()) -> list[str]:
-    """Footer text: what is not official (first), each source (``extra``: layers drawn that are not in
-    ``ds.provenance``, the basemap), the unit version and ``notes`` (when given), then CRS and date."""
+    """Footer text: what is not official (first), each source (of ``layer_ids`` and the ``extra`` reference
+    layers such as the locator and the basemap) in words for people, the unit version and ``notes`` (when given), then CRS
+    and date."""
     provs = [ds.provenance[i] for i in layer_ids if i in ds.provenance] + list(extra)
     weak = [p for p in provs if not p.is_official]
     lines = []
     if weak:
         lines.append(t("print.not_official", lang) + ": "
                      + "; ".join(f"{p.title(lang)} — {schema.QUALITY_LABELS[p.quality](lang)}" for p in weak))
-    sources = [f"{p.title(lang)}: {p.source_in(lang)} ({p.licence_in(lang)}, {fmt.date(p.date, lang)})" for p in provs]
+    sources = [f"{p.title(lang)}: {source_for_people(p, lang)} ({p.licence_in(lang)}, {fmt.date(p.date, lang)})"
+               for p in provs]
     if sources:
         sources[0] = f"{t('print.sources', lang)}: {sources[0]}"
     lines += sources
@@ -300,6 +325,7 @@ def render_map(
     date: str | None = None,
     unit_version: str = schema.DEFAULT_UNIT_VERSION,
     basemap: bool = True,
+    note: str | None = None,
 ) -> Figure:
     """Draw one print page of ``indicator`` per unit and return the matplotlib Figure.
 
@@ -319,6 +345,8 @@ def render_map(
         lists its figures.
     title, subtitle : str, optional
         Override the default title (indicator label) and subtitle (district and filters).
+    note : str, optional
+        A note printed above the footer (the author's words, e.g. the meeting it was made for).
     table : DataFrame, optional
         A precomputed ``geo.analysis.units.indicators(ds, units, filters)`` (saves time in batches).
     date : str, optional
@@ -356,6 +384,7 @@ def render_map(
         page = _Page(ds, key, filters, lang, layers, scheme, paper, orientation, highlight,
                      title, subtitle, table, date, unit_version, shapes, stuck)
         page.basemap = ds.basemap if basemap else None
+        page.note = note or None
         return page.draw()
 
 
@@ -383,6 +412,11 @@ class _Page:
             self.c = classify(self.communes[key].to_numpy(dtype="float64"), scheme=scheme, palette=palette_for(key))
         self.n_projects = (0, 0)
         self.basemap: Basemap | None = None
+        self.statuses: list[str] = []  # statuses of the project points drawn, in schema order
+        self.note: str | None = None
+        # the country locator on the district page; a commune's page shows the commune in the district
+        self.locator: Locator | None = None if highlight else read_locator()
+        self.inset_in_map = False  # the locator sits in the map's corner (the panel is full)
 
     # layout helpers
     def frac(self, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
@@ -432,18 +466,21 @@ class _Page:
             new = f" · {reform.version_label(self.unit_version, lang)}" if self.unit_version == "2025" else ""
             self.subtitle = f"{t('print.district', lang)}{new} · {filters_summary(self.filters, lang)}"
         y = self.H - m
+        # user text: "$" is a dollar sign, not mathtext
         tt = self.fig.text(m / self.W, y / self.H, self.title, fontsize=self.pt(17), fontweight="bold",
-                           color=INK, va="top", ha="left")
+                           color=INK, va="top", ha="left", parse_math=False)
         tt.set_gid("title")
         st = self.fig.text(m / self.W, (y - 0.42 * self.s) / self.H, self.subtitle, fontsize=self.pt(10),
-                           color="#444444", va="top", ha="left")
+                           color="#444444", va="top", ha="left", parse_math=False)
         st.set_gid("subtitle")
         return m + 0.75 * self.s
 
     def footer(self, m: float) -> float:
+        extra = [self.locator.provenance] if self.locator is not None else []
+        if self.basemap is not None:
+            extra.append(self.basemap.provenance)
         lines = footer_lines(self.ds, self.lang, used_layers(self.key, self.layers, self.unit_version), self.date,
-                             self.unit_version, unit_notes(self.communes, self.stuck, self.lang),
-                             [self.basemap.provenance] if self.basemap else [])
+                             self.unit_version, unit_notes(self.communes, self.stuck, self.lang), extra)
         size = self.pt(6.2)
         chars = (self.W - 2 * m) * 72 / size  # characters of one em per line
         honesty = lines[0].startswith(t("print.not_official", self.lang))
@@ -453,19 +490,27 @@ class _Page:
         line_h = size * 1.45 / 72
         y0 = m * 0.7
         txt = self.fig.text(m / self.W, y0 / self.H, "\n".join(body), fontsize=size, color="#333333",
-                            va="bottom", ha="left", linespacing=1.45)
+                            va="bottom", ha="left", linespacing=1.45, parse_math=False)  # sources are typed text
         txt.set_gid("footer")
         y = y0 + len(body) * line_h
         if first:
             warn = self.fig.text(m / self.W, (y + 0.03 * self.s) / self.H, "\n".join(first),
                                  fontsize=size * 1.08, color=HONESTY_RED, fontweight="bold",
-                                 va="bottom", ha="left", linespacing=1.35)
+                                 va="bottom", ha="left", linespacing=1.35, parse_math=False)
             warn.set_gid("footer_quality")
             y += len(first) * line_h * 1.05 + 0.03 * self.s
         rule = Line2D([m / self.W, 1 - m / self.W], [(y + 0.06 * self.s) / self.H] * 2,
                       transform=self.fig.transFigure, color="#999999", linewidth=0.6)
         self.fig.add_artist(rule)
-        return y + 0.06 * self.s
+        y += 0.06 * self.s
+        if self.note:
+            size = self.pt(8.5)
+            wrapped = textwrap.fill(self.note, int((self.W - 2 * m) * 72 / (size * 0.55)))
+            note = self.fig.text(m / self.W, (y + 0.08 * self.s) / self.H, wrapped, fontsize=size, color=INK,
+                                 style="italic", va="bottom", ha="left", linespacing=1.3, parse_math=False)
+            note.set_gid("note")
+            y = self.inches(note)[3] + 0.04 * self.s
+        return y
 
     # --- main map ------------------------------------------------------------------------------
     def map(self, ax: Axes, ratio: float) -> None:
@@ -534,15 +579,19 @@ class _Page:
                        edgecolors="white", linewidths=0.8, zorder=9)
         if "projects" in self.layers:
             pts = self.project_points()
-            if len(pts):
-                ax.scatter(pts.geometry.x, pts.geometry.y, marker="o", s=(6.5 * s) ** 2, c=PROJECT_COLOR,
-                           edgecolors="white", linewidths=0.8, zorder=9)
+            self.statuses = [st.key for st in schema.STATUSES if st.key in set(pts["status"])]
+            for status in self.statuses:
+                one = pts[pts["status"] == status]
+                dots = ax.scatter(one.geometry.x, one.geometry.y, marker="o", s=(6.5 * s) ** 2,
+                                  c=STATUS_COLORS[status], edgecolors="white", linewidths=0.8, zorder=9)
+                dots.set_gid(f"projects-{status}")
 
     def project_points(self) -> gpd.GeoDataFrame:
         projects, _ = funding.apply_filters(self.ds.projects, self.ds.funding, self.filters, self.ds.risk_zones)
         has = projects[projects["lon"].notna() & projects["lat"].notna()]
         self.n_projects = (len(has), len(projects))
-        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(has["lon"], has["lat"]), crs=schema.GEOGRAPHIC_CRS)
+        pts = gpd.GeoDataFrame({"status": has["status"].to_numpy()},
+                               geometry=gpd.points_from_xy(has["lon"], has["lat"]), crs=schema.GEOGRAPHIC_CRS)
         return _metric(pts)
 
     def labels(self, ax: Axes) -> None:
@@ -609,9 +658,16 @@ class _Page:
                                    markersize=8), t("print.event", self.lang) + qual("landslide_events")))
         if "projects" in self.layers:
             n, total = self.n_projects
-            entries.append((Line2D([], [], marker="o", color=PROJECT_COLOR, markeredgecolor="white",
-                                   linestyle="none", markersize=6.5),
-                            t("print.projects", self.lang, n=n, total=total) + qual("projects")))
+            if not self.statuses:
+                entries.append((Line2D([], [], marker="o", color=PROJECT_COLOR, markeredgecolor="white",
+                                       linestyle="none", markersize=6.5),
+                                t("print.projects", self.lang, n=n, total=total) + qual("projects")))
+            else:  # a heading row, then one row per status on the map, in the web map's colours
+                entries.append((Patch(visible=False),
+                                t("print.projects_by_status", self.lang, n=n, total=total) + qual("projects")))
+                for status in self.statuses:
+                    entries.append((Line2D([], [], marker="o", color=STATUS_COLORS[status], markeredgecolor="white",
+                                           linestyle="none", markersize=6.5), schema.STATUS_BY_KEY[status](self.lang)))
         if self.highlight:
             entries.append((Patch(facecolor="none", edgecolor=HIGHLIGHT, linewidth=2.0),
                             t("units.highlighted" if self.unit_version == "2025" else "print.highlighted", self.lang)))
@@ -658,10 +714,12 @@ class _Page:
         if self.portrait:
             rect = (x + w - inset_size, y + h - inset_size, inset_size, inset_size)
         else:
-            size = min(w * 0.75, 2.3 * s, free_top - y)
+            title_room = 0.4 * s if self.locator is not None else 0.0  # the locator's title is three lines
+            size = min(w * 0.75, 2.3 * s, free_top - y - title_room)
             if size >= 1.0 * s:
                 rect = (x, y, size, size)
             else:  # no room left in the panel: tuck the locator into the map's lower-right corner
+                self.inset_in_map = True
                 mx, my, mw, mh = self.map_rect
                 size = min(1.7 * s, mw * 0.3)
                 rect = (mx + mw - size - 0.08 * s, my + 0.08 * s, size, size)
@@ -707,6 +765,9 @@ class _Page:
 
     def inset(self, ax: Axes) -> None:
         ax.set_gid("inset")
+        if self.locator is not None:
+            self.country_inset(ax, self.locator)
+            return
         _polygons(ax, self.communes.geometry, zorder=1, facecolor="#e3e3e3", edgecolor="#9a9a9a", linewidth=0.3)
         if self.highlight:
             one = self.communes[self.communes["code"] == self.highlight].geometry
@@ -731,6 +792,53 @@ class _Page:
             sp.set_linewidth(0.7)
         ax.set_title(t("print.inset", self.lang) if self.highlight else t("print.district", self.lang),
                      fontsize=self.pt(7), color="#444444", loc="left", pad=2)
+
+    def country_inset(self, ax: Axes, loc: Locator) -> None:
+        """Viet Nam among its neighbours, the province (approximate outline) and the district, filled and ringed
+        (at this scale the district is a few dots wide)."""
+        s, lang = self.s, self.lang
+        shapes = _metric(loc.shapes)
+        country = shapes[shapes["kind"] == "country"]
+        province = loc.province(self.ds.config.province.en)
+        _polygons(ax, shapes[shapes["kind"] == "neighbour"].geometry, zorder=1, facecolor="#f1f1ee",
+                  edgecolor="#b5b5b5", linewidth=0.3 * s)
+        _polygons(ax, country.geometry, zorder=2, facecolor="#d9d9d4", edgecolor="#666666",
+                  linewidth=0.5 * s).set_gid("locator-country")
+        if province is not None:
+            _polygons(ax, _metric(province).geometry, zorder=3, facecolor="#9c9c96", edgecolor="#444444",
+                      linewidth=0.4 * s, linestyle=(0, (2, 1))).set_gid("locator-province")
+        _polygons(ax, [self.district], zorder=4, facecolor=HONESTY_RED, edgecolor=HONESTY_RED,
+                  linewidth=0.5 * s).set_gid("locator-district")
+        c = self.district.centroid
+        ring = ax.scatter([c.x], [c.y], s=(7 * s) ** 2, facecolors="none", edgecolors=HONESTY_RED,
+                          linewidths=1.1 * s, zorder=5)
+        ring.set_gid("locator-district-ring")
+        ext = _expand(np.asarray(country.total_bounds), 0.04)
+        if self.inset_in_map:  # room above the country for the heading, so it covers China, not the district
+            ext = (ext[0], ext[1], ext[2], ext[3] + 0.3 * (ext[3] - ext[1]))
+        bb = ax.get_position()
+        ext = _fit(ext, (bb.width * self.W) / (bb.height * self.H))
+        ax.set_xlim(ext[0], ext[2])
+        ax.set_ylim(ext[1], ext[3])
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("#eef3f8")  # sea
+        for sp in ax.spines.values():
+            sp.set_color("#666666")
+            sp.set_linewidth(0.7)
+        cfg = self.ds.config
+        title = t("print.locator", lang, district=cfg.name(lang), province=cfg.province(lang))
+        if province is not None and not loc.provenance.is_official:
+            title += f"\n({t('print.locator_approx', lang)})"
+        first, _, rest = title.partition("\n")
+        if self.inset_in_map:  # above the axes it would cover the map: inside, over the sea and China
+            ax.text(0.03, 0.97, textwrap.fill(first, 30) + (f"\n{rest}" if rest else ""), transform=ax.transAxes,
+                    fontsize=self.pt(5.5), color="#333333", va="top", ha="left", linespacing=1.15, zorder=6,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5)).set_gid("locator-title")
+        else:
+            ax.set_title(textwrap.fill(first, 40) + (f"\n{rest}" if rest else ""), fontsize=self.pt(6.5),
+                         color="#444444", loc="left", pad=2, linespacing=1.2)
 
     def graticule(self, ax: Axes, ext: tuple[float, float, float, float]) -> None:
         """Half-degree lines of longitude and latitude, so the inset places the district on the globe."""

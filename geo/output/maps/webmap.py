@@ -50,6 +50,7 @@ from geo.model import schema
 from geo.model.basemap import Basemap
 from geo.output.figures import class_label, indicator_value
 from geo.output.maps import basemap_image
+from geo.output.maps.styles import STATUS_COLORS  # one colour per status, the print maps' too
 from geo.text import fmt
 from geo.text.i18n import t
 
@@ -59,11 +60,6 @@ LEAFLET_VERSION = "1.9.4"
 
 #: Colour scheme per indicator (sequential, light → dark).
 INDICATOR_PALETTES: dict[str, str] = {k: i.palette for k, i in indicators.INDICATORS.items()}
-#: Marker colour per project status (rejected and cancelled greys; pipeline light → implemented dark).
-STATUS_COLORS: dict[str, str] = dict(zip(
-    [s.key for s in schema.STATUSES],
-    ("#fdb863", "#e08214", "#b35806", "#5e3c99", "#2166ac", "#1b7837", "#595959", "#8c8c8c"), strict=True,
-))
 CROP_COLORS: dict[str, str] = dict(zip(schema.CROPS, ("#4daf4a", "#1b5e20", "#e6c229", "#a6d854", "#ff7f00")))
 RISK_COLORS: dict[str, str] = {"very_high": "#67001f", "high": "#b2182b", "medium": "#ef8a62", "low": "#92c5de",
                                "very_low": "#4393c3"}
