@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         growth: list[str] = []
         for n_lines in sizes:
             p, f = synthetic.projects(communes, n_lines // 2, seed=1)
-            p = p.assign(unit_version="2021")
+            p = p.assign(**schema.PROJECT_DEFAULTS)  # every stored column: unit_version 2021, no English description
             sql_gpkg = None
             for name, store in stores.items():
                 fill[name](p, f)
