@@ -218,6 +218,28 @@ def test_a_new_store_object_sees_every_write(backend):
     assert b.get_donor("koica").donor["contact_notes"] == "Chị Hoa"
 
 
+def test_two_open_store_objects_see_each_others_edits_at_once(backend):
+    """Two app processes each keep their store open (their connections too): an edit saved through one is what
+    the other reads on its very next call, and the other's stale copy conflicts instead of overwriting it."""
+    a, b = backend.open(), backend.open()
+    seen_by_b, version_b = b.get_project("TD-001"), b.version()
+    rec = a.get_project("TD-001")
+    a.update_project("TD-001", dict(rec.project, donor="KOICA"), rec.funding, rec.revision, "Lan",
+                     allow_overcommit=True)
+    assert b.version() != version_b and b.get_project("TD-001").project["donor"] == "KOICA"
+    assert [e.user for e in b.history("TD-001")] == ["Lan"]
+    with pytest.raises(ConflictError):
+        b.update_project("TD-001", dict(seen_by_b.project, donor="JICA"), seen_by_b.funding, seen_by_b.revision,
+                         "Minh", allow_overcommit=True)
+    fresh = b.get_project("TD-001")
+    b.update_project("TD-001", dict(fresh.project, donor="JICA"), fresh.funding, fresh.revision, "Minh",
+                     allow_overcommit=True)
+    assert a.get_project("TD-001").project["donor"] == "JICA" and a.version() == b.version()
+    a.close()
+    b.close()
+    assert a.get_project("TD-001").revision == fresh.revision + 1  # a closed store opens again when next used
+
+
 #: Sidebar choices, each narrowing the projects or lines differently (and all at once).
 TOTALS_FILTERS = [
     Filters(), Filters(include_cancelled=True), Filters(content_areas=(1, 3)), Filters(sources=("ngo", "oda_grant")),
