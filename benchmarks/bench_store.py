@@ -11,7 +11,9 @@ each; bulk ``executemany`` / ``COPY``, not timed) at each size.
 * ``store.funding_totals_by_commune()``: the same sums in one SQL query, in each store (result checked equal);
 * ``store.load()``: the whole ``Dataset`` (one run);
 * 100 ``store.update_project`` calls on distinct projects (each validated, checked against its revision, audited,
-  one transaction): edits per second.
+  one transaction): edits per second; baseline: 100 bare-SQL edits of other projects on one open connection
+  (revision read, then one transaction: revision-checked UPDATE, audit row, data version), so the ratio says
+  what the store adds whatever else the machine is doing.
 
 Medians of ``--runs`` runs (aggregations). Full: 10k communes × 100k and 1M funding lines; ``--quick``: 1k
 communes × 10k and 100k. Without PostgreSQL + PostGIS installed, only the GeoPackage rows are printed.
@@ -93,6 +95,46 @@ def _edits(store: Store, ids: list[str]) -> float:
     return len(ids) / (time.perf_counter() - t0)
 
 
+_BARE_EDIT = [  # the least an audited, revision-checked edit writes: the row, its audit row, the data version
+    "UPDATE projects SET donor = {p}, revision = revision + 1 WHERE project_id = {p} AND revision = {p}",
+    "INSERT INTO atlas_audit (ts, {user}, action, project_id, revision, before, after, note) "
+    "VALUES ('2026-12-04T00:00:00Z', 'bench', 'update', {p}, {p}, '{{}}', '{{}}', 'bare SQL')",
+    "UPDATE atlas_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'",
+]
+
+
+def _bare_edits(con, placeholder: str, user: str, ids: list[str]) -> float:
+    """Baseline: edits per second of the same kind of edit in bare SQL on one open connection (no validation, no
+    permission check, no read-back): each reads the revision, then one transaction writes ``_BARE_EDIT``."""
+    update, audit, bump = (q.format(p=placeholder, user=user) for q in _BARE_EDIT)
+    t0 = time.perf_counter()
+    for i, pid in enumerate(ids):
+        rev = con.execute(f"SELECT revision FROM projects WHERE project_id = {placeholder}", (pid,)).fetchone()[0]
+        con.execute("BEGIN IMMEDIATE" if placeholder == "?" else "BEGIN")
+        n = con.execute(update, (f"bare-{i}", pid, rev)).rowcount
+        assert n == 1
+        con.execute(audit, (pid, rev + 1))
+        con.execute(bump)
+        con.execute("COMMIT")
+    return len(ids) / (time.perf_counter() - t0)
+
+
+def _bare_gpkg(path: Path, ids: list[str]) -> float:
+    con = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        con.execute("PRAGMA synchronous=FULL")  # as the store writes
+        return _bare_edits(con, "?", "user", ids)
+    finally:
+        con.close()
+
+
+def _bare_postgis(url: str, ids: list[str]) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        return _bare_edits(con, "%s", '"user"', ids)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_store")
     ap.add_argument("--quick", action="store_true")
@@ -106,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-store-"))
     stores: dict[str, Store] = {"GeoPackage": GpkgStore(tmp / "atlas.gpkg", seed_dir=bundle)}
     fill = {"GeoPackage": lambda p, f: _fill_gpkg(tmp / "atlas.gpkg", p, f)}
+    bare = {"GeoPackage": lambda ids: _bare_gpkg(tmp / "atlas.gpkg", ids)}
     cluster = None
     status = 0
     try:
@@ -118,17 +161,18 @@ def main(argv: list[str] | None = None) -> int:
             url = cluster.url("bench")
             stores["PostGIS"] = PostgisStore(url, seed_dir=bundle).open()
             fill["PostGIS"] = lambda p, f: _fill_postgis(url, p, f)
+            bare["PostGIS"] = lambda ids: _bare_postgis(url, ids)
         else:
             print("PostgreSQL + PostGIS not installed: GeoPackage only")
         print(f"{n_communes:,} communes; aggregation: median of {args.runs} runs; load: one run; {EDITS} edits")
         print("| funding lines | store | load s | in-memory sum s (baseline) | SQL sum s | SQL / in-memory "
-              "| SQL vs GeoPackage SQL | edits/s |")
-        print("|---|---|---|---|---|---|---|---|")
+              "| SQL vs GeoPackage SQL | edits/s | bare-SQL edits/s (baseline) | edits / bare SQL |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         first: dict[str, float] = {}
         growth: list[str] = []
         for n_lines in sizes:
             p, f = synthetic.projects(communes, n_lines // 2, seed=1)
-            p = p.assign(unit_version="2021")
+            p = p.assign(**schema.PROJECT_DEFAULTS)  # every stored column: unit_version 2021, no English description
             sql_gpkg = None
             for name, store in stores.items():
                 fill[name](p, f)
@@ -138,10 +182,12 @@ def main(argv: list[str] | None = None) -> int:
                 same = isinstance(got, pd.DataFrame) and isinstance(expected, pd.DataFrame) and got.equals(expected)
                 status |= 0 if same else 1
                 rate = _edits(store, list(p["project_id"].iloc[:EDITS]))
+                base = bare[name](list(p["project_id"].iloc[EDITS:2 * EDITS]))
                 sql_gpkg = t_sql if name == "GeoPackage" else sql_gpkg
                 vs = f"{t_sql / sql_gpkg:.2f}×" if name != "GeoPackage" and sql_gpkg else "—"
                 print(f"| {len(f):,} | {name} | {t_load:.2f} | {t_mem:.3f} | {t_sql:.3f} | {t_sql / t_mem:.2f}× | {vs} "
-                      f"| {rate:.0f} |" + ("" if same else " (SUMS DIFFER from the in-memory path)"), flush=True)
+                      f"| {rate:.0f} | {base:.0f} | {rate / base:.2f}× |"
+                      + ("" if same else " (SUMS DIFFER from the in-memory path)"), flush=True)
                 del ds
                 if name in first:
                     growth.append(f"{name}: SQL sum {t_sql / first[name]:.1f}× for {n_lines / sizes[0]:.0f}× data")

@@ -39,7 +39,7 @@ def test_store_file_is_a_wal_geopackage_gdal_can_open(store):
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     con.close()
-    layers = dict(pyogrio.list_layers(store.path))
+    layers = dict(pyogrio.list_layers(_as_qgis(store).path))
     assert layers["communes"] == "Polygon" and layers["landslide_events"] == "Point"
     assert "projects" in layers and "funding" in layers
 
@@ -48,17 +48,25 @@ def _gdal_finds(path: Path, layer: str, bounds) -> int:
     return len(pyogrio.read_dataframe(path, layer=layer, bbox=tuple(bounds), read_geometry=False))
 
 
+def _as_qgis(store: GpkgStore) -> GpkgStore:
+    """GDAL in this process stands for QGIS in another one. GDAL brings its own SQLite, and two SQLite copies in
+    one process must not have the same file open at once (its locks are per process: one copy's close drops the
+    other's), so the store's kept connections are closed first, as they would be in a process of their own."""
+    store.close()
+    return store
+
+
 def test_feature_layers_have_a_spatial_index_gdal_uses_and_a_replaced_layer_a_fresh_one(store):
     """QGIS draws a layer's features in the map extent through its R-tree: without one it reads the whole
     layer, and with a stale one (a layer replaced, its index left behind) it would hide the new features."""
     ds = store.load()
     for layer in ("communes", "crop_zones", "risk_zones", "landslide_events"):
-        assert pyogrio.read_info(store.path, layer=layer)["capabilities"]["fast_spatial_filter"], layer
+        assert pyogrio.read_info(_as_qgis(store).path, layer=layer)["capabilities"]["fast_spatial_filter"], layer
     old = ds.risk_zones
     assert len(old) > 1 and _gdal_finds(store.path, "risk_zones", old.geometry.iloc[1].bounds) >= 1
     keep = old.iloc[[0]].reset_index(drop=True)
     store.replace_layer("risk_zones", keep, ds.provenance["risk_zones"], "Lan")
-    assert pyogrio.read_info(store.path, layer="risk_zones")["capabilities"]["fast_spatial_filter"]
+    assert pyogrio.read_info(_as_qgis(store).path, layer="risk_zones")["capabilities"]["fast_spatial_filter"]
     assert _gdal_finds(store.path, "risk_zones", keep.total_bounds) == 1
     con = sqlite3.connect(store.path)
     # the index holds exactly the rows of the new layer, no stale entry of the old one
@@ -70,7 +78,7 @@ def test_feature_layers_have_a_spatial_index_gdal_uses_and_a_replaced_layer_a_fr
 def test_a_layer_edited_in_qgis_keeps_its_index_in_step_and_the_store_still_writes(store):
     """GDAL (QGIS) edits a commune through the index's triggers; the store's own writes then still work."""
     ds = store.load()
-    communes = pyogrio.read_dataframe(store.path, layer="communes")
+    communes = pyogrio.read_dataframe(_as_qgis(store).path, layer="communes")
     moved = communes.iloc[[0]].copy()
     moved["geometry"] = moved.geometry.translate(5, 5)  # far outside the district: easy to find alone
     pyogrio.write_dataframe(moved, store.path, layer="communes", append=True)
@@ -143,3 +151,46 @@ def test_a_schema_3_store_gets_the_accounts_table_and_stays_single_user(store):
     assert log.action == "migrate" and "accounts" in log.note and log.note.startswith(f"schema 3 → {SCHEMA_VERSION}")
     reopened.create_project(_project(), LINES, "Lan")
     assert reopened.history("NEW-1")[0].user == "Lan"
+
+
+def test_sessions_in_threads_of_one_app_edit_through_one_store_and_every_edit_is_kept(store):
+    """Streamlit runs each browser session in a thread of one process, all through the same store object and
+    its kept connections: simultaneous edits of different projects are each saved once, with their audit row."""
+    import threading
+
+    ids, rounds, failures = ["TD-001", "TD-002", "TD-003", "TD-004"], 5, []
+
+    def session(pid: str) -> None:
+        try:
+            for i in range(rounds):
+                rec = store.get_project(pid)
+                store.update_project(pid, dict(rec.project, donor=f"{pid} round {i}"), rec.funding, rec.revision,
+                                     "Lan", allow_overcommit=True)
+        except Exception as err:  # reported below, with the project it happened to
+            failures.append((pid, err))
+
+    threads = [threading.Thread(target=session, args=(pid,)) for pid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    other = GpkgStore(store.path)  # another process's view
+    for pid in ids:
+        rec = other.get_project(pid)
+        assert (rec.revision, rec.project["donor"]) == (1 + rounds, f"{pid} round {rounds - 1}")
+        assert [e.action for e in other.history(pid)] == ["update"] * rounds
+
+
+def test_a_store_file_moved_away_while_the_app_has_it_open_keeps_its_edits_and_a_new_one_is_seeded(store, tmp_path):
+    """The advice for a damaged store is to move the file away: the running app then starts a fresh store from the
+    bundle (its kept connections to the moved file are let go) and the moved file holds every edit saved in it."""
+    rec = store.get_project("TD-001")
+    store.update_project("TD-001", dict(rec.project, donor="KOICA"), rec.funding, rec.revision, "Lan",
+                         allow_overcommit=True)
+    moved = tmp_path / "moved.gpkg"
+    store.path.rename(moved)
+    fresh = store.get_project("TD-001")
+    assert (fresh.revision, fresh.project["donor"]) == (1, rec.project["donor"]) and store.history("TD-001") == []
+    kept = GpkgStore(moved).get_project("TD-001")
+    assert (kept.revision, kept.project["donor"]) == (2, "KOICA")

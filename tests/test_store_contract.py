@@ -220,6 +220,28 @@ def test_a_new_store_object_sees_every_write(backend):
     assert b.get_donor("koica").donor["contact_notes"] == "Chị Hoa"
 
 
+def test_two_open_store_objects_see_each_others_edits_at_once(backend):
+    """Two app processes each keep their store open (their connections too): an edit saved through one is what
+    the other reads on its very next call, and the other's stale copy conflicts instead of overwriting it."""
+    a, b = backend.open(), backend.open()
+    seen_by_b, version_b = b.get_project("TD-001"), b.version()
+    rec = a.get_project("TD-001")
+    a.update_project("TD-001", dict(rec.project, donor="KOICA"), rec.funding, rec.revision, "Lan",
+                     allow_overcommit=True)
+    assert b.version() != version_b and b.get_project("TD-001").project["donor"] == "KOICA"
+    assert [e.user for e in b.history("TD-001")] == ["Lan"]
+    with pytest.raises(ConflictError):
+        b.update_project("TD-001", dict(seen_by_b.project, donor="JICA"), seen_by_b.funding, seen_by_b.revision,
+                         "Minh", allow_overcommit=True)
+    fresh = b.get_project("TD-001")
+    b.update_project("TD-001", dict(fresh.project, donor="JICA"), fresh.funding, fresh.revision, "Minh",
+                     allow_overcommit=True)
+    assert a.get_project("TD-001").project["donor"] == "JICA" and a.version() == b.version()
+    a.close()
+    b.close()
+    assert a.get_project("TD-001").revision == fresh.revision + 1  # a closed store opens again when next used
+
+
 #: Sidebar choices, each narrowing the projects or lines differently (and all at once).
 TOTALS_FILTERS = [
     Filters(), Filters(include_cancelled=True), Filters(content_areas=(1, 3)), Filters(sources=("ngo", "oda_grant")),
@@ -810,6 +832,62 @@ def test_a_refused_write_changes_nothing_at_all(any_store, case):
         write(any_store)
     assert type(err.value) is kind
     assert_unchanged(before, any_store)
+
+
+def _refuse_audit(backend: Backend, column: str, value: str) -> None:
+    """Make the database itself refuse audit rows whose ``column`` is ``value`` (the store is not told)."""
+    if backend.name == "gpkg":
+        backend.sql(f"CREATE TRIGGER refuse_audit BEFORE INSERT ON atlas_audit WHEN NEW.{column} = '{value}' "
+                    "BEGIN SELECT RAISE(ABORT, 'audit row refused by the test'); END")
+    else:
+        backend.sql(f"ALTER TABLE atlas_audit ADD CONSTRAINT refuse_audit CHECK ({column} IS DISTINCT FROM '{value}') NOT VALID")
+
+
+def _delete_with_money(s: Store) -> None:
+    assert len(s.money_records("TD-001")) > 0  # its money-delete audit rows are written before the refused one
+    s.delete_project("TD-001", s.get_project("TD-001").revision, "A")
+
+
+#: A write whose audit insert the database refuses (``column`` = ``value``), after the change itself went in.
+AUDIT_REFUSED: dict[str, tuple[str, str, Callable[[Store], object]]] = {
+    "project update": ("action", "update", lambda s: s.update_project(
+        "TD-001", dict(s.get_project("TD-001").project, donor="KOICA"), s.get_project("TD-001").funding,
+        s.get_project("TD-001").revision, "A", allow_overcommit=True)),
+    "project create": ("action", "create", lambda s: s.create_project(_project(), LINES, "A")),
+    "project delete with its money records": ("action", "delete", _delete_with_money),
+    "import, the second project's row": ("project_id", "NEW-2", lambda s: s.apply_projects(
+        [(_project("NEW-1"), LINES), (_project("NEW-2"), LINES)], {"NEW-1": None, "NEW-2": None}, "A")),
+    "restore": ("action", "update", lambda s: s.restore("TD-001", s.history("TD-001")[0].id, 2, "A",
+                                                        which="before")),
+    "donor update": ("action", "donor-update", lambda s: s.save_donor(
+        dict(s.get_donor("koica").donor, contact_notes="Chị Hoa"), s.get_donor("koica").revision, "A")),
+    "donor delete": ("action", "donor-delete", lambda s: s.delete_donor("jica", 1, "A")),
+    "money record": ("action", "money-create", lambda s: s.add_money(_money("TD-001"), "A")),
+    "beneficiaries": ("action", "beneficiaries-save", lambda s: s.save_beneficiaries("TD-001", {"households": 3},
+                                                                                      None, "A")),
+    "result indicator": ("action", "result-create", lambda s: s.add_indicator(_indicator(), "A")),
+    "layer": ("action", "replace-layer", lambda s: s.replace_layer("risk_zones", s.load().risk_zones.iloc[:1],
+                                                                    s.load().provenance["risk_zones"], "A")),
+    "account": ("action", "user-add", lambda s: add_account(s, "lan")),
+}
+
+
+@pytest.mark.parametrize("case", list(AUDIT_REFUSED))
+def test_an_edit_whose_audit_row_is_refused_is_not_stored_at_all(backend, case):
+    """Each edit and its audit rows are one transaction: no change without its audit row, nor the reverse."""
+    column, value, write = AUDIT_REFUSED[case]
+    store = backend.open()
+    if case == "restore":  # a version to restore: TD-001 as seeded, before this update
+        rec = store.get_project("TD-001")
+        store.update_project("TD-001", dict(rec.project, donor="KOICA"), rec.funding, rec.revision, "A",
+                             allow_overcommit=True)
+    _refuse_audit(backend, column, value)
+    before = snapshot(store)
+    with pytest.raises(Exception) as err:  # the database's own refusal, whatever its wording
+        write(store)
+    assert "refuse" in str(err.value)  # the audit insert was refused (the trigger's or the constraint's name)
+    assert_unchanged(before, store)
+    assert_unchanged(before, backend.open())  # as another process sees it
 
 
 def test_a_conflict_says_what_happened_in_both_languages(any_store):

@@ -115,8 +115,8 @@ def validate_records(
     if not items:
         return out
     cleaned = [(clean_project(p), clean_lines(lines)) for p, lines in items]
-    frame = pd.DataFrame([{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned])
-    for x in validate_projects(frame, file, commune_codes, unit_codes_2025):
+    rows_p = [{k: ("" if v is None else v) for k, v in p.items()} for p, _ in cleaned]
+    for x in validate_projects(rows_p, file, commune_codes, unit_codes_2025):
         assert x.row is not None  # every project problem names its row
         out[x.row - 2].append(replace(x, file=file, row=None))
     where: list[tuple[int, int]] = []
@@ -157,7 +157,7 @@ def validate_records(
             if not allow_overcommit and isinstance(n, int) and isinstance(c, int) and c > n >= 0:
                 out[i].append(Problem.of(file, "err.overcommit", j, "committed", c=c, n=n))
     if rows:
-        for x in validate_funding(pd.DataFrame(rows), file):
+        for x in validate_funding(rows, file):
             assert x.row is not None  # every funding problem names its row
             i, j = where[x.row - 2]
             out[i].append(replace(x, file=file, row=j))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -224,15 +224,26 @@ def _row(i: int) -> int:
     return i + 2  # header is row 1
 
 
-def validate_funding(df: pd.DataFrame, file: str) -> list[Problem]:
-    """Amounts are non-negative integers, disbursed ≤ committed, source is a schema key."""
+def _rows(table: pd.DataFrame | Sequence[dict]) -> tuple[set[str], list[dict]]:
+    """The column names and the rows of a frame, or of rows already as dicts (a form's few records: building a
+    frame for them cost more than checking them)."""
+    if isinstance(table, pd.DataFrame):
+        return set(table.columns), table.to_dict("records")
+    rows = list(table)
+    return {c for r in rows for c in r}, rows
+
+
+def validate_funding(df: pd.DataFrame | Sequence[dict], file: str) -> list[Problem]:
+    """Amounts are non-negative integers, disbursed ≤ committed, source is a schema key (``df``: a frame, or
+    its rows as dicts)."""
     problems: list[Problem] = []
+    columns, rows = _rows(df)
     for col in schema.FUNDING_COLUMNS:
-        if col not in df.columns:
+        if col not in columns:
             problems.append(Problem.of(file, "err.missing_column", name=col))
     if problems:
         return problems
-    for i, rec in enumerate(df.to_dict("records")):
+    for i, rec in enumerate(rows):
         if rec["source"] not in schema.SOURCE_BY_KEY:
             problems.append(Problem.of(file, "err.unknown_source", _row(i), "source", value=rec["source"]))
         amounts: dict[str, int] = {}
@@ -253,9 +264,10 @@ def validate_funding(df: pd.DataFrame, file: str) -> list[Problem]:
 
 
 def validate_projects(
-    df: pd.DataFrame, file: str, commune_codes: Iterable[str], unit_codes_2025: Iterable[str] = (),
+    df: pd.DataFrame | Sequence[dict], file: str, commune_codes: Iterable[str], unit_codes_2025: Iterable[str] = (),
 ) -> list[Problem]:
-    """Required fields present, codes known, enums from the schema, years sane.
+    """Required fields present, codes known, enums from the schema, years sane (``df``: a frame, or its rows as
+    dicts).
 
     ``commune_code`` is read in the row's ``unit_version`` (optional column, default ``"2021"``):
     an old commune code for ``"2021"``, a code of a unit from 1/7/2025 for ``"2025"``. The version
@@ -264,14 +276,15 @@ def validate_projects(
     """
     known_by_version = {"2021": set(commune_codes), "2025": set(unit_codes_2025)}
     default_version = schema.PROJECT_OPTIONAL_COLUMNS["unit_version"][1]
+    columns, rows = _rows(df)
     problems: list[Problem] = [
-        Problem.of(file, "err.missing_column", name=c) for c in schema.PROJECT_REQUIRED if c not in df.columns
+        Problem.of(file, "err.missing_column", name=c) for c in schema.PROJECT_REQUIRED if c not in columns
     ]
     if problems:
         return problems
     seen: set[str] = set()
     lo, hi = schema.SANE_YEARS
-    for i, rec in enumerate(df.to_dict("records")):
+    for i, rec in enumerate(rows):
         r = _row(i)
         for col in schema.PROJECT_REQUIRED:
             if _blank(rec[col]):

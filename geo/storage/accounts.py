@@ -265,7 +265,11 @@ class AccountsMixin:
     def _acting(self, user: Actor | str, action: Action) -> Actor:
         """The acting user as the store knows them, if their role may take ``action`` at all (else refused)."""
         with self._read() as con:
-            actor = self._resolve_in(con, user)
+            return self._acting_in(con, user, action)
+
+    def _acting_in(self, con: Any, user: Actor | str, action: Action) -> Actor:
+        """:meth:`_acting` inside a read the caller has open (one transaction for whatever else it reads)."""
+        actor = self._resolve_in(con, user)
         if not roles.allows(actor, action):
             authorize(actor, action)
         return actor

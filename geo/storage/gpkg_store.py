@@ -9,7 +9,12 @@ Every write runs in ONE SQLite transaction (``BEGIN IMMEDIATE`` … ``COMMIT``),
 geometry layers included (written by :mod:`geo.storage.gpkg` through the same
 connection), so a write is all or nothing, and a process killed mid-write leaves
 the earlier data intact. Each write bumps a counter, so :meth:`GpkgStore.version`
-changes and page caches reload.
+changes and page caches reload. A write's audit rows are part of its transaction.
+
+Connections are kept open between calls (one per thread at a time, at most four idle, closed by
+:meth:`GpkgStore.close`): opening the file per call, and closing its last connection (a WAL checkpoint), cost more
+than an edit. A kept connection is reused only while the path is still the file it opened, at the schema this app
+writes; every write ends with a passive checkpoint, so the file alone holds every saved edit.
 
 Projects carry a ``revision``; an update or delete must pass the revision it
 read, otherwise :class:`ConflictError` carries both versions. Every
@@ -56,8 +61,8 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 import time
-import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,7 +73,7 @@ from typing import TypeVar
 import geopandas as gpd
 import pandas as pd
 
-from geo.ingest.atlas_toml import bundle_dir, load_config, parse_config, to_toml
+from geo.ingest.atlas_toml import bundle_dir, load_config, to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
@@ -80,7 +85,14 @@ from geo.model.roles import Action, Actor
 from geo.storage import gpkg, migrations
 from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.basemap import BasemapMixin, basemap_table
-from geo.storage.common import checked_records, funding_totals_sql, totals_frame
+from geo.storage.common import (
+    check_inputs,
+    check_inputs_sql,
+    checked_records,
+    funding_totals_sql,
+    stored_config,
+    totals_frame,
+)
 from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
     AuditEntry,
@@ -128,15 +140,24 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
     def __init__(self, path: Path | str, seed_dir: Path = BUNDLED_DATA_DIR):
         self.path = Path(path)
         self.seed_dir = Path(seed_dir)
+        self._idle = _Idle()
+
+    def close(self) -> None:
+        """Close the connections this store keeps open between calls; the next call opens the file again."""
+        self._idle.close()
 
     # --- opening and seeding ------------------------------------------------------------
-    def _connect(self, write: bool = True) -> sqlite3.Connection:
+    def _connect(self, write: bool = True) -> _Connection:
         if not self.path.exists():
             self.seed()
+        file = _file_of(self.path)
         try:
-            con = gpkg.register_functions(sqlite3.connect(self.path, isolation_level=None, timeout=30))
+            con = gpkg.register_functions(sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                                          check_same_thread=False, factory=_Connection))
         except sqlite3.DatabaseError as err:
             raise store_error(self.path, err) from None
+        assert isinstance(con, _Connection)
+        con.file = file if file is not None and _file_of(self.path) == file else None  # replaced meanwhile: not kept
         try:
             con.execute("PRAGMA busy_timeout=30000")
             con.execute("PRAGMA synchronous=FULL")
@@ -146,8 +167,11 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
             problem = store_error(self.path, err)
             if write or problem.note.key != "err.store_readonly" or Path(f"{self.path}-wal").exists():
                 raise problem from None
-            # a read-only folder (a mounted backup, a CD): reads still work from the checkpointed file
-            con = gpkg.register_functions(sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None))
+            # a read-only folder (a mounted backup, a CD): reads still work from the checkpointed file (not kept:
+            # an immutable connection would never see a later change)
+            con = gpkg.register_functions(sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                                          isolation_level=None, factory=_Connection))
+            assert isinstance(con, _Connection)
             try:
                 row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
             except sqlite3.DatabaseError:
@@ -238,6 +262,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
             _write_provenance(con, prov)
             con.execute("COMMIT")
             con.close()
+            _set_aside_orphans(self.path)
             try:
                 os.link(tmp, self.path)  # atomic and never overwrites a store another process just made
             except FileExistsError:
@@ -250,39 +275,65 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                 Path(str(tmp) + suffix).unlink(missing_ok=True)
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect(write=False)
+    def _connection(self, write: bool) -> Iterator[_Connection]:
+        """A connection for one transaction: one this store kept, if it is still open on the store's file at
+        the schema this app writes, else a new one (seeding, migrating or refusing as :meth:`_connect` does).
+
+        Kept after a transaction that ended cleanly; closed after any error. Opening the file for every call,
+        and closing its last connection (SQLite then folds the WAL back into the file), cost more than an edit."""
+        # connections to a file moved away or replaced are closed first: closing one folds its WAL into that
+        # file and removes the WAL by name, which must happen before a new file at this path is opened
+        con = self._idle.take(_file_of(self.path))
+        if con is not None and not _current_schema(con):
+            con.close()  # another app changed the file's schema: open it again, with every check
+            con = None
+        if con is None:
+            con = self._connect(write)
         try:
-            con.execute("BEGIN")  # one snapshot for every table read
             yield con
-            con.execute("COMMIT")
-        except sqlite3.DatabaseError as err:  # a damaged file found while reading
-            raise store_error(self.path, err) from None
-        finally:
+        except BaseException:
             con.close()
+            raise
+        if con.file is not None and not con.in_transaction:
+            self._idle.give(con)
+        else:
+            con.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._connection(write=False) as con:
+            try:
+                con.execute("BEGIN")  # one snapshot for every table read
+                yield con
+                con.execute("COMMIT")
+            except sqlite3.DatabaseError as err:  # a damaged file found while reading
+                _rollback(con)
+                raise store_error(self.path, err) from None
 
     @contextmanager
     def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction; ``bump``: the data changed (sign-in counters do not bump)."""
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            yield con
-            if bump:
-                con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
-            pause = os.environ.get(PAUSE_ENV)
-            if pause:
-                Path(pause).write_text(str(os.getpid()))
-                while True:  # a test kills us here, inside the open transaction
-                    time.sleep(0.05)
-            con.execute("COMMIT")
-        except BaseException as err:
-            _rollback(con)
-            if isinstance(err, sqlite3.DatabaseError):  # a full disk, a read-only file: nothing was written
-                raise store_error(self.path, err) from None
-            raise
-        finally:
-            con.close()
+        with self._connection(write=True) as con:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                yield con
+                if bump:
+                    con.execute("UPDATE atlas_meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'")
+                pause = os.environ.get(PAUSE_ENV)
+                if pause:
+                    Path(pause).write_text(str(os.getpid()))
+                    while True:  # a test kills us here, inside the open transaction
+                        time.sleep(0.05)
+                con.execute("COMMIT")
+            except BaseException as err:
+                _rollback(con)
+                if isinstance(err, sqlite3.DatabaseError):  # a full disk, a read-only file: nothing was written
+                    raise store_error(self.path, err) from None
+                raise
+            try:  # the file alone holds every saved edit again (as when a closed last connection folded the WAL)
+                con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.DatabaseError:  # committed already; a reader holding old pages makes it partial: fine
+                pass
 
     def _exec(self, con: sqlite3.Connection, sql: str, params: dict | None = None) -> list[tuple] | int:
         cur = con.execute(sql, params or {})
@@ -348,8 +399,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
     def create_project(self, project: dict, funding: list[dict], user: Actor | str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
         """Add a new project; its id must be new."""
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        p, lines = self._checked(project, funding, allow_overcommit)
+        actor, [(p, lines)] = self._checked_many([(project, funding)], allow_overcommit, user)
         authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
         check_status_move(actor, None, p, note)
         with self._write() as con:
@@ -362,8 +412,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
                        user: Actor | str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
         """Replace a project's fields and lines, if nobody changed it since ``expected_revision``."""
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        p, lines = self._checked(project, funding, allow_overcommit)
+        actor, [(p, lines)] = self._checked_many([(project, funding)], allow_overcommit, user)
         if p["project_id"] != project_id:
             raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
@@ -451,8 +500,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
         ``base_revisions`` maps each id to the revision seen at preview time (None = new); if any
         changed since, nothing is written and :class:`ConflictError` is raised.
         """
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        checked = self._checked_many(records, allow_overcommit)
+        actor, checked = self._checked_many(records, allow_overcommit, user)
         money_checked = self._money_checked(money or [], today)
         auto_backup(self.path, "import")  # only once the rows are valid: a refused file leaves no backup
         counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -484,15 +532,15 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                 counts.update({f"money_{k}": n for k, n in written.items()})
         return counts
 
-    def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:
-        return self._checked_many([(project, funding)], allow_overcommit)[0]
-
-    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        with self._read() as con:  # one snapshot (and one connection) for everything a record is checked against
-            codes = [r[0] for r in con.execute("SELECT code FROM communes ORDER BY code")]
-            codes_2025 = [r[0] for r in con.execute("SELECT code FROM units_2025 ORDER BY code")]
-            config = _read_config(con)
-        return checked_records(records, codes, codes_2025, allow_overcommit, config)
+    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool,
+                      user: Actor | str) -> tuple[Actor, list[tuple[dict, list[dict]]]]:
+        """The acting user, if their role may edit projects (else refused), and ``records`` cleaned for storing
+        (else :class:`DataError`): one read for the account and everything a record is checked against."""
+        with self._read() as con:  # one snapshot, one connection; only the codes the records name (an index look-up)
+            actor = self._acting_in(con, user, Action.EDIT_PROJECT)
+            codes, codes_2025, toml = check_inputs(con.execute(*check_inputs_sql(records)).fetchall())
+        config = stored_config(toml, "atlas_meta") if toml else DEFAULT_CONFIG
+        return actor, checked_records(records, codes, codes_2025, allow_overcommit, config)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
@@ -668,6 +716,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
             if self.path.exists():  # a 0-byte file
                 os.replace(tmp, self.path)
             else:
+                _set_aside_orphans(self.path)
                 try:
                     os.link(tmp, self.path)  # never overwrites a store another process just made
                 except FileExistsError:
@@ -706,6 +755,85 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                         out.append(Note.of("check.invalid_geometry", layer=layer, fid=int(fid),
                                            reason=shapely.is_valid_reason(geom)))
         return out
+
+
+# --- kept connections ---------------------------------------------------------------------------------
+class _Connection(sqlite3.Connection):
+    """A connection to a store file; ``file`` is the file it opened (device, inode), None when it is not kept."""
+
+    file: tuple[int, int] | None = None
+
+
+def _file_of(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` is now (None: there is none): a file moved into place or re-seeded is another one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _current_schema(con: sqlite3.Connection) -> bool:
+    """The file behind a kept connection is still at the schema this app writes."""
+    try:
+        row = con.execute("SELECT value FROM atlas_meta WHERE key='schema_version'").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None and row[0] == str(SCHEMA_VERSION)
+
+
+def _set_aside_orphans(path: Path) -> None:
+    """Before a new store file takes ``path``: a ``-wal`` left there belongs to a file moved away or deleted while
+    open (SQLite leaves it when the file has moved), and opening the new file would apply its pages to it.
+    A non-empty one is moved into ``backups/``; the ``-shm`` index is rebuilt by SQLite, so it is removed."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if path.exists() or not (wal.exists() or shm.exists()):
+        return
+    if wal.exists() and wal.stat().st_size > 0:
+        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        make_folder(path.parent / "backups", wal)
+        os.replace(wal, path.parent / "backups" / f"orphan-{stamp}-{wal.name}")
+    wal.unlink(missing_ok=True)
+    shm.unlink(missing_ok=True)
+
+
+class _Idle:
+    """The idle connections of one store, for any thread to take (one thread uses a connection at a time):
+    Streamlit runs each session in a thread of one process. At most :attr:`KEEP` are kept."""
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cons: list[_Connection] = []
+
+    def take(self, file: tuple[int, int] | None) -> _Connection | None:
+        """An idle connection open on ``file`` (None: there is no file); connections to another file are closed."""
+        stale: list[_Connection] = []
+        found = None
+        with self._lock:
+            while self._cons and found is None:
+                con = self._cons.pop()
+                if file is not None and con.file == file:
+                    found = con
+                else:
+                    stale.append(con)
+        for con in stale:
+            con.close()
+        return found
+
+    def give(self, con: _Connection) -> None:
+        with self._lock:
+            if len(self._cons) < self.KEEP:
+                self._cons.append(con)
+                return
+        con.close()
+
+    def close(self) -> None:
+        with self._lock:
+            cons, self._cons = self._cons, []
+        for con in cons:
+            con.close()
 
 
 # --- helpers (all run inside a caller's transaction) ----------------------------------------------
@@ -766,7 +894,7 @@ def _read_provenance(con: sqlite3.Connection) -> dict[str, schema.Provenance]:
 def _read_config(con: sqlite3.Connection) -> AtlasConfig:
     """The config the store was seeded with (stores from before configs are Tam Đường)."""
     row = con.execute("SELECT value FROM atlas_meta WHERE key='config'").fetchone()
-    return parse_config(tomllib.loads(row[0]), "atlas_meta") if row else DEFAULT_CONFIG
+    return stored_config(row[0], "atlas_meta") if row else DEFAULT_CONFIG
 
 
 def _get(con: sqlite3.Connection, project_id: str) -> ProjectRecord | None:
@@ -864,9 +992,25 @@ def store_file(config: AtlasConfig) -> str:
 
 def open_default() -> GpkgStore:
     """The store in :func:`data_dir`, seeded on first use from :func:`geo.ingest.atlas_toml.bundle_dir`
-    (``$ATLAS_BUNDLE_DIR`` or the bundled data)."""
+    (``$ATLAS_BUNDLE_DIR`` or the bundled data).
+
+    One store object per file and bundle in this process (the last :data:`OPEN_KEPT`), so the pages, which
+    ask for the store on every call, reuse its open connections."""
     seed = bundle_dir()
-    return GpkgStore(data_dir() / store_file(load_config(seed)), seed_dir=seed)
+    key = (data_dir() / store_file(load_config(seed)), seed)
+    with _OPEN_LOCK:
+        store = _OPEN.pop(key, None) or GpkgStore(*key)
+        _OPEN[key] = store  # the most recent last
+        evicted = [_OPEN.pop(k) for k in list(_OPEN)[:-OPEN_KEPT]]
+    for old in evicted:
+        old.close()
+    return store
+
+
+#: Store objects :func:`open_default` keeps (a process normally uses one; tests switch folders).
+OPEN_KEPT = 4
+_OPEN: dict[tuple[Path, Path], GpkgStore] = {}
+_OPEN_LOCK = threading.Lock()
 
 
 def _rollback(con: sqlite3.Connection) -> None:

@@ -354,3 +354,7 @@ class Store(ReadOnlyStore, ProjectStore, DonorStore, LayerStore, FundingTotals, 
     def location(self) -> str:
         """Where the data lives, for the user (a file path, a server and database name)."""
         ...
+
+    def close(self) -> None:
+        """Close the connections the store keeps open between calls (it opens them again when next used)."""
+        ...

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +41,7 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from geo.ingest.atlas_toml import parse_config, to_toml
+from geo.ingest.atlas_toml import to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
 from geo.ingest.validate import DataError, Note, Problem, catalog_label
 from geo.model import schema
@@ -54,7 +53,16 @@ from geo.model.roles import Action, Actor
 from geo.storage import migrations
 from geo.storage.accounts import USERS_DDL, AccountsMixin, authorize, check_status_move
 from geo.storage.basemap import BasemapMixin, basemap_table
-from geo.storage.common import checked_records, column_kind, funding_totals_sql, plain_value, totals_frame
+from geo.storage.common import (
+    check_inputs,
+    check_inputs_sql,
+    checked_records,
+    column_kind,
+    funding_totals_sql,
+    plain_value,
+    stored_config,
+    totals_frame,
+)
 from geo.storage.gpkg_store import FEATURE_LAYERS, donor_provenance, donor_seed
 from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.money import MoneyMixin, money_from_totals
@@ -192,6 +200,10 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Ac
     def __init__(self, url: str, seed_dir: Path = BUNDLED_DATA_DIR):
         self.url = url
         self.seed_dir = Path(seed_dir)
+
+    def close(self) -> None:
+        """Close this process's idle connections to the database (shared by its store objects; reopened when used)."""
+        dispose(self.url)
 
     # --- opening, seeding, migrating -----------------------------------------------------------
     def open(self) -> PostgisStore:
@@ -359,8 +371,7 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Ac
 
     def create_project(self, project: dict, funding: list[dict], user: Actor | str = "",
                        allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        p, lines = self._checked(project, funding, allow_overcommit)
+        actor, [(p, lines)] = self._checked_many([(project, funding)], allow_overcommit, user)
         authorize(actor, Action.EDIT_PROJECT, [p["commune_code"]], p["project_id"])
         check_status_move(actor, None, p, note)
         with self._write() as con:
@@ -372,8 +383,7 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Ac
 
     def update_project(self, project_id: str, project: dict, funding: list[dict], expected_revision: int,
                        user: Actor | str = "", allow_overcommit: bool = False, note: str = "") -> ProjectRecord:
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        p, lines = self._checked(project, funding, allow_overcommit)
+        actor, [(p, lines)] = self._checked_many([(project, funding)], allow_overcommit, user)
         if p["project_id"] != project_id:
             raise DataError([Problem.of("form", "err.project_id_fixed", None, "project_id")])
         with self._write() as con:
@@ -446,8 +456,7 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Ac
                        user: Actor | str = "", note: str = "import", allow_overcommit: bool = False,
                        money: list[dict] | None = None, money_revisions: dict[str, int | None] | None = None,
                        money_gone: dict[str, int] | None = None, today: date | None = None) -> dict[str, int]:
-        actor = self._acting(user, Action.EDIT_PROJECT)
-        checked = self._checked_many(records, allow_overcommit)
+        actor, checked = self._checked_many(records, allow_overcommit, user)
         money_checked = self._money_checked(money or [], today)
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with self._write() as con:
@@ -477,15 +486,16 @@ class PostgisStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Ac
                 counts.update({f"money_{k}": n for k, n in written.items()})
         return counts
 
-    def _checked(self, project: dict, funding: list[dict], allow_overcommit: bool) -> tuple[dict, list[dict]]:
-        return self._checked_many([(project, funding)], allow_overcommit)[0]
-
-    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool):
-        with self._read() as con:  # one snapshot (and one round trip each) for what a record is checked against
-            codes = list(con.execute(text('SELECT code FROM communes ORDER BY code COLLATE "C"')).scalars().all())
-            codes_2025 = list(con.execute(text('SELECT code FROM units_2025 ORDER BY code COLLATE "C"')).scalars().all())
-            config = _read_config(con)
-        return checked_records(records, codes, codes_2025, allow_overcommit, config)
+    def _checked_many(self, records: list[tuple[dict, list[dict]]], allow_overcommit: bool,
+                      user: Actor | str) -> tuple[Actor, list[tuple[dict, list[dict]]]]:
+        """The acting user, if their role may edit projects (else refused), and ``records`` cleaned for storing
+        (else :class:`DataError`): one read for the account and everything a record is checked against."""
+        with self._read() as con:  # one snapshot, one connection; only the codes the records name (an index look-up)
+            actor = self._acting_in(con, user, Action.EDIT_PROJECT)
+            sql, params = check_inputs_sql(records)
+            codes, codes_2025, toml = check_inputs(con.execute(text(sql), params).all())
+        config = stored_config(toml, "atlas_meta") if toml else DEFAULT_CONFIG
+        return actor, checked_records(records, codes, codes_2025, allow_overcommit, config)
 
     def commune_codes(self) -> list[str]:
         with self._read() as con:
@@ -684,15 +694,17 @@ def _bump(con: Connection) -> None:
 
 
 def _get(con: Connection, project_id: str) -> ProjectRecord | None:
+    """The project and its lines in one query (one round trip: an edit reads a project twice)."""
     cols = list(schema.ALL_PROJECT_COLUMNS)
-    row = con.execute(text(f"SELECT {', '.join(_q(c) for c in cols)}, revision FROM projects WHERE project_id=:id"),
-                      {"id": project_id}).first()
-    if row is None:
+    rows = con.execute(text(
+        f"SELECT {', '.join('p.' + _q(c) for c in cols)}, p.revision, f.fid, {', '.join('f.' + _q(c) for c in LINE_COLUMNS)}"
+        " FROM projects p LEFT JOIN funding f ON f.project_id = p.project_id WHERE p.project_id=:id ORDER BY f.fid"),
+        {"id": project_id}).all()
+    if not rows:
         return None
-    lines = [dict(zip(LINE_COLUMNS, r)) for r in con.execute(text(
-        f"SELECT {', '.join(_q(c) for c in LINE_COLUMNS)} FROM funding WHERE project_id=:id ORDER BY fid"),
-        {"id": project_id})]
-    return ProjectRecord(clean_project(dict(zip(cols, row[:-1]))), clean_lines(lines), int(row[-1]))
+    n = len(cols)
+    lines = [dict(zip(LINE_COLUMNS, r[n + 2:])) for r in rows if r[n + 1] is not None]
+    return ProjectRecord(clean_project(dict(zip(cols, rows[0][:n]))), clean_lines(lines), int(rows[0][n]))
 
 
 def _insert_lines(con: Connection, pid: str, lines: list[dict]) -> None:
@@ -756,7 +768,7 @@ def _read_provenance(con: Connection) -> dict[str, schema.Provenance]:
 
 def _read_config(con: Connection) -> AtlasConfig:
     value = con.execute(text("SELECT value FROM atlas_meta WHERE key='config'")).scalar()
-    return parse_config(tomllib.loads(value), "atlas_meta") if value else DEFAULT_CONFIG
+    return stored_config(value, "atlas_meta") if value else DEFAULT_CONFIG
 
 
 def _get_donor(con: Connection, donor_id: str) -> DonorRecord | None:
