@@ -280,8 +280,9 @@ def _by(frame: pd.DataFrame, key: str = "project_id") -> pd.DataFrame:
 
 
 # --- several processes ----------------------------------------------------------------------------------
-def _writer(url: str, who: str, pids: list[str], n: int, start: float) -> tuple[list[tuple[str, int, str]], int]:
-    """One app process: read a project, think a moment, save it against the revision it read."""
+def _writer(url: str, who: str, pids: list[str], start: float, stop: float,
+            ) -> tuple[list[tuple[str, int, str]], int, int]:
+    """One app process: read a project, think a moment, save it against the revision it read; until ``stop``."""
     from geo.storage.postgis_store import PostgisStore
 
     store = PostgisStore(url)
@@ -289,7 +290,9 @@ def _writer(url: str, who: str, pids: list[str], n: int, start: float) -> tuple[
     accepted: list[tuple[str, int, str]] = []
     conflicts = 0
     time.sleep(max(0.0, start - time.time()))
-    for i in range(n):
+    i = 0
+    while time.time() < stop:
+        i += 1
         pid = rng.choice(pids)
         rec = store.get_project(pid)
         time.sleep(rng.random() * 0.02)
@@ -300,23 +303,25 @@ def _writer(url: str, who: str, pids: list[str], n: int, start: float) -> tuple[
             conflicts += 1
             continue
         accepted.append((pid, out.revision, donor))
-    return accepted, conflicts
+    return accepted, conflicts, i
 
 
 def test_writers_in_several_processes_lose_no_update(postgis_url):
     from geo.storage.postgis_store import PostgisStore
 
     store = PostgisStore(postgis_url)
-    pids, n, writers = ["TD-001", "TD-002", "TD-003"], 25, 4
+    # the issue's load: 10 writer processes for 30 s on overlapping projects
+    pids, writers, seconds = ["TD-001", "TD-002", "TD-003"], 10, 30.0
     before = {pid: store.get_project(pid).revision for pid in pids}
     v0 = store.version()
     ctx = multiprocessing.get_context("spawn")
-    start = time.time() + 3  # spawned interpreters need a moment to import
+    start = time.time() + 8  # spawned interpreters need a moment to import
     with ctx.Pool(writers) as pool:
-        results = pool.starmap(_writer, [(postgis_url, f"w{k}", pids, n, start) for k in range(writers)])
-    accepted = [a for acc, _ in results for a in acc]
-    conflicts = sum(c for _, c in results)
-    assert len(accepted) + conflicts == writers * n
+        results = pool.starmap(_writer, [(postgis_url, f"w{k}", pids, start, start + seconds)
+                                         for k in range(writers)])
+    accepted = [a for acc, _, _ in results for a in acc]
+    conflicts = sum(c for _, c, _ in results)
+    assert len(accepted) + conflicts == sum(n for _, _, n in results)  # every attempt accepted or told it lost
     assert conflicts > 0 and accepted  # overlapping edits really collided, and were reported
     for pid in pids:
         mine = sorted((rev, donor) for p, rev, donor in accepted if p == pid)
