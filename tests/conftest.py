@@ -12,6 +12,7 @@ from shapely.geometry import box
 
 from geo.storage.store import BundledStore, Dataset
 from tests.helpers import APP, bundled_dataset, hostile_bundle
+from tests.stores import backend  # noqa: F401  (the fixture: one store per implementation)
 
 # A Streamlit script served by tests/test_e2e_print.py, not a module of doctests: importing it would run the page.
 collect_ignore = ["print_export_app.py"]

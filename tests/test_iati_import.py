@@ -21,7 +21,7 @@ from geo.storage.records import PermissionDenied
 from geo.storage.store import default_store
 from geo.text.i18n import t
 from tests.helpers import add_account, assert_bilingual
-from tests.test_store_contract import BACKENDS, assert_unchanged, backend, snapshot  # noqa: F401  (fixture)
+from tests.stores import assert_unchanged, snapshot
 
 FIXTURE = Path(__file__).parent / "data" / "iati_donor_activities.xml"
 RATE = ["--rate", "USD=25000", "--rate-source", "SBV 2026-11-30"]
@@ -47,7 +47,7 @@ def _imported(store) -> pd.DataFrame:
 
 
 # --- what is imported, in both stores --------------------------------------------------------------------------
-def test_the_district_activities_become_projects_with_their_money_in_both_stores(backend):  # noqa: F811
+def test_the_district_activities_become_projects_with_their_money_in_both_stores(backend):
     store = backend.open()
     n_projects, n_money = len(store.load().projects), len(store.money_records())
     pre = _preview(store, {"USD": 25_000})
@@ -80,7 +80,7 @@ def test_the_district_activities_become_projects_with_their_money_in_both_stores
         ("oda_grant", 2_000_000_000, 800_000_000)]
 
 
-def test_importing_the_same_file_again_changes_nothing_in_either_store(backend):  # noqa: F811
+def test_importing_the_same_file_again_changes_nothing_in_either_store(backend):
     store = backend.open()
     pre = _preview(store, {"USD": 25_000})
     store.apply_projects(pre.records, pre.base_revisions, "Lan", "import iati", allow_overcommit=True,
@@ -98,7 +98,7 @@ def test_importing_the_same_file_again_changes_nothing_in_either_store(backend):
     pd.testing.assert_frame_equal(after["money"], before["money"])
 
 
-def test_a_revised_file_updates_the_project_and_replaces_the_revised_transaction_in_both_stores(backend,  # noqa: F811
+def test_a_revised_file_updates_the_project_and_replaces_the_revised_transaction_in_both_stores(backend,
                                                                                                 tmp_path):
     store = backend.open()
     pre = _preview(store, {"USD": 25_000})
@@ -264,7 +264,7 @@ def test_a_viewer_sees_the_preview_but_no_import_button(app_page, signed_in, sto
 
 
 # --- schema 9 -------------------------------------------------------------------------------------------------
-def test_a_store_from_schema_8_gets_iati_identifier_blank_and_keeps_everything(backend):  # noqa: F811
+def test_a_store_from_schema_8_gets_iati_identifier_blank_and_keeps_everything(backend):
     from geo.storage.migrations import SCHEMA_VERSION
 
     store = backend.open()
