@@ -438,7 +438,7 @@ with tab_iati:
         cache = st.session_state.get("iati_import")
         if cache is None or cache[0] != key:
             try:
-                rates = iati.parse_rates(iati_file.name, rates_text.splitlines(), rate_source)
+                rates = iati.parse_rates(iati_file.name, rates_text.splitlines(), rate_source, lang)
                 iati_pre = iati.preview_iati(io.BytesIO(iati_file.getvalue()), iati_file.name, ds,
                                              store.money_records(), store.project_revisions(), rates, rate_source)
             except DataError as err:

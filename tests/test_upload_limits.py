@@ -37,8 +37,9 @@ def test_each_uploader_states_its_own_limit_once(app_page, signed_in, lang):
     captions = [c.value for c in at.caption]
     table = t("common.upload_limit", lang, mb="20", types="CSV, TXT, XLSX")
     layer = t("common.upload_limit", lang, mb="50", types="GEOJSON, JSON, ZIP, GPKG, KML, KMZ, CSV")  # events come as CSV
-    assert captions.count(table) == 1 and captions.count(layer) == 1
-    assert sum("MB" in c for c in captions) == 2  # the template help no longer repeats it
+    iati = t("common.upload_limit", lang, mb="50", types="XML")  # a donor's IATI activity file
+    assert captions.count(table) == 1 and captions.count(layer) == 1 and captions.count(iati) == 1
+    assert sum("MB" in c for c in captions) == 3  # the template help no longer repeats it
 
 
 def test_the_priority_indicator_upload_states_the_table_limit(app_page):

@@ -126,7 +126,7 @@ def _import_money(args: argparse.Namespace) -> int:
 
 def _import_iati(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    rates = iati.parse_rates(path.name, args.rate or [], args.rate_source or "")
+    rates = iati.parse_rates(path.name, args.rate or [], args.rate_source or "", args.lang)
     if not path.is_file():
         raise DataError([Problem.of(path.name, "err.file_not_found", path=args.file)])
     if path.stat().st_size > iati.MAX_BYTES:  # streamed, but a bound all the same

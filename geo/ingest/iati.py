@@ -68,7 +68,7 @@ from geo.ingest.money import clean_money
 from geo.ingest.money_import import content_id, same_record
 from geo.ingest.names import NameIndex, fold, nfc
 from geo.ingest.records import clean_lines, clean_project, frame_to_records, record_json, validate_records
-from geo.ingest.validate import DataError, Problem, per_language
+from geo.ingest.validate import DataError, Problem, parse_decimal, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.text import fmt
@@ -191,12 +191,15 @@ def preview_iati(source: Path | str | IO[bytes], filename: str, ds: Dataset, sto
     return out
 
 
-def parse_rates(file: str, given: list[str], source: str) -> dict[str, float]:
-    """``["USD=25000", …]`` → ``{"USD": 25000.0}`` (blank lines skipped); a rate needs its source and a source a
-    rate, else :class:`DataError` (``file``: the activity file, named in the message).
+def parse_rates(file: str, given: list[str], source: str, lang: str = "en") -> dict[str, float]:
+    """``["USD=25000", …]`` → ``{"USD": 25000.0}`` (blank lines skipped), the number read as typed in ``lang``
+    (a Vietnamese ``25.000`` is twenty-five thousand, not 25); a rate needs its source and a source a rate,
+    else :class:`DataError` (``file``: the activity file, named in the message).
 
     >>> parse_rates("a.xml", ["usd=25,400", ""], "SBV 2026-11-30")
     {'USD': 25400.0}
+    >>> parse_rates("a.xml", ["USD=25.400", "EUR=27.150,5"], "SBV 2026-11-30", "vi")
+    {'USD': 25400.0, 'EUR': 27150.5}
     """
     lines = [g.strip() for g in given if g.strip()]
     if bool(lines) != bool(source.strip()):
@@ -204,10 +207,7 @@ def parse_rates(file: str, given: list[str], source: str) -> dict[str, float]:
     rates: dict[str, float] = {}
     for text in lines:
         cur, _, value = text.partition("=")
-        try:
-            rate = float(value.strip().replace(",", "").replace("_", ""))
-        except ValueError:
-            rate = -1.0
+        rate = parse_decimal(value.replace("_", ""), lang) or -1.0
         if not re.fullmatch(r"[A-Za-z]{3}", cur.strip()) or not 0 < rate < math.inf:
             raise DataError([Problem.of(file, "err.iati.rate_bad", value=text[:40])])
         rates[cur.strip().upper()] = rate

@@ -1847,8 +1847,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.iati.field": ("hoạt động {activity}, {element}: {what}", "activity {activity}, {element}: {what}"),
     "err.iati.rate_pair": ("--rate và --rate-source phải đi cùng nhau (tỷ giá nào, lấy từ đâu)",
                            "--rate and --rate-source go together (which rate, and where it comes from)"),
-    "err.iati.rate_bad": ("tỷ giá '{value}' không hợp lệ: cần dạng USD=25000 (đồng cho một đơn vị)",
-                          "rate '{value}' is not valid: write USD=25000 (VND per unit)"),
+    "err.iati.rate_bad": ("tỷ giá '{value}' không hợp lệ: cần dạng USD=25.000 (đồng cho một đơn vị)",
+                          "rate '{value}' is not valid: write USD=25,000 (VND per unit)"),
     "err.iati.empty": ("không hoạt động nào trong {n} hoạt động của tệp nằm trong huyện",
                        "none of the file's {n} activities lies in the district"),
     "note.iati.other_communes": ("hoạt động {activity}, {element}: cũng có địa điểm ở {communes}; dự án ghi ở "
@@ -1883,8 +1883,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                    "located in the district (GSO code, coordinates or commune name). Importing the same file again "
                    "changes nothing."),
     "iati.upload": ("Tệp hoạt động IATI (XML)", "IATI activity file (XML)"),
-    "iati.rates": ("Tỷ giá cho tiền tệ khác VND (mỗi dòng một, ví dụ USD=25000)",
-                   "Rates for currencies other than VND (one a line, e.g. USD=25000)"),
+    "iati.rates": ("Tỷ giá cho tiền tệ khác VND (mỗi dòng một, ví dụ USD=25.000)",
+                   "Rates for currencies other than VND (one a line, e.g. USD=25,000)"),
     "iati.rate_source": ("Nguồn tỷ giá (ví dụ: NHNN 30/11/2026)", "Rate source (e.g. SBV 2026-11-30)"),
     "iati.summary": ('**{file}** (IATI {version}): đọc {n} hoạt động, **{kept}** trong huyện ({new} mới, {changed} thay đổi, {unchanged} không đổi), {outside} ngoài huyện; {money} khoản tiền ({gone} khoản của lần nhập trước không còn trong tệp sẽ bị xóa).',
         '**{file}** (IATI {version}): {n} activities read, **{kept}** in the district ({new} new, {changed} changed, {unchanged} unchanged), {outside} elsewhere; {money} money records ({gone} of an earlier import no longer in the file, to be removed).'),
