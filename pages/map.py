@@ -109,6 +109,7 @@ display = _display(default_store().version(), unit_version)
 zoom_to = st.session_state.get("_map_zoom_to")
 if zoom_to in names:  # chosen from the list or opened from a link: keep showing it until the next choice
     st.session_state["_map_view"] = webmap.view_for(display, zoom_to, MAP_HEIGHT)
+    st.session_state["_map_view_n"] = st.session_state.get("_map_view_n", 0) + 1  # the map moves once per choice
     st.session_state["_map_zoom_to"] = None
 
 left, right = st.columns([3, 2], gap="medium")
@@ -116,9 +117,11 @@ with left:
     m, legend, (n_located, n_total), lock, sent = _map(default_store().version(), indicator, scheme, filters, lang,
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
-        _folium.folium_once(m, sent, overlay=webmap.selection_layer(display, selected) if selected else None,
-                            view=st.session_state.get("_map_view"), key="atlas_map", height=MAP_HEIGHT,
-                            use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"])
+        _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+                            returned_objects=["last_active_drawing", "last_object_clicked"])
+    # The outline and the list's zoom: a few bytes of script beside the map, so the map's message is unchanged.
+    st.html(webmap.selection_script(selected, st.session_state.get("_map_view"), st.session_state.get("_map_view_n", 0)),
+            unsafe_allow_javascript=True)
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
         st.caption(t("map.located", lang, n=n_located, total=n_total))

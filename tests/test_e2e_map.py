@@ -127,3 +127,41 @@ def test_layer_switch_labels_are_whole_on_a_laptop_screen(warm_app, offline_brow
         expected = [t(f"map.layer_{k}", lang) for k in keys] + [t("map.online_basemap", lang)]
         assert set(expected) <= set(shown), (lang, shown)
         assert not [label for label in expected if shown[label]], (lang, width, shown)  # none ends in "…"
+
+
+def _websocket_meter(page) -> list[int]:
+    """Sizes of the websocket messages the page receives from now on (Chrome DevTools)."""
+    sizes: list[int] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameReceived", lambda e: sizes.append(len(e["response"].get("payloadData", ""))))
+    return sizes
+
+
+def test_a_click_sends_the_panel_not_the_map_again(warm_app, offline_browser):
+    """Issue 20: on a rural link a click must cost the panel's bytes, not the polygons a second time."""
+    page = offline_browser.page
+    sizes = _websocket_meter(page)
+    fr, frame = open_map(page, warm_app)
+    map_message = max(sizes)  # the map component's arguments: the polygons, legend and scripts
+    frame.evaluate("() => { window.map.__probe = 'kept'; }")
+    seen = len(sizes)
+    fr.locator("path.td-commune").nth(0).click(force=True)  # 03390, Thị trấn Tam Đường
+    page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for()
+    wait_app_idle(page)
+    frame.wait_for_function("() => document.querySelectorAll('path.atlas-selected').length === 1")
+    clicked = sizes[seen:]
+    assert clicked, "the click reran the page"
+    assert max(clicked) < map_message / 4 and sum(clicked) < map_message / 2, (map_message, sorted(clicked)[-5:])
+    # The same map object in the same frame (not rebuilt), outlining the commune clicked.
+    assert not frame.is_detached() and frame.evaluate("() => window.map.__probe") == "kept"
+    assert frame.evaluate("""() => { const c = [...document.querySelectorAll('path.td-commune')][0].getBBox(),
+        s = document.querySelector('path.atlas-selected').getBBox();
+        return Math.abs(c.x - s.x) < 2 && Math.abs(c.width - s.width) < 2; }""")
+    # A second click moves the outline, still without the map.
+    seen = len(sizes)
+    fr.locator("path.td-commune").nth(3).click(force=True)
+    page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for(state="detached")
+    wait_app_idle(page)
+    assert frame.evaluate("() => document.querySelectorAll('path.atlas-selected').length") == 1
+    assert sizes[seen:] and max(sizes[seen:]) < map_message / 4
