@@ -15,7 +15,8 @@ permessage-deflate, so the wire may carry less; DevTools throttling delays HTTP,
 frames). The browser may only reach loopback (a dead proxy for everything else, not request interception,
 which would switch the HTTP cache off). Printed: the figures of each target and its ratio to direct, measured in the same run.
 
-``python -m benchmarks.bench_rural [--runs N]`` (skipped with ``--quick``: it takes minutes).
+``python -m benchmarks.bench_rural [--runs N] [--inventory]`` (``--inventory``: every response of the first visit
+and first click by size, to find what a page pulls in) (skipped with ``--quick``: it takes minutes).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def measure(pw, url: str) -> dict:
         page.get_by_role("heading", name=COMMUNE).wait_for(timeout=300_000)
         out["click_s"], out["click_b"] = time.perf_counter() - t0, m.total() - b0
         out["click_where"] = f"{m.where(i0)}; websocket {human(m.ws - w0)}"
+        out["inventory"] = {"first visit": (m.items[:i0], w0), "first click": (m.items[i0:], m.ws - w0)}
         b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
         _visit(page, url)
         out["repeat_s"], out["repeat_b"] = time.perf_counter() - t0, m.total() - b0
@@ -136,6 +138,16 @@ def measure(pw, url: str) -> dict:
         browser.close()
 
 
+def _inventory(name: str, inventory: dict) -> None:
+    """Every HTTP response of a first visit and a first click, largest first (``--inventory``)."""
+    for phase, (items, ws) in inventory.items():
+        print(f"\n{name}, {phase}: {len(items)} responses, {human(sum(n for _, n in items))} HTTP + "
+              f"{human(ws)} websocket")
+        for url, n in sorted(items, key=lambda kv: -kv[1]):
+            path = url.split("?")[0]
+            print(f"  {human(n):>9}  {path.split('/', 3)[-1] if '://' in path else path}")
+
+
 def _med(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
@@ -145,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--runs", type=int, default=1, help="fresh profiles per target (median reported)")
     ap.add_argument("--processes", type=int, default=2, help="app processes behind nginx")
+    ap.add_argument("--inventory", action="store_true",
+                    help="list every response of each target's last first visit and first click, by size")
     args, _ = ap.parse_known_args(argv)
     if args.quick:
         print("skipped in --quick (two servers and a throttled browser for several minutes)")
@@ -188,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"protocols ({name}): {', '.join(r['protocols'])}")
         print(f"where the bytes go ({name}, last run): first visit: {r['first_where']}; websocket "
               f"{human(r['first_ws'])} · first click: {r['click_where']} · repeat: {r['repeat_where']}")
+    if args.inventory:
+        for name, rows in results.items():
+            _inventory(name, rows[-1]["inventory"])
     remote = [u for rows in results.values() for r in rows for u in r["remote"]]
     print(f"remote requests attempted: {len(remote)}")
     print("targets (issue 20, through the deployment): first map ≤ 8 s, first click ≤ 1.5 s")

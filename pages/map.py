@@ -9,6 +9,7 @@ from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
 from geo.analysis.indicators import INDICATORS
 from geo.model import view
+from geo.output import html_table
 from geo.output.maps import webmap
 from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
@@ -142,25 +143,23 @@ with right:
                            unit_layer if unit_version == "2025" else None)
         st.subheader(md_text(d.name))
         _shared.filters_caption(filters, lang)  # the figures below count only the filtered projects
-        st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
-                              index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))
-        st.markdown(f"#### {t('map.detail_projects', lang)}")
-        if d.projects.empty:
-            st.caption(t("map.no_projects", lang))
-        else:
-            st.dataframe(d.projects, hide_index=True, width="stretch", key="map_detail_projects")
-        st.markdown(f"#### {t('exposure.heading', lang)}")
-        st.dataframe(d.exposure, hide_index=True, width="stretch", key="map_detail_exposure")
-        st.caption(md_text(d.exposure_note))  # names the risk zones' quality (illustrative until replaced)
-        st.markdown(f"#### {t('map.detail_by_source', lang)}")
-        st.dataframe(d.by_source, hide_index=True, width="stretch")
-        st.markdown(f"#### {t('map.detail_crops', lang)}")
-        st.dataframe(d.crops, hide_index=True, width="stretch")
-        st.markdown(f"#### {t('map.detail_events', lang)}")
-        if d.events.empty:
-            st.caption(t("map.no_events", lang))
-        else:
-            st.dataframe(d.events, hide_index=True, width="stretch")
+        # HTML tables, not st.table/st.dataframe: those would make the first click fetch Streamlit's grid and
+        # Arrow decoder (~450 KB compressed) for a few rows of text (issue 20).
+        st.html(html_table.STYLE)
+        figures = pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
+                               index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang)))
+        st.html(html_table.html_table(figures, index=True, label=d.name))
+        sections = [("map.detail_projects", d.projects, "map.no_projects"), ("exposure.heading", d.exposure, None),
+                    ("map.detail_by_source", d.by_source, None), ("map.detail_crops", d.crops, None),
+                    ("map.detail_events", d.events, "map.no_events")]
+        for heading, frame, none_key in sections:
+            st.markdown(f"#### {t(heading, lang)}")
+            if none_key and frame.empty:
+                st.caption(t(none_key, lang))
+            else:
+                st.html(html_table.html_table(frame, label=t(heading, lang)))
+            if heading == "exposure.heading":
+                st.caption(md_text(d.exposure_note))  # names the risk zones' quality (illustrative until replaced)
         with st.expander(t("map.detail_provenance", lang)):
             for line in d.provenance:
                 st.caption(md_text(line))
