@@ -477,6 +477,14 @@ class _Labels(branca.element.MacroElement):
         self.min_zoom = min_zoom
 
 
+def _lean_zones(zones: gpd.GeoDataFrame | None, tolerance: float) -> gpd.GeoDataFrame | None:
+    """A zone layer with display geometry (:func:`lean_geometry`); areas are never measured from it."""
+    if zones is None or not len(zones):
+        return zones
+    zones = zones.to_crs(schema.GEOGRAPHIC_CRS)
+    return zones.set_geometry(lean_geometry(zones.geometry, tolerance).to_numpy(), crs=schema.GEOGRAPHIC_CRS)
+
+
 def _stable_ids(m: folium.Map) -> None:
     """Give every element a deterministic id, the way streamlit-folium renames them.
 
@@ -560,7 +568,10 @@ def build_map(
     legend = [{"title": "", "rows": [{"color": c, "label": lbl} for c, lbl in legend_rows(classification, indicator, lang)]}]
     names = dict(zip(communes["code"], communes["name"]))
 
-    risk = overlays.risk_zones
+    # The zones' outlines are drawn as leanly as the communes' (one pixel two zooms in): at full resolution
+    # the bundled crop and risk circles were three quarters of the map's bytes (issue 20).
+    tol = display_tolerance((minx, miny, maxx, maxy), height, detail_zooms)
+    risk = _lean_zones(overlays.risk_zones, tol)
     if layers.risk_zones and risk is not None and len(risk):
         levels = risk["risk_level"].astype(str)
         rprops = pd.DataFrame({"level": levels.to_numpy()})
@@ -573,7 +584,7 @@ def build_map(
             interactive=False,
         ).add_to(m)
 
-    crops = overlays.crop_zones
+    crops = _lean_zones(overlays.crop_zones, tol)
     if layers.crop_zones and crops is not None and len(crops):
         cprops = pd.DataFrame({
             "code": crops["commune_code"].astype(str).to_numpy(),
