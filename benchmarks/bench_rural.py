@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
+import shutil
 import statistics
 import time
+from pathlib import Path
 
-from benchmarks._common import bundle_env, human, machine, streamlit
+from benchmarks._common import CACHE, ROOT, bundle_env, human, machine, streamlit
 
 DOWN_BPS = 1_000_000 / 8
 UP_BPS = 256_000 / 8
@@ -104,7 +107,7 @@ def _visit(page, url: str) -> None:
 
 def measure(pw, url: str) -> dict:
     """First visit, first click and repeat visit of ``url`` in one fresh, throttled browser profile."""
-    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, wait_app_idle
 
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + OFFLINE_ARGS)
     try:
@@ -120,9 +123,12 @@ def measure(pw, url: str) -> dict:
         _visit(page, url)
         out["first_s"], out["first_b"], out["first_http"] = time.perf_counter() - t0, m.total(), m.http
         out["first_ws"], out["first_where"] = m.ws, m.where(0)
+        # The click waits for the page's script run to end: a map redrawn by a later run (the naive app redraws
+        # it on every run) would lose a click made on the one being replaced.
+        wait_app_idle(page, timeout=300_000)
         b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
         page.frame_locator(MAP_FRAME).locator("path.td-commune").nth(0).click(force=True)
-        page.get_by_role("heading", name=COMMUNE).wait_for(timeout=300_000)
+        page.get_by_role("heading", name=COMMUNE).wait_for(timeout=120_000)
         out["click_s"], out["click_b"] = time.perf_counter() - t0, m.total() - b0
         out["click_where"] = f"{m.where(i0)}; websocket {human(m.ws - w0)}"
         out["inventory"] = {"first visit": (m.items[:i0], w0), "first click": (m.items[i0:], m.ws - w0)}
@@ -148,6 +154,17 @@ def _inventory(name: str, inventory: dict) -> None:
             print(f"  {human(n):>9}  {path.split('/', 3)[-1] if '://' in path else path}")
 
 
+def _naive_script() -> Path:
+    """A copy of ``naive_app.py`` beside a link to the app's ``static/`` (Streamlit serves the ``static``
+    folder next to the main script; the naive app needs the vendored Leaflet from there)."""
+    d = CACHE / "naive"
+    d.mkdir(parents=True, exist_ok=True)
+    if not (d / "static").exists():
+        (d / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    shutil.copyfile(ROOT / "benchmarks" / "naive_app.py", d / "naive_app.py")
+    return d / "naive_app.py"
+
+
 def _med(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
@@ -171,10 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"link: {DOWN_BPS * 8 / 1e6:g} Mbit/s down, {UP_BPS * 8 / 1e3:g} kbit/s up, {LATENCY_MS} ms latency; "
           f"{args.runs} fresh profile(s) per target, medians")
     env = bundle_env(None)
-    results: dict[str, list[dict]] = {"direct": [], "nginx": [], "nginx+TLS": []}
-    with streamlit(env) as (direct_url, _pid), deployment(env=env, processes=args.processes) as dep, \
+    # the naive copy lives outside the repository: it imports this checkout's geo, not an installed one
+    naive_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    results: dict[str, list[dict]] = {"naive": [], "direct": [], "nginx": [], "nginx+TLS": []}
+    with streamlit(naive_env, script=str(_naive_script())) as (naive_url, _n), streamlit(env) as (direct_url, _pid), \
+            deployment(env=env, processes=args.processes) as dep, \
             deployment(env=env, processes=args.processes, tls=True) as tls, sync_playwright() as pw:
-        urls = {"direct": direct_url, "nginx": dep.url, "nginx+TLS": tls.url}
+        urls = {"naive": naive_url, "direct": direct_url, "nginx": dep.url, "nginx+TLS": tls.url}
         for url in urls.values():  # one unthrottled visit each: the servers' first script run is done
             b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=OFFLINE_ARGS)
             try:
@@ -191,12 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {_med(rows, 'first_s'):.1f} | {human(_med(rows, 'first_b'))} "
               f"({human(_med(rows, 'first_http'))}) | {_med(rows, 'click_s'):.1f} | {human(_med(rows, 'click_b'))} "
               f"| {_med(rows, 'repeat_s'):.1f} | {human(_med(rows, 'repeat_b'))} |")
-    d = results["direct"]
-    for name in ("nginx", "nginx+TLS"):
-        n = results[name]
-        print(f"| {name} / direct | " + " | ".join(
-            f"{_med(n, k) / _med(d, k):.2f}×" for k in ("first_s", "first_b", "click_s", "click_b", "repeat_s",
-                                                        "repeat_b")) + " |")
+    for base, names in (("naive", ("direct", "nginx", "nginx+TLS")), ("direct", ("nginx", "nginx+TLS"))):
+        d = results[base]
+        for name in names:
+            n = results[name]
+            print(f"| {name} / {base} | " + " | ".join(
+                f"{_med(n, k) / _med(d, k):.2f}×" for k in ("first_s", "first_b", "click_s", "click_b", "repeat_s",
+                                                            "repeat_b")) + " |")
     for name, rows in results.items():
         r = rows[-1]
         print(f"protocols ({name}): {', '.join(r['protocols'])}")
