@@ -1,8 +1,9 @@
-"""Rural link (issue 20): the map over a throttled line, through the deployment (nginx) against Streamlit direct.
+"""Rural link (issue 20): the map over a throttled line: the naive app, Streamlit direct, and the deployment (nginx).
 
 Headless Chromium with Chrome DevTools network emulation: 1 Mbit/s down, 256 kbit/s up, 300 ms latency (the
-link of a commune office). The same app and data (the bundled 13 communes) are served twice in the same run:
+link of a commune office). The same data (the bundled 13 communes) is served four ways in the same run:
 
+- **naive**: ``benchmarks/naive_app.py``, the textbook streamlit-folium app (the baseline of the ratios);
 - **direct**: ``streamlit run app.py`` on its own (bundles uncompressed, as Streamlit sends them);
 - **nginx**: ``deploy/serve`` (nginx in front: gzip, precompressed bundles, immutable cache), over HTTP/1.1;
 - **nginx+TLS**: the same with ``--tls`` (self-signed), where Chromium speaks HTTP/2 to nginx.
