@@ -87,13 +87,14 @@ def bundle_env(bundle: Path | None) -> dict[str, str]:
 
 
 @contextmanager
-def streamlit(env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """``streamlit run app.py`` on a free loopback port; yields (url, pid). Stopped on exit."""
+def streamlit(env: dict[str, str], script: str = "app.py") -> Iterator[tuple[str, int]]:
+    """``streamlit run <script>`` (the app by default) on a free loopback port; yields (url, pid). Stopped on exit."""
     from tests.helpers import streamlit_process
 
     CACHE.mkdir(parents=True, exist_ok=True)
     # The last server's output stays in the cache folder, to diagnose errors.
-    with streamlit_process(env, log=CACHE / "server.log", timeout=120) as (url, pid):
+    log = CACHE / ("server.log" if script == "app.py" else f"server-{Path(script).stem}.log")
+    with streamlit_process(env, script=script, log=log, timeout=120) as (url, pid):
         yield url, pid
 
 

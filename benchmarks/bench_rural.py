@@ -1,8 +1,9 @@
-"""Rural link (issue 20): the map over a throttled line, through the deployment (nginx) against Streamlit direct.
+"""Rural link (issue 20): the map over a throttled line: the naive app, Streamlit direct, and the deployment (nginx).
 
 Headless Chromium with Chrome DevTools network emulation: 1 Mbit/s down, 256 kbit/s up, 300 ms latency (the
-link of a commune office). The same app and data (the bundled 13 communes) are served twice in the same run:
+link of a commune office). The same data (the bundled 13 communes) is served four ways in the same run:
 
+- **naive**: ``benchmarks/naive_app.py``, the textbook streamlit-folium app (the baseline of the ratios);
 - **direct**: ``streamlit run app.py`` on its own (bundles uncompressed, as Streamlit sends them);
 - **nginx**: ``deploy/serve`` (nginx in front: gzip, precompressed bundles, immutable cache), over HTTP/1.1;
 - **nginx+TLS**: the same with ``--tls`` (self-signed), where Chromium speaks HTTP/2 to nginx.
@@ -15,17 +16,21 @@ permessage-deflate, so the wire may carry less; DevTools throttling delays HTTP,
 frames). The browser may only reach loopback (a dead proxy for everything else, not request interception,
 which would switch the HTTP cache off). Printed: the figures of each target and its ratio to direct, measured in the same run.
 
-``python -m benchmarks.bench_rural [--runs N]`` (skipped with ``--quick``: it takes minutes).
+``python -m benchmarks.bench_rural [--runs N] [--inventory]`` (``--inventory``: every response of the first visit
+and first click by size, to find what a page pulls in) (skipped with ``--quick``: it takes minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import os
+import shutil
 import statistics
 import time
+from pathlib import Path
 
-from benchmarks._common import bundle_env, human, machine, streamlit
+from benchmarks._common import CACHE, ROOT, bundle_env, human, machine, streamlit
 
 DOWN_BPS = 1_000_000 / 8
 UP_BPS = 256_000 / 8
@@ -103,7 +108,7 @@ def _visit(page, url: str) -> None:
 
 def measure(pw, url: str) -> dict:
     """First visit, first click and repeat visit of ``url`` in one fresh, throttled browser profile."""
-    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, wait_app_idle
 
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + OFFLINE_ARGS)
     try:
@@ -119,11 +124,15 @@ def measure(pw, url: str) -> dict:
         _visit(page, url)
         out["first_s"], out["first_b"], out["first_http"] = time.perf_counter() - t0, m.total(), m.http
         out["first_ws"], out["first_where"] = m.ws, m.where(0)
+        # The click waits for the page's script run to end: a map redrawn by a later run (the naive app redraws
+        # it on every run) would lose a click made on the one being replaced.
+        wait_app_idle(page, timeout=300_000)
         b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
         page.frame_locator(MAP_FRAME).locator("path.td-commune").nth(0).click(force=True)
-        page.get_by_role("heading", name=COMMUNE).wait_for(timeout=300_000)
+        page.get_by_role("heading", name=COMMUNE).wait_for(timeout=120_000)
         out["click_s"], out["click_b"] = time.perf_counter() - t0, m.total() - b0
         out["click_where"] = f"{m.where(i0)}; websocket {human(m.ws - w0)}"
+        out["inventory"] = {"first visit": (m.items[:i0], w0), "first click": (m.items[i0:], m.ws - w0)}
         b0, t0, i0, w0 = m.total(), time.perf_counter(), len(m.items), m.ws
         _visit(page, url)
         out["repeat_s"], out["repeat_b"] = time.perf_counter() - t0, m.total() - b0
@@ -136,6 +145,27 @@ def measure(pw, url: str) -> dict:
         browser.close()
 
 
+def _inventory(name: str, inventory: dict) -> None:
+    """Every HTTP response of a first visit and a first click, largest first (``--inventory``)."""
+    for phase, (items, ws) in inventory.items():
+        print(f"\n{name}, {phase}: {len(items)} responses, {human(sum(n for _, n in items))} HTTP + "
+              f"{human(ws)} websocket")
+        for url, n in sorted(items, key=lambda kv: -kv[1]):
+            path = url.split("?")[0]
+            print(f"  {human(n):>9}  {path.split('/', 3)[-1] if '://' in path else path}")
+
+
+def _naive_script() -> Path:
+    """A copy of ``naive_app.py`` beside a link to the app's ``static/`` (Streamlit serves the ``static``
+    folder next to the main script; the naive app needs the vendored Leaflet from there)."""
+    d = CACHE / "naive"
+    d.mkdir(parents=True, exist_ok=True)
+    if not (d / "static").exists():
+        (d / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    shutil.copyfile(ROOT / "benchmarks" / "naive_app.py", d / "naive_app.py")
+    return d / "naive_app.py"
+
+
 def _med(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
@@ -145,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--runs", type=int, default=1, help="fresh profiles per target (median reported)")
     ap.add_argument("--processes", type=int, default=2, help="app processes behind nginx")
+    ap.add_argument("--inventory", action="store_true",
+                    help="list every response of each target's last first visit and first click, by size")
     args, _ = ap.parse_known_args(argv)
     if args.quick:
         print("skipped in --quick (two servers and a throttled browser for several minutes)")
@@ -157,10 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"link: {DOWN_BPS * 8 / 1e6:g} Mbit/s down, {UP_BPS * 8 / 1e3:g} kbit/s up, {LATENCY_MS} ms latency; "
           f"{args.runs} fresh profile(s) per target, medians")
     env = bundle_env(None)
-    results: dict[str, list[dict]] = {"direct": [], "nginx": [], "nginx+TLS": []}
-    with streamlit(env) as (direct_url, _pid), deployment(env=env, processes=args.processes) as dep, \
+    # the naive copy lives outside the repository: it imports this checkout's geo, not an installed one
+    naive_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    results: dict[str, list[dict]] = {"naive": [], "direct": [], "nginx": [], "nginx+TLS": []}
+    with streamlit(naive_env, script=str(_naive_script())) as (naive_url, _n), streamlit(env) as (direct_url, _pid), \
+            deployment(env=env, processes=args.processes) as dep, \
             deployment(env=env, processes=args.processes, tls=True) as tls, sync_playwright() as pw:
-        urls = {"direct": direct_url, "nginx": dep.url, "nginx+TLS": tls.url}
+        urls = {"naive": naive_url, "direct": direct_url, "nginx": dep.url, "nginx+TLS": tls.url}
         for url in urls.values():  # one unthrottled visit each: the servers' first script run is done
             b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=OFFLINE_ARGS)
             try:
@@ -177,17 +212,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {_med(rows, 'first_s'):.1f} | {human(_med(rows, 'first_b'))} "
               f"({human(_med(rows, 'first_http'))}) | {_med(rows, 'click_s'):.1f} | {human(_med(rows, 'click_b'))} "
               f"| {_med(rows, 'repeat_s'):.1f} | {human(_med(rows, 'repeat_b'))} |")
-    d = results["direct"]
-    for name in ("nginx", "nginx+TLS"):
-        n = results[name]
-        print(f"| {name} / direct | " + " | ".join(
-            f"{_med(n, k) / _med(d, k):.2f}×" for k in ("first_s", "first_b", "click_s", "click_b", "repeat_s",
-                                                        "repeat_b")) + " |")
+    for base, names in (("naive", ("direct", "nginx", "nginx+TLS")), ("direct", ("nginx", "nginx+TLS"))):
+        d = results[base]
+        for name in names:
+            n = results[name]
+            print(f"| {name} / {base} | " + " | ".join(
+                f"{_med(n, k) / _med(d, k):.2f}×" for k in ("first_s", "first_b", "click_s", "click_b", "repeat_s",
+                                                            "repeat_b")) + " |")
     for name, rows in results.items():
         r = rows[-1]
         print(f"protocols ({name}): {', '.join(r['protocols'])}")
         print(f"where the bytes go ({name}, last run): first visit: {r['first_where']}; websocket "
               f"{human(r['first_ws'])} · first click: {r['click_where']} · repeat: {r['repeat_where']}")
+    if args.inventory:
+        for name, rows in results.items():
+            _inventory(name, rows[-1]["inventory"])
     remote = [u for rows in results.values() for r in rows for u in r["remote"]]
     print(f"remote requests attempted: {len(remote)}")
     print("targets (issue 20, through the deployment): first map ≤ 8 s, first click ≤ 1.5 s")

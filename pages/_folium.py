@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 
-import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
@@ -30,23 +29,12 @@ _recording_component.atlas_original = _COMPONENT
 streamlit_folium._component_func = _recording_component
 
 
-def _layer_js(fg: folium.FeatureGroup | None) -> str | None:
-    """A feature group as the script the component swaps in without redrawing the map.
-
-    Rendered against a throwaway map: streamlit-folium adds the group to the map it is given,
-    and the cached map is shared and must not change.
-    """
-    if fg is None:
-        return None
-    return streamlit_folium._get_feature_group_string(fg, folium.Map(tiles=None))
-
-
-def folium_once(m, sent: dict, overlay: folium.FeatureGroup | None = None,
-                view: tuple[list[float], int] | None = None, **kwargs):
+def folium_once(m, sent: dict, **kwargs):
     """``st_folium(m, **kwargs)``, rendering ``m`` only the first time; hold the map's lock around it.
 
-    ``overlay`` (the selected commune) and ``view`` (centre and zoom) change per session and rerun;
-    they go to the component as its own arguments, so the map's bytes stay the same.
+    Nothing that changes per session or click goes into the arguments (the selected commune and the list's
+    zoom reach the map through ``webmap.selection_script``): the component message is then the same every
+    run, so Streamlit sends its hash and a click costs the panel's bytes, not the map's (issue 20).
     """
     if "args" not in sent:
         _RECORD.on = True
@@ -58,7 +46,4 @@ def folium_once(m, sent: dict, overlay: folium.FeatureGroup | None = None,
         if _RECORD.kwargs is None:  # if streamlit-folium ever stops calling the shim, just render each time
             return st_folium(m, **kwargs)
         sent["args"] = _RECORD.kwargs
-    args = dict(sent["args"], feature_group=_layer_js(overlay))
-    if view is not None:
-        args.update(center=view[0], zoom=view[1])
-    return _COMPONENT(**args)
+    return _COMPONENT(**sent["args"])

@@ -25,7 +25,7 @@ from geo.storage.records import KeyedRefusal, StoreUnavailable, UserRecord
 from geo.storage.store import default_store
 from geo.text import filters_text, fmt, i18n
 from geo.text.i18n import t
-from geo.text.safe import md_text
+from geo.text.safe import html_text, md_text
 
 
 def run_through_navigation() -> None:
@@ -316,7 +316,12 @@ def share_box(lang: str, page_path: str) -> None:
     if link is None:
         return
     with st.sidebar.expander(t("share.heading", lang), icon=":material/share:"):
-        st.code(link, language=None, wrap_lines=True)
+        # A read-only text field, not st.code: st.code loads Streamlit's syntax highlighter (~440 KB compressed)
+        # on every first visit, as every page draws this sidebar (issue 20). Select it and copy.
+        st.html(f'<textarea readonly rows="3" aria-label="{html_text(t("share.heading", lang))}"'
+                ' data-testid="atlas-share-link" style="width:100%;font:inherit;font-size:.8rem;padding:.35rem .5rem;'
+                'border:1px solid rgba(128,128,128,.4);border-radius:.4rem;background:transparent;color:inherit;'
+                f'resize:none;word-break:break-all">{html_text(link)}</textarea>')
         st.caption(t("share.caption" if public_view_open() else "share.caption_signin", lang))
 
 

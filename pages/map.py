@@ -9,6 +9,7 @@ from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
 from geo.analysis.indicators import INDICATORS
 from geo.model import view
+from geo.output import html_table
 from geo.output.maps import basemap_image, webmap
 from geo.output.maps.details import commune_detail
 from geo.storage.store import default_store
@@ -116,6 +117,7 @@ display = _display(default_store().version(), unit_version)
 zoom_to = st.session_state.get("_map_zoom_to")
 if zoom_to in names:  # chosen from the list or opened from a link: keep showing it until the next choice
     st.session_state["_map_view"] = webmap.view_for(display, zoom_to, MAP_HEIGHT)
+    st.session_state["_map_view_n"] = st.session_state.get("_map_view_n", 0) + 1  # the map moves once per choice
     st.session_state["_map_zoom_to"] = None
 
 left, right = st.columns([3, 2], gap="medium")
@@ -123,9 +125,11 @@ with left:
     m, legend, (n_located, n_total), lock, sent = _map(default_store().version(), indicator, scheme, filters, lang,
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
-        _folium.folium_once(m, sent, overlay=webmap.selection_layer(display, selected) if selected else None,
-                            view=st.session_state.get("_map_view"), key="atlas_map", height=MAP_HEIGHT,
-                            use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"])
+        _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
+                            returned_objects=["last_active_drawing", "last_object_clicked"])
+    # The outline and the list's zoom: a few bytes of script beside the map, so the map's message is unchanged.
+    st.html(webmap.selection_script(selected, st.session_state.get("_map_view"), st.session_state.get("_map_view_n", 0)),
+            unsafe_allow_javascript=True)
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:
         st.caption(t("map.located", lang, n=n_located, total=n_total))
@@ -146,25 +150,23 @@ with right:
                            unit_layer if unit_version == "2025" else None)
         st.subheader(md_text(d.name))
         _shared.filters_caption(filters, lang)  # the figures below count only the filtered projects
-        st.table(pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
-                              index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang))))
-        st.markdown(f"#### {t('map.detail_projects', lang)}")
-        if d.projects.empty:
-            st.caption(t("map.no_projects", lang))
-        else:
-            st.dataframe(d.projects, hide_index=True, width="stretch", key="map_detail_projects")
-        st.markdown(f"#### {t('exposure.heading', lang)}")
-        st.dataframe(d.exposure, hide_index=True, width="stretch", key="map_detail_exposure")
-        st.caption(md_text(d.exposure_note))  # names the risk zones' quality (illustrative until replaced)
-        st.markdown(f"#### {t('map.detail_by_source', lang)}")
-        st.dataframe(d.by_source, hide_index=True, width="stretch")
-        st.markdown(f"#### {t('map.detail_crops', lang)}")
-        st.dataframe(d.crops, hide_index=True, width="stretch")
-        st.markdown(f"#### {t('map.detail_events', lang)}")
-        if d.events.empty:
-            st.caption(t("map.no_events", lang))
-        else:
-            st.dataframe(d.events, hide_index=True, width="stretch")
+        # HTML tables, not st.table/st.dataframe: those would make the first click fetch Streamlit's grid and
+        # Arrow decoder (~450 KB compressed) for a few rows of text (issue 20).
+        st.html(html_table.STYLE)
+        figures = pd.DataFrame({t("map.detail_value", lang): [v for _, v in d.figures]},
+                               index=pd.Index([k for k, _ in d.figures], name=t("map.detail_figure", lang)))
+        st.html(html_table.html_table(figures, index=True, label=d.name))
+        sections = [("map.detail_projects", d.projects, "map.no_projects"), ("exposure.heading", d.exposure, None),
+                    ("map.detail_by_source", d.by_source, None), ("map.detail_crops", d.crops, None),
+                    ("map.detail_events", d.events, "map.no_events")]
+        for heading, frame, none_key in sections:
+            st.markdown(f"#### {t(heading, lang)}")
+            if none_key and frame.empty:
+                st.caption(t(none_key, lang))
+            else:
+                st.html(html_table.html_table(frame, label=t(heading, lang)))
+            if heading == "exposure.heading":
+                st.caption(md_text(d.exposure_note))  # names the risk zones' quality (illustrative until replaced)
         with st.expander(t("map.detail_provenance", lang)):
             for line in d.provenance:
                 st.caption(md_text(line))

@@ -284,6 +284,27 @@ def styler_colors(page: str) -> dict[str, dict[str, str]]:
     return out
 
 
+def html_tables(at) -> list[pd.DataFrame]:
+    """The ``geo.output.html_table`` tables a page drew (``st.html``), as text frames, in page order.
+
+    Cells are read as the browser shows them (entities decoded); a row header column becomes the index.
+    """
+    import lxml.html
+
+    out = []
+    for block in at.get("html"):
+        if "td-table" not in block.proto.body:
+            continue
+        for table in lxml.html.fromstring(block.proto.body).xpath('//table[contains(@class, "td-table")]'):
+            head = [th.text_content() for th in table.xpath("./thead/tr/th")]
+            rows = [[c.text_content() for c in tr.xpath("./th|./td")] for tr in table.xpath("./tbody/tr")]
+            frame = pd.DataFrame(rows, columns=head, dtype=object)
+            if table.xpath("./tbody/tr/th[@scope='row']"):
+                frame = frame.set_index(head[0])
+            out.append(frame)
+    return out
+
+
 # --- real browser ------------------------------------------------------------------------------
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")

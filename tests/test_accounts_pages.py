@@ -7,6 +7,8 @@ person at the page sees and can do.
 
 from __future__ import annotations
 
+import html
+import re
 import time
 
 import pytest
@@ -263,8 +265,11 @@ def test_a_viewer_replaying_an_editors_widget_actions_is_refused_by_the_store(ap
 
 # --- a read-only share link -------------------------------------------------------------------------------
 def _share_link(at: AppTest) -> str | None:
-    codes = [c.value for c in at.sidebar.code]
-    return codes[0] if codes else None
+    """The link in the sidebar's read-only share field (an HTML textarea; its text is escaped)."""
+    links = [html.unescape(m.group(1)) for h in at.sidebar.get("html")
+             if 'data-testid="atlas-share-link"' in h.proto.body
+             for m in [re.search(r">([^<]*)</textarea>", h.proto.body)] if m]
+    return links[0] if links else None
 
 
 def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, signed_in):

@@ -88,7 +88,8 @@ def test_a_share_link_opens_the_view_signed_out_and_read_only(accounts_app, offl
     page.get_by_text("Kêu gọi tài trợ: hồ sơ nhà tài trợ").first.wait_for()
     assert edit_controls(page, "pitch")  # the administrator's donor form is there
     page.locator('[data-testid="stSidebar"]').get_by_text("Chia sẻ chế độ xem này (chỉ đọc)").click()
-    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first.inner_text().strip()
+    link = page.locator('[data-testid="stSidebar"]').get_by_role(
+        "textbox", name="Chia sẻ chế độ xem này (chỉ đọc)").input_value().strip()  # read-only, selectable
     assert link == f"{accounts_app}/pitch?lang=vi"
     page.goto(link)  # what the recipient does: a new page load, a new session
     wait_app_idle(page)

@@ -62,11 +62,10 @@ def test_map_draws_the_13_communes_and_a_click_shows_details(warm_app, offline_b
     communes.nth(0).click(force=True)  # the first commune by GSO code: 03390, Thị trấn Tam Đường
     page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for()
     wait_app_idle(page)
-    figures = page.locator('[data-testid="stTable"]').inner_text()
+    figures = page.get_by_role("table", name="Thị trấn Tam Đường").inner_text()  # the panel's figures
     assert INDICATORS["gap"].label("vi") in figures
     assert re.search(r"\d{1,3}(\.\d{3})+ ₫", figures)  # VND figures, Vietnamese style
     # The hostile project of that commune is shown as text, and nothing ran.
-    # (st.dataframe draws on a canvas; its accessible grid holds the cell text.)
     page.get_by_text("<img src=x onerror=alert(1)>").first.wait_for(state="attached")
     assert page.locator('img[src="x"]').count() == 0
     assert offline_browser.dialogs == []
@@ -127,3 +126,45 @@ def test_layer_switch_labels_are_whole_on_a_laptop_screen(warm_app, offline_brow
         expected = [t(f"map.layer_{k}", lang) for k in keys] + [t("map.online_basemap", lang)]
         assert set(expected) <= set(shown), (lang, shown)
         assert not [label for label in expected if shown[label]], (lang, width, shown)  # none ends in "…"
+
+
+def _meters(page) -> tuple[list[int], list[int]]:
+    """Sizes of the websocket messages and of the HTTP responses the page receives from now on (DevTools)."""
+    sizes: list[int] = []
+    http: list[int] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameReceived", lambda e: sizes.append(len(e["response"].get("payloadData", ""))))
+    cdp.on("Network.loadingFinished", lambda e: http.append(int(e.get("encodedDataLength", 0))))
+    return sizes, http
+
+
+def test_a_click_sends_the_panel_not_the_map_again(warm_app, offline_browser):
+    """Issue 20: on a rural link a click must cost the panel's bytes, not the polygons a second time."""
+    page = offline_browser.page
+    sizes, http = _meters(page)
+    fr, frame = open_map(page, warm_app)
+    map_message = max(sizes)  # the map component's arguments: the polygons, legend and scripts
+    frame.evaluate("() => { window.map.__probe = 'kept'; }")
+    seen, fetched = len(sizes), len(http)
+    fr.locator("path.td-commune").nth(0).click(force=True)  # 03390, Thị trấn Tam Đường
+    page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for()
+    wait_app_idle(page)
+    frame.wait_for_function("() => document.querySelectorAll('path.atlas-selected').length === 1")
+    clicked = sizes[seen:]
+    assert clicked, "the click reran the page"
+    assert max(clicked) < map_message / 4 and sum(clicked) < map_message / 2, (map_message, sorted(clicked)[-5:])
+    # Nor does the panel make the browser fetch more code (Streamlit's data grid was ~1.5 MB on the first click).
+    assert sum(http[fetched:]) < 50_000, sorted(http[fetched:])[-5:]
+    # The same map object in the same frame (not rebuilt), outlining the commune clicked.
+    assert not frame.is_detached() and frame.evaluate("() => window.map.__probe") == "kept"
+    assert frame.evaluate("""() => { const c = [...document.querySelectorAll('path.td-commune')][0].getBBox(),
+        s = document.querySelector('path.atlas-selected').getBBox();
+        return Math.abs(c.x - s.x) < 2 && Math.abs(c.width - s.width) < 2; }""")
+    # A second click moves the outline, still without the map.
+    seen = len(sizes)
+    fr.locator("path.td-commune").nth(3).click(force=True)
+    page.get_by_role("heading", name="Thị trấn Tam Đường").wait_for(state="detached")
+    wait_app_idle(page)
+    assert frame.evaluate("() => document.querySelectorAll('path.atlas-selected').length") == 1
+    assert sizes[seen:] and max(sizes[seen:]) < map_message / 4

@@ -12,7 +12,7 @@ from geo.analysis.classify import classify
 from geo.analysis.indicators import INDICATORS, commune_indicators
 from geo.output.maps import webmap
 from geo.text.i18n import t
-from tests.helpers import XSS, styler_colors
+from tests.helpers import XSS, html_tables, styler_colors
 
 
 def map_args(at: AppTest) -> dict:
@@ -29,6 +29,11 @@ def sent_colors(args: dict) -> dict[str, str]:
     """Commune code → fill colour, from the JavaScript sent to the browser."""
     layer = next(v for v in styler_colors(args["script"]).values() if "03390" in v or "03394" in v)
     return {code: layer.get(code, layer["default"]) for code in (set(layer) - {"default"}) | {"03390", "03394"}}
+
+
+def _projects(at: AppTest):
+    """The detail panel's project table (the one with project codes)."""
+    return next(d for d in html_tables(at) if {"Project", "Code"} <= set(d.columns))
 
 
 def expected_colors(ds, indicator: str, scheme: str = "quantiles") -> dict[str, str]:
@@ -88,7 +93,7 @@ def test_map_carries_the_provenance_note(app_page):
 def test_no_commune_selected_prompts_to_click(app_page):
     at = app_page("pages/map.py", "en")
     assert any(t("map.click_prompt", "en") in i.value for i in at.info)
-    assert len(at.dataframe) == 0
+    assert html_tables(at) == [] and len(at.dataframe) == 0
 
 
 def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
@@ -96,17 +101,20 @@ def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
     at.selectbox(key="map_commune").set_value("03390").run()
     assert not at.exception
     assert "Thị trấn Tam Đường" in [h.value for h in at.main.subheader]
-    projects = at.dataframe[0].value
+    figures, projects, *_ = html_tables(at)
+    assert INDICATORS["gap"].label("en") in figures.index
     mine = hostile_ds.projects[hostile_ds.projects["commune_code"] == "03390"]
     assert sorted(projects["Code"]) == sorted(mine.loc[mine["status"] != "cancelled", "project_id"])
-    # The hostile project name is a plain cell value (st.dataframe renders text, never HTML)...
+    # The hostile project name is a cell's text (the HTML table escapes it)...
     assert XSS in projects["Project"].tolist()
     # ...and nothing renders it as HTML (markdown with HTML allowed, st.html), where it would become an <img>.
     assert not any(XSS in m.value for m in at.markdown if m.proto.allow_html)
     assert not any(XSS in h.proto.body for h in at.get("html"))
+    # The panel loads neither Streamlit's grid nor its Arrow tables (seconds on a rural link, issue 20).
+    assert not at.dataframe and not at.table
 
     at.sidebar.multiselect(key="f_statuses").set_value(["proposal"]).run()
-    narrowed = at.dataframe[0].value
+    narrowed = _projects(at)
     assert sorted(narrowed["Code"]) == sorted(mine.loc[mine["status"] == "proposal", "project_id"])
     assert len(narrowed) < len(projects)
 
@@ -114,7 +122,7 @@ def test_filters_change_the_detail_table(app_page, hostile_store, hostile_ds):
 def test_detail_figures_match_the_indicator_table(app_page, ds):
     at = app_page("pages/map.py", "en")
     at.selectbox(key="map_commune").set_value("03424").run()
-    figures = at.table[0].value
+    figures = html_tables(at)[0]
     ha = commune_indicators(ds).loc["03424", "ha_tea"]
     assert ha > 0
     expected = f"{ha:,.0f} ha" if float(ha).is_integer() else f"{ha:,.1f} ha"
@@ -148,7 +156,7 @@ def test_units_2025_switch_redraws_six_units_and_details_follow_the_reform(app_p
 
     at.selectbox(key="map_commune").set_value("03424").run()  # new Bản Bo = old Bản Bo + Nà Tăm
     assert not at.exception
-    shown = set(at.dataframe[0].value["Code"])
+    shown = set(_projects(at)["Code"])
     projects, _ = funding.apply_filters(ds.projects, ds.funding, funding.Filters())
     expected = set(projects.loc[projects["commune_code"].isin(["03424", "03427"]), "project_id"])
     assert shown == expected and len(expected) > len(set(projects.loc[projects["commune_code"] == "03424", "project_id"]))

@@ -198,3 +198,22 @@ def test_overlay_legend_is_escaped_html(overlays):
     assert [r["label"] for r in sections[-1]["rows"]] == ["Proposal"]  # only the located project's status
     out = webmap.legend_html([{"title": XSS, "rows": [{"color": "red;background:url(x)", "label": XSS}]}])
     assert "<img" not in out and "url(x)" not in out
+
+
+def test_zones_are_drawn_lean_like_the_communes(communes):
+    """Issue 20: round zones (a crop area, a risk circle) are sent with few vertices, every zone still there."""
+    import shapely
+
+    ring = Point(103.55, 22.32).buffer(0.02, quad_segs=256)  # 1,025 vertices, ~2 km across
+    crops = gpd.GeoDataFrame({"zone_id": ["Z1"], "crop": ["tea"], "commune_code": ["00001"],
+                              "area_ha_reported": [800.0]}, geometry=[ring], crs="EPSG:4326")
+    risk = gpd.GeoDataFrame({"zone_id": ["R1"], "risk_level": ["high"]}, geometry=[ring], crs="EPSG:4326")
+    c = classify(communes["gap"], "quantiles", k=2)
+    m = webmap.build_map(communes, "gap", c, "en", overlays=webmap.Overlays(crop_zones=crops, risk_zones=risk))
+    for name in ("crop_zones", "risk_zones"):
+        layer = next(el for el in webmap._walk(m) if isinstance(el, folium.GeoJson) and el.layer_name == name)
+        (feature,) = layer.data["features"]
+        drawn = shapely.geometry.shape(feature["geometry"])
+        assert shapely.get_num_coordinates(drawn) < 200, name
+        # still the zone's outline: the drawn shape covers it to within a hair
+        assert drawn.symmetric_difference(ring).area < 0.01 * ring.area, name

@@ -479,6 +479,14 @@ class _Labels(branca.element.MacroElement):
         self.min_zoom = min_zoom
 
 
+def _lean_zones(zones: gpd.GeoDataFrame | None, tolerance: float) -> gpd.GeoDataFrame | None:
+    """A zone layer with display geometry (:func:`lean_geometry`); areas are never measured from it."""
+    if zones is None or not len(zones):
+        return zones
+    zones = zones.to_crs(schema.GEOGRAPHIC_CRS)
+    return zones.set_geometry(lean_geometry(zones.geometry, tolerance).to_numpy(), crs=schema.GEOGRAPHIC_CRS)
+
+
 def _stable_ids(m: folium.Map) -> None:
     """Give every element a deterministic id, the way streamlit-folium renames them.
 
@@ -565,13 +573,14 @@ def build_map(
         return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": fill, "color": OUTLINE_COLOR,
                 "weight": 1.2}
 
-    _GeoJson(
+    commune_layer = _GeoJson(
         _features(communes, props, communes["code"]), name="communes", style_function=commune_style,
         highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.9},
         tooltip=_tooltip(["name", "value", "quality"],
                          [t("common.commune", lang), ind.label(lang), t("map.tt_boundary", lang)]),
         bubblingMouseEvents=False, class_name=COMMUNE_CLASS,
-    ).add_to(m)
+    )
+    commune_layer.add_to(m)
 
     if basemap is not None and basemap.kind == "relief":  # shadows over the fills, as on print maps
         _basemap_overlay(basemap, lang).add_to(m)
@@ -579,7 +588,10 @@ def build_map(
     legend = [{"title": "", "rows": [{"color": c, "label": lbl} for c, lbl in legend_rows(classification, indicator, lang)]}]
     names = dict(zip(communes["code"], communes["name"]))
 
-    risk = overlays.risk_zones
+    # The zones' outlines are drawn as leanly as the communes' (one pixel two zooms in): at full resolution
+    # the bundled crop and risk circles were three quarters of the map's bytes (issue 20).
+    tol = display_tolerance((minx, miny, maxx, maxy), height, detail_zooms)
+    risk = _lean_zones(overlays.risk_zones, tol)
     if layers.risk_zones and risk is not None and len(risk):
         levels = risk["risk_level"].astype(str)
         rprops = pd.DataFrame({"level": levels.to_numpy()})
@@ -592,7 +604,7 @@ def build_map(
             interactive=False,
         ).add_to(m)
 
-    crops = overlays.crop_zones
+    crops = _lean_zones(overlays.crop_zones, tol)
     if layers.crop_zones and crops is not None and len(crops):
         cprops = pd.DataFrame({
             "code": crops["commune_code"].astype(str).to_numpy(),
@@ -665,6 +677,7 @@ def build_map(
                  for n, p in zip(full["name"], reps)], min_zoom).add_to(m)
 
     _InfoBox(ind.label(lang), legend, "bottomright", "td-legend", "map-legend").add_to(m)
+    _Selection(commune_layer).add_to(m)  # last: its outline is drawn above every other layer
     if note:
         _InfoBox(t("map.note_title", lang), [{"title": "", "rows": [{"label": n} for n in note]}],
                  "topright", "td-note", "map-note").add_to(m)
@@ -733,27 +746,83 @@ __all__ = [
     "MapLayers", "Overlays", "build_map", "asset_links", "non_local_links", "is_local", "leaflet_assets",
     "format_value", "legend_rows", "provenance_note", "shown_layers", "project_points", "selected_code",
     "commune_colors", "layer_names", "overlay_legend", "legend_html", "fit_zoom", "display_tolerance",
-    "lean_geometry", "lean_communes", "DISPLAY_DECIMALS", "MAX_POINTS",
+    "lean_geometry", "lean_communes", "DISPLAY_DECIMALS", "MAX_POINTS", "selection_script", "view_for",
 ]
 
 
-# --- the selected commune (issue 18) ----------------------------------------------------------
+# --- the selected commune (issue 18, issue 20) -------------------------------------------------
 SELECTION_STYLE = {"color": "#111111", "weight": 4, "opacity": 1.0, "fill": False}
+#: What the page's selection script sets in the app's window and the map reads when it is (re)built.
+SELECTION_GLOBAL = "__atlasSelection"
 
 
-def selection_layer(display: gpd.GeoSeries, code: str) -> folium.FeatureGroup | None:
-    """The selected commune's outline, drawn above every layer; ``None`` if ``code`` is not shown.
+class _Selection(branca.element.MacroElement):
+    """The selected commune's outline and the list's zoom, drawn by the browser from the map's own polygons.
 
-    Not interactive, so a click on it reaches the commune underneath (its tooltip and the panel).
-    It is a separate layer the browser swaps in place: the cached map itself never changes.
+    The selection is not part of the map document: the page sends a few bytes of script
+    (:func:`selection_script`) that calls ``window.atlasSelect`` here, so the map's component arguments
+    stay byte-identical across a click and Streamlit re-sends only their hash, not the polygons (issue 20).
+    A click outlines its commune at once, before the page's answer. The outline is not interactive, so a
+    click on it reaches the commune underneath. A view is applied once per ``token`` and map object.
     """
-    if code not in display.index:
-        return None
-    fg = folium.FeatureGroup(name="selection", control=False)
-    geom = shapely.set_precision(display.loc[code], 10.0 ** -DISPLAY_DECIMALS, mode="pointwise")
-    folium.GeoJson(json.loads(shapely.to_geojson(geom)), style_function=lambda _f: SELECTION_STYLE,
-                   interactive=False, class_name="atlas-selected").add_to(fg)
-    return fg
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, communes) {
+            var style = {{ this.style|tojson }}, outline = null;
+            function draw(code) {
+                if (outline) { map.removeLayer(outline); outline = null; }
+                communes.eachLayer(function (l) {
+                    if (code && l.feature && l.feature.properties.code === code) {
+                        outline = L.geoJSON(l.feature, {style: function () { return style; }, interactive: false,
+                                                        className: "atlas-selected"}).addTo(map);
+                    }
+                });
+            }
+            window.atlasSelect = function (sel) {
+                draw(sel.code);
+                if (sel.view && sel.token !== map._atlasViewToken) {
+                    map._atlasViewToken = sel.token;
+                    map.setView(sel.view[0], sel.view[1], {animate: false});
+                }
+            };
+            communes.on("click", function (e) { draw(e.layer.feature.properties.code); });
+            try {  // the page's script may have run before this map was built (first visit, a new indicator)
+                var sel = window.parent[{{ this.name|tojson }}];
+                if (sel) { window.atlasSelect(sel); }
+            } catch (err) { /* no parent window to read: nothing selected yet */ }
+        })({{ this._parent.get_name() }}, {{ this.layer.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: folium.GeoJson):
+        super().__init__()
+        self._name = "Selection"
+        self.layer = layer
+        self.style = {**SELECTION_STYLE, "className": "atlas-selected"}
+        self.name = SELECTION_GLOBAL
+
+
+def selection_script(code: str | None, view: tuple[list[float], int] | None = None, token: int = 0) -> str:
+    """A ``<script>`` for the page (not the map) that outlines ``code`` on the map and, once per ``token``,
+    moves the map to ``view`` (centre, zoom; :func:`view_for`).
+
+    It keeps the choice in the app window's ``SELECTION_GLOBAL`` (read by a map built later) and calls the
+    map's ``atlasSelect`` as soon as the map frame has it. A few hundred bytes instead of the map.
+
+    >>> s = selection_script("03424", ([22.3, 103.6], 12), 2)
+    >>> '"code": "03424"' in s and '"token": 2' in s and "</script>" in s
+    True
+    >>> "<" not in selection_script("</script><b>")[8:-9]  # a code cannot close the script
+    True
+    """
+    sel = json.dumps({"code": code, "view": view, "token": token}).replace("<", "\\u003c")
+    return (f"<script>(function () {{ var sel = {sel}; window[{json.dumps(SELECTION_GLOBAL)}] = sel;"
+            " function push() { var f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+            " try { if (f && f.contentWindow && f.contentWindow.atlasSelect) { f.contentWindow.atlasSelect(sel);"
+            " return true; } } catch (err) { /* a frame from elsewhere */ } return false; }"
+            " if (!push()) { var n = 0, timer = setInterval(function () {"
+            " if (push() || ++n > 600) { clearInterval(timer); } }, 100); } })();</script>")
 
 
 def view_for(display: gpd.GeoSeries, code: str, height_px: int = 600) -> tuple[list[float], int] | None:
