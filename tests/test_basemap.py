@@ -6,6 +6,7 @@ Store behaviour (both stores, permissions, audit) is in tests/test_store_contrac
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import math
@@ -232,3 +233,12 @@ def test_import_basemap_stores_it_and_refuses_without_provenance(tmp_path, capsy
     assert default_store().audit_log(1)[0].action == "replace-basemap"
     assert main(["import-basemap", "--remove"]) == 0
     assert default_store().load().basemap is None
+
+
+def test_the_web_picture_is_capped_for_slow_links_and_keeps_its_proportions(tmp_path):
+    big = prepare_basemap(_dem(tmp_path / "fine.tif", lambda x, y: 900 + 300 * np.sin(x / 700.0), res=20.0),
+                          _district(), PROV)
+    assert max(big.width, big.height) > basemap_image.WEB_SIDE  # the stored one is sharp enough to print
+    web = Image.open(io.BytesIO(base64.b64decode(basemap_image.data_url(big).split(",", 1)[1])))
+    assert max(web.size) == basemap_image.WEB_SIDE
+    assert math.isclose(web.width / web.height, big.width / big.height, rel_tol=0.01)
