@@ -38,6 +38,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from geo.ingest.validate import DataError, Problem, catalog_label
 from geo.model import roles, schema, workflow
 from geo.model.roles import Action, Actor, Role
+from geo.storage.hooks import StoreHooks
 from geo.storage.records import AccountError, PermissionDenied, SignInRefused, UserRecord, default_user, utc_now
 
 #: Columns of ``atlas_users``, in order, with their kind (``communes`` is a JSON list of codes).
@@ -220,7 +221,7 @@ USERS_DDL = """CREATE TABLE IF NOT EXISTS atlas_users (login TEXT PRIMARY KEY, d
     last_sign_in TEXT NOT NULL DEFAULT '')"""
 
 
-class AccountsMixin:
+class AccountsMixin(StoreHooks):
     """:class:`geo.storage.interface.UserStore` written once for both stores, in SQL both speak.
 
     Account changes do not change :meth:`DatasetReader.version` (no page cache needs reloading for them).
@@ -231,19 +232,6 @@ class AccountsMixin:
     """
 
     # provided by the store (each store's own method is found first)
-    def _read(self) -> Any:
-        raise NotImplementedError
-
-    def _write(self, bump: bool = True) -> Any:
-        raise NotImplementedError
-
-    def _exec(self, con: Any, sql: str, params: dict | None = None) -> Any:
-        raise NotImplementedError
-
-    def _audit_row(self, con: Any, user: str, action: str, project_id: str | None, revision: int | None,
-                   before: str | None, after: str | None, note: str = "") -> None:
-        raise NotImplementedError
-
     def commune_codes(self) -> list[str]:
         raise NotImplementedError
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from geo.model import schema
 from geo.model.basemap import BASEMAP_KINDS, Basemap
 from geo.model.roles import Action, Actor
+from geo.storage.hooks import StoreHooks
 
 if TYPE_CHECKING:
     from geo.storage.migrations import Target
@@ -66,24 +67,8 @@ def basemap_of(row: tuple | None) -> Basemap | None:
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM {TABLE} WHERE id = '{_KEY}'"
 
 
-class BasemapMixin:
+class BasemapMixin(StoreHooks):
     """:class:`geo.storage.interface.BasemapStore` written once for both stores."""
-
-    def _read(self) -> Any:
-        raise NotImplementedError
-
-    def _write(self, bump: bool = True) -> Any:
-        raise NotImplementedError
-
-    def _exec(self, con: Any, sql: str, params: dict | None = None) -> Any:
-        raise NotImplementedError
-
-    def _audit_row(self, con: Any, user: str, action: str, project_id: str | None, revision: int | None,
-                   before: str | None, after: str | None, note: str = "") -> None:
-        raise NotImplementedError
-
-    def _acting(self, user: Actor | str, action: Action) -> Actor:
-        raise NotImplementedError
 
     def basemap(self) -> Basemap | None:
         with self._read() as con:

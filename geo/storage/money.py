@@ -32,6 +32,7 @@ from geo.ingest.validate import DataError, Problem
 from geo.model import schema
 from geo.model.roles import Action, Actor
 from geo.storage.accounts import authorize, check_status_move
+from geo.storage.hooks import StoreHooks
 from geo.storage.records import AuditEntry, ConflictError, MoneyRecord
 
 if TYPE_CHECKING:
@@ -97,24 +98,8 @@ def _row(values: tuple) -> MoneyRecord:
 _SELECT = f"SELECT {', '.join(_q(c) for c in COLUMNS)}, revision FROM {TABLE}"
 
 
-class MoneyMixin:
+class MoneyMixin(StoreHooks):
     """:class:`geo.storage.interface.MoneyStore` written once for both stores."""
-
-    def _read(self) -> Any:
-        raise NotImplementedError
-
-    def _write(self, bump: bool = True) -> Any:
-        raise NotImplementedError
-
-    def _exec(self, con: Any, sql: str, params: dict | None = None) -> Any:
-        raise NotImplementedError
-
-    def _audit_row(self, con: Any, user: str, action: str, project_id: str | None, revision: int | None,
-                   before: str | None, after: str | None, note: str = "") -> None:
-        raise NotImplementedError
-
-    def _acting(self, user: Actor | str, action: Action) -> Actor:
-        raise NotImplementedError
 
     # --- reading ------------------------------------------------------------------------------------------
     def money_records(self, project_id: str | None = None) -> pd.DataFrame:

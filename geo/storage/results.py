@@ -24,6 +24,7 @@ from geo.ingest.results import actuals_json, actuals_of, clean_beneficiaries, cl
 from geo.ingest.validate import DataError, Problem
 from geo.model import schema
 from geo.model.roles import Action, Actor
+from geo.storage.hooks import StoreHooks
 from geo.storage.records import AuditEntry, ConflictError, ResultRecord
 
 if TYPE_CHECKING:
@@ -112,25 +113,9 @@ _B_SELECT = f"SELECT {', '.join(_q(c) for c in B_COLUMNS)}, revision FROM {BENEF
 _R_SELECT = f"SELECT {', '.join(_q(c) for c in R_COLUMNS)}, revision FROM {INDICATORS}"
 
 
-class ResultsMixin:
+class ResultsMixin(StoreHooks):
     """:class:`geo.storage.interface.ResultsStore` written once for both stores (next to ``MoneyMixin``,
     whose ``_may_edit`` it uses)."""
-
-    def _read(self) -> Any:
-        raise NotImplementedError
-
-    def _write(self, bump: bool = True) -> Any:
-        raise NotImplementedError
-
-    def _exec(self, con: Any, sql: str, params: dict | None = None) -> Any:
-        raise NotImplementedError
-
-    def _audit_row(self, con: Any, user: str, action: str, project_id: str | None, revision: int | None,
-                   before: str | None, after: str | None, note: str = "") -> None:
-        raise NotImplementedError
-
-    def _acting(self, user: Actor | str, action: Action) -> Actor:
-        raise NotImplementedError
 
     def _may_edit(self, con: Any, actor: Actor, project_id: str) -> None:
         raise NotImplementedError

@@ -74,7 +74,7 @@ def _web(image: bytes, kind: str) -> str:
         picture = Image.fromarray(shadow(np.asarray(picture)), "RGBA")
     if max(picture.size) > WEB_SIDE:
         scale = WEB_SIDE / max(picture.size)
-        picture = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.LANCZOS)
+        picture = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     picture.save(out, format="WEBP", quality=60, alpha_quality=60, method=6)
     return "data:image/webp;base64," + base64.b64encode(out.getvalue()).decode("ascii")
