@@ -7,20 +7,12 @@ repaired (< 1 % area change); a bow-tie is refused (its signed area cancels, see
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 from shapely.geometry import Polygon
 
 from geo.cli.main import main
 from tests.helpers import CASES, PROV, P, _csv, _geojson, _poly, _zones, row
-
-
-def fingerprint(store) -> tuple[str, int]:
-    store.checkpoint()
-    wal = Path(str(store.path) + "-wal")
-    return hashlib.sha256(store.path.read_bytes()).hexdigest(), (wal.stat().st_size if wal.exists() else 0)
+from tests.hostile import fingerprint
 
 
 def test_corpus_has_at_least_30_cases():

@@ -13,8 +13,7 @@ import uuid
 import pytest
 
 from tests.helpers import add_account, browser_sign_in, streamlit_server, wait_app_idle
-from tests.test_hostile_uploads import vrt_csv
-from tests.test_text_is_text import IMAGE, TAG, plant
+from tests.hostile import IMAGE, TAG, plant, vrt_csv
 
 pytestmark = pytest.mark.browser
 

@@ -31,13 +31,12 @@ from geo.ingest.layer_import import preview_layer
 from geo.ingest.validate import DataError
 from geo.storage.store import BundledStore
 from tests.helpers import PROV
-from tests.test_bad_inputs import fingerprint
+from tests.hostile import INSIDE, fingerprint, vrt_csv
 
 DS = BundledStore().load()
 
 MARKER = f"ATLAS-SECRET-{uuid.uuid4().hex[:12]}"
 # A polygon inside Tam Đường, so a leaked row would pass the CRS checks and show in the match table.
-INSIDE = "POLYGON((103.6 22.3,103.61 22.3,103.61 22.31,103.6 22.3))"
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
@@ -76,13 +75,6 @@ def secret(tmp_path):
 
 
 # --- payloads: what the file really is ----------------------------------------------------------------
-def vrt_csv(secret: Path, url: str) -> bytes:
-    return (f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:{secret}</SrcDataSource>'
-            f'<SrcSQL dialect="sqlite">SELECT name, \'{INSIDE}\' AS wkt FROM secret</SrcSQL>'
-            '<GeometryType>wkbPolygon</GeometryType><LayerSRS>EPSG:4326</LayerSRS>'
-            '<GeometryField encoding="WKT" field="wkt"/></OGRVRTLayer></OGRVRTDataSource>').encode()
-
-
 def vrt_path(secret: Path, url: str) -> bytes:
     return (f'<?xml version="1.0"?>\n<!-- a layer -->\n<OGRVRTDataSource><OGRVRTLayer name="secret">'
             f'<SrcDataSource relativeToVRT="0">{secret}</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>').encode()

@@ -12,32 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.cli.main import main
-from geo.ingest.layer_import import preview_layer
-from geo.storage.layer_commit import commit_layer
 from geo.storage.store import BundledStore
+from tests.hostile import IMAGE, IMAGE_ESCAPED, LINK, LINK_ESCAPED, TAG, TAG_ESCAPED, plant
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-IMAGE = "![x](http://evil.example/x.png)"
-TAG = "<img src=x onerror=alert(1)>"
-LINK = "[click](http://evil.example/)"
-SOURCE = f"Sở TN&MT {IMAGE} {TAG}\n=HYPERLINK(\"http://evil.example/\",\"ok\")"
-LICENCE = f"{LINK}\r\n@SUM(1+1)*cmd|' /C calc'!A0"
-# What the Markdown source must hold instead (md_text's escapes), so the browser shows the characters.
-IMAGE_ESCAPED = r"\!\[x\]\(http\://evil.example/x.png\)"
-TAG_ESCAPED = r"\<img src=x onerror=alert\(1\)\>"
-LINK_ESCAPED = r"\[click\]\(http\://evil.example/\)"
-
-
-def plant(store) -> None:
-    """Official commune boundaries imported with a hostile source and licence, as a user could type them."""
-    ds = store.load()
-    data = ds.communes[["code", "geometry"]].to_json().encode()
-    li = preview_layer("communes", data, "ranh_gioi.geojson", ds)
-    assert li.ok, li.problems
-    commit_layer(store, li, ds, SOURCE, LICENCE, "2025-06-30", "official", "", "tester")
-    assert store.load().provenance["communes"].source.startswith("Sở TN&MT ![x]")
-
-
 def page(path: str, lang: str = "en", **state) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
