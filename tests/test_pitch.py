@@ -14,6 +14,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from geo.analysis import funding
 from geo.analysis.funding import Filters
 from geo.ingest import donors
+from geo.model import schema
 from geo.output.pitch import deck, onepager
 from geo.output.pitch import pack as pitch
 from geo.output.reports import report
@@ -281,3 +282,34 @@ def test_html_in_a_project_name_stays_text_in_the_pdf(hostile_ds):
     assert xss, "the HTML-named test project should be a communication-area opportunity"
     text = pypdf.PdfReader(io.BytesIO(onepager.build_onepager(pack, xss[0], deck.TINY_PNG))).pages[0].extract_text()
     assert "<img src=x onerror=alert(1)>" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_each_project_opportunity_states_its_landslide_risk_and_that_the_zones_are_illustrative(ds, lang):
+    """The plan's second content area is about landslides: a donor reads where each project stands, and the
+    bundled buffers are never sold as a hazard map."""
+    import dataclasses
+
+    from shapely.geometry import box
+
+    # one project put inside a high-risk zone drawn around its point
+    pid = "TD-007"
+    lon, lat = ds.projects.set_index("project_id").loc[pid, ["lon", "lat"]]
+    zones = ds.risk_zones.iloc[:1].copy()
+    zones["risk_level"] = "high"
+    zones = zones.set_geometry([box(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)], crs=ds.risk_zones.crs)
+    local = dataclasses.replace(ds, risk_zones=zones)
+    pack = pitch.build_pack(local, pitch.Target("theme", theme=2), lang=lang, top=20)
+    facts = {o.key: dict(o.facts)[t("pitch.risk", lang)] for o in pack.opportunities}
+    site = ("Vị trí: " if lang == "vi" else "Site: ") + t("pitch.risk_zone", lang,
+                                                           level=schema.RISK_LEVELS["high"](lang).lower())
+    assert pid in facts and facts[pid].startswith(site), facts.get(pid)
+    illustrative = t("pitch.risk_zones_quality", lang, quality=schema.QUALITY_LABELS[schema.Quality.ILLUSTRATIVE](lang))
+    assert all(illustrative in f for f in facts.values())
+    others = [f for k, f in facts.items() if k != pid and t("priority.no_zone", lang) in f]
+    assert others  # projects outside the zone (or without a point) say so, not "high"
+    slide = next(o for o in pack.opportunities if o.key == pid)
+    assert slide.risk == facts[pid]  # the deck's opportunity slide shows the same sentence
+    shapes = [sh.name for s in Presentation(io.BytesIO(deck.build_deck(pack, lambda spec: deck.TINY_PNG))).slides
+              for sh in s.shapes]
+    assert shapes.count("risk") == len(pack.opportunities)

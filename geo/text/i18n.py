@@ -546,6 +546,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pitch.now_part_of": ("từ 1/7/2025 thuộc {unit}", "from 1/7/2025 part of {unit}"),
     "pitch.unit_2025": ("Đơn vị từ 1/7/2025", "Unit from 1/7/2025"),
     "pitch.years": ("Thời gian thực hiện", "Years"),
+    "pitch.risk": ("Nguy cơ sạt lở", "Landslide risk"),
+    "pitch.risk_text": ("Vị trí: {zone}; {share} diện tích xã nguy cơ cao{zones}; số vụ sạt lở, lũ quét đã báo cáo "
+                        "trong xã: {events}", "Site: {zone}; {share} of the commune at high risk{zones}; landslides "
+                        "or flash floods reported in the commune: {events}"),
+    "pitch.risk_zone": ("trong vùng nguy cơ {level}", "in a {level}-risk zone"),
+    "pitch.risk_zones_quality": (" (vùng nguy cơ {quality})", " ({quality} zones)"),
     "pitch.ask": ("Vốn quốc tế còn thiếu (đề nghị hỗ trợ)", "International gap (the ask)"),
     "pitch.open_projects": ("Dự án còn cần vốn / tổng số dự án", "Projects still seeking funds / all projects"),
     "pitch.why_heading": ("Vì sao đề xuất:", "Why this opportunity:"),

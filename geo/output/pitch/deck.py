@@ -468,6 +468,7 @@ def _opportunity(b: _Builder, opp: Opportunity, i: int) -> None:
         head("pitch.h_beneficiaries"), Text(opp.beneficiaries or [missing], 14, bullets=bool(opp.beneficiaries),
                                             name="beneficiaries"),
         head("pitch.h_results"), Text(opp.results or [missing], 14, bullets=bool(opp.results), name="results"),
+        *([head("pitch.risk"), Text([opp.risk], 14, name="risk")] if opp.risk else []),
         head("pitch.h_ask"), Text([t("pitch.ask_total", lang, amount=money(opp.ask, pack)), *parts], 14,
                                   bullets=True, name="ask"),
         head("pitch.h_counterpart"),

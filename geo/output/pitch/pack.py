@@ -35,7 +35,7 @@ from datetime import date
 
 import pandas as pd
 
-from geo.analysis import counterpart, funding, gaps, matching, priority, units
+from geo.analysis import counterpart, exposure, funding, gaps, matching, priority, units
 from geo.analysis.indicators import commune_indicators
 from geo.ingest.donors import quality_text
 from geo.ingest.validate import NoteError
@@ -146,6 +146,8 @@ class Opportunity:
     counterpart_committed: int = 0
     #: The sentences on why this donor (a donor target); ``why`` holds them plus the district's priority.
     why_donor: list[str] = field(default_factory=list)
+    #: Where a project stands against landslides, in words (:func:`_risk_fact`); "" for a commune.
+    risk: str = ""
 
     @property
     def money(self) -> dict[str, int]:
@@ -322,8 +324,8 @@ def build_pack(ds: Dataset, target: Target, filters: funding.Filters = funding.F
                 for code in target.communes]
     else:
         chosen = matching.match_donor(target.the_donor, cands) if target.kind == "donor" else cands
-        opps = [_project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang)
-                for pid, row in chosen.head(top).iterrows()]
+        opps = [_project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang,
+                                     table) for pid, row in chosen.head(top).iterrows()]
     cp, cp_totals = _counterpart(ds, opps, projects, lines, ratios, lang)
     for o, (_, r) in zip(opps, cp.iloc[:-1].iterrows()):
         o.counterpart_if_funded, o.counterpart_committed = int(r["required_if_funded"]), int(r["counterpart_committed"])
@@ -387,7 +389,26 @@ def _unit_note(ds: Dataset, code: str | None, unit_version: str, lang: str) -> s
     return t("pitch.now_part_of", lang, unit=cw.loc[code, "new_name"]) if code in cw.index else ""
 
 
-def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang) -> Opportunity:
+def _risk_fact(ds: Dataset, one: pd.DataFrame, code: str | None, table: pd.DataFrame | None, lang: str) -> str:
+    """Where the project stands against landslides, in words: its site's risk class (when it has a point), its
+    commune's share of area at high risk and the events reported there; "(illustrative)" unless the zones are
+    official (a pitch must not sell the illustrative buffers as a hazard map)."""
+    level = exposure.zone_levels(one.set_index("project_id"), ds.risk_zones).iloc[0] if len(ds.risk_zones) else ""
+    zone = (t("pitch.risk_zone", lang, level=schema.RISK_LEVELS[level](lang).lower()) if level
+             else t("priority.no_zone", lang))
+    share = events = 0.0
+    if table is not None and code in table.index:
+        share = float(table.loc[code, "risk_share"] or 0.0)
+        events = float(table.loc[code, "n_events"] or 0) if "n_events" in table.columns else 0.0
+    quality = ds.provenance["risk_zones"].quality
+    zones = "" if quality is schema.Quality.OFFICIAL else t("pitch.risk_zones_quality", lang,
+                                                            quality=schema.QUALITY_LABELS[quality](lang))
+    return t("pitch.risk_text", lang, zone=zone, share=fmt.percent(share / 100, lang), zones=zones,
+             events=fmt.number(int(events), lang))
+
+
+def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_version, weights, lang,
+                         table: pd.DataFrame | None = None) -> Opportunity:
     p = projects.set_index("project_id").loc[pid]
     one = projects[projects["project_id"] == pid]
     code = old_codes(ds, one).iloc[0]
@@ -403,6 +424,7 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
         (t("gaps.col.content_area", lang), area),
         (t("gaps.col.status", lang), status),
         (t("pitch.years", lang), f"{p['start_year']}–{p['end_year']}"),
+        (t("pitch.risk", lang), risk := _risk_fact(ds, one, code, table, lang)),
         (t("gaps.col.lead_agency", lang), p["lead_agency"] or "–"),
         (t("pitch.ask", lang), fmt.vnd(int(row["ask"]), lang)),
         (t("priority.col.score", lang), fmt.number(float(row["score"]) * 100, lang, 1)),
@@ -418,7 +440,7 @@ def _project_opportunity(ds, pid, row, projects, lines, names, target, unit_vers
                        sources=sources, why=why, ask=int(row["ask"]), map=MapSpec("gap", ("projects",), code),
                        score=float(row["score"]), match=float(row["match"]) if "match" in row.index else None,
                        status=str(p["status"]), story=results_text.description(p, lang),
-                       ask_loan=loan, ask_grant=grant, why_donor=why_donor,
+                       ask_loan=loan, ask_grant=grant, why_donor=why_donor, risk=risk,
                        beneficiaries=results_text.beneficiary_lines(results_text.beneficiaries_of(ds, pid), lang),
                        results=results_text.result_lines(ds, pid, lang))
 
