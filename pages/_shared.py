@@ -273,7 +273,8 @@ def load_view_from_url() -> None:
     f = v.filters
     kept = _kept()
     kept.update(f_areas=list(f.content_areas), f_sources=list(f.sources), f_statuses=list(f.statuses),
-                f_donors=list(f.donors), f_risk=f.high_risk, map_commune=v.commune, map_online=v.online_basemap)
+                f_donors=list(f.donors), f_risk=f.high_risk, map_commune=v.commune, map_online=v.online_basemap,
+                map_offline=v.terrain)
     kept["f_years"] = f.years  # None: the data's whole range
     for layer in view.LAYERS:
         kept[f"map_layer_{layer}"] = layer not in v.hidden_layers
@@ -300,6 +301,7 @@ def current_view() -> view.ViewState:
         scheme=_unless_first(st.session_state.get("map_scheme"), SCHEMES),
         hidden_layers=tuple(k for k in view.LAYERS if kept.get(f"map_layer_{k}", True) is False),
         online_basemap=bool(kept.get("map_online", False)),
+        terrain=bool(kept.get("map_offline", False)),
     )
 
 

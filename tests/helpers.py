@@ -570,3 +570,14 @@ def tiny_basemap(source: str = "SRTM 1 arc-second (NASA/USGS)"):
     prov = schema.Provenance(layer=BASEMAP_LAYER, title=BASEMAP_TITLE, source=source, licence="Public domain",
                              date="2014-09-23", quality=schema.Quality.APPROXIMATE, method="Hillshade")
     return Basemap(out.getvalue(), (103.38, 22.14, 103.80, 22.52), "relief", 4, 3, prov)
+
+
+def share_link(at) -> str | None:
+    """The link in an AppTest page's read-only sidebar share field (an HTML textarea; its text is escaped)."""
+    import html
+    import re
+
+    links = [html.unescape(m.group(1)) for h in at.sidebar.get("html")
+             if 'data-testid="atlas-share-link"' in h.proto.body
+             for m in [re.search(r">([^<]*)</textarea>", h.proto.body)] if m]
+    return links[0] if links else None

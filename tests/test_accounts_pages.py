@@ -7,8 +7,6 @@ person at the page sees and can do.
 
 from __future__ import annotations
 
-import html
-import re
 import time
 
 import pytest
@@ -18,7 +16,7 @@ from geo.ingest import imports
 from geo.model import roles
 from geo.storage.store import default_store
 from geo.text.i18n import t
-from tests.helpers import PASSWORD, XSS, add_account
+from tests.helpers import PASSWORD, XSS, add_account, share_link
 
 
 def sign_in_form(at: AppTest, login: str, password: str) -> AppTest:
@@ -264,14 +262,6 @@ def test_a_viewer_replaying_an_editors_widget_actions_is_refused_by_the_store(ap
 
 
 # --- a read-only share link -------------------------------------------------------------------------------
-def _share_link(at: AppTest) -> str | None:
-    """The link in the sidebar's read-only share field (an HTML textarea; its text is escaped)."""
-    links = [html.unescape(m.group(1)) for h in at.sidebar.get("html")
-             if 'data-testid="atlas-share-link"' in h.proto.body
-             for m in [re.search(r">([^<]*)</textarea>", h.proto.body)] if m]
-    return links[0] if links else None
-
-
 def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, signed_in):
     from urllib.parse import parse_qs, urlsplit
 
@@ -281,7 +271,7 @@ def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, sig
     assert [s for s in at.selectbox if s.key == "edit_donor"]
     at.sidebar.multiselect(key="f_statuses").set_value(["approved", "committed"]).run()
     at.sidebar.multiselect(key="f_areas").set_value([3]).run()
-    link = _share_link(at)
+    link = share_link(at)
     assert link is not None and urlsplit(link).path == "/pitch"
     query = parse_qs(urlsplit(link).query)
     assert query == {"lang": ["en"], "area": ["3"], "status": ["approved", "committed"]}
@@ -299,7 +289,7 @@ def test_a_share_link_opens_the_same_view_signed_out_and_read_only(app_page, sig
 
 def test_the_data_page_has_no_share_link(app_page, signed_in):
     at = app_page("pages/data.py", "en", **signed_in("admin"))
-    assert t("data.heading", "en") in [x.value for x in at.title] and _share_link(at) is None
+    assert t("data.heading", "en") in [x.value for x in at.title] and share_link(at) is None
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -12,7 +12,7 @@ from geo.analysis.classify import classify
 from geo.analysis.indicators import INDICATORS, commune_indicators
 from geo.output.maps import webmap
 from geo.text.i18n import t
-from tests.helpers import XSS, html_tables, styler_colors
+from tests.helpers import XSS, html_tables, share_link, styler_colors
 
 
 def map_args(at: AppTest) -> dict:
@@ -179,3 +179,13 @@ def test_the_terrain_toggle_appears_once_a_basemap_is_stored_and_draws_it_only_w
     script = map_args(at)["script"]
     assert in_js(basemap_image.data_url(tiny_basemap()), script)
     assert in_js(t("map.short_basemap", lang), script)  # the map's honesty note names it (approximate)
+    link = share_link(at)  # a link keeps the switch, and opens with it on
+    assert link is not None and "terrain=1" in link
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.helpers import APP
+
+    opened = AppTest.from_file(APP, default_timeout=120)
+    opened.query_params.update(parse_qs(urlsplit(link).query))
+    opened.switch_page("pages/map.py").run()
+    assert next(tg for tg in opened.toggle if tg.label == label).value is True

@@ -18,6 +18,7 @@ VIEWS = [
     ViewState(filters=Filters(content_areas=(1, 3, 10), sources=("oda_grant", "ngo"), statuses=("proposal", "committed"),
                               years=(2022, 2024), donors=("JICA", "Quỹ Hy vọng, chi nhánh 2"), high_risk=True)),
     ViewState(indicator="need", scheme="equal_interval", hidden_layers=("crop_zones", "labels"), online_basemap=True),
+    ViewState(terrain=True),  # the offline terrain basemap switched on
 ]
 
 
@@ -52,6 +53,7 @@ def test_a_donor_name_with_commas_survives_as_one_value():
     ({"scheme": "jenks2"}, "scheme=jenks2"),
     ({"hide": ["crop_zones", "roads"]}, "hide=roads"),
     ({"online": "yes"}, "online=yes"),
+    ({"terrain": "on"}, "terrain=on"),
     ({"risk": "low"}, "risk=low"),
     ({"donor": "JICA\x00"}, "donor=JICA\x00"),
     ({"utm_source": "zalo"}, "utm_source=zalo"),

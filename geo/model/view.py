@@ -51,6 +51,8 @@ class ViewState:
     scheme: str | None = None
     hidden_layers: tuple[str, ...] = ()
     online_basemap: bool = False
+    #: The store's offline terrain basemap (issue 19) drawn; a link keeps it (``terrain=1``).
+    terrain: bool = False
 
 
 def to_query(view: ViewState) -> dict[str, str | list[str]]:
@@ -81,6 +83,8 @@ def to_query(view: ViewState) -> dict[str, str | list[str]]:
         q["hide"] = list(view.hidden_layers)
     if view.online_basemap:
         q["online"] = "1"
+    if view.terrain:
+        q["terrain"] = "1"
     return q
 
 
@@ -187,13 +191,16 @@ def from_query(query: Mapping[str, str | list[str]], indicators: Iterable[str] |
     online = one("online")
     if online not in (None, "0", "1"):
         ignored.append(f"online={online[:40]}")
+    terrain = one("terrain")
+    if terrain not in (None, "0", "1"):
+        ignored.append(f"terrain={terrain[:40]}")
     view = ViewState(
         lang=cast(Lang, lang or ViewState.lang), unit_version=cast(UnitVersion, unit_version or ViewState.unit_version),
         filters=filters, commune=commune, indicator=picked["indicator"], scheme=picked["scheme"],
-        hidden_layers=tuple(keep("hide", LAYERS)), online_basemap=online == "1",
+        hidden_layers=tuple(keep("hide", LAYERS)), online_basemap=online == "1", terrain=terrain == "1",
     )
     known = {"lang", "units", "area", "source", "status", "years", "donor", "risk", "commune", "indicator", "scheme",
-             "hide", "online"}
+             "hide", "online", "terrain"}
     ignored += [f"{k}={one(k) or ''}"[:60] for k in query if k not in known]
     return view, ignored
 
