@@ -5,6 +5,8 @@ GeoPandas or matplotlib; :mod:`geo.cli.main` imports a command's module only whe
 
 from __future__ import annotations
 
+import argparse
+
 #: Sub-command → (module in ``geo.cli`` whose ``register(subparsers)`` adds it, help line), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
     "info": ("info", "summarise the data and its provenance"),
@@ -34,3 +36,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def help_of(command: str) -> str:
     """The help line of ``command`` (the modules use it, so the list and each command say the same)."""
     return COMMANDS[command][1]
+
+
+def add_provenance(p: argparse.ArgumentParser, source_help: str = "where the layer comes from (required)") -> None:
+    """The provenance a layer import requires (``--source``, ``--licence``, ``--date``, ``--quality``) and the
+    optional ``--method``: one wording for every command that stores a layer."""
+    p.add_argument("--source", help=source_help)
+    p.add_argument("--licence", help="licence or terms of use (required)")
+    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
+    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
+    p.add_argument("--method", help="how it was made (optional)")

@@ -20,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.commands import help_of
+from geo.cli.commands import add_provenance, help_of
 from geo.ingest import iati, imports, layer_import, money_import
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
@@ -217,11 +217,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=list(layer_import.KINDS))
     p.add_argument("file")
     p.add_argument("--crs", help="CRS of the coordinates when the file has none, e.g. EPSG:9205")
-    p.add_argument("--source", help="where the layer comes from (required)")
-    p.add_argument("--licence", help="licence or terms of use (required)")
-    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
-    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
-    p.add_argument("--method", help="how it was made (optional)")
+    add_provenance(p)
     p.add_argument("--class-field", help="risk: the field holding the risk class (default: detected)")
     p.add_argument("--map", action="append", metavar="VALUE=CLASS",
                    help="risk: a value of the class field and its class (very_high, high, medium, low, very_low); "

@@ -17,7 +17,7 @@ import argparse
 import math
 
 from geo.analysis import terrain
-from geo.cli.commands import help_of
+from geo.cli.commands import add_provenance, help_of
 from geo.ingest import dem
 from geo.text import fmt
 from geo.text.i18n import t
@@ -104,11 +104,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import-basemap", help=help_of("import-basemap"))
     p.add_argument("file", nargs="?", help="DEM, hillshade or image GeoTIFF, or raster MBTiles, covering the district")
-    p.add_argument("--source", help="where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)")
-    p.add_argument("--licence", help="licence or terms of use (required)")
-    p.add_argument("--date", help="date of the data, YYYY-MM-DD (required)")
-    p.add_argument("--quality", choices=["official", "approximate", "illustrative"], help="(required)")
-    p.add_argument("--method", help="how it was made (optional)")
+    add_provenance(p, "where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)")
     p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail")
     p.add_argument("--remove", action="store_true", help="remove the stored basemap instead")
     p.set_defaults(func=_import_basemap)
