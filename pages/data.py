@@ -468,8 +468,7 @@ with tab_iati:
                                               f"import {iati_pre.file}", allow_overcommit=True, money=iati_pre.money,
                                               money_revisions=iati_pre.money_revisions,
                                               money_gone=iati_pre.money_gone)
-                st.session_state["iati_done"] = (True, t("iati.imported", lang, **{
-                    "money_created": 0, "money_updated": 0, "money_unchanged": 0, "money_deleted": 0, **counts}))
+                st.session_state["iati_done"] = (True, t("iati.imported", lang, **counts))
             except (KeyedRefusal, DataError) as err:
                 st.session_state["iati_done"] = (False, err.text(lang, quote=md_text))
             except ConflictError as err:

@@ -41,8 +41,7 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     overlays = webmap.Overlays(ds.crop_zones, ds.risk_zones, ds.landslide_events,
                                webmap.project_points(projects, lines, lang),
                                risk_quality=ds.provenance["risk_zones"].quality, basemap=ds.basemap)
-    provenance = {**ds.provenance, **({"basemap": ds.basemap.provenance} if ds.basemap else {})}
-    note = webmap.provenance_note(provenance, webmap.shown_layers(indicator, layers), lang)
+    note = webmap.provenance_note(ds.all_provenance, webmap.shown_layers(indicator, layers), lang)
     m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT,
                          display_geometry=_display(version, unit_version), bounds=ds.config.bbox,
                          detail_zooms=ds.config.detail_zooms, metric_crs=ds.metric_crs)

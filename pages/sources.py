@@ -14,9 +14,7 @@ ds = _shared.dataset()
 st.title(t("sources.heading", lang))
 st.write(t("sources.intro", lang))
 _shared.provenance_banner(ds, lang)
-# the offline basemap (python -m geo import-basemap) is drawn on the maps, so its source is listed with the layers
-layers = {**ds.provenance, **({"basemap": ds.basemap.provenance} if ds.basemap is not None else {})}
-for layer_id, p in layers.items():
+for layer_id, p in ds.all_provenance.items():  # the offline basemap too: it is drawn on the maps
     with st.container(border=True, key=f"source_{layer_id}"):
         st.markdown(f"**{md_text(p.title(lang))}**")
         facts = [(t("common.quality", lang), _shared.quality_label(p.quality, lang)),

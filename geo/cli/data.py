@@ -41,15 +41,20 @@ def _confirmed(lang: str) -> bool:
     print(t("data.cli_nothing_written", lang))
     return False
 
-def _read(path: str, limit: int) -> bytes:
+def _checked(path: str, limit: int) -> Path:
+    """The file at ``path`` if it exists and is within ``limit`` bytes (checked before anything reads it)."""
     p = Path(path)
     if not p.is_file():
         raise DataError([Problem.of(p.name, "err.file_not_found", path=path)])
-    if p.stat().st_size > limit:  # refuse before reading it into memory
+    if p.stat().st_size > limit:
         size = p.stat().st_size / 2**20
         raise DataError([Problem.of(p.name, "err.file_too_big", mb=per_language(lambda lang: fmt.number(size, lang, 1)),
                                             limit=limit // 2**20)])
-    return p.read_bytes()
+    return p
+
+
+def _read(path: str, limit: int) -> bytes:
+    return _checked(path, limit).read_bytes()
 
 
 def _import_projects(args: argparse.Namespace) -> int:
@@ -125,14 +130,8 @@ def _import_money(args: argparse.Namespace) -> int:
 
 
 def _import_iati(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    rates = iati.parse_rates(path.name, args.rate or [], args.rate_source or "", args.lang)
-    if not path.is_file():
-        raise DataError([Problem.of(path.name, "err.file_not_found", path=args.file)])
-    if path.stat().st_size > iati.MAX_BYTES:  # streamed, but a bound all the same
-        size = path.stat().st_size / 2**20
-        raise DataError([Problem.of(path.name, "err.file_too_big", mb=per_language(lambda lang: fmt.number(size, lang, 1)),
-                                    limit=iati.MAX_BYTES // 2**20)])
+    rates = iati.parse_rates(Path(args.file).name, args.rate or [], args.rate_source or "", args.lang)
+    path = _checked(args.file, iati.MAX_BYTES)  # streamed, but a bound all the same
     store = default_store()
     pre = iati.preview_iati(path, path.name, store.load(), store.money_records(), store.project_revisions(),
                             rates, args.rate_source or "")
@@ -161,8 +160,7 @@ def _import_iati(args: argparse.Namespace) -> int:
     except ConflictError as err:
         raise DataError([Problem.of(pre.file, "err.conflict_cli", pid=err.project_id,
                                     expected=err.expected)]) from None
-    print(t("iati.cli_written", args.lang, **{"money_created": 0, "money_updated": 0, "money_unchanged": 0,
-                                              "money_deleted": 0, **counts}))
+    print(t("iati.cli_written", args.lang, **counts))
     return 0
 
 

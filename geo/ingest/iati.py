@@ -67,11 +67,12 @@ from geo.ingest.imports import commune_index
 from geo.ingest.money import clean_money
 from geo.ingest.money_import import content_id, same_record
 from geo.ingest.names import NameIndex, fold, nfc
-from geo.ingest.records import clean_lines, clean_project, frame_to_records, record_json, validate_records
+from geo.ingest.records import clean_lines, clean_project, frame_to_records, record_change, validate_records
 from geo.ingest.validate import DataError, Problem, parse_decimal, per_language
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.text import fmt
+from geo.text.i18n import t
 
 #: The largest activity file the command reads (it is streamed: memory stays small whatever the size).
 MAX_BYTES = 1024 * 1024 * 1024
@@ -134,8 +135,6 @@ class IatiImport:
 
     def table(self, lang: str) -> pd.DataFrame:
         """The kept activities: identifier, title, commune, content area, committed and disbursed money."""
-        from geo.text.i18n import t
-
         rows = [{t("iati.col_identifier", lang): a["identifier"], t("iati.col_title", lang): a["titles"][lang],
                  t("iati.col_commune", lang): a["commune"], t("iati.col_located", lang): t(f"iati.by_{a['by']}", lang),
                  t("iati.col_area", lang): schema.content_area_label(a["area"], lang) if a["area"] else "—",
@@ -148,8 +147,6 @@ class IatiImport:
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
     """Problems (or notes) as a table: activity, element, what (in ``lang``)."""
-    from geo.text.i18n import t
-
     rows = []
     for p in problems:
         params = dict(p.params)
@@ -633,12 +630,8 @@ def _settle(ctx: _Context, kept: list[_Kept], out: IatiImport, stored_money: pd.
                                "disbursed": sum(int(ln["disbursed"]) for ln in ls), "project_id": pid})
         out.records.append((p, ls))
         out.base_revisions[pid] = revisions.get(pid)
-        if pid not in existing:
-            out.new_ids.append(pid)
-        elif record_json(*existing[pid]) != record_json(p, ls):
-            out.changed_ids.append(pid)
-        else:
-            out.unchanged_ids.append(pid)
+        {"new": out.new_ids, "changed": out.changed_ids, "unchanged": out.unchanged_ids}[
+            record_change(existing, p, ls)].append(pid)
         occurrences: dict[str, int] = {}
         for rec in k.money:
             rec = dict(rec, project_id=pid)

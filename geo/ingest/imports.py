@@ -43,7 +43,7 @@ import pandas as pd
 
 from geo.ingest import limits, safe_gis
 from geo.ingest.names import NameIndex, fold, nfc
-from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json, validate_records
+from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_change, validate_records
 from geo.ingest.textcheck import is_multi_line, text_problems
 from geo.ingest.validate import DataError, Problem, catalog_label, per_language
 from geo.model import schema
@@ -577,10 +577,9 @@ def _preview(raw: RawTable, ds: Dataset, revisions: dict[str, int]) -> ProjectIm
         p, ls = clean_project(project), clean_lines([ln for _, ln in lines.get(pid, [])])
         out.records.append((p, ls))
         out.base_revisions[pid] = revisions.get(pid)
-        if pid not in existing:
-            out.new_ids.append(pid)
-        elif record_json(*existing[pid]) != record_json(p, ls):
-            out.changed_ids.append(pid)
+        change = record_change(existing, p, ls)
+        if change != "unchanged":
+            (out.new_ids if change == "new" else out.changed_ids).append(pid)
     for hit in matches:
         if hit["code"] and not hit["exact"]:
             out.warnings.append(Problem.of(file, "err.read_as", hit["row"], hdr("commune_code"),

@@ -24,6 +24,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Literal
 
 import pandas as pd
 
@@ -170,6 +171,17 @@ def record_json(project: dict | None, lines: list[dict] | None) -> str | None:
         return None
     return json.dumps({"project": clean_project(project), "funding": clean_lines(lines or [])},
                       ensure_ascii=False, sort_keys=True)
+
+
+RecordChange = Literal["new", "changed", "unchanged"]
+
+
+def record_change(existing: dict[str, tuple[dict, list[dict]]], project: dict, lines: list[dict]) -> RecordChange:
+    """What storing a cleaned record would do to ``existing`` (:func:`frame_to_records`): add, change or nothing."""
+    old = existing.get(project["project_id"])
+    if old is None:
+        return "new"
+    return "changed" if record_json(*old) != record_json(project, lines) else "unchanged"
 
 
 def frame_to_records(projects: pd.DataFrame, funding: pd.DataFrame) -> dict[str, tuple[dict, list[dict]]]:

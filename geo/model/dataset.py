@@ -47,6 +47,13 @@ class Dataset:
     basemap: Basemap | None = None
 
     @property
+    def all_provenance(self) -> dict[str, schema.Provenance]:
+        """:attr:`provenance` plus the offline basemap's when one is stored (drawn on the maps, so cited too)."""
+        if self.basemap is None:
+            return self.provenance
+        return {**self.provenance, self.basemap.provenance.layer: self.basemap.provenance}
+
+    @property
     def metric_crs(self) -> str:
         """The CRS every area and length of this dataset is computed in (``config.metric_crs``)."""
         return self.config.metric_crs

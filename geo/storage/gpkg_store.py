@@ -527,7 +527,7 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                     _audit(con, actor.login, "update", pid, cur.revision + 1, record_json(cur.project, cur.funding),
                            record_json(p, lines), note)
                     counts["updated"] += 1
-            if money_checked or money_gone:  # in the same transaction: projects and their money, all or nothing
+            if money is not None or money_gone:  # same transaction: projects and their money, all or nothing
                 written = self._money_write(con, actor, money_checked, money_revisions or {}, note, money_gone)
                 counts.update({f"money_{k}": n for k, n in written.items()})
         return counts

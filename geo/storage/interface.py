@@ -102,8 +102,8 @@ class ProjectStore(Protocol):
 
         ``money``: money records of these projects written in the same transaction (as
         :meth:`MoneyStore.apply_money` writes them, ``money_revisions`` its ``base_revisions``) and ``money_gone``
-        (record id → revision read) deleted, audited; counts ``money_created``/``money_updated``/``money_unchanged``/
-        ``money_deleted``: the IATI import's projects and transactions."""
+        (record id → revision read) deleted, audited; then the counts always hold ``money_created``/
+        ``money_updated``/``money_unchanged``/``money_deleted`` too: the IATI import's projects and transactions."""
         ...
 
     def history(self, project_id: str) -> list[AuditEntry]:

@@ -47,7 +47,7 @@ from folium.template import Template
 from geo.analysis import funding, indicators
 from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.model import schema
-from geo.model.basemap import Basemap
+from geo.model.basemap import BASEMAP_LAYER, Basemap
 from geo.output.figures import class_label, indicator_value
 from geo.output.maps import basemap_image
 from geo.output.maps.styles import STATUS_COLORS  # one colour per status, the print maps' too
@@ -191,7 +191,7 @@ def shown_layers(indicator: str, layers: MapLayers) -> tuple[str, ...]:
     ids = ["communes", *indicators.INDICATORS[indicator].layers]
     ids += [lid for lid, on in (("crop_zones", layers.crop_zones), ("risk_zones", layers.risk_zones),
                                 ("landslide_events", layers.landslide_events), ("projects", layers.projects),
-                                ("basemap", layers.offline_basemap)) if on]
+                                (BASEMAP_LAYER, layers.offline_basemap)) if on]
     return tuple(dict.fromkeys(ids))
 
 
