@@ -30,6 +30,13 @@ def _query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+def _wait_link(page, **expected: str) -> None:
+    """Wait until the address bar carries ``expected``: Streamlit writes the query after the page renders."""
+    checks = " && ".join(f"q.get({k!r}) === {v!r}" for k, v in expected.items())
+    page.wait_for_function(f"() => {{ const q = new URLSearchParams(location.search); return {checks}; }}",
+                           timeout=20_000)
+
+
 def test_a_link_opens_the_commune_outlined_and_in_view(app_url, offline_browser):
     page = offline_browser.page
     page.goto(f"{app_url}/?lang=en&commune=03424&area=3")
@@ -63,7 +70,8 @@ def test_choosing_from_the_list_moves_the_outline_and_the_link(app_url, offline_
     frame.wait_for_function(f"""() => {{ const p = document.querySelectorAll('path.atlas-selected');
         return p.length === 1 && p[0].getAttribute('d') !== {before!r}; }}""", timeout=20_000)
     frame.wait_for_function(f"() => window.map.getCenter().lat !== {centre_before[0]}", timeout=20_000)
-    assert _query(page)["commune"] == ["03394"]  # the link now opens Thèn Sin
+    _wait_link(page, commune="03394")  # the link now opens Thèn Sin
+    assert _query(page)["commune"] == ["03394"]
 
 
 def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
@@ -73,6 +81,7 @@ def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
     page.get_by_role("link", name="Overview").click()
     wait_app_idle(page)
     page.get_by_text("Filtered: Content area: 3").first.wait_for()
+    _wait_link(page, area="3", source="ngo", lang="en")
     q = _query(page)
     assert urlparse(page.url).path.endswith("/overview")
     assert q["area"] == ["3"] and q["source"] == ["ngo"] and q["lang"] == ["en"]
