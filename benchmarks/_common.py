@@ -44,23 +44,13 @@ def timed(fn: Callable, runs: int = 3) -> tuple[float, object]:
 
 def synthetic_bundle(n: int, n_projects: int, seed: int = 0) -> Path:
     """A synthetic data folder with ``n`` communes (built once, reused between runs)."""
-    from dataclasses import replace
-
     from geo import synthetic
-    from geo.model.config import DEFAULT
-    from geo.model.schema import Label
 
     path = CACHE / f"bundle-v2-{n}-{n_projects}-{seed}"  # v2: the config carries the synthetic extent
     if (path / "atlas.toml").exists():
         return path
-    communes = synthetic.coverage(n, seed)
-    p, f = synthetic.projects(communes, n_projects, seed)
-    x0, y0, x1, y1 = communes.to_crs(4326).total_bounds  # the synthetic country is not Lai Châu
-    cfg = replace(DEFAULT, extent=(float(x0) - 0.1, float(y0) - 0.1, float(x1) + 0.1, float(y1) + 0.1), id=f"synthetic-{n}", name=Label(f"{n} xã tổng hợp", f"{n} synthetic communes"),
-                  province=Label("Dữ liệu tổng hợp", "Synthetic data"),
-                  title=Label(f"Bản đồ thử nghiệm {n} xã", f"Synthetic atlas, {n} communes"), metric_crs=synthetic.METRIC)
     tmp = path.with_name(path.name + ".tmp")
-    synthetic.write_bundle(tmp, communes, p, f, cfg, seed)
+    synthetic.country(tmp, n, n_projects, seed)
     tmp.rename(path)
     return path
 

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -34,7 +35,7 @@ from shapely.geometry import box
 from geo.analysis import aggregate
 from geo.ingest.atlas_toml import to_toml
 from geo.model import schema
-from geo.model.config import AtlasConfig
+from geo.model.config import DEFAULT, AtlasConfig
 
 #: VN-2000 / UTM 48N: the synthetic country is laid out in it (northern Vietnam's latitudes).
 METRIC = schema.NATIONAL_CRS
@@ -227,4 +228,17 @@ def write_bundle(path: Path | str, communes: gpd.GeoDataFrame, project_table: pd
     return path
 
 
-__all__ = ["METRIC", "coverage", "projects", "units_2025", "write_bundle"]
+def country(path: Path | str, n: int, n_projects: int, seed: int = 0) -> Path:
+    """A whole synthetic data folder: ``n`` communes, ``n_projects`` projects, a config naming it synthetic
+    (title, extent, metric CRS), for the scale benchmarks and the country-scale browser tests."""
+    communes = coverage(n, seed)
+    p, f = projects(communes, n_projects, seed)
+    x0, y0, x1, y1 = communes.to_crs(4326).total_bounds  # the synthetic country is not Lai Châu
+    cfg = dataclasses.replace(DEFAULT, extent=(float(x0) - 0.1, float(y0) - 0.1, float(x1) + 0.1, float(y1) + 0.1),
+                  id=f"synthetic-{n}", name=schema.Label(f"{n} xã tổng hợp", f"{n} synthetic communes"),
+                  province=schema.Label("Dữ liệu tổng hợp", "Synthetic data"),
+                  title=schema.Label(f"Bản đồ thử nghiệm {n} xã", f"Synthetic atlas, {n} communes"), metric_crs=METRIC)
+    return write_bundle(path, communes, p, f, cfg, seed)
+
+
+__all__ = ["METRIC", "coverage", "projects", "units_2025", "write_bundle", "country"]

@@ -1,6 +1,7 @@
 """Map explorer: communes coloured by an indicator, optional layers, click a commune for its details."""
 
 import threading
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,8 @@ from geo.text.safe import md_text
 from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
+#: Streamlit serves the app folder's ``static/`` (``server.enableStaticServing``); vector tiles go in it.
+TILES_DIR = Path(__file__).resolve().parent.parent / "static" / "tiles"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -27,6 +30,16 @@ def _display(version: str, unit_version: str):
     at country scale simplifying takes seconds, and an indicator switch must not pay it again."""
     ds = _shared.dataset()
     return webmap.lean_communes(units.shapes(ds, unit_version), MAP_HEIGHT, ds.config.detail_zooms, ds.config.bbox)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tiles(version: str, unit_version: str):
+    """The communes' vector tiles at province and country scale (None: GeoJSON), once per data version."""
+    ds = _shared.dataset()
+    shapes = units.shapes(ds, unit_version)
+    names = shapes.set_index("code")["name"]
+    return webmap.vector_tiles(_display(version, unit_version), names, TILES_DIR, MAP_HEIGHT, ds.config.detail_zooms,
+                               ds.config.bbox)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
@@ -44,7 +57,7 @@ def _map(version: str, indicator: str, scheme: str, filters: funding.Filters, la
     note = webmap.provenance_note(ds.all_provenance, webmap.shown_layers(indicator, layers), lang)
     m = webmap.build_map(communes, indicator, c, lang, layers, overlays, note, static_url, height=MAP_HEIGHT,
                          display_geometry=_display(version, unit_version), bounds=ds.config.bbox,
-                         detail_zooms=ds.config.detail_zooms, metric_crs=ds.metric_crs)
+                         detail_zooms=ds.config.detail_zooms, metric_crs=ds.metric_crs, tiles=_tiles(version, unit_version))
     legend = webmap.legend_html(webmap.overlay_legend(layers, overlays, lang))
     n_located, n_total = len(overlays.projects), len(projects)
     return m, legend, (n_located, n_total), threading.Lock(), {}
@@ -104,15 +117,23 @@ names = dict(zip(unit_layer["code"], unit_layer["full_name"]))
 # The map's last answer is in session state before the page runs (its callback), so a click is
 # known before the map is drawn and the outline follows it in the same run.
 answer = st.session_state.get("atlas_map") or {}
+display = _display(default_store().version(), unit_version)
+tiled = _tiles(default_store().version(), unit_version) is not None
 clicked = webmap.selected_code(answer.get("last_active_drawing"), set(names))
 stamp = (clicked, str(answer.get("last_object_clicked")))
 if clicked and st.session_state.get("_map_last_click") != stamp:
     # A new click wins over the list; the same click seen again on a rerun does not.
     st.session_state["_map_last_click"] = stamp
     _shared.remember("map_commune", clicked)
+point = answer.get("last_clicked")
+if tiled and point and st.session_state.get("_map_last_point") != str(point):
+    # Vector tiles are pixels in the browser: the click comes as a point, located in the same polygons here.
+    st.session_state["_map_last_point"] = str(point)
+    at = webmap.code_at(display, point)
+    if at in names:
+        _shared.remember("map_commune", at)
 kept_code = _shared.kept_value("map_commune")
 selected = kept_code if kept_code in names else None  # another unit version's code (or a stale link): none
-display = _display(default_store().version(), unit_version)
 zoom_to = st.session_state.get("_map_zoom_to")
 if zoom_to in names:  # chosen from the list or opened from a link: keep showing it until the next choice
     st.session_state["_map_view"] = webmap.view_for(display, zoom_to, MAP_HEIGHT)
@@ -125,9 +146,11 @@ with left:
                                                   layers, _static_url(), unit_version)
     with lock:  # the cached map is shared by sessions; streamlit-folium renders it in place
         _folium.folium_once(m, sent, key="atlas_map", height=MAP_HEIGHT, use_container_width=True,
-                            returned_objects=["last_active_drawing", "last_object_clicked"])
+                            returned_objects=["last_active_drawing", "last_object_clicked",
+                                              *(["last_clicked"] if tiled else [])])
     # The outline and the list's zoom: a few bytes of script beside the map, so the map's message is unchanged.
-    st.html(webmap.selection_script(selected, st.session_state.get("_map_view"), st.session_state.get("_map_view_n", 0)),
+    st.html(webmap.selection_script(selected, st.session_state.get("_map_view"), st.session_state.get("_map_view_n", 0),
+                                    webmap.shape_of(display, selected) if tiled else None),
             unsafe_allow_javascript=True)
     st.html(legend)  # labels escaped by webmap.legend_html
     if layers.projects:

@@ -32,10 +32,12 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import branca
 import folium
@@ -49,14 +51,17 @@ from geo.analysis.classify import NO_DATA_COLOR, Classification
 from geo.model import schema
 from geo.model.basemap import BASEMAP_LAYER, Basemap
 from geo.output.figures import class_label, indicator_value
-from geo.output.maps import basemap_image
+from geo.output.maps import basemap_image, tiles
 from geo.output.maps.styles import STATUS_COLORS  # one colour per status, the print maps' too
+from geo.output.maps.tiles import LAYER as TILE_LAYER
+from geo.output.maps.tiles import CommuneTiles
 from geo.text import fmt
 from geo.text.i18n import t
 
 #: Where Streamlit serves ``static/`` (``server.enableStaticServing``); prefixed with any base URL path.
 STATIC_URL = "/app/static"
 LEAFLET_VERSION = "1.9.4"
+PROTOMAPS_LEAFLET_VERSION = "5.1.0"
 
 #: Colour scheme per indicator (sequential, light → dark).
 INDICATOR_PALETTES: dict[str, str] = {k: i.palette for k, i in indicators.INDICATORS.items()}
@@ -115,6 +120,11 @@ def leaflet_assets(static_url: str = STATIC_URL) -> tuple[list[tuple[str, str]],
     """
     base = f"{static_url.rstrip('/')}/vendor/leaflet"
     return [("leaflet", f"{base}/leaflet.js")], [("leaflet_css", f"{base}/leaflet.css")]
+
+
+def tiles_url(static_url: str = STATIC_URL) -> str:
+    """Where the app serves :mod:`geo.output.maps.tiles` files: ``static/tiles`` of the app folder."""
+    return f"{static_url.rstrip('/')}/tiles"
 
 
 def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
@@ -232,6 +242,25 @@ def selected_code(drawing: Mapping | None, codes: set[str] | list[str]) -> str |
         return None
     code = (drawing.get("properties") or {}).get("code")
     return code if isinstance(code, str) and code in codes else None
+
+
+def code_at(display: gpd.GeoSeries, clicked: Mapping | None) -> str | None:
+    """The commune under a map click (streamlit-folium's ``last_clicked``: ``{"lat", "lng"}``), by the same
+    display polygons the map draws; for the vector-tile map, whose polygons are pixels in the browser.
+
+    >>> import shapely.geometry as sg
+    >>> s = gpd.GeoSeries([sg.box(103.5, 22.3, 103.6, 22.4)], index=["03322"], crs="EPSG:4326")
+    >>> code_at(s, {"lat": 22.35, "lng": 103.55}), code_at(s, {"lat": 22.35, "lng": 104.0}), code_at(s, None)
+    ('03322', None, None)
+    """
+    if not isinstance(clicked, Mapping):
+        return None
+    try:
+        point = shapely.Point(float(clicked["lng"]), float(clicked["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    hits = display.sindex.query(point, predicate="intersects")
+    return str(display.index[min(hits)]) if len(hits) else None
 
 
 # --- lean display geometry --------------------------------------------------------------
@@ -479,6 +508,56 @@ class _Labels(branca.element.MacroElement):
         self.min_zoom = min_zoom
 
 
+class _VectorCommunes(branca.element.MacroElement):
+    """The communes from PMTiles (:mod:`geo.output.maps.tiles`), drawn by protomaps-leaflet on canvas tiles.
+
+    Colours arrive as one character per commune (``classes[i]`` indexes ``palette``), so the map document
+    stays a few kilobytes whatever the number of communes; names come from the labels file, from
+    ``label_zoom`` on. The layer sits in its own pane between the basemap tiles and the overlays.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var spec = {{ this.spec|tojson }};
+            var pane = map.createPane("atlasCommunes");
+            pane.style.zIndex = 350;
+            function fill(z, f) { return spec.palette[spec.classes.charCodeAt(f.props.i) - 48] || spec.none; }
+            // hairlines while communes are a few pixels wide, full outlines once names show
+            function outline(z) { return z < spec.label_zoom - 1 ? 0.4 : 1; }
+            var sources = {c: {url: spec.polygons, maxDataZoom: spec.max_zoom}};
+            var labels = [];
+            if (spec.labels) {
+                sources.l = {url: spec.labels, maxDataZoom: spec.label_zoom};
+                labels.push({dataSource: "l", dataLayer: spec.layer, minzoom: spec.label_zoom,
+                             symbolizer: new protomapsL.CenteredTextSymbolizer({labelProps: ["name"],
+                                 fill: "#1d1d1d", stroke: "#ffffff", width: 3, font: "600 11px sans-serif"})});
+            }
+            var layer = protomapsL.leafletLayer({sources: sources, pane: "atlasCommunes", attribution: "",
+                paintRules: [{dataSource: "c", dataLayer: spec.layer, symbolizer: new protomapsL.PolygonSymbolizer(
+                    {fill: fill, opacity: spec.opacity, stroke: spec.outline, width: outline})}],
+                labelRules: labels});
+            layer.addTo(map);
+            map.setMinZoom(spec.min_zoom);
+            window.atlasCommunes = layer;
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, tiles: CommuneTiles, url: str, colors: Mapping[str, str], opacity: float, labels: bool):
+        super().__init__()
+        self._name = "VectorCommunes"
+        self.codes = tiles.codes
+        palette = sorted(set(colors.values()))
+        index = {c: i for i, c in enumerate(palette)}
+        self.spec = {
+            "polygons": f"{url}/{tiles.polygons}", "labels": f"{url}/{tiles.labels}" if labels else None,
+            "layer": TILE_LAYER, "min_zoom": tiles.min_zoom, "max_zoom": tiles.max_zoom,
+            "label_zoom": tiles.label_zoom, "opacity": opacity, "outline": OUTLINE_COLOR, "none": NO_DATA_COLOR,
+            "palette": palette, "classes": "".join(chr(48 + index[colors[c]]) for c in tiles.codes),
+        }
+
+
 def _lean_zones(zones: gpd.GeoDataFrame | None, tolerance: float) -> gpd.GeoDataFrame | None:
     """A zone layer with display geometry (:func:`lean_geometry`); areas are never measured from it."""
     if zones is None or not len(zones):
@@ -501,13 +580,13 @@ def _stable_ids(m: folium.Map) -> None:
     visit(m, "div")
 
 
-def _basemap_overlay(basemap: Basemap, lang: str) -> folium.raster_layers.ImageOverlay:
+def _basemap_overlay(basemap: Basemap, lang: str, pane: str = "overlayPane") -> folium.raster_layers.ImageOverlay:
     """The offline basemap as one image overlay (a ``data:`` URL: no tile server, no network). Not
     interactive, so a click still reaches the commune under it."""
     w, s, e, n = basemap.bounds
     p = basemap.provenance
     return folium.raster_layers.ImageOverlay(
-        basemap_image.data_url(basemap), bounds=[[s, w], [n, e]], name="basemap", interactive=False,
+        basemap_image.data_url(basemap), bounds=[[s, w], [n, e]], name="basemap", interactive=False, pane=pane,
         attribution=_e(f"{p.title(lang)}: {p.source_in(lang)} ({p.licence_in(lang)})"))
 
 
@@ -526,6 +605,7 @@ def build_map(
     bounds: tuple[float, float, float, float] | None = None,
     detail_zooms: int = 2,
     metric_crs: str = schema.METRIC_CRS,
+    tiles: CommuneTiles | None = None,
 ) -> folium.Map:
     """The explorer map: communes coloured by ``indicator`` per ``classification``, plus optional layers.
 
@@ -536,7 +616,10 @@ def build_map(
     Polygons are drawn from ``display_geometry`` (indexed by code; :func:`lean_communes`, which
     callers cache per data version) or, if not given, simplified here the same way. ``bounds``
     (lon/lat) is the initial view (the config's ``map.bbox``; default: the communes').
-    ``metric_crs`` places the name labels.
+    ``metric_crs`` places the name labels. With ``tiles`` (:func:`geo.output.maps.tiles.commune_tiles` of
+    the same display polygons, served under :func:`tiles_url`) the communes and their names are drawn from
+    vector tiles instead of GeoJSON: the map document no longer grows with the number of communes; a click
+    then reaches the page as a point (:func:`code_at`), and there is no hover tooltip.
     """
     ind = indicators.INDICATORS[indicator]
     communes = communes.to_crs(schema.GEOGRAPHIC_CRS)
@@ -549,6 +632,8 @@ def build_map(
                    control_scale=True, height=height, zoom_snap=0.25)
     # Leaflet only, from the app's own server; folium's jQuery/Bootstrap/Font Awesome are not needed.
     m.default_js, m.default_css = leaflet_assets(static_url)
+    if tiles is not None:
+        m.default_js.append(("protomaps_leaflet", f"{static_url.rstrip('/')}/vendor/protomaps-leaflet/protomaps-leaflet.js"))
     _MapSetup([[float(miny), float(minx)], [float(maxy), float(maxx)]]).add_to(m)
     _Css().add_to(m)
 
@@ -566,21 +651,26 @@ def build_map(
 
     basemap = overlays.basemap if layers.offline_basemap else None
     if basemap is not None and basemap.kind == "image":  # a picture under the fills: they let it show through
-        _basemap_overlay(basemap, lang).add_to(m)
+        # under the vector tiles' pane too (the tile pane is below it; the overlay pane above)
+        _basemap_overlay(basemap, lang, "tilePane" if tiles is not None else "overlayPane").add_to(m)
     fill = 0.55 if basemap is not None and basemap.kind == "image" else 0.78
 
     def commune_style(feature: dict) -> dict:
         return {"fillColor": colors[feature["properties"]["code"]], "fillOpacity": fill, "color": OUTLINE_COLOR,
                 "weight": 1.2}
 
-    commune_layer = _GeoJson(
-        _features(communes, props, communes["code"]), name="communes", style_function=commune_style,
-        highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.9},
-        tooltip=_tooltip(["name", "value", "quality"],
-                         [t("common.commune", lang), ind.label(lang), t("map.tt_boundary", lang)]),
-        bubblingMouseEvents=False, class_name=COMMUNE_CLASS,
-    )
-    commune_layer.add_to(m)
+    commune_layer: folium.GeoJson | None = None
+    if tiles is not None:
+        _VectorCommunes(tiles, tiles_url(static_url), colors, fill, layers.labels).add_to(m)
+    else:
+        commune_layer = _GeoJson(
+            _features(communes, props, communes["code"]), name="communes", style_function=commune_style,
+            highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.9},
+            tooltip=_tooltip(["name", "value", "quality"],
+                             [t("common.commune", lang), ind.label(lang), t("map.tt_boundary", lang)]),
+            bubblingMouseEvents=False, class_name=COMMUNE_CLASS,
+        )
+        commune_layer.add_to(m)
 
     if basemap is not None and basemap.kind == "relief":  # shadows over the fills, as on print maps
         _basemap_overlay(basemap, lang).add_to(m)
@@ -669,7 +759,7 @@ def build_map(
             bubblingMouseEvents=False,
         ).add_to(m)
 
-    if layers.labels:
+    if layers.labels and tiles is None:  # the vector tiles carry their names
         reps = full.to_crs(metric_crs).representative_point().to_crs(schema.GEOGRAPHIC_CRS)
         many = len(full) > LABELS_ALWAYS_MAX
         min_zoom = round(fit_zoom((minx, miny, maxx, maxy), MAP_WIDTH_PX, height) + detail_zooms, 2) if many else None
@@ -732,7 +822,11 @@ def legend_html(sections: list[dict]) -> str:
 
 
 def commune_colors(m: folium.Map) -> dict[str, str]:
-    """GSO code → fill colour of each commune polygon in a map built by :func:`build_map`."""
+    """GSO code → fill colour of each commune polygon in a map built by :func:`build_map` (GeoJSON or tiles)."""
+    vector = next((el for el in _walk(m) if isinstance(el, _VectorCommunes)), None)
+    if vector is not None:  # what the browser's fill() reads: palette[classes[i]] for feature i
+        spec = vector.spec
+        return {code: spec["palette"][ord(ch) - 48] for code, ch in zip(vector.codes, spec["classes"])}
     layer = next(el for el in _walk(m) if isinstance(el, folium.GeoJson) and el.layer_name == "communes")
     return {f["properties"]["code"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
 
@@ -747,6 +841,7 @@ __all__ = [
     "format_value", "legend_rows", "provenance_note", "shown_layers", "project_points", "selected_code",
     "commune_colors", "layer_names", "overlay_legend", "legend_html", "fit_zoom", "display_tolerance",
     "lean_geometry", "lean_communes", "DISPLAY_DECIMALS", "MAX_POINTS", "selection_script", "view_for",
+    "code_at", "shape_of", "tiles_url", "vector_tiles",
 ]
 
 
@@ -770,32 +865,38 @@ class _Selection(branca.element.MacroElement):
         {% macro script(this, kwargs) %}
         (function (map, communes) {
             var style = {{ this.style|tojson }}, outline = null;
-            function draw(code) {
+            function outlineOf(geojson) {
+                return L.geoJSON(geojson, {style: function () { return style; }, interactive: false,
+                                           className: "atlas-selected"}).addTo(map);
+            }
+            function draw(code, shape) {
                 if (outline) { map.removeLayer(outline); outline = null; }
+                if (!code) { return; }
+                if (!communes) {  // vector tiles: the page sends the selected commune's shape
+                    if (shape) { outline = outlineOf(shape); }
+                    return;
+                }
                 communes.eachLayer(function (l) {
-                    if (code && l.feature && l.feature.properties.code === code) {
-                        outline = L.geoJSON(l.feature, {style: function () { return style; }, interactive: false,
-                                                        className: "atlas-selected"}).addTo(map);
-                    }
+                    if (l.feature && l.feature.properties.code === code) { outline = outlineOf(l.feature); }
                 });
             }
             window.atlasSelect = function (sel) {
-                draw(sel.code);
+                draw(sel.code, sel.shape);
                 if (sel.view && sel.token !== map._atlasViewToken) {
                     map._atlasViewToken = sel.token;
                     map.setView(sel.view[0], sel.view[1], {animate: false});
                 }
             };
-            communes.on("click", function (e) { draw(e.layer.feature.properties.code); });
+            if (communes) { communes.on("click", function (e) { draw(e.layer.feature.properties.code); }); }
             try {  // the page's script may have run before this map was built (first visit, a new indicator)
                 var sel = window.parent[{{ this.name|tojson }}];
                 if (sel) { window.atlasSelect(sel); }
             } catch (err) { /* no parent window to read: nothing selected yet */ }
-        })({{ this._parent.get_name() }}, {{ this.layer.get_name() }});
+        })({{ this._parent.get_name() }}, {{ this.layer.get_name() if this.layer else "null" }});
         {% endmacro %}
     """)
 
-    def __init__(self, layer: folium.GeoJson):
+    def __init__(self, layer: folium.GeoJson | None):
         super().__init__()
         self._name = "Selection"
         self.layer = layer
@@ -803,9 +904,11 @@ class _Selection(branca.element.MacroElement):
         self.name = SELECTION_GLOBAL
 
 
-def selection_script(code: str | None, view: tuple[list[float], int] | None = None, token: int = 0) -> str:
+def selection_script(code: str | None, view: tuple[list[float], int] | None = None, token: int = 0,
+                     shape: Mapping | None = None) -> str:
     """A ``<script>`` for the page (not the map) that outlines ``code`` on the map and, once per ``token``,
-    moves the map to ``view`` (centre, zoom; :func:`view_for`).
+    moves the map to ``view`` (centre, zoom; :func:`view_for`). A vector-tile map has no polygons to find
+    the code in: ``shape`` (GeoJSON geometry, :func:`shape_of`) is the outline then.
 
     It keeps the choice in the app window's ``SELECTION_GLOBAL`` (read by a map built later) and calls the
     map's ``atlasSelect`` as soon as the map frame has it. A few hundred bytes instead of the map.
@@ -816,13 +919,46 @@ def selection_script(code: str | None, view: tuple[list[float], int] | None = No
     >>> "<" not in selection_script("</script><b>")[8:-9]  # a code cannot close the script
     True
     """
-    sel = json.dumps({"code": code, "view": view, "token": token}).replace("<", "\\u003c")
+    sel = json.dumps({"code": code, "view": view, "token": token, "shape": shape}).replace("<", "\\u003c")
     return (f"<script>(function () {{ var sel = {sel}; window[{json.dumps(SELECTION_GLOBAL)}] = sel;"
             " function push() { var f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
             " try { if (f && f.contentWindow && f.contentWindow.atlasSelect) { f.contentWindow.atlasSelect(sel);"
             " return true; } } catch (err) { /* a frame from elsewhere */ } return false; }"
             " if (!push()) { var n = 0, timer = setInterval(function () {"
             " if (push() || ++n > 600) { clearInterval(timer); } }, 100); } })();</script>")
+
+
+def vector_tiles(display: gpd.GeoSeries, names: pd.Series, folder: Path, height_px: int = 600, detail_zooms: int = 2,
+                 bounds: tuple[float, float, float, float] | None = None) -> CommuneTiles | None:
+    """The vector tiles the map draws the communes from, or None for GeoJSON (a small layer, or a folder
+    that cannot be written: the map still works, its first bytes just grow with the communes).
+
+    Zooms: from two levels out of the fitted view to ``detail_zooms`` in (where the display polygons are
+    exact to a pixel; deeper zooms stretch the deepest tiles); names from the zoom :func:`build_map` uses.
+    """
+    if len(display) < tiles.VECTOR_TILES_MIN:
+        return None
+    fit = fit_zoom(tuple(bounds or display.total_bounds), MAP_WIDTH_PX, height_px)
+    deepest = math.ceil(fit + detail_zooms)
+    try:
+        return tiles.commune_tiles(display, names, folder, min_zoom=max(0, math.floor(fit) - 2), max_zoom=deepest,
+                                   label_zoom=deepest)
+    except (OSError, RuntimeError) as err:  # a read-only app folder, a full disk, GDAL refusing (pyogrio's)
+        logging.getLogger(__name__).warning("vector tiles not written to %s (%s); the map sends GeoJSON", folder, err)
+        return None
+
+
+def shape_of(display: gpd.GeoSeries, code: str | None) -> dict | None:
+    """GeoJSON geometry of commune ``code`` in the display polygons (the vector-tile map's outline).
+
+    >>> import shapely.geometry as sg
+    >>> s = gpd.GeoSeries([sg.box(0, 0, 1, 1)], index=["03322"], crs="EPSG:4326")
+    >>> shape_of(s, "03322")["type"], shape_of(s, "99999")
+    ('Polygon', None)
+    """
+    if code is None or code not in display.index:
+        return None
+    return json.loads(shapely.to_geojson(display.loc[code]))
 
 
 def view_for(display: gpd.GeoSeries, code: str, height_px: int = 600) -> tuple[list[float], int] | None:
