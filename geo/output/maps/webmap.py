@@ -548,13 +548,14 @@ class _VectorCommunes(branca.element.MacroElement):
         super().__init__()
         self._name = "VectorCommunes"
         self.codes = tiles.codes
-        palette = sorted(set(colors.values()))
+        self.palette = palette = sorted(set(colors.values()))
         index = {c: i for i, c in enumerate(palette)}
+        self.classes = "".join(chr(48 + index[colors[c]]) for c in tiles.codes)
         self.spec = {
             "polygons": f"{url}/{tiles.polygons}", "labels": f"{url}/{tiles.labels}" if labels else None,
             "layer": TILE_LAYER, "min_zoom": tiles.min_zoom, "max_zoom": tiles.max_zoom,
             "label_zoom": tiles.label_zoom, "opacity": opacity, "outline": OUTLINE_COLOR, "none": NO_DATA_COLOR,
-            "palette": palette, "classes": "".join(chr(48 + index[colors[c]]) for c in tiles.codes),
+            "palette": palette, "classes": self.classes,
         }
 
 
@@ -825,8 +826,7 @@ def commune_colors(m: folium.Map) -> dict[str, str]:
     """GSO code → fill colour of each commune polygon in a map built by :func:`build_map` (GeoJSON or tiles)."""
     vector = next((el for el in _walk(m) if isinstance(el, _VectorCommunes)), None)
     if vector is not None:  # what the browser's fill() reads: palette[classes[i]] for feature i
-        spec = vector.spec
-        return {code: spec["palette"][ord(ch) - 48] for code, ch in zip(vector.codes, spec["classes"])}
+        return {code: vector.palette[ord(ch) - 48] for code, ch in zip(vector.codes, vector.classes)}
     layer = next(el for el in _walk(m) if isinstance(el, folium.GeoJson) and el.layer_name == "communes")
     return {f["properties"]["code"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
 
