@@ -91,4 +91,4 @@ def test_every_listed_command_is_registered_by_its_module():
         assert _runs(parser), name
         only = subcommands(build_parser([name]))  # just that command's module, the others one line each
         assert _runs(only[name])
-        assert all(p.get_default("func") is None for n, p in only.items() if COMMANDS[n][0] != COMMANDS[name][0])
+        assert all(p.get_default("func") is None for n, p in only.items() if COMMANDS[n] != COMMANDS[name])
