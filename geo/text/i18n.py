@@ -1648,6 +1648,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "the database server {url} is out of disk space: nothing was saved. To fix: ask the administrator to free"
         " space, then try again.",
     ),
+    "err.audit_refused": (
+        "thay đổi chưa được lưu vì không ghi được vào nhật ký thay đổi: cơ sở dữ liệu từ chối dòng nhật ký, nên "
+        "không có gì thay đổi. Cách sửa: nhờ người quản trị xem bảng nhật ký (atlas_audit) và các ràng buộc của nó "
+        "(cơ sở dữ liệu trả lời: {reason}).",
+        "the change was not saved because the audit log could not be written: the database refused the log row, so "
+        "nothing changed. To fix: ask the administrator to look at the log table (atlas_audit) and its constraints "
+        "(the database said: {reason}).",
+    ),
     "err.db_empty": (
         "cơ sở dữ liệu {url} chưa có dữ liệu của ứng dụng; tạo bằng: python -m geo store init URL",
         "the database {url} holds no atlas store yet; create one with: python -m geo store init URL",
