@@ -113,10 +113,15 @@ def test_choices_are_shown_as_they_are_typed(capsys, monkeypatch, tmp_path):
     assert f"đối số --format: lựa chọn không hợp lệ: 'pdf' (chọn một trong {typed})" in refused.stderr
 
 
-def test_a_value_refused_by_an_options_own_check_is_in_vietnamese(tmp_path):
-    out = _run("--lang", "vi", "export-map", "--indicator", "gap", "--layers", "roads", "--out", str(tmp_path / "m.png"))
+@pytest.mark.parametrize(("argv", "said"), [
+    (["export-map", "--indicator", "gap", "--layers", "roads"], "đối số --layers: lớp không có: roads; hợp lệ: crop_zones"),
+    (["export-map", "--indicator", "gap", "--dpi", "5000"], "đối số --dpi: dpi phải từ 50 đến 1200"),
+    (["report", "--ratio", "roads=0.1"], "đối số --ratio: cần SOURCE=RATIO với SOURCE là một trong oda_grant"),
+])
+def test_a_value_refused_by_an_options_own_check_is_in_vietnamese(tmp_path, argv, said):
+    out = _run("--lang", "vi", *argv, "--out", str(tmp_path / "out.png"))
     assert out.returncode == 2
-    assert "đối số --layers: lớp không có: roads; hợp lệ: crop_zones" in out.stderr
+    assert said in out.stderr, out.stderr
     assert not list(tmp_path.iterdir())
 
 

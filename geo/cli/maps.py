@@ -61,14 +61,16 @@ def _areas(lang: str):
     return lambda text: tuple(sorted(int(v) for v in check(text)))
 
 
-def _dpi(text: str) -> int:
-    try:
-        dpi = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"dpi must be a whole number, got '{text}'") from None
-    if not 50 <= dpi <= 1200:
-        raise argparse.ArgumentTypeError(f"dpi must be between 50 and 1200 (print: 150, 300 or 600), got {dpi}")
-    return dpi
+def _dpi(lang: str):
+    def check(text: str) -> int:
+        try:
+            dpi = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(i18n.t("cli.maps.dpi_not_whole", lang, text=text)) from None
+        if not 50 <= dpi <= 1200:
+            raise argparse.ArgumentTypeError(i18n.t("cli.maps.dpi_range", lang, dpi=dpi))
+        return dpi
+    return check
 
 
 def filters_from_args(args: argparse.Namespace) -> funding.Filters:
@@ -92,7 +94,7 @@ def _common(p: argparse.ArgumentParser, default_dpi: int, lang: str) -> None:
     h = option_help("maps", lang)
     p.add_argument("--indicator", required=True, type=_indicator, metavar="KEY", help=h("indicator"))
     p.add_argument("--lang", dest="sub_lang", choices=["vi", "en"], default=None, help=h("lang"))
-    p.add_argument("--dpi", type=_dpi, default=default_dpi, help=h("dpi", dpi=default_dpi))
+    p.add_argument("--dpi", type=_dpi(lang), default=default_dpi, help=h("dpi", dpi=default_dpi))
     p.add_argument("--paper", choices=list(render.PAPER_MM), default="A4", help=h("paper"))
     p.add_argument("--orientation", choices=list(render.ORIENTATIONS), default="landscape", help=h("orientation"))
     p.add_argument("--scheme", choices=list(SCHEMES), default="quantiles", help=h("scheme"))

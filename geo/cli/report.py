@@ -32,15 +32,17 @@ from geo.storage.store import default_store
 from geo.text import fmt, i18n
 
 
-def _ratio(text: str) -> tuple[str, float]:
-    key, sep, value = text.partition("=")
-    if not sep or key not in counterpart.INTERNATIONAL:
-        raise argparse.ArgumentTypeError(
-            f"expected SOURCE=RATIO with SOURCE one of {', '.join(counterpart.INTERNATIONAL)}, got '{text}'")
-    try:
-        return key, float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ratio '{value}' is not a number (use 0.15 for 15 %)") from None
+def _ratio(lang: str):
+    def check(text: str) -> tuple[str, float]:
+        key, sep, value = text.partition("=")
+        if not sep or key not in counterpart.INTERNATIONAL:
+            raise argparse.ArgumentTypeError(i18n.t("cli.report.bad_ratio", lang, text=text,
+                                                    sources=", ".join(counterpart.INTERNATIONAL)))
+        try:
+            return key, float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(i18n.t("cli.report.ratio_not_number", lang, value=value)) from None
+    return check
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -95,7 +97,7 @@ def register(sub: argparse._SubParsersAction, lang: str) -> None:
     p.add_argument("--from", dest="start", type=int, default=lo, help=h("from", year=lo))
     p.add_argument("--to", dest="end", type=int, default=hi, help=h("to", year=hi))
     p.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None, help=h("lang"))
-    p.add_argument("--ratio", action="append", type=_ratio, metavar="SOURCE=RATIO", help=h("ratio"))
+    p.add_argument("--ratio", action="append", type=_ratio(lang), metavar="SOURCE=RATIO", help=h("ratio"))
     p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
                    help=h("units"))
     p.add_argument("--out", default=None, help=h("out"))
