@@ -581,3 +581,33 @@ def share_link(at) -> str | None:
              if 'data-testid="atlas-share-link"' in h.proto.body
              for m in [re.search(r">([^<]*)</textarea>", h.proto.body)] if m]
     return links[0] if links else None
+
+
+# --- one language per screen: phrases of the other language's catalogue, raw keys ---------------------------
+#: Placeholders of a catalogue template (``{x}``; argparse's ``%(x)s``, ``%s``, ``%r``) and markdown marks.
+_PLACEHOLDER = re.compile(r"\{[^}]*\}|%\([^)]*\)[sr]|%[sr]|\*\*|[*_`#>\[\]()]")
+# A fragment is checked only when long enough to be a phrase of one language (not a name, code or unit).
+MIN_FRAGMENT = 12
+
+
+def fragments(text: str) -> list[str]:
+    """The literal pieces of a catalogue template, between placeholders and markdown marks."""
+    return [f.strip(" .,:;·—–-'\"") for f in _PLACEHOLDER.split(text) if len(f.strip(" .,:;·—–-'\"")) >= MIN_FRAGMENT]
+
+
+def foreign_fragments(lang: str) -> set[str]:
+    """Phrases that exist only in the other language's catalogue."""
+    mine = [pair[0 if lang == "vi" else 1] for pair in i18n.CATALOG.values()]
+    out = set()
+    for vi, en in i18n.CATALOG.values():
+        if vi == en:
+            continue
+        for frag in fragments(en if lang == "vi" else vi):
+            if not any(frag in m for m in mine):
+                out.add(frag)
+    return out
+
+
+def key_leaks(text: str) -> list[str]:
+    """Catalogue keys written out instead of their text."""
+    return [k for k in i18n.CATALOG if "." in k and re.search(rf"(?<![\w.]){re.escape(k)}(?![\w.])", text)]

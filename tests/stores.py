@@ -3,7 +3,7 @@
 :data:`BACKENDS` and the ``backend`` fixture (registered in tests/conftest.py): one per implementation, the
 GeoPackage file and a real PostGIS server (a throwaway cluster, tests/pg_cluster.py; skipped when PostgreSQL is
 not installed, a failure with ``ATLAS_REQUIRE_POSTGIS=1`` as in CI). A new implementation joins every store test
-by adding its name to :data:`BACKENDS` and a branch in :func:`backend`. :func:`snapshot` / :func:`assert_unchanged`:
+by adding its name to :data:`BACKENDS` and a branch in :func:`backend`. :func:`refuse_audit`: the database itself refuses some audit rows. :func:`snapshot` / :func:`assert_unchanged`:
 everything a user can read from a store, before and after a write that must change nothing.
 """
 
@@ -69,6 +69,15 @@ def backend(request, atlas_data_dir) -> Backend:
 
         return Backend("postgis", lambda: PostgisStore(url), pg_sql, lambda: postgis_store.dispose(url))
     raise AssertionError(f"no fixture for store {request.param}")
+
+
+def refuse_audit(backend: Backend, column: str, value: str) -> None:
+    """Make the database itself refuse audit rows whose ``column`` is ``value`` (the store is not told)."""
+    if backend.name == "gpkg":
+        backend.sql(f"CREATE TRIGGER refuse_audit BEFORE INSERT ON atlas_audit WHEN NEW.{column} = '{value}' "
+                    "BEGIN SELECT RAISE(ABORT, 'audit row refused by the test'); END")
+    else:
+        backend.sql(f"ALTER TABLE atlas_audit ADD CONSTRAINT refuse_audit CHECK ({column} IS DISTINCT FROM '{value}') NOT VALID")
 
 
 def snapshot(store: Store) -> dict:

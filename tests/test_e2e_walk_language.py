@@ -8,35 +8,14 @@ import re
 
 import pytest
 
-from geo.text.i18n import CATALOG, t
-from tests.helpers import add_account, browser_sign_in, wait_app_idle
+from geo.text.i18n import t
+from tests.helpers import add_account, browser_sign_in, foreign_fragments, key_leaks, wait_app_idle
 
 pytestmark = pytest.mark.browser
 
 LANGS = {"vi": "Tiếng Việt", "en": "English"}
 #: Streamlit's own English upload chrome, which states its server-wide limit: the atlas says it once, in the language.
 STREAMLIT_UPLOAD_TEXT = ("Drag and drop file", "MB per file •", "200MB")
-_PLACEHOLDER = re.compile(r"\{[^}]*\}|\*\*|[*_`#>\[\]()]")
-# A fragment is checked only when long enough to be a phrase of one language (not a name, code or unit).
-MIN_FRAGMENT = 12
-
-
-def fragments(text: str) -> list[str]:
-    """The literal pieces of a catalogue template, between placeholders and markdown marks."""
-    return [f.strip(" .,:;·—–-'\"") for f in _PLACEHOLDER.split(text) if len(f.strip(" .,:;·—–-'\"")) >= MIN_FRAGMENT]
-
-
-def foreign_fragments(lang: str) -> set[str]:
-    """Phrases that exist only in the other language's catalogue."""
-    mine = [pair[0 if lang == "vi" else 1] for pair in CATALOG.values()]
-    out = set()
-    for vi, en in CATALOG.values():
-        if vi == en:
-            continue
-        for frag in fragments(en if lang == "vi" else vi):
-            if not any(frag in m for m in mine):
-                out.add(frag)
-    return out
 
 
 def unformatted_numbers(text: str, lang: str, codes: set[str]) -> list[str]:
@@ -45,10 +24,6 @@ def unformatted_numbers(text: str, lang: str, codes: set[str]) -> list[str]:
     wrong_group = r"\d{1,3}(?:,\d{3}){2,}" if lang == "vi" else r"\d{1,3}(?:\.\d{3}){2,}"
     found += [m.group(0) for m in re.finditer(rf"(?<![\w.,]){wrong_group}(?![\w.,])", text)]
     return found
-
-
-def key_leaks(text: str) -> list[str]:
-    return [k for k in CATALOG if "." in k and re.search(rf"(?<![\w.]){re.escape(k)}(?![\w.])", text)]
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,10 @@ from geo.model.roles import Actor, Role
 from geo.storage.donors import load_profiles
 from geo.storage.interface import Store
 from geo.storage.migrations import SCHEMA_VERSION
-from geo.storage.records import AccountError, ConflictError, PermissionDenied, SignInRefused, default_user
+from geo.storage.records import AccountError, AuditRefused, ConflictError, PermissionDenied, SignInRefused, default_user
 from geo.storage.store import BundledStore
 from tests.helpers import PASSWORD, XSS, add_account, tiny_basemap
-from tests.stores import FEATURE_LAYERS, TABLES, Backend, assert_unchanged, snapshot
+from tests.stores import FEATURE_LAYERS, TABLES, assert_unchanged, refuse_audit, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -758,15 +758,6 @@ def test_a_refused_write_changes_nothing_at_all(any_store, case):
     assert_unchanged(before, any_store)
 
 
-def _refuse_audit(backend: Backend, column: str, value: str) -> None:
-    """Make the database itself refuse audit rows whose ``column`` is ``value`` (the store is not told)."""
-    if backend.name == "gpkg":
-        backend.sql(f"CREATE TRIGGER refuse_audit BEFORE INSERT ON atlas_audit WHEN NEW.{column} = '{value}' "
-                    "BEGIN SELECT RAISE(ABORT, 'audit row refused by the test'); END")
-    else:
-        backend.sql(f"ALTER TABLE atlas_audit ADD CONSTRAINT refuse_audit CHECK ({column} IS DISTINCT FROM '{value}') NOT VALID")
-
-
 def _delete_with_money(s: Store) -> None:
     assert len(s.money_records("TD-001")) > 0  # its money-delete audit rows are written before the refused one
     s.delete_project("TD-001", s.get_project("TD-001").revision, "A")
@@ -805,11 +796,13 @@ def test_an_edit_whose_audit_row_is_refused_is_not_stored_at_all(backend, case):
         rec = store.get_project("TD-001")
         store.update_project("TD-001", dict(rec.project, donor="KOICA"), rec.funding, rec.revision, "A",
                              allow_overcommit=True)
-    _refuse_audit(backend, column, value)
+    refuse_audit(backend, column, value)
     before = snapshot(store)
-    with pytest.raises(Exception) as err:  # the database's own refusal, whatever its wording
+    with pytest.raises(AuditRefused) as err:  # the store's own sentence for it, not the driver's exception
         write(store)
-    assert "refuse" in str(err.value)  # the audit insert was refused (the trigger's or the constraint's name)
+    assert "refuse" in str(err.value.__cause__)  # the audit insert was refused (the trigger's or the constraint's name)
+    vi, en = err.value.text("vi"), err.value.text("en")
+    assert "nhật ký thay đổi" in vi and "không có gì thay đổi" in vi and "audit log" in en and "nothing changed" in en
     assert_unchanged(before, store)
     assert_unchanged(before, backend.open())  # as another process sees it
 

@@ -430,3 +430,55 @@ def test_a_full_disk_on_the_database_server_refuses_the_write_and_keeps_the_data
         postgis_cluster.sql(f"DROP TABLESPACE IF EXISTS {space}")
         subprocess.run(["umount", "-l", str(point)], check=False)
         point.rmdir()
+
+
+# --- the database refuses an edit's audit row (a constraint or trigger on atlas_audit) ------------------------
+def _on(backend, request, monkeypatch) -> None:
+    """The app and the CLI use ``backend``'s store (default_store(): the database URL when one is set)."""
+    if backend.name == "postgis":
+        monkeypatch.setenv("ATLAS_DATABASE_URL", request.getfixturevalue("postgis_url"))
+    else:
+        monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_project_form_says_the_audit_log_refused_the_change_and_nothing_changed(backend, request, monkeypatch,
+                                                                                     app_page, signed_in, lang):
+    from geo.ingest.imports import COLUMN_LABELS
+    from geo.storage.store import default_store
+    from geo.text.i18n import t
+    from tests.stores import assert_unchanged, refuse_audit, snapshot
+
+    _on(backend, request, monkeypatch)
+    account = signed_in()
+    refuse_audit(backend, "action", "create")
+    before = snapshot(default_store())
+    at = app_page("pages/data.py", lang, **account)
+    next(e for e in at.text_input if e.label == COLUMN_LABELS["project_id"](lang)).set_value("NEW-9")
+    next(e for e in at.text_input if e.label == COLUMN_LABELS["name_vi"](lang)).set_value("Nhà văn hóa bản")
+    at = next(b for b in at.button if b.label == t("data.save", lang)).click().run()
+    assert not at.exception
+    (error,) = at.error
+    said = t("err.audit_refused", lang, reason="§").split("§")[0]  # the sentence up to the database's own words
+    assert said in error.value.replace("\\", ""), error.value
+    assert t("err.unexpected", lang, ref="§").split("§")[0] not in error.value  # not the unexpected-error screen
+    assert_unchanged(before, backend.open())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_import_whose_audit_row_is_refused_exits_with_the_sentence_and_changes_nothing(backend, request, monkeypatch,
+                                                                                          tmp_path, capsys, lang):
+    from geo.cli.main import main
+    from geo.text.i18n import t
+    from tests.helpers import csv_text, row
+    from tests.stores import assert_unchanged, refuse_audit, snapshot
+
+    _on(backend, request, monkeypatch)
+    refuse_audit(backend, "project_id", "IM-2")  # the second new project's row: the first is already in
+    before = snapshot(backend.open())
+    path = tmp_path / "projects.csv"
+    path.write_text(csv_text([row("IM-1"), row("IM-2")]), encoding="utf-8")
+    assert main(["--lang", lang, "import-projects", str(path), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert t("err.audit_refused", lang, reason="§").split("§")[0] in err and "Traceback" not in err, err
+    assert_unchanged(before, backend.open())

@@ -20,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.commands import add_provenance, help_of
+from geo.cli.commands import add_provenance, help_of, option_help
 from geo.ingest import iati, imports, layer_import, money_import
 from geo.ingest.validate import DataError, Problem, per_language
 from geo.output.exports import export_data
@@ -202,54 +202,50 @@ def _export_iati(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-projects", help=help_of("import-projects"))
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    common = option_help("common", lang)
+    p = sub.add_parser("import-projects", help=help_of("import-projects", lang))
     p.add_argument("file")
-    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
-                                  "(default: console:<OS user>)")
-    p.add_argument("--yes", action="store_true", help="write without asking")
-    p.add_argument("--allow-overcommit", action="store_true", help="accept committed > need")
+    p.add_argument("--user", help=common("user"))
+    p.add_argument("--yes", action="store_true", help=common("yes"))
+    p.add_argument("--allow-overcommit", action="store_true", help=option_help("import-projects", lang)("allow-overcommit"))
     p.set_defaults(func=_import_projects)
 
-    p = sub.add_parser("import-layer", help=help_of("import-layer"))
+    h = option_help("import-layer", lang)
+    p = sub.add_parser("import-layer", help=help_of("import-layer", lang))
     p.add_argument("kind", choices=list(layer_import.KINDS))
     p.add_argument("file")
-    p.add_argument("--crs", help="CRS of the coordinates when the file has none, e.g. EPSG:9205")
-    add_provenance(p)
-    p.add_argument("--class-field", help="risk: the field holding the risk class (default: detected)")
-    p.add_argument("--map", action="append", metavar="VALUE=CLASS",
-                   help="risk: a value of the class field and its class (very_high, high, medium, low, very_low); "
-                        "repeat for each value not named like a class")
-    p.add_argument("--user", help="your account or name, for the audit trail (default: console:<OS user>)")
+    p.add_argument("--crs", help=h("crs"))
+    add_provenance(p, lang)
+    p.add_argument("--class-field", help=h("class-field"))
+    p.add_argument("--map", action="append", metavar="VALUE=CLASS", help=h("map"))
+    p.add_argument("--user", help=common("user"))
     p.set_defaults(func=_import_layer)
 
-    p = sub.add_parser("import-money", help=help_of("import-money"))
+    p = sub.add_parser("import-money", help=help_of("import-money", lang))
     p.add_argument("file")
-    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
-                                  "(default: console:<OS user>)")
-    p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.add_argument("--user", help=common("user"))
+    p.add_argument("--dry-run", action="store_true", help=common("dry-run"))
+    p.add_argument("--yes", action="store_true", help=common("yes"))
     p.set_defaults(func=_import_money)
 
-    p = sub.add_parser("import-iati", help=help_of("import-iati"))
-    p.add_argument("file", help="an IATI activity file (iati-activities 2.01–2.03), streamed")
-    p.add_argument("--rate", action="append", metavar="CUR=VND",
-                   help="VND per unit of another currency, e.g. USD=25000 (repeat per currency; needs --rate-source)")
-    p.add_argument("--rate-source", help="where the rates come from, e.g. \"SBV 2026-11-30\" (kept with each record)")
-    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail "
-                                  "(default: console:<OS user>)")
-    p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
-    p.add_argument("--yes", action="store_true", help="write without asking")
+    h = option_help("import-iati", lang)
+    p = sub.add_parser("import-iati", help=help_of("import-iati", lang))
+    p.add_argument("file", help=h("file"))
+    p.add_argument("--rate", action="append", metavar="CUR=VND", help=h("rate"))
+    p.add_argument("--rate-source", help=h("rate-source"))
+    p.add_argument("--user", help=common("user"))
+    p.add_argument("--dry-run", action="store_true", help=common("dry-run"))
+    p.add_argument("--yes", action="store_true", help=common("yes"))
     p.set_defaults(func=_import_iati)
 
-    p = sub.add_parser("template", help=help_of("template"))
+    p = sub.add_parser("template", help=help_of("template", lang))
     p.add_argument("--out", required=True)
-    p.add_argument("--money", action="store_true", help="the template for dated money records instead")
+    p.add_argument("--money", action="store_true", help=option_help("template", lang)("money"))
     p.set_defaults(func=_template)
 
-    p = sub.add_parser("export", help=help_of("export"))
+    p = sub.add_parser("export", help=help_of("export", lang))
     p.add_argument("--format", required=True, choices=list(export_data.FORMATS))
     p.add_argument("--out", required=True)
-    p.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")
+    p.add_argument("--hxl", action="store_true", help=option_help("export", lang)("hxl"))
     p.set_defaults(func=_export)
-

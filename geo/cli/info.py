@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.analysis.indicators import commune_indicators
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.output.exports.exporting import provenance_header
 from geo.storage.store import default_store
 from geo.text.provenance_text import provenance_lines
@@ -36,9 +36,9 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("info", help=help_of("info"))
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    p = sub.add_parser("info", help=help_of("info", lang))
     p.set_defaults(func=_info)
-    p = sub.add_parser("indicators", help=help_of("indicators"))
-    p.add_argument("--out", help="file to write (default: standard output)")
+    p = sub.add_parser("indicators", help=help_of("indicators", lang))
+    p.add_argument("--out", help=option_help("indicators", lang)("out"))
     p.set_defaults(func=_indicators)

@@ -18,11 +18,12 @@ from pathlib import Path
 from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES
 from geo.analysis.indicators import INDICATORS
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.ingest.validate import DataError
 from geo.model import schema
 from geo.output.maps import render
 from geo.storage.store import default_store
+from geo.text import i18n
 
 
 def parse_list(text: str) -> tuple[str, ...]:
@@ -43,29 +44,33 @@ def _indicator(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _choices(valid: list[str], what: str):
+def _choices(valid: list[str], what: str, lang: str):
+    """A ``type=`` that takes comma-separated values of ``valid`` and refuses others with ``cli.maps.unknown_<what>``."""
     def check(text: str) -> tuple[str, ...]:
         values = parse_list(text)
         bad = [v for v in values if v not in valid]
         if bad:
-            raise argparse.ArgumentTypeError(f"unknown {what} {', '.join(bad)}; valid: {', '.join(valid)}")
+            raise argparse.ArgumentTypeError(i18n.t(f"cli.maps.unknown_{what}", lang, bad=", ".join(bad),
+                                                    valid=", ".join(valid)))
         return values
     return check
 
 
-def _areas(text: str) -> tuple[int, ...]:
-    values = _choices([str(c) for c in schema.CONTENT_AREAS], "content area")(text)
-    return tuple(sorted(int(v) for v in values))
+def _areas(lang: str):
+    check = _choices([str(c) for c in schema.CONTENT_AREAS], "area", lang)
+    return lambda text: tuple(sorted(int(v) for v in check(text)))
 
 
-def _dpi(text: str) -> int:
-    try:
-        dpi = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"dpi must be a whole number, got '{text}'") from None
-    if not 50 <= dpi <= 1200:
-        raise argparse.ArgumentTypeError(f"dpi must be between 50 and 1200 (print: 150, 300 or 600), got {dpi}")
-    return dpi
+def _dpi(lang: str):
+    def check(text: str) -> int:
+        try:
+            dpi = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(i18n.t("cli.maps.dpi_not_whole", lang, text=text)) from None
+        if not 50 <= dpi <= 1200:
+            raise argparse.ArgumentTypeError(i18n.t("cli.maps.dpi_range", lang, dpi=dpi))
+        return dpi
+    return check
 
 
 def filters_from_args(args: argparse.Namespace) -> funding.Filters:
@@ -85,44 +90,37 @@ def _lang(args: argparse.Namespace) -> str:
     return args.sub_lang or args.lang
 
 
-def _common(p: argparse.ArgumentParser, default_dpi: int) -> None:
-    p.add_argument("--indicator", required=True, type=_indicator, metavar="KEY",
-                   help="what to map (see the list below); 'funding_gap' is an alias of 'gap'")
-    p.add_argument("--lang", dest="sub_lang", choices=["vi", "en"], default=None,
-                   help="language of labels (default: the global --lang, en)")
-    p.add_argument("--dpi", type=_dpi, default=default_dpi,
-                   help=f"PNG resolution, written into the file (150, 300, 600; default {default_dpi})")
-    p.add_argument("--paper", choices=list(render.PAPER_MM), default="A4", help="paper size (default A4)")
-    p.add_argument("--orientation", choices=list(render.ORIENTATIONS), default="landscape",
-                   help="page orientation (default landscape)")
-    p.add_argument("--scheme", choices=list(SCHEMES), default="quantiles", help="class breaks (default quantiles)")
-    p.add_argument("--layers", type=_choices(list(render.MAP_LAYERS), "layer"), default=(),
-                   help=f"comma-separated layers over the choropleth: {', '.join(render.MAP_LAYERS)}")
+def _common(p: argparse.ArgumentParser, default_dpi: int, lang: str) -> None:
+    h = option_help("maps", lang)
+    p.add_argument("--indicator", required=True, type=_indicator, metavar="KEY", help=h("indicator"))
+    p.add_argument("--lang", dest="sub_lang", choices=["vi", "en"], default=None, help=h("lang"))
+    p.add_argument("--dpi", type=_dpi(lang), default=default_dpi, help=h("dpi", dpi=default_dpi))
+    p.add_argument("--paper", choices=list(render.PAPER_MM), default="A4", help=h("paper"))
+    p.add_argument("--orientation", choices=list(render.ORIENTATIONS), default="landscape", help=h("orientation"))
+    p.add_argument("--scheme", choices=list(SCHEMES), default="quantiles", help=h("scheme"))
+    p.add_argument("--layers", type=_choices(list(render.MAP_LAYERS), "layer", lang), default=(),
+                   help=h("layers", layers=", ".join(render.MAP_LAYERS)))
     p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
-                   help="administrative units: 2021 = the 13 units before 1/7/2025, 2025 = the units from "
-                   "1/7/2025 (dissolved former communes; default 2021)")
-    g = p.add_argument_group("project filters (as in the app's sidebar)")
-    g.add_argument("--content-area", type=_areas, default=(), metavar="N[,N]",
-                   help="content areas 1–10, comma-separated")
-    g.add_argument("--source", type=_choices([s.key for s in schema.FUNDING_SOURCES], "source"), default=(),
-                   metavar="KEY[,KEY]", help=f"funding sources: {', '.join(s.key for s in schema.FUNDING_SOURCES)}")
-    g.add_argument("--status", type=_choices([s.key for s in schema.STATUSES], "status"), default=(),
-                   metavar="KEY[,KEY]", help=f"statuses: {', '.join(s.key for s in schema.STATUSES)} "
-                   "(default: all but cancelled)")
-    g.add_argument("--donor", type=parse_list, default=(), metavar="NAME[,NAME]", help="donors")
-    g.add_argument("--from", dest="year_from", type=int, default=None, metavar="YEAR",
-                   help="projects running in or after this year")
-    g.add_argument("--to", dest="year_to", type=int, default=None, metavar="YEAR",
-                   help="projects running in or before this year")
-    g.add_argument("--high-risk", action="store_true",
-                   help="only projects whose coordinates lie in a high landslide-risk zone (illustrative zones)")
+                   help=h("units"))
+    g = p.add_argument_group(h("filters"))
+    g.add_argument("--content-area", type=_areas(lang), default=(), metavar="N[,N]", help=h("content-area"))
+    sources = [s.key for s in schema.FUNDING_SOURCES]
+    g.add_argument("--source", type=_choices(sources, "source", lang), default=(), metavar="KEY[,KEY]",
+                   help=h("source", keys=", ".join(sources)))
+    statuses = [s.key for s in schema.STATUSES]
+    g.add_argument("--status", type=_choices(statuses, "status", lang), default=(), metavar="KEY[,KEY]",
+                   help=h("status", keys=", ".join(statuses)))
+    g.add_argument("--donor", type=parse_list, default=(), metavar="NAME[,NAME]", help=h("donor"))
+    g.add_argument("--from", dest="year_from", type=int, default=None, metavar="YEAR", help=h("from"))
+    g.add_argument("--to", dest="year_to", type=int, default=None, metavar="YEAR", help=h("to"))
+    g.add_argument("--high-risk", action="store_true", help=h("high-risk"))
 
 
-def _epilog() -> str:
+def _epilog(lang: str) -> str:
     aliases = {k: [a for a, v in render.INDICATOR_ALIASES.items() if v == k] for k in INDICATORS}
-    rows = [f"  {k + (' (' + ', '.join(aliases[k]) + ')' if aliases[k] else ''):<28} {i.label.en} [{i.unit.en}]"
+    rows = [f"  {k + (' (' + ', '.join(aliases[k]) + ')' if aliases[k] else ''):<28} {i.label(lang)} [{i.unit(lang)}]"
             for k, i in INDICATORS.items()]
-    return "indicator keys:\n" + "\n".join(rows)
+    return i18n.t("cli.help.maps.indicator_keys", lang) + "\n" + "\n".join(rows)
 
 
 def _export_map(args: argparse.Namespace) -> int:
@@ -194,26 +192,24 @@ def _atlas(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
-    p = sub.add_parser("export-map", help=help_of("export-map"), epilog=_epilog(),
-                       formatter_class=fmt, description="Render a map of one indicator per commune for print: "
-                       "legend, scale bar, north arrow, locator, sources and data quality.")
-    _common(p, default_dpi=300)
-    p.add_argument("--out", required=True, help="file to write; the format comes from .png, .pdf or .svg")
-    p.add_argument("--format", choices=list(render.FORMATS), default=None, help="override the extension")
-    p.add_argument("--commune", default=None, metavar="CODE",
-                   help="highlight one unit (GSO code of a unit of --units)")
-    p.add_argument("--title", default=None, help="title (default: the indicator)")
-    p.add_argument("--subtitle", default=None, help="subtitle (default: district and filters)")
-    p.add_argument("--note", default=None, help="a note printed above the sources (e.g. what the map was made for)")
+    h = option_help("export-map", lang)
+    p = sub.add_parser("export-map", help=help_of("export-map", lang), epilog=_epilog(lang), formatter_class=fmt,
+                       description=i18n.t("cli.description.export-map", lang))
+    _common(p, 300, lang)
+    p.add_argument("--out", required=True, help=h("out"))
+    p.add_argument("--format", choices=list(render.FORMATS), default=None, help=h("format"))
+    p.add_argument("--commune", default=None, metavar="CODE", help=h("commune"))
+    p.add_argument("--title", default=None, help=h("title"))
+    p.add_argument("--subtitle", default=None, help=h("subtitle"))
+    p.add_argument("--note", default=None, help=h("note"))
     p.set_defaults(func=_export_map)
 
-    p = sub.add_parser("atlas", help=help_of("atlas"),
-                       epilog=_epilog(), formatter_class=fmt,
-                       description="Write an atlas: the district map and one page per commune with that commune "
-                       "highlighted and its figures listed (14 files for the 13 communes; 7 with --units 2025).")
-    _common(p, default_dpi=300)
-    p.add_argument("--out", required=True, help="folder to write into (created if missing)")
-    p.add_argument("--format", choices=list(render.FORMATS), default="png", help="file format (default png)")
+    h = option_help("atlas", lang)
+    p = sub.add_parser("atlas", help=help_of("atlas", lang), epilog=_epilog(lang), formatter_class=fmt,
+                       description=i18n.t("cli.description.atlas", lang))
+    _common(p, 300, lang)
+    p.add_argument("--out", required=True, help=h("out"))
+    p.add_argument("--format", choices=list(render.FORMATS), default="png", help=h("format"))
     p.set_defaults(func=_atlas)

@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.ingest import donors, names, validate
 from geo.ingest.validate import NoteError
 from geo.model import schema
@@ -104,23 +104,21 @@ def _pitch(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("donors", help=help_of("donors"))
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("pitch", lang)
+    p = sub.add_parser("donors", help=help_of("donors", lang))
     p.set_defaults(func=_donors)
-    p = sub.add_parser("pitch", help=help_of("pitch"))
+    p = sub.add_parser("pitch", help=help_of("pitch", lang))
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--donor", help="donor id (see `python -m geo donors`)")
-    who.add_argument("--theme", type=int, help="content area 1–10")
-    who.add_argument("--communes", help="comma-separated commune codes or names (units before 1/7/2025)")
-    p.add_argument("--lang", dest="pitch_lang", choices=sorted(i18n.LANGS), default=None,
-                   help="language of the deck and one-pagers (default en)")
-    p.add_argument("--out", default=None, help="PPTX file to write (default pitch-<target>-<lang>.pptx)")
-    p.add_argument("--pdf", default=None, metavar="DIR", help="also write one PDF one-pager per opportunity here")
-    p.add_argument("--stages", default=None, metavar="KEY[,KEY]|all",
-                   help="workflow steps opportunities come from (default: approved,committed,implementing,completed; "
-                        "'all' takes every step)")
-    p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=f"opportunities (default {pitch.DEFAULT_TOP})")
+    who.add_argument("--donor", help=h("donor"))
+    who.add_argument("--theme", type=int, help=h("theme"))
+    who.add_argument("--communes", help=h("communes"))
+    p.add_argument("--lang", dest="pitch_lang", choices=sorted(i18n.LANGS), default=None, help=h("lang"))
+    p.add_argument("--out", default=None, help=h("out"))
+    p.add_argument("--pdf", default=None, metavar="DIR", help=h("pdf"))
+    p.add_argument("--stages", default=None, metavar="KEY[,KEY]|all", help=h("stages"))
+    p.add_argument("--top", type=int, default=pitch.DEFAULT_TOP, help=h("top", n=pitch.DEFAULT_TOP))
     p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
-                   help="administrative units of the tables and maps (default 2021: the 13 units before 1/7/2025)")
-    p.add_argument("--dpi", type=int, default=build.DEFAULT_DPI, help=f"map resolution (default {build.DEFAULT_DPI})")
+                   help=h("units"))
+    p.add_argument("--dpi", type=int, default=build.DEFAULT_DPI, help=h("dpi", dpi=build.DEFAULT_DPI))
     p.set_defaults(func=_pitch)

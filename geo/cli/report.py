@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from geo.analysis import counterpart
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.model import schema
 from geo.output.reports.money_report import build_period_workbook
 from geo.output.reports.report import build_report, check_period
@@ -32,15 +32,17 @@ from geo.storage.store import default_store
 from geo.text import fmt, i18n
 
 
-def _ratio(text: str) -> tuple[str, float]:
-    key, sep, value = text.partition("=")
-    if not sep or key not in counterpart.INTERNATIONAL:
-        raise argparse.ArgumentTypeError(
-            f"expected SOURCE=RATIO with SOURCE one of {', '.join(counterpart.INTERNATIONAL)}, got '{text}'")
-    try:
-        return key, float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ratio '{value}' is not a number (use 0.15 for 15 %)") from None
+def _ratio(lang: str):
+    def check(text: str) -> tuple[str, float]:
+        key, sep, value = text.partition("=")
+        if not sep or key not in counterpart.INTERNATIONAL:
+            raise argparse.ArgumentTypeError(i18n.t("cli.report.bad_ratio", lang, text=text,
+                                                    sources=", ".join(counterpart.INTERNATIONAL)))
+        try:
+            return key, float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(i18n.t("cli.report.ratio_not_number", lang, value=value)) from None
+    return check
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -88,25 +90,23 @@ def _run_period(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
     lo, hi = schema.PLAN_YEARS
-    p = sub.add_parser("report", help=help_of("report"))
-    p.add_argument("--from", dest="start", type=int, default=lo, help=f"first year of the period (default {lo})")
-    p.add_argument("--to", dest="end", type=int, default=hi, help=f"last year of the period (default {hi})")
-    p.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None,
-                   help="language of sheet names and headers (default vi)")
-    p.add_argument("--ratio", action="append", type=_ratio, metavar="SOURCE=RATIO",
-                   help="counterpart ratio for an international source, e.g. oda_grant=0.12 (repeatable)")
+    h = option_help("report", lang)
+    p = sub.add_parser("report", help=help_of("report", lang))
+    p.add_argument("--from", dest="start", type=int, default=lo, help=h("from", year=lo))
+    p.add_argument("--to", dest="end", type=int, default=hi, help=h("to", year=hi))
+    p.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None, help=h("lang"))
+    p.add_argument("--ratio", action="append", type=_ratio(lang), metavar="SOURCE=RATIO", help=h("ratio"))
     p.add_argument("--units", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
-                   help="administrative units of the by-commune sheet: 2021 = the 13 units before 1/7/2025, "
-                   "2025 = the units from 1/7/2025 (default 2021)")
-    p.add_argument("--out", default=None, help="file to write (default bao-cao-FROM-TO.xlsx)")
+                   help=h("units"))
+    p.add_argument("--out", default=None, help=h("out"))
     p.set_defaults(func=_run, default_lang="vi")
 
-    q = sub.add_parser("report-period", help=help_of("report-period"))
-    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day of the period")
-    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day of the period (included)")
-    q.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None,
-                   help="language of sheet names and headers (default vi)")
-    q.add_argument("--out", default=None, help="file to write (default bao-cao-von-FROM-TO.xlsx)")
+    q = sub.add_parser("report-period", help=help_of("report-period", lang))
+    hp = option_help("report-period", lang)
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help=hp("from"))
+    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=hp("to"))
+    q.add_argument("--lang", dest="report_lang", choices=sorted(i18n.LANGS), default=None, help=h("lang"))
+    q.add_argument("--out", default=None, help=hp("out"))
     q.set_defaults(func=_run_period, default_lang="vi")

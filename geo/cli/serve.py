@@ -30,7 +30,7 @@ from html import escape
 from importlib import metadata
 from pathlib import Path
 
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.model.config import BUNDLED_DATA_DIR
 from geo.text import i18n
 
@@ -346,28 +346,27 @@ def _serve(args: argparse.Namespace) -> int:
             shutil.rmtree(state, ignore_errors=True)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help=help_of("serve"),
-                       description="Run the app behind nginx in the foreground (Ctrl-C stops everything), "
-                                   "or write the nginx site for a server with --render DIR.")
-    p.add_argument("--port", type=int, required=True, help="nginx's port")
-    p.add_argument("--processes", type=int, default=2, help="app processes behind nginx (default 2)")
-    p.add_argument("--app-port", type=int, default=None, help="first app port (default PORT+1; then consecutive)")
-    p.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
-    p.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate (unless --cert/--key)")
-    p.add_argument("--cert", help="the office's certificate (PEM, full chain); implies HTTPS")
-    p.add_argument("--key", help="the certificate's private key (PEM)")
-    p.add_argument("--static-cache", help="folder of the precompressed Streamlit bundles (built once)")
-    p.add_argument("--keep-logs", action="store_true", help="keep the temporary folder with the logs")
-    p.add_argument("--render", metavar="DIR", help="only write the nginx site (and error pages) to DIR")
-    p.add_argument("--server-name", default="_", help="with --render: nginx server_name")
-    p.add_argument("--redirect-port", type=int, default=None, help="with TLS: also redirect this HTTP port")
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("serve", lang)
+    p = sub.add_parser("serve", help=help_of("serve", lang), description=i18n.t("cli.description.serve", lang))
+    p.add_argument("--port", type=int, required=True, help=h("port"))
+    p.add_argument("--processes", type=int, default=2, help=h("processes"))
+    p.add_argument("--app-port", type=int, default=None, help=h("app-port"))
+    p.add_argument("--host", default="127.0.0.1", help=h("host"))
+    p.add_argument("--tls", action="store_true", help=h("tls"))
+    p.add_argument("--cert", help=h("cert"))
+    p.add_argument("--key", help=h("key"))
+    p.add_argument("--static-cache", help=h("static-cache"))
+    p.add_argument("--keep-logs", action="store_true", help=h("keep-logs"))
+    p.add_argument("--render", metavar="DIR", help=h("render"))
+    p.add_argument("--server-name", default="_", help=h("server-name"))
+    p.add_argument("--redirect-port", type=int, default=None, help=h("redirect-port"))
 
     def run(args: argparse.Namespace) -> int:
         if args.processes < 1:
-            p.error("--processes must be at least 1")
+            p.error(i18n.t("cli.serve.processes_min", args.lang))
         if bool(args.cert) != bool(args.key):
-            p.error("--cert and --key go together")
+            p.error(i18n.t("cli.serve.cert_key", args.lang))
         args.app_port = args.app_port or args.port + 1
         return _serve(args)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from geo.cli.commands import help_of, option_help
 from geo.storage import transfer
 from geo.storage.check import check
 from geo.storage.interface import Store
@@ -73,29 +74,29 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("store", help="copy, create, check, back up or restore a whole store (GeoPackage or PostGIS)")
-    cmds = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
-    c = cmds.add_parser("copy", help="copy every table from one store to another and verify it")
-    c.add_argument("--from", dest="source", required=True, help="a GeoPackage path or a postgresql:// URL")
-    c.add_argument("--to", dest="target", required=True, help="a GeoPackage path or a postgresql:// URL")
-    c.add_argument("--replace", action="store_true", help="overwrite a target that already holds data")
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("store", lang)
+    p = sub.add_parser("store", help=help_of("store", lang))
+    cmds = p.add_subparsers(dest="store_command", metavar=t("cli.metavar.action", lang), required=True)
+    c = cmds.add_parser("copy", help=h("copy"))
+    c.add_argument("--from", dest="source", required=True, help=h("location"))
+    c.add_argument("--to", dest="target", required=True, help=h("location"))
+    c.add_argument("--replace", action="store_true", help=h("copy.replace"))
     c.set_defaults(func=_copy)
-    c = cmds.add_parser("init", help="create the schema and seed the bundled data")
+    c = cmds.add_parser("init", help=h("init"))
     c.add_argument("location", metavar="URL_OR_PATH")
     c.set_defaults(func=_init)
-    c = cmds.add_parser("check", help="schema version, row counts and integrity; exit 1 on problems")
-    c.add_argument("--store", metavar="URL_OR_PATH", help="default: the app's store ($ATLAS_DATABASE_URL or the file)")
+    c = cmds.add_parser("check", help=h("check"))
+    c.add_argument("--store", metavar="URL_OR_PATH", help=h("check.store"))
     c.set_defaults(func=_check)
-    c = cmds.add_parser("backup", help="write a consistent GeoPackage snapshot of the store")
+    c = cmds.add_parser("backup", help=h("backup"))
     c.add_argument("--out", required=True, metavar="FILE")
-    c.add_argument("--store", metavar="URL_OR_PATH", help="default: the app's store")
-    c.add_argument("--replace", action="store_true", help="overwrite FILE if it exists")
+    c.add_argument("--store", metavar="URL_OR_PATH", help=h("store"))
+    c.add_argument("--replace", action="store_true", help=h("backup.replace"))
     c.set_defaults(func=_backup)
-    c = cmds.add_parser("restore", help="make the store hold exactly a snapshot (its current data is backed up first)")
+    c = cmds.add_parser("restore", help=h("restore"))
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--store", metavar="URL_OR_PATH", help="default: the app's store")
-    c.add_argument("--safety-dir", metavar="DIR", help="where the data before the restore is kept (default: backups/"
-                   " beside the store file)")
-    c.add_argument("--no-safety-backup", action="store_true", help="do not keep the data as it was before")
+    c.add_argument("--store", metavar="URL_OR_PATH", help=h("store"))
+    c.add_argument("--safety-dir", metavar="DIR", help=h("restore.safety-dir"))
+    c.add_argument("--no-safety-backup", action="store_true", help=h("restore.no-safety-backup"))
     c.set_defaults(func=_restore)

@@ -17,7 +17,7 @@ import argparse
 import math
 
 from geo.analysis import terrain
-from geo.cli.commands import add_provenance, help_of
+from geo.cli.commands import add_provenance, help_of, option_help
 from geo.ingest import dem
 from geo.text import fmt
 from geo.text.i18n import t
@@ -94,17 +94,18 @@ def _import_basemap(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import-dem", help=help_of("import-dem"))
-    p.add_argument("file", help="DEM GeoTIFF (metres, or degrees: then warped to UTM 48N)")
-    p.add_argument("--events", help="CSV of reported events with lon, lat (WGS 84) and optionally type "
-                                    "(default: the landslides among the store's reported events)")
-    p.add_argument("--hillshade", help="also write a hillshade GeoTIFF here")
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("import-dem", lang)
+    p = sub.add_parser("import-dem", help=help_of("import-dem", lang))
+    p.add_argument("file", help=h("file"))
+    p.add_argument("--events", help=h("events"))
+    p.add_argument("--hillshade", help=h("hillshade"))
     p.set_defaults(func=_import_dem)
 
-    p = sub.add_parser("import-basemap", help=help_of("import-basemap"))
-    p.add_argument("file", nargs="?", help="DEM, hillshade or image GeoTIFF, or raster MBTiles, covering the district")
-    add_provenance(p, "where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)")
-    p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail")
-    p.add_argument("--remove", action="store_true", help="remove the stored basemap instead")
+    h = option_help("import-basemap", lang)
+    p = sub.add_parser("import-basemap", help=help_of("import-basemap", lang))
+    p.add_argument("file", nargs="?", help=h("file"))
+    add_provenance(p, lang, "cli.help.import-basemap.source")
+    p.add_argument("--user", help=option_help("common", lang)("user"))
+    p.add_argument("--remove", action="store_true", help=h("remove"))
     p.set_defaults(func=_import_basemap)

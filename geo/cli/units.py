@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from geo.analysis import units
-from geo.cli.commands import help_of
+from geo.cli.commands import help_of, option_help
 from geo.model import schema
 from geo.model.dataset import Dataset
 from geo.output.exports.exporting import unit_version_line, with_unit_notes
@@ -74,9 +74,10 @@ def _units(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("units", help=help_of("units"))
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("units", lang)
+    p = sub.add_parser("units", help=help_of("units", lang))
     p.add_argument("--version", dest="unit_version", choices=list(schema.UNIT_VERSIONS), default=schema.DEFAULT_UNIT_VERSION,
-                   help="2021: the 13 units before 1/7/2025; 2025: the units from 1/7/2025 (default 2021)")
-    p.add_argument("--out", help="GeoJSON file to write (default: standard output)")
+                   help=h("version"))
+    p.add_argument("--out", help=h("out"))
     p.set_defaults(func=_units)

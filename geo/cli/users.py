@@ -20,6 +20,7 @@ import getpass
 import sys
 from datetime import date
 
+from geo.cli.commands import help_of, option_help
 from geo.ingest.validate import DataError, Problem
 from geo.model import roles
 from geo.output.exports import audit_export
@@ -99,30 +100,32 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    users = sub.add_parser("users", help="accounts: add, list, disable, enable, reset-password")
-    cmds = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    p = cmds.add_parser("add", help="add an account (password from a prompt or stdin)")
+def register(sub: argparse._SubParsersAction, lang: str) -> None:
+    h = option_help("users", lang)
+    users = sub.add_parser("users", help=help_of("users", lang))
+    cmds = users.add_subparsers(dest="users_command", metavar=t("cli.metavar.action", lang), required=True)
+    p = cmds.add_parser("add", help=h("add"))
     p.add_argument("login")
     p.add_argument("--role", required=True, choices=[r.value for r in roles.Role])
-    p.add_argument("--name", help="display name (default: the login)")
+    p.add_argument("--name", help=h("add.name"))
     p.add_argument("--office", choices=list(roles.OFFICES))
-    p.add_argument("--communes", help="commune codes a commune editor may edit, comma-separated")
+    p.add_argument("--communes", help=h("add.communes"))
     p.set_defaults(func=_add)
-    p = cmds.add_parser("list", help="every account, its role and state (never a password)")
+    p = cmds.add_parser("list", help=h("list"))
     p.set_defaults(func=_list)
-    p = cmds.add_parser("disable", help="disable an account (its sessions end)")
+    p = cmds.add_parser("disable", help=h("disable"))
     p.add_argument("login")
     p.set_defaults(func=_disable)
-    p = cmds.add_parser("enable", help="enable a disabled account again")
+    p = cmds.add_parser("enable", help=h("enable"))
     p.add_argument("login")
     p.set_defaults(func=_enable)
-    p = cmds.add_parser("reset-password", help="set a new password (prompt or stdin) and unlock the account")
+    p = cmds.add_parser("reset-password", help=h("reset-password"))
     p.add_argument("login")
     p.set_defaults(func=_reset)
 
-    p = sub.add_parser("audit", help="export the change log (who, when, what, before, after) as CSV or Excel")
-    p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (UTC)")
-    p.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (UTC)")
-    p.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    h = option_help("audit", lang)
+    p = sub.add_parser("audit", help=help_of("audit", lang))
+    p.add_argument("--from", dest="start", help=h("from"))
+    p.add_argument("--to", dest="end", help=h("to"))
+    p.add_argument("--out", required=True, help=h("out"))
     p.set_defaults(func=_audit)

@@ -96,6 +96,7 @@ from geo.storage.common import (
 from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
     AuditEntry,
+    AuditRefused,
     ConflictError,
     DonorRecord,
     ProjectRecord,
@@ -924,9 +925,14 @@ def _delete(con: sqlite3.Connection, project_id: str) -> None:
 
 def _audit(con: sqlite3.Connection, user: str, action: str, project_id: str | None, revision: int | None,
            before: str | None, after: str | None, note: str = "") -> None:
-    con.execute("INSERT INTO atlas_audit (ts, user, action, project_id, revision, before, after, note)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                (utc_now(), (user or "").strip() or default_user(), action, project_id, revision, before, after, note))
+    try:
+        con.execute("INSERT INTO atlas_audit (ts, user, action, project_id, revision, before, after, note)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (utc_now(), (user or "").strip() or default_user(), action, project_id, revision, before, after,
+                     note))
+    except sqlite3.IntegrityError as err:  # a trigger or constraint on the log: not a damaged file (store_error)
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise AuditRefused("err.audit_refused", reason=reason) from err
 
 
 def _write_donors(con: sqlite3.Connection, frame: pd.DataFrame) -> None:

@@ -39,7 +39,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 
 from geo.ingest.atlas_toml import to_toml
 from geo.ingest.records import LINE_COLUMNS, clean_lines, clean_project, record_json
@@ -68,6 +68,7 @@ from geo.storage.migrations import SCHEMA_VERSION
 from geo.storage.money import MoneyMixin, money_from_totals
 from geo.storage.records import (
     AuditEntry,
+    AuditRefused,
     ConflictError,
     DonorRecord,
     ProjectRecord,
@@ -736,10 +737,14 @@ def _update(con: Connection, cur: ProjectRecord | None, pid: str, expected: int,
 
 def _audit(con: Connection, user: str, action: str, project_id: str | None, revision: int | None,
            before: str | None, after: str | None, note: str = "") -> None:
-    con.execute(text('INSERT INTO atlas_audit (ts, "user", action, project_id, revision, before, after, note) '
-                     "VALUES (:ts, :user, :action, :pid, :rev, :before, :after, :note)"),
-                {"ts": utc_now(), "user": user, "action": action, "pid": project_id,
-                 "rev": revision, "before": before, "after": after, "note": note})
+    try:
+        con.execute(text('INSERT INTO atlas_audit (ts, "user", action, project_id, revision, before, after, note) '
+                         "VALUES (:ts, :user, :action, :pid, :rev, :before, :after, :note)"),
+                    {"ts": utc_now(), "user": user, "action": action, "pid": project_id,
+                     "rev": revision, "before": before, "after": after, "note": note})
+    except IntegrityError as err:  # a check or trigger on the log; the caller's transaction is rolled back
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+        raise AuditRefused("err.audit_refused", reason=reason) from err
 
 
 def _entry(row: tuple) -> AuditEntry:

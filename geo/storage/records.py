@@ -131,6 +131,11 @@ class StoreUnavailable(KeyedRefusal):
     """The store cannot be opened (server unreachable, bad URL): one keyed sentence that says how to fix it."""
 
 
+class AuditRefused(KeyedRefusal):
+    """The database refused a write's audit row (a constraint or trigger on ``atlas_audit``), so the write and its
+    audit rows were rolled back together: nothing changed. Raised by both stores' audit insert."""
+
+
 class PermissionDenied(KeyedRefusal):
     """The acting user's role (or communes) does not allow this write; nothing was changed
     (raised by :func:`geo.storage.accounts.authorize`)."""

@@ -1,0 +1,86 @@
+"""Argparse's own words ("usage:", "options", "the following arguments are required", ...) in the CLI's language.
+
+Argparse has no option for its language: it calls the module-level names ``argparse._`` (``gettext.gettext``)
+and ``argparse.ngettext`` when it builds a parser (group titles, the ``-h`` help), formats help and reports an
+error. The standard route, a compiled gettext catalogue for the process-wide ``messages`` domain, would be a
+second catalogue beside :mod:`geo.text.i18n` and would change every other gettext user of the process. So
+:func:`argparse_words` swaps those two names for look-ups in the one catalogue (keys ``cli.argparse.*``) for
+the time of one :func:`geo.cli.main.main` call and puts the originals back after, even on ``SystemExit``.
+A message argparse raises that is not in :data:`MESSAGES` (a programming error, never a user's) stays English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable, Iterator
+
+from geo.text import i18n
+
+#: Argparse's message id (its English text, ``%``-placeholders and all) → catalogue key. Each key's English
+#: text is the message id itself, so English output is argparse's own (tests/test_cli_help.py checks both).
+MESSAGES: dict[str, str] = {
+    "usage: ": "cli.argparse.usage",
+    "options": "cli.argparse.options",
+    "positional arguments": "cli.argparse.positional",
+    "show this help message and exit": "cli.argparse.help",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "not allowed with argument %s": "cli.argparse.not_allowed",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at most one argument": "cli.argparse.expected_at_most_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "ignored explicit argument %r": "cli.argparse.ignored_explicit",
+    "can't open '%(filename)s': %(error)s": "cli.argparse.cant_open",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "cli.argparse.unknown_parser",
+}
+
+#: ``ngettext``'s (singular, plural) message ids → catalogue key of one text for both (Vietnamese nouns do not
+#: inflect; the English text keeps argparse's two forms: ``…_one`` and ``…_other`` keys).
+PLURALS: dict[tuple[str, str], str] = {
+    ("expected %s argument", "expected %s arguments"): "cli.argparse.expected_n",
+}
+
+
+def argparse_words(lang: str) -> contextlib.AbstractContextManager[None]:
+    """While open, argparse writes its own words in ``lang`` (``"vi"`` or ``"en"``).
+
+    >>> with argparse_words("vi"):
+    ...     argparse.ArgumentParser(prog="atlas").format_usage()
+    'cách dùng: atlas [-h]\\n'
+    >>> argparse.ArgumentParser(prog="atlas").format_usage()
+    'usage: atlas [-h]\\n'
+    """
+    return _swapped(_gettext(lang), _ngettext(lang))
+
+
+def _gettext(lang: str) -> Callable[[str], str]:
+    def gettext(message: str) -> str:
+        key = MESSAGES.get(message)
+        return i18n.t(key, lang) if key else message
+    return gettext
+
+
+def _ngettext(lang: str) -> Callable[[str, str, int], str]:
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        key = PLURALS.get((singular, plural))
+        if key is None:
+            return singular if n == 1 else plural
+        return i18n.t(f"{key}_{'one' if n == 1 else 'other'}", lang)
+    return ngettext
+
+
+@contextlib.contextmanager
+def _swapped(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> Iterator[None]:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
