@@ -84,11 +84,11 @@ def _open_all(page) -> None:
 
 def screens(page):
     """(page name, tab name, visible text) for every page of the navigation and every tab on it."""
-    nav = page.locator('[data-testid="stSidebarNav"] a')
+    nav = page.locator('.st-key-atlas_nav a')
     names = [a.inner_text().strip() for a in nav.all()]
     for i, name in enumerate(names):
         before = page.evaluate(HEADINGS)
-        page.locator('[data-testid="stSidebarNav"] a').nth(i).click()
+        page.locator('.st-key-atlas_nav a').nth(i).click()
         page.wait_for_function(f"(old) => ({HEADINGS})() !== old", arg=before, timeout=60_000)  # the new page
         wait_app_idle(page)
         tabs = page.locator('[data-testid="stMain"] [role="tab"]')
