@@ -8,6 +8,7 @@ from geo.text.i18n import t
 from pages import _shared
 
 st.set_page_config(page_title=_shared.page_title(), page_icon="🗺️", layout="wide")
+nav = _shared.navigation_slot()  # the page links come first in the sidebar
 _shared.load_view_from_url()  # a shared link opens its view (language, filters, commune …)
 lang = _shared.language_switch()
 _shared.callback_error(lang)  # a widget callback that failed before this run: a sentence, no traceback
@@ -32,7 +33,9 @@ if account is not None and _shared.may(account, Action.MANAGE_USERS):
 pages.append(st.Page("pages/signin.py", title=t("auth.nav", lang) if account is None else t("auth.change_heading", lang),
                      icon=":material/login:" if account is None else ":material/key:", url_path="signin",
                      default=not public))
-page = st.navigation(pages)
+# Our own links replace Streamlit's menu: they carry the view's query, so a page change is one history entry.
+page = st.navigation(pages, position="hidden")
+drawn = _shared.navigation_links(nav, pages)
 try:
     page.run()
     _shared.share_box(lang, page.url_path)  # after the page: the link holds the filters it just drew
@@ -42,3 +45,4 @@ except Exception as err:  # st.stop/st.rerun are BaseExceptions and pass through
     _shared.unexpected_error(err, lang, page.url_path or "map")
 finally:
     _shared.sync_url()  # the address bar always holds the link to this view
+    _shared.navigation_links(nav, pages, drawn)  # the links hold the filters the page just set

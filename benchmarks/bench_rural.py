@@ -194,8 +194,11 @@ def _naive_script() -> Path:
     folder next to the main script; the naive app needs the vendored Leaflet from there)."""
     d = CACHE / "naive"
     d.mkdir(parents=True, exist_ok=True)
-    if not (d / "static").exists():
-        (d / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    link = d / "static"
+    if link.is_symlink() and link.resolve() != (ROOT / "static").resolve():  # left by another checkout
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(ROOT / "static", target_is_directory=True)
     shutil.copyfile(ROOT / "benchmarks" / "naive_app.py", d / "naive_app.py")
     return d / "naive_app.py"
 

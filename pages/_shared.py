@@ -327,9 +327,35 @@ def share_box(lang: str, page_path: str) -> None:
         st.caption(t("share.caption" if public_view_open() else "share.caption_signin", lang))
 
 
+def _view_query() -> dict[str, list[str]]:
+    return _canonical(view.to_query(current_view()))
+
+
+def navigation_slot():
+    """The sidebar's first place, kept for the page links that ``navigation_links`` draws there."""
+    return st.sidebar.container(key="atlas_nav").empty()
+
+
+def navigation_links(slot, pages: list, drawn: dict | None = None) -> dict[str, list[str]]:
+    """One link per page in ``slot`` that carries the current view's query; returns the query drawn.
+
+    Streamlit's own menu opens a page without the query and ``sync_url`` then writes it: two browser-history
+    entries per page change, so Back first showed the same page unfiltered (issue 18). A link that already
+    holds the query makes one entry, and ``sync_url`` on the new page finds nothing to write. app.py draws
+    the links before the page (so the menu never blinks) and again after it with the filters the page just
+    set; ``drawn`` skips that second drawing when nothing changed.
+    """
+    q = _view_query()
+    if q != drawn:
+        with slot.container():
+            for p in pages:
+                st.page_link(p, query_params=q)
+    return q
+
+
 def sync_url() -> None:
     """Mirror the current view in the address bar, so the link reopens it (only when it changed)."""
-    q = _canonical(view.to_query(current_view()))
+    q = _view_query()
     if q != _query_now():
         st.query_params.from_dict(q)
     st.session_state[_WRITTEN] = q
@@ -531,7 +557,8 @@ def require_editor(lang: str) -> UserRecord | None:
     rec = signed_in()
     if rec is None:
         st.info(t("auth.needed", lang))
-        st.page_link("pages/signin.py", label=t("auth.nav", lang), icon=":material/login:")
+        st.page_link("pages/signin.py", label=t("auth.nav", lang), icon=":material/login:",
+                     query_params=_view_query())  # the view goes along: one history entry
         st.stop()
     return rec
 

@@ -586,26 +586,53 @@ def share_link(at) -> str | None:
 # --- one language per screen: phrases of the other language's catalogue, raw keys ---------------------------
 #: Placeholders of a catalogue template (``{x}``; argparse's ``%(x)s``, ``%s``, ``%r``) and markdown marks.
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|%\([^)]*\)[sr]|%[sr]|\*\*|[*_`#>\[\]()]")
-# A fragment is checked only when long enough to be a phrase of one language (not a name, code or unit).
+_EDGES = " .,:;·—–-'\""
+# A fragment this long is a phrase of one language wherever it appears in the text (a substring check). A shorter
+# one (a word such as "Lưu" or "Save") is a hit only as a whole text node of the page, so a Vietnamese place name
+# in an English table ("Xã Bản Bo") or an English word inside a Vietnamese name is not one.
 MIN_FRAGMENT = 12
+# Numbers and signs around a short word are not language ("12 projects" is the node of "{n} projects").
+_NODE_EDGES = re.compile(r"^[\s\d.,:;·—–\-'\"()%/+×=≥≤<>|₫$]+|[\s\d.,:;·—–\-'\"()%/+×=≥≤<>|₫$]+$")
+#: Short fragments of one language's catalogue that may rightly stand alone on the other language's screens.
+SHARED_WORDS: dict[str, str] = {
+    "English": "the language switch names each language in its own words (geo.text.i18n.LANGS)",
+}
 
 
 def fragments(text: str) -> list[str]:
-    """The literal pieces of a catalogue template, between placeholders and markdown marks."""
-    return [f.strip(" .,:;·—–-'\"") for f in _PLACEHOLDER.split(text) if len(f.strip(" .,:;·—–-'\"")) >= MIN_FRAGMENT]
+    """The literal pieces of a catalogue template, between placeholders and markdown marks, with two letters or more."""
+    pieces = (f.strip(_EDGES) for f in _PLACEHOLDER.split(text))
+    return [f for f in pieces if len(re.findall(r"[^\W\d_]", f)) >= 2]
 
 
-def foreign_fragments(lang: str) -> set[str]:
-    """Phrases that exist only in the other language's catalogue."""
+def _in(fragment: str, text: str) -> bool:
+    """Whether ``fragment`` is a whole-word part of ``text`` (an underscore separates: ``very_high``, as markdown
+    marks split fragments there too)."""
+    return re.search(rf"(?<![^\W_]){re.escape(fragment)}(?![^\W_])", text) is not None
+
+
+@functools.cache
+def foreign_fragments(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Phrases that exist only in the other language's catalogue: (long ones, short ones).
+
+    A piece that is also a whole word of some string of ``lang`` (a shared term such as "ODA" or a place name such
+    as "Tam Đường"), or of a string identical in both languages, is not foreign.
+    """
     mine = [pair[0 if lang == "vi" else 1] for pair in i18n.CATALOG.values()]
-    out = set()
+    long, short = set(), set()
     for vi, en in i18n.CATALOG.values():
         if vi == en:
             continue
         for frag in fragments(en if lang == "vi" else vi):
-            if not any(frag in m for m in mine):
-                out.add(frag)
-    return out
+            if frag in SHARED_WORDS or any(frag in m and _in(frag, m) for m in mine):  # substring first: fast
+                continue
+            (long if len(frag) >= MIN_FRAGMENT else short).add(frag)
+    return frozenset(long), frozenset(short)
+
+
+def node_text(node: str) -> str:
+    """A text node as a short fragment would stand in it: numbers and signs at its edges taken off."""
+    return _NODE_EDGES.sub("", node)
 
 
 def key_leaks(text: str) -> list[str]:

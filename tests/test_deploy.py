@@ -183,7 +183,7 @@ def test_an_upload_under_the_app_limit_reaches_the_app(served, offline_browser, 
     big.write_bytes(b"a" * (imports.MAX_BYTES + 2**20))
     page = offline_browser.page
     browser_sign_in(page, dep.url)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Quản lý dữ liệu").click()
+    page.locator('.st-key-atlas_nav').get_by_text("Quản lý dữ liệu").click()
     wait_app_idle(page)
     page.get_by_role("tab", name=t("data.tab_import", "vi")).click()
     page.locator('input[type="file"]').first.set_input_files(str(big))

@@ -52,7 +52,7 @@ def test_signed_out_pages_have_no_edit_control(accounts_app, offline_browser, pa
     wait_app_idle(page)
     page.get_by_text("Ngôn ngữ / Language").first.wait_for()
     assert edit_controls(page, path) == []
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = page.locator('.st-key-atlas_nav').inner_text()
     assert "Quản lý dữ liệu" not in nav and "Tài khoản" not in nav
     assert "Quản lý dữ liệu" not in [h.inner_text() for h in page.locator("h1").all()]
     assert offline_browser.blocked == []
@@ -64,14 +64,14 @@ def test_sign_in_opens_the_data_page_and_sign_out_closes_it(accounts_app, offlin
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "<b>Quản</b> trị" in sidebar  # the display name as typed, not bold
     assert page.locator('[data-testid="stSidebar"] b').count() == 0
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Quản lý dữ liệu").click()
+    page.locator('.st-key-atlas_nav').get_by_text("Quản lý dữ liệu").click()
     wait_app_idle(page)
     page.get_by_role("heading", name="Quản lý dữ liệu").first.wait_for()
     assert "Lưu" in edit_controls(page)
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_text("Bạn đã đăng xuất.").first.wait_for()
     wait_app_idle(page)
-    assert "Quản lý dữ liệu" not in page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Quản lý dữ liệu" not in page.locator('.st-key-atlas_nav').inner_text()
     page.go_back()  # the old address opens a signed-out page, not the editor
     wait_app_idle(page)
     assert edit_controls(page) == []
@@ -83,7 +83,7 @@ def test_sign_in_opens_the_data_page_and_sign_out_closes_it(accounts_app, offlin
 def test_a_share_link_opens_the_view_signed_out_and_read_only(accounts_app, offline_browser):
     page = offline_browser.page
     browser_sign_in(page, accounts_app)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Kêu gọi tài trợ").click()
+    page.locator('.st-key-atlas_nav').get_by_text("Kêu gọi tài trợ").click()
     wait_app_idle(page)
     page.get_by_text("Kêu gọi tài trợ: hồ sơ nhà tài trợ").first.wait_for()
     assert edit_controls(page, "pitch")  # the administrator's donor form is there

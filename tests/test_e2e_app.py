@@ -14,7 +14,7 @@ def test_app_loads_offline_and_shows_honesty_banner(app_url, offline_browser):
     page.get_by_text("Bản đồ Đầu tư Tam Đường").first.wait_for()
     assert page.get_by_text("MINH HỌA").first.is_visible()
     # The map explorer opens first; the overview is one click away in the navigation.
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Tổng quan").click()
+    page.locator('.st-key-atlas_nav').get_by_text("Tổng quan").click()
     page.locator('[data-testid="stMetric"]').first.wait_for()
     wait_app_idle(page)
     # The figures rendered (metrics and the 13-row table), not just placeholders.
@@ -34,5 +34,5 @@ def test_bookmarked_page_as_first_request_keeps_navigation(offline_browser, tmp_
         page.goto(fresh_url + "/sources")
         wait_app_idle(page)
         page.get_by_text("Ngôn ngữ / Language").first.wait_for()
-        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        nav = page.locator('.st-key-atlas_nav').inner_text()
         assert "shared" not in nav and "Nguồn dữ liệu" in nav

@@ -54,7 +54,7 @@ def test_disguised_vrt_upload_is_refused_in_the_browser(planted_app, offline_bro
     page = offline_browser.page
     add_account(store, "admin1")  # uploading a layer needs an administrator's sign-in
     browser_sign_in(page, planted_app)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Quản lý dữ liệu").click()
+    page.locator('.st-key-atlas_nav').get_by_text("Quản lý dữ liệu").click()
     wait_app_idle(page)
     page.get_by_role("tab", name="Nhập lớp bản đồ").click()
     inputs = page.locator('input[type="file"]')

@@ -91,3 +91,73 @@ def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
     wait_app_idle(fresh)
     fresh.get_by_text("Filtered: Content area: 3").first.wait_for()
     assert urlparse(fresh.url).path.endswith("/overview") and _query(fresh) == q
+
+
+def _wait_at(page, path: str, **expected: str) -> None:
+    """Wait until the address bar shows ``path`` with exactly the query ``expected``."""
+    page.wait_for_function("""([path, want]) => { const q = new URLSearchParams(location.search);
+        return location.pathname.endsWith(path) && q.size === Object.keys(want).length
+            && Object.entries(want).every(([k, v]) => q.get(k) === v); }""", arg=[path, expected], timeout=20_000)
+
+
+def test_back_returns_to_the_previous_page_with_its_filter_in_one_step(app_url, offline_browser):
+    """Issue 18: a page change is one browser-history entry, and it already holds the view's query."""
+    page = offline_browser.page
+    page.goto(f"{app_url}/funding?lang=en&area=3")
+    wait_app_idle(page)
+    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
+    page.get_by_text("Filtered: Content area: 3").first.wait_for()
+    # The sidebar's link to the next page already carries the view (also for opening it in a new tab).
+    overview = page.locator(".st-key-atlas_nav").get_by_role("link", name="Overview")
+    assert parse_qs(urlparse(overview.get_attribute("href")).query) == {"lang": ["en"], "area": ["3"]}
+    overview.click()
+    _wait_at(page, "/overview", lang="en", area="3")
+    page.get_by_role("heading", name="District overview").wait_for()
+    wait_app_idle(page)
+    page.get_by_text("Filtered: Content area: 3").first.wait_for()
+
+    page.go_back()  # once
+    _wait_at(page, "/funding", lang="en", area="3")
+    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
+    wait_app_idle(page)
+    page.get_by_text("Filtered: Content area: 3").first.wait_for()
+    assert urlparse(page.url).path.endswith("/funding") and _query(page) == {"lang": ["en"], "area": ["3"]}
+
+    page.go_forward()
+    _wait_at(page, "/overview", lang="en", area="3")
+    page.get_by_role("heading", name="District overview").wait_for()
+    wait_app_idle(page)
+    page.get_by_text("Filtered: Content area: 3").first.wait_for()
+    assert _query(page) == {"lang": ["en"], "area": ["3"]}
+
+
+def test_a_filter_chosen_on_a_page_goes_along_to_the_next_and_back(app_url, offline_browser):
+    """The menu is drawn again after the page set a filter: its links carry the filter just chosen."""
+    from geo.text.i18n import t
+
+    page = offline_browser.page
+    page.goto(f"{app_url}/funding?lang=en")
+    wait_app_idle(page)
+    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(has_text=t("filters.high_risk", "en"))
+    high_risk = box.locator("input")
+    box.get_by_text(t("filters.high_risk", "en")).click()
+    _wait_at(page, "/funding", lang="en", risk="high")
+    wait_app_idle(page)
+    overview = page.locator(".st-key-atlas_nav").get_by_role("link", name="Overview")
+    assert parse_qs(urlparse(overview.get_attribute("href")).query) == {"lang": ["en"], "risk": ["high"]}
+    overview.click()
+    _wait_at(page, "/overview", lang="en", risk="high")
+    page.get_by_role("heading", name="District overview").wait_for()
+    wait_app_idle(page)
+
+    page.go_back()  # one step: the funding page with the filter
+    _wait_at(page, "/funding", lang="en", risk="high")
+    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
+    wait_app_idle(page)
+    assert high_risk.is_checked()
+    page.go_back()  # choosing the filter was a step of its own: before it, no filter
+    _wait_at(page, "/funding", lang="en")
+    wait_app_idle(page)
+    high_risk.wait_for()
+    page.wait_for_function("(box) => !box.checked", arg=high_risk.element_handle(), timeout=20_000)
