@@ -9,6 +9,7 @@ import streamlit as st
 from geo.analysis import funding, units
 from geo.analysis.classify import SCHEMES, classify
 from geo.analysis.indicators import INDICATORS
+from geo.ingest.names import search as name_search
 from geo.model import view
 from geo.output import html_table
 from geo.output.maps import basemap_image, webmap
@@ -20,6 +21,10 @@ from geo.text.safe import md_text
 from pages import _folium, _print_export, _shared
 
 MAP_HEIGHT = 600
+#: More communes than this: the list is searched by name first (thousands of names in one drop-down are
+#: unusable, and the widget would send them all on every change: 180 KB at 10,000 communes).
+LIST_MAX = 300
+LIST_SHOWN = 50
 #: Streamlit serves the app folder's ``static/`` (``server.enableStaticServing``); vector tiles go in it.
 TILES_DIR = Path(__file__).resolve().parent.parent / "static" / "tiles"
 
@@ -161,7 +166,16 @@ with left:
     _print_export.print_export_panel(ds, indicator, filters, lang, shown_layers, scheme, unit_version=unit_version)
 
 with right:
-    code = st.selectbox(t("map.choose", lang), options=list(names), format_func=names.get,
+    options = list(names)
+    if len(names) > LIST_MAX:  # a province or the country: search first, then choose among the matches
+        query = st.text_input(t("map.search", lang), key="map_search", placeholder=t("map.search_hint", lang))
+        found = name_search(query, names, limit=LIST_SHOWN + 1)
+        options = list(dict.fromkeys([*([selected] if selected else []), *found[:LIST_SHOWN]]))
+        if query.strip() and not found:
+            st.caption(md_text(t("map.search_none", lang, q=query.strip())))
+        elif len(found) > LIST_SHOWN:
+            st.caption(t("map.search_more", lang, n=fmt.number(LIST_SHOWN, lang)))
+    code = st.selectbox(t("map.choose", lang), options=options, format_func=names.get,
                         placeholder=t("map.choose_none", lang),
                         **_shared.kept_widget("map_commune", None, value=selected, on_change=_zoom_to_choice))
     if code is None:

@@ -189,3 +189,30 @@ def test_the_terrain_toggle_appears_once_a_basemap_is_stored_and_draws_it_only_w
     opened.query_params.update(parse_qs(urlsplit(link).query))
     opened.switch_page("pages/map.py").run()
     assert next(tg for tg in opened.toggle if tg.label == label).value is True
+
+
+def test_at_province_scale_the_commune_list_is_searched_by_name(app_page, monkeypatch, tmp_path):
+    import geopandas as gpd
+
+    from geo import synthetic
+    from geo.model.text import strip_accents
+
+    bundle = synthetic.country(tmp_path / "bundle", 400, 20, seed=1)
+    monkeypatch.setenv("ATLAS_BUNDLE_DIR", str(bundle))
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "data"))
+    communes = gpd.read_file(bundle / "communes.geojson")
+    at = app_page("pages/map.py", "vi")
+    assert not at.exception
+    assert at.selectbox(key="map_commune").options == []  # not 400 names in one drop-down
+    one = communes.iloc[5]
+    # typed without accents and in lower case, as on a phone
+    at.text_input(key="map_search").input(strip_accents(one["name"]).lower()).run()
+    options = at.selectbox(key="map_commune").options
+    assert f"Xã {one['name']}" in options and len(options) <= 50
+    at.selectbox(key="map_commune").select(one["code"]).run()
+    assert not at.exception
+    assert f"Xã {one['name']}" in [h.value for h in at.subheader]
+    at.text_input(key="map_search").input("qqqq").run()
+    assert t("map.search_none", "vi", q="qqqq") in [c.value for c in at.caption]
+    # the chosen commune stays in the list (and shown) while another search finds nothing
+    assert at.selectbox(key="map_commune").options == [f"Xã {one['name']}"]

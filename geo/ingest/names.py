@@ -51,6 +51,24 @@ def fold(text: str) -> str:
     return _VARIANTS.get(key, key)
 
 
+def search(query: str, names: dict[str, str], limit: int = 50) -> list[str]:
+    """Codes of the communes whose name contains ``query`` typed any way (accents, case, ``Xã``/``Thị trấn``
+    prefixes ignored), names that start with it first, then by name; at most ``limit``. For the commune list at
+    province and country scale, where thousands of names would not fit in one drop-down.
+
+    >>> names = {"03394": "Xã Thèn Sin", "03390": "Thị trấn Tam Đường", "03391": "Xã Sơn Bình", "03397": "Xã Bình Lư"}
+    >>> search("binh", names), search("tt tam duong", names), search("  ", names)
+    (['03397', '03391'], ['03390'], [])
+    """
+    key = fold(query)
+    if not key:
+        return []
+    folded = {code: fold(name) for code, name in names.items()}
+    hits = [code for code, f in folded.items() if key in f]
+    hits.sort(key=lambda c: (not folded[c].startswith(key), folded[c], c))
+    return hits[:limit]
+
+
 @dataclass(frozen=True)
 class Match:
     """Result of matching one name. ``code`` is None when unknown or ambiguous."""
