@@ -181,7 +181,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "map.choose": ("Xã, thị trấn đang xem", "Commune shown"),
     "map.choose_none": ("— chọn xã —", "— choose a commune —"),
     "map.search": ("Tìm xã theo tên", "Find a commune by name"),
-    "map.search_hint": ("gõ vài chữ của tên, có dấu hay không đều được", "type part of the name, with or without accents"),
+    "map.search_hint": ("gõ vài chữ, không dấu cũng được", "part of the name, accents optional"),
     "map.search_none": ("Không có xã nào có tên chứa “{q}”.", "No commune name contains “{q}”."),
     "map.search_more": ("Hiện {n} xã đầu tiên; gõ thêm để thu hẹp.", "Showing the first {n}; type more to narrow the list."),
     "map.detail_figure": ("Chỉ số", "Indicator"),
