@@ -76,3 +76,14 @@ def test_no_backup_no_import_and_the_store_is_untouched(store, lang, words):
     assert "ATLAS_DATA_DIR" not in shown  # the data folder is fine: the fix is to move the file, not the folder
     store.checkpoint()
     assert store.path.read_bytes() == before and store.get_project("BK-X") is None
+
+
+def test_a_basemap_replacement_keeps_the_one_it_replaces(store):
+    from tests.helpers import tiny_basemap
+
+    store.replace_basemap(tiny_basemap("SRTM 1 arc-second (NASA/USGS)"), "Lan")
+    assert _backups(store, "basemap") == []  # nothing was there to keep
+    store.replace_basemap(tiny_basemap("ALOS World 3D (JAXA)"), "Lan")
+    (copy,) = _backups(store, "basemap")
+    assert GpkgStore(copy).basemap().provenance.source == "SRTM 1 arc-second (NASA/USGS)"
+    assert store.basemap().provenance.source == "ALOS World 3D (JAXA)"

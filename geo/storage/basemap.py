@@ -80,6 +80,8 @@ class BasemapMixin(StoreHooks):
 
     def replace_basemap(self, basemap: Basemap | None, user: Actor | str = "", note: str = "") -> None:
         actor = self._acting(user, Action.REPLACE_LAYER)
+        if self.basemap() is not None:  # the picture it replaces is kept, as a layer replacement's old layer is
+            self._keep_copy("basemap")
         with self._write() as con:
             old = self._exec(con, f"SELECT provenance FROM {TABLE} WHERE id = '{_KEY}'")
             before = old[0][0] if old else None

@@ -618,6 +618,9 @@ class GpkgStore(AccountsMixin, MoneyMixin, ResultsMixin, BasemapMixin):  # Accou
                 "json_extract(coalesce(after, before), '$.donor_id') = ? ORDER BY id", (donor_id,)).fetchall()
         return [_entry(r) for r in rows]
 
+    def _keep_copy(self, reason: str) -> None:
+        auto_backup(self.path, reason)
+
     # --- layers --------------------------------------------------------------------------
     def replace_layer(self, layer: str, gdf: gpd.GeoDataFrame, provenance: schema.Provenance,
                       user: Actor | str = "", note: str = "") -> None:

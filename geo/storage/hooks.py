@@ -34,3 +34,7 @@ class StoreHooks:
     def _acting(self, user: Actor | str, action: Action) -> Actor:
         """The acting user, if their role may take ``action`` at all (else refused)."""
         raise NotImplementedError
+
+    def _keep_copy(self, reason: str) -> None:
+        """Before a change that replaces much at once: keep the store as it was (the GeoPackage's rolling
+        ``backups/auto-<reason>-*``; a database server's own backups cover PostGIS, so there it does nothing)."""
