@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("data", "write the Excel template for project imports (--money: for money records)"),
     "export": ("data", "export the data (gpkg, geojson zip, csv, xlsx, 3w, fts, iati)"),
     "import-dem": ("terrain", "screen a DEM: slope classes, landslide frequency ratio and AUC (not an official zoning)"),
-    "import-basemap": ("terrain", "store an offline basemap (DEM, hillshade, GeoTIFF image or raster MBTiles) under the maps"),
+    "import-basemap": ("terrain", "store an offline basemap (DEM, hillshade, GeoTIFF image, raster MBTiles or PMTiles) under the maps"),
     "export-map": ("maps", "write one print-quality map (PNG, PDF or SVG)"),
     "atlas": ("maps", "write the district map plus one highlighted map per commune"),
     "report": ("report", "write the periodic report (sơ kết / tổng kết) as an Excel workbook"),

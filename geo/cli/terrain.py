@@ -7,8 +7,8 @@ events in each, their frequency ratio and its AUC, always under the label "scree
 Nothing is written to the store; ``--hillshade`` writes a hillshade GeoTIFF (block by block).
 
 The offline basemap: ``python -m geo import-basemap FILE --source … --licence … --date … --quality …`` (a DEM,
-a hillshade, a GeoTIFF image or raster MBTiles; :mod:`geo.ingest.basemap`) stores the picture of the district
-that the web map and print maps draw under the communes; ``--remove`` takes it away.
+a hillshade, a GeoTIFF image, or raster MBTiles or PMTiles; :mod:`geo.ingest.basemap`) stores the picture of the
+district that the web map and print maps draw under the communes; ``--remove`` takes it away.
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_import_dem)
 
     p = sub.add_parser("import-basemap", help=help_of("import-basemap"))
-    p.add_argument("file", nargs="?", help="DEM, hillshade or image GeoTIFF, or raster MBTiles, covering the district")
+    p.add_argument("file", nargs="?",
+                   help="DEM, hillshade or image GeoTIFF, or raster MBTiles or PMTiles, covering the district")
     add_provenance(p, "where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)")
     p.add_argument("--user", help="your account (once the store has accounts) or name, for the audit trail")
     p.add_argument("--remove", action="store_true", help="remove the stored basemap instead")
