@@ -10,6 +10,7 @@ import dataclasses
 import gzip
 import io
 import math
+import random
 import sqlite3
 import tracemalloc
 import zipfile
@@ -84,11 +85,20 @@ def _tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return -HALF + x * size, HALF - (y + 1) * size, -HALF + (x + 1) * size, HALF - y * size
 
 
-def test_each_tile_lands_where_it_belongs_in_the_stored_picture_from_the_deepest_zoom(tmp_path):
-    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), _district(), PROV)
-    assert b.kind == "image" and b.provenance == PROV
-    w, s, e, n = _district()
-    assert b.bounds[0] < w and b.bounds[1] < s and b.bounds[2] > e and b.bounds[3] > n  # the margin is drawn
+def _with_leaves(path):
+    """The coloured tiles plus every tile of zooms 0–7 (filler of random lengths): too many entries for the
+    16 KB root directory, so the writer puts them in leaf directories."""
+    rng = random.Random(19)
+    tiles = {(z, x, y): b"%d/%d/%d" % (z, x, y) + b"." * rng.randrange(300)
+             for z in range(8) for x in range(2**z) for y in range(2**z)}
+    tiles.update({(10, x, y): _picture(_colour(x, y)) for x in COLS for y in ROWS})
+    _pmtiles(path, tiles)
+    assert _header_of(path)["leaf_directory_length"] > 0
+    return path
+
+
+def _assert_tiles_shown(b) -> None:
+    """Every zoom-10 tile well inside the picture shows its own colour at its centre."""
     px = _pixels(b)
     x0, y0, x1, y1 = transform_bounds("EPSG:4326", "EPSG:3857", *b.bounds)
     checked = 0
@@ -105,8 +115,20 @@ def test_each_tile_lands_where_it_belongs_in_the_stored_picture_from_the_deepest
             assert a == 255 and max(abs(r - want[0]), abs(g - want[1]), abs(bl - want[2])) <= 8, (x, y)
             checked += 1
     assert checked == 4  # the district and its margin span 2 × 2 tiles at zoom 10
-    grey = (np.abs(px[..., :3].astype(int) - 128).max(axis=-1) <= 8).sum()
+
+
+def test_each_tile_lands_where_it_belongs_in_the_stored_picture_from_the_deepest_zoom(tmp_path):
+    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), _district(), PROV)
+    assert b.kind == "image" and b.provenance == PROV
+    w, s, e, n = _district()
+    assert b.bounds[0] < w and b.bounds[1] < s and b.bounds[2] > e and b.bounds[3] > n  # the margin is drawn
+    _assert_tiles_shown(b)
+    grey = (np.abs(_pixels(b)[..., :3].astype(int) - 128).max(axis=-1) <= 8).sum()
     assert grey == 0  # the coarser zoom-9 tile is not what is shown
+
+
+def test_tiles_behind_leaf_directories_are_found(tmp_path):
+    _assert_tiles_shown(prepare_basemap(_with_leaves(tmp_path / "world.pmtiles"), _district(), PROV))
 
 
 @pytest.mark.parametrize("side, expected", [(256, 13), (512, 12)])
@@ -189,6 +211,13 @@ def _zip(path):
     return path
 
 
+def _leaves_moved(path):
+    raw = bytearray(_with_leaves(path).read_bytes())
+    raw[40:48] = (10**9).to_bytes(8, "little")  # the header's leaf-directory offset
+    path.write_bytes(bytes(raw))
+    return path
+
+
 def _garbled_root(path):
     h = _header_of(_coloured(path))
     return _patched(path, h["root_offset"], b"\x1f\x8b" + b"\x00" * (h["root_length"] - 2))
@@ -199,6 +228,7 @@ BAD = {
     "spec version 2": ("err.basemap_pmtiles_version", lambda p: _patched(p / "v2.pmtiles", 7, b"\x02")),
     "root directory past the end": ("err.basemap_pmtiles_past_end", lambda p: _patched(
         p / "root.pmtiles", 16, (10**9).to_bytes(8, "little"))),
+    "leaf directories past the end": ("err.basemap_pmtiles_past_end", lambda p: _leaves_moved(p / "leaf.pmtiles")),
     "tiles cut off": ("err.basemap_pmtiles_past_end", lambda p: _cut(p / "cut.pmtiles",
                                                                        lambda h: h["tile_data_offset"] + 10)),
     "garbled directory": ("err.basemap_pmtiles_directory", lambda p: _garbled_root(p / "garbled.pmtiles")),
