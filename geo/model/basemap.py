@@ -1,8 +1,8 @@
 """An offline basemap (issue 19): one picture of the district's terrain or tiles, drawn under the communes.
 
 District offices are mostly offline, and outlines alone give nothing to orient by. A GIS office brings a DEM,
-a hillshade or raster tiles (MBTiles); :mod:`geo.ingest.basemap` turns the part over the district into one
-Web-Mercator picture (WebP), the store keeps it with its provenance, and the web map and print maps draw it.
+a hillshade or raster tiles (MBTiles, PMTiles); :mod:`geo.ingest.basemap` turns the part over the district into
+one Web-Mercator picture (WebP), the store keeps it with its provenance, and the web map and print maps draw it.
 One picture rather than a tile pyramid: at district scale it is a few hundred KB, the same at every zoom the
 maps use, and it travels with the store (copies, backups, PostGIS) like every other layer.
 

@@ -1236,16 +1236,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.basemap_too_big": ("tệp nền nặng {mb} MB; giới hạn là {limit} MB (kiểm tra trước khi đọc); hãy cắt theo "
                             "vùng huyện trước", "the basemap file is {mb} MB; the limit is {limit} MB (checked before "
                             "reading); clip it to the district first"),
-    "err.basemap_format": ("không phải GeoTIFF hay MBTiles dạng ảnh đọc được (nền phải là DEM, ảnh bóng địa hình, "
-                           "ảnh GeoTIFF hoặc MBTiles ảnh)", "not a readable GeoTIFF or raster MBTiles (a basemap is a "
-                           "DEM, a hillshade, a GeoTIFF image or raster MBTiles)"),
+    "err.basemap_format": ("không phải GeoTIFF, MBTiles hay PMTiles dạng ảnh đọc được (nền phải là DEM, ảnh bóng "
+                           "địa hình, ảnh GeoTIFF, MBTiles hoặc PMTiles ảnh)", "not a readable GeoTIFF or raster "
+                           "MBTiles or PMTiles (a basemap is a DEM, a hillshade, a GeoTIFF image, or raster MBTiles "
+                           "or PMTiles)"),
     "err.basemap_not_mbtiles": ("tệp SQLite này không phải MBTiles (thiếu bảng tiles hoặc metadata)",
                                 "this SQLite file is not MBTiles (no tiles or metadata table)"),
     "err.basemap_active": ("tệp MBTiles có trigger hoặc bảng ảo (nội dung tự chạy khi đọc); không mở",
                            "the MBTiles file has triggers or virtual tables (content that runs on reading); not opened"),
-    "err.basemap_vector": ("MBTiles này chứa tile vector (pbf); hiện chỉ nhận tile ảnh (PNG, JPEG, WebP): xuất "
-                           "lại dạng ảnh", "this MBTiles holds vector tiles (pbf); only raster tiles (PNG, JPEG, "
-                           "WebP) are taken for now: export it as raster"),
+    "err.basemap_vector": ("tệp {container} này chứa tile vector ({format}); nền cần tile ảnh (PNG, JPEG, WebP) "
+                           "hoặc một ảnh GeoTIFF: hãy xuất lại dạng ảnh", "this {container} file holds vector tiles "
+                           "({format}); a basemap needs raster tiles (PNG, JPEG, WebP) or a GeoTIFF: export it as "
+                           "raster"),
     "err.basemap_tile_format": ("định dạng tile '{format}' không được hỗ trợ (nhận PNG, JPEG, WebP)",
                                 "tile format '{format}' is not supported (PNG, JPEG or WebP)"),
     "err.basemap_no_crs": ("tệp nền không có hệ tọa độ (CRS); gán CRS (ví dụ EPSG:9205 hoặc EPSG:4326) rồi nhập lại",
@@ -1256,6 +1258,33 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "{district}"),
     "err.basemap_empty": ("tệp nền không có dữ liệu nào trong vùng huyện (toàn bộ là nodata)",
                           "the basemap has no data over the district (all nodata)"),
+    # raster PMTiles (geo/ingest/pmtiles_raster.py)
+    "err.basemap_pmtiles_version": ("PMTiles phiên bản {version} không được hỗ trợ (cần phiên bản 3): chuyển đổi "
+                                    "bằng `pmtiles convert` rồi nhập lại", "PMTiles spec version {version} is not "
+                                    "supported (version 3 is needed): convert it with `pmtiles convert` and import again"),
+    "err.basemap_pmtiles_short": ("tệp PMTiles bị cắt ngắn ngay trong phần đầu: có {size} byte, phần đầu cần {need}",
+                                  "the PMTiles file ends inside its header: {size} bytes, the header needs {need}"),
+    "err.basemap_pmtiles_header": ("phần đầu tệp PMTiles có giá trị không hợp lệ (mức thu phóng, phạm vi, kiểu tile "
+                                   "hoặc nén): tệp bị hỏng", "the PMTiles header holds impossible values (zoom "
+                                   "levels, bounds, tile type or compression): the file is damaged"),
+    "err.basemap_pmtiles_compression": ("tệp PMTiles nén theo kiểu '{method}', atlas không đọc được (cần thư mục nén "
+                                        "gzip, tile không nén hoặc gzip): chuyển đổi lại bằng `pmtiles convert`",
+                                        "the PMTiles file is compressed with '{method}', which the atlas cannot read "
+                                        "(gzip directories and plain or gzip tiles are needed): convert it again with "
+                                        "`pmtiles convert`"),
+    "err.basemap_pmtiles_past_end": ("tệp PMTiles bị hỏng hoặc bị cắt ngắn: tệp trỏ tới byte {start}–{end} nhưng chỉ "
+                                     "có {size} byte", "the PMTiles file is damaged or cut short: it points to bytes "
+                                     "{start}–{end}, but it has only {size} bytes"),
+    "err.basemap_pmtiles_directory": ("không đọc được thư mục tile ở byte {start}–{end} của tệp PMTiles: tệp bị hỏng",
+                                      "the tile directory at bytes {start}–{end} of the PMTiles file cannot be read: "
+                                      "the file is damaged"),
+    "err.basemap_pmtiles_tile": ("tile {tile} (mức/cột/hàng) không phải ảnh PNG, JPEG hay WebP vuông 256 hoặc 512 "
+                                 "điểm ảnh cùng cỡ với các tile khác", "tile {tile} (zoom/column/row) is not a square "
+                                 "256 or 512 pixel PNG, JPEG or WebP picture the size of the other tiles"),
+    "err.basemap_pmtiles_too_fine": ("tệp PMTiles không có mức thu phóng đủ thô: ở mức {zoom} vùng huyện cần {tiles} "
+                                     "tile, giới hạn là {limit}; hãy thêm các mức thu phóng thấp hơn",
+                                     "the PMTiles file has no coarse enough zoom level: at zoom {zoom} the district "
+                                     "needs {tiles} tiles, the limit is {limit}; add lower zoom levels"),
     "err.events_no_coords": ("thiếu cột tọa độ: cần cột lon (kinh độ) và lat (vĩ độ) theo WGS 84",
                              "coordinate columns missing: lon (longitude) and lat (latitude) in WGS 84 are needed"),
     "err.events_bad_coord": ("tọa độ '{value}' không phải số độ hợp lệ", "coordinate '{value}' is not valid degrees"),
@@ -1291,8 +1320,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "terrain.basemap_removed": ("Đã gỡ nền ngoại tuyến", "Removed the offline basemap"),
     "terrain.basemap_kind.relief": ("bóng địa hình", "relief shading"),
     "terrain.basemap_kind.image": ("ảnh", "image"),
-    "terrain.basemap_file_needed": ("cần tên tệp nền (DEM, ảnh bóng địa hình, ảnh GeoTIFF hoặc MBTiles), hoặc --remove",
-                                    "a basemap file is needed (DEM, hillshade, GeoTIFF image or MBTiles), or --remove"),
+    "terrain.basemap_file_needed": ("cần tên tệp nền (DEM, ảnh bóng địa hình, ảnh GeoTIFF, MBTiles hoặc PMTiles), "
+                                    "hoặc --remove", "a basemap file is needed (DEM, hillshade, GeoTIFF image, "
+                                    "MBTiles or PMTiles), or --remove"),
     "terrain.basemap_remove_no_file": ("--remove không nhận tên tệp", "--remove takes no file"),
     "terrain.wrote_hillshade": ("Đã ghi ảnh bóng địa hình: {path}", "Wrote the hillshade: {path}"),
     "err.file_too_big_split": (
@@ -2567,11 +2597,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "cli.help.import-dem.hillshade": ("ghi thêm GeoTIFF bóng địa hình vào đây", "also write a hillshade GeoTIFF here"),
     "cli.help.import-basemap": (
-        "lưu nền bản đồ ngoại tuyến (DEM, bóng địa hình, ảnh GeoTIFF hoặc MBTiles raster) cùng các bản đồ",
-        "store an offline basemap (DEM, hillshade, GeoTIFF image or raster MBTiles) under the maps",
+        "lưu nền bản đồ ngoại tuyến (DEM, bóng địa hình, ảnh GeoTIFF, MBTiles hoặc PMTiles raster) cùng các bản đồ",
+        "store an offline basemap (DEM, hillshade, GeoTIFF image, raster MBTiles or PMTiles) under the maps",
     ),
-    "cli.help.import-basemap.file": ("GeoTIFF DEM, bóng địa hình hoặc ảnh, hoặc MBTiles raster, phủ kín huyện",
-                                     "DEM, hillshade or image GeoTIFF, or raster MBTiles, covering the district"),
+    "cli.help.import-basemap.file": ("GeoTIFF DEM, bóng địa hình hoặc ảnh, hoặc MBTiles/PMTiles raster, phủ kín huyện",
+                                     "DEM, hillshade or image GeoTIFF, or raster MBTiles or PMTiles, covering the district"),
     "cli.help.import-basemap.source": ("lấy từ đâu, ví dụ 'SRTM 1 arc-second (NASA/USGS)' (bắt buộc)",
                                        "where it comes from, e.g. 'SRTM 1 arc-second (NASA/USGS)' (required)"),
     "cli.help.import-basemap.remove": ("thay vào đó, xóa nền bản đồ đã lưu", "remove the stored basemap instead"),
