@@ -10,12 +10,14 @@ from geo.analysis.indicators import commune_indicators
 from geo.cli.commands import help_of, option_help
 from geo.output.exports.exporting import provenance_header
 from geo.storage.store import default_store
+from geo.text import fmt, i18n
 from geo.text.provenance_text import provenance_lines
 
 
 def _info(args: argparse.Namespace) -> int:
     ds = default_store().load()
-    print(f"{len(ds.communes)} communes, {len(ds.projects)} projects, {len(ds.funding)} funding lines")
+    print(i18n.t("cli.info_counts", args.lang, communes=fmt.number(len(ds.communes), args.lang),
+                 projects=fmt.number(len(ds.projects), args.lang), lines=fmt.number(len(ds.funding), args.lang)))
     for line in provenance_lines(ds, args.lang):
         print(f"- {line}")
     return 0
@@ -30,7 +32,7 @@ def _indicators(args: argparse.Namespace) -> int:
     text += table.to_csv(lineterminator="\n")
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}")
+        print(i18n.t("cli.wrote", args.lang, path=args.out))
     else:
         sys.stdout.write(text)
     return 0

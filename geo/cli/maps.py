@@ -24,6 +24,7 @@ from geo.model import schema
 from geo.output.maps import render
 from geo.storage.store import default_store
 from geo.text import i18n
+from geo.text.fmt import number
 
 
 def parse_list(text: str) -> tuple[str, ...]:
@@ -80,7 +81,7 @@ def filters_from_args(args: argparse.Namespace) -> funding.Filters:
         lo = args.year_from if args.year_from is not None else schema.SANE_YEARS[0]
         hi = args.year_to if args.year_to is not None else schema.SANE_YEARS[1]
         if lo > hi:
-            raise ValueError(f"--from {lo} is after --to {hi}")
+            raise ValueError(i18n.t("cli.maps.years_reversed", _lang(args), lo=lo, hi=hi))
         years = (lo, hi)
     return funding.Filters(content_areas=args.content_area, sources=args.source, statuses=args.status,
                            years=years, donors=args.donor, high_risk=args.high_risk)
@@ -127,7 +128,8 @@ def _export_map(args: argparse.Namespace) -> int:
     out = Path(args.out)
     fmt = (args.format or out.suffix.lstrip(".")).lower()
     if fmt not in render.FORMATS:
-        print(f"error: cannot tell the format of '{out}'; use .png, .pdf or .svg (or --format)", file=sys.stderr)
+        print(i18n.t("err.cli_error", _lang(args), text=i18n.t("cli.maps.bad_format", _lang(args), out=out)),
+              file=sys.stderr)
         return 2
     problems = render.text_problems_of(args.title, args.subtitle, args.note, "export-map",
                                        ("--title", "--subtitle", "--note"))
@@ -141,11 +143,11 @@ def _export_map(args: argparse.Namespace) -> int:
                                 highlight=args.commune, title=args.title, subtitle=args.subtitle,
                                 unit_version=args.unit_version, note=args.note)
     except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(i18n.t("err.cli_error", _lang(args), text=err), file=sys.stderr)
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     render.save_map(fig, out, fmt, args.dpi, metadata=render.map_metadata(fig))
-    print(f"wrote {out}")
+    print(i18n.t("cli.wrote", _lang(args), path=out))
     return 0
 
 
@@ -171,7 +173,7 @@ def _atlas(args: argparse.Namespace) -> int:
     try:
         filters = filters_from_args(args)
     except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(i18n.t("err.cli_error", _lang(args), text=err), file=sys.stderr)
         return 2
     shapes = units.shapes(ds, args.unit_version)
     table = units.indicators(ds, args.unit_version, filters, shapes if args.unit_version == "2025" else None)  # once for all pages
@@ -188,7 +190,8 @@ def _atlas(args: argparse.Namespace) -> int:
         fig = render.render_map(ds, args.indicator, highlight=code, **opts)
         render.save_map(fig, out / name, args.format, args.dpi, metadata=render.map_metadata(fig))
         bar.step(label)
-    print(f"wrote {len(pages)} maps to {out} ({schema.UNIT_VERSIONS[args.unit_version](lang)})")
+    print(i18n.t("cli.maps.wrote_atlas", lang, n=number(len(pages), lang), out=out,
+                 units=schema.UNIT_VERSIONS[args.unit_version](lang)))
     return 0
 
 

@@ -39,9 +39,12 @@ def _ratio(lang: str):
             raise argparse.ArgumentTypeError(i18n.t("cli.report.bad_ratio", lang, text=text,
                                                     sources=", ".join(counterpart.INTERNATIONAL)))
         try:
-            return key, float(value)
+            ratio = float(value)
         except ValueError:
             raise argparse.ArgumentTypeError(i18n.t("cli.report.ratio_not_number", lang, value=value)) from None
+        if not 0 <= ratio <= 1:
+            raise argparse.ArgumentTypeError(i18n.t("cli.report.ratio_range", lang, source=key, value=value))
+        return key, ratio
     return check
 
 
@@ -49,19 +52,21 @@ def _run(args: argparse.Namespace) -> int:
     lang = args.report_lang or args.lang  # after `report` wins; the global flag defaults to vi here
     try:
         start, end = check_period(args.start, args.end)
-        ratios = counterpart.check_ratios({**counterpart.DEFAULT_RATIOS, **dict(args.ratio or [])})
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+    except ValueError:
+        print(i18n.t("err.cli_error", lang, text=i18n.t("report.bad_period", lang, start=args.start, end=args.end)),
+              file=sys.stderr)
         return 2
+    ratios = counterpart.check_ratios({**counterpart.DEFAULT_RATIOS, **dict(args.ratio or [])})  # checked in _ratio
     out = Path(args.out or f"bao-cao-{start}-{end}.xlsx")
     if not out.parent.is_dir():
-        print(f"error: folder {out.parent} does not exist", file=sys.stderr)
+        print(i18n.t("err.cli_error", lang, text=i18n.t("cli.no_folder", lang, folder=out.parent)), file=sys.stderr)
         return 2
     store = default_store()
     data = build_report(store.load(), start, end, lang, ratios, unit_version=args.unit_version,
                         money=store.money_records())
     out.write_bytes(data)
-    print(f"wrote {out} ({start}–{end}, {lang}, {schema.UNIT_VERSIONS[args.unit_version](lang)})")
+    print(i18n.t("cli.report.wrote", lang, out=out, start=start, end=end, language=lang,
+                 units=schema.UNIT_VERSIONS[args.unit_version](lang)))
     return 0
 
 
@@ -70,15 +75,16 @@ def _run_period(args: argparse.Namespace) -> int:
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
-        print(f"error: {i18n.t('money.bad_dates', lang, start=args.start, end=args.end)}", file=sys.stderr)
+        print(i18n.t("err.cli_error", lang, text=i18n.t("money.bad_dates", lang, start=args.start, end=args.end)),
+              file=sys.stderr)
         return 2
     if start > end:
-        print(f"error: {i18n.t('money.bad_period', lang, start=fmt.date(start, lang), end=fmt.date(end, lang))}",
-              file=sys.stderr)
+        print(i18n.t("err.cli_error", lang, text=i18n.t("money.bad_period", lang, start=fmt.date(start, lang),
+                                                         end=fmt.date(end, lang))), file=sys.stderr)
         return 2
     out = Path(args.out or f"bao-cao-von-{start}-{end}.xlsx")
     if not out.parent.is_dir():
-        print(f"error: folder {out.parent} does not exist", file=sys.stderr)
+        print(i18n.t("err.cli_error", lang, text=i18n.t("cli.no_folder", lang, folder=out.parent)), file=sys.stderr)
         return 2
     store = default_store()
     records = store.money_records()
