@@ -58,11 +58,30 @@ def test_a_written_map_and_report_are_announced_in_the_language(capsys, monkeypa
     (["report", "--out", "{tmp}/missing/r.xlsx"], "cli.no_folder", {"folder": "{tmp}/missing"}),
     (["report", "--ratio", "oda_grant=5", "--out", "{tmp}/r.xlsx"], "cli.report.ratio_range",
      {"source": "oda_grant", "value": "5"}),
-], ids=["map format", "years reversed", "period reversed", "no folder", "ratio over 1"])
+    (["export-map", "--indicator", "gap", "--out", "{tmp}/m.png", "--commune", "99999"], "cli.maps.unknown_commune",
+     {"code": "99999", "units": "{units}", "valid": "{codes}"}),
+    (["export-map", "--indicator", "gapx", "--out", "{tmp}/m.png"], "cli.maps.unknown_indicator",
+     {"bad": "gapx", "valid": "{indicators}"}),
+], ids=["map format", "years reversed", "period reversed", "no folder", "ratio over 1", "unknown commune",
+        "unknown indicator"])
 def test_a_refused_command_says_why_in_the_language_and_writes_nothing(capsys, monkeypatch, tmp_path, lang, argv,
                                                                          key, values):
-    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    values = {k: v.replace("{tmp}", str(tmp_path)) if isinstance(v, str) else v for k, v in values.items()}
+    from geo.model import schema
+    from geo.output.maps import render
+    from geo.storage.store import default_store
+
+    fill = {"{tmp}": str(tmp_path), "{units}": schema.UNIT_VERSIONS[schema.DEFAULT_UNIT_VERSION](lang),
+            "{codes}": ", ".join(default_store().load().communes["code"]), "{indicators}": render.indicator_help()}
+
+    def filled(v: object) -> object:
+        if not isinstance(v, str):
+            return v
+        for k, new in fill.items():
+            v = v.replace(k, new)
+        return v
+
+    argv = [str(filled(a)) for a in argv]
+    values = {k: filled(v) for k, v in values.items()}
     rc, out, err = _run(capsys, monkeypatch, ["--lang", lang, *argv])
     assert rc == 2 and t(key, lang, **values) in err
     assert t("err.cli_error", lang, text="") in err  # "lỗi: " / "error: "

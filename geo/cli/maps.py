@@ -38,11 +38,14 @@ def atlas_filename(indicator: str, code: str, ascii_name: str, ext: str) -> str:
     return f"{indicator}-{code}-{slug}.{ext}"
 
 
-def _indicator(text: str) -> str:
-    try:
-        return render.resolve_indicator(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+def _indicator(lang: str):
+    def check(text: str) -> str:
+        try:
+            return render.resolve_indicator(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(i18n.t("cli.maps.unknown_indicator", lang, bad=text,
+                                                    valid=render.indicator_help())) from None
+    return check
 
 
 def _choices(valid: list[str], what: str, lang: str):
@@ -93,7 +96,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _common(p: argparse.ArgumentParser, default_dpi: int, lang: str) -> None:
     h = option_help("maps", lang)
-    p.add_argument("--indicator", required=True, type=_indicator, metavar="KEY", help=h("indicator"))
+    p.add_argument("--indicator", required=True, type=_indicator(lang), metavar="KEY", help=h("indicator"))
     p.add_argument("--lang", dest="sub_lang", choices=["vi", "en"], default=None, help=h("lang"))
     p.add_argument("--dpi", type=_dpi(lang), default=default_dpi, help=h("dpi", dpi=default_dpi))
     p.add_argument("--paper", choices=list(render.PAPER_MM), default="A4", help=h("paper"))
@@ -136,6 +139,13 @@ def _export_map(args: argparse.Namespace) -> int:
     if problems:
         raise DataError(problems)  # the title, subtitle and note are checked like every text the atlas takes
     ds = default_store().load()
+    shapes = units.shapes(ds, args.unit_version)
+    if args.commune is not None and args.commune not in set(shapes["code"]):
+        print(i18n.t("err.cli_error", _lang(args), text=i18n.t(
+            "cli.maps.unknown_commune", _lang(args), code=args.commune,
+            units=schema.UNIT_VERSIONS[args.unit_version](_lang(args)), valid=", ".join(shapes["code"]))),
+              file=sys.stderr)
+        return 2
     try:
         filters = filters_from_args(args)
         fig = render.render_map(ds, args.indicator, filters=filters, lang=_lang(args), layers=args.layers,
