@@ -54,6 +54,8 @@ _FORMAT = "2"
 #: Pruning keeps files used in the last day (another process may still serve them) and the newest few.
 _KEEP_SECONDS = 24 * 3600
 _KEEP_NEWEST = 6
+#: The folder holding the ``geo`` package (for the child process that writes the files).
+_PACKAGE_ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,12 @@ def _write(gdf: gpd.GeoDataFrame, path: Path, min_zoom: int, max_zoom: int) -> N
     src = path.with_name(f".{path.name}.{os.getpid()}.geojson")
     try:
         pyogrio.write_dataframe(gdf, src, driver="GeoJSON")
+        # the child finds this same ``geo`` whatever the app's folder or install
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_ROOT),
+                                                                         os.environ.get("PYTHONPATH")]))}
         done = subprocess.run([sys.executable, "-m", "geo.output.maps._tile_writer", str(src), str(tmp),
-                               str(min_zoom), str(max_zoom), LAYER], capture_output=True, text=True, timeout=1800)
+                               str(min_zoom), str(max_zoom), LAYER], capture_output=True, text=True, timeout=1800,
+                              env=env)
         if done.returncode != 0:
             raise OSError(f"PMTiles not written: {done.stderr.strip()[-500:]}")
         os.replace(tmp, path)
