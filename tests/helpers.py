@@ -556,6 +556,29 @@ def node_cookies(dep: Deployment) -> dict[str, str]:
     return found
 
 
+def district_bounds() -> tuple[float, float, float, float]:
+    """The bundled district's lon/lat bounds (what a basemap must cover)."""
+    w, s, e, n = bundled_dataset().communes.total_bounds
+    return float(w), float(s), float(e), float(n)
+
+
+def assert_basemap_refused(path: Path, key: str, lang: str, provenance) -> None:
+    """``prepare_basemap`` refuses ``path`` with ``key``, naming the file, in ``lang`` (nothing comes back to store)."""
+    import pytest
+
+    from geo.ingest.basemap import prepare_basemap
+    from geo.ingest.validate import DataError
+    from geo.model import schema
+
+    with pytest.raises(DataError) as err:
+        prepare_basemap(path, district_bounds(), provenance)
+    problem = err.value.problems[0]
+    assert problem.key == key and problem.file == path.name
+    text = err.value.text(lang)
+    params = {k: (v(lang) if isinstance(v, schema.Label) else v) for k, v in problem.params}
+    assert path.name in text and i18n.t(key, lang, **params) in text
+
+
 def tiny_basemap(source: str = "SRTM 1 arc-second (NASA/USGS)"):
     """A 4 × 3 pixel relief basemap over the district with its provenance (stores keep it whole)."""
     import io

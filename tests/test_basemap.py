@@ -27,21 +27,15 @@ from geo.model import schema
 from geo.model.basemap import BASEMAP_LAYER, BASEMAP_TITLE
 from geo.output.maps import basemap_image, render, webmap
 from geo.storage.store import default_store
-from geo.text.i18n import t
-from tests.helpers import bundled_dataset
+from tests.helpers import assert_basemap_refused, bundled_dataset, district_bounds
 
 PROV = schema.Provenance(layer=BASEMAP_LAYER, title=BASEMAP_TITLE, source="SRTM 1 arc-second (NASA/USGS)",
                          licence="Public domain", date="2014-09-23", quality=schema.Quality.APPROXIMATE)
 
 
-def _district() -> tuple[float, float, float, float]:
-    w, s, e, n = bundled_dataset().communes.total_bounds
-    return float(w), float(s), float(e), float(n)
-
-
 def _dem(path, z_of, margin_m: float = 3000.0, res: float = 60.0, crs: str = "EPSG:32648", nodata=-9999.0):
     """A GeoTIFF DEM over the district (plus ``margin_m``) in ``crs`` with heights ``z_of(x_m, y_m)``."""
-    x0, y0, x1, y1 = transform_bounds("EPSG:4326", crs, *_district())
+    x0, y0, x1, y1 = transform_bounds("EPSG:4326", crs, *district_bounds())
     width, height = int((x1 - x0 + 2 * margin_m) / res), int((y1 - y0 + 2 * margin_m) / res)
     xs = np.arange(width) * res
     ys = (height - 1 - np.arange(height)) * res  # metres north of the bottom row
@@ -54,7 +48,7 @@ def _dem(path, z_of, margin_m: float = 3000.0, res: float = 60.0, crs: str = "EP
 
 def _rgb(path, colour=(200, 30, 30), driver="GTiff"):
     """A plain-coloured RGB picture over the district in Web Mercator (GeoTIFF or MBTiles)."""
-    w, s, e, n = _district()
+    w, s, e, n = district_bounds()
     x0, y0, x1, y1 = transform_bounds("EPSG:4326", "EPSG:3857", w - 0.1, s - 0.1, e + 0.1, n + 0.1)
     tif = path.with_suffix(".src.tif")
     with rasterio.open(tif, "w", driver="GTiff", width=512, height=512, count=3, dtype="uint8", crs="EPSG:3857",
@@ -73,21 +67,21 @@ def _pixels(basemap):
 
 
 def test_a_flat_dem_gives_the_hand_computed_shade_and_a_slope_facing_the_light_is_brighter(tmp_path):
-    flat = prepare_basemap(_dem(tmp_path / "flat.tif", lambda x, y: 0 * x + 1200.0), _district(), PROV)
+    flat = prepare_basemap(_dem(tmp_path / "flat.tif", lambda x, y: 0 * x + 1200.0), district_bounds(), PROV)
     px = _pixels(flat)
     centre = px[px.shape[0] // 2, px.shape[1] // 2]
     # flat ground lit from 45° above the horizon: cos(45°) × 254 + 1 = 180.6
     assert flat.kind == "relief" and abs(int(centre[0]) - 180.6) <= 2 and centre[3] == 255
     # a plane falling towards the north-west faces the light (azimuth 315°): brighter than flat ground
-    lit = prepare_basemap(_dem(tmp_path / "lit.tif", lambda x, y: 0.3 * x - 0.3 * y + 800.0), _district(), PROV)
-    dark = prepare_basemap(_dem(tmp_path / "dark.tif", lambda x, y: -0.3 * x + 0.3 * y + 8000.0), _district(), PROV)
+    lit = prepare_basemap(_dem(tmp_path / "lit.tif", lambda x, y: 0.3 * x - 0.3 * y + 800.0), district_bounds(), PROV)
+    dark = prepare_basemap(_dem(tmp_path / "dark.tif", lambda x, y: -0.3 * x + 0.3 * y + 8000.0), district_bounds(), PROV)
     mid = lambda b: int(_pixels(b)[_pixels(b).shape[0] // 2, _pixels(b).shape[1] // 2][0])  # noqa: E731
     assert mid(lit) > 200 > 180 > mid(dark)
 
 
 def test_the_picture_covers_the_district_in_web_mercator_within_the_size_cap(tmp_path):
-    b = prepare_basemap(_dem(tmp_path / "d.tif", lambda x, y: 1000 + 200 * np.sin(x / 900.0)), _district(), PROV)
-    w, s, e, n = _district()
+    b = prepare_basemap(_dem(tmp_path / "d.tif", lambda x, y: 1000 + 200 * np.sin(x / 900.0)), district_bounds(), PROV)
+    w, s, e, n = district_bounds()
     bw, bs, be, bn = b.bounds
     assert bw < w and bs < s and be > e and bn > n  # the margin around the district is drawn too
     assert max(b.width, b.height) <= 1600 and (b.width, b.height) == Image.open(io.BytesIO(b.image)).size
@@ -99,14 +93,14 @@ def test_the_picture_covers_the_district_in_web_mercator_within_the_size_cap(tmp
 
 def test_where_the_dem_has_no_data_the_picture_is_transparent(tmp_path):
     # the DEM stops short of the district's margin: those pixels are see-through, not black
-    b = prepare_basemap(_dem(tmp_path / "d.tif", lambda x, y: 0 * x + 500.0, margin_m=0.0), _district(), PROV)
+    b = prepare_basemap(_dem(tmp_path / "d.tif", lambda x, y: 0 * x + 500.0, margin_m=0.0), district_bounds(), PROV)
     px = _pixels(b)
     assert px[0, 0, 3] == 0 and px[px.shape[0] // 2, px.shape[1] // 2, 3] == 255
 
 
 @pytest.mark.parametrize("driver", ["GTiff", "MBTiles"])
 def test_a_colour_image_or_raster_mbtiles_keeps_its_colours(tmp_path, driver):
-    b = prepare_basemap(_rgb(tmp_path / f"img.{driver.lower()}", driver=driver), _district(), PROV)
+    b = prepare_basemap(_rgb(tmp_path / f"img.{driver.lower()}", driver=driver), district_bounds(), PROV)
     r, g, bl, a = _pixels(b)[b.height // 2, b.width // 2]
     assert b.kind == "image" and a == 255 and r > 150 and g < 80 and bl < 80
 
@@ -160,13 +154,7 @@ def _shifted(path):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_bad_basemap_files_are_refused_by_name_in_the_users_language(tmp_path, case, lang):
     key, make = BAD[case]
-    path = make(tmp_path)
-    with pytest.raises(DataError) as err:
-        prepare_basemap(path, _district(), PROV)
-    problem = err.value.problems[0]
-    assert problem.key == key and problem.file == path.name
-    text = err.value.text(lang)
-    assert path.name in text and t(key, lang, **dict(problem.params)) in text
+    assert_basemap_refused(make(tmp_path), key, lang, PROV)
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
@@ -175,7 +163,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
         fh.write(b"II*\x00")
         fh.truncate(MAX_BASEMAP_BYTES + 1)
     with pytest.raises(DataError) as err:
-        prepare_basemap(path, _district(), PROV)
+        prepare_basemap(path, district_bounds(), PROV)
     assert err.value.problems[0].key == "err.basemap_too_big"
 
 
@@ -183,7 +171,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
 @pytest.fixture
 def relief(tmp_path):
     return prepare_basemap(_dem(tmp_path / "r.tif", lambda x, y: 900 + 300 * np.sin(x / 1500.0) * np.cos(y / 1100.0)),
-                           _district(), PROV)
+                           district_bounds(), PROV)
 
 
 def test_a_print_map_draws_relief_over_the_fills_under_the_lines_and_names_its_source(relief):
@@ -237,7 +225,7 @@ def test_import_basemap_stores_it_and_refuses_without_provenance(tmp_path, capsy
 
 def test_the_web_picture_is_capped_for_slow_links_and_keeps_its_proportions(tmp_path):
     big = prepare_basemap(_dem(tmp_path / "fine.tif", lambda x, y: 900 + 300 * np.sin(x / 700.0), res=20.0),
-                          _district(), PROV)
+                          district_bounds(), PROV)
     assert max(big.width, big.height) > basemap_image.WEB_SIDE  # the stored one is sharp enough to print
     web = Image.open(io.BytesIO(base64.b64decode(basemap_image.data_url(big).split(",", 1)[1])))
     assert max(web.size) == basemap_image.WEB_SIDE

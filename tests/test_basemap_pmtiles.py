@@ -29,7 +29,7 @@ from geo.model import schema
 from geo.model.basemap import BASEMAP_LAYER, BASEMAP_TITLE
 from geo.output.maps import render
 from geo.text.i18n import t
-from tests.helpers import bundled_dataset
+from tests.helpers import assert_basemap_refused, bundled_dataset, district_bounds
 from tests.stores import assert_unchanged, snapshot
 
 PROV = schema.Provenance(layer=BASEMAP_LAYER, title=BASEMAP_TITLE, source="OpenStreetMap raster tiles (test)",
@@ -37,11 +37,6 @@ PROV = schema.Provenance(layer=BASEMAP_LAYER, title=BASEMAP_TITLE, source="OpenS
 HALF = 20037508.342789244
 #: Zoom 10 tiles around the district (it lies over columns 806–807, rows 446–447 with its margin).
 COLS, ROWS = range(805, 809), range(445, 449)
-
-
-def _district() -> tuple[float, float, float, float]:
-    w, s, e, n = bundled_dataset().communes.total_bounds
-    return float(w), float(s), float(e), float(n)
 
 
 def _colour(x: int, y: int) -> tuple[int, int, int]:
@@ -118,9 +113,9 @@ def _assert_tiles_shown(b) -> None:
 
 
 def test_each_tile_lands_where_it_belongs_in_the_stored_picture_from_the_deepest_zoom(tmp_path):
-    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), _district(), PROV)
+    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), district_bounds(), PROV)
     assert b.kind == "image" and b.provenance == PROV
-    w, s, e, n = _district()
+    w, s, e, n = district_bounds()
     assert b.bounds[0] < w and b.bounds[1] < s and b.bounds[2] > e and b.bounds[3] > n  # the margin is drawn
     _assert_tiles_shown(b)
     grey = (np.abs(_pixels(b)[..., :3].astype(int) - 128).max(axis=-1) <= 8).sum()
@@ -128,7 +123,7 @@ def test_each_tile_lands_where_it_belongs_in_the_stored_picture_from_the_deepest
 
 
 def test_tiles_behind_leaf_directories_are_found(tmp_path):
-    _assert_tiles_shown(prepare_basemap(_with_leaves(tmp_path / "world.pmtiles"), _district(), PROV))
+    _assert_tiles_shown(prepare_basemap(_with_leaves(tmp_path / "world.pmtiles"), district_bounds(), PROV))
 
 
 @pytest.mark.parametrize("side, expected", [(256, 13), (512, 12)])
@@ -144,7 +139,7 @@ def test_the_zoom_read_is_the_coarsest_that_gives_the_pictures_full_size(tmp_pat
         for x in range(math.floor((mx0 + HALF) / size), math.floor((mx1 + HALF) / size) + 1):
             for y in range(math.floor((HALF - my1) / size), math.floor((HALF - my0) / size) + 1):
                 tiles[(z, x, y)] = data
-    b = prepare_basemap(_pmtiles(tmp_path / "levels.pmtiles", tiles), _district(), PROV)
+    b = prepare_basemap(_pmtiles(tmp_path / "levels.pmtiles", tiles), district_bounds(), PROV)
     r, g, bl, _ = (int(v) for v in _pixels(b)[b.height // 2, b.width // 2])
     want = colours[expected]
     assert max(abs(r - want[0]), abs(g - want[1]), abs(bl - want[2])) <= 8
@@ -164,7 +159,7 @@ def test_a_file_near_the_size_limit_is_read_by_byte_ranges_not_whole(tmp_path):
     assert path.stat().st_size > 1.99 * 2**30
     tracemalloc.start()
     try:
-        b = prepare_basemap(path, _district(), PROV)
+        b = prepare_basemap(path, district_bounds(), PROV)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -174,7 +169,7 @@ def test_a_file_near_the_size_limit_is_read_by_byte_ranges_not_whole(tmp_path):
 
 def test_the_format_is_known_from_the_bytes_not_the_name(tmp_path):
     named_tif = _coloured(tmp_path / "osm.pmtiles").rename(tmp_path / "relief.tif")
-    assert prepare_basemap(named_tif, _district(), PROV).kind == "image"
+    assert prepare_basemap(named_tif, district_bounds(), PROV).kind == "image"
     con = sqlite3.connect(tmp_path / "v.pmtiles")  # vector MBTiles under a PMTiles name
     con.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
     con.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
@@ -182,7 +177,7 @@ def test_the_format_is_known_from_the_bytes_not_the_name(tmp_path):
     con.commit()
     con.close()
     with pytest.raises(DataError) as err:
-        prepare_basemap(tmp_path / "v.pmtiles", _district(), PROV)
+        prepare_basemap(tmp_path / "v.pmtiles", district_bounds(), PROV)
     assert err.value.problems[0].key == "err.basemap_vector"
     assert "this MBTiles file holds vector tiles (pbf)" in err.value.text("en")
 
@@ -247,20 +242,13 @@ BAD = {
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_bad_pmtiles_are_refused_by_name_in_the_users_language(tmp_path, case, lang):
     key, make = BAD[case]
-    path = make(tmp_path)
-    with pytest.raises(DataError) as err:
-        prepare_basemap(path, _district(), PROV)
-    problem = err.value.problems[0]
-    assert problem.key == key and problem.file == path.name
-    text = err.value.text(lang)
-    assert path.name in text and t(key, lang, **{k: (v(lang) if isinstance(v, schema.Label) else v)
-                                                 for k, v in problem.params}) in text
+    assert_basemap_refused(make(tmp_path), key, lang, PROV)
 
 
 def test_the_refusals_say_what_is_wrong_in_words_a_gis_office_can_act_on(tmp_path):
     def en(case):
         with pytest.raises(DataError) as err:
-            prepare_basemap(BAD[case][1](tmp_path), _district(), PROV)
+            prepare_basemap(BAD[case][1](tmp_path), district_bounds(), PROV)
         return err.value.text("en"), err.value.text("vi")
 
     text, vi = en("root directory past the end")
@@ -300,7 +288,7 @@ def test_import_basemap_stores_a_pmtiles_picture_and_bad_files_change_nothing(tm
 
 # --- on the print map ---------------------------------------------------------------------------------------
 def test_a_print_map_draws_the_tiles_under_the_communes_and_names_their_source(tmp_path):
-    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), _district(), PROV)
+    b = prepare_basemap(_coloured(tmp_path / "osm.pmtiles"), district_bounds(), PROV)
     fig = render.render_map(dataclasses.replace(bundled_dataset(), basemap=b), "gap", lang="en")
     art = {a.get_gid(): a for a in fig.findobj() if a.get_gid()}
     image, fills = art["basemap"], art["choropleth"]

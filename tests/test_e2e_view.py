@@ -30,11 +30,23 @@ def _query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def _wait_link(page, **expected: str) -> None:
-    """Wait until the address bar carries ``expected``: Streamlit writes the query after the page renders."""
-    checks = " && ".join(f"q.get({k!r}) === {v!r}" for k, v in expected.items())
-    page.wait_for_function(f"() => {{ const q = new URLSearchParams(location.search); return {checks}; }}",
+def _wait_at(page, path: str, exact: bool = True, **expected: str) -> None:
+    """Wait until the address bar shows ``path`` with the query ``expected`` (only it, if ``exact``): Streamlit
+    writes the query after the page has drawn, so it is waited for, never read at once."""
+    page.wait_for_function("""([path, want, exact]) => { const q = new URLSearchParams(location.search);
+        return location.pathname.endsWith(path) && (!exact || q.size === Object.keys(want).length)
+            && Object.entries(want).every(([k, v]) => q.get(k) === v); }""", arg=[path, expected, exact],
                            timeout=20_000)
+
+
+HEADINGS = {"/funding": "Funding gaps, counterpart funds and priorities", "/overview": "District overview"}
+
+
+def _arrive(page, path: str, **expected: str) -> None:
+    """Wait for page ``path`` (its address with ``expected`` as the query, then its heading) to have run."""
+    _wait_at(page, path, **expected)
+    page.get_by_role("heading", name=HEADINGS[path]).wait_for()
+    wait_app_idle(page)
 
 
 def test_a_link_opens_the_commune_outlined_and_in_view(app_url, offline_browser):
@@ -70,7 +82,7 @@ def test_choosing_from_the_list_moves_the_outline_and_the_link(app_url, offline_
     frame.wait_for_function(f"""() => {{ const p = document.querySelectorAll('path.atlas-selected');
         return p.length === 1 && p[0].getAttribute('d') !== {before!r}; }}""", timeout=20_000)
     frame.wait_for_function(f"() => window.map.getCenter().lat !== {centre_before[0]}", timeout=20_000)
-    _wait_link(page, commune="03394")  # the link now opens Thèn Sin
+    _wait_at(page, "", exact=False, commune="03394")  # the link now opens Thèn Sin
     assert _query(page)["commune"] == ["03394"]
 
 
@@ -81,7 +93,7 @@ def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
     page.get_by_role("link", name="Overview").click()
     wait_app_idle(page)
     page.get_by_text("Filtered: Content area: 3").first.wait_for()
-    _wait_link(page, area="3", source="ngo", lang="en")
+    _wait_at(page, "/overview", area="3", source="ngo", lang="en")
     q = _query(page)
     assert urlparse(page.url).path.endswith("/overview")
     assert q["area"] == ["3"] and q["source"] == ["ngo"] and q["lang"] == ["en"]
@@ -91,13 +103,6 @@ def test_the_link_keeps_the_view_across_pages(app_url, offline_browser):
     wait_app_idle(fresh)
     fresh.get_by_text("Filtered: Content area: 3").first.wait_for()
     assert urlparse(fresh.url).path.endswith("/overview") and _query(fresh) == q
-
-
-def _wait_at(page, path: str, **expected: str) -> None:
-    """Wait until the address bar shows ``path`` with exactly the query ``expected``."""
-    page.wait_for_function("""([path, want]) => { const q = new URLSearchParams(location.search);
-        return location.pathname.endsWith(path) && q.size === Object.keys(want).length
-            && Object.entries(want).every(([k, v]) => q.get(k) === v); }""", arg=[path, expected], timeout=20_000)
 
 
 def test_back_returns_to_the_previous_page_with_its_filter_in_one_step(app_url, offline_browser):
@@ -111,22 +116,16 @@ def test_back_returns_to_the_previous_page_with_its_filter_in_one_step(app_url, 
     overview = page.locator(".st-key-atlas_nav").get_by_role("link", name="Overview")
     assert parse_qs(urlparse(overview.get_attribute("href")).query) == {"lang": ["en"], "area": ["3"]}
     overview.click()
-    _wait_at(page, "/overview", lang="en", area="3")
-    page.get_by_role("heading", name="District overview").wait_for()
-    wait_app_idle(page)
+    _arrive(page, "/overview", lang="en", area="3")
     page.get_by_text("Filtered: Content area: 3").first.wait_for()
 
     page.go_back()  # once
-    _wait_at(page, "/funding", lang="en", area="3")
-    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
-    wait_app_idle(page)
+    _arrive(page, "/funding", lang="en", area="3")
     page.get_by_text("Filtered: Content area: 3").first.wait_for()
     assert urlparse(page.url).path.endswith("/funding") and _query(page) == {"lang": ["en"], "area": ["3"]}
 
     page.go_forward()
-    _wait_at(page, "/overview", lang="en", area="3")
-    page.get_by_role("heading", name="District overview").wait_for()
-    wait_app_idle(page)
+    _arrive(page, "/overview", lang="en", area="3")
     page.get_by_text("Filtered: Content area: 3").first.wait_for()
     assert _query(page) == {"lang": ["en"], "area": ["3"]}
 
@@ -147,14 +146,10 @@ def test_a_filter_chosen_on_a_page_goes_along_to_the_next_and_back(app_url, offl
     overview = page.locator(".st-key-atlas_nav").get_by_role("link", name="Overview")
     assert parse_qs(urlparse(overview.get_attribute("href")).query) == {"lang": ["en"], "risk": ["high"]}
     overview.click()
-    _wait_at(page, "/overview", lang="en", risk="high")
-    page.get_by_role("heading", name="District overview").wait_for()
-    wait_app_idle(page)
+    _arrive(page, "/overview", lang="en", risk="high")
 
     page.go_back()  # one step: the funding page with the filter
-    _wait_at(page, "/funding", lang="en", risk="high")
-    page.get_by_role("heading", name="Funding gaps, counterpart funds and priorities").wait_for()
-    wait_app_idle(page)
+    _arrive(page, "/funding", lang="en", risk="high")
     assert high_risk.is_checked()
     page.go_back()  # choosing the filter was a step of its own: before it, no filter
     _wait_at(page, "/funding", lang="en")
