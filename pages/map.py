@@ -41,8 +41,7 @@ def _display(version: str, unit_version: str):
 def _tiles(version: str, unit_version: str):
     """The communes' vector tiles at province and country scale (None: GeoJSON), once per data version."""
     ds = _shared.dataset()
-    shapes = units.shapes(ds, unit_version)
-    names = shapes.set_index("code")["name"]
+    names = _shared.unit_view(funding.Filters(), unit_version).set_index("code")["name"]  # cached: no second dissolve
     return webmap.vector_tiles(_display(version, unit_version), names, TILES_DIR, MAP_HEIGHT, ds.config.detail_zooms,
                                ds.config.bbox)
 
