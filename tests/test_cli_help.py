@@ -8,14 +8,15 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
 from geo.cli.commands import COMMANDS
-from geo.cli.main import main
-from geo.cli.words import MESSAGES, PLURALS
+from geo.cli.main import build_parser, main
+from geo.cli.words import LITERAL_WORDS, MESSAGES, PLURALS, placeholder
 from geo.output.exports.export_data import FORMATS
 from geo.text.i18n import t
 from tests.helpers import ROOT, foreign_fragments, key_leaks
@@ -60,6 +61,35 @@ def test_every_command_help_speaks_only_the_chosen_language(capsys, monkeypatch,
     assert not [f for f in foreign[lang] if f in out], out
     assert not [w for w in OWN["en" if lang == "vi" else "vi"] if w in out], out
     assert key_leaks(out) == [], out
+
+
+def _placeholders(lang: str) -> dict[tuple[str, ...], str | tuple[str, ...]]:
+    """(command, sub-command, ..., dest) → the placeholder its help shows, for every command in ``lang``."""
+    found: dict[tuple[str, ...], str | tuple[str, ...]] = {}
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, (*path, name))
+            elif (shown := placeholder(action)) is not None:
+                found[(*path, action.dest)] = shown
+    walk(build_parser(lang=lang), ())
+    return found
+
+
+def test_every_placeholder_is_in_the_chosen_language(capsys, monkeypatch):
+    vi, en = _placeholders("vi"), _placeholders("en")
+    assert vi.keys() == en.keys() and len(en) > 80
+    assert (en[("export-map", "out")], en[("import-basemap", "file")]) == ("OUT", "file")  # argparse's own
+    assert (vi[("export-map", "out")], vi[("import-basemap", "file")]) == ("TỆP_RA", "tệp")
+    english = {where: shown for where, shown in en.items()
+               if set(re.findall(r"[A-Za-z_]+", str(shown))) - LITERAL_WORDS and vi[where] == shown}
+    assert english == {}  # an English placeholder on a Vietnamese help page
+    assert vi[("export-map", "content_area")] == "N[,N]" and vi[("report", "start")] == t("cli.metavar.start", "vi")
+    assert vi[("report-period", "start")] == "YYYY-MM-DD"  # a format, typed as it is
+    out = _help(capsys, monkeypatch, ["--lang", "vi", "export-map"])
+    assert "--out TỆP_RA" in out and "--source KHÓA[,KHÓA]" in out and " OUT" not in out
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

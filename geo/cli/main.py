@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.cli.commands import COMMANDS, help_of
-from geo.cli.words import argparse_words
+from geo.cli.words import argparse_words, localise_placeholders
 from geo.text import i18n
 
 #: The modules with a ``register(subparsers, lang)`` function, in help order.
@@ -60,6 +60,7 @@ def build_parser(argv: Sequence[str] | None = None, prog: str = "python -m geo",
             importlib.import_module(f"geo.cli.{module}").register(sub, lang)
         else:
             sub.add_parser(name, help=help_of(name, lang), add_help=False)
+    localise_placeholders(parser, lang)
     return parser
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 
 from geo.text import i18n
@@ -58,6 +59,54 @@ def argparse_words(lang: str) -> contextlib.AbstractContextManager[None]:
     'usage: atlas [-h]\\n'
     """
     return _swapped(_gettext(lang), _ngettext(lang))
+
+
+#: Placeholder words that read the same in every language: units, formats and values typed as they are.
+LITERAL_WORDS = frozenset({"N", "DPI", "VND", "YYYY", "MM", "DD", "all"})
+_WORD = re.compile(r"[A-Za-z_]+")
+
+
+def placeholder(action: argparse.Action) -> str | tuple[str, ...] | None:
+    """The placeholder argparse shows for ``action`` (``FILE``, ``KEY[,KEY]``), None where it shows none (a
+    flag, a list of choices, a group of sub-commands, whose words come from the catalogue already)."""
+    if action.nargs == 0 or isinstance(action, argparse._SubParsersAction):
+        return None
+    if action.metavar is not None:
+        return action.metavar
+    if action.choices is not None:
+        return None
+    return action.dest.upper() if action.option_strings else action.dest
+
+
+def localise_placeholders(parser: argparse.ArgumentParser, lang: str) -> None:
+    """Shows the placeholders of ``parser`` and its sub-commands in ``lang``: ``--out TỆP_RA`` in Vietnamese.
+
+    Each word of a placeholder has a key ``cli.metavar.<word in lower case>`` whose English text is the word
+    in capitals, so English help stays argparse's own (a positional's lower-case name stays lower case in
+    both languages); a word without a key is a bug (``KeyError``), never an English word on a Vietnamese page. The actions' ``dest`` is untouched: only what is shown changes.
+
+    >>> p = argparse.ArgumentParser(prog="atlas")
+    >>> _ = p.add_argument("--out")
+    >>> localise_placeholders(p, "vi")
+    >>> p.format_usage()
+    'usage: atlas [-h] [--out TỆP_RA]\\n'
+    """
+    def word(m: re.Match[str]) -> str:
+        if m[0] in LITERAL_WORDS:
+            return m[0]
+        text = i18n.t(f"cli.metavar.{m[0].lower()}", lang)
+        return text.lower() if m[0].islower() else text
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser: once each
+                localise_placeholders(sub, lang)
+            continue
+        shown = placeholder(action)
+        if isinstance(shown, str):
+            action.metavar = _WORD.sub(word, shown)
+        elif shown is not None:
+            action.metavar = tuple(_WORD.sub(word, part) for part in shown)
 
 
 def _gettext(lang: str) -> Callable[[str], str]:
