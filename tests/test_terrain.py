@@ -169,3 +169,16 @@ def test_bad_event_coordinates_named_by_row_and_column(tmp_path):
     events.write_text("x_coord,y_coord\n1,2\n", encoding="utf-8")
     with pytest.raises(DataError):
         dem.read_event_points(events)
+
+
+def test_screening_table_gives_each_class_its_ratio_and_no_ratio_where_there_is_no_area():
+    from geo.output.screening_text import screening_notes, screening_table
+
+    s = dem.Screening("dem.tif", "EPSG:32648", False, (10.0, 10.0),
+                      area_cells=np.array([50, 30, 20, 0, 0, 0]), event_cells=np.array([0, 3, 2, 0, 0, 0]),
+                      events_total=6)
+    vi, en = screening_table(s, "vi"), screening_table(s, "en")
+    assert list(en.iloc[:, 0]) == ["0–8°", "8–15°", "15–25°", "25–35°", "35–45°", "> 45°"]
+    assert list(en.iloc[:, 3]) == ["0.00", "2.00", "2.00", "—", "—", "—"]  # (3/5) ÷ (30/100) = 2
+    assert list(vi.iloc[:, 3])[:3] == ["0,00", "2,00", "2,00"] and list(vi.columns) != list(en.columns)
+    assert any("1" in note for note in screening_notes(s, "en")[1:])  # the event off the DEM is said

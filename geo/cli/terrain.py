@@ -14,40 +14,12 @@ that the web map and print maps draw under the communes; ``--remove`` takes it a
 from __future__ import annotations
 
 import argparse
-import math
 
-from geo.analysis import terrain
 from geo.cli.commands import add_provenance, help_of, option_help
 from geo.ingest import dem
+from geo.output.screening_text import screening_lines
 from geo.text import fmt
 from geo.text.i18n import t
-
-
-def _class_name(k: int) -> str:
-    lo = 0.0 if k == 0 else terrain.SLOPE_BREAKS[k - 1]
-    return f"> {lo:g}°" if k == len(terrain.SLOPE_BREAKS) else f"{lo:g}–{terrain.SLOPE_BREAKS[k]:g}°"
-
-
-def screening_lines(s: dem.Screening, lang: str) -> list[str]:
-    """The screening as printed lines in ``lang``: label, heading, one row per class, AUC."""
-    lines = [t("terrain.screening_label", lang),
-             t("terrain.heading", lang, file=s.file, crs=s.crs, dx=fmt.number(s.cell_m[0], lang, 1),
-               dy=fmt.number(s.cell_m[1], lang, 1), warped=t("terrain.warped", lang) if s.reprojected else "")]
-    head = [t(k, lang) for k in ("terrain.col_class", "terrain.col_area", "terrain.col_events", "terrain.col_ratio")]
-    lines.append(" | ".join(head))
-    total = max(int(s.area_cells.sum()), 1)
-    ratio = s.ratio
-    for k in range(terrain.N_CLASSES):
-        r = "—" if math.isnan(ratio[k]) else fmt.number(float(ratio[k]), lang, 2)
-        lines.append(" | ".join([_class_name(k), fmt.percent(s.area_cells[k] / total, lang),
-                                 fmt.number(int(s.event_cells[k]), lang), r]))
-    if s.event_cells.sum() == 0:
-        lines.append(t("terrain.no_events", lang))
-    else:
-        lines.append(t("terrain.auc", lang, auc=fmt.number(s.auc, lang, 2)))
-    if s.events_outside:
-        lines.append(t("terrain.events_outside", lang, n=fmt.number(s.events_outside, lang)))
-    return lines
 
 
 def _import_dem(args: argparse.Namespace) -> int:
